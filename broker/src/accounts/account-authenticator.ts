@@ -1,0 +1,27 @@
+import { AppError } from '../lib/app-error.js';
+import { decoyHash, verifyPassword } from '../lib/passwords.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { Account } from './account.model.js';
+
+/**
+ * Checks an account's password for the console and for window logins alike. A missing account
+ * costs the same time as a wrong password; disabled and locked are only revealed to someone
+ * who knows the password.
+ */
+export class AccountAuthenticator {
+  constructor(private readonly throttle: LoginThrottle) {}
+
+  async verify(username: string, password: string, address: string | null): Promise<Account> {
+    await this.throttle.assertAllowed(username, address);
+    const account = await Account.findOne({ where: { username } });
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
+    if (!account || !ok) {
+      await this.throttle.recordFailure(username, address);
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await this.throttle.recordSuccess(username);
+    if (account.disabled) throw new AppError('ACCOUNT_DISABLED');
+    if (account.locked) throw new AppError('ACCOUNT_LOCKED');
+    return account;
+  }
+}

@@ -1,0 +1,66 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { Role } from '@yunzhuo/protocol/api/common';
+import { baseOptions, uuidPk } from '../db/model-helpers.js';
+
+export class Account extends Model<InferAttributes<Account>, InferCreationAttributes<Account>> {
+  declare id: CreationOptional<string>;
+  declare username: string;
+  declare displayName: string;
+  declare passwordHash: string;
+  declare homeSiteId: string | null;
+  declare roles: Role[];
+  declare disabled: CreationOptional<boolean>;
+  declare locked: CreationOptional<boolean>;
+  declare lastLoginAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    Account.init(
+      {
+        id: uuidPk,
+        username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+        displayName: { type: DataTypes.STRING(200), allowNull: false },
+        passwordHash: { type: DataTypes.STRING(300), allowNull: false },
+        homeSiteId: { type: DataTypes.STRING(36), allowNull: true },
+        roles: { type: DataTypes.JSON, allowNull: false },
+        disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        locked: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { ...baseOptions, sequelize, tableName: 'accounts' },
+    );
+  }
+}
+
+export class AccountDepartment extends Model<InferAttributes<AccountDepartment>, InferCreationAttributes<AccountDepartment>> {
+  declare accountId: string;
+  declare departmentId: string;
+
+  static initModel(sequelize: Sequelize): void {
+    AccountDepartment.init(
+      {
+        accountId: { type: DataTypes.STRING(36), primaryKey: true },
+        departmentId: { type: DataTypes.STRING(36), primaryKey: true },
+      },
+      { sequelize, tableName: 'account_departments', underscored: true, timestamps: false },
+    );
+  }
+}
+
+export class AccountPool extends Model<InferAttributes<AccountPool>, InferCreationAttributes<AccountPool>> {
+  declare accountId: string;
+  declare poolId: string;
+
+  static initModel(sequelize: Sequelize): void {
+    AccountPool.init(
+      {
+        accountId: { type: DataTypes.STRING(36), primaryKey: true },
+        poolId: { type: DataTypes.STRING(36), primaryKey: true },
+      },
+      { sequelize, tableName: 'account_pools', underscored: true, timestamps: false },
+    );
+  }
+}

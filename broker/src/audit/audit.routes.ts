@@ -1,0 +1,38 @@
+import type { Router } from 'express';
+import { Op, type WhereOptions } from 'sequelize';
+import { pageOf } from '@yunzhuo/protocol/api/common';
+import { auditOut, auditQuery } from '@yunzhuo/protocol/api/resources';
+import { actorOf } from '../http/async-router.js';
+import { scopeWhere } from '../http/crud.js';
+import { dateRange, equalityFilters } from '../http/list-query.js';
+import type { OpenApiDocs } from '../http/openapi.js';
+import { iso } from '../http/refs.js';
+import { parseInput } from '../http/validate.js';
+import { AuditEvent } from './audit-event.model.js';
+
+export function presentAudit(e: AuditEvent) {
+  return {
+    id: e.id, at: iso(e.at)!, actorId: e.actorId, actorName: e.actorName, action: e.action, targetType: e.targetType,
+    targetId: e.targetId, siteId: e.siteId, address: e.address, before: e.before, after: e.after, details: e.details,
+  };
+}
+
+export function mountAudit(router: Router, docs: OpenApiDocs): void {
+  docs.route('get', '/api/v1/audit-events', { summary: 'List audit events (append-only)', tag: 'audit-events', query: auditQuery, response: pageOf(auditOut) });
+  router.get('/audit-events', async (req, res) => {
+    const actor = actorOf(req);
+    const q = parseInput(auditQuery, req.query, 'query');
+    const where: WhereOptions[] = [
+      scopeWhere(actor, 'siteId', false),
+      equalityFilters(q, ['action', 'actorId', 'targetType', 'targetId', 'siteId']),
+      dateRange('at', q.from, q.to),
+    ];
+    const { rows, count } = await AuditEvent.findAndCountAll({
+      where: { [Op.and]: where },
+      order: [['at', q.order.toUpperCase()], ['id', q.order.toUpperCase()]],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    res.json({ items: rows.map(presentAudit), total: count, page: q.page, pageSize: q.pageSize });
+  });
+}

@@ -1,0 +1,24 @@
+import type { Role } from '@yunzhuo/protocol/api/common';
+
+/** Which sites an actor may see: everything, or one subtree (a town center). */
+export type SiteScope = { all: true } | { all: false; rootSiteId: string; siteIds: ReadonlySet<string> };
+
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  homeSiteId: string | null;
+  scope: SiteScope;
+  address: string | null;
+}
+
+/** The broker itself, for repairs and timers. */
+export function systemActor(address: string | null = null): Actor {
+  return { id: 'system', username: 'system', displayName: '系统', roles: ['admin'], homeSiteId: null, scope: { all: true }, address };
+}
+
+export function inScope(scope: SiteScope, siteId: string | null): boolean {
+  if (scope.all) return true;
+  return siteId !== null && scope.siteIds.has(siteId);
+}

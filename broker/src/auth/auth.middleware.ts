@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../lib/app-error.js';
+import { clientAddress } from '../http/async-router.js';
+import type { AuthService } from './auth.service.js';
+import { isConsoleUser } from './policy.js';
+
+export const SESSION_COOKIE = 'yz_session';
+export const CSRF_COOKIE = 'yz_csrf';
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Cookie auth for the admin API; writes must echo the session's CSRF token in `x-csrf-token`. */
+export function requireConsoleUser(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const token: unknown = req.cookies?.[SESSION_COOKIE];
+    if (typeof token !== 'string' || token.length === 0) throw new AppError('UNAUTHENTICATED');
+    const found = await auth.authenticate(token, clientAddress(req));
+    if (!found) throw new AppError('UNAUTHENTICATED');
+    if (!isConsoleUser(found.actor)) throw new AppError('FORBIDDEN');
+    if (!SAFE.has(req.method)) {
+      const header = req.get('x-csrf-token');
+      if (!header || !sameToken(header, found.csrfToken)) throw new AppError('CSRF_FAILED');
+    }
+    req.actor = found.actor;
+    req.csrfToken = found.csrfToken;
+    next();
+  };
+}

@@ -1,0 +1,73 @@
+import { Op } from 'sequelize';
+import type { Account } from '../accounts/account.model.js';
+import { Account as AccountModel } from '../accounts/account.model.js';
+import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import { randomToken, sha256 } from '../lib/tokens.js';
+import type { SiteTree } from '../sites/site-tree.js';
+import type { Actor } from './actor.js';
+import { AdminSession } from './admin-session.model.js';
+import { isConsoleUser } from './policy.js';
+
+export interface ConsoleLogin {
+  token: string;
+  csrfToken: string;
+  account: Account;
+  expiresAt: Date;
+}
+
+/** Console sign-in: a random cookie token (stored hashed) plus a CSRF token for writes. */
+export class AuthService {
+  constructor(
+    private readonly authenticator: AccountAuthenticator,
+    private readonly siteTree: SiteTree,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly sessionHours: number,
+  ) {}
+
+  async login(username: string, password: string, address: string | null): Promise<ConsoleLogin> {
+    const account = await this.authenticator.verify(username, password, address);
+    const actor = await this.actorFor(account, address);
+    if (!isConsoleUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    const token = randomToken();
+    const csrfToken = randomToken(24);
+    const now = this.clock.now();
+    const expiresAt = new Date(now + this.sessionHours * 3600_000);
+    await AdminSession.create({ tokenHash: sha256(token), accountId: account.id, csrfToken, expiresAt, address, createdAt: new Date(now) });
+    await account.update({ lastLoginAt: new Date(now) });
+    await this.audit.record(actor, { action: 'auth.login', targetType: 'account', targetId: account.id, siteId: account.homeSiteId });
+    return { token, csrfToken, account, expiresAt };
+  }
+
+  async authenticate(token: string, address: string | null): Promise<{ actor: Actor; csrfToken: string } | null> {
+    const session = await AdminSession.findByPk(sha256(token));
+    if (!session || session.expiresAt.getTime() <= this.clock.now()) return null;
+    const account = await AccountModel.findByPk(session.accountId);
+    if (!account || account.disabled || account.locked) return null;
+    return { actor: await this.actorFor(account, address), csrfToken: session.csrfToken };
+  }
+
+  async logout(token: string, actor: Actor): Promise<void> {
+    await AdminSession.destroy({ where: { tokenHash: sha256(token) } });
+    await this.audit.record(actor, { action: 'auth.logout', targetType: 'account', targetId: actor.id });
+  }
+
+  async purgeExpired(): Promise<number> {
+    return AdminSession.destroy({ where: { expiresAt: { [Op.lte]: new Date(this.clock.now()) } } });
+  }
+
+  async actorFor(account: Account, address: string | null): Promise<Actor> {
+    return {
+      id: account.id,
+      username: account.username,
+      displayName: account.displayName,
+      roles: account.roles,
+      homeSiteId: account.homeSiteId,
+      scope: await this.siteTree.scopeFor(account.roles, account.homeSiteId),
+      address,
+    };
+  }
+}

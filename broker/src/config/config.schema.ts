@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every configuration key, its default and its env variable. README's configuration table is
+ * written from this list; keep both in step.
+ */
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    dataDir: z.string().min(1).default('./data'),
+    databaseUrl: z
+      .string()
+      .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+      .optional(),
+    secretKey: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')
+      .optional(),
+    adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    cookieSecure: boolish.default(false),
+    trustProxy: boolish.default(false),
+    adminSessionHours: z.coerce.number().positive().max(720).default(12),
+    tunnelTokenTtlSeconds: z.coerce.number().int().min(5).max(60).default(60),
+    loginMaxFailuresPerAccount: z.coerce.number().int().min(1).default(5),
+    loginMaxFailuresPerAddress: z.coerce.number().int().min(1).default(30),
+    loginThrottleWindowSeconds: z.coerce.number().int().min(1).default(900),
+    recordingDir: z.string().optional(),
+    reconcileIntervalSeconds: z.coerce.number().int().min(1).default(30),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema> & {
+  databaseUrl: string;
+  recordingDir: string;
+};
+
+/** env variable → config key */
+export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
+  YUNZHUO_HOST: 'host',
+  YUNZHUO_PORT: 'port',
+  YUNZHUO_DATA_DIR: 'dataDir',
+  YUNZHUO_DATABASE_URL: 'databaseUrl',
+  YUNZHUO_SECRET_KEY: 'secretKey',
+  YUNZHUO_ADMIN_PASSWORD: 'adminPassword',
+  YUNZHUO_LOG_LEVEL: 'logLevel',
+  YUNZHUO_COOKIE_SECURE: 'cookieSecure',
+  YUNZHUO_TRUST_PROXY: 'trustProxy',
+  YUNZHUO_ADMIN_SESSION_HOURS: 'adminSessionHours',
+  YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS: 'tunnelTokenTtlSeconds',
+  YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT: 'loginMaxFailuresPerAccount',
+  YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
+  YUNZHUO_LOGIN_THROTTLE_WINDOW_SECONDS: 'loginThrottleWindowSeconds',
+  YUNZHUO_RECORDING_DIR: 'recordingDir',
+  YUNZHUO_RECONCILE_INTERVAL_SECONDS: 'reconcileIntervalSeconds',
+};

@@ -1,0 +1,25 @@
+import type { Sequelize } from 'sequelize';
+import { Account, AccountDepartment, AccountPool } from '../accounts/account.model.js';
+import { AuditEvent } from '../audit/audit-event.model.js';
+import { AdminSession } from '../auth/admin-session.model.js';
+import { Department } from '../departments/department.model.js';
+import { Desktop } from '../desktops/desktop.model.js';
+import { Gateway } from '../gateways/gateway.model.js';
+import { Pool, PoolGateway } from '../pools/pool.model.js';
+import { DesktopSession, TunnelToken } from '../sessions/session.model.js';
+import { Site } from '../sites/site.model.js';
+import { Terminal } from '../terminals/terminal.model.js';
+import { HallWindow } from '../windows/window.model.js';
+
+const ALL = [
+  Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
+  PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
+];
+
+/**
+ * Binds every model to one Sequelize. Models are module-level classes (Sequelize's design), so
+ * one process serves one database; tests that need two databases start two broker processes.
+ */
+export function initModels(sequelize: Sequelize): void {
+  for (const model of ALL) model.initModel(sequelize);
+}

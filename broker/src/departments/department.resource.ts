@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { departmentCreate, departmentOut, departmentQuery, departmentUpdate } from '@yunzhuo/protocol/api/resources';
+import type { ResourceDef } from '../http/crud.js';
+import { iso, requireRef } from '../http/refs.js';
+import { Site } from '../sites/site.model.js';
+import { Department } from './department.model.js';
+
+type Create = z.output<typeof departmentCreate>;
+type Update = z.output<typeof departmentUpdate>;
+
+export function presentDepartment(d: Department): z.output<typeof departmentOut> {
+  return { id: d.id, code: d.code, name: d.name, siteId: d.siteId, createdAt: iso(d.createdAt)!, updatedAt: iso(d.updatedAt)! };
+}
+
+export const departmentResource: ResourceDef<Department, Create, Update> = {
+  path: 'departments',
+  type: 'department',
+  model: Department,
+  schemas: { create: departmentCreate, update: departmentUpdate, query: departmentQuery, out: departmentOut },
+  scopeColumn: 'siteId',
+  siteOf: (d) => d.siteId,
+  async targetSite(actor, input, existing) {
+    const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);
+    if (siteId) await requireRef(actor, Site, siteId, 'siteId', (s) => s.id);
+    return siteId;
+  },
+  filters: (q) => (q.siteId ? { siteId: q.siteId } : {}),
+  searchColumns: ['name', 'code'],
+  present: presentDepartment,
+  create: (_actor, input) => Department.create(input),
+  update: (_actor, row, input) => row.update(input),
+};

@@ -1,0 +1,53 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { Logger } from '../lib/logger.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import type { BrokerMetrics } from './metrics.js';
+import type { OpenApiDocs } from './openapi.js';
+import { mountStaticPages } from './static-pages.js';
+
+export interface AppParts {
+  logger: Logger;
+  metrics: BrokerMetrics;
+  docs: OpenApiDocs;
+  trustProxy: boolean;
+  /** routes that need no console session (login, window login, enrollment) */
+  publicApi: Router;
+  /** routes behind `requireConsoleUser` */
+  consoleApi: Router;
+  requireConsoleUser: RequestHandler;
+  isReady(): boolean;
+}
+
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parts.trustProxy);
+  app.use(parts.metrics.middleware());
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    if (parts.isReady()) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'starting' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(parts.metrics.registry.contentType).send(await parts.metrics.registry.metrics());
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => res.json(parts.docs.document()));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(cookieParser());
+  api.use(parts.publicApi);
+  api.use(parts.requireConsoleUser, parts.consoleApi);
+  app.use('/api/v1', api);
+
+  mountStaticPages(app);
+  app.use(notFoundHandler);
+  app.use(errorHandler(parts.logger));
+  return app;
+}

@@ -1,0 +1,135 @@
+import type { Router } from 'express';
+import { Op, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.js';
+import { assertCanWriteAnything, assertCanWriteTo, assertRowAccess } from '../auth/policy.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../lib/app-error.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import { actorOf } from './async-router.js';
+import type { OpenApiDocs } from './openapi.js';
+import { parseInput } from './validate.js';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * One admin resource: schemas from protocol/, a presenter, where its rows sit in the site
+ * tree, and the hooks that differ. `mountCrud` turns it into list/get/create/update/delete
+ * with scoping, audit and live events done the same way for every resource.
+ */
+export interface ResourceDef<M extends Model, C, U> {
+  path: string;
+  /** singular name used in audit actions (`window.create`) and errors */
+  type: string;
+  model: ModelStatic<M>;
+  schemas: { create: z.ZodType<C>; update: z.ZodType<U>; query: AnyObject; out: z.ZodTypeAny };
+  /** column that places a row in the site tree; NULL values are county-wide */
+  scopeColumn: string;
+  siteOf(row: M): string | null;
+  /** site a create/update would place the row in (checks referenced rows too) */
+  targetSite(actor: Actor, input: C | U, existing: M | null): Promise<string | null>;
+  filters(query: Record<string, unknown>): WhereOptions;
+  /** conditions that are not plain column equality (joins, casts) */
+  extraFilters?(query: Record<string, unknown>): WhereOptions[];
+  /** whether rows with a NULL scope column are county-wide (visible to every site); default true */
+  countyWideRows?: boolean;
+  searchColumns?: string[];
+  present(row: M): Promise<unknown> | unknown;
+  create(actor: Actor, input: C): Promise<M>;
+  update(actor: Actor, row: M, input: U): Promise<M>;
+  remove?(actor: Actor, row: M): Promise<void>;
+  /** extra presented fields the create response carries once (a generated secret) */
+  createExtras?(row: M): Record<string, unknown> | undefined;
+}
+
+export interface CrudDeps {
+  audit: AuditService;
+  events: LiveEvents;
+  docs: OpenApiDocs;
+}
+
+export function scopeWhere(actor: Actor, column: string, countyWideRows = true): WhereOptions {
+  if (actor.scope.all) return {};
+  const mine = { [column]: [...actor.scope.siteIds] };
+  return countyWideRows ? { [Op.or]: [mine, { [column]: null }] } : mine;
+}
+
+export async function findVisible<M extends Model>(def: Pick<ResourceDef<M, unknown, unknown>, 'model' | 'siteOf' | 'type'>, actor: Actor, id: string, access: 'read' | 'write'): Promise<M> {
+  if (!z.string().uuid().safeParse(id).success) throw new AppError('NOT_FOUND', { resource: def.type, id });
+  const row = await def.model.findByPk(id);
+  if (!row) throw new AppError('NOT_FOUND', { resource: def.type, id });
+  assertRowAccess(actor, access, def.siteOf(row), def.type);
+  return row;
+}
+
+export function mountCrud<M extends Model, C, U>(router: Router, def: ResourceDef<M, C, U>, deps: CrudDeps): void {
+  const { audit, events, docs } = deps;
+  docs.resource(def.path, def.type, def.schemas);
+  const idOf = (row: M) => String(row.get('id'));
+
+  router.get(`/${def.path}`, async (req, res) => {
+    const actor = actorOf(req);
+    const query = parseInput(def.schemas.query, req.query, 'query') as Record<string, unknown> & { page: number; pageSize: number; sort: string; order: 'asc' | 'desc'; q?: string };
+    const where: WhereOptions[] = [scopeWhere(actor, def.scopeColumn, def.countyWideRows), def.filters(query), ...(def.extraFilters?.(query) ?? [])];
+    if (query.q && def.searchColumns) {
+      where.push({ [Op.or]: def.searchColumns.map((c) => ({ [c]: { [Op.like]: `%${query.q}%` } })) });
+    }
+    const order: Order = [[query.sort, query.order.toUpperCase()], ['id', 'ASC']];
+    const { rows, count } = await def.model.findAndCountAll({
+      where: { [Op.and]: where },
+      order,
+      limit: query.pageSize,
+      offset: (query.page - 1) * query.pageSize,
+    });
+    const items = await Promise.all(rows.map((r) => def.present(r)));
+    res.json({ items, total: count, page: query.page, pageSize: query.pageSize });
+  });
+
+  router.get(`/${def.path}/:id`, async (req, res) => {
+    const row = await findVisible(def, actorOf(req), String(req.params.id), 'read');
+    res.json(await def.present(row));
+  });
+
+  router.post(`/${def.path}`, async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const input = parseInput(def.schemas.create, req.body);
+    assertCanWriteTo(actor, await def.targetSite(actor, input, null), def.type);
+    const row = await def.create(actor, input);
+    const after = (await def.present(row)) as object;
+    await audit.record(actor, { action: `${def.type}.create`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(row), after });
+    events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'create', siteId: def.siteOf(row) });
+    res.status(201).json({ ...after, ...(def.createExtras?.(row) ?? {}) });
+  });
+
+  router.patch(`/${def.path}/:id`, async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const row = await findVisible(def, actor, String(req.params.id), 'write');
+    const input = parseInput(def.schemas.update, req.body);
+    assertCanWriteTo(actor, await def.targetSite(actor, input, row), def.type);
+    const before = (await def.present(row)) as object;
+    const updated = await def.update(actor, row, input);
+    const after = (await def.present(updated)) as object;
+    await audit.record(actor, { action: `${def.type}.update`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(updated), before, after });
+    events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'update', siteId: def.siteOf(updated) });
+    res.json(after);
+  });
+
+  router.delete(`/${def.path}/:id`, async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const row = await findVisible(def, actor, String(req.params.id), 'write');
+    const before = (await def.present(row)) as object;
+    try {
+      if (def.remove) await def.remove(actor, row);
+      else await row.destroy();
+    } catch (err) {
+      if ((err as Error).name === 'SequelizeForeignKeyConstraintError') throw new AppError('IN_USE', { resource: def.type, id: idOf(row) });
+      throw err;
+    }
+    await audit.record(actor, { action: `${def.type}.delete`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(row), before });
+    events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'delete', siteId: def.siteOf(row) });
+    res.status(204).end();
+  });
+}

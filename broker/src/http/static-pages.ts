@@ -1,0 +1,23 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../console/dist');
+
+/** The console (`/console`) and the window page (`/terminal`) from the console's production build. */
+export function mountStaticPages(app: Express, dist = CONSOLE_DIST): void {
+  const page = (file: string) => (_req: express.Request, res: express.Response) => {
+    const full = path.join(dist, file);
+    if (!existsSync(full)) {
+      res.status(503).type('text/plain; charset=utf-8').send('控制台尚未构建：请运行 npm run build:console / console not built: run npm run build:console');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(full);
+  };
+  app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '30d', fallthrough: false }));
+  app.get('/', (_req, res) => res.redirect('/console/'));
+  app.get(['/terminal', '/terminal/'], page('terminal.html'));
+  app.get(['/console', '/console/', '/console/*rest'], page('index.html'));
+}

@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { AppError } from '../lib/app-error.js';
+
+/** Parses input with a zod schema; every problem is listed in `details.issues`, nothing is echoed back. */
+export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'body' | 'query' | 'params' = 'body'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.slice(0, 50).map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    code: i.code,
+    message: i.message,
+  }));
+  throw new AppError('VALIDATION_FAILED', { issues });
+}

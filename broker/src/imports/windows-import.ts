@@ -1,0 +1,47 @@
+import { windowCreate } from '@yunzhuo/protocol/api/resources';
+import type { Actor } from '../auth/actor.js';
+import { canAccess } from '../auth/policy.js';
+import { Department } from '../departments/department.model.js';
+import { Site } from '../sites/site.model.js';
+import { HallWindow } from '../windows/window.model.js';
+import type { CsvRow } from './csv-decode.js';
+import type { PlannedRow } from './import-types.js';
+
+export const WINDOW_HEADERS: Record<string, string> = {
+  site_code: 'siteCode', site: 'siteCode', 站点: 'siteCode', 站点编码: 'siteCode', 中心: 'siteCode',
+  code: 'code', window: 'code', 窗口: 'code', 窗口编号: 'code', 编号: 'code',
+  label: 'label', name: 'label', 名称: 'label', 窗口名称: 'label',
+  department_code: 'departmentCode', department: 'departmentCode', 部门: 'departmentCode', 部门编码: 'departmentCode',
+  area: 'area', 区域: 'area', pos_x: 'posX', x: 'posX', 列: 'posX', pos_y: 'posY', y: 'posY', 行: 'posY',
+};
+
+/** Checks one row against the schema, the actor's scope and what is stored; plans its write. */
+export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>): Promise<PlannedRow> {
+  const v = row.values;
+  const errors: string[] = [];
+  const key = `${v.siteCode ?? '?'}/${v.code ?? '?'}`;
+  const site = v.siteCode ? await Site.findOne({ where: { code: v.siteCode } }) : null;
+  if (!v.siteCode) errors.push('site_code: 必填 / required');
+  else if (!site || !canAccess(actor, 'write', site.id)) errors.push(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
+  const department = v.departmentCode ? await Department.findOne({ where: { code: v.departmentCode } }) : null;
+  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.push(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
+  if (seen.has(key)) errors.push('重复的窗口 / duplicate window in this file');
+  seen.add(key);
+  const parsed = windowCreate.safeParse({
+    siteId: site?.id ?? '00000000-0000-4000-8000-000000000000',
+    code: v.code,
+    label: v.label ?? null,
+    departmentId: department?.id ?? null,
+    area: v.area ?? null,
+    posX: v.posX === undefined ? 0 : Number(v.posX),
+    posY: v.posY === undefined ? 0 : Number(v.posY),
+  });
+  if (!parsed.success) for (const i of parsed.error.issues) errors.push(`${i.path.join('.')}: ${i.message}`);
+  if (errors.length || !parsed.success || !site) return { result: { line: row.line, action: null, key, errors } };
+  const existing = await HallWindow.findOne({ where: { siteId: site.id, code: parsed.data.code } });
+  const data = parsed.data;
+  return {
+    result: { line: row.line, action: existing ? 'update' : 'create', key, errors },
+    apply: (transaction) => (existing ? existing.update(data, { transaction }) : HallWindow.create(data, { transaction })),
+  };
+}

@@ -1,0 +1,133 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Sequelize } from 'sequelize';
+import { AccountAuthenticator } from './accounts/account-authenticator.js';
+import { accountResource } from './accounts/account.resource.js';
+import { mountAudit } from './audit/audit.routes.js';
+import { AuditService } from './audit/audit.service.js';
+import { requireConsoleUser } from './auth/auth.middleware.js';
+import { mountAuth } from './auth/auth.routes.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { ensureAdminAccount } from './bootstrap-admin.js';
+import type { Config } from './config/config.schema.js';
+import { openDatabase } from './db/database.js';
+import { migrateUp } from './db/migrator.js';
+import { initModels } from './db/models.js';
+import { departmentResource } from './departments/department.resource.js';
+import { desktopResource } from './desktops/desktop.resource.js';
+import { gatewayResource } from './gateways/gateway.resource.js';
+import { createApp } from './http/app.js';
+import { newRouter } from './http/async-router.js';
+import { mountCrud, type CrudDeps } from './http/crud.js';
+import { BrokerMetrics } from './http/metrics.js';
+import { OpenApiDocs } from './http/openapi.js';
+import { mountImports } from './imports/import.routes.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { LiveEvents } from './lib/live-events.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
+import { poolResource } from './pools/pool.resource.js';
+import { mountSessionList } from './sessions/session-list.routes.js';
+import { siteResource } from './sites/site.resource.js';
+import { SiteTree } from './sites/site-tree.js';
+import { terminalResource } from './terminals/terminal.resource.js';
+import { windowResource } from './windows/window.resource.js';
+
+export interface BrokerOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningBroker {
+  url: string;
+  port: number;
+  server: Server;
+  sequelize: Sequelize;
+  events: LiveEvents;
+  generatedAdminPassword?: string;
+  close(): Promise<void>;
+}
+
+type UpgradeHandler = (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** The composition root: every service is built here and handed its dependencies. */
+export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  let ready = false;
+
+  const sequelize = openDatabase(config.databaseUrl);
+  await migrateUp(sequelize);
+  initModels(sequelize);
+
+  const secrets = new SecretBox(loadOrCreateSecretKey(config.dataDir, config.secretKey));
+  const events = new LiveEvents();
+  const audit = new AuditService(clock);
+  const siteTree = new SiteTree();
+  const throttle = new LoginThrottle({
+    perAccount: config.loginMaxFailuresPerAccount,
+    perAddress: config.loginMaxFailuresPerAddress,
+    windowSeconds: config.loginThrottleWindowSeconds,
+  });
+  const authenticator = new AccountAuthenticator(throttle);
+  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours);
+  const admin = await ensureAdminAccount(audit, config.adminPassword);
+
+  const docs = new OpenApiDocs();
+  const metrics = new BrokerMetrics();
+  const publicApi = newRouter();
+  const consoleApi = newRouter();
+  const crudDeps: CrudDeps = { audit, events, docs };
+  mountAuth(publicApi, consoleApi, auth, docs, config.cookieSecure);
+  mountCrud(consoleApi, siteResource, crudDeps);
+  mountCrud(consoleApi, departmentResource, crudDeps);
+  mountCrud(consoleApi, windowResource, crudDeps);
+  mountCrud(consoleApi, terminalResource, crudDeps);
+  mountCrud(consoleApi, accountResource, crudDeps);
+  mountCrud(consoleApi, gatewayResource, crudDeps);
+  mountCrud(consoleApi, poolResource, crudDeps);
+  mountCrud(consoleApi, desktopResource(secrets), crudDeps);
+  mountSessionList(consoleApi, docs);
+  mountAudit(consoleApi, docs);
+  mountImports(consoleApi, { audit, events, docs });
+
+  const app = createApp({
+    logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
+    requireConsoleUser: requireConsoleUser(auth),
+    isReady: () => ready,
+  });
+  const upgrades = new Map<string, UpgradeHandler>();
+  const server = createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const handler = upgrades.get(path);
+    if (handler) handler(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  ready = true;
+  logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
+
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    server,
+    sequelize,
+    events,
+    ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
+    async close() {
+      ready = false;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sequelize.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { terminalCreate, terminalOut, terminalQuery, terminalUpdate } from '@yunzhuo/protocol/api/resources';
+import type { ResourceDef } from '../http/crud.js';
+import { invalidField, iso, requireRef } from '../http/refs.js';
+import { randomToken, sha256 } from '../lib/tokens.js';
+import { Site } from '../sites/site.model.js';
+import { HallWindow } from '../windows/window.model.js';
+import { Terminal } from './terminal.model.js';
+
+type Create = z.output<typeof terminalCreate>;
+type Update = z.output<typeof terminalUpdate>;
+
+export function presentTerminal(t: Terminal): z.output<typeof terminalOut> {
+  return {
+    id: t.id, siteId: t.siteId, windowId: t.windowId, name: t.name, hardwareId: t.hardwareId, state: t.state, online: t.online,
+    lastSeenAt: iso(t.lastSeenAt), agentVersion: t.agentVersion, address: t.address, createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)!,
+  };
+}
+
+/** A terminal credential is `<terminal id>.<secret>`; only its hash is stored. */
+export function issueTerminalCredential(terminal: Terminal): string {
+  const secret = randomToken();
+  terminal.secretHash = sha256(secret);
+  return `${terminal.id}.${secret}`;
+}
+
+const freshCredentials = new WeakMap<Terminal, string>();
+
+export const terminalResource: ResourceDef<Terminal, Create, Update> = {
+  path: 'terminals',
+  type: 'terminal',
+  model: Terminal,
+  schemas: { create: terminalCreate, update: terminalUpdate, query: terminalQuery, out: terminalOut },
+  scopeColumn: 'siteId',
+  siteOf: (t) => t.siteId,
+  async targetSite(actor, input, existing) {
+    const siteId = 'siteId' in input && input.siteId ? input.siteId : existing!.siteId;
+    if ('siteId' in input && input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+    if (input.windowId) {
+      const win = await requireRef(actor, HallWindow, input.windowId, 'windowId', (w) => w.siteId);
+      if (win.siteId !== siteId) throw invalidField('windowId', 'the window belongs to another site');
+    }
+    return siteId;
+  },
+  filters: (q) => ({
+    ...(q.siteId ? { siteId: q.siteId } : {}),
+    ...(q.windowId ? { windowId: q.windowId } : {}),
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.online ? { online: q.online === 'true' } : {}),
+  }),
+  searchColumns: ['name', 'hardwareId'],
+  present: presentTerminal,
+  async create(_actor, input) {
+    const terminal = Terminal.build({ ...input, lastSeenAt: null, agentVersion: null, address: null, secretHash: null, info: null });
+    freshCredentials.set(terminal, issueTerminalCredential(terminal));
+    return terminal.save();
+  },
+  update: (_actor, row, input) => row.update(input),
+  createExtras: (row) => {
+    const credential = freshCredentials.get(row);
+    return credential ? { credential } : undefined;
+  },
+};

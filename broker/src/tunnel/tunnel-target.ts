@@ -1,0 +1,39 @@
+import type { PoolSettings } from '@yunzhuo/protocol/api/common';
+import type { ErrorCode } from '@yunzhuo/protocol/errors';
+
+/** What the relay needs to reach one desktop; built by the brokering engine from rows it holds. */
+export interface TunnelTarget {
+  sessionId: string;
+  terminalId: string | null;
+  /** in the pool's order of preference; the relay fails over to the next */
+  gateways: Array<{ id: string; host: string; port: number }>;
+  desktop: { id: string; host: string; port: number; username: string; password: string };
+  settings: PoolSettings;
+  /** guacd writes the recording here when the pool records sessions */
+  recording: { path: string; name: string } | null;
+}
+
+export type TunnelCloseReason =
+  | 'browser-closed'
+  | 'logoff'
+  | 'taken-over'
+  | 'ended-by-admin'
+  | 'gateway-failed'
+  | 'desktop-failed'
+  | 'protocol-violation'
+  | 'broker-shutdown';
+
+/**
+ * The brokering engine as the relay sees it. The relay never touches the database itself.
+ */
+export interface TunnelBroker {
+  /** Redeems a single-use tunnel token; throws AppError TOKEN_EXPIRED / TOKEN_USED / TOKEN_INVALID / TERMINAL_UNKNOWN. */
+  redeemToken(token: string): Promise<TunnelTarget>;
+  /** the relay is talking to this gateway now */
+  markConnecting(sessionId: string, gatewayId: string): Promise<void>;
+  /** the first `sync` arrived: the desktop is on screen */
+  markActive(sessionId: string, guacConnectionId: string): Promise<void>;
+  /** the tunnel closed; the engine decides disconnected vs ended */
+  markClosed(sessionId: string, reason: TunnelCloseReason): Promise<void>;
+  reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { baseOptions, uuidPk } from '../db/model-helpers.js';
+
+export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreationAttributes<HallWindow>> {
+  declare id: CreationOptional<string>;
+  declare siteId: string;
+  declare code: string;
+  declare label: string | null;
+  declare departmentId: string | null;
+  declare area: string | null;
+  /** grid position in the hall, for the console's map */
+  declare posX: CreationOptional<number>;
+  declare posY: CreationOptional<number>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    HallWindow.init(
+      {
+        id: uuidPk,
+        siteId: { type: DataTypes.STRING(36), allowNull: false },
+        code: { type: DataTypes.STRING(32), allowNull: false },
+        label: { type: DataTypes.STRING(200), allowNull: true },
+        departmentId: { type: DataTypes.STRING(36), allowNull: true },
+        area: { type: DataTypes.STRING(32), allowNull: true },
+        posX: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        posY: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { ...baseOptions, sequelize, tableName: 'windows' },
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { windowCreate, windowOut, windowQuery, windowUpdate } from '@yunzhuo/protocol/api/resources';
+import { Department } from '../departments/department.model.js';
+import type { ResourceDef } from '../http/crud.js';
+import { iso, requireRef } from '../http/refs.js';
+import { Site } from '../sites/site.model.js';
+import { HallWindow } from './window.model.js';
+
+type Create = z.output<typeof windowCreate>;
+type Update = z.output<typeof windowUpdate>;
+
+export function presentWindow(w: HallWindow): z.output<typeof windowOut> {
+  return { id: w.id, siteId: w.siteId, code: w.code, label: w.label, departmentId: w.departmentId, area: w.area, posX: w.posX, posY: w.posY, createdAt: iso(w.createdAt)!, updatedAt: iso(w.updatedAt)! };
+}
+
+export const windowResource: ResourceDef<HallWindow, Create, Update> = {
+  path: 'windows',
+  type: 'window',
+  model: HallWindow,
+  schemas: { create: windowCreate, update: windowUpdate, query: windowQuery, out: windowOut },
+  scopeColumn: 'siteId',
+  siteOf: (w) => w.siteId,
+  async targetSite(actor, input, existing) {
+    const siteId = input.siteId ?? existing!.siteId;
+    if (input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId);
+    return siteId;
+  },
+  filters: (q) => ({ ...(q.siteId ? { siteId: q.siteId } : {}), ...(q.departmentId ? { departmentId: q.departmentId } : {}) }),
+  searchColumns: ['code', 'label'],
+  present: presentWindow,
+  create: (_actor, input) => HallWindow.create(input),
+  update: (_actor, row, input) => row.update(input),
+};

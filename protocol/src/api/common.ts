@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'site-admin', 'auditor', 'clerk'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const SESSION_STATES = ['requested', 'connecting', 'active', 'disconnected', 'ended'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export const idSchema = z.string().uuid();
+/** visible text: trimmed, no control characters, bounded */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/u, 'must not contain control characters');
+export const codeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, - _ . only');
+export const hostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'a host name or IP address');
+export const portSchema = z.number().int().min(1).max(65535);
+
+export const poolSettingsSchema = z
+  .object({
+    security: z.enum(['any', 'nla', 'tls', 'rdp', 'vmconnect']).default('any'),
+    ignoreCert: z.boolean().default(true),
+    width: z.number().int().min(640).max(7680).default(1920),
+    height: z.number().int().min(480).max(4320).default(1080),
+    dpi: z.number().int().min(48).max(480).default(96),
+    colorDepth: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32)]).default(24),
+    clipboard: z.enum(['both', 'to-desktop', 'from-desktop', 'none']).default('none'),
+    fileTransfer: z.boolean().default(false),
+    recording: z.boolean().default(false),
+    audio: z.boolean().default(false),
+    timezone: z.string().max(64).default('Asia/Shanghai'),
+    serverLayout: z.string().max(64).optional(),
+  })
+  .strict();
+export type PoolSettings = z.infer<typeof poolSettingsSchema>;
+
+export const listQueryBase = {
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  order: z.enum(['asc', 'desc']).default('asc'),
+};
+
+export function pageOf<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+}
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import {
+  codeSchema, hostSchema, idSchema, listQueryBase, poolSettingsSchema, portSchema, roleSchema, text,
+} from './common.js';
+
+const nullableId = idSchema.nullable();
+const stamp = { createdAt: z.string(), updatedAt: z.string() };
+
+/* ---------- sites ---------- */
+export const siteCreate = z
+  .object({ parentId: nullableId.default(null), code: codeSchema, name: text(200), kind: z.enum(['county', 'town', 'other']).default('town'), address: text(500).nullable().default(null) })
+  .strict();
+export const siteUpdate = siteCreate.omit({ parentId: true }).partial().strict();
+export const siteQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'code', 'createdAt']).default('code'), parentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const siteOut = z.object({ id: z.string(), parentId: z.string().nullable(), code: z.string(), name: z.string(), kind: z.string(), address: z.string().nullable(), ...stamp });
+
+/* ---------- departments ---------- */
+export const departmentCreate = z.object({ code: codeSchema, name: text(200), siteId: nullableId.default(null) }).strict();
+export const departmentUpdate = departmentCreate.partial().strict();
+export const departmentQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'code', 'createdAt']).default('code'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const departmentOut = z.object({ id: z.string(), code: z.string(), name: z.string(), siteId: z.string().nullable(), ...stamp });
+
+/* ---------- windows ---------- */
+export const windowCreate = z
+  .object({
+    siteId: idSchema,
+    code: codeSchema,
+    label: text(200).nullable().default(null),
+    departmentId: nullableId.default(null),
+    area: text(32).nullable().default(null),
+    posX: z.number().int().min(0).max(1000).default(0),
+    posY: z.number().int().min(0).max(1000).default(0),
+  })
+  .strict();
+export const windowUpdate = windowCreate.partial().strict();
+export const windowQuery = z.object({ ...listQueryBase, sort: z.enum(['code', 'createdAt']).default('code'), siteId: idSchema.optional(), departmentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const windowOut = z.object({ id: z.string(), siteId: z.string(), code: z.string(), label: z.string().nullable(), departmentId: z.string().nullable(), area: z.string().nullable(), posX: z.number(), posY: z.number(), ...stamp });
+
+/* ---------- terminals ---------- */
+export const terminalCreate = z.object({ siteId: idSchema, windowId: nullableId.default(null), name: text(200), hardwareId: text(200).nullable().default(null) }).strict();
+export const terminalUpdate = z.object({ windowId: nullableId, name: text(200), state: z.enum(['active', 'revoked']) }).partial().strict();
+export const terminalQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'lastSeenAt', 'createdAt']).default('name'), siteId: idSchema.optional(), windowId: idSchema.optional(), online: z.enum(['true', 'false']).optional(), state: z.enum(['pending', 'active', 'revoked']).optional(), q: z.string().max(100).optional() }).strict();
+export const terminalOut = z.object({ id: z.string(), siteId: z.string(), windowId: z.string().nullable(), name: z.string(), hardwareId: z.string().nullable(), state: z.string(), online: z.boolean(), lastSeenAt: z.string().nullable(), agentVersion: z.string().nullable(), address: z.string().nullable(), ...stamp });
+/** returned once, at creation or rotation: the terminal's credential for the window page/agent */
+export const terminalCredentialOut = z.object({ terminal: terminalOut, credential: z.string() });
+
+/* ---------- accounts ---------- */
+const password = z.string().min(8).max(200);
+export const accountCreate = z
+  .object({
+    username: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_.@-]+$/u, 'letters, digits, _ . @ - only'),
+    displayName: text(200),
+    password,
+    homeSiteId: nullableId.default(null),
+    roles: z.array(roleSchema).min(1).max(4).default(['clerk']),
+    departmentIds: z.array(idSchema).max(50).default([]),
+    poolIds: z.array(idSchema).max(50).default([]),
+    disabled: z.boolean().default(false),
+    locked: z.boolean().default(false),
+  })
+  .strict();
+export const accountUpdate = accountCreate.omit({ username: true }).partial().strict();
+export const accountQuery = z.object({ ...listQueryBase, sort: z.enum(['username', 'displayName', 'createdAt']).default('username'), homeSiteId: idSchema.optional(), departmentId: idSchema.optional(), role: roleSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const accountOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), homeSiteId: z.string().nullable(), roles: z.array(z.string()), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), disabled: z.boolean(), locked: z.boolean(), lastLoginAt: z.string().nullable(), ...stamp });
+
+/* ---------- gateways ---------- */
+export const gatewayCreate = z.object({ name: text(200), siteId: nullableId.default(null), host: hostSchema, port: portSchema.default(4822) }).strict();
+export const gatewayUpdate = gatewayCreate.partial().strict();
+export const gatewayQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional() }).strict();
+export const gatewayOut = z.object({ id: z.string(), name: z.string(), siteId: z.string().nullable(), host: z.string(), port: z.number(), health: z.string(), lastCheckedAt: z.string().nullable(), ...stamp });
+
+/* ---------- pools ---------- */
+export const poolCreate = z
+  .object({
+    name: text(200),
+    departmentId: idSchema,
+    siteId: idSchema,
+    kind: z.enum(['floating', 'dedicated']).default('floating'),
+    state: z.enum(['active', 'draining', 'maintenance']).default('active'),
+    settings: poolSettingsSchema.default(poolSettingsSchema.parse({})),
+    gatewayIds: z.array(idSchema).min(1).max(8),
+    graceSeconds: z.number().int().min(0).max(7 * 86400).default(900),
+    idleSeconds: z.number().int().min(0).max(7 * 86400).default(0),
+    maxSessions: z.number().int().min(1).max(100000).nullable().default(null),
+    allowOtherSites: z.boolean().default(true),
+  })
+  .strict();
+export const poolUpdate = poolCreate.partial().strict();
+export const poolQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), departmentId: idSchema.optional(), state: z.enum(['active', 'draining', 'maintenance']).optional() }).strict();
+export const poolOut = z.object({ id: z.string(), name: z.string(), departmentId: z.string(), siteId: z.string(), kind: z.string(), state: z.string(), settings: poolSettingsSchema, gatewayIds: z.array(z.string()), graceSeconds: z.number(), idleSeconds: z.number(), maxSessions: z.number().nullable(), allowOtherSites: z.boolean(), ...stamp });
+
+/* ---------- desktops ---------- */
+export const desktopCreate = z
+  .object({
+    poolId: idSchema,
+    siteId: idSchema.optional(),
+    name: text(200),
+    host: hostSchema,
+    port: portSchema.default(3389),
+    rdpUsername: text(200),
+    rdpPassword: z.string().min(1).max(500),
+    ownerAccountId: nullableId.default(null),
+  })
+  .strict();
+export const desktopUpdate = desktopCreate
+  .extend({ state: z.enum(['free', 'maintenance']), drain: z.boolean() })
+  .partial()
+  .strict();
+export const desktopQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'state', 'createdAt']).default('name'), poolId: idSchema.optional(), siteId: idSchema.optional(), state: z.enum(['free', 'assigned', 'maintenance', 'error', 'resetting', 'starting']).optional(), health: z.enum(['unknown', 'up', 'down']).optional() }).strict();
+export const desktopOut = z.object({ id: z.string(), poolId: z.string(), siteId: z.string(), name: z.string(), host: z.string(), port: z.number(), rdpUsername: z.string(), state: z.string(), health: z.string(), drain: z.boolean(), ownerAccountId: z.string().nullable(), sessionId: z.string().nullable(), stateReason: z.string().nullable(), lastReleasedAt: z.string().nullable(), ...stamp });
+
+/* ---------- sessions (read-only list) ---------- */
+export const sessionQuery = z
+  .object({
+    ...listQueryBase,
+    order: z.enum(['asc', 'desc']).default('desc'),
+    sort: z.enum(['requestedAt', 'endedAt']).default('requestedAt'),
+    state: z.enum(['requested', 'connecting', 'active', 'disconnected', 'ended', 'live']).optional(),
+    siteId: idSchema.optional(),
+    windowId: idSchema.optional(),
+    accountId: idSchema.optional(),
+    departmentId: idSchema.optional(),
+    poolId: idSchema.optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+export const sessionOut = z.object({
+  id: z.string(), accountId: z.string(), poolId: z.string(), desktopId: z.string().nullable(), terminalId: z.string().nullable(),
+  windowId: z.string().nullable(), siteId: z.string().nullable(), departmentId: z.string().nullable(), gatewayId: z.string().nullable(),
+  state: z.string(), endReason: z.string().nullable(), requestedAt: z.string(), connectingAt: z.string().nullable(), activeAt: z.string().nullable(),
+  disconnectedAt: z.string().nullable(), endedAt: z.string().nullable(), lastActivityAt: z.string().nullable(), hasRecording: z.boolean(),
+});
+
+/* ---------- audit ---------- */
+export const auditQuery = z
+  .object({
+    ...listQueryBase,
+    order: z.enum(['asc', 'desc']).default('desc'),
+    sort: z.enum(['at']).default('at'),
+    action: z.string().max(64).optional(),
+    actorId: idSchema.optional(),
+    targetType: z.string().max(32).optional(),
+    targetId: z.string().max(64).optional(),
+    siteId: idSchema.optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+export const auditOut = z.object({
+  id: z.number(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), action: z.string(),
+  targetType: z.string().nullable(), targetId: z.string().nullable(), siteId: z.string().nullable(), address: z.string().nullable(),
+  before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable(), details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/* ---------- auth ---------- */
+export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+export const meOut = z.object({ account: accountOut, csrfToken: z.string() });

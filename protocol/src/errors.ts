@@ -1,0 +1,46 @@
+/**
+ * The one error vocabulary of Yunzhuo. Every error the broker returns has one of these
+ * codes; the window page and the console show `zh` (or `en`) and the code underneath.
+ */
+export interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的内容不符合要求', en: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
+  CSRF_FAILED: { status: 403, zh: '页面已过期，请刷新后重试', en: 'The page has expired; reload and try again' },
+  FORBIDDEN: { status: 403, zh: '没有权限执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '找不到该对象', en: 'Not found' },
+  CONFLICT: { status: 409, zh: '与已有数据冲突', en: 'Conflicts with existing data' },
+  IN_USE: { status: 409, zh: '该对象仍在使用中，不能删除', en: 'Still in use; cannot be deleted' },
+  TOO_MANY_ATTEMPTS: { status: 429, zh: '尝试次数过多，请稍后再试', en: 'Too many attempts; try again later' },
+  INVALID_CREDENTIALS: { status: 401, zh: '账号或密码错误', en: 'Wrong account or password' },
+  ACCOUNT_DISABLED: { status: 403, zh: '该账号已停用，请联系信息中心', en: 'This account is disabled; contact the IT center' },
+  ACCOUNT_LOCKED: { status: 403, zh: '该账号已锁定，请联系信息中心', en: 'This account is locked; contact the IT center' },
+  NOT_ENTITLED: { status: 403, zh: '该账号无权使用此桌面池', en: 'This account may not use this desktop pool' },
+  POOL_CHOICE_REQUIRED: { status: 409, zh: '请选择要使用的部门桌面', en: 'Choose which department desktop to use' },
+  POOL_EXHAUSTED: { status: 503, zh: '本窗口所属部门暂无可用桌面，请稍后再试或联系信息中心', en: 'No free desktop in this pool; try again later or contact the IT center' },
+  POOL_UNAVAILABLE: { status: 503, zh: '该桌面池正在维护或停止分配', en: 'This pool is draining or in maintenance' },
+  TERMINAL_UNKNOWN: { status: 401, zh: '未登记的云终端，请联系信息中心', en: 'Unknown terminal; contact the IT center' },
+  TERMINAL_REVOKED: { status: 401, zh: '该云终端的凭据已被吊销', en: 'This terminal\'s credential was revoked' },
+  TOKEN_EXPIRED: { status: 401, zh: '连接凭证已过期，请重新登录', en: 'The tunnel token expired; sign in again' },
+  TOKEN_USED: { status: 401, zh: '连接凭证已被使用，请重新登录', en: 'The tunnel token was already used; sign in again' },
+  TOKEN_INVALID: { status: 401, zh: '连接凭证无效', en: 'The tunnel token is not valid' },
+  SESSION_ENDED: { status: 409, zh: '会话已结束', en: 'The session has ended' },
+  GATEWAY_UNAVAILABLE: { status: 502, zh: '桌面网关无法连接', en: 'The desktop gateway cannot be reached' },
+  DESKTOP_UNAVAILABLE: { status: 502, zh: '桌面无法连接', en: 'The desktop cannot be reached' },
+  IMPORT_INVALID: { status: 422, zh: '导入文件中有错误的行，未导入任何数据', en: 'The file has bad rows; nothing was imported' },
+  UNSUPPORTED_ENCODING: { status: 400, zh: '无法识别文件编码（支持 UTF-8 与 GB18030）', en: 'Unknown file encoding (UTF-8 and GB18030 are supported)' },
+  INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, sshd, Chromium) on Debian
+# bookworm. Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test`
+# runs it as pretest, so when every package is present it must return in well under a second
+# without touching apt.
+#
+# guacd is not in bookworm; the six bullseye packages come from a PRIVATE apt index under
+# $CACHE_DIR (nothing in /etc/apt changes). See shared/notes/real-desktop-stack.md.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
+BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils openssh-server chromium)
+CACHE_DIR=${YZ_DEPS_CACHE:-/var/cache/yunzhuo-deps}
+BULLSEYE_MIRROR=${YZ_BULLSEYE_MIRROR:-http://deb.debian.org/debian}
+POLICY_RC=/usr/sbin/policy-rc.d
+
+log() { printf 'install-deps: %s\n' "$*"; }
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  log "all ${#BULLSEYE_PKGS[@]}+${#BOOKWORM_PKGS[@]} packages present, nothing to do"
+  exit 0
+fi
+
+log "missing: ${missing[*]}"
+if ((EUID != 0)); then
+  log "must run as root to install them; run:"
+  log "  sudo bash $(realpath "$0")"
+  exit 1
+fi
+
+# Waits for another apt/dpkg (e.g. an unattended run) instead of failing at once.
+APT_COMMON=(-y -q -o DPkg::Lock::Timeout=300 -o Acquire::Retries=3)
+
+bullseye_dir="$CACHE_DIR/bullseye"
+bullseye_debs="$bullseye_dir/debs"
+mkdir -p "$bullseye_dir/lists/partial" "$bullseye_debs" "$CACHE_DIR/archives/partial"
+
+have_bullseye_debs() {
+  local pkg
+  for pkg in "${BULLSEYE_PKGS[@]}"; do
+    compgen -G "$bullseye_debs/${pkg}_*.deb" >/dev/null || return 1
+  done
+}
+
+if have_bullseye_debs; then
+  log "bullseye .debs already cached in $bullseye_debs"
+else
+  log "fetching bullseye index into $bullseye_dir (private; /etc/apt untouched)"
+  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bullseye main\n' \
+    "$BULLSEYE_MIRROR" >"$bullseye_dir/sources.list"
+  # pkgcache="" keeps apt from writing a binary cache that mixes bullseye into the system one.
+  APT_BULLSEYE=(
+    -o "Dir::Etc::SourceList=$bullseye_dir/sources.list"
+    -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$bullseye_dir/lists"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+  )
+  apt-get "${APT_COMMON[@]}" "${APT_BULLSEYE[@]}" update
+  log "downloading ${BULLSEYE_PKGS[*]}"
+  # apt-get download writes into the working directory; _apt must be able to write there.
+  rm -f "$bullseye_debs"/*.deb
+  chown _apt "$bullseye_debs" 2>/dev/null || true
+  (cd "$bullseye_debs" && apt-get "${APT_COMMON[@]}" "${APT_BULLSEYE[@]}" download "${BULLSEYE_PKGS[@]}")
+fi
+
+# A policy-rc.d exiting 101 stops maintainer scripts from starting guacd/xrdp/sshd: the tests
+# start their own instances on their own ports. Any previous policy-rc.d is put back afterwards.
+policy_backup=""
+if [[ -e "$POLICY_RC" ]]; then
+  policy_backup="$CACHE_DIR/policy-rc.d.saved"
+  cp -p "$POLICY_RC" "$policy_backup"
+fi
+restore_policy() {
+  if [[ -n "$policy_backup" ]]; then mv -f "$policy_backup" "$POLICY_RC"; else rm -f "$POLICY_RC"; fi
+}
+trap restore_policy EXIT
+printf '#!/bin/sh\n# yunzhuo test/setup/install-deps.sh: no daemon starts during install\nexit 101\n' >"$POLICY_RC"
+chmod 0755 "$POLICY_RC"
+
+log "apt-get update (system sources)"
+apt-get "${APT_COMMON[@]}" update
+
+log "installing ${#BULLSEYE_PKGS[@]} bullseye .debs + ${BOOKWORM_PKGS[*]} (no recommends)"
+# Archives under $CACHE_DIR survive the docker-clean hook that empties /var/cache/apt/archives.
+apt-get "${APT_COMMON[@]}" --no-install-recommends \
+  -o "Dir::Cache::Archives=$CACHE_DIR/archives" \
+  install "$bullseye_debs"/*.deb "${BOOKWORM_PKGS[@]}"
+
+still_missing=()
+for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}"; do
+  is_installed "$pkg" || still_missing+=("$pkg")
+done
+if ((${#still_missing[@]} > 0)); then
+  log "FAILED: still not installed: ${still_missing[*]}"
+  exit 1
+fi
+log "done: guacd $(dpkg-query -W -f='${Version}' guacd), xrdp $(dpkg-query -W -f='${Version}' xrdp)"

@@ -1,0 +1,223 @@
+// The real desktop stack for e2e tests and benches: guacd 1.3.0 → xrdp → Xvnc + xterm per local
+// account, all on loopback, started as children of this process. Packages come from
+// test/setup/install-deps.sh; the recipe is shared/notes/real-desktop-stack.md.
+//
+// One stack per process: every startRealStack() call shares it, and it stops when the last
+// caller's stop() runs (or, failing that, when the process exits).
+import { existsSync } from "node:fs";
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { BUSY_DESKTOP, ensureDesktopAccount, quietDesktop, type DesktopAccount } from "./desktop-accounts.js";
+import {
+  anyPortAnswers,
+  freePort,
+  makeTempDir,
+  removeTempDir,
+  run,
+  startDaemon,
+  stopDaemon,
+  waitForPort,
+  type Daemon,
+} from "./processes.js";
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface Desktop extends Endpoint {
+  username: string;
+  password: string;
+}
+
+export interface RealStack {
+  guacd: Endpoint;
+  /** Quiet desktops yzdesk1..N: one idle xterm each. */
+  desktops: Desktop[];
+  /** A desktop whose terminal scrolls without end (benchmarks, recordings). */
+  busyDesktop: Desktop;
+  /** Writable by guacd: pass as `recording-path`. Removed when the stack stops. */
+  recordingDir: string;
+  stop(): Promise<void>;
+}
+
+interface RunningStack {
+  guacd: Endpoint;
+  rdp: Endpoint;
+  recordingDir: string;
+  workDir: string;
+  /** Only the daemons this process started; a sesman found already running is left alone. */
+  daemons: Daemon[];
+}
+
+const LOOPBACK = "127.0.0.1";
+const REQUIRED_BINARIES = ["/usr/sbin/guacd", "/usr/sbin/xrdp", "/usr/sbin/xrdp-sesman", "/usr/bin/Xvnc", "/usr/bin/xterm"];
+
+let launching: Promise<RunningStack> | null = null;
+let users = 0;
+
+export async function startRealStack(options: { desktops?: number } = {}): Promise<RealStack> {
+  const count = options.desktops ?? 1;
+  users += 1;
+  let released = false;
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await releaseStack();
+  };
+  try {
+    launching ??= launch().catch((error: unknown) => {
+      launching = null;
+      throw error;
+    });
+    const accounts = Array.from({ length: count }, (_, i) => quietDesktop(i + 1));
+    const [stack] = await Promise.all([launching, ...[...accounts, BUSY_DESKTOP].map(ensureDesktopAccount)]);
+    const toDesktop = (account: DesktopAccount): Desktop => ({ ...stack.rdp, ...account });
+    return {
+      guacd: stack.guacd,
+      desktops: accounts.map(toDesktop),
+      busyDesktop: toDesktop(BUSY_DESKTOP),
+      recordingDir: stack.recordingDir,
+      stop: release,
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * True while `username` has a logged-in desktop (its xterm runs). A wrong RDP password is not a
+ * Guacamole error — guacd still sends frames, of xrdp's login dialog — so tests check this instead.
+ */
+export async function desktopSessionRunning(username: string): Promise<boolean> {
+  const uid = Number((await run("id", ["-u", username])).trim());
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+    const name = /^Name:\s*(\S+)/m.exec(status)?.[1];
+    const realUid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
+    if (name === "xterm" && Number(realUid) === uid) return true;
+  }
+  return false;
+}
+
+async function releaseStack(): Promise<void> {
+  users -= 1;
+  if (users > 0 || launching === null) return;
+  const pending = launching;
+  launching = null;
+  const stack = await pending.catch(() => null);
+  if (stack) await shutdown(stack);
+}
+
+async function launch(): Promise<RunningStack> {
+  if (process.getuid?.() !== 0) throw new Error("the real stack needs root (it creates accounts and runs xrdp)");
+  const missing = REQUIRED_BINARIES.filter((binary) => !existsSync(binary));
+  if (missing.length > 0) {
+    throw new Error(`missing ${missing.join(", ")}: run \`bash test/setup/install-deps.sh\` as root first`);
+  }
+  const workDir = await makeTempDir("yunzhuo-stack-");
+  // guacd runs as root here, but a packaged guacd runs as its own user: keep it writable for any.
+  const recordingDir = await makeTempDir("yunzhuo-recordings-", 0o777);
+  const daemons: Daemon[] = [];
+  const stack: RunningStack = { guacd: { host: LOOPBACK, port: 0 }, rdp: { host: LOOPBACK, port: 0 }, recordingDir, workDir, daemons };
+  try {
+    await run("sh", ["/usr/share/xrdp/socksetup"]);
+    await startSesman(workDir, daemons);
+
+    stack.rdp.port = await freePort();
+    const xrdpIni = path.join(workDir, "xrdp.ini");
+    await writeFile(xrdpIni, await privateXrdpIni(stack.rdp.port, workDir));
+    const xrdp = startDaemon("xrdp", "/usr/sbin/xrdp", ["--nodaemon", "--config", xrdpIni], path.join(workDir, "xrdp.out"));
+    daemons.push(xrdp);
+
+    stack.guacd.port = await freePort();
+    const guacd = startDaemon(
+      "guacd",
+      "/usr/sbin/guacd",
+      // -L warning: with info/debug a guacd 1.3 child can deadlock on its logging lock.
+      ["-f", "-b", LOOPBACK, "-l", String(stack.guacd.port), "-L", "warning", "-p", path.join(workDir, "guacd.pid")],
+      path.join(workDir, "guacd.out"),
+    );
+    daemons.push(guacd);
+
+    await Promise.all([waitForPort([LOOPBACK], stack.rdp.port, xrdp), waitForPort([LOOPBACK], stack.guacd.port, guacd)]);
+    return stack;
+  } catch (error) {
+    await shutdown(stack);
+    throw error;
+  }
+}
+
+/**
+ * xrdp always looks for sesman at the ListenPort of /etc/xrdp/sesman.ini (3350 by default), so
+ * sesman cannot move to a private port. If one already answers there (a package script, an
+ * earlier run), it is used and left running.
+ */
+async function startSesman(workDir: string, daemons: Daemon[]): Promise<void> {
+  const systemIni = await readFile("/etc/xrdp/sesman.ini", "utf8");
+  const port = Number(iniValue(systemIni, "Globals", "ListenPort") ?? "3350");
+  // It binds [::1] even when told 127.0.0.1.
+  const hosts = [LOOPBACK, "::1"];
+  if (await anyPortAnswers(hosts, port)) {
+    process.stderr.write(`real-stack: reusing the xrdp-sesman already listening on port ${port}\n`);
+    return;
+  }
+  let ini = setIniValue(systemIni, "Logging", "LogFile", path.join(workDir, "xrdp-sesman.log"));
+  ini = setIniValue(ini, "Logging", "EnableSyslog", "false");
+  const sesmanIni = path.join(workDir, "sesman.ini");
+  await writeFile(sesmanIni, ini);
+  const sesman = startDaemon("xrdp-sesman", "/usr/sbin/xrdp-sesman", ["--nodaemon", "--config", sesmanIni], path.join(workDir, "sesman.out"));
+  daemons.push(sesman);
+  await waitForPort(hosts, port, sesman);
+}
+
+async function privateXrdpIni(port: number, workDir: string): Promise<string> {
+  let ini = await readFile("/etc/xrdp/xrdp.ini", "utf8");
+  ini = setIniValue(ini, "Globals", "port", `tcp://.:${port}`); // 127.0.0.1 only
+  ini = setIniValue(ini, "Globals", "autorun", "Xvnc"); // the first section, [Xorg], needs xorgxrdp
+  ini = setIniValue(ini, "Logging", "LogFile", path.join(workDir, "xrdp.log"));
+  return setIniValue(ini, "Logging", "EnableSyslog", "false");
+}
+
+async function shutdown(stack: RunningStack): Promise<void> {
+  // Reverse order: guacd and xrdp (with their per-connection children) before sesman and its desktops.
+  for (const daemon of [...stack.daemons].reverse()) await stopDaemon(daemon);
+  stack.daemons.length = 0;
+  await removeTempDir(stack.workDir);
+  await removeTempDir(stack.recordingDir);
+}
+
+function sectionBounds(lines: string[], section: string): { start: number; end: number } | null {
+  const start = lines.findIndex((line) => line.trim() === `[${section}]`);
+  if (start < 0) return null;
+  const next = lines.findIndex((line, i) => i > start && /^\s*\[/.test(line));
+  return { start, end: next < 0 ? lines.length : next };
+}
+
+export function iniValue(text: string, section: string, key: string): string | undefined {
+  const lines = text.split("\n");
+  const bounds = sectionBounds(lines, section);
+  if (!bounds) return undefined;
+  for (const line of lines.slice(bounds.start + 1, bounds.end)) {
+    const match = /^\s*([^;#=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match && match[1] === key) return match[2];
+  }
+  return undefined;
+}
+
+/** Sets `key=value` in `[section]`, replacing an active line or adding one after the header. */
+export function setIniValue(text: string, section: string, key: string, value: string): string {
+  const lines = text.split("\n");
+  const bounds = sectionBounds(lines, section);
+  if (!bounds) return `${text.trimEnd()}\n\n[${section}]\n${key}=${value}\n`;
+  for (let i = bounds.start + 1; i < bounds.end; i += 1) {
+    if (new RegExp(`^\\s*${key}\\s*=`).test(lines[i] ?? "")) {
+      lines[i] = `${key}=${value}`;
+      return lines.join("\n");
+    }
+  }
+  lines.splice(bounds.start + 1, 0, `${key}=${value}`);
+  return lines.join("\n");
+}
