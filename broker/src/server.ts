@@ -30,6 +30,14 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
+import { mountSessionAdmin } from './sessions/session-admin.routes.js';
+import { SessionEngine } from './sessions/session-engine.service.js';
+import { SessionLifecycle } from './sessions/session-lifecycle.service.js';
+import { SessionTransitions } from './sessions/session-transitions.js';
+import { TunnelTokens } from './sessions/tunnel-tokens.js';
+import { mountWindowLogin } from './sessions/window-login.routes.js';
+import { noLiveTunnels, type LiveTunnels } from './sessions/live-tunnels.js';
+import { createLiveEventsSocket } from './http/live-events.socket.js';
 import { siteResource } from './sites/site.resource.js';
 import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
@@ -47,6 +55,8 @@ export interface RunningBroker {
   server: Server;
   sequelize: Sequelize;
   events: LiveEvents;
+  engine: SessionEngine;
+  lifecycle: SessionLifecycle;
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -77,6 +87,15 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
 
+  let liveTunnels: LiveTunnels = noLiveTunnels;
+  const transitions = new SessionTransitions(audit, events, clock);
+  const tokens = new TunnelTokens(clock, config.tunnelTokenTtlSeconds);
+  const lifecycle = new SessionLifecycle({
+    sequelize, transitions, tokens, secrets, audit, events, clock, recordingDir: config.recordingDir,
+    tunnels: () => liveTunnels,
+  });
+  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
+
   const docs = new OpenApiDocs();
   const metrics = new BrokerMetrics();
   const publicApi = newRouter();
@@ -92,6 +111,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   mountSessionList(consoleApi, docs);
+  mountSessionAdmin(consoleApi, lifecycle, docs);
+  mountWindowLogin(publicApi, engine, lifecycle, docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { audit, events, docs });
 
@@ -101,6 +122,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     isReady: () => ready,
   });
   const upgrades = new Map<string, UpgradeHandler>();
+  const liveSocket = createLiveEventsSocket({ auth, events, logger });
+  upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
+  const sweeper = setInterval(() => {
+    lifecycle.sweep().catch((err: unknown) => logger.error({ err }, 'session sweep failed'));
+  }, config.reconcileIntervalSeconds * 1000);
+  sweeper.unref();
   const server = createServer(app);
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -122,9 +149,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     server,
     sequelize,
     events,
+    engine,
+    lifecycle,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
+      clearInterval(sweeper);
+      liveSocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();

@@ -1,2 +1,3 @@
 export * from './common.js';
 export * from './resources.js';
+export * from './window.js';

@@ -1,0 +1,87 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { dialectOf } from '../db/database.js';
+import type { Pool } from '../pools/pool.model.js';
+
+export interface ClaimedDesktop {
+  id: string;
+  site_id: string;
+  name: string;
+}
+
+const CANDIDATE = `
+  SELECT id FROM desktops
+  WHERE pool_id = :poolId AND state = 'free' AND session_id IS NULL AND drain = :no
+    AND health <> 'down'
+    AND (:dedicated = :no OR owner_account_id IS NULL)
+    AND (:allowOtherSites = :yes OR site_id = :siteId)
+  ORDER BY CASE WHEN site_id = :siteId THEN 0 ELSE 1 END,
+           CASE WHEN last_released_at IS NULL THEN 0 ELSE 1 END, last_released_at, id
+  LIMIT 1`;
+
+const CLAIM = (candidate: string) => `
+  UPDATE desktops
+  SET state = 'assigned', session_id = :sessionId, state_changed_at = :now, updated_at = :now, state_reason = NULL,
+      owner_account_id = CASE WHEN :dedicated = :yes THEN :accountId ELSE owner_account_id END
+  WHERE id = (${candidate}) AND state = 'free' AND session_id IS NULL
+    AND (:maxSessions IS NULL OR
+         (SELECT COUNT(*) FROM desktops busy WHERE busy.pool_id = :poolId AND busy.session_id IS NOT NULL) < :maxSessions)
+  RETURNING id, site_id, name`;
+
+/**
+ * Takes one free, healthy desktop for a new session in ONE statement: the candidate is chosen
+ * and claimed by the same conditional UPDATE, so two logins can never get the same desktop.
+ * SQLite runs one writer at a time; on PostgreSQL the pool row is locked first so the
+ * max-sessions count and the claim are one serial step across every broker process.
+ */
+export async function claimFreeDesktop(
+  sequelize: Sequelize,
+  params: { pool: Pool; sessionId: string; accountId: string; siteId: string; now: Date },
+): Promise<ClaimedDesktop | null> {
+  const { pool } = params;
+  const replacements = {
+    poolId: pool.id,
+    sessionId: params.sessionId,
+    accountId: params.accountId,
+    siteId: params.siteId,
+    now: params.now,
+    dedicated: pool.kind === 'dedicated',
+    allowOtherSites: pool.allowOtherSites,
+    maxSessions: pool.maxSessions,
+    yes: true,
+    no: false,
+  };
+  if (dialectOf(sequelize) === 'sqlite') {
+    const rows = await sequelize.query<ClaimedDesktop>(CLAIM(CANDIDATE), { replacements, type: QueryTypes.SELECT });
+    return rows[0] ?? null;
+  }
+  return sequelize.transaction(async (transaction) => {
+    await sequelize.query('SELECT id FROM pools WHERE id = :poolId FOR UPDATE', { replacements, transaction, type: QueryTypes.SELECT });
+    const rows = await sequelize.query<ClaimedDesktop>(CLAIM(`${CANDIDATE} FOR UPDATE SKIP LOCKED`), { replacements, transaction, type: QueryTypes.SELECT });
+    return rows[0] ?? null;
+  });
+}
+
+/** A dedicated pool's desktop already owned by the account, claimed if it is free. */
+export async function claimOwnedDesktop(
+  sequelize: Sequelize,
+  params: { poolId: string; accountId: string; sessionId: string; now: Date },
+): Promise<ClaimedDesktop | null> {
+  const rows = await sequelize.query<ClaimedDesktop>(
+    `UPDATE desktops SET state = 'assigned', session_id = :sessionId, state_changed_at = :now, updated_at = :now
+     WHERE id = (SELECT id FROM desktops WHERE pool_id = :poolId AND owner_account_id = :accountId ORDER BY id LIMIT 1)
+       AND state = 'free' AND session_id IS NULL AND drain = :no AND health <> 'down'
+     RETURNING id, site_id, name`,
+    { replacements: { ...params, no: false }, type: QueryTypes.SELECT },
+  );
+  return rows[0] ?? null;
+}
+
+/** Gives a desktop back to its pool, only if it is still held by that session. */
+export async function releaseDesktop(sequelize: Sequelize, desktopId: string, sessionId: string, now: Date): Promise<boolean> {
+  const [, affected] = await sequelize.query(
+    `UPDATE desktops SET state = 'free', session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now
+     WHERE id = :desktopId AND session_id = :sessionId`,
+    { replacements: { desktopId, sessionId, now }, type: QueryTypes.UPDATE },
+  );
+  return Number(affected) > 0;
+}

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { Op, type Sequelize } from 'sequelize';
+import type { ErrorCode } from '@yunzhuo/protocol/errors';
+import type { Actor } from '../auth/actor.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { Desktop } from '../desktops/desktop.model.js';
+import { Gateway } from '../gateways/gateway.model.js';
+import { AppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import { Pool, PoolGateway } from '../pools/pool.model.js';
+import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from '../tunnel/tunnel-target.js';
+import { releaseDesktop } from './desktop-claim.js';
+import type { LiveTunnels } from './live-tunnels.js';
+import { DesktopSession } from './session.model.js';
+import type { SessionTransitions } from './session-transitions.js';
+import type { IssuedToken, TunnelTokens } from './tunnel-tokens.js';
+
+const LIVE = ['requested', 'connecting', 'active', 'disconnected'] as const;
+const ATTACHED = ['requested', 'connecting', 'active'] as const;
+
+export interface LifecycleDeps {
+  sequelize: Sequelize;
+  transitions: SessionTransitions;
+  tokens: TunnelTokens;
+  secrets: SecretBox;
+  tunnels: () => LiveTunnels;
+  audit: AuditService;
+  events: LiveEvents;
+  clock: Clock;
+  recordingDir: string;
+}
+
+/**
+ * A session's life after the login: the tunnel's view (token → target, connecting, active,
+ * closed), the clerk's and the admin's actions (disconnect, logoff), and the timers (grace
+ * and idle limits), which are evaluated by `sweep()` against the injected clock.
+ */
+export class SessionLifecycle implements TunnelBroker {
+  /** tunnels open per session in this process: only the last one closing disconnects */
+  readonly #open = new Map<string, number>();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  async redeemToken(token: string): Promise<TunnelTarget> {
+    const row = await this.deps.tokens.redeem(token);
+    const session = await DesktopSession.findByPk(row.sessionId);
+    if (!session || session.state === 'ended') throw new AppError('SESSION_ENDED');
+    // bound to the terminal it was issued to: a session taken over since then refuses it
+    if (row.terminalId !== session.terminalId) throw new AppError('TOKEN_INVALID', { reason: 'the session moved to another terminal' });
+    const [desktop, pool, links] = await Promise.all([
+      session.desktopId ? Desktop.findByPk(session.desktopId) : null,
+      Pool.findByPk(session.poolId),
+      PoolGateway.findAll({ where: { poolId: session.poolId }, order: [['priority', 'ASC']] }),
+    ]);
+    if (!desktop || !pool) throw new AppError('DESKTOP_UNAVAILABLE', { sessionId: session.id });
+    const gateways = await Gateway.findAll({ where: { id: links.map((l) => l.gatewayId) } });
+    const ordered = links.map((l) => gateways.find((g) => g.id === l.gatewayId)).filter((g): g is Gateway => !!g);
+    const healthyFirst = [...ordered.filter((g) => g.health !== 'down'), ...ordered.filter((g) => g.health === 'down')];
+    this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);
+    return {
+      sessionId: session.id,
+      terminalId: session.terminalId,
+      gateways: healthyFirst.map((g) => ({ id: g.id, host: g.host, port: g.port })),
+      desktop: { id: desktop.id, host: desktop.host, port: desktop.port, username: desktop.rdpUsername, password: this.deps.secrets.decrypt(desktop.rdpPasswordEnc) },
+      settings: pool.settings,
+      recording: pool.settings.recording
+        ? { path: path.join(this.deps.recordingDir, session.siteId ?? 'unsited'), name: session.id }
+        : null,
+    };
+  }
+
+  async markConnecting(sessionId: string, gatewayId: string): Promise<void> {
+    await this.deps.transitions.move(sessionId, ['requested', 'connecting', 'active', 'disconnected'], 'connecting', { extra: { gatewayId } });
+  }
+
+  async markActive(sessionId: string, guacConnectionId: string): Promise<void> {
+    const session = await this.deps.transitions.move(sessionId, ['requested', 'connecting', 'disconnected'], 'active', { extra: { guacConnectionId } });
+    if (session) {
+      const pool = await Pool.findByPk(session.poolId);
+      if (pool?.settings.recording && !session.recordingPath) {
+        await session.update({ recordingPath: path.join(this.deps.recordingDir, session.siteId ?? 'unsited', session.id) });
+      }
+    }
+  }
+
+  async markClosed(sessionId: string, reason: TunnelCloseReason): Promise<void> {
+    const left = Math.max(0, (this.#open.get(sessionId) ?? 1) - 1);
+    if (left > 0) return void this.#open.set(sessionId, left);
+    this.#open.delete(sessionId);
+    if (reason === 'taken-over') return; // the new terminal's tunnel owns the session now
+    if (reason === 'logoff' || reason === 'ended-by-admin') return; // end() already did the work
+    await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { reason });
+  }
+
+  async reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void> {
+    const gateway = await Gateway.findByPk(gatewayId);
+    if (!gateway) return;
+    await this.deps.audit.record(null, { action: 'gateway.failure', targetType: 'gateway', targetId: gatewayId, siteId: gateway.siteId, details: { code, detail } });
+    if (gateway.health !== 'down') {
+      await gateway.update({ health: 'down', lastCheckedAt: new Date(this.deps.clock.now()) });
+      this.deps.events.publish('gateway.changed', { id: gateway.id, health: 'down', siteId: gateway.siteId });
+    }
+  }
+
+  /** A fresh tunnel token for the terminal that holds the session (reconnect after a blip). */
+  async reissueToken(sessionId: string, terminalId: string): Promise<IssuedToken> {
+    const session = await this.heldBy(sessionId, terminalId);
+    return this.deps.tokens.issue(session.id, terminalId);
+  }
+
+  /** The session, if this terminal holds it and it has not ended. */
+  async heldBy(sessionId: string, terminalId: string): Promise<DesktopSession> {
+    const session = await DesktopSession.findByPk(sessionId);
+    if (!session || session.terminalId !== terminalId) throw new AppError('NOT_FOUND', { resource: 'session' });
+    if (session.state === 'ended') throw new AppError('SESSION_ENDED', { endReason: session.endReason });
+    return session;
+  }
+
+  /** Leave the desktop running for the pool's grace period. */
+  async disconnect(sessionId: string, actor: Actor | null, reason: string): Promise<DesktopSession> {
+    const moved = await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { actor, reason });
+    this.deps.tunnels().closeSession(sessionId, 'ended-by-admin', reason === 'clerk' ? '已断开 / disconnected' : '管理员已断开此会话 / disconnected by an administrator');
+    return moved ?? this.current(sessionId);
+  }
+
+  /** Log off: the session ends now and a floating desktop goes back to the pool. */
+  async end(sessionId: string, actor: Actor | null, reason: string): Promise<DesktopSession> {
+    const session = await this.deps.transitions.move(sessionId, [...LIVE], 'ended', { actor, reason });
+    if (!session) return this.current(sessionId);
+    this.#open.delete(sessionId);
+    this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
+    if (session.desktopId) {
+      await releaseDesktop(this.deps.sequelize, session.desktopId, session.id, new Date(this.deps.clock.now()));
+      const desktop = await Desktop.findByPk(session.desktopId);
+      if (desktop) this.deps.events.publish('desktop.changed', { id: desktop.id, state: desktop.state, health: desktop.health, poolId: desktop.poolId, siteId: desktop.siteId });
+    }
+    return session;
+  }
+
+  /** Ends sessions past their pool's grace (disconnected) or idle limit. Returns how many ended. */
+  async sweep(): Promise<number> {
+    const now = this.deps.clock.now();
+    const candidates = await DesktopSession.findAll({ where: { state: { [Op.in]: [...LIVE] } } });
+    if (candidates.length === 0) return 0;
+    const pools = new Map((await Pool.findAll({ where: { id: [...new Set(candidates.map((s) => s.poolId))] } })).map((p) => [p.id, p]));
+    let ended = 0;
+    for (const s of candidates) {
+      const pool = pools.get(s.poolId);
+      if (!pool) continue;
+      const graceOver = s.state === 'disconnected' && s.disconnectedAt !== null && now - s.disconnectedAt.getTime() >= pool.graceSeconds * 1000;
+      const idleOver = pool.idleSeconds > 0 && now - (s.lastActivityAt ?? s.requestedAt).getTime() >= pool.idleSeconds * 1000;
+      if (graceOver || idleOver) {
+        await this.end(s.id, null, graceOver ? 'grace-expired' : 'idle-timeout');
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** The tunnel reports input now and then so idle limits see a working clerk. */
+  async touch(sessionId: string): Promise<void> {
+    await DesktopSession.update({ lastActivityAt: new Date(this.deps.clock.now()) }, { where: { id: sessionId, state: 'active' } });
+  }
+
+  private async current(sessionId: string): Promise<DesktopSession> {
+    const session = await DesktopSession.findByPk(sessionId);
+    if (!session) throw new AppError('NOT_FOUND', { resource: 'session' });
+    return session;
+  }
+}

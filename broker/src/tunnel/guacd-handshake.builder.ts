@@ -1,0 +1,79 @@
+import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
+import type { PoolSettings } from '@yunzhuo/protocol/api/common';
+import type { DisplayChoice } from './tunnel-query.parser.js';
+import type { TunnelTarget } from './tunnel-target.js';
+
+/** Image formats every browser decodes; guacd picks among them. */
+const IMAGE_MIMETYPES = ['image/jpeg', 'image/png', 'image/webp'];
+/**
+ * Announced only when the pool wants sound: with an audio mimetype guacd 1.3 loses the first
+ * layer-0 `size` in about 1 session in 8 (see real-desktop-stack.md); the first-frame check retries those.
+ */
+const AUDIO_MIMETYPES = ['audio/L16', 'audio/L8'];
+
+export function allowsToDesktop(settings: PoolSettings): boolean {
+  return settings.clipboard === 'both' || settings.clipboard === 'to-desktop';
+}
+
+export function allowsFromDesktop(settings: PoolSettings): boolean {
+  return settings.clipboard === 'both' || settings.clipboard === 'from-desktop';
+}
+
+/** Values of guacd's RDP parameters, by name; guacd's `args` decides which are sent and in what order. */
+export function rdpParameters(target: TunnelTarget, display: DisplayChoice): ReadonlyMap<string, string> {
+  const { settings, desktop } = target;
+  const params = new Map<string, string>([
+    ['hostname', desktop.host],
+    ['port', String(desktop.port)],
+    ['username', desktop.username],
+    ['password', desktop.password],
+    ['security', settings.security],
+    ['ignore-cert', String(settings.ignoreCert)],
+    ['width', String(display.width)],
+    ['height', String(display.height)],
+    ['dpi', String(display.dpi)],
+    ['color-depth', String(settings.colorDepth)],
+    ['disable-audio', String(!settings.audio)],
+    ['disable-copy', String(!allowsFromDesktop(settings))],
+    ['disable-paste', String(!allowsToDesktop(settings))],
+    ['timezone', settings.timezone],
+  ]);
+  if (settings.serverLayout) params.set('server-layout', settings.serverLayout);
+  if (target.recording) {
+    params.set('recording-path', target.recording.path);
+    params.set('recording-name', target.recording.name);
+    params.set('create-recording-path', 'true');
+  }
+  return params;
+}
+
+export interface HandshakeReply {
+  version: NegotiatedVersion;
+  /** guacd's parameter names, without the version element */
+  names: string[];
+  /** size, audio, video, image, [timezone], [name], connect — one string, written at once */
+  instructions: string;
+}
+
+/**
+ * The client half of the handshake after guacd's `args`: `connect` carries the negotiated
+ * version (when guacd sent one) and then one value per parameter name, in guacd's order.
+ */
+export function buildHandshakeReply(
+  serverArgs: readonly string[],
+  params: ReadonlyMap<string, string>,
+  options: { display: DisplayChoice; settings: PoolSettings; name: string },
+): HandshakeReply {
+  const version = negotiateVersion(serverArgs[0]);
+  const names = version.versionArg ? serverArgs.slice(1) : [...serverArgs];
+  const { display, settings } = options;
+  let out = encodeInstruction('size', display.width, display.height, display.dpi);
+  out += encodeInstruction('audio', ...(settings.audio ? AUDIO_MIMETYPES : []));
+  out += encodeInstruction('video');
+  out += encodeInstruction('image', ...IMAGE_MIMETYPES);
+  if (version.sendTimezone) out += encodeInstruction('timezone', settings.timezone);
+  if (version.sendName) out += encodeInstruction('name', options.name);
+  const values = names.map((name) => params.get(name) ?? '');
+  out += version.versionArg ? encodeInstruction('connect', version.version, ...values) : encodeInstruction('connect', ...values);
+  return { version, names, instructions: out };
+}

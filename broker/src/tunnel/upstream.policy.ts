@@ -1,0 +1,92 @@
+import {
+  INTERNAL_OPCODE, encodeInstruction, isClientInputOpcode, isClientStreamOpcode, type Instruction,
+} from '@yunzhuo/protocol';
+import type { PoolSettings } from '@yunzhuo/protocol/api/common';
+import { allowsToDesktop } from './guacd-handshake.builder.js';
+import { DISPLAY_BOUNDS, clamp } from './tunnel-query.parser.js';
+
+export type UpstreamVerdict =
+  | { kind: 'forward' }
+  /** forward this re-encoded instruction instead (a clamped `size`) */
+  | { kind: 'rewrite'; instruction: string }
+  /** answer the browser with `reply`; nothing goes to guacd */
+  | { kind: 'reply'; reply: string }
+  | { kind: 'drop' }
+  | { kind: 'reject'; detail: string };
+
+const FORWARD: UpstreamVerdict = { kind: 'forward' };
+const DROP: UpstreamVerdict = { kind: 'drop' };
+const reject = (detail: string): UpstreamVerdict => ({ kind: 'reject', detail });
+
+/**
+ * What the browser may send after the handshake. Input opcodes pass; stream opcodes pass only
+ * as the pool's clipboard/file policy allows, and blob/end only on a stream the browser opened
+ * with our consent. `argv` (changing connection arguments, credentials included) never passes.
+ */
+export class UpstreamPolicy {
+  readonly #toDesktop: boolean;
+  readonly #files: boolean;
+  readonly #audioIn: boolean;
+  /** indexes of streams the browser opened and we let through */
+  readonly #streams = new Set<string>();
+
+  constructor(settings: PoolSettings | null) {
+    this.#toDesktop = settings !== null && allowsToDesktop(settings);
+    this.#files = settings?.fileTransfer ?? false;
+    this.#audioIn = settings?.audio ?? false;
+  }
+
+  check(instruction: Instruction): UpstreamVerdict {
+    const { opcode, args } = instruction;
+    if (opcode === INTERNAL_OPCODE) {
+      if (args[0] === 'ping') return { kind: 'reply', reply: encodeInstruction(INTERNAL_OPCODE, 'ping', args[1] ?? '') };
+      return DROP;
+    }
+    if (isClientInputOpcode(opcode)) return opcode === 'size' ? this.#size(args) : FORWARD;
+    if (isClientStreamOpcode(opcode)) return this.#stream(opcode, args);
+    return reject(`opcode "${opcode.slice(0, 32)}" is not allowed from the browser`);
+  }
+
+  #size(args: string[]): UpstreamVerdict {
+    const [w, h, dpi] = args.map(Number);
+    if (w === undefined || h === undefined || !Number.isInteger(w) || !Number.isInteger(h)) return reject('bad size');
+    const width = clamp(w, DISPLAY_BOUNDS.width);
+    const height = clamp(h, DISPLAY_BOUNDS.height);
+    if (dpi !== undefined && !Number.isInteger(dpi)) return reject('bad size');
+    const clampedDpi = dpi === undefined ? undefined : clamp(dpi, DISPLAY_BOUNDS.dpi);
+    if (width === w && height === h && clampedDpi === dpi && args.length <= 3) return FORWARD;
+    const extra = clampedDpi === undefined ? [] : [clampedDpi];
+    return { kind: 'rewrite', instruction: encodeInstruction('size', width, height, ...extra) };
+  }
+
+  #stream(opcode: string, args: string[]): UpstreamVerdict {
+    switch (opcode) {
+      case 'ack':
+        return FORWARD; // acknowledges guacd's own streams (every image blob)
+      case 'clipboard':
+        return this.#open(this.#toDesktop, args[0], 'clipboard to the desktop is not allowed by the pool');
+      case 'file':
+      case 'pipe':
+        return this.#open(this.#files, args[0], 'file transfer is not allowed by the pool');
+      case 'put':
+        return this.#open(this.#files, args[1], 'file transfer is not allowed by the pool');
+      case 'get':
+        return this.#files ? FORWARD : reject('file transfer is not allowed by the pool');
+      case 'audio':
+        return this.#open(this.#audioIn, args[0], 'audio input is not allowed by the pool');
+      case 'blob':
+        return this.#streams.has(args[0] ?? '') ? FORWARD : reject('blob on a stream the browser may not use');
+      case 'end':
+        return this.#streams.delete(args[0] ?? '') ? FORWARD : reject('end on a stream the browser may not use');
+      default:
+        return reject(`"${opcode}" is not allowed from the browser`);
+    }
+  }
+
+  #open(allowed: boolean, stream: string | undefined, detail: string): UpstreamVerdict {
+    if (!allowed) return reject(detail);
+    if (stream === undefined || !/^\d{1,9}$/.test(stream)) return reject('bad stream index');
+    this.#streams.add(stream);
+    return FORWARD;
+  }
+}

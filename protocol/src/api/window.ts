@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { idSchema } from './common.js';
+
+/** The clerk's window page ⇄ broker (authenticated by the terminal credential). */
+export const windowLoginBody = z
+  .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200), poolId: idSchema.optional() })
+  .strict();
+
+export const windowSessionOut = z.object({
+  id: z.string(),
+  state: z.string(),
+  poolId: z.string(),
+  poolName: z.string(),
+  departmentId: z.string(),
+  graceSeconds: z.number(),
+  idleSeconds: z.number(),
+  clipboard: z.string(),
+  reconnected: z.boolean(),
+});
+
+export const tunnelTokenOut = z.object({ token: z.string(), expiresAt: z.string(), path: z.literal('/tunnel') });
+export const windowLoginOut = z.object({ session: windowSessionOut, tunnel: tunnelTokenOut });
+
+export const terminalContextOut = z.object({
+  terminal: z.object({ id: z.string(), name: z.string() }),
+  site: z.object({ id: z.string(), code: z.string(), name: z.string() }).nullable(),
+  window: z.object({ id: z.string(), code: z.string(), label: z.string().nullable() }).nullable(),
+  department: z.object({ id: z.string(), name: z.string() }).nullable(),
+});

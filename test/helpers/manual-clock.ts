@@ -1,0 +1,44 @@
+import type { Clock, ClockTimer } from '../../broker/src/lib/clock.js';
+
+interface Pending {
+  at: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/** A clock that only moves when a test says so; timers fire in order during `advance`. */
+export class ManualClock implements Clock {
+  #now: number;
+  #timers: Pending[] = [];
+
+  constructor(start = Date.parse('2026-12-01T08:30:00+08:00')) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimeout(fn: () => void, ms: number): ClockTimer {
+    const timer: Pending = { at: this.#now + ms, fn, cancelled: false };
+    this.#timers.push(timer);
+    return timer as unknown as ClockTimer;
+  }
+
+  clearTimeout(timer: ClockTimer): void {
+    (timer as unknown as Pending).cancelled = true;
+  }
+
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      const next = this.#timers.filter((t) => !t.cancelled && t.at <= target).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      this.#now = next.at;
+      next.cancelled = true;
+      next.fn();
+    }
+    this.#now = target;
+    this.#timers = this.#timers.filter((t) => !t.cancelled);
+  }
+}
