@@ -77,3 +77,11 @@ export function buildHandshakeReply(
   out += version.versionArg ? encodeInstruction('connect', version.version, ...values) : encodeInstruction('connect', ...values);
   return { version, names, instructions: out };
 }
+
+/** Clipboard parameters the pool needs but this guacd does not list (it would ignore them). */
+export function missingPolicyArgs(settings: PoolSettings, argNames: readonly string[]): string[] {
+  const missing: string[] = [];
+  if (!allowsFromDesktop(settings) && !argNames.includes('disable-copy')) missing.push('disable-copy');
+  if (!allowsToDesktop(settings) && !argNames.includes('disable-paste')) missing.push('disable-paste');
+  return missing;
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { INTERNAL_OPCODE, encodeInstruction } from '@yunzhuo/protocol';
+import type { ErrorCode } from '@yunzhuo/protocol/errors';
+import { isAppError } from '../lib/app-error.js';
+import type { Clock, ClockTimer } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { DownstreamEnd } from './downstream.pump.js';
+import { attemptGateway, type LiveGuacd } from './gateway.attempt.js';
+import { GUAC_STATUS, messageFor, statusForErrorCode } from './guac-status.codes.js';
+import { missingPolicyArgs } from './guacd-handshake.builder.js';
+import type { GatewayAttemptError } from './guacd.connector.js';
+import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from './tunnel-target.js';
+import type { TunnelLimits } from './tunnel.limits.js';
+import { chooseDisplay, parseTunnelQuery, type DisplayChoice, type TunnelRequest } from './tunnel-query.parser.js';
+import { closeBrowser, releaseGuacd, type CloseNotice } from './tunnel-teardown.js';
+import { UpstreamPump } from './upstream.pump.js';
+import { UpstreamPolicy } from './upstream.policy.js';
+
+export type { CloseNotice };
+
+export interface TunnelDeps {
+  broker: TunnelBroker;
+  logger: Logger;
+  clock: Clock;
+  limits: TunnelLimits;
+}
+
+export interface TunnelHooks {
+  /** the token named a session: the server indexes the tunnel by it */
+  redeemed(tunnel: TunnelConnection): void;
+  closed(tunnel: TunnelConnection): void;
+}
+
+export interface CloseOptions {
+  /** drop the browser without a close handshake (it is not reading) */
+  terminate?: boolean;
+  /** Guacamole status for the WebSocket close reason when there is no notice */
+  status?: number;
+  /** for the log only */
+  detail?: string;
+}
+
+type Phase = 'redeeming' | 'connecting' | 'live' | 'closed';
+
+/**
+ * One browser tunnel: redeem the token, reach a gateway (failing over), relay both ways, and
+ * tell the engine markConnecting → markActive → markClosed (exactly once), in that order.
+ */
+export class TunnelConnection {
+  readonly uuid = randomUUID();
+  #phase: Phase = 'redeeming';
+  #closedAs: TunnelCloseReason = 'browser-closed';
+  #target: TunnelTarget | null = null;
+  #live: LiveGuacd | null = null;
+  readonly #upstream: UpstreamPump;
+  readonly #abort = new AbortController();
+  #idleTimer: ClockTimer | null = null;
+  #engine: Promise<void> = Promise.resolve();
+  #log: Logger;
+  readonly #openedAt: number;
+  readonly done: Promise<void>;
+  #resolveDone: () => void = () => {};
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: TunnelDeps,
+    private readonly hooks: TunnelHooks,
+  ) {
+    this.#log = deps.logger.child({ tunnel: this.uuid });
+    this.#openedAt = deps.clock.now();
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.#upstream = new UpstreamPump(ws, { limits: deps.limits, now: () => deps.clock.now() }, {
+      violation: (detail) => this.#violation(detail),
+    });
+  }
+
+  get sessionId(): string | null {
+    return this.#target?.sessionId ?? null;
+  }
+
+  /** Backlog figures, for tests and metrics. */
+  inspect(): { phase: Phase; browserBacklogBytes: number; guacdPaused: boolean; bytesDown: number; bytesUp: number } {
+    return {
+      phase: this.#phase,
+      browserBacklogBytes: this.ws.bufferedAmount,
+      guacdPaused: this.#live?.pump.paused ?? false,
+      bytesDown: this.#live?.pump.bytesSent ?? 0,
+      bytesUp: this.#upstream.bytesReceived,
+    };
+  }
+
+  /** `query` is the upgrade URL after `?`; it holds the token, so it is never logged. */
+  start(query: string): void {
+    this.ws.on('message', this.#upstream.onMessage);
+    this.ws.on('close', () => this.close('browser-closed', null));
+    this.ws.on('error', (error) => this.#violation(`WebSocket: ${error.message}`));
+    // Guacamole.WebSocketTunnel takes the first instruction's single element as the tunnel UUID.
+    this.ws.send(encodeInstruction(INTERNAL_OPCODE, this.uuid));
+    this.#armIdle(this.deps.limits.browserIdleMs);
+    this.#run(parseTunnelQuery(query)).catch((error: unknown) => {
+      this.#log.error({ err: error }, 'tunnel failed');
+      this.close('gateway-failed', { status: GUAC_STATUS.SERVER_ERROR, message: messageFor('INTERNAL') });
+    });
+  }
+
+  /** Ends the tunnel: optional `error` to the browser, `disconnect` to guacd, the engine told once. */
+  close(reason: TunnelCloseReason, notice: CloseNotice | null, options: CloseOptions = {}): boolean {
+    if (this.#phase === 'closed') return false;
+    const stats = this.inspect();
+    this.#phase = 'closed';
+    this.#closedAs = reason;
+    if (this.#idleTimer) this.deps.clock.clearTimeout(this.#idleTimer);
+    this.#abort.abort();
+    this.#upstream.detach();
+    this.ws.off('message', this.#upstream.onMessage);
+    if (this.#live) {
+      this.#live.pump.stop();
+      releaseGuacd(this.#live.socket, this.deps.clock, this.deps.limits.guacdCloseGraceMs);
+    }
+    closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status });
+    const target = this.#target;
+    if (target) this.#tell(() => this.deps.broker.markClosed(target.sessionId, reason));
+    const ms = this.deps.clock.now() - this.#openedAt;
+    this.#log.info({ reason, detail: options.detail, ms, bytesDown: stats.bytesDown, bytesUp: stats.bytesUp }, 'tunnel closed');
+    this.hooks.closed(this);
+    void this.#engine.then(this.#resolveDone);
+    return true;
+  }
+
+  async #run(request: TunnelRequest): Promise<void> {
+    if (request.token === null) return this.#refuse('TOKEN_INVALID');
+    let target: TunnelTarget;
+    try {
+      target = await this.deps.broker.redeemToken(request.token);
+    } catch (error) {
+      if (!isAppError(error)) this.#log.error({ err: error }, 'redeemToken failed');
+      return this.#refuse(isAppError(error) ? error.code : 'INTERNAL');
+    }
+    this.#target = target;
+    this.#log = this.#log.child({ session: target.sessionId });
+    if (this.#phase === 'closed') {
+      // The browser left while the token was being redeemed; the engine still hears of it.
+      this.#tell(() => this.deps.broker.markClosed(target.sessionId, this.#closedAs));
+      return;
+    }
+    this.#upstream.setPolicy(new UpstreamPolicy(target.settings));
+    this.hooks.redeemed(this);
+    this.#phase = 'connecting';
+    await this.#connect(target, chooseDisplay(request, target.settings));
+  }
+
+  #refuse(code: ErrorCode): void {
+    this.#log.info({ code }, 'tunnel token refused');
+    this.close('protocol-violation', { status: statusForErrorCode(code), message: messageFor(code) }, { detail: code });
+  }
+
+  async #connect(target: TunnelTarget, display: DisplayChoice): Promise<void> {
+    const { gateways } = target;
+    const attempts = gateways.length === 0 ? 0 : Math.max(gateways.length, this.deps.limits.minAttempts);
+    let last: GatewayAttemptError | null = null;
+    for (let i = 0; i < attempts && this.#phase !== 'closed'; i++) {
+      const gateway = gateways[i % gateways.length]!;
+      this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
+      const failure = await attemptGateway({
+        ws: this.ws, deps: this.deps, target, gateway, display, signal: this.#abort.signal,
+        events: {
+          committed: (live) => this.#committed(target, live),
+          firstFrame: (connectionId) => {
+            this.#log.info({ gateway: gateway.id, connection: connectionId }, 'desktop on screen');
+            this.#tell(() => this.deps.broker.markActive(target.sessionId, connectionId));
+          },
+          ended: (end) => this.#guacdEnded(end),
+          stalled: (detail) => this.close('browser-closed', null, { terminate: true, detail }),
+        },
+      });
+      if (failure === null || this.#isClosed()) return;
+      last = failure;
+      this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failure.kind, detail: failure.message }, 'gateway attempt failed');
+      this.#tell(() => this.deps.broker.reportGatewayFailure(gateway.id, 'GATEWAY_UNAVAILABLE', `${failure.kind}: ${failure.message}`));
+    }
+    this.close('gateway-failed', { status: last?.status ?? GUAC_STATUS.UPSTREAM_NOT_FOUND, message: messageFor('GATEWAY_UNAVAILABLE') }, {
+      detail: last ? `${last.kind}: ${last.message}` : 'the pool names no gateway',
+    });
+  }
+
+  #committed(target: TunnelTarget, live: LiveGuacd): void {
+    this.#live = live;
+    this.#phase = 'live';
+    this.#upstream.attach(live.socket);
+    for (const missing of missingPolicyArgs(target.settings, live.argNames)) {
+      this.#log.warn({ missing }, 'guacd does not know a clipboard parameter; the pool policy is only half enforced');
+    }
+  }
+
+  #guacdEnded(end: DownstreamEnd): void {
+    if (end.kind === 'guacd-error') {
+      // guacd's own error already went to the browser.
+      this.close('desktop-failed', null, { status: end.status, detail: `guacd ${end.status}: ${end.message}` });
+    } else if (end.kind === 'guacd-disconnect') {
+      this.close('desktop-failed', null, { detail: 'guacd disconnect' });
+    } else {
+      const detail = end.kind === 'bad-data' ? `guacd sent bad data: ${end.message}` : 'guacd closed the connection';
+      this.close('gateway-failed', { status: GUAC_STATUS.UPSTREAM_ERROR, message: messageFor('GATEWAY_UNAVAILABLE') }, { detail });
+    }
+  }
+
+  #violation(detail: string): void {
+    this.#log.warn({ detail }, 'protocol violation from the browser');
+    const message = `${messageFor('VALIDATION_FAILED')}: ${detail}`;
+    this.close('protocol-violation', { status: GUAC_STATUS.CLIENT_BAD_REQUEST, message }, { detail });
+  }
+
+  /** a method, not a field read: the phase changes across awaits */
+  #isClosed(): boolean {
+    return this.#phase === 'closed';
+  }
+
+  #armIdle(ms: number): void {
+    this.#idleTimer = this.deps.clock.setTimeout(this.#checkIdle, ms);
+  }
+
+  #checkIdle = (): void => {
+    const idle = this.deps.clock.now() - this.#upstream.lastMessageAt;
+    const limit = this.deps.limits.browserIdleMs;
+    if (idle < limit) return this.#armIdle(limit - idle);
+    const message = `${messageFor('SESSION_ENDED')}: browser silent for ${Math.round(idle / 1000)} s`;
+    this.close('browser-closed', { status: GUAC_STATUS.CLIENT_TIMEOUT, message }, { detail: `browser silent for ${idle} ms` });
+  };
+
+  /** Engine calls run one after another, so markClosed never overtakes markActive. */
+  #tell(call: () => Promise<void>): void {
+    this.#engine = this.#engine.then(call).catch((error: unknown) => {
+      this.#log.error({ err: error }, 'brokering engine call failed');
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { statusForCloseReason } from './guac-status.codes.js';
+import { TunnelConnection } from './tunnel.connection.js';
+import type { TunnelBroker, TunnelCloseReason } from './tunnel-target.js';
+import { resolveTunnelLimits, type TunnelLimits } from './tunnel.limits.js';
+
+export const TUNNEL_SUBPROTOCOL = 'guacamole';
+
+export interface TunnelServerDeps {
+  broker: TunnelBroker;
+  logger: Logger;
+  clock: Clock;
+  limits?: Partial<TunnelLimits>;
+}
+
+export interface TunnelStats {
+  phase: string;
+  browserBacklogBytes: number;
+  guacdPaused: boolean;
+  bytesDown: number;
+  bytesUp: number;
+}
+
+export interface TunnelServer {
+  /** For `GET /tunnel` upgrades (the HTTP server routes by path). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes the session's live tunnel (takeover, logoff, admin); the browser sees `message`. */
+  closeSession(sessionId: string, reason: TunnelCloseReason, message: string): boolean;
+  liveCount(): number;
+  /** Backlog figures of a session's tunnel, or null. */
+  inspect(sessionId: string): TunnelStats | null;
+  /** Closes every tunnel (broker-shutdown) and waits until the engine has been told. */
+  close(): Promise<void>;
+}
+
+function queryOf(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return url !== undefined && at >= 0 ? url.slice(at + 1) : '';
+}
+
+/** The WebSocket endpoint that the stock Guacamole.WebSocketTunnel talks to. */
+export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
+  const limits = resolveTunnelLimits(deps.limits);
+  const logger = deps.logger.child({ component: 'tunnel' });
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    // The stock client sends one instruction per message; this only bounds a misbehaving one.
+    maxPayload: limits.maxUpstreamInstructionBytes * 4,
+    handleProtocols: (protocols) => (protocols.has(TUNNEL_SUBPROTOCOL) ? TUNNEL_SUBPROTOCOL : false),
+  });
+  const live = new Set<TunnelConnection>();
+  const bySession = new Map<string, TunnelConnection>();
+  let shuttingDown = false;
+
+  const hooks = {
+    redeemed(tunnel: TunnelConnection): void {
+      const sessionId = tunnel.sessionId;
+      if (sessionId === null) return;
+      const older = bySession.get(sessionId);
+      bySession.set(sessionId, tunnel);
+      // One tunnel per session: a newer one (a reload, another window) replaces it.
+      older?.close('taken-over', { status: statusForCloseReason('taken-over'), message: '会话已在另一连接中打开 / opened in another connection' });
+    },
+    closed(tunnel: TunnelConnection): void {
+      live.delete(tunnel);
+      const sessionId = tunnel.sessionId;
+      if (sessionId !== null && bySession.get(sessionId) === tunnel) bySession.delete(sessionId);
+    },
+  };
+
+  return {
+    handleUpgrade(req, socket, head) {
+      if (shuttingDown) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const query = queryOf(req.url);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const tunnel = new TunnelConnection(ws, { broker: deps.broker, logger, clock: deps.clock, limits }, hooks);
+        live.add(tunnel);
+        tunnel.start(query);
+      });
+    },
+    closeSession(sessionId, reason, message) {
+      const tunnel = bySession.get(sessionId);
+      if (!tunnel) return false;
+      return tunnel.close(reason, { status: statusForCloseReason(reason), message });
+    },
+    liveCount: () => live.size,
+    inspect(sessionId) {
+      return bySession.get(sessionId)?.inspect() ?? null;
+    },
+    async close() {
+      shuttingDown = true;
+      const tunnels = [...live];
+      for (const tunnel of tunnels) {
+        tunnel.close('broker-shutdown', { status: statusForCloseReason('broker-shutdown'), message: '服务正在重启，请稍后重新连接 / the broker is restarting; reconnect shortly' });
+      }
+      await Promise.all(tunnels.map((tunnel) => tunnel.done));
+      wss.close();
+    },
+  };
+}

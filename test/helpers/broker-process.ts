@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BrokerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** SIGTERM and wait for exit */
+  stop(): Promise<void>;
+  /** SIGKILL, no goodbye */
+  kill(): Promise<void>;
+}
+
+/** A broker as its own OS process (`node --import tsx broker/src/main.ts`), for multi-broker and crash tests. */
+export async function startBrokerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BrokerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`broker did not start: ${stderr}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /"port":(\d+)[^\n]*"msg":"broker ready"/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`broker exited ${code}: ${stderr}`)));
+  });
+  child.stdout!.resume();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
