@@ -1,0 +1,162 @@
+// Shared by the tunnel tests: a recording stub of the brokering engine, a real HTTP server on
+// port 0 routing /tunnel upgrades to the relay, and a `ws` client that keeps what it receives.
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { pino } from 'pino';
+import { GuacDecoder, instructionSpans, type Instruction } from '@yunzhuo/protocol';
+import { poolSettingsSchema, type PoolSettings } from '@yunzhuo/protocol/api/common';
+import { AppError } from '../../../broker/src/lib/app-error.js';
+import { systemClock } from '../../../broker/src/lib/clock.js';
+import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
+import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
+import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
+import type { FakeGuacd } from '../../helpers/fake-guacd.js';
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, stepMs = 10): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, stepMs));
+    }
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function settings(overrides: Partial<PoolSettings> = {}): PoolSettings {
+  return { ...poolSettingsSchema.parse({}), ...overrides };
+}
+
+export function target(gateways: Array<FakeGuacd | { host: string; port: number }>, overrides: Partial<TunnelTarget> = {}): TunnelTarget {
+  return {
+    sessionId: 'session-1',
+    terminalId: 'terminal-1',
+    gateways: gateways.map((g, i) => ({ id: `gateway-${i + 1}`, host: g.host, port: g.port })),
+    desktop: { id: 'desktop-1', host: '10.0.0.12', port: 3389, username: 'clerk01', password: 'S3cret,pa;ss.口令' },
+    settings: settings(),
+    recording: null,
+    ...overrides,
+  };
+}
+
+export interface BrokerCall {
+  method: keyof TunnelBroker;
+  args: unknown[];
+}
+
+/** Records every call; a token maps to a target or to an AppError. */
+export class StubBroker implements TunnelBroker {
+  readonly calls: BrokerCall[] = [];
+  readonly tokens = new Map<string, TunnelTarget | AppError>();
+
+  called(method: keyof TunnelBroker): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  async redeemToken(token: string): Promise<TunnelTarget> {
+    this.calls.push({ method: 'redeemToken', args: [token] });
+    const found = this.tokens.get(token);
+    if (found === undefined) throw new AppError('TOKEN_INVALID');
+    if (found instanceof AppError) throw found;
+    return found;
+  }
+
+  async markConnecting(sessionId: string, gatewayId: string): Promise<void> {
+    this.calls.push({ method: 'markConnecting', args: [sessionId, gatewayId] });
+  }
+
+  async markActive(sessionId: string, connectionId: string): Promise<void> {
+    this.calls.push({ method: 'markActive', args: [sessionId, connectionId] });
+  }
+
+  async markClosed(sessionId: string, reason: string): Promise<void> {
+    this.calls.push({ method: 'markClosed', args: [sessionId, reason] });
+  }
+
+  async reportGatewayFailure(gatewayId: string, code: string, detail: string): Promise<void> {
+    this.calls.push({ method: 'reportGatewayFailure', args: [gatewayId, code, detail] });
+  }
+}
+
+export interface RelayUnderTest {
+  tunnels: TunnelServer;
+  broker: StubBroker;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRelay(limits: Partial<TunnelLimits> = {}): Promise<RelayUnderTest> {
+  const broker = new StubBroker();
+  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, limits });
+  const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/tunnel') tunnels.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    tunnels,
+    broker,
+    url: `ws://127.0.0.1:${port}/tunnel`,
+    async close() {
+      await tunnels.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A browser stand-in: the same `ws` package, subprotocol `guacamole`, keeping every message. */
+export class TunnelClient {
+  readonly messages: Buffer[] = [];
+  readonly instructions: Instruction[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+  #decoder = new GuacDecoder();
+
+  constructor(readonly ws: WebSocket) {
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    ws.on('message', (data: Buffer) => {
+      this.messages.push(data);
+      this.instructions.push(...this.#decoder.push(data));
+    });
+  }
+
+  static open(url: string, query: string): TunnelClient {
+    return new TunnelClient(new WebSocket(`${url}?${query}`, 'guacamole'));
+  }
+
+  send(text: string): void {
+    this.ws.send(text);
+  }
+
+  /** Every message must hold whole instructions only (the browser parses each on its own). */
+  assertWholeInstructions(): void {
+    for (const message of this.messages) instructionSpans(message);
+  }
+
+  waitFor(match: (i: Instruction) => boolean, timeoutMs = 5000): Promise<Instruction> {
+    return eventually(() => {
+      const found = this.instructions.find(match);
+      if (!found) throw new Error('instruction not received');
+      return found;
+    }, timeoutMs);
+  }
+
+  error(): Promise<Instruction> {
+    return this.waitFor((i) => i.opcode === 'error');
+  }
+
+  bytesReceived(): number {
+    return this.messages.reduce((sum, m) => sum + m.length, 0);
+  }
+}
