@@ -18,7 +18,7 @@ export interface BrokerProcess {
 export async function startBrokerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BrokerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
+    env: { ...withoutTestSettings(process.env), YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -36,7 +36,12 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
     });
     child.once('exit', (code) => reject(new Error(`broker exited ${code}: ${stderr}`)));
   });
-  child.stdout!.resume();
+  child.stdout!.on('data', (d: Buffer) => {
+    if (process.env.YUNZHUO_TEST_BROKER_LOGS) process.stderr.write(d);
+  });
+  child.once('exit', (code, signal) => {
+    if (code && code !== 0) process.stderr.write(`broker process ${child.pid} exited ${code ?? signal}:\n${stderr.slice(-4000)}\n`);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -51,4 +56,9 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
       await exited;
     },
   };
+}
+
+/** the test suite's own YUNZHUO_TEST_* switches are not broker settings */
+function withoutTestSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('YUNZHUO_TEST_')));
 }

@@ -30,6 +30,8 @@ export interface BrokeredSession {
   pool: Pool;
   tunnel: IssuedToken;
   reconnected: boolean;
+  /** milliseconds spent checking the password and brokering (sent as Server-Timing) */
+  timing?: { authMs: number; brokerMs: number };
 }
 
 const liveKeyOf = (accountId: string, poolId: string) => `${accountId}:${poolId}`;
@@ -55,14 +57,17 @@ export class SessionEngine {
 
   async login(req: WindowLogin): Promise<BrokeredSession> {
     let account: Account;
+    const t0 = performance.now();
     try {
       account = await this.deps.authenticator.verify(req.username, req.password, req.address);
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, null);
       throw err;
     }
+    const t1 = performance.now();
     try {
-      return await this.broker(account, req.terminal, req.poolId);
+      const result = await this.broker(account, req.terminal, req.poolId);
+      return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, account);
       throw err;

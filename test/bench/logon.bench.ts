@@ -1,0 +1,133 @@
+/**
+ * The 8:30 rush: every window of a hall (250) — and then a city (2,500) — logs in at once over
+ * real HTTP against a broker process, on SQLite and on PostgreSQL.
+ *
+ * Rush 1 uses the production password hash (scrypt N=2^15): end-to-end latency from the rush's
+ * start, and the broker's own share (Server-Timing `broker`, after the password check).
+ * Rush 2 repeats with a cheap hash so brokering is the bottleneck: assignments per second.
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { openDatabase } from '../../broker/src/db/database.js';
+import { initModels } from '../../broker/src/db/models.js';
+import { loadOrCreateSecretKey, SecretBox } from '../../broker/src/lib/secret-box.js';
+import { startBrokerProcess } from '../helpers/broker-process.js';
+import { SEED_PASSWORD, seedHall, type SeededHall } from '../helpers/bulk-seed.js';
+import { createPgDatabase } from '../helpers/test-database.js';
+import { percentile, round, writeBenchResult } from './bench-report.js';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
+
+interface LoginResult { status: number; code?: string; e2eMs: number; brokerMs?: number }
+
+function login(base: URL, credential: string, username: string, t0: number): Promise<LoginResult> {
+  const body = JSON.stringify({ username, password: SEED_PASSWORD });
+  return new Promise((resolve) => {
+    const req = http.request({ host: base.hostname, port: base.port, path: '/api/v1/terminal/sessions', method: 'POST', agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Terminal ${credential}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        const timing = /broker;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+        const parsed = JSON.parse(text) as { error?: { code: string } };
+        resolve({ status: res.statusCode ?? 0, ...(parsed.error ? { code: parsed.error.code } : {}), e2eMs: performance.now() - t0, ...(timing ? { brokerMs: Number(timing[1]) } : {}) });
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, code: err.code ?? err.message, e2eMs: performance.now() - t0 }));
+    req.end(body);
+  });
+}
+
+async function rush(base: URL, hall: SeededHall) {
+  const t0 = performance.now();
+  const results = await Promise.all(hall.usernames.map((u, i) => login(base, hall.terminals[i % hall.terminals.length]!, u, t0)));
+  const wallS = (performance.now() - t0) / 1000;
+  const failures = results.filter((r) => r.status !== 201);
+  if (failures.length) {
+    const kinds = new Map<string, number>();
+    for (const f of failures) kinds.set(`${f.status} ${f.code}`, (kinds.get(`${f.status} ${f.code}`) ?? 0) + 1);
+    const firstAt = Math.min(...failures.map((f) => f.e2eMs));
+    throw new Error(`${failures.length} of ${results.length} logins failed (first after ${Math.round(firstAt)} ms): ${JSON.stringify([...kinds])}`);
+  }
+  return { results, wallS };
+}
+
+async function doubleAssignments(sequelize: Sequelize): Promise<number> {
+  const [row] = await sequelize.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM (SELECT desktop_id FROM sessions WHERE state <> 'ended' GROUP BY desktop_id HAVING COUNT(*) > 1) twice`, { type: QueryTypes.SELECT });
+  return Number(row!.n);
+}
+
+async function scenario(dialect: 'sqlite' | 'postgres', clerks: number) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'yz-bench-'));
+  const pg = dialect === 'postgres' ? await createPgDatabase() : null;
+  const databaseUrl = pg?.url ?? `sqlite:${path.join(dataDir, 'yunzhuo.db')}`;
+  const broker = await startBrokerProcess({ YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: databaseUrl, YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234', YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' });
+  const sequelize = openDatabase(databaseUrl);
+  initModels(sequelize);
+  try {
+    const hall = await seedHall(sequelize, new SecretBox(loadOrCreateSecretKey(dataDir)), { clerks, desktops: clerks, windows: Math.min(clerks, 250) });
+    const base = new URL(broker.url);
+    const real = await rush(base, hall);
+    const doubled = await doubleAssignments(sequelize);
+    const [created] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sessions WHERE state <> 'ended'`, { type: QueryTypes.SELECT });
+
+    // rush 2: same hall, everyone logged off, a cheap hash so brokering is what is measured
+    await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = CURRENT_TIMESTAMP`);
+    await sequelize.query(`UPDATE desktops SET state = 'free', session_id = NULL`);
+    const { scryptSync, randomBytes } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const cheap = `scrypt$1024$8$1$${salt.toString('base64')}$${scryptSync(SEED_PASSWORD, salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')}`;
+    await sequelize.query(`UPDATE accounts SET password_hash = :cheap`, { replacements: { cheap } });
+    const burst = await rush(base, hall);
+    const brokerReal = real.results.map((r) => r.brokerMs!);
+    const brokerBurst = burst.results.map((r) => r.brokerMs!);
+    return {
+      brokering_p50_ms: round(percentile(brokerReal, 50)),
+      brokering_p95_ms: round(percentile(brokerReal, 95)),
+      brokering_p99_ms: round(percentile(brokerReal, 99)),
+      e2e_p50_ms: round(percentile(real.results.map((r) => r.e2eMs), 50)),
+      e2e_p99_ms: round(percentile(real.results.map((r) => r.e2eMs), 99)),
+      burst_brokering_p99_ms: round(percentile(brokerBurst, 99)),
+      assignments_per_s: round(clerks / burst.wallS, 1),
+      e2e_logins_per_s: round(clerks / real.wallS, 1),
+      double_assignments: doubled + (await doubleAssignments(sequelize)),
+      sessions_created: Number(created!.n),
+    };
+  } finally {
+    await broker.stop();
+    await sequelize.close();
+    await pg?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const figures: Record<string, number> = { logins: 250, desktops: 250 };
+for (const dialect of (process.env.YZ_BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>) {
+  for (const [label, clerks] of ([['', 250], ['city_', 2500]] as const).filter(([, n]) => !process.env.YZ_BENCH_SIZES || process.env.YZ_BENCH_SIZES.split(',').includes(String(n)))) {
+    console.log(`rush: ${clerks} logins on ${dialect}…`);
+    const r = await scenario(dialect, clerks);
+    for (const [k, v] of Object.entries(r)) {
+      if (label === '' && k === 'sessions_created') figures.sessions_created = Math.min(figures.sessions_created ?? v, v);
+      else if (label === '' || !['sessions_created'].includes(k)) figures[`${dialect}_${label}${k}`] = v;
+    }
+  }
+}
+
+const { pass } = writeBenchResult('logon', figures, {
+  sqlite_brokering_p99_ms: '<= 100',
+  postgres_brokering_p99_ms: '<= 100',
+  sqlite_assignments_per_s: '>= 200',
+  postgres_assignments_per_s: '>= 200',
+  sqlite_double_assignments: '== 0',
+  postgres_double_assignments: '== 0',
+  sqlite_city_double_assignments: '== 0',
+  postgres_city_double_assignments: '== 0',
+  sessions_created: '== 250',
+});
+agent.destroy();
+process.exit(pass ? 0 : 1);
