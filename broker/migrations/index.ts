@@ -1,5 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import * as m0001 from './0001-initial-schema.js';
+import * as m0003 from './0003-agents.js';
+import * as m0004 from './0004-ratings.js';
 
 export interface Migration {
   name: string;
@@ -8,4 +10,8 @@ export interface Migration {
 }
 
 /** In order. A new migration is a new file plus one line here; a landed one is never edited. */
-export const migrations: Migration[] = [{ name: '0001-initial-schema', ...m0001 }];
+export const migrations: Migration[] = [
+  { name: '0001-initial-schema', ...m0001 },
+  { name: '0003-agents', ...m0003 },
+  { name: '0004-ratings', ...m0004 },
+];

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import type { Sequelize } from 'sequelize';
 import { AccountAuthenticator } from './accounts/account-authenticator.js';
 import { accountResource } from './accounts/account.resource.js';
+import { createAgentFleet } from './agents/agent-fleet.js';
+import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
 import { mountAudit } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
 import { requireConsoleUser } from './auth/auth.middleware.js';
@@ -29,8 +31,11 @@ import { LiveEvents } from './lib/live-events.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
+import { mountRatings } from './ratings/rating.routes.js';
+import { RatingService } from './ratings/rating.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
+import { mountSessionRecording } from './sessions/session-recording.routes.js';
 import { SessionEngine } from './sessions/session-engine.service.js';
 import { SessionLifecycle } from './sessions/session-lifecycle.service.js';
 import { SessionTransitions } from './sessions/session-transitions.js';
@@ -41,6 +46,7 @@ import { createLiveEventsSocket } from './http/live-events.socket.js';
 import { siteResource } from './sites/site.resource.js';
 import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
+import { createTunnelServer } from './tunnel/tunnel.server.js';
 import { windowResource } from './windows/window.resource.js';
 
 export interface BrokerOptions {
@@ -95,6 +101,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     tunnels: () => liveTunnels,
   });
   const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
+  const tunnelServer = createTunnelServer({ broker: lifecycle, logger, clock });
+  liveTunnels = tunnelServer;
 
   const docs = new OpenApiDocs();
   const metrics = new BrokerMetrics();
@@ -112,9 +120,14 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   mountSessionList(consoleApi, docs);
   mountSessionAdmin(consoleApi, lifecycle, docs);
+  mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, docs);
+  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { audit, events, docs });
+  const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs });
+  await agents.start();
+  agents.mount(publicApi, consoleApi);
 
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
@@ -124,6 +137,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const upgrades = new Map<string, UpgradeHandler>();
   const liveSocket = createLiveEventsSocket({ auth, events, logger });
   upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
+  upgrades.set(AGENT_SOCKET_PATH, agents.handleUpgrade);
+  upgrades.set('/tunnel', tunnelServer.handleUpgrade);
   const sweeper = setInterval(() => {
     lifecycle.sweep().catch((err: unknown) => logger.error({ err }, 'session sweep failed'));
   }, config.reconcileIntervalSeconds * 1000);
@@ -137,7 +152,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    // a whole hall connects at 8:30: a deep accept queue instead of resets
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   ready = true;
@@ -156,6 +172,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       ready = false;
       clearInterval(sweeper);
       liveSocket.close();
+      await tunnelServer.close();
+      await agents.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();

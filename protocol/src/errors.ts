@@ -36,6 +36,17 @@ export const ERRORS = {
   DESKTOP_UNAVAILABLE: { status: 502, zh: '桌面无法连接', en: 'The desktop cannot be reached' },
   IMPORT_INVALID: { status: 422, zh: '导入文件中有错误的行，未导入任何数据', en: 'The file has bad rows; nothing was imported' },
   UNSUPPORTED_ENCODING: { status: 400, zh: '无法识别文件编码（支持 UTF-8 与 GB18030）', en: 'Unknown file encoding (UTF-8 and GB18030 are supported)' },
+  JOIN_TOKEN_INVALID: { status: 401, zh: '入网令牌无效，请向信息中心索取新的令牌', en: 'The join token is not valid; ask the IT center for a new one' },
+  JOIN_TOKEN_EXPIRED: { status: 401, zh: '入网令牌已过期，请向信息中心索取新的令牌', en: 'The join token has expired; ask the IT center for a new one' },
+  JOIN_TOKEN_REVOKED: { status: 401, zh: '入网令牌已被吊销', en: 'The join token was revoked' },
+  JOIN_TOKEN_USED_UP: { status: 401, zh: '入网令牌的使用次数已用完', en: 'The join token has no uses left' },
+  AGENT_VERSION_UNSUPPORTED: { status: 400, zh: '终端代理程序版本过旧或不受支持，请升级', en: 'This agent protocol version is not supported; upgrade the agent' },
+  TERMINAL_PENDING: { status: 403, zh: '该云终端正在等待管理员审批', en: 'This terminal is waiting for an administrator\'s approval' },
+  TERMINAL_OFFLINE: { status: 409, zh: '云终端不在线，无法执行命令', en: 'The terminal is offline; the command was not sent' },
+  COMMAND_TIMEOUT: { status: 504, zh: '云终端未在规定时间内响应命令', en: 'The terminal did not answer the command in time' },
+  COMMAND_FAILED: { status: 502, zh: '云终端执行命令失败', en: 'The terminal could not carry out the command' },
+  RATING_ALREADY_SUBMITTED: { status: 409, zh: '本次服务已经评价过，感谢您的评价', en: 'This service has already been rated; thank you' },
+  RATING_EXPIRED: { status: 410, zh: '评价邀请已过期，请窗口工作人员重新发起评价', en: 'The rating invitation has expired; ask the clerk to start a new one' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
 } as const satisfies Record<string, ErrorSpec>;
 

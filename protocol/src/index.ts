@@ -1,1 +1,2 @@
 export * from './guacamole/index.js';
+export * from './agent/index.js';

@@ -90,11 +90,13 @@ export class FakeGuacdConnection {
     }
   }
 
-  /** Streams `bytes` of valid image-like instructions as fast as the socket takes them. */
-  async streamBulk(bytes: number): Promise<void> {
+  /** Streams at least `bytes` of image-like instructions as fast as the socket takes them; returns the count. */
+  async streamBulk(bytes: number): Promise<number> {
     const blob = encodeInstruction('blob', 1, 'A'.repeat(6000));
     const batch = Buffer.from(blob.repeat(10));
-    await this.replay(Buffer.concat(Array.from({ length: Math.ceil(bytes / batch.length) }, () => batch)), 64 * 1024);
+    const data = Buffer.concat(Array.from({ length: Math.ceil(bytes / batch.length) }, () => batch));
+    await this.replay(data, 64 * 1024);
+    return data.length;
   }
 
   die(): void {

@@ -4,11 +4,10 @@ import { accountCreate, accountOut, accountQuery, accountUpdate } from '@yunzhuo
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { requireRef } from '../http/refs.js';
+import { requireRef, requireWritableSite } from '../http/refs.js';
 import { AppError } from '../lib/app-error.js';
 import { hashPassword } from '../lib/passwords.js';
 import { Pool } from '../pools/pool.model.js';
-import { Site } from '../sites/site.model.js';
 import { Account, AccountDepartment, AccountPool } from './account.model.js';
 import { presentAccount } from './account.presenter.js';
 
@@ -47,7 +46,7 @@ export const accountResource: ResourceDef<Account, Create, Update> = {
     assertRolesGrantable(actor, input.roles);
     if (existing) assertRolesGrantable(actor, existing.roles);
     const siteId = input.homeSiteId !== undefined ? input.homeSiteId : (existing?.homeSiteId ?? null);
-    if (siteId) await requireRef(actor, Site, siteId, 'homeSiteId', (s) => s.id);
+    if (siteId) await requireWritableSite(actor, siteId, 'homeSiteId', 'account');
     return siteId ?? COUNTY_ACCOUNT;
   },
   filters: (q) => ({

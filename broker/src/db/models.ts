@@ -10,10 +10,13 @@ import { DesktopSession, TunnelToken } from '../sessions/session.model.js';
 import { Site } from '../sites/site.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
+import { JoinToken } from '../join-tokens/join-token.model.js';
+import { Rating, RatingInvitation } from '../ratings/rating.model.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
+  JoinToken, RatingInvitation, Rating,
 ];
 
 /**

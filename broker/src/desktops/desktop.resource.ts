@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import { desktopCreate, desktopOut, desktopQuery, desktopUpdate } from '@yunzhuo/protocol/api/resources';
 import { Account } from '../accounts/account.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { invalidField, iso, requireRef } from '../http/refs.js';
+import { invalidField, iso, requireRef, requireWritableSite } from '../http/refs.js';
 import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { Pool } from '../pools/pool.model.js';
-import { Site } from '../sites/site.model.js';
 import { Desktop } from './desktop.model.js';
 
 type Create = z.output<typeof desktopCreate>;
@@ -30,7 +29,7 @@ export function desktopResource(secrets: SecretBox): ResourceDef<Desktop, Create
     siteOf: (d) => d.siteId,
     async targetSite(actor, input, existing) {
       const pool = input.poolId ? await requireRef(actor, Pool, input.poolId, 'poolId', (p) => p.siteId) : null;
-      if (input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+      if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'desktop');
       if (input.ownerAccountId) await requireRef(actor, Account, input.ownerAccountId, 'ownerAccountId', (a) => a.homeSiteId);
       return input.siteId ?? pool?.siteId ?? existing!.siteId;
     },

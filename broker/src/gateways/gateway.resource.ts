@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 import { gatewayCreate, gatewayOut, gatewayQuery, gatewayUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireRef } from '../http/refs.js';
-import { Site } from '../sites/site.model.js';
+import { iso, requireWritableSite } from '../http/refs.js';
 import { Gateway } from './gateway.model.js';
 
 type Create = z.output<typeof gatewayCreate>;
@@ -21,7 +20,7 @@ export const gatewayResource: ResourceDef<Gateway, Create, Update> = {
   siteOf: (g) => g.siteId,
   async targetSite(actor, input, existing) {
     const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);
-    if (siteId) await requireRef(actor, Site, siteId, 'siteId', (s) => s.id);
+    if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'gateway');
     return siteId;
   },
   filters: (q) => (q.siteId ? { siteId: q.siteId } : {}),

@@ -47,11 +47,23 @@ export class OpenApiDocs {
   }
 
   document(): object {
-    this.#cached ??= new OpenApiGeneratorV31(this.#registry.definitions).generateDocument({
+    this.#cached ??= withoutRegexFlags(new OpenApiGeneratorV31(this.#registry.definitions).generateDocument({
       openapi: '3.1.0',
       info: { title: 'Yunzhuo broker API (云桌)', version: '1' },
       servers: [{ url: '/' }],
-    });
+    }));
     return this.#cached;
   }
+}
+
+/**
+ * zod-to-openapi writes a regex that has flags (`/…/u`) as `source/u`, which as a JSON Schema
+ * pattern matches nothing we accept. Patterns carry no flags (they are read as Unicode), so drop them.
+ */
+function withoutRegexFlags<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutRegexFlags) as T;
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === 'pattern' && typeof v === 'string' ? v.replace(/(?<!\\)\/[dgimsuvy]+$/, '') : withoutRegexFlags(v)]),
+  ) as T;
 }

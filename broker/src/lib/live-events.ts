@@ -9,6 +9,9 @@ export interface LiveEventMap {
   'login.refused': { code: string; username: string; terminalId: string | null; siteId: string | null; poolId?: string | null };
   'rating.created': { id: string; siteId: string | null; windowId: string | null; score: string };
   'resource.changed': { resource: string; id: string; action: 'create' | 'update' | 'delete'; siteId: string | null };
+  /** shown on the window page of that terminal (sent by an admin's `message` command) */
+  'terminal.message': { terminalId: string; siteId: string; windowId: string | null; commandId: string; text: string; level: string; durationSeconds: number };
+  'terminal.command': { terminalId: string; siteId: string; commandId: string; type: string; outcome: 'ok' | 'failed' };
 }
 
 export type LiveEventType = keyof LiveEventMap;

@@ -4,8 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.model.js';
 import { Gateway } from '../gateways/gateway.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireRef } from '../http/refs.js';
-import { Site } from '../sites/site.model.js';
+import { iso, requireRef, requireWritableSite } from '../http/refs.js';
 import { Pool, PoolGateway } from './pool.model.js';
 
 type Create = z.output<typeof poolCreate>;
@@ -35,7 +34,7 @@ export const poolResource: ResourceDef<Pool, Create, Update> = {
   scopeColumn: 'siteId',
   siteOf: (p) => p.siteId,
   async targetSite(actor, input, existing) {
-    if (input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+    if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'pool');
     if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId);
     return input.siteId ?? existing!.siteId;
   },

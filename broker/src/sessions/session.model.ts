@@ -29,7 +29,8 @@ export class DesktopSession extends Model<InferAttributes<DesktopSession>, Infer
 
   static initModel(sequelize: Sequelize): void {
     const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: true });
-    const date = { type: DataTypes.DATE, allowNull: true };
+    // a fresh object per column: Sequelize writes each column's `field` into its definition
+    const date = () => ({ type: DataTypes.DATE, allowNull: true });
     DesktopSession.init(
       {
         id: uuidPk,
@@ -45,11 +46,11 @@ export class DesktopSession extends Model<InferAttributes<DesktopSession>, Infer
         endReason: str(64),
         liveKey: { type: DataTypes.STRING(80), allowNull: true, unique: true },
         requestedAt: { type: DataTypes.DATE, allowNull: false },
-        connectingAt: date,
-        activeAt: date,
-        disconnectedAt: date,
-        endedAt: date,
-        lastActivityAt: date,
+        connectingAt: date(),
+        activeAt: date(),
+        disconnectedAt: date(),
+        endedAt: date(),
+        lastActivityAt: date(),
         recordingPath: str(1024),
         guacConnectionId: str(64),
         brokerInstance: str(64),

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { terminalCreate, terminalOut, terminalQuery, terminalUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { invalidField, iso, requireRef } from '../http/refs.js';
+import { invalidField, iso, requireRef, requireWritableSite } from '../http/refs.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
-import { Site } from '../sites/site.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { Terminal } from './terminal.model.js';
 
@@ -35,7 +34,7 @@ export const terminalResource: ResourceDef<Terminal, Create, Update> = {
   siteOf: (t) => t.siteId,
   async targetSite(actor, input, existing) {
     const siteId = 'siteId' in input && input.siteId ? input.siteId : existing!.siteId;
-    if ('siteId' in input && input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+    if ('siteId' in input && input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'terminal');
     if (input.windowId) {
       const win = await requireRef(actor, HallWindow, input.windowId, 'windowId', (w) => w.siteId);
       if (win.siteId !== siteId) throw invalidField('windowId', 'the window belongs to another site');

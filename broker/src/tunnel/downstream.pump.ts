@@ -10,25 +10,22 @@ export type DownstreamEnd =
   | { kind: 'guacd-closed' }
   | { kind: 'bad-data'; message: string };
 
+/** Implemented by the owner as methods (no per-tunnel closures: see the note in tunnel.connection.ts). */
 export interface DownstreamEvents {
   /** the first bytes went to the browser: from now on this gateway is the one */
-  committed(): void;
+  onCommitted(): void;
   /** a `sync` after layer 0's `size`: the desktop is on screen */
-  firstFrame(): void;
+  onFirstFrame(): void;
   /** no first frame within firstFrameTimeoutMs and nothing sent yet: try another gateway */
-  firstFrameTimeout(): void;
-  /** guacd ended the connection (after its error/disconnect went to the browser) */
-  ended(end: DownstreamEnd): void;
+  onFirstFrameTimeout(): void;
+  /** guacd closed the connection or sent garbage */
+  onEnded(end: DownstreamEnd): void;
   /** the browser kept guacd paused longer than stallTimeoutMs, or its backlog passed the hard cap */
-  stalled(detail: string): void;
+  onStalled(detail: string): void;
 }
 
 const TEXT_FRAME = { binary: false } as const;
 const LAYER0_SIZE = Buffer.from('4.size,1.0,');
-const ERROR_AFTER = Buffer.from(';5.error,');
-const DISCONNECT_AFTER = Buffer.from(';10.disconnect;');
-const ERROR_FIRST = Buffer.from('5.error,');
-const DISCONNECT_FIRST = Buffer.from('10.disconnect;');
 
 /**
  * guacd → browser. Cuts the byte stream at instruction boundaries and sends each read's whole
@@ -46,8 +43,9 @@ export class DownstreamPump {
   #stopped = false;
   #firstFrameTimer: ClockTimer | null = null;
   #stallTimer: ClockTimer | null = null;
-  /** guacd's error/disconnect seen in the slice being sent; acted on once it is sent */
-  #pendingEnd: DownstreamEnd | null = null;
+  /** the last whole instructions sent: guacd's error/disconnect, if any, are in here when it closes */
+  #last: Buffer | null = null;
+  readonly #onSent: () => void;
   bytesSent = 0;
 
   constructor(
@@ -56,7 +54,10 @@ export class DownstreamPump {
     private readonly scanner: InstructionBoundaryScanner,
     private readonly deps: { clock: Clock; limits: TunnelLimits },
     private readonly events: DownstreamEvents,
-  ) {}
+  ) {
+    // One callback for every frame, not one closure per send.
+    this.#onSent = () => this.#sent();
+  }
 
   get paused(): boolean {
     return this.#paused;
@@ -67,22 +68,39 @@ export class DownstreamPump {
   }
 
   start(leftover: Buffer | null): void {
-    this.#firstFrameTimer = this.deps.clock.setTimeout(this.#onFirstFrameTimeout, this.deps.limits.firstFrameTimeoutMs);
-    this.socket.on('data', this.#onData).on('close', this.#onClose).on('error', () => {});
+    this.#firstFrameTimer = this.deps.clock.setTimeout(() => this.#firstFrameTimedOut(), this.deps.limits.firstFrameTimeoutMs);
+    // Listeners stay after stop(); they check #stopped (the socket is closed by then anyway).
+    this.socket.on('data', (chunk: Buffer) => this.#data(chunk));
+    this.socket.on('close', () => this.#end(this.lastWords() ?? { kind: 'guacd-closed' }));
+    this.socket.on('error', () => {}); // 'close' follows
     if (leftover) this.#forward(leftover);
     if (!this.#stopped && !this.#paused) this.socket.resume();
   }
 
-  /** Detaches from both sockets' events; the caller owns closing them. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#clearTimers();
-    this.socket.off('data', this.#onData).off('close', this.#onClose);
     this.#held = [];
   }
 
-  #onData = (chunk: Buffer): void => {
+  /** guacd's error or disconnect among the last instructions sent, if any. */
+  lastWords(): DownstreamEnd | null {
+    if (this.#last === null) return null;
+    let end: DownstreamEnd | null = null;
+    for (const span of instructionSpans(this.#last)) {
+      if (span.opcode === 'error') {
+        const [instruction] = new GuacDecoder().push(this.#last.subarray(span.start, span.end));
+        const [message = '', status = ''] = instruction?.args ?? [];
+        return { kind: 'guacd-error', status: Number(status) || 0, message };
+      }
+      if (span.opcode === 'disconnect') end = { kind: 'guacd-disconnect' };
+    }
+    return end;
+  }
+
+  #data(chunk: Buffer): void {
+    if (this.#stopped) return;
     let slice: Buffer | null;
     try {
       slice = this.scanner.push(chunk);
@@ -91,14 +109,10 @@ export class DownstreamPump {
       return;
     }
     if (slice !== null) this.#forward(slice);
-  };
-
-  #onClose = (): void => this.#end({ kind: 'guacd-closed' });
+  }
 
   #forward(slice: Buffer): void {
     if (!this.#active) this.#inspect(slice);
-    else if (this.#mayEnd(slice)) this.#checkEnd(slice);
-    if (this.#stopped) return;
     if (this.#committed) {
       this.#send(slice);
       return;
@@ -108,39 +122,20 @@ export class DownstreamPump {
     if (this.#active || this.#heldBytes > this.deps.limits.heldBytesCap) this.#commit();
   }
 
-  /** Before the first frame: look at every opcode (little data passes here). */
+  /** Until the first frame, every opcode is looked at (little data passes here). */
   #inspect(slice: Buffer): void {
     for (const span of instructionSpans(slice)) {
       if (span.opcode === 'size' && slice.subarray(span.start, span.start + LAYER0_SIZE.length).equals(LAYER0_SIZE)) {
         this.#sawLayer0 = true;
-      } else if (span.opcode === 'sync' && this.#sawLayer0 && !this.#active) {
+      } else if (span.opcode === 'sync' && this.#sawLayer0) {
         this.#active = true;
-        this.events.firstFrame();
-      } else if (span.opcode === 'error' || span.opcode === 'disconnect') {
-        // The desktop refused us (wrong security, certificate …): another gateway would fare no
-        // better, so the browser gets guacd's own words at once.
-        this.#commit();
-        this.#checkEnd(slice);
+        this.events.onFirstFrame();
         return;
-      }
-    }
-  }
-
-  /** Cheap pre-check for guacd's last words: memchr-speed searches, no parsing. */
-  #mayEnd(slice: Buffer): boolean {
-    return slice.indexOf(ERROR_AFTER) !== -1 || slice.indexOf(DISCONNECT_AFTER) !== -1
-      || slice.subarray(0, ERROR_FIRST.length).equals(ERROR_FIRST)
-      || slice.subarray(0, DISCONNECT_FIRST.length).equals(DISCONNECT_FIRST);
-  }
-
-  #checkEnd(slice: Buffer): void {
-    for (const span of instructionSpans(slice)) {
-      if (span.opcode === 'error') {
-        const [instruction] = new GuacDecoder().push(slice.subarray(span.start, span.end));
-        const [message = '', status = ''] = instruction?.args ?? [];
-        this.#pendingEnd ??= { kind: 'guacd-error', status: Number(status) || 0, message };
-      } else if (span.opcode === 'disconnect') {
-        this.#pendingEnd ??= { kind: 'guacd-disconnect' };
+      } else if (span.opcode === 'error' || span.opcode === 'disconnect') {
+        // The desktop refused us (security, certificate …): another gateway would fare no better,
+        // so the browser gets guacd's own words now.
+        this.#commit();
+        return;
       }
     }
   }
@@ -152,51 +147,46 @@ export class DownstreamPump {
     const held = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
     this.#held = [];
     this.#heldBytes = 0;
-    this.events.committed();
+    this.events.onCommitted();
     if (held.length > 0 && !this.#stopped) this.#send(held);
   }
 
   #send(data: Buffer): void {
     this.bytesSent += data.length;
+    this.#last = data;
     this.ws.send(data, TEXT_FRAME, this.#onSent);
     const backlog = this.ws.bufferedAmount;
     if (backlog > this.deps.limits.hardCapBytes) {
-      this.events.stalled(`browser backlog ${backlog} bytes`);
+      this.events.onStalled(`browser backlog ${backlog} bytes`);
     } else if (!this.#paused && backlog > this.deps.limits.highWaterBytes) {
       this.#paused = true;
       this.socket.pause();
-      this.#stallTimer = this.deps.clock.setTimeout(this.#onStall, this.deps.limits.stallTimeoutMs);
-    }
-    if (this.#pendingEnd) {
-      const end = this.#pendingEnd;
-      this.#pendingEnd = null;
-      this.#end(end);
+      this.#stallTimer = this.deps.clock.setTimeout(() => this.#stallTimedOut(), this.deps.limits.stallTimeoutMs);
     }
   }
 
   /** Runs as each frame leaves for the kernel; resumes guacd once the backlog is down to low water. */
-  #onSent = (): void => {
+  #sent(): void {
     if (!this.#paused || this.#stopped || this.ws.bufferedAmount > this.deps.limits.lowWaterBytes) return;
     this.#paused = false;
     this.#clearStallTimer();
     this.socket.resume();
-  };
+  }
 
-  #onStall = (): void => {
+  #stallTimedOut(): void {
     this.#stallTimer = null;
-    if (this.#paused && !this.#stopped) this.events.stalled(`browser read nothing for ${this.deps.limits.stallTimeoutMs} ms`);
-  };
+    if (this.#paused && !this.#stopped) this.events.onStalled(`browser read nothing for ${this.deps.limits.stallTimeoutMs} ms`);
+  }
 
-  #onFirstFrameTimeout = (): void => {
+  #firstFrameTimedOut(): void {
     this.#firstFrameTimer = null;
-    if (!this.#committed && !this.#stopped) this.events.firstFrameTimeout();
-  };
+    if (!this.#committed && !this.#stopped) this.events.onFirstFrameTimeout();
+  }
 
   #end(end: DownstreamEnd): void {
     if (this.#stopped) return;
-    if (!this.#committed && end.kind !== 'guacd-closed' && end.kind !== 'bad-data') this.#commit();
     this.stop();
-    this.events.ended(end);
+    this.events.onEnded(end);
   }
 
   #clearFirstFrameTimer(): void {

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
-import { DownstreamPump, type DownstreamEnd } from './downstream.pump.js';
+import { DownstreamPump, type DownstreamEnd, type DownstreamEvents } from './downstream.pump.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
-import { buildHandshakeReply, rdpParameters } from './guacd-handshake.builder.js';
-import { GatewayAttemptError, connectGuacd } from './guacd.connector.js';
+import { buildHandshakeReply, missingPolicyArgs, rdpParameters } from './guacd-handshake.builder.js';
+import { GatewayAttemptError, connectGuacd, type GuacdConnection } from './guacd.connector.js';
 import type { TunnelTarget } from './tunnel-target.js';
 import type { TunnelLimits } from './tunnel.limits.js';
 import type { DisplayChoice } from './tunnel-query.parser.js';
@@ -15,15 +15,18 @@ export interface LiveGuacd {
   socket: Socket;
   pump: DownstreamPump;
   connectionId: string;
-  argNames: string[];
+  gatewayId: string;
+  /** clipboard parameters the pool needs that this guacd does not know */
+  missingArgs: string[];
 }
 
+/** What the tunnel hears from an attempt; implemented as methods by TunnelConnection. */
 export interface AttemptEvents {
-  /** called synchronously when the browser gets this gateway's first bytes: it owns `live` from now on */
-  committed(live: LiveGuacd): void;
-  firstFrame(connectionId: string): void;
-  ended(end: DownstreamEnd): void;
-  stalled(detail: string): void;
+  /** called synchronously when the browser gets this gateway's first bytes: the tunnel owns `live` from now on */
+  onCommitted(live: LiveGuacd): void;
+  onFirstFrame(live: LiveGuacd): void;
+  onEnded(end: DownstreamEnd): void;
+  onStalled(detail: string): void;
 }
 
 export interface AttemptOptions {
@@ -38,18 +41,18 @@ export interface AttemptOptions {
 }
 
 /**
- * One gateway: TCP + handshake, then hold guacd's output until the first frame (layer-0 `size`
- * and a `sync`). Resolves null once committed to the browser, or the reason it failed.
+ * One gateway: TCP + handshake, then guacd's output is held until the first frame (layer-0
+ * `size` and a `sync`). Resolves null once committed to the browser, or the reason it failed.
  */
 export async function attemptGateway(options: AttemptOptions): Promise<GatewayAttemptError | null> {
-  const { ws, deps, target, gateway, display, signal, events } = options;
+  const { deps, target, display, gateway } = options;
   const conn = await connectGuacd({
     host: gateway.host,
     port: gateway.port,
     clock: deps.clock,
     timeoutMs: deps.limits.connectTimeoutMs,
     maxInstructionBytes: deps.limits.maxDownstreamInstructionBytes,
-    signal,
+    signal: options.signal,
     reply: (args) => buildHandshakeReply(args, rdpParameters(target, display), {
       display, settings: target.settings, name: target.terminalId ?? target.sessionId,
     }),
@@ -58,38 +61,77 @@ export async function attemptGateway(options: AttemptOptions): Promise<GatewayAt
     throw error;
   });
   if (conn instanceof GatewayAttemptError) return conn;
+  return new Promise((resolve) => new HeldAttempt(options, conn, resolve).start());
+}
 
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (failure: GatewayAttemptError | null): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      resolve(failure);
-    };
-    const abandon = (failure: GatewayAttemptError): void => {
-      pump.stop();
-      conn.socket.destroy();
-      settle(failure);
-    };
-    const onAbort = (): void => abandon(new GatewayAttemptError('closed', 'aborted', GUAC_STATUS.RESOURCE_CLOSED));
-    const pump: DownstreamPump = new DownstreamPump(ws, conn.socket, conn.scanner, deps, {
-      committed: () => {
-        settle(null);
-        events.committed({ socket: conn.socket, pump, connectionId: conn.connectionId, argNames: conn.argNames });
-      },
-      firstFrame: () => events.firstFrame(conn.connectionId),
-      firstFrameTimeout: () => abandon(new GatewayAttemptError(
-        'no-first-frame', `no layer-0 size and sync within ${deps.limits.firstFrameTimeoutMs} ms of ready`, GUAC_STATUS.UPSTREAM_TIMEOUT,
-      )),
-      ended: (end) => {
-        if (pump.committed) events.ended(end);
-        else abandon(new GatewayAttemptError('closed', `guacd ended before the first frame (${end.kind})`, GUAC_STATUS.UPSTREAM_ERROR));
-      },
-      stalled: (detail) => events.stalled(detail),
-    });
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort);
-    pump.start(conn.leftover);
-  });
+/**
+ * The part of an attempt between `ready` and the first frame. After the commit it only relays
+ * the pump's events, so it keeps nothing of the attempt's options (memory per idle tunnel).
+ */
+class HeldAttempt implements DownstreamEvents {
+  readonly #live: LiveGuacd;
+  readonly #events: AttemptEvents;
+  readonly #firstFrameTimeoutMs: number;
+  #signal: AbortSignal | null;
+  #leftover: Buffer | null;
+  #resolve: ((failure: GatewayAttemptError | null) => void) | null;
+  readonly #onAbort: () => void;
+
+  constructor(options: AttemptOptions, conn: GuacdConnection, resolve: (failure: GatewayAttemptError | null) => void) {
+    const pump = new DownstreamPump(options.ws, conn.socket, conn.scanner, options.deps, this);
+    const missingArgs = missingPolicyArgs(options.target.settings, conn.argNames);
+    this.#live = { socket: conn.socket, pump, connectionId: conn.connectionId, gatewayId: options.gateway.id, missingArgs };
+    this.#events = options.events;
+    this.#firstFrameTimeoutMs = options.deps.limits.firstFrameTimeoutMs;
+    this.#signal = options.signal;
+    this.#leftover = conn.leftover;
+    this.#resolve = resolve;
+    this.#onAbort = () => this.#abandon(new GatewayAttemptError('closed', 'aborted', GUAC_STATUS.RESOURCE_CLOSED));
+  }
+
+  start(): void {
+    if (this.#signal?.aborted) return this.#onAbort();
+    this.#signal?.addEventListener('abort', this.#onAbort);
+    const leftover = this.#leftover;
+    this.#leftover = null;
+    this.#live.pump.start(leftover);
+  }
+
+  onCommitted(): void {
+    this.#settle(null);
+    this.#events.onCommitted(this.#live);
+  }
+
+  onFirstFrame(): void {
+    this.#events.onFirstFrame(this.#live);
+  }
+
+  onFirstFrameTimeout(): void {
+    const ms = this.#firstFrameTimeoutMs;
+    this.#abandon(new GatewayAttemptError('no-first-frame', `no layer-0 size and sync within ${ms} ms of ready`, GUAC_STATUS.UPSTREAM_TIMEOUT));
+  }
+
+  onEnded(end: DownstreamEnd): void {
+    if (this.#live.pump.committed) this.#events.onEnded(end);
+    else this.#abandon(new GatewayAttemptError('closed', `guacd ended before the first frame (${end.kind})`, GUAC_STATUS.UPSTREAM_ERROR));
+  }
+
+  onStalled(detail: string): void {
+    this.#events.onStalled(detail);
+  }
+
+  #abandon(failure: GatewayAttemptError): void {
+    this.#live.pump.stop();
+    this.#live.socket.destroy();
+    this.#settle(failure);
+  }
+
+  #settle(failure: GatewayAttemptError | null): void {
+    const resolve = this.#resolve;
+    if (resolve === null) return;
+    this.#resolve = null;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = null;
+    resolve(failure);
+  }
 }

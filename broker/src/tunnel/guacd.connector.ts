@@ -2,7 +2,7 @@ import net, { type Socket } from 'node:net';
 import {
   GuacDecoder, InstructionBoundaryScanner, encodeInstruction, instructionSpans, type Instruction,
 } from '@yunzhuo/protocol';
-import type { Clock } from '../lib/clock.js';
+import type { Clock, ClockTimer } from '../lib/clock.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
 
 export type AttemptFailureKind = 'unreachable' | 'timeout' | 'closed' | 'bad-handshake' | 'guacd-error' | 'no-first-frame';
@@ -42,6 +42,8 @@ export interface ConnectOptions {
   signal: AbortSignal;
 }
 
+const SELECT_RDP = encodeInstruction('select', 'rdp');
+
 function decodeOne(bytes: Buffer): Instruction {
   const [instruction] = new GuacDecoder().push(bytes);
   if (!instruction) throw new GatewayAttemptError('bad-handshake', 'unreadable instruction', GUAC_STATUS.UPSTREAM_ERROR);
@@ -61,72 +63,89 @@ function failureOf(error: NodeJS.ErrnoException): GatewayAttemptError {
  * our reply → `ready,<id>`. Rejects with GatewayAttemptError; the socket is destroyed then.
  */
 export function connectGuacd(options: ConnectOptions): Promise<GuacdConnection> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: options.host, port: options.port });
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 10_000);
-    const scanner = new InstructionBoundaryScanner({ maxInstructionBytes: options.maxInstructionBytes });
-    let argNames: string[] | null = null;
-    let settled = false;
+  return new Promise((resolve, reject) => new GuacdHandshake(options, resolve, reject).start());
+}
 
-    const timer = options.clock.setTimeout(() => {
-      fail(new GatewayAttemptError('timeout', `no ready within ${options.timeoutMs} ms`, GUAC_STATUS.UPSTREAM_TIMEOUT));
+/** One handshake. A class with methods rather than a nest of closures (see tunnel.connection.ts on tsx). */
+class GuacdHandshake {
+  readonly #socket: Socket;
+  readonly #scanner: InstructionBoundaryScanner;
+  readonly #timer: ClockTimer;
+  readonly #onAbort: () => void;
+  readonly #onData: (chunk: Buffer) => void;
+  readonly #onError: (error: NodeJS.ErrnoException) => void;
+  readonly #onClose: () => void;
+  #argNames: string[] | null = null;
+  #settled = false;
+
+  constructor(
+    private readonly options: ConnectOptions,
+    private readonly resolve: (conn: GuacdConnection) => void,
+    private readonly reject: (error: GatewayAttemptError) => void,
+  ) {
+    this.#socket = net.connect({ host: options.host, port: options.port });
+    this.#socket.setNoDelay(true);
+    this.#socket.setKeepAlive(true, 10_000);
+    this.#scanner = new InstructionBoundaryScanner({ maxInstructionBytes: options.maxInstructionBytes });
+    this.#timer = options.clock.setTimeout(() => {
+      this.#fail(new GatewayAttemptError('timeout', `no ready within ${options.timeoutMs} ms`, GUAC_STATUS.UPSTREAM_TIMEOUT));
     }, options.timeoutMs);
+    this.#onAbort = () => this.#fail(new GatewayAttemptError('closed', 'aborted', GUAC_STATUS.RESOURCE_CLOSED));
+    this.#onData = (chunk) => this.#data(chunk);
+    this.#onError = (error) => this.#fail(failureOf(error));
+    this.#onClose = () => this.#fail(new GatewayAttemptError('closed', 'guacd closed during the handshake', GUAC_STATUS.UPSTREAM_ERROR));
+  }
 
-    const cleanup = (): void => {
-      settled = true;
-      options.clock.clearTimeout(timer);
-      options.signal.removeEventListener('abort', onAbort);
-      socket.off('connect', onConnect).off('data', onData).off('error', onError).off('close', onClose);
-    };
-    const fail = (error: GatewayAttemptError): void => {
-      if (settled) return;
-      cleanup();
-      socket.destroy();
-      reject(error);
-    };
-    const onAbort = (): void => fail(new GatewayAttemptError('closed', 'aborted', GUAC_STATUS.RESOURCE_CLOSED));
-    const onConnect = (): void => {
-      socket.write(encodeInstruction('select', 'rdp'));
-    };
-    const onError = (error: NodeJS.ErrnoException): void => fail(failureOf(error));
-    const onClose = (): void => fail(new GatewayAttemptError('closed', 'guacd closed during the handshake', GUAC_STATUS.UPSTREAM_ERROR));
+  start(): void {
+    if (this.options.signal.aborted) return this.#onAbort();
+    this.options.signal.addEventListener('abort', this.#onAbort);
+    this.#socket.once('connect', () => this.#socket.write(SELECT_RDP));
+    this.#socket.on('data', this.#onData).on('error', this.#onError).on('close', this.#onClose);
+  }
 
-    const onData = (chunk: Buffer): void => {
-      let slice: Buffer | null;
-      try {
-        slice = scanner.push(chunk);
-        if (slice === null) return;
-        for (const span of instructionSpans(slice)) {
-          if (span.opcode === 'error') {
-            const [message = '', status = ''] = decodeOne(slice.subarray(span.start, span.end)).args;
-            fail(new GatewayAttemptError('guacd-error', `guacd: ${message}`, Number(status) || GUAC_STATUS.UPSTREAM_ERROR));
-            return;
-          }
-          if (span.opcode === 'args' && argNames === null) {
-            const reply = options.reply(decodeOne(slice.subarray(span.start, span.end)).args);
-            argNames = reply.names;
-            socket.write(reply.instructions);
-          } else if (span.opcode === 'ready' && argNames !== null) {
-            const [connectionId = ''] = decodeOne(slice.subarray(span.start, span.end)).args;
-            cleanup();
-            socket.pause();
-            resolve({ socket, scanner, connectionId, argNames, leftover: span.end < slice.length ? slice.subarray(span.end) : null });
-            return;
-          }
-          // Anything else before `ready` (nop, log lines of newer guacd) is not for the browser.
-        }
-      } catch (error) {
-        if (error instanceof GatewayAttemptError) fail(error);
-        else fail(new GatewayAttemptError('bad-handshake', error instanceof Error ? error.message : String(error), GUAC_STATUS.UPSTREAM_ERROR));
+  #data(chunk: Buffer): void {
+    try {
+      const slice = this.#scanner.push(chunk);
+      if (slice === null) return;
+      for (const span of instructionSpans(slice)) {
+        if (this.#settled) return;
+        this.#instruction(slice, span.opcode, span.start, span.end);
       }
-    };
-
-    if (options.signal.aborted) {
-      onAbort();
-      return;
+    } catch (error) {
+      if (error instanceof GatewayAttemptError) this.#fail(error);
+      else this.#fail(new GatewayAttemptError('bad-handshake', error instanceof Error ? error.message : String(error), GUAC_STATUS.UPSTREAM_ERROR));
     }
-    options.signal.addEventListener('abort', onAbort);
-    socket.on('connect', onConnect).on('data', onData).on('error', onError).on('close', onClose);
-  });
+  }
+
+  #instruction(slice: Buffer, opcode: string, start: number, end: number): void {
+    if (opcode === 'error') {
+      const [message = '', status = ''] = decodeOne(slice.subarray(start, end)).args;
+      this.#fail(new GatewayAttemptError('guacd-error', `guacd: ${message}`, Number(status) || GUAC_STATUS.UPSTREAM_ERROR));
+    } else if (opcode === 'args' && this.#argNames === null) {
+      const reply = this.options.reply(decodeOne(slice.subarray(start, end)).args);
+      this.#argNames = reply.names;
+      this.#socket.write(reply.instructions);
+    } else if (opcode === 'ready' && this.#argNames !== null) {
+      const [connectionId = ''] = decodeOne(slice.subarray(start, end)).args;
+      this.#cleanup();
+      this.#socket.pause();
+      const leftover = end < slice.length ? slice.subarray(end) : null;
+      this.resolve({ socket: this.#socket, scanner: this.#scanner, connectionId, argNames: this.#argNames, leftover });
+    }
+    // Anything else before `ready` (nop, log lines of newer guacd) is not for the browser.
+  }
+
+  #cleanup(): void {
+    this.#settled = true;
+    this.options.clock.clearTimeout(this.#timer);
+    this.options.signal.removeEventListener('abort', this.#onAbort);
+    this.#socket.off('data', this.#onData).off('error', this.#onError).off('close', this.#onClose);
+  }
+
+  #fail(error: GatewayAttemptError): void {
+    if (this.#settled) return;
+    this.#cleanup();
+    this.#socket.destroy();
+    this.reject(error);
+  }
 }

@@ -32,7 +32,7 @@ export function closeBrowser(
   ws: WebSocket,
   reason: TunnelCloseReason,
   notice: CloseNotice | null,
-  options: { terminate: boolean; status?: number },
+  options: { terminate: boolean; status?: number; label?: string },
 ): void {
   if (ws.readyState !== WebSocket.OPEN) return;
   if (options.terminate) {
@@ -42,5 +42,5 @@ export function closeBrowser(
   if (notice) ws.send(errorInstruction(notice.message, notice.status));
   const status = notice?.status ?? options.status ?? GUAC_STATUS.SUCCESS;
   const code = NORMAL_REASONS.has(reason) || status === GUAC_STATUS.SUCCESS ? 1000 : status >= 0x0300 ? 1008 : 1011;
-  ws.close(code, closeReason(status, reason));
+  ws.close(code, closeReason(status, options.label ?? reason));
 }

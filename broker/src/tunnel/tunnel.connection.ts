@@ -6,9 +6,8 @@ import { isAppError } from '../lib/app-error.js';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { DownstreamEnd } from './downstream.pump.js';
-import { attemptGateway, type LiveGuacd } from './gateway.attempt.js';
+import { attemptGateway, type AttemptEvents, type LiveGuacd } from './gateway.attempt.js';
 import { GUAC_STATUS, messageFor, statusForErrorCode } from './guac-status.codes.js';
-import { missingPolicyArgs } from './guacd-handshake.builder.js';
 import type { GatewayAttemptError } from './guacd.connector.js';
 import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from './tunnel-target.js';
 import type { TunnelLimits } from './tunnel.limits.js';
@@ -37,30 +36,48 @@ export interface CloseOptions {
   terminate?: boolean;
   /** Guacamole status for the WebSocket close reason when there is no notice */
   status?: number;
+  /** the WebSocket close reason after the status; default: the close reason */
+  label?: string;
   /** for the log only */
   detail?: string;
 }
 
 type Phase = 'redeeming' | 'connecting' | 'live' | 'closed';
 
+export interface TunnelStats {
+  phase: Phase;
+  /** bytes waiting to go to the browser */
+  browserBacklogBytes: number;
+  /** reading from guacd is paused (the browser is slow) */
+  guacdPaused: boolean;
+  /** reading from the browser is paused (guacd is slow) */
+  browserPaused: boolean;
+  bytesDown: number;
+  bytesUp: number;
+}
+
 /**
  * One browser tunnel: redeem the token, reach a gateway (failing over), relay both ways, and
  * tell the engine markConnecting → markActive → markClosed (exactly once), in that order.
+ *
+ * Memory note: `npm start` runs under tsx, whose esbuild keepNames wraps every arrow function
+ * that gets an inferred name (class-field arrows, object-literal members, `const f = () => …`)
+ * in __name(), giving each such closure a 256-byte property dictionary. Per-tunnel objects here
+ * therefore use prototype methods, or arrows assigned in constructors or passed as arguments.
  */
-export class TunnelConnection {
+export class TunnelConnection implements AttemptEvents {
   readonly uuid = randomUUID();
   #phase: Phase = 'redeeming';
   #closedAs: TunnelCloseReason = 'browser-closed';
-  #target: TunnelTarget | null = null;
+  #sessionId: string | null = null;
   #live: LiveGuacd | null = null;
   readonly #upstream: UpstreamPump;
-  readonly #abort = new AbortController();
+  /** aborts a pending gateway attempt; dropped once live */
+  #abort: AbortController | null = null;
   #idleTimer: ClockTimer | null = null;
   #engine: Promise<void> = Promise.resolve();
-  #log: Logger;
+  readonly #log: Logger;
   readonly #openedAt: number;
-  readonly done: Promise<void>;
-  #resolveDone: () => void = () => {};
 
   constructor(
     private readonly ws: WebSocket,
@@ -69,22 +86,25 @@ export class TunnelConnection {
   ) {
     this.#log = deps.logger.child({ tunnel: this.uuid });
     this.#openedAt = deps.clock.now();
-    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.#upstream = new UpstreamPump(ws, { limits: deps.limits, now: () => deps.clock.now() }, {
-      violation: (detail) => this.#violation(detail),
-    });
+    this.#upstream = new UpstreamPump(ws, deps, (detail) => this.#violation(detail));
   }
 
   get sessionId(): string | null {
-    return this.#target?.sessionId ?? null;
+    return this.#sessionId;
+  }
+
+  /** After close(): settles once the engine has been told (markClosed included). */
+  get done(): Promise<void> {
+    return this.#engine;
   }
 
   /** Backlog figures, for tests and metrics. */
-  inspect(): { phase: Phase; browserBacklogBytes: number; guacdPaused: boolean; bytesDown: number; bytesUp: number } {
+  inspect(): TunnelStats {
     return {
       phase: this.#phase,
       browserBacklogBytes: this.ws.bufferedAmount,
       guacdPaused: this.#live?.pump.paused ?? false,
+      browserPaused: this.#upstream.paused,
       bytesDown: this.#live?.pump.bytesSent ?? 0,
       bytesUp: this.#upstream.bytesReceived,
     };
@@ -93,7 +113,7 @@ export class TunnelConnection {
   /** `query` is the upgrade URL after `?`; it holds the token, so it is never logged. */
   start(query: string): void {
     this.ws.on('message', this.#upstream.onMessage);
-    this.ws.on('close', () => this.close('browser-closed', null));
+    this.ws.on('close', () => this.#browserClosed());
     this.ws.on('error', (error) => this.#violation(`WebSocket: ${error.message}`));
     // Guacamole.WebSocketTunnel takes the first instruction's single element as the tunnel UUID.
     this.ws.send(encodeInstruction(INTERNAL_OPCODE, this.uuid));
@@ -111,20 +131,20 @@ export class TunnelConnection {
     this.#phase = 'closed';
     this.#closedAs = reason;
     if (this.#idleTimer) this.deps.clock.clearTimeout(this.#idleTimer);
-    this.#abort.abort();
+    this.#abort?.abort();
+    this.#abort = null;
     this.#upstream.detach();
     this.ws.off('message', this.#upstream.onMessage);
     if (this.#live) {
       this.#live.pump.stop();
       releaseGuacd(this.#live.socket, this.deps.clock, this.deps.limits.guacdCloseGraceMs);
     }
-    closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status });
-    const target = this.#target;
-    if (target) this.#tell(() => this.deps.broker.markClosed(target.sessionId, reason));
+    closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status, label: options.label });
+    const sessionId = this.#sessionId;
+    if (sessionId !== null) this.#tell(() => this.deps.broker.markClosed(sessionId, reason));
     const ms = this.deps.clock.now() - this.#openedAt;
     this.#log.info({ reason, detail: options.detail, ms, bytesDown: stats.bytesDown, bytesUp: stats.bytesUp }, 'tunnel closed');
     this.hooks.closed(this);
-    void this.#engine.then(this.#resolveDone);
     return true;
   }
 
@@ -137,8 +157,8 @@ export class TunnelConnection {
       if (!isAppError(error)) this.#log.error({ err: error }, 'redeemToken failed');
       return this.#refuse(isAppError(error) ? error.code : 'INTERNAL');
     }
-    this.#target = target;
-    this.#log = this.#log.child({ session: target.sessionId });
+    this.#sessionId = target.sessionId;
+    this.#log.setBindings({ session: target.sessionId });
     if (this.#phase === 'closed') {
       // The browser left while the token was being redeemed; the engine still hears of it.
       this.#tell(() => this.deps.broker.markClosed(target.sessionId, this.#closedAs));
@@ -152,28 +172,18 @@ export class TunnelConnection {
 
   #refuse(code: ErrorCode): void {
     this.#log.info({ code }, 'tunnel token refused');
-    this.close('protocol-violation', { status: statusForErrorCode(code), message: messageFor(code) }, { detail: code });
+    this.close('protocol-violation', { status: statusForErrorCode(code), message: messageFor(code) }, { label: code, detail: code });
   }
 
   async #connect(target: TunnelTarget, display: DisplayChoice): Promise<void> {
     const { gateways } = target;
     const attempts = gateways.length === 0 ? 0 : Math.max(gateways.length, this.deps.limits.minAttempts);
     let last: GatewayAttemptError | null = null;
+    const abort = (this.#abort = new AbortController());
     for (let i = 0; i < attempts && this.#phase !== 'closed'; i++) {
       const gateway = gateways[i % gateways.length]!;
       this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
-      const failure = await attemptGateway({
-        ws: this.ws, deps: this.deps, target, gateway, display, signal: this.#abort.signal,
-        events: {
-          committed: (live) => this.#committed(target, live),
-          firstFrame: (connectionId) => {
-            this.#log.info({ gateway: gateway.id, connection: connectionId }, 'desktop on screen');
-            this.#tell(() => this.deps.broker.markActive(target.sessionId, connectionId));
-          },
-          ended: (end) => this.#guacdEnded(end),
-          stalled: (detail) => this.close('browser-closed', null, { terminate: true, detail }),
-        },
-      });
+      const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this });
       if (failure === null || this.#isClosed()) return;
       last = failure;
       this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failure.kind, detail: failure.message }, 'gateway attempt failed');
@@ -184,16 +194,39 @@ export class TunnelConnection {
     });
   }
 
-  #committed(target: TunnelTarget, live: LiveGuacd): void {
+  onCommitted(live: LiveGuacd): void {
     this.#live = live;
     this.#phase = 'live';
+    this.#abort = null;
     this.#upstream.attach(live.socket);
-    for (const missing of missingPolicyArgs(target.settings, live.argNames)) {
+    for (const missing of live.missingArgs) {
       this.#log.warn({ missing }, 'guacd does not know a clipboard parameter; the pool policy is only half enforced');
     }
   }
 
-  #guacdEnded(end: DownstreamEnd): void {
+  onFirstFrame(live: LiveGuacd): void {
+    const sessionId = this.sessionId;
+    if (sessionId === null) return;
+    this.#log.info({ gateway: live.gatewayId, connection: live.connectionId }, 'desktop on screen');
+    this.#tell(() => this.deps.broker.markActive(sessionId, live.connectionId));
+  }
+
+  onStalled(detail: string): void {
+    this.close('browser-closed', null, { terminate: true, detail });
+  }
+
+  /** The browser left; if guacd's error/disconnect was the last thing it got, the desktop ended it. */
+  #browserClosed(): void {
+    const lastWords = this.#live?.pump.lastWords();
+    if (lastWords) this.onEnded(lastWords);
+    else this.close('browser-closed', null);
+  }
+
+  onEnded(end: DownstreamEnd): void {
+    if (end.kind === 'guacd-closed' && this.#upstream.browserDisconnected) {
+      this.close('browser-closed', null, { detail: 'guacd closed after the browser said disconnect' });
+      return;
+    }
     if (end.kind === 'guacd-error') {
       // guacd's own error already went to the browser.
       this.close('desktop-failed', null, { status: end.status, detail: `guacd ${end.status}: ${end.message}` });
@@ -217,16 +250,16 @@ export class TunnelConnection {
   }
 
   #armIdle(ms: number): void {
-    this.#idleTimer = this.deps.clock.setTimeout(this.#checkIdle, ms);
+    this.#idleTimer = this.deps.clock.setTimeout(() => this.#checkIdle(), ms);
   }
 
-  #checkIdle = (): void => {
+  #checkIdle(): void {
     const idle = this.deps.clock.now() - this.#upstream.lastMessageAt;
     const limit = this.deps.limits.browserIdleMs;
     if (idle < limit) return this.#armIdle(limit - idle);
-    const message = `${messageFor('SESSION_ENDED')}: browser silent for ${Math.round(idle / 1000)} s`;
+    const message = `连接超时 / the tunnel timed out: nothing from the browser for ${Math.round(idle / 1000)} s`;
     this.close('browser-closed', { status: GUAC_STATUS.CLIENT_TIMEOUT, message }, { detail: `browser silent for ${idle} ms` });
-  };
+  }
 
   /** Engine calls run one after another, so markClosed never overtakes markActive. */
   #tell(call: () => Promise<void>): void {

@@ -4,7 +4,9 @@ import { WebSocketServer } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { statusForCloseReason } from './guac-status.codes.js';
-import { TunnelConnection } from './tunnel.connection.js';
+import { TunnelConnection, type TunnelStats } from './tunnel.connection.js';
+
+export type { TunnelStats };
 import type { TunnelBroker, TunnelCloseReason } from './tunnel-target.js';
 import { resolveTunnelLimits, type TunnelLimits } from './tunnel.limits.js';
 
@@ -17,13 +19,6 @@ export interface TunnelServerDeps {
   limits?: Partial<TunnelLimits>;
 }
 
-export interface TunnelStats {
-  phase: string;
-  browserBacklogBytes: number;
-  guacdPaused: boolean;
-  bytesDown: number;
-  bytesUp: number;
-}
 
 export interface TunnelServer {
   /** For `GET /tunnel` upgrades (the HTTP server routes by path). */

@@ -27,8 +27,8 @@ export class UpstreamPolicy {
   readonly #toDesktop: boolean;
   readonly #files: boolean;
   readonly #audioIn: boolean;
-  /** indexes of streams the browser opened and we let through */
-  readonly #streams = new Set<string>();
+  /** indexes of streams the browser opened and we let through; made on first use */
+  #streams: Set<string> | null = null;
 
   constructor(settings: PoolSettings | null) {
     this.#toDesktop = settings !== null && allowsToDesktop(settings);
@@ -75,9 +75,9 @@ export class UpstreamPolicy {
       case 'audio':
         return this.#open(this.#audioIn, args[0], 'audio input is not allowed by the pool');
       case 'blob':
-        return this.#streams.has(args[0] ?? '') ? FORWARD : reject('blob on a stream the browser may not use');
+        return this.#streams?.has(args[0] ?? '') ? FORWARD : reject('blob on a stream the browser may not use');
       case 'end':
-        return this.#streams.delete(args[0] ?? '') ? FORWARD : reject('end on a stream the browser may not use');
+        return this.#streams?.delete(args[0] ?? '') ? FORWARD : reject('end on a stream the browser may not use');
       default:
         return reject(`"${opcode}" is not allowed from the browser`);
     }
@@ -86,7 +86,7 @@ export class UpstreamPolicy {
   #open(allowed: boolean, stream: string | undefined, detail: string): UpstreamVerdict {
     if (!allowed) return reject(detail);
     if (stream === undefined || !/^\d{1,9}$/.test(stream)) return reject('bad stream index');
-    this.#streams.add(stream);
+    (this.#streams ??= new Set()).add(stream);
     return FORWARD;
   }
 }

@@ -1,13 +1,12 @@
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { GuacDecoder, encodeInstruction, type Instruction } from '@yunzhuo/protocol';
+import type { Clock } from '../lib/clock.js';
 import type { TunnelLimits } from './tunnel.limits.js';
 import { UpstreamPolicy } from './upstream.policy.js';
 
-export interface UpstreamEvents {
-  /** the browser broke the protocol or the pool's policy: close with CLIENT_BAD_REQUEST */
-  violation(detail: string): void;
-}
+/** The browser broke the protocol or the pool's policy: the owner closes with CLIENT_BAD_REQUEST. */
+export type OnViolation = (detail: string) => void;
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -36,14 +35,21 @@ export class UpstreamPump {
   #failed = false;
   lastMessageAt: number;
   bytesReceived = 0;
+  /** the browser said `disconnect`: guacd closing next is the browser leaving, not a failure */
+  browserDisconnected = false;
+  /** the `message` listener; assigned here, not as a class field, to stay a plain closure under tsx */
+  readonly onMessage: (data: RawData) => void;
+  readonly #onDrain: () => void;
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly deps: { limits: TunnelLimits; now: () => number },
-    private readonly events: UpstreamEvents,
+    private readonly deps: { limits: TunnelLimits; clock: Clock },
+    private readonly onViolation: OnViolation,
   ) {
     this.#decoder = new GuacDecoder({ maxInstructionBytes: deps.limits.maxUpstreamInstructionBytes });
-    this.lastMessageAt = deps.now();
+    this.lastMessageAt = deps.clock.now();
+    this.onMessage = (data) => this.#message(data);
+    this.#onDrain = () => this.#drained();
   }
 
   setPolicy(policy: UpstreamPolicy): void {
@@ -51,6 +57,11 @@ export class UpstreamPump {
   }
 
   /** Starts writing to guacd, queued input first. */
+  /** reading from the browser is paused until guacd's socket drains */
+  get paused(): boolean {
+    return this.#waitingForDrain;
+  }
+
   attach(guacd: Socket): void {
     this.#guacd = guacd;
     guacd.on('drain', this.#onDrain);
@@ -67,9 +78,9 @@ export class UpstreamPump {
     this.#waitingForDrain = false;
   }
 
-  onMessage = (data: RawData): void => {
+  #message(data: RawData): void {
     if (this.#failed) return;
-    this.lastMessageAt = this.deps.now();
+    this.lastMessageAt = this.deps.clock.now();
     const message = toBuffer(data);
     this.bytesReceived += message.length;
     const carried = this.#decoder.bufferedBytes > 0;
@@ -87,6 +98,7 @@ export class UpstreamPump {
       const verdict = this.#policy.check(instruction);
       switch (verdict.kind) {
         case 'forward':
+          if (instruction.opcode === 'disconnect') this.browserDisconnected = true;
           passing.push(instruction);
           break;
         case 'rewrite':
@@ -107,11 +119,11 @@ export class UpstreamPump {
     }
     if (passing.length === 0) return;
     this.#write(asReceived ? message : passing.map((item) => (typeof item === 'string' ? item : encode(item))).join(''));
-  };
+  }
 
   #fail(detail: string): void {
     this.#failed = true;
-    this.events.violation(detail);
+    this.onViolation(detail);
   }
 
   #write(data: Buffer | string): void {
@@ -130,9 +142,9 @@ export class UpstreamPump {
     }
   }
 
-  #onDrain = (): void => {
+  #drained(): void {
     if (!this.#waitingForDrain) return;
     this.#waitingForDrain = false;
     this.ws.resume();
-  };
+  }
 }

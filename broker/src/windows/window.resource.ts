@@ -2,8 +2,7 @@ import type { z } from 'zod';
 import { windowCreate, windowOut, windowQuery, windowUpdate } from '@yunzhuo/protocol/api/resources';
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireRef } from '../http/refs.js';
-import { Site } from '../sites/site.model.js';
+import { iso, requireRef, requireWritableSite } from '../http/refs.js';
 import { HallWindow } from './window.model.js';
 
 type Create = z.output<typeof windowCreate>;
@@ -22,7 +21,7 @@ export const windowResource: ResourceDef<HallWindow, Create, Update> = {
   siteOf: (w) => w.siteId,
   async targetSite(actor, input, existing) {
     const siteId = input.siteId ?? existing!.siteId;
-    if (input.siteId) await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
+    if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'window');
     if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId);
     return siteId;
   },

@@ -48,6 +48,22 @@ export const poolSettingsSchema = z
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 
+type PatchShape<T extends z.ZodRawShape> = {
+  [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I extends z.ZodTypeAny> ? I : T[K]>;
+};
+
+/**
+ * A PATCH body from a create body: every field optional and stripped of its create-time
+ * default, so a field the caller left out keeps its stored value instead of being reset.
+ */
+export function patchOf<T extends z.ZodRawShape>(create: z.ZodObject<T>): z.ZodObject<PatchShape<T>, z.core.$strict> {
+  const shape: Record<string, z.ZodTypeAny> = {};
+  for (const [key, field] of Object.entries(create.shape) as Array<[string, z.ZodTypeAny]>) {
+    shape[key] = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodTypeAny) : field).optional();
+  }
+  return z.object(shape).strict() as unknown as z.ZodObject<PatchShape<T>, z.core.$strict>;
+}
+
 export const listQueryBase = {
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),

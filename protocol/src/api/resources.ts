@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  codeSchema, hostSchema, idSchema, listQueryBase, poolSettingsSchema, portSchema, roleSchema, text,
+  codeSchema, hostSchema, idSchema, listQueryBase, patchOf, poolSettingsSchema, portSchema, roleSchema, text,
 } from './common.js';
 
 const nullableId = idSchema.nullable();
@@ -10,13 +10,13 @@ const stamp = { createdAt: z.string(), updatedAt: z.string() };
 export const siteCreate = z
   .object({ parentId: nullableId.default(null), code: codeSchema, name: text(200), kind: z.enum(['county', 'town', 'other']).default('town'), address: text(500).nullable().default(null) })
   .strict();
-export const siteUpdate = siteCreate.omit({ parentId: true }).partial().strict();
+export const siteUpdate = patchOf(siteCreate.omit({ parentId: true }));
 export const siteQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'code', 'createdAt']).default('code'), parentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
 export const siteOut = z.object({ id: z.string(), parentId: z.string().nullable(), code: z.string(), name: z.string(), kind: z.string(), address: z.string().nullable(), ...stamp });
 
 /* ---------- departments ---------- */
 export const departmentCreate = z.object({ code: codeSchema, name: text(200), siteId: nullableId.default(null) }).strict();
-export const departmentUpdate = departmentCreate.partial().strict();
+export const departmentUpdate = patchOf(departmentCreate);
 export const departmentQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'code', 'createdAt']).default('code'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
 export const departmentOut = z.object({ id: z.string(), code: z.string(), name: z.string(), siteId: z.string().nullable(), ...stamp });
 
@@ -32,7 +32,7 @@ export const windowCreate = z
     posY: z.number().int().min(0).max(1000).default(0),
   })
   .strict();
-export const windowUpdate = windowCreate.partial().strict();
+export const windowUpdate = patchOf(windowCreate);
 export const windowQuery = z.object({ ...listQueryBase, sort: z.enum(['code', 'createdAt']).default('code'), siteId: idSchema.optional(), departmentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
 export const windowOut = z.object({ id: z.string(), siteId: z.string(), code: z.string(), label: z.string().nullable(), departmentId: z.string().nullable(), area: z.string().nullable(), posX: z.number(), posY: z.number(), ...stamp });
 
@@ -59,13 +59,13 @@ export const accountCreate = z
     locked: z.boolean().default(false),
   })
   .strict();
-export const accountUpdate = accountCreate.omit({ username: true }).partial().strict();
+export const accountUpdate = patchOf(accountCreate.omit({ username: true }));
 export const accountQuery = z.object({ ...listQueryBase, sort: z.enum(['username', 'displayName', 'createdAt']).default('username'), homeSiteId: idSchema.optional(), departmentId: idSchema.optional(), role: roleSchema.optional(), q: z.string().max(100).optional() }).strict();
 export const accountOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), homeSiteId: z.string().nullable(), roles: z.array(z.string()), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), disabled: z.boolean(), locked: z.boolean(), lastLoginAt: z.string().nullable(), ...stamp });
 
 /* ---------- gateways ---------- */
 export const gatewayCreate = z.object({ name: text(200), siteId: nullableId.default(null), host: hostSchema, port: portSchema.default(4822) }).strict();
-export const gatewayUpdate = gatewayCreate.partial().strict();
+export const gatewayUpdate = patchOf(gatewayCreate);
 export const gatewayQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional() }).strict();
 export const gatewayOut = z.object({ id: z.string(), name: z.string(), siteId: z.string().nullable(), host: z.string(), port: z.number(), health: z.string(), lastCheckedAt: z.string().nullable(), ...stamp });
 
@@ -85,7 +85,7 @@ export const poolCreate = z
     allowOtherSites: z.boolean().default(true),
   })
   .strict();
-export const poolUpdate = poolCreate.partial().strict();
+export const poolUpdate = patchOf(poolCreate);
 export const poolQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), departmentId: idSchema.optional(), state: z.enum(['active', 'draining', 'maintenance']).optional() }).strict();
 export const poolOut = z.object({ id: z.string(), name: z.string(), departmentId: z.string(), siteId: z.string(), kind: z.string(), state: z.string(), settings: poolSettingsSchema, gatewayIds: z.array(z.string()), graceSeconds: z.number(), idleSeconds: z.number(), maxSessions: z.number().nullable(), allowOtherSites: z.boolean(), ...stamp });
 
@@ -102,10 +102,7 @@ export const desktopCreate = z
     ownerAccountId: nullableId.default(null),
   })
   .strict();
-export const desktopUpdate = desktopCreate
-  .extend({ state: z.enum(['free', 'maintenance']), drain: z.boolean() })
-  .partial()
-  .strict();
+export const desktopUpdate = patchOf(desktopCreate.extend({ state: z.enum(['free', 'maintenance']), drain: z.boolean() }));
 export const desktopQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'state', 'createdAt']).default('name'), poolId: idSchema.optional(), siteId: idSchema.optional(), state: z.enum(['free', 'assigned', 'maintenance', 'error', 'resetting', 'starting']).optional(), health: z.enum(['unknown', 'up', 'down']).optional() }).strict();
 export const desktopOut = z.object({ id: z.string(), poolId: z.string(), siteId: z.string(), name: z.string(), host: z.string(), port: z.number(), rdpUsername: z.string(), state: z.string(), health: z.string(), drain: z.boolean(), ownerAccountId: z.string().nullable(), sessionId: z.string().nullable(), stateReason: z.string().nullable(), lastReleasedAt: z.string().nullable(), ...stamp });
 

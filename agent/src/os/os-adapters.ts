@@ -1,0 +1,47 @@
+import type { KioskState } from '@yunzhuo/protocol/agent/index';
+
+/** Everything the agent does to the box goes through these; `linux/` acts, `recording/` only writes down. */
+export interface PowerControl {
+  reboot(delaySeconds: number): Promise<void>;
+  shutdown(delaySeconds: number): Promise<void>;
+}
+
+export interface ScreenLock {
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+}
+
+export interface KioskBrowser {
+  /** opens the window page full-screen; a no-op when it is already open on that page */
+  open(url: string): Promise<void>;
+  restart(url: string): Promise<void>;
+  close(): Promise<void>;
+  state(): KioskState;
+}
+
+/** The window page shows messages (it gets `terminal.message` from the broker); the OS side may add its own notice. */
+export interface MessageNotice {
+  show(text: string, level: string, durationSeconds: number): Promise<'window-page' | 'desktop-notification'>;
+}
+
+export interface SystemFacts {
+  hostname: string;
+  os: string;
+  uptimeSeconds: number;
+  load: [number, number, number];
+  memory: { totalBytes: number; freeBytes: number };
+  addresses: string[];
+  screen: { width: number; height: number } | null;
+}
+
+export interface SystemInfo {
+  collect(): Promise<SystemFacts>;
+}
+
+export interface OsAdapters {
+  power: PowerControl;
+  screen: ScreenLock;
+  kiosk: KioskBrowser;
+  notice: MessageNotice;
+  system: SystemInfo;
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { AgentCommand, commandRequestBody } from '@yunzhuo/protocol/agent/index';
+import type { Actor } from '../auth/actor.js';
+import { assertCanWriteAnything } from '../auth/policy.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { findVisible } from '../http/crud.js';
+import { invalidField, requireRef } from '../http/refs.js';
+import { AppError, isAppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import { Terminal } from '../terminals/terminal.model.js';
+import { HallWindow } from '../windows/window.model.js';
+import type { AgentHub } from './agent-hub.js';
+import type { PresenceService } from './presence.service.js';
+
+type CommandRequest = z.output<typeof commandRequestBody>;
+const terminalVisibility = { model: Terminal, type: 'terminal', siteOf: (t: Terminal) => t.siteId };
+
+export interface CommandOutcome {
+  commandId: string;
+  terminalId: string;
+  type: AgentCommand['type'];
+  ok: true;
+  result: Record<string, unknown>;
+  durationMs: number;
+}
+
+/**
+ * Sends one command to a terminal's agent and waits for its answer (or the timeout); every
+ * attempt — answered, failed, timed out or refused as offline — is one audit row.
+ */
+export class AgentCommandService {
+  constructor(private readonly deps: { hub: AgentHub; presence: PresenceService; audit: AuditService; events: LiveEvents; clock: Clock }) {}
+
+  async run(actor: Actor, terminalId: string, request: CommandRequest): Promise<CommandOutcome> {
+    assertCanWriteAnything(actor);
+    const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write');
+    const { command } = request;
+    if (command.type === 'bind-window' && command.windowId) {
+      const window = await requireRef(actor, HallWindow, command.windowId, 'command.windowId', (w) => w.siteId);
+      if (window.siteId !== terminal.siteId) throw invalidField('command.windowId', 'the window belongs to another site');
+    }
+    const commandId = randomUUID();
+    const started = this.deps.clock.now();
+    const audit = (outcome: string, extra: object) =>
+      this.deps.audit.record(actor, {
+        action: 'terminal.command', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId,
+        details: { commandId, type: command.type, command, outcome, durationMs: this.deps.clock.now() - started, ...extra },
+      });
+
+    const link = this.deps.hub.get(terminal.id);
+    if (!link) {
+      await audit('offline', {});
+      throw new AppError('TERMINAL_OFFLINE', { terminalId: terminal.id, commandId });
+    }
+    const answer = link.expect(commandId);
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.deps.clock.setTimeout(() => reject(new AppError('COMMAND_TIMEOUT', { terminalId: terminal.id, commandId, timeoutSeconds: request.timeoutSeconds })), request.timeoutSeconds * 1000);
+    });
+    if (command.type === 'message') {
+      // the window page shows the text; the agent only confirms it is there to show it
+      this.deps.events.publish('terminal.message', {
+        terminalId: terminal.id, siteId: terminal.siteId, windowId: terminal.windowId, commandId,
+        text: command.text, level: command.level, durationSeconds: command.durationSeconds,
+      });
+    }
+    link.send({ type: 'command', commandId, command });
+    let outcome;
+    try {
+      outcome = await Promise.race([answer, timeout]);
+    } catch (err) {
+      link.forget(commandId);
+      if (isAppError(err)) await audit(err.code === 'COMMAND_TIMEOUT' ? 'timeout' : 'offline', { error: err.code });
+      throw err;
+    } finally {
+      if (timer) this.deps.clock.clearTimeout(timer);
+    }
+    if (!outcome.ok) {
+      await audit('failed', { error: outcome.error });
+      this.#publish(terminal, commandId, command.type, 'failed');
+      throw new AppError('COMMAND_FAILED', { terminalId: terminal.id, commandId, agentCode: outcome.error.code, agentMessage: outcome.error.message });
+    }
+    if (command.type === 'bind-window') await this.#bind(actor, terminal, command.windowId);
+    await audit('ok', { result: outcome.result });
+    this.#publish(terminal, commandId, command.type, 'ok');
+    return { commandId, terminalId: terminal.id, type: command.type, ok: true, result: outcome.result, durationMs: this.deps.clock.now() - started };
+  }
+
+  async #bind(actor: Actor, terminal: Terminal, windowId: string | null): Promise<void> {
+    const before = { windowId: terminal.windowId };
+    await terminal.update({ windowId });
+    this.deps.presence.update(terminal.id, { windowId });
+    await this.deps.audit.record(actor, { action: 'terminal.update', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: { windowId } });
+    this.deps.events.publish('terminal.changed', { id: terminal.id, state: terminal.state, siteId: terminal.siteId, windowId, online: this.deps.presence.get(terminal.id)?.online ?? terminal.online });
+  }
+
+  #publish(terminal: Terminal, commandId: string, type: string, outcome: 'ok' | 'failed'): void {
+    this.deps.events.publish('terminal.command', { terminalId: terminal.id, siteId: terminal.siteId, commandId, type, outcome });
+  }
+}

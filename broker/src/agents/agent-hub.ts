@@ -1,0 +1,156 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ERRORS, type ErrorCode } from '@yunzhuo/protocol/errors';
+import {
+  AGENT_CLOSE, AGENT_MAX_MESSAGE_BYTES, AGENT_PROTOCOL_HEADER, AGENT_PROTOCOL_VERSION, agentToBrokerSchema, checkAgentProtocol, parseFrame,
+  type AgentToBroker,
+} from '@yunzhuo/protocol/agent/index';
+import { isAppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import type { Logger } from '../lib/logger.js';
+import { Terminal } from '../terminals/terminal.model.js';
+import { credentialOfUpgrade, verifyAgentCredential } from './agent-credential.js';
+import { AgentLink } from './agent-link.js';
+import type { PresenceService } from './presence.service.js';
+
+type Handlers = { [K in AgentToBroker['type']]: (link: AgentLink, message: Extract<AgentToBroker, { type: K }>) => void };
+
+/** a close reason is at most 123 bytes of UTF-8 */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
+}
+
+function refuse(socket: Duplex, code: ErrorCode, details: Record<string, unknown> = {}): void {
+  const spec = ERRORS[code];
+  const body = JSON.stringify({ error: { code, message: `${spec.zh} / ${spec.en}`, details } });
+  socket.end(
+    `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * `/agent`: one WebSocket per terminal. The protocol version and the credential are checked
+ * before the upgrade (a refusal is a plain HTTP 4xx with the usual JSON error); afterwards every
+ * frame is validated, and a frame that fails closes that one socket with PROTOCOL_VIOLATION
+ * without applying anything it said.
+ */
+export class AgentHub {
+  readonly #links = new Map<string, AgentLink>();
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: AGENT_MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  readonly #unsubscribe: () => void;
+  readonly #handlers: Handlers = {
+    heartbeat: (link, m) => {
+      this.deps.presence.heartbeat(link.terminalId, m);
+      link.send({ type: 'heartbeat-ack', seq: m.seq });
+    },
+    'command-result': (link, m) => {
+      if (!link.settle(m)) this.deps.logger.debug({ terminalId: link.terminalId, commandId: m.commandId }, 'answer to an unknown or timed-out command');
+    },
+    lifecycle: (link, m) => this.deps.presence.lifecycle(link.terminalId, m.state),
+  };
+
+  constructor(private readonly deps: { presence: PresenceService; events: LiveEvents; clock: Clock; logger: Logger }) {
+    deps.presence.onExpired = (terminalId) => this.#links.get(terminalId)?.close(AGENT_CLOSE.HEARTBEAT_TIMEOUT, 'no heartbeat');
+    // revocation through `PATCH /terminals/:id` (or a delete) closes the socket at once
+    this.#unsubscribe = deps.events.subscribe((event) => {
+      if (event.type !== 'resource.changed') return;
+      const data = event.data as { resource: string; id: string };
+      if (data.resource === 'terminals' && this.#links.has(data.id)) void this.recheck(data.id);
+    });
+  }
+
+  get(terminalId: string): AgentLink | undefined {
+    return this.#links.get(terminalId);
+  }
+
+  get size(): number {
+    return this.#links.size;
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    const version = checkAgentProtocol(req.headers[AGENT_PROTOCOL_HEADER] as string | undefined);
+    if (!version.ok) return refuse(socket, 'AGENT_VERSION_UNSUPPORTED', { reason: version.reason, supported: AGENT_PROTOCOL_VERSION });
+    let terminal: Terminal;
+    try {
+      terminal = await verifyAgentCredential(credentialOfUpgrade(req));
+    } catch (err) {
+      if (isAppError(err)) return refuse(socket, err.code, err.code === 'TERMINAL_UNKNOWN' ? {} : err.details);
+      this.deps.logger.error({ err }, 'agent credential check failed');
+      return refuse(socket, 'INTERNAL');
+    }
+    if (socket.destroyed) return;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws, terminal, `${version.major}.${version.minor}`, req.socket.remoteAddress ?? null));
+  }
+
+  /** After an admin change to the terminal row: a revoked or deleted terminal loses its socket now. */
+  async recheck(terminalId: string): Promise<void> {
+    const row = await Terminal.findByPk(terminalId, { attributes: ['id', 'state', 'windowId'] });
+    if (!row || row.state !== 'active') return this.disconnect(terminalId, row ? 'revoked' : 'deleted', row?.state);
+    this.deps.presence.update(terminalId, { windowId: row.windowId });
+  }
+
+  disconnect(terminalId: string, reason: string, state?: string): void {
+    if (state) this.deps.presence.update(terminalId, { state });
+    const link = this.#links.get(terminalId);
+    this.#links.delete(terminalId);
+    link?.close(AGENT_CLOSE.REVOKED, reason);
+    this.deps.presence.markOffline(terminalId);
+  }
+
+  /** Tells every agent the broker is going away, waits up to `graceMs` for the close handshakes, then cuts the rest. */
+  async close(graceMs = 1000): Promise<void> {
+    this.#unsubscribe();
+    const links = [...this.#links.values()];
+    this.#links.clear();
+    const closed = links.map((link) => new Promise<void>((resolve) => {
+      if (link.ws.readyState === link.ws.CLOSED) return resolve();
+      link.ws.once('close', () => resolve());
+      link.close(AGENT_CLOSE.GOING_AWAY, 'broker stopping');
+    }));
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    for (const link of links) link.ws.terminate();
+    this.#wss.close();
+  }
+
+  #attach(ws: WebSocket, terminal: Terminal, protocolVersion: string, address: string | null): void {
+    const link = new AgentLink(terminal.id, ws, protocolVersion);
+    const previous = this.#links.get(terminal.id);
+    if (previous) {
+      this.deps.logger.warn({ terminalId: terminal.id, address }, 'agent connection replaced by a newer one');
+      previous.close(AGENT_CLOSE.REPLACED, 'replaced by a newer connection');
+    }
+    this.#links.set(terminal.id, link);
+    this.deps.presence.connected(terminal, { protocolVersion, address });
+    ws.on('message', (data, isBinary) => this.#onMessage(link, data, isBinary));
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      link.failAll('disconnected');
+      if (this.#links.get(terminal.id) !== link) return;
+      this.#links.delete(terminal.id);
+      this.deps.presence.disconnected(terminal.id);
+    });
+    link.send({
+      type: 'welcome', protocolVersion: AGENT_PROTOCOL_VERSION, terminalId: terminal.id, siteId: terminal.siteId,
+      windowId: terminal.windowId, name: terminal.name, serverTime: this.deps.clock.now(),
+    });
+  }
+
+  #onMessage(link: AgentLink, data: RawData, isBinary: boolean): void {
+    if (isBinary) return link.close(AGENT_CLOSE.PROTOCOL_VIOLATION, 'binary frames are not part of the protocol');
+    const parsed = parseFrame(agentToBrokerSchema, data.toString());
+    if (!parsed.ok) {
+      this.deps.logger.warn({ terminalId: link.terminalId, reason: parsed.reason }, 'agent message failed the schema');
+      return link.close(AGENT_CLOSE.PROTOCOL_VIOLATION, closeReason(`schema: ${parsed.reason}`));
+    }
+    const message = parsed.message;
+    const handler = this.#handlers[message.type] as (link: AgentLink, m: AgentToBroker) => void;
+    handler(link, message);
+  }
+}
+

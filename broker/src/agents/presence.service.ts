@@ -1,0 +1,294 @@
+import type { Sequelize } from 'sequelize';
+import type { AgentInfo, AgentLifecycle } from '@yunzhuo/protocol/agent/index';
+import type { Clock, ClockTimer } from '../lib/clock.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import type { Logger } from '../lib/logger.js';
+import { Terminal } from '../terminals/terminal.model.js';
+
+export interface PresenceTimings {
+  /** how often buffered lastSeenAt / online / info changes are written, in one statement per kind (ms) */
+  flushMs: number;
+  /** how often terminals are checked for missed heartbeats (ms) */
+  sweepMs: number;
+  /** info that only changes in its fast-moving fields (uptime, load, free memory) is rewritten this often (ms) */
+  infoRefreshMs: number;
+  /** heartbeat interval assumed for terminals found online at start-up that never reported theirs (ms) */
+  defaultIntervalMs: number;
+}
+
+export const DEFAULT_PRESENCE_TIMINGS: PresenceTimings = { flushMs: 1000, sweepMs: 1000, infoRefreshMs: 300_000, defaultIntervalMs: 10_000 };
+/** an online/offline transition is written this soon (ms) rather than at the next regular flush; transitions are rare, beats are not */
+const TRANSITION_FLUSH_MS = 50;
+/** offline after this many intervals without a heartbeat: three missed beats plus half a beat of jitter */
+export const MISSED_BEATS = 3.5;
+const CHUNK = 500;
+/** info rows written per flush at most, so 5,000 first heartbeats spread over a few flushes instead of one long transaction */
+const INFO_WRITES_PER_FLUSH = 250;
+
+/** What the broker knows, in memory, about one terminal it believes online. */
+export interface Presence {
+  terminalId: string;
+  siteId: string;
+  windowId: string | null;
+  state: string;
+  /** whether the database (and the console) was last told online */
+  online: boolean;
+  connected: boolean;
+  draining: boolean;
+  lastBeatAt: number;
+  intervalMs: number;
+  connectedAt: number | null;
+  lifecycle: AgentLifecycle | null;
+  protocolVersion: string | null;
+  address: string | null;
+  info: AgentInfo | null;
+  infoSignature: string | null;
+  infoWrittenAt: number;
+}
+
+type StoredInfo = AgentInfo & { heartbeatMs?: number };
+
+/** Fields whose change is worth a write at once; the rest refresh every `infoRefreshMs`. */
+function signatureOf(info: AgentInfo, intervalMs: number, address: string | null): string {
+  return JSON.stringify([info.agentVersion, info.hostname, info.os, info.addresses, info.screen, info.kiosk, info.hardwareId, intervalMs, address]);
+}
+
+/**
+ * Online/offline bookkeeping for the fleet, built for thousands of terminals: heartbeats only
+ * touch memory; a Clock-driven flush writes what changed in a few statements (one
+ * `UPDATE … WHERE id IN (…)` for every terminal seen since the last flush), and a sweep declares
+ * offline whoever missed three beats. No audit row per heartbeat; live events only on transitions.
+ */
+export class PresenceService {
+  readonly #entries = new Map<string, Presence>();
+  readonly #seen = new Set<string>();
+  readonly #offline = new Set<string>();
+  /** terminals whose info should be written (insertion order = oldest first) */
+  readonly #infoDue = new Set<string>();
+  readonly #timings: PresenceTimings;
+  #flushTimer: ClockTimer | null = null;
+  #soonTimer: ClockTimer | null = null;
+  #sweepTimer: ClockTimer | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+  /** the socket layer closes a connection whose heartbeats stopped */
+  onExpired: (terminalId: string) => void = () => undefined;
+
+  constructor(private readonly deps: { sequelize: Sequelize; clock: Clock; events: LiveEvents; logger: Logger; timings?: Partial<PresenceTimings> }) {
+    this.#timings = { ...DEFAULT_PRESENCE_TIMINGS, ...deps.timings };
+  }
+
+  /** Terminals a previous broker left online are tracked without a socket until they reconnect or expire. */
+  async start(): Promise<void> {
+    const rows = await Terminal.findAll({ where: { online: true }, attributes: ['id', 'siteId', 'windowId', 'state', 'lastSeenAt', 'info', 'address'] });
+    const now = this.deps.clock.now();
+    for (const row of rows) {
+      const stored = row.info as Partial<StoredInfo> | null;
+      const entry = this.#blank(row, now);
+      entry.online = true;
+      entry.connected = false;
+      entry.lastBeatAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : now;
+      entry.intervalMs = typeof stored?.heartbeatMs === 'number' ? stored.heartbeatMs : this.#timings.defaultIntervalMs;
+      this.#entries.set(row.id, entry);
+    }
+    this.#scheduleFlush();
+    this.#scheduleSweep();
+  }
+
+  get(terminalId: string): Presence | undefined {
+    return this.#entries.get(terminalId);
+  }
+
+  connected(terminal: Terminal, meta: { protocolVersion: string; address: string | null }): Presence {
+    const now = this.deps.clock.now();
+    const entry = this.#entries.get(terminal.id) ?? this.#blank(terminal, now);
+    if (!this.#entries.has(terminal.id)) entry.online = terminal.online;
+    Object.assign(entry, { siteId: terminal.siteId, windowId: terminal.windowId, state: terminal.state, connected: true, draining: false, lastBeatAt: now, connectedAt: now, protocolVersion: meta.protocolVersion, address: meta.address });
+    // what is stored already needs no rewrite: a broker restart must not rewrite the whole fleet's info
+    const stored = terminal.info as Partial<StoredInfo> | null;
+    if (entry.infoSignature === null && stored?.agentVersion && typeof stored.heartbeatMs === 'number') {
+      entry.infoSignature = signatureOf(stored as AgentInfo, stored.heartbeatMs, terminal.address);
+      entry.infoWrittenAt = now;
+    }
+    this.#entries.set(terminal.id, entry);
+    this.#markSeen(terminal.id);
+    if (!entry.online) this.#flushSoon();
+    return entry;
+  }
+
+  heartbeat(terminalId: string, beat: { intervalMs: number; lifecycle: AgentLifecycle; info: AgentInfo }): void {
+    const entry = this.#entries.get(terminalId);
+    if (!entry) return;
+    const now = this.deps.clock.now();
+    entry.lastBeatAt = now;
+    entry.intervalMs = beat.intervalMs;
+    entry.lifecycle = beat.lifecycle;
+    entry.info = beat.info;
+    const signature = signatureOf(beat.info, beat.intervalMs, entry.address);
+    if (signature !== entry.infoSignature || now - entry.infoWrittenAt >= this.#timings.infoRefreshMs) {
+      entry.infoSignature = signature;
+      entry.infoWrittenAt = now;
+      this.#infoDue.add(terminalId);
+    }
+    this.#markSeen(terminalId);
+  }
+
+  lifecycle(terminalId: string, state: AgentLifecycle): void {
+    const entry = this.#entries.get(terminalId);
+    if (!entry) return;
+    entry.lifecycle = state;
+    if (state === 'draining' || state === 'stopped') entry.draining = true;
+  }
+
+  /** The socket closed. A draining agent is offline now; any other waits out its missed beats. */
+  disconnected(terminalId: string): void {
+    const entry = this.#entries.get(terminalId);
+    if (!entry) return;
+    entry.connected = false;
+    if (entry.draining) this.markOffline(terminalId);
+  }
+
+  /** Offline at once (revoked, deleted, drained); written at the next flush. */
+  markOffline(terminalId: string): void {
+    const entry = this.#entries.get(terminalId);
+    if (!entry) return;
+    entry.connected = false;
+    this.#seen.delete(terminalId);
+    this.#offline.add(terminalId);
+    this.#flushSoon();
+  }
+
+  update(terminalId: string, fields: Partial<Pick<Presence, 'windowId' | 'state'>>): void {
+    const entry = this.#entries.get(terminalId);
+    if (entry) Object.assign(entry, fields);
+  }
+
+  sweep(): void {
+    const now = this.deps.clock.now();
+    for (const entry of this.#entries.values()) {
+      if (this.#offline.has(entry.terminalId)) continue;
+      if (now - entry.lastBeatAt <= entry.intervalMs * MISSED_BEATS) continue;
+      if (entry.connected) this.onExpired(entry.terminalId);
+      this.markOffline(entry.terminalId);
+    }
+  }
+
+  /** Writes everything buffered; concurrent callers share one flush at a time. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(() => this.#flushOnce()).catch((err: unknown) => this.deps.logger.error({ err }, 'presence flush failed'));
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#flushTimer) this.deps.clock.clearTimeout(this.#flushTimer);
+    if (this.#sweepTimer) this.deps.clock.clearTimeout(this.#sweepTimer);
+    if (this.#soonTimer) this.deps.clock.clearTimeout(this.#soonTimer);
+    await this.flush();
+  }
+
+  async #flushOnce(): Promise<void> {
+    if (this.#seen.size === 0 && this.#offline.size === 0 && this.#infoDue.size === 0) return;
+    const now = this.deps.clock.now();
+    const seen = [...this.#seen];
+    const offline = [...this.#offline];
+    this.#seen.clear();
+    this.#offline.clear();
+    const cameOnline: Presence[] = [];
+    const wentOffline: Presence[] = [];
+    const infos: Presence[] = [];
+    for (const id of this.#infoDue) {
+      if (infos.length >= INFO_WRITES_PER_FLUSH) break;
+      this.#infoDue.delete(id);
+      const entry = this.#entries.get(id);
+      if (entry?.info) infos.push(entry);
+    }
+    for (const id of seen) {
+      const entry = this.#entries.get(id);
+      if (entry && !entry.online) cameOnline.push(entry);
+    }
+    for (const id of offline) {
+      const entry = this.#entries.get(id);
+      if (!entry) continue;
+      if (entry.connected) continue; // reconnected before the flush: still online
+      this.#entries.delete(id);
+      if (entry.online) wentOffline.push(entry);
+    }
+    try {
+      // single statements, no transaction: on SQLite every write then queues on the one shared connection
+      // instead of a transaction's own connection contending for the lock
+      for (let i = 0; i < seen.length; i += CHUNK) {
+        await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: seen.slice(i, i + CHUNK) }, silent: true });
+      }
+      const gone = wentOffline.map((e) => e.terminalId);
+      for (let i = 0; i < gone.length; i += CHUNK) {
+        await Terminal.update({ online: false }, { where: { id: gone.slice(i, i + CHUNK) }, silent: true });
+      }
+      for (const entry of infos) await this.#writeInfo(entry);
+    } catch (err) {
+      // keep the changes for the next flush rather than lose them
+      for (const id of seen) if (!this.#offline.has(id)) this.#seen.add(id);
+      for (const entry of infos) this.#infoDue.add(entry.terminalId);
+      for (const entry of wentOffline) {
+        this.#entries.set(entry.terminalId, entry);
+        this.#offline.add(entry.terminalId);
+      }
+      throw err;
+    }
+    for (const entry of cameOnline) {
+      entry.online = true;
+      this.#publish(entry);
+    }
+    for (const entry of wentOffline) {
+      entry.online = false;
+      this.#publish(entry);
+    }
+  }
+
+  async #writeInfo(entry: Presence): Promise<void> {
+    const info = entry.info!;
+    const stored: StoredInfo = { ...info, heartbeatMs: entry.intervalMs };
+    await Terminal.update({ info: stored, agentVersion: info.agentVersion, address: entry.address }, { where: { id: entry.terminalId }, silent: true });
+  }
+
+  #publish(entry: Presence): void {
+    this.deps.events.publish('terminal.changed', { id: entry.terminalId, state: entry.state, siteId: entry.siteId, windowId: entry.windowId, online: entry.online });
+  }
+
+  #markSeen(terminalId: string): void {
+    this.#offline.delete(terminalId);
+    this.#seen.add(terminalId);
+  }
+
+  #blank(row: Pick<Terminal, 'id' | 'siteId' | 'windowId' | 'state'>, now: number): Presence {
+    return {
+      terminalId: row.id, siteId: row.siteId, windowId: row.windowId, state: row.state, online: false, connected: false, draining: false,
+      lastBeatAt: now, intervalMs: this.#timings.defaultIntervalMs, connectedAt: null, lifecycle: null, protocolVersion: null,
+      address: null, info: null, infoSignature: null, infoWrittenAt: 0,
+    };
+  }
+
+  #flushSoon(): void {
+    if (this.#soonTimer || this.#closed) return;
+    this.#soonTimer = this.deps.clock.setTimeout(() => {
+      this.#soonTimer = null;
+      void this.flush();
+    }, TRANSITION_FLUSH_MS);
+    this.#soonTimer.unref?.();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#closed) return;
+    this.#flushTimer = this.deps.clock.setTimeout(() => void this.flush().finally(() => this.#scheduleFlush()), this.#timings.flushMs);
+    this.#flushTimer.unref?.();
+  }
+
+  #scheduleSweep(): void {
+    if (this.#closed) return;
+    this.#sweepTimer = this.deps.clock.setTimeout(() => {
+      this.sweep();
+      this.#scheduleSweep();
+    }, this.#timings.sweepMs);
+    this.#sweepTimer.unref?.();
+  }
+}

@@ -1,0 +1,67 @@
+import type { Request, Router } from 'express';
+import { Op, type WhereOptions } from 'sequelize';
+import { pageOf } from '@yunzhuo/protocol/api/common';
+import {
+  ratingInvitationBody, ratingInvitationOut, ratingOut, ratingQuery, ratingSubmitBody, ratingSummaryOut, ratingSummaryQuery,
+} from '@yunzhuo/protocol/api/ratings';
+import type { Actor } from '../auth/actor.js';
+import { actorOf } from '../http/async-router.js';
+import { scopeWhere } from '../http/crud.js';
+import { dateRange, equalityFilters } from '../http/list-query.js';
+import type { OpenApiDocs } from '../http/openapi.js';
+import { iso } from '../http/refs.js';
+import { parseInput } from '../http/validate.js';
+import { terminalCredentialOf, verifyTerminalCredential } from '../terminals/terminal-auth.js';
+import { Rating } from './rating.model.js';
+import { presentRating } from './rating.presenter.js';
+import type { RatingService } from './rating.service.js';
+import { summarizeRatings } from './rating-summary.js';
+
+/** Site scope plus the report filters every ratings read shares. */
+function visibleRatings(actor: Actor, q: { siteId?: string; windowId?: string; accountId?: string; departmentId?: string; from?: string; to?: string }): WhereOptions[] {
+  return [
+    scopeWhere(actor, 'siteId', false),
+    equalityFilters(q, ['siteId', 'windowId', 'accountId', 'departmentId']),
+    dateRange('createdAt', q.from, q.to),
+  ];
+}
+
+/** 好差评: the window page invites and submits (terminal credential); the console reads. */
+export function mountRatings(publicApi: Router, consoleApi: Router, ratings: RatingService, docs: OpenApiDocs): void {
+  const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req));
+  docs.route('post', '/api/v1/terminal/rating-invitations', { summary: 'Invite the citizen to rate the service of a session held here', tag: 'ratings', body: ratingInvitationBody, response: ratingInvitationOut, status: 201 });
+  docs.route('post', '/api/v1/terminal/ratings', { summary: 'Submit the rating of an invitation (once)', tag: 'ratings', body: ratingSubmitBody, response: ratingOut, status: 201 });
+  docs.route('get', '/api/v1/ratings', { summary: 'List ratings', tag: 'ratings', query: ratingQuery, response: pageOf(ratingOut) });
+  docs.route('get', '/api/v1/ratings/summary', { summary: 'Counts of 好/中/差 and satisfaction per window, clerk or department', tag: 'ratings', query: ratingSummaryQuery, response: ratingSummaryOut });
+
+  publicApi.post('/terminal/rating-invitations', async (req, res) => {
+    const terminal = await terminalOf(req);
+    const body = parseInput(ratingInvitationBody, req.body);
+    const invitation = await ratings.invite(terminal, body.sessionId);
+    res.status(201).json({ id: invitation.id, expiresAt: iso(invitation.expiresAt)! });
+  });
+
+  publicApi.post('/terminal/ratings', async (req, res) => {
+    const terminal = await terminalOf(req);
+    const body = parseInput(ratingSubmitBody, req.body);
+    res.status(201).json(presentRating(await ratings.submit(terminal, body)));
+  });
+
+  consoleApi.get('/ratings/summary', async (req, res) => {
+    const q = parseInput(ratingSummaryQuery, req.query, 'query');
+    res.json(await summarizeRatings(visibleRatings(actorOf(req), q), q.groupBy));
+  });
+
+  consoleApi.get('/ratings', async (req, res) => {
+    const q = parseInput(ratingQuery, req.query, 'query');
+    const where = visibleRatings(actorOf(req), q);
+    if (q.score) where.push({ score: q.score });
+    const { rows, count } = await Rating.findAndCountAll({
+      where: { [Op.and]: where },
+      order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    res.json({ items: rows.map(presentRating), total: count, page: q.page, pageSize: q.pageSize });
+  });
+}

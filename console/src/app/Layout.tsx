@@ -1,0 +1,97 @@
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { useAuth } from '../modules/auth/AuthProvider';
+import { useLive } from '../realtime/LiveEventsProvider';
+
+const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = [
+  [
+    { to: '/', label: 'nav.overview', icon: '◫', end: true },
+    { to: '/hall', label: 'nav.hall', icon: '▦' },
+    { to: '/sessions', label: 'nav.sessions', icon: '⇄' },
+  ],
+  [
+    { to: '/pools', label: 'nav.pools', icon: '▤' },
+    { to: '/terminals', label: 'nav.terminals', icon: '▣' },
+    { to: '/gateways', label: 'nav.gateways', icon: '⇌' },
+  ],
+  [
+    { to: '/sites', label: 'nav.sites', icon: '⌂' },
+    { to: '/departments', label: 'nav.departments', icon: '▥' },
+    { to: '/windows', label: 'nav.windows', icon: '▢' },
+    { to: '/accounts', label: 'nav.accounts', icon: '☺' },
+  ],
+  [
+    { to: '/audit', label: 'nav.audit', icon: '≣' },
+    { to: '/reports', label: 'nav.reports', icon: '▁▃▅' },
+  ],
+];
+
+const ROLE_KEY: Record<string, MessageKey> = { admin: 'role.admin', 'site-admin': 'role.site-admin', auditor: 'role.auditor', clerk: 'role.clerk' };
+
+export function Layout() {
+  const { t, lang, setLang } = useI18n();
+  const auth = useAuth();
+  const live = useLive();
+  const location = useLocation();
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark">云</span>
+          <div>
+            <div className="brand-name">{t('app.name')}</div>
+            <div className="brand-sub">{t('app.subtitle')}</div>
+          </div>
+        </div>
+        <nav>
+          {NAV.map((group, i) => (
+            <div key={i} className="nav-group">
+              {group.map((item) => (
+                <NavLink key={item.to} to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive ? 'nav-item active' : 'nav-item')}>
+                  <span className="nav-icon" aria-hidden>
+                    {item.icon}
+                  </span>
+                  {t(item.label)}
+                </NavLink>
+              ))}
+            </div>
+          ))}
+        </nav>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <span className={`live-status live-${live.status}`} title={t(`live.${live.status}`)} data-testid="live-status" data-status={live.status}>
+            <span className="dot" /> {t(`live.${live.status}`)}
+          </span>
+          <div className="topbar-right">
+            {auth.isAuditor && <span className="badge badge-info">{t('auth.readOnly')}</span>}
+            <span className="user" data-testid="current-user">
+              {auth.account.displayName} <span className="muted">({auth.roles.map((r) => (ROLE_KEY[r] ? t(ROLE_KEY[r]) : r)).join('、')})</span>
+            </span>
+            <select className="lang-switch" value={lang} onChange={(e) => setLang(e.target.value === 'en' ? 'en' : 'zh-CN')} aria-label={t('app.language')} data-testid="lang-switch">
+              <option value="zh-CN">中文</option>
+              <option value="en">English</option>
+            </select>
+            <button className="btn btn-ghost" onClick={() => void auth.signOut()} data-testid="logout">
+              {t('auth.logout')}
+            </button>
+          </div>
+        </header>
+        <main className="content">
+          <ErrorBoundary
+            resetKey={location.pathname}
+            fallback={(error) => (
+              <div className="error-view" role="alert">
+                <div className="error-message">{t('error.page')}</div>
+                <div className="error-code">{error.message}</div>
+              </div>
+            )}
+          >
+            <Outlet />
+          </ErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}

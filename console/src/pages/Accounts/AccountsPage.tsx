@@ -1,0 +1,70 @@
+import { accounts } from '../../api/resources';
+import type { Account } from '../../api/types';
+import { Badge } from '../../components/Badge';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { formatRelative } from '../../i18n/format';
+import { useAuth } from '../../modules/auth/AuthProvider';
+import { useLookups } from '../../modules/lookups/lookups';
+import { useOptions } from '../../modules/lookups/options';
+import { ResourcePage } from '../../modules/resource-page/ResourcePage';
+
+const ROLES: { value: string; label: MessageKey }[] = [
+  { value: 'clerk', label: 'role.clerk' },
+  { value: 'site-admin', label: 'role.site-admin' },
+  { value: 'auditor', label: 'role.auditor' },
+  { value: 'admin', label: 'role.admin' },
+];
+
+export function AccountsPage() {
+  const { t, lang } = useI18n();
+  const { isCountyAdmin } = useAuth();
+  const lookups = useLookups({ accounts: false, windows: false });
+  const options = useOptions();
+  // a site admin may not grant county roles: do not offer them
+  const roleOptions = ROLES.filter((r) => isCountyAdmin || r.value === 'clerk' || r.value === 'site-admin').map((r) => ({ value: r.value, label: t(r.label) }));
+  const roleLabel = (r: string) => t(ROLES.find((x) => x.value === r)?.label ?? 'role.clerk');
+  return (
+    <ResourcePage<Account>
+      testId="page-accounts"
+      title="nav.accounts"
+      subtitle="account.subtitle"
+      resource={accounts}
+      importKind="accounts"
+      nameOf={(a) => a.displayName}
+      filters={[
+        { name: 'q', label: 'common.search', kind: 'text' },
+        { name: 'role', label: 'account.roles', kind: 'select', options: ROLES.map((r) => ({ value: r.value, label: t(r.label) })) },
+        { name: 'homeSiteId', label: 'account.homeSite', kind: 'select', options: options.site },
+        { name: 'departmentId', label: 'account.departments', kind: 'select', options: options.department },
+      ]}
+      columns={[
+        { key: 'username', header: t('account.username'), render: (a) => <code>{a.username}</code>, width: 130 },
+        { key: 'name', header: t('account.displayName'), render: (a) => a.displayName, width: 120 },
+        { key: 'roles', header: t('account.roles'), render: (a) => a.roles.map((r) => <Badge key={r} tone={r === 'clerk' ? 'neutral' : 'accent'}>{roleLabel(r)}</Badge>) },
+        { key: 'site', header: t('account.homeSite'), render: (a) => (a.homeSiteId ? lookups.siteName(a.homeSiteId) : t('account.county')) },
+        { key: 'depts', header: t('account.departments'), render: (a) => a.departmentIds.map((d) => lookups.departmentName(d)).join('、') || '—' },
+        { key: 'pools', header: t('account.pools'), render: (a) => a.poolIds.map((p) => lookups.poolName(p)).join('、') || '—' },
+        {
+          key: 'status',
+          header: t('account.status'),
+          width: 90,
+          render: (a) => (a.disabled ? <Badge tone="muted">{t('account.disabled')}</Badge> : a.locked ? <Badge tone="bad">{t('account.locked')}</Badge> : <Badge tone="ok">{t('account.enabled')}</Badge>),
+        },
+        { key: 'last', header: t('account.lastLogin'), render: (a) => formatRelative(a.lastLoginAt, lang), width: 110 },
+      ]}
+      defaults={{ roles: ['clerk'], departmentIds: [], poolIds: [], disabled: false, locked: false }}
+      toValues={(a) => ({ ...a, password: '' })}
+      fields={[
+        { name: 'username', label: 'account.username', kind: 'text', required: true, only: 'create' },
+        { name: 'displayName', label: 'account.displayName', kind: 'text', required: true },
+        { name: 'password', label: 'account.password', kind: 'password', help: 'account.passwordHelp' },
+        { name: 'homeSiteId', label: 'account.homeSite', kind: 'select', options: options.site, nullable: true },
+        { name: 'roles', label: 'account.roles', kind: 'multiselect', options: roleOptions, required: true },
+        { name: 'departmentIds', label: 'account.departments', kind: 'multiselect', options: options.department },
+        { name: 'poolIds', label: 'account.pools', kind: 'multiselect', options: options.pool, help: 'account.poolsHelp' },
+        { name: 'disabled', label: 'account.disabled', kind: 'checkbox' },
+        { name: 'locked', label: 'account.locked', kind: 'checkbox' },
+      ]}
+    />
+  );
+}

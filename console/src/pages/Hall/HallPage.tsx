@@ -1,0 +1,85 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { terminals, windows } from '../../api/resources';
+import { sessionQueries } from '../../api/sessions';
+import { EmptyState, Loading } from '../../components/EmptyState';
+import { ErrorView } from '../../components/ErrorView';
+import { PageHeader } from '../../components/PageHeader';
+import { useI18n } from '../../i18n/i18n';
+import { useAuth } from '../../modules/auth/AuthProvider';
+import { HallMap, Legend } from '../../modules/hall-map/HallMap';
+import { WindowPanel } from '../../modules/hall-map/WindowPanel';
+import { countStates, windowViews } from '../../modules/hall-map/window-state';
+import { useLookups, usePools, useSites } from '../../modules/lookups/lookups';
+import { buildSiteTree, flattenTree } from '../../modules/site-tree/site-tree';
+import { useLive } from '../../realtime/LiveEventsProvider';
+
+export function HallPage() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const live = useLive();
+  const navigate = useNavigate();
+  const params = useParams();
+  const sites = useSites();
+  const tree = useMemo(() => flattenTree(buildSiteTree(sites.data ?? [])), [sites.data]);
+  const siteId = params.siteId ?? tree[0]?.site.id;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+
+  const poll = { refetchInterval: live.pollInterval, enabled: Boolean(siteId) };
+  const win = useQuery({ ...windows.queries.all({ siteId: siteId ?? '' }), ...poll });
+  const term = useQuery({ ...terminals.queries.all({ siteId: siteId ?? '' }), ...poll });
+  const sess = useQuery({ ...sessionQueries.live(siteId), ...poll });
+  const pools = usePools();
+  const lookups = useLookups({ windows: false });
+
+  const views = useMemo(
+    () => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []),
+    [win.data, term.data, sess.data, pools.data],
+  );
+  const shown = query ? views.filter((v) => v.window.code.toLowerCase().includes(query.toLowerCase()) || (v.window.label ?? '').includes(query)) : views;
+  const selected = views.find((v) => v.window.id === selectedId) ?? null;
+  const error = [sites, win, term, sess].find((q) => q.isError)?.error;
+
+  return (
+    <div data-testid="page-hall">
+      <PageHeader
+        title={t('hall.title')}
+        subtitle={t('hall.subtitle')}
+        actions={
+          <>
+            <select value={siteId ?? ''} onChange={(e) => navigate(`/hall/${e.target.value}`)} data-testid="hall-site" aria-label={t('hall.site')}>
+              {tree.map((n) => (
+                <option key={n.site.id} value={n.site.id}>
+                  {'\u3000'.repeat(n.depth)}
+                  {n.site.name}
+                </option>
+              ))}
+            </select>
+            <input className="search" placeholder={t('hall.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
+          </>
+        }
+      />
+      {error ? (
+        <ErrorView error={error} />
+      ) : sites.isPending || (siteId && (win.isPending || term.isPending || sess.isPending)) ? (
+        <Loading label={t('common.loading')} />
+      ) : !siteId ? (
+        <EmptyState title={t('overview.noSites')}>
+          <Link to="/sites">{t('overview.createSite')}</Link>
+        </EmptyState>
+      ) : views.length === 0 ? (
+        <EmptyState title={t('hall.noWindows')}>
+          <Link to="/windows">{t('hall.addWindows')}</Link>
+        </EmptyState>
+      ) : (
+        <>
+          <Legend counts={countStates(views)} />
+          <HallMap views={shown} lookups={lookups} selectedId={selectedId} onSelect={(v) => setSelectedId(v.window.id)} />
+        </>
+      )}
+      {selected && <WindowPanel view={selected} lookups={lookups} canWrite={auth.canWrite} onClose={() => setSelectedId(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { authApi, authKeys } from '../../api/auth';
+import { ErrorView } from '../../components/ErrorView';
+import { useI18n } from '../../i18n/i18n';
+
+export function LoginPage() {
+  const { t, lang, setLang } = useI18n();
+  const queryClient = useQueryClient();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    setError(null);
+    try {
+      const me = await authApi.login(username.trim(), password);
+      queryClient.setQueryData(authKeys.me, me);
+    } catch (err) {
+      setError(err);
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="login-page">
+      <form className="login-card" onSubmit={(e) => void submit(e)} data-testid="login-form">
+        <div className="brand login-brand">
+          <span className="brand-mark">云</span>
+          <div>
+            <div className="brand-name">{t('app.name')}</div>
+            <div className="brand-sub">{t('app.subtitle')}</div>
+          </div>
+        </div>
+        <h1>{t('auth.title')}</h1>
+        {error !== null && <ErrorView error={error} />}
+        <label className="field">
+          <span className="field-label">{t('auth.username')}</span>
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('auth.password')}</span>
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        <button className="btn btn-primary btn-block" type="submit" disabled={pending || !username || !password}>
+          {pending ? t('auth.signingIn') : t('auth.signIn')}
+        </button>
+        <div className="login-foot">
+          <span className="muted">{t('auth.hint')}</span>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} data-testid="login-lang">
+            {lang === 'en' ? '中文' : 'English'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/api-error';
+import { sessionQueries, sessionsApi } from '../../api/sessions';
+import { EmptyState, Loading } from '../../components/EmptyState';
+import { ErrorView } from '../../components/ErrorView';
+import { Card, PageHeader } from '../../components/PageHeader';
+import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../i18n/format';
+import { useLookups } from '../../modules/lookups/lookups';
+import { RecordingPlayer } from '../../modules/recording/RecordingPlayer';
+
+/** Loaded on demand with guacamole-common-js. */
+export default function RecordingPage() {
+  const { t } = useI18n();
+  const { sessionId = '' } = useParams();
+  const lookups = useLookups();
+  const session = useQuery(sessionQueries.detail(sessionId));
+  const recording = useQuery({
+    queryKey: ['sessions', 'recording', sessionId],
+    queryFn: ({ signal }) => sessionsApi.recording(sessionId, signal),
+    staleTime: Infinity,
+    retry: false,
+  });
+  const s = session.data;
+  const missing = recording.error instanceof ApiError && recording.error.status === 404;
+
+  return (
+    <div data-testid="page-recording">
+      <PageHeader title={t('recording.title')} subtitle={<Link to="/sessions?tab=history">← {t('recording.back')}</Link>} />
+      {s && (
+        <div className="kv kv-inline">
+          <span>{t('session.clerk')}</span>
+          <span>{lookups.accountName(s.accountId)}</span>
+          <span>{t('session.window')}</span>
+          <span>{s.windowId ? lookups.windowCode(s.windowId) : '—'}</span>
+          <span>{t('session.department')}</span>
+          <span>{lookups.departmentName(s.departmentId)}</span>
+          <span>{t('session.requestedAt')}</span>
+          <span>{formatDateTime(s.requestedAt)}</span>
+          <span>{t('session.endedAt')}</span>
+          <span>{s.state === 'ended' ? formatDateTime(s.endedAt) : '—'}</span>
+        </div>
+      )}
+      <Card>
+        {missing ? (
+          <EmptyState title={t('recording.none')} icon="▶">
+            {t('recording.noneBody')}
+          </EmptyState>
+        ) : recording.isError ? (
+          <ErrorView error={recording.error} />
+        ) : recording.isPending ? (
+          <Loading label={t('recording.loading')} />
+        ) : (
+          <RecordingPlayer blob={recording.data} />
+        )}
+      </Card>
+    </div>
+  );
+}

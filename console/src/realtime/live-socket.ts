@@ -1,0 +1,103 @@
+/** What `/api/v1/events` sends (mirrors broker/src/lib/live-events.ts). */
+export interface LiveEventMap {
+  hello: { username: string };
+  'session.changed': { id: string; state: string; siteId: string | null; windowId: string | null; accountId: string; poolId: string; desktopId: string | null; endReason?: string | null };
+  'terminal.changed': { id: string; state: string; siteId: string; windowId: string | null; online: boolean };
+  'desktop.changed': { id: string; state: string; health: string; poolId: string; siteId: string | null };
+  'gateway.changed': { id: string; health: string; siteId: string | null };
+  'login.refused': { code: string; username: string; terminalId: string | null; siteId: string | null; poolId?: string | null };
+  'rating.created': { id: string; siteId: string | null; windowId: string | null; score: string };
+  'resource.changed': { resource: string; id: string; action: 'create' | 'update' | 'delete'; siteId: string | null };
+  'terminal.message': { terminalId: string; siteId: string; windowId: string | null; commandId: string; text: string; level: string; durationSeconds: number };
+  'terminal.command': { terminalId: string; siteId: string; commandId: string; type: string; outcome: 'ok' | 'failed' };
+}
+export type LiveEventType = keyof LiveEventMap;
+export type LiveEvent = { [K in LiveEventType]: { type: K; at: string; data: LiveEventMap[K] } }[LiveEventType];
+
+export type LiveStatus = 'connecting' | 'open' | 'retrying' | 'unavailable';
+
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 15_000;
+/** after this many failed opens in a row we call the feed unavailable (and poll instead) */
+const UNAVAILABLE_AFTER = 3;
+
+function parseEvent(raw: unknown): LiveEvent | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const msg = JSON.parse(raw) as { type?: unknown; at?: unknown; data?: unknown };
+    if (typeof msg.type !== 'string' || typeof msg.data !== 'object' || msg.data === null) return null;
+    return msg as LiveEvent;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The console's live feed: one WebSocket, reopened with capped, jittered exponential backoff
+ * (so a broker restart does not get every console in the hall reconnecting in the same ms).
+ */
+export class LiveSocket {
+  #ws: WebSocket | null = null;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+  #status: LiveStatus = 'connecting';
+
+  constructor(
+    private readonly url: string,
+    private readonly onEvent: (event: LiveEvent) => void,
+    private readonly onStatus: (status: LiveStatus) => void,
+  ) {}
+
+  get status(): LiveStatus {
+    return this.#status;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#open();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#ws?.close(1000);
+    this.#ws = null;
+  }
+
+  #setStatus(status: LiveStatus): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    this.onStatus(status);
+  }
+
+  #open(): void {
+    if (this.#stopped) return;
+    let opened = false;
+    const ws = new WebSocket(this.url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      opened = true;
+      this.#attempt = 0;
+      this.#setStatus('open');
+    };
+    ws.onmessage = (msg) => {
+      const event = parseEvent(msg.data);
+      if (event) this.onEvent(event);
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws || this.#stopped) return;
+      this.#ws = null;
+      if (!opened) this.#attempt += 1;
+      this.#setStatus(this.#attempt >= UNAVAILABLE_AFTER ? 'unavailable' : 'retrying');
+      const ceiling = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(this.#attempt, 8));
+      const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+      this.#timer = setTimeout(() => this.#open(), delay);
+    };
+  }
+}
+
+export function liveEventsUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/v1/events`;
+}

@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionOut } from '@yunzhuo/protocol/api/window';
+import type { ratingInvitationOut, RatingScore } from '@yunzhuo/protocol/api/ratings';
+
+export type TerminalContext = z.output<typeof terminalContextOut>;
+export type WindowSession = z.output<typeof windowSessionOut>;
+export type TunnelToken = z.output<typeof tunnelTokenOut>;
+export type WindowLogin = z.output<typeof windowLoginOut>;
+export type RatingInvitation = z.output<typeof ratingInvitationOut>;
+
+/** A refusal from the broker (`{error:{code,message,details}}`) or `NETWORK` when it was not reached. */
+export class WindowApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly serverMessage: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(`${code}: ${serverMessage}`);
+    this.name = 'WindowApiError';
+  }
+}
+
+export interface LoginTiming {
+  /** the broker's own share from the Server-Timing header, in ms */
+  brokerMs: number | null;
+}
+
+function serverTimingMs(header: string | null): number | null {
+  if (!header) return null;
+  let total = 0;
+  let found = false;
+  for (const part of header.split(',')) {
+    const dur = /dur=([\d.]+)/.exec(part);
+    if (dur) {
+      total += Number(dur[1]);
+      found = true;
+    }
+  }
+  return found ? total : null;
+}
+
+/** The window page's calls to the brokering engine, each with `Authorization: Terminal <credential>`. */
+export class WindowApi {
+  constructor(private readonly credential: string) {}
+
+  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+    let res: Response;
+    try {
+      res = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { authorization: `Terminal ${this.credential}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new WindowApiError(0, 'NETWORK', 'network error');
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: a proxy's error page */
+    }
+    if (!res.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new WindowApiError(res.status, error?.code ?? (res.status >= 500 ? 'INTERNAL' : 'NETWORK'), error?.message ?? res.statusText, error?.details ?? {});
+    }
+    return { body: parsed as T, headers: res.headers };
+  }
+
+  async context(): Promise<TerminalContext> {
+    return (await this.#call<TerminalContext>('GET', '/terminal/context')).body;
+  }
+
+  async login(username: string, password: string, poolId?: string): Promise<WindowLogin & { timing: LoginTiming }> {
+    const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', { username, password, ...(poolId ? { poolId } : {}) });
+    return { ...body, timing: { brokerMs: serverTimingMs(headers.get('server-timing')) } };
+  }
+
+  async tunnelToken(sessionId: string): Promise<TunnelToken> {
+    return (await this.#call<TunnelToken>('POST', `/terminal/sessions/${sessionId}/tunnel-token`, {})).body;
+  }
+
+  async disconnect(sessionId: string): Promise<void> {
+    await this.#call('POST', `/terminal/sessions/${sessionId}/disconnect`, {});
+  }
+
+  async logoff(sessionId: string): Promise<void> {
+    await this.#call('POST', `/terminal/sessions/${sessionId}/logoff`, {});
+  }
+
+  async inviteRating(sessionId: string): Promise<RatingInvitation> {
+    return (await this.#call<RatingInvitation>('POST', '/terminal/rating-invitations', { sessionId })).body;
+  }
+
+  async submitRating(invitationId: string, score: RatingScore, reasons: string[]): Promise<void> {
+    await this.#call('POST', '/terminal/ratings', { invitationId, score, ...(reasons.length ? { reasons } : {}) });
+  }
+}
+
+export function isWindowApiError(error: unknown, code?: string): error is WindowApiError {
+  return error instanceof WindowApiError && (code === undefined || error.code === code);
+}

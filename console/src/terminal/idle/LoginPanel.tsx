@@ -1,0 +1,102 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { isWindowApiError, WindowApiError, type WindowApi, type WindowLogin } from '../api/window-api';
+import { ErrorNotice } from '../app/ErrorNotice';
+import { mark, startLoginMarks } from '../guac/timing-marks';
+import { useI18n } from '../i18n/i18n';
+import { PoolChoice, type PoolOption } from './PoolChoice';
+import { rememberPool, rememberedPool } from './pool-memory';
+
+interface Props {
+  api: WindowApi;
+  /** remembers the pool choice per window */
+  windowKey: string;
+  onLoggedIn(login: WindowLogin, username: string): void;
+  onCancel?: () => void;
+  initialUsername?: string;
+}
+
+function asApiError(error: unknown): WindowApiError {
+  return isWindowApiError(error) ? error : new WindowApiError(0, 'NETWORK', String(error));
+}
+
+/** Account + password; a pool choice when the clerk may use several departments' desktops. */
+export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUsername = '' }: Props) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState(initialUsername);
+  const [password, setPassword] = useState('');
+  const [pools, setPools] = useState<PoolOption[] | null>(null);
+  const [error, setError] = useState<WindowApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  async function attempt(startedAt: number, poolId?: string) {
+    setBusy(true);
+    setError(null);
+    startLoginMarks(startedAt);
+    try {
+      const login = await api.login(username.trim(), password, poolId);
+      mark({ loginAnsweredAt: performance.now(), brokerMs: login.timing.brokerMs, sessionId: login.session.id, reconnected: login.session.reconnected });
+      if (poolId) rememberPool(windowKey, poolId);
+      setPassword('');
+      setPools(null);
+      onLoggedIn(login, username.trim());
+    } catch (caught) {
+      const failure = asApiError(caught);
+      const offered = failure.code === 'POOL_CHOICE_REQUIRED' ? failure.details.pools : null;
+      if (Array.isArray(offered) && offered.length > 0) {
+        setPools(offered as PoolOption[]);
+      } else {
+        setPools(null);
+        setError(failure);
+        setPassword('');
+        window.setTimeout(() => passwordRef.current?.focus(), 0);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy || !username.trim() || !password) return;
+    void attempt(e.timeStamp);
+  }
+
+  if (pools) {
+    return (
+      <PoolChoice
+        pools={pools}
+        remembered={rememberedPool(windowKey)}
+        busy={busy}
+        onChoose={(poolId) => void attempt(performance.now(), poolId)}
+        onBack={() => {
+          setPools(null);
+          setPassword('');
+        }}
+      />
+    );
+  }
+  return (
+    <form className="login-form" onSubmit={submit} data-testid="login-form" autoComplete="off">
+      <label>
+        <span>{t('login.username')}</span>
+        <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus={!initialUsername} disabled={busy} autoCapitalize="off" spellCheck={false} />
+      </label>
+      <label>
+        <span>{t('login.password')}</span>
+        <input ref={passwordRef} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus={!!initialUsername} disabled={busy} />
+      </label>
+      {error && <ErrorNotice error={error} testId="login-error" />}
+      <div className="form-actions">
+        <button type="submit" className="btn-primary" data-testid="login-submit" disabled={busy || !username.trim() || !password}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn-secondary" onClick={onCancel} disabled={busy}>
+            {t('login.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

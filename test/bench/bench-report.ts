@@ -1,0 +1,113 @@
+// Shared by every `npm run bench:<name>`: machine facts, percentiles, the one result format of
+// ../shared/notes/benchmarks.md (test/bench/results/<name>.json) and a readable table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  os: string;
+}
+
+export interface BenchResult {
+  name: string;
+  at: string;
+  machine: MachineInfo;
+  figures: Record<string, number>;
+  targets: Record<string, string>;
+  pass: boolean;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+/** Linear interpolation between closest ranks; `p` in 0..100. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Rounds to `digits` decimals; without it, 3 significant digits below 100 and integers above. */
+export function round(value: number, digits?: number): number {
+  if (!Number.isFinite(value)) return value;
+  if (digits !== undefined) return Number(value.toFixed(digits));
+  if (Math.abs(value) >= 100) return Math.round(value);
+  return Number(value.toPrecision(3));
+}
+
+const TARGET = /^\s*(>=|<=|>|<|==)\s*(-?[\d.]+)\s*$/;
+
+/** Whether `value` meets a target written like ">= 0.8" or "< 5". */
+export function meets(value: number, target: string): boolean {
+  const match = TARGET.exec(target);
+  if (!match || !Number.isFinite(value)) return false;
+  const bound = Number(match[2]);
+  switch (match[1]) {
+    case '>=': return value >= bound;
+    case '<=': return value <= bound;
+    case '>': return value > bound;
+    case '<': return value < bound;
+    default: return value === bound;
+  }
+}
+
+export function resultsDir(): string {
+  return fileURLToPath(new URL('./results/', import.meta.url));
+}
+
+/**
+ * Writes test/bench/results/<name>.json, prints the table and returns the result; `pass` is
+ * whether every target was met (a figure missing from `figures` fails its target).
+ */
+export function writeBenchResult(
+  name: string,
+  figures: Record<string, number>,
+  targets: Record<string, string>,
+  notes: Record<string, string> = {},
+): BenchResult & { file: string } {
+  const rounded = Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value)]));
+  const pass = Object.entries(targets).every(([key, target]) => meets(figures[key] ?? Number.NaN, target));
+  const result: BenchResult = { name, at: new Date().toISOString(), machine: machineInfo(), figures: rounded, targets, pass };
+  mkdirSync(resultsDir(), { recursive: true });
+  const file = `${resultsDir()}${name}.json`;
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  printTable(result, notes);
+  console.log(`wrote ${file}`);
+  return { ...result, file };
+}
+
+/** figure | value | target | ok — one line per figure, targets first. */
+export function printTable(result: BenchResult, notes: Record<string, string> = {}): void {
+  const keys = [...Object.keys(result.targets), ...Object.keys(result.figures).filter((k) => !(k in result.targets))];
+  const rows = keys.map((key) => {
+    const value = result.figures[key];
+    const target = result.targets[key] ?? '';
+    const ok = target === '' ? '' : meets(value ?? Number.NaN, target) ? 'ok' : 'FAIL';
+    return [key, String(value ?? '—'), target, ok, notes[key] ?? ''];
+  });
+  const header = ['figure', 'value', 'target', '', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log(`\n${result.name} — ${result.machine.cpus} × ${result.machine.cpuModel}, node ${result.machine.node}`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log(`\n${result.pass ? 'PASS' : 'FAIL'} (${Object.keys(result.targets).length} targets)`);
+}
