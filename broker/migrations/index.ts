@@ -2,6 +2,7 @@ import type { QueryInterface } from 'sequelize';
 import * as m0001 from './0001-initial-schema.js';
 import * as m0003 from './0003-agents.js';
 import * as m0004 from './0004-ratings.js';
+import * as m0005 from './0005-lifecycle.js';
 
 export interface Migration {
   name: string;
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { name: '0001-initial-schema', ...m0001 },
   { name: '0003-agents', ...m0003 },
   { name: '0004-ratings', ...m0004 },
+  { name: '0005-lifecycle', ...m0005 },
 ];

@@ -28,6 +28,7 @@ import { OpenApiDocs } from './http/openapi.js';
 import { mountImports } from './imports/import.routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { LiveEvents } from './lib/live-events.js';
+import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
@@ -63,6 +64,8 @@ export interface RunningBroker {
   events: LiveEvents;
   engine: SessionEngine;
   lifecycle: SessionLifecycle;
+  /** health probes, SSH actions, warm-up, reconciler */
+  desktopLifecycle: DesktopLifecycle;
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -96,12 +99,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let liveTunnels: LiveTunnels = noLiveTunnels;
   const transitions = new SessionTransitions(audit, events, clock);
   const tokens = new TunnelTokens(clock, config.tunnelTokenTtlSeconds);
+  const desktopLifecycle = new DesktopLifecycle({ sequelize, secrets, audit, events, clock, logger, periodSeconds: config.reconcileIntervalSeconds });
   const lifecycle = new SessionLifecycle({
     sequelize, transitions, tokens, secrets, audit, events, clock, recordingDir: config.recordingDir,
-    tunnels: () => liveTunnels,
+    tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
   });
   const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
-  const tunnelServer = createTunnelServer({ broker: lifecycle, logger, clock });
+  const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock });
   liveTunnels = tunnelServer;
 
   const docs = new OpenApiDocs();
@@ -120,6 +124,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   mountSessionList(consoleApi, docs);
   mountSessionAdmin(consoleApi, lifecycle, docs);
+  desktopLifecycle.attach(lifecycle, consoleApi, crudDeps);
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, docs);
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
@@ -139,10 +144,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
   upgrades.set(AGENT_SOCKET_PATH, agents.handleUpgrade);
   upgrades.set('/tunnel', tunnelServer.handleUpgrade);
-  const sweeper = setInterval(() => {
-    lifecycle.sweep().catch((err: unknown) => logger.error({ err }, 'session sweep failed'));
-  }, config.reconcileIntervalSeconds * 1000);
-  sweeper.unref();
+  // the reconciler runs the session sweep (grace, idle) with every other repair
+  await desktopLifecycle.start();
   const server = createServer(app);
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -167,12 +170,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     events,
     engine,
     lifecycle,
+    desktopLifecycle,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
-      clearInterval(sweeper);
       liveSocket.close();
       await tunnelServer.close();
+      await desktopLifecycle.close();
       await agents.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

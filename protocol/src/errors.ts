@@ -47,6 +47,7 @@ export const ERRORS = {
   COMMAND_FAILED: { status: 502, zh: '云终端执行命令失败', en: 'The terminal could not carry out the command' },
   RATING_ALREADY_SUBMITTED: { status: 409, zh: '本次服务已经评价过，感谢您的评价', en: 'This service has already been rated; thank you' },
   RATING_EXPIRED: { status: 410, zh: '评价邀请已过期，请窗口工作人员重新发起评价', en: 'The rating invitation has expired; ask the clerk to start a new one' },
+  DESKTOP_PREPARE_FAILED: { status: 502, zh: '桌面准备失败，请重新登录以分配其他桌面', en: 'The desktop could not be prepared; sign in again to get another one' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
 } as const satisfies Record<string, ErrorSpec>;
 

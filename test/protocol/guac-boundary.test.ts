@@ -20,6 +20,19 @@ describe('guacamole instruction boundary scanner', () => {
     });
   }
 
+  it('skips long ASCII and long multi-byte elements whole, split at every position', () => {
+    const ascii = 'A'.repeat(300);
+    const cjk = '云桌'.repeat(60); // 120 code points, 360 bytes: must not be taken for ASCII
+    const wire = Buffer.from(`4.blob,1.0,${ascii.length}.${ascii};4.blob,1.1,${cjk.length}.${cjk};4.sync,1.9;`);
+    for (let at = 0; at <= wire.length; at++) {
+      const { slices, tail } = scanAll([wire.subarray(0, at), wire.subarray(at)]);
+      assert.deepEqual(Buffer.concat(slices), wire, `split at ${at}`);
+      assert.equal(tail, 0);
+    }
+    // a length that overstates the ASCII bytes must not be skipped past the terminator
+    assert.throws(() => scanAll([Buffer.from(`4.blob,${ascii.length + 1}.${ascii};`), Buffer.from('x;')]), { code: 'BAD_TERMINATOR' });
+  });
+
   it('returns a zero-copy subarray when nothing is held', () => {
     const chunk = Buffer.from('3.nop;4.sync,1.5;4.si');
     const slice = new InstructionBoundaryScanner().push(chunk);

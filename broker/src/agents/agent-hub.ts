@@ -11,9 +11,12 @@ import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import { Terminal } from '../terminals/terminal.model.js';
-import { credentialOfUpgrade, verifyAgentCredential } from './agent-credential.js';
+import { AgentCredentials, credentialOfUpgrade, type AgentTerminalRow } from './agent-credential.js';
 import { AgentLink } from './agent-link.js';
 import type { PresenceService } from './presence.service.js';
+
+/** module-level, so a listener never holds a closure context (and with it the upgrade request) alive */
+const ignore = () => undefined;
 
 type Handlers = { [K in AgentToBroker['type']]: (link: AgentLink, message: Extract<AgentToBroker, { type: K }>) => void };
 
@@ -41,6 +44,7 @@ function refuse(socket: Duplex, code: ErrorCode, details: Record<string, unknown
  */
 export class AgentHub {
   readonly #links = new Map<string, AgentLink>();
+  readonly #credentials = new AgentCredentials();
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: AGENT_MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   readonly #unsubscribe: () => void;
   readonly #handlers: Handlers = {
@@ -73,24 +77,25 @@ export class AgentHub {
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => undefined);
+    socket.on('error', ignore);
     const version = checkAgentProtocol(req.headers[AGENT_PROTOCOL_HEADER] as string | undefined);
     if (!version.ok) return refuse(socket, 'AGENT_VERSION_UNSUPPORTED', { reason: version.reason, supported: AGENT_PROTOCOL_VERSION });
-    let terminal: Terminal;
+    let terminal: AgentTerminalRow;
     try {
-      terminal = await verifyAgentCredential(credentialOfUpgrade(req));
+      terminal = await this.#credentials.verify(credentialOfUpgrade(req));
     } catch (err) {
       if (isAppError(err)) return refuse(socket, err.code, err.code === 'TERMINAL_UNKNOWN' ? {} : err.details);
       this.deps.logger.error({ err }, 'agent credential check failed');
       return refuse(socket, 'INTERNAL');
     }
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws, terminal, `${version.major}.${version.minor}`, req.socket.remoteAddress ?? null));
+    const meta = { protocolVersion: `${version.major}.${version.minor}`, address: req.socket.remoteAddress ?? null };
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#attach(ws, terminal, meta));
   }
 
   /** After an admin change to the terminal row: a revoked or deleted terminal loses its socket now. */
   async recheck(terminalId: string): Promise<void> {
-    const row = await Terminal.findByPk(terminalId, { attributes: ['id', 'state', 'windowId'] });
+    const row = await Terminal.findByPk(terminalId, { attributes: ['id', 'state', 'windowId'], raw: true });
     if (!row || row.state !== 'active') return this.disconnect(terminalId, row ? 'revoked' : 'deleted', row?.state);
     this.deps.presence.update(terminalId, { windowId: row.windowId });
   }
@@ -118,26 +123,31 @@ export class AgentHub {
     this.#wss.close();
   }
 
-  #attach(ws: WebSocket, terminal: Terminal, protocolVersion: string, address: string | null): void {
-    const link = new AgentLink(terminal.id, ws, protocolVersion);
+  #attach(ws: WebSocket, terminal: AgentTerminalRow, meta: { protocolVersion: string; address: string | null }): void {
+    const link = new AgentLink(terminal.id, ws, meta.protocolVersion);
     const previous = this.#links.get(terminal.id);
     if (previous) {
-      this.deps.logger.warn({ terminalId: terminal.id, address }, 'agent connection replaced by a newer one');
+      this.deps.logger.warn({ terminalId: terminal.id, address: meta.address }, 'agent connection replaced by a newer one');
       previous.close(AGENT_CLOSE.REPLACED, 'replaced by a newer connection');
     }
     this.#links.set(terminal.id, link);
-    this.deps.presence.connected(terminal, { protocolVersion, address });
-    ws.on('message', (data, isBinary) => this.#onMessage(link, data, isBinary));
-    ws.on('error', () => undefined);
-    ws.on('close', () => {
-      link.failAll('disconnected');
-      if (this.#links.get(terminal.id) !== link) return;
-      this.#links.delete(terminal.id);
-      this.deps.presence.disconnected(terminal.id);
-    });
+    this.deps.presence.connected(terminal, meta);
+    this.#listen(link);
     link.send({
       type: 'welcome', protocolVersion: AGENT_PROTOCOL_VERSION, terminalId: terminal.id, siteId: terminal.siteId,
       windowId: terminal.windowId, name: terminal.name, serverTime: this.deps.clock.now(),
+    });
+  }
+
+  /** Listeners close over the link alone: the Terminal row and the upgrade request are not kept for the socket's life. */
+  #listen(link: AgentLink): void {
+    link.ws.on('message', (data, isBinary) => this.#onMessage(link, data, isBinary));
+    link.ws.on('error', ignore);
+    link.ws.on('close', () => {
+      link.failAll('disconnected');
+      if (this.#links.get(link.terminalId) !== link) return;
+      this.#links.delete(link.terminalId);
+      this.deps.presence.disconnected(link.terminalId);
     });
   }
 

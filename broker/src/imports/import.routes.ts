@@ -29,7 +29,7 @@ const KINDS: Record<'windows' | 'accounts', { headers: Record<string, string>; p
 export function mountImports(router: Router, deps: { audit: AuditService; events: LiveEvents; docs: OpenApiDocs }): void {
   const raw = express.raw({ type: () => true, limit: '10mb' });
   for (const kind of ['windows', 'accounts'] as const) {
-    deps.docs.route('post', `/api/v1/imports/${kind}`, { summary: `Import ${kind} from CSV (UTF-8, UTF-8 BOM or GB18030); dryRun=true previews`, tag: 'imports', query: importQuery });
+    deps.docs.route('post', `/api/v1/imports/${kind}`, { summary: `Import ${kind} from CSV (UTF-8, UTF-8 BOM or GB18030); dryRun=true previews`, tag: 'imports', query: importQuery, csvBody: true });
     router.post(`/imports/${kind}`, raw, async (req, res) => {
       const actor = actorOf(req);
       assertCanWriteAnything(actor);

@@ -76,12 +76,25 @@ export async function claimOwnedDesktop(
   return rows[0] ?? null;
 }
 
-/** Gives a desktop back to its pool, only if it is still held by that session. */
-export async function releaseDesktop(sequelize: Sequelize, desktopId: string, sessionId: string, now: Date): Promise<boolean> {
+/**
+ * Lifecycle actions around a desktop's use (lifecycle/ runs them over SSH); optional: without
+ * hooks a released desktop goes straight back to `free`.
+ */
+export interface DesktopHooks {
+  /** Before a freshly claimed desktop is first connected; throws (having taken the desktop out of service) when it cannot be prepared. */
+  beforeAssign(desktopId: string, sessionId: string): Promise<void>;
+  /** The state a desktop given back takes: `resetting` while an on-release action cleans it. */
+  releaseState(desktopId: string): Promise<'free' | 'resetting'>;
+  /** Starts the on-release action of a desktop just put into `resetting`; it ends in `free` or `error`. */
+  onRelease(desktopId: string): void;
+}
+
+/** Gives a desktop back to its pool (or to `resetting`), only if it is still held by that session. */
+export async function releaseDesktop(sequelize: Sequelize, desktopId: string, sessionId: string, now: Date, to: 'free' | 'resetting' = 'free'): Promise<boolean> {
   const [, affected] = await sequelize.query(
-    `UPDATE desktops SET state = 'free', session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now
+    `UPDATE desktops SET state = :to, session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now
      WHERE id = :desktopId AND session_id = :sessionId`,
-    { replacements: { desktopId, sessionId, now }, type: QueryTypes.UPDATE },
+    { replacements: { desktopId, sessionId, now, to }, type: QueryTypes.UPDATE },
   );
   return Number(affected) > 0;
 }

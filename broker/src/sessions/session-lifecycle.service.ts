@@ -11,7 +11,7 @@ import type { LiveEvents } from '../lib/live-events.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { Pool, PoolGateway } from '../pools/pool.model.js';
 import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from '../tunnel/tunnel-target.js';
-import { releaseDesktop } from './desktop-claim.js';
+import { releaseDesktop, type DesktopHooks } from './desktop-claim.js';
 import type { LiveTunnels } from './live-tunnels.js';
 import { DesktopSession } from './session.model.js';
 import type { SessionTransitions } from './session-transitions.js';
@@ -30,6 +30,8 @@ export interface LifecycleDeps {
   events: LiveEvents;
   clock: Clock;
   recordingDir: string;
+  /** SSH actions before assignment and on release (lifecycle/); none when absent */
+  hooks?: DesktopHooks;
 }
 
 /**
@@ -55,6 +57,15 @@ export class SessionLifecycle implements TunnelBroker {
       PoolGateway.findAll({ where: { poolId: session.poolId }, order: [['priority', 'ASC']] }),
     ]);
     if (!desktop || !pool) throw new AppError('DESKTOP_UNAVAILABLE', { sessionId: session.id });
+    if (session.state === 'requested' && this.deps.hooks) {
+      try {
+        await this.deps.hooks.beforeAssign(desktop.id, session.id);
+      } catch (err) {
+        await this.end(session.id, null, 'desktop-prepare-failed');
+        throw err;
+      }
+      await desktop.reload(); // the action may have set a one-time RDP password
+    }
     const gateways = await Gateway.findAll({ where: { id: links.map((l) => l.gatewayId) } });
     const ordered = links.map((l) => gateways.find((g) => g.id === l.gatewayId)).filter((g): g is Gateway => !!g);
     const healthyFirst = [...ordered.filter((g) => g.health !== 'down'), ...ordered.filter((g) => g.health === 'down')];
@@ -132,7 +143,9 @@ export class SessionLifecycle implements TunnelBroker {
     this.#open.delete(sessionId);
     this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
     if (session.desktopId) {
-      await releaseDesktop(this.deps.sequelize, session.desktopId, session.id, new Date(this.deps.clock.now()));
+      const to = (await this.deps.hooks?.releaseState(session.desktopId)) ?? 'free';
+      const released = await releaseDesktop(this.deps.sequelize, session.desktopId, session.id, new Date(this.deps.clock.now()), to);
+      if (released && to === 'resetting') this.deps.hooks?.onRelease(session.desktopId);
       const desktop = await Desktop.findByPk(session.desktopId);
       if (desktop) this.deps.events.publish('desktop.changed', { id: desktop.id, state: desktop.state, health: desktop.health, poolId: desktop.poolId, siteId: desktop.siteId });
     }

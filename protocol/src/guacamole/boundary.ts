@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { GuacProtocolError, type GuacErrorCode } from './errors.js';
 import {
   COMMA, DIGIT_0, DIGIT_9, MAX_LENGTH_DIGITS, PERIOD, SEMICOLON,
@@ -6,6 +7,8 @@ import {
 
 const LENGTH = 0;
 const ELEMENT = 1;
+/** elements at least this long are checked for ASCII in one call instead of byte by byte */
+const ASCII_SKIP_MIN = 64;
 
 /**
  * Server→client fast path of a relay: cuts a byte stream at instruction boundaries
@@ -86,6 +89,11 @@ export class InstructionBoundaryScanner {
     let remaining = this.#remaining;
     while (i < end) {
       if (this.#state === ELEMENT) {
+        // Long elements (image blobs, base64) are ASCII: one vectorised check skips them whole.
+        if (remaining >= ASCII_SKIP_MIN && i + remaining <= end && isAscii(chunk.subarray(i, i + remaining))) {
+          i += remaining;
+          remaining = 0;
+        }
         for (; i < end; i++) {
           if ((chunk[i]! & 0xc0) !== 0x80) {
             if (remaining === 0) break;

@@ -51,7 +51,6 @@ export class WindowApi {
         method,
         headers: { authorization: `Terminal ${this.credential}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        cache: 'no-store',
       });
     } catch {
       throw new WindowApiError(0, 'NETWORK', 'network error');

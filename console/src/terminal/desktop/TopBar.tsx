@@ -57,7 +57,7 @@ export const TopBar = forwardRef<HTMLElement, Props>(function TopBar(props, ref)
       <div className="bar-actions">
         {props.windowCode && <span className="bar-window">{props.windowCode}</span>}
         <Clock compact />
-        <button type="button" className="bar-button bar-rate" data-testid="rate" onClick={props.onRate}>
+        <button type="button" className="bar-button bar-rate" data-testid="rate" disabled={props.phases[props.activeId ?? ''] !== 'live'} onClick={props.onRate}>
           {t('bar.rate')}
         </button>
         <button type="button" className="bar-button" data-testid="disconnect" onClick={props.onDisconnect}>

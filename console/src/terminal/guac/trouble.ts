@@ -1,5 +1,4 @@
 import Guacamole from 'guacamole-common-js';
-import { isWindowApiError } from '../api/window-api';
 
 export type TroubleKind = 'taken-over' | 'session-ended' | 'desktop-down' | 'gateway-down' | 'network' | 'refused';
 
@@ -41,11 +40,12 @@ export function troubleOfStatus(status: number, rawMessage: string | null): Trou
   return make('network');
 }
 
-/** From a failed `tunnel-token` call while reconnecting. */
+/** From a failed `tunnel-token` call while reconnecting (a WindowApiError, read by shape). */
 export function troubleOfApiError(error: unknown): Trouble {
-  if (!isWindowApiError(error)) return { kind: 'network', message: null, code: null, status: null, final: false };
-  const base = { message: error.serverMessage, code: error.code, status: null };
-  switch (error.code) {
+  const refusal = error as { code?: unknown; serverMessage?: unknown } | null;
+  if (typeof refusal?.code !== 'string') return { kind: 'network', message: null, code: null, status: null, final: false };
+  const base = { message: typeof refusal.serverMessage === 'string' ? refusal.serverMessage : null, code: refusal.code, status: null };
+  switch (refusal.code) {
     case 'SESSION_ENDED':
       return { ...base, kind: 'session-ended', final: true };
     case 'NOT_FOUND': // the session is held by another terminal now

@@ -3,6 +3,7 @@ import { BAD_RATING_REASONS, type RatingScore } from '@yunzhuo/protocol/api/rati
 import type { WindowApi } from '../api/window-api';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { useI18n } from '../i18n/i18n';
+import { RatingFace } from './RatingFace';
 import { useRating } from './use-rating';
 
 /** The card closes by itself after this long without a touch, in ms; the thanks after THANKS_MS. */
@@ -67,7 +68,7 @@ export function RatingCard({ api, sessionId, onClose }: { api: WindowApi; sessio
                   data-score={score}
                   onClick={() => choose(score)}
                 >
-                  <span className="rating-face" aria-hidden="true">{score === 'good' ? '☺' : score === 'neutral' ? '◌' : '☹'}</span>
+                  <RatingFace score={score} />
                   {t(`rating.${score}`)}
                 </button>
               ))}

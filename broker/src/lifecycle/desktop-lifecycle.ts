@@ -1,0 +1,154 @@
+import type { Router } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { AuditService } from '../audit/audit.service.js';
+import { Desktop } from '../desktops/desktop.model.js';
+import { mountCrud, type CrudDeps } from '../http/crud.js';
+import type { Clock } from '../lib/clock.js';
+import type { LiveEvents } from '../lib/live-events.js';
+import type { Logger } from '../lib/logger.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import type { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
+import type { TunnelBroker } from '../tunnel/tunnel-target.js';
+import { BrokerInstances } from './broker-instances.js';
+import { DesktopActions } from './desktop-actions.service.js';
+import { ForcedResets } from './forced-resets.service.js';
+import { HealthMonitor, type HealthSettings } from './health-monitor.js';
+import { stampingTunnelBroker } from './instance-stamp.js';
+import { KnownHosts } from './known-hosts.js';
+import { mountLifecycleActions } from './lifecycle-actions.routes.js';
+import { mountLifecycleSettings } from './lifecycle-settings.routes.js';
+import { ActionRun } from './pool-action.model.js';
+import { poolActionResource } from './pool-action.resource.js';
+import { tcpProber, type Prober } from './probes.js';
+import { Reconciler, type ReconcileReport } from './reconciler.service.js';
+import type { ReconcilerSettings } from './repairs.js';
+import { nodeSshExecutor, type SshExecutor } from './ssh-executor.js';
+import { sshHostResource } from './ssh-host.resource.js';
+import { WarmupService } from './warmup.service.js';
+
+export interface DesktopLifecycleDeps {
+  sequelize: Sequelize;
+  secrets: SecretBox;
+  audit: AuditService;
+  events: LiveEvents;
+  clock: Clock;
+  logger: Logger;
+  /** the reconciler period (s); health probes run at the same pace, heartbeats faster */
+  periodSeconds: number;
+  executor?: SshExecutor;
+  prober?: Prober;
+  health?: Partial<HealthSettings>;
+  reconciler?: Partial<ReconcilerSettings>;
+}
+
+/** heartbeat: a third of the period, between 0.5 s and 10 s; three missed beats = dead */
+export function heartbeatMsFor(periodMs: number): number {
+  return Math.min(10_000, Math.max(500, Math.round(periodMs / 3)));
+}
+
+/**
+ * Desktop lifecycle, wired: SSH actions (also the engine's DesktopHooks), health probes,
+ * warm-up, the reconciler and this process's instance heartbeat. Built before the session
+ * engine (which takes `actions` as its hooks), attached to it once it exists, started last.
+ */
+export class DesktopLifecycle {
+  readonly knownHosts: KnownHosts;
+  readonly actions: DesktopActions;
+  readonly instances: BrokerInstances;
+  readonly health: HealthMonitor;
+  readonly warmup: WarmupService;
+  #reconciler: Reconciler | null = null;
+  #resets: ForcedResets | null = null;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #healthTimer: NodeJS.Timeout | null = null;
+  #reconciling: Promise<ReconcileReport> | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+  readonly #periodMs: number;
+
+  constructor(private readonly deps: DesktopLifecycleDeps) {
+    const { audit, events, clock, logger } = deps;
+    this.#periodMs = deps.periodSeconds * 1000;
+    this.knownHosts = new KnownHosts(audit, clock);
+    this.actions = new DesktopActions({ secrets: deps.secrets, executor: deps.executor ?? nodeSshExecutor, knownHosts: this.knownHosts, audit, events, clock, logger });
+    this.instances = new BrokerInstances(clock, heartbeatMsFor(this.#periodMs));
+    this.health = new HealthMonitor({ prober: deps.prober ?? tcpProber(), audit, events, clock, logger, ...(deps.health ? { settings: deps.health } : {}) });
+    this.warmup = new WarmupService({ actions: this.actions, audit, events, clock });
+  }
+
+  get reconciler(): Reconciler {
+    if (!this.#reconciler) throw new Error('DesktopLifecycle.attach() was not called');
+    return this.#reconciler;
+  }
+
+  /** The relay's view of the engine, stamping sessions with this process's instance id. */
+  tunnelBroker(engine: TunnelBroker): TunnelBroker {
+    return stampingTunnelBroker(engine, this.instances.id);
+  }
+
+  /** Connects the engine and mounts the admin API. */
+  attach(lifecycle: SessionLifecycle, router: Router, crud: CrudDeps): void {
+    const { sequelize, audit, events, clock } = this.deps;
+    this.#reconciler = new Reconciler({ sequelize, lifecycle, actions: this.actions, instances: this.instances, audit, events, clock, ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}) });
+    this.#resets = new ForcedResets({ sequelize, lifecycle, actions: this.actions, audit, events, clock });
+    mountCrud(router, sshHostResource(this.deps.secrets, this.knownHosts), crud);
+    mountCrud(router, poolActionResource, crud);
+    mountLifecycleSettings(router, { audit, knownHosts: this.knownHosts, clock, docs: crud.docs });
+    mountLifecycleActions(router, { actions: this.actions, resets: this.#resets, docs: crud.docs });
+  }
+
+  /** Registers this process, repairs what a previous crash left (before serving), starts the timers. */
+  async start(): Promise<void> {
+    await this.instances.register();
+    await this.reconcile();
+    const every = (ms: number, job: () => Promise<unknown>, what: string) => {
+      const timer = setInterval(() => void job().catch((err: unknown) => this.deps.logger.error({ err }, `${what} failed`)), ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(this.instances.heartbeatMs, () => this.instances.heartbeat(), 'broker heartbeat');
+    every(this.#periodMs, () => this.reconcile(), 'reconciler run');
+    this.#scheduleHealth();
+    // a desktop an admin put into maintenance gets the pool's on-maintenance action
+    this.#unsubscribe = this.deps.events.subscribe((event) => {
+      if (event.type !== 'resource.changed') return;
+      const data = event.data as { resource: string; id: string; action: string };
+      if (data.resource === 'desktops' && data.action === 'update') void this.#maintenanceEntered(data.id).catch((err: unknown) => this.deps.logger.error({ err }, 'on-maintenance check failed'));
+    });
+  }
+
+  /** One reconciler run (plus the warm-up, under the same lock); concurrent calls share a run. */
+  reconcile(): Promise<ReconcileReport> {
+    this.#reconciling ??= this.reconciler.runOnce(() => this.warmup.tick()).finally(() => (this.#reconciling = null));
+    return this.#reconciling;
+  }
+
+  #scheduleHealth(): void {
+    if (this.#closed) return;
+    // ±20 % jitter: brokers started together do not probe the fleet in lockstep
+    const delay = Math.round(this.#periodMs * (0.8 + Math.random() * 0.4));
+    this.#healthTimer = setTimeout(() => {
+      this.health.runCycle()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'health cycle failed'))
+        .finally(() => this.#scheduleHealth());
+    }, delay);
+    this.#healthTimer.unref();
+  }
+
+  async #maintenanceEntered(desktopId: string): Promise<void> {
+    const desktop = await Desktop.findByPk(desktopId);
+    if (desktop?.state !== 'maintenance' || !(await this.actions.actionFor(desktop.poolId, 'on-maintenance'))) return;
+    const since = desktop.stateChangedAt ?? new Date(0);
+    const latest = await ActionRun.findOne({ where: { desktopId, point: 'on-maintenance' }, order: [['startedAt', 'DESC']] });
+    if (!latest || latest.startedAt.getTime() < since.getTime()) this.actions.maintenance(desktopId, null);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    for (const timer of this.#timers) clearInterval(timer);
+    if (this.#healthTimer) clearTimeout(this.#healthTimer);
+    await Promise.allSettled([this.#reconciling, this.health.runCycleIfRunning(), this.actions.settled()]);
+    await this.instances.stopped().catch(() => undefined);
+  }
+}

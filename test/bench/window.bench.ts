@@ -1,0 +1,88 @@
+// npm run bench:window — login-to-first-frame of the window page in Debian's Chromium against the
+// real stack (guacd 1.3 → xrdp → Xvnc), several rounds, medians. Each round: a clerk logs in at
+// A-001 on a desktop nobody used yet (new), leaves with 断开, and logs in at A-002 (reconnect).
+// Writes test/bench/results/window.json (format: ../shared/notes/benchmarks.md).
+import assert from 'node:assert/strict';
+import { WindowWorld, submitLogin, waitForDesktop, type PageMarks } from '../e2e/window/window-world.js';
+import { median, percentile, writeBenchResult } from './bench-report.js';
+
+const ROUNDS = Number(process.env.YZ_WINDOW_ROUNDS ?? 5);
+/** desktop accounts yzdesk8.. (the e2e suite uses 5–7, other suites the first ones) */
+const FIRST_DESKTOP = 8;
+
+interface Login {
+  firstFrameMs: number;
+  answeredMs: number;
+  brokerShareMs: number;
+}
+
+async function main(): Promise<void> {
+  const world = await WindowWorld.start(FIRST_DESKTOP + ROUNDS - 1);
+  try {
+    const f = world.factory;
+    const site = await f.site({ name: '基准测试便民服务中心', kind: 'county' });
+    const department = await f.department({ name: '税务局' });
+    const gateway = await world.gateway(site.id);
+    const desktops = world.stack.desktops.slice(FIRST_DESKTOP - 1);
+    await world.pool(department.id, site.id, gateway.id, desktops, { name: '税务桌面池' });
+    const seatA = await world.seat(site.id, 'A-001', department.id);
+    const seatB = await world.seat(site.id, 'A-002', department.id);
+
+    const measure = (marks: PageMarks): Login => {
+      const tap = world.tap.connections.at(-1);
+      const upgrade = world.tunnelUpgrades.at(-1);
+      assert.ok(marks.loginAt !== null && marks.firstFrameAt !== null && marks.loginAnsweredAt !== null && marks.brokerMs !== null);
+      assert.ok(tap?.readyAt && upgrade, 'tunnel timings');
+      return {
+        firstFrameMs: marks.firstFrameAt - marks.loginAt,
+        answeredMs: marks.loginAnsweredAt - marks.loginAt,
+        brokerShareMs: marks.brokerMs + (tap.readyAt - upgrade),
+      };
+    };
+    const fresh: Login[] = [];
+    const again: Login[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const clerk = await world.clerk([department.id], site.id, `窗口人员${round + 1}`);
+      const a = await world.openWindow(seatA);
+      await submitLogin(a.page, clerk.username);
+      const first = await waitForDesktop(a.page);
+      assert.equal(first.reconnected, false);
+      fresh.push(measure(first));
+      await a.page.getByTestId('disconnect').click();
+      await a.page.getByTestId('idle-screen').waitFor();
+      await a.context.close();
+
+      const b = await world.openWindow(seatB);
+      await submitLogin(b.page, clerk.username);
+      const second = await waitForDesktop(b.page);
+      assert.equal(second.sessionId, first.sessionId, 'the same desktop');
+      again.push(measure(second));
+      await b.context.close(); // leaves the desktop held, so the next round gets an unused one
+      console.log(`round ${round + 1}: new ${fresh.at(-1)!.firstFrameMs.toFixed(0)} ms, reconnect ${again.at(-1)!.firstFrameMs.toFixed(0)} ms`);
+    }
+    const all = [...fresh, ...again];
+    writeBenchResult(
+      'window',
+      {
+        first_frame_new_ms: median(fresh.map((l) => l.firstFrameMs)),
+        first_frame_reconnect_ms: median(again.map((l) => l.firstFrameMs)),
+        broker_share_ms: median(all.map((l) => l.brokerShareMs)),
+        first_frame_new_p90_ms: percentile(fresh.map((l) => l.firstFrameMs), 90),
+        first_frame_reconnect_p90_ms: percentile(again.map((l) => l.firstFrameMs), 90),
+        login_answer_ms: median(all.map((l) => l.answeredMs)),
+        rounds: ROUNDS,
+      },
+      { first_frame_new_ms: '<= 2500', first_frame_reconnect_ms: '<= 1000', broker_share_ms: '<= 300' },
+      {
+        first_frame_new_ms: 'click → first drawn frame, unused desktop (median)',
+        first_frame_reconnect_ms: 'click at another window → first frame of the same desktop',
+        broker_share_ms: 'Server-Timing auth+broker + /tunnel upgrade → guacd ready',
+        login_answer_ms: 'click → login answer in the page',
+      },
+    );
+  } finally {
+    await world.stop();
+  }
+}
+
+await main();
