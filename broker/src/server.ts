@@ -105,7 +105,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
   });
   const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
-  const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock });
+  const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   liveTunnels = tunnelServer;
 
   const docs = new OpenApiDocs();

@@ -8,7 +8,7 @@ import { eventually } from '../helpers/eventually.js';
 import { ApiClient, assertError } from '../helpers/api-client.js';
 import { median, writeBenchResult } from '../bench/bench-report.js';
 import type { Desktop } from '../setup/real-stack.js';
-import { CLERK_PASSWORD, WindowWorld, desktopPixels, submitLogin, waitForDesktop, type Clerk, type PageMarks, type WindowSeat } from './window/window-world.js';
+import { CLERK_PASSWORD, VIEWPORT, WindowWorld, desktopPixels, submitLogin, waitForDesktop, waitForLive, type Clerk, type PageMarks, type WindowSeat } from './window/window-world.js';
 
 /** desktop accounts yzdesk5..7: apart from the ones other suites use (the bench uses 8..) */
 const FIRST_DESKTOP = 5;
@@ -100,7 +100,7 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     return opened.page;
   }
 
-  /** broker + tunnel share of the last login: Server-Timing, plus /tunnel upgrade → guacd `ready` */
+  /** broker + tunnel share of the last login: Server-Timing `broker`, plus /tunnel upgrade → guacd `ready` */
   function brokerShare(marks: PageMarks): number {
     const ready = world.tap.connections.at(-1)?.readyAt;
     const upgrade = world.tunnelUpgrades.at(-1);
@@ -206,6 +206,14 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await passes(async () => assert.equal((await fileOf(desktop, 'yz-after.txt')).trim(), marker, 'the shell typed into at A-001 is still running'), { timeoutMs: 15_000, intervalMs: 200 });
     const session = await world.broker.admin.get(`/api/v1/sessions/${sessionId}`);
     assert.equal(session.body.windowId, seatA2.window.id);
+
+    // a smaller monitor: the picture is fitted again (and the desktop asked for the new size)
+    await pageA2.setViewportSize({ width: 1024, height: 640 });
+    await passes(async () => {
+      const box = (await pageA2.getByTestId('display-frame').boundingBox())!;
+      assert.ok(box.width <= 1025 && box.height <= 601 && (box.width > 1020 || box.height > 597), `fitted into 1024×600: ${box.width}×${box.height}`);
+    });
+    await pageA2.setViewportSize(VIEWPORT);
   });
 
   it('a network blip shows a calm overlay and reconnects to the same desktop by itself', async () => {
@@ -213,7 +221,7 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await pageA2.getByTestId('desktop-reconnecting').waitFor({ timeout: 10_000 });
     assert.match(await pageA2.getByTestId('desktop-reconnecting').innerText(), /网络出现波动，正在重新连接您的桌面/);
     await world.shot(pageA2, 'reconnecting');
-    await waitForDesktop(pageA2);
+    await waitForLive(pageA2, 30_000, sessionId);
     assert.equal(await pageA2.getAttribute('[data-testid=desktop-view]', 'data-session-id'), sessionId);
     await passes(async () => assert.ok((await desktopPixels(pageA2)).backgroundShare > 0.5, 'the desktop is back on screen'), { timeoutMs: 15_000, intervalMs: 200 });
     await pageA2.locator('[data-testid=display-frame]').click({ position: { x: 600, y: 400 } });

@@ -1,12 +1,35 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 // scrypt N=2^15, r=8, p=1: ~30 ms on this class of machine; stored with its parameters.
 const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEYLEN = 32;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads), as do SQLite queries and file I/O. At the 8:30
+ * rush hundreds of password checks would fill that pool and every database query would wait
+ * behind them, so at most `HASH_SLOTS` hashes run at once and the rest wait here, in order.
+ */
+const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), THREAD_POOL - 2));
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HASH_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  return withHashSlot(
+    () => new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))),
   );
 }
 

@@ -73,7 +73,10 @@ export class DesktopActions implements DesktopHooks {
         'desktop.id': desktop.id, 'desktop.name': desktop.name, 'desktop.host': desktop.host, 'desktop.rdpUsername': desktop.rdpUsername,
         'pool.id': desktop.poolId, 'pool.name': pool?.name ?? '', 'session.id': ctx.sessionId ?? '', ...(password ? { oneTimePassword: password } : {}),
       });
-      result = await this.execPinned({ host, port, username: sshHost.username, privateKey: this.deps.secrets.decrypt(sshHost.privateKeyEnc) }, command, action.timeoutSeconds * 1000);
+      const privateKey = this.unseal(sshHost.privateKeyEnc);
+      result = privateKey === null
+        ? { outcome: 'error', exitCode: null, signal: null, stdout: '', stderr: '', error: 'the SSH key cannot be decrypted (was the secret key replaced?)', fingerprint: null, durationMs: 0 }
+        : await this.execPinned({ host, port, username: sshHost.username, privateKey }, command, action.timeoutSeconds * 1000);
     }
     if (password) {
       // the password must not survive in the record, even if the command echoed it
@@ -91,6 +94,14 @@ export class DesktopActions implements DesktopHooks {
       details: { runId: run.id, point: action.point, outcome: run.outcome, exitCode: run.exitCode, durationMs: run.durationMs, host, port, error: run.error, sessionId: run.sessionId },
     });
     return run;
+  }
+
+  private unseal(sealed: string): string | null {
+    try {
+      return this.deps.secrets.decrypt(sealed);
+    } catch {
+      return null;
+    }
   }
 
   /** Connects only to the pinned host key; the first connection to an endpoint pins what it saw. */

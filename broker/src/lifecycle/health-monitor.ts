@@ -99,8 +99,8 @@ export class HealthMonitor {
   /** Conditional write: among several brokers only the one that flips the value audits it. */
   private async record(t: Target, health: Health, result: ProbeResult): Promise<boolean> {
     const now = new Date(this.deps.clock.now());
-    const model = t.kind === 'desktop' ? Desktop : Gateway;
-    const [affected] = await (model as typeof Gateway).update({ health, lastCheckedAt: now }, { where: { id: t.id, health: { [Op.ne]: health } } });
+    const change = { values: { health, lastCheckedAt: now }, where: { where: { id: t.id, health: { [Op.ne]: health } } } };
+    const [affected] = t.kind === 'desktop' ? await Desktop.update(change.values, change.where) : await Gateway.update(change.values, change.where);
     if (affected === 0) return false;
     const row = t.kind === 'desktop' ? await Desktop.findByPk(t.id) : await Gateway.findByPk(t.id);
     if (!row) return false;
@@ -123,8 +123,11 @@ export class HealthMonitor {
     const now = new Date(this.deps.clock.now());
     for (const kind of ['desktop', 'gateway'] as const) {
       const ids = targets.filter((t) => t.kind === kind).map((t) => t.id);
-      const model = (kind === 'desktop' ? Desktop : Gateway) as typeof Gateway;
-      for (let i = 0; i < ids.length; i += 500) await model.update({ lastCheckedAt: now }, { where: { id: { [Op.in]: ids.slice(i, i + 500) } }, silent: true });
+      for (let i = 0; i < ids.length; i += 500) {
+        const opts = { where: { id: { [Op.in]: ids.slice(i, i + 500) } }, silent: true };
+        if (kind === 'desktop') await Desktop.update({ lastCheckedAt: now }, opts);
+        else await Gateway.update({ lastCheckedAt: now }, opts);
+      }
     }
   }
 }

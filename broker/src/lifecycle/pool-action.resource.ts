@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { poolActionCreate, poolActionOut, poolActionQuery, poolActionUpdate } from '@yunzhuo/protocol/api/lifecycle';
+import { canAccess } from '../auth/policy.js';
 import type { ResourceDef } from '../http/crud.js';
 import { invalidField, requireRef } from '../http/refs.js';
 import { AppError } from '../lib/app-error.js';
@@ -27,7 +28,11 @@ export const poolActionResource: ResourceDef<PoolAction, Create, Update> = {
   countyWideRows: false,
   siteOf: (a) => a.siteId,
   async targetSite(actor, input, existing) {
-    if (input.sshHostId) await requireRef(actor, SshHost, input.sshHostId, 'sshHostId', (h) => h.siteId);
+    if (input.sshHostId) {
+      const host = await requireRef(actor, SshHost, input.sshHostId, 'sshHostId', (h) => h.siteId);
+      // an action runs commands with the host's key: only an admin who may change that host may use it
+      if (!canAccess(actor, 'write', host.siteId)) throw new AppError('FORBIDDEN', { resource: 'ssh-host', id: host.id, reason: 'a county SSH host is used by county admins only' });
+    }
     if (existing) return existing.siteId;
     const pool = await requireRef(actor, Pool, (input as Create).poolId, 'poolId', (p) => p.siteId);
     return pool.siteId;

@@ -30,7 +30,7 @@ const CLAIM = (candidate: string) => `
 /**
  * Takes one free, healthy desktop for a new session in ONE statement: the candidate is chosen
  * and claimed by the same conditional UPDATE, so two logins can never get the same desktop.
- * SQLite runs one writer at a time; on PostgreSQL the pool row is locked first so the
+ * SQLite runs one writer at a time. On PostgreSQL a capped pool's row is locked first so the
  * max-sessions count and the claim are one serial step across every broker process.
  */
 export async function claimFreeDesktop(
@@ -50,10 +50,15 @@ export async function claimFreeDesktop(
     yes: true,
     no: false,
   };
-  if (dialectOf(sequelize) === 'sqlite') {
-    const rows = await sequelize.query<ClaimedDesktop>(CLAIM(CANDIDATE), { replacements, type: QueryTypes.SELECT });
+  const sqlite = dialectOf(sequelize) === 'sqlite';
+  if (sqlite || pool.maxSessions === null) {
+    // One statement; on PostgreSQL SKIP LOCKED lets concurrent claims take different rows and the
+    // outer re-check (state = 'free' AND session_id IS NULL) runs on the locked, current row.
+    const candidate = sqlite ? CANDIDATE : `${CANDIDATE} FOR UPDATE SKIP LOCKED`;
+    const rows = await sequelize.query<ClaimedDesktop>(CLAIM(candidate), { replacements, type: QueryTypes.SELECT });
     return rows[0] ?? null;
   }
+  // With a session cap the count must see every committed claim: serialise on the pool row.
   return sequelize.transaction(async (transaction) => {
     await sequelize.query('SELECT id FROM pools WHERE id = :poolId FOR UPDATE', { replacements, transaction, type: QueryTypes.SELECT });
     const rows = await sequelize.query<ClaimedDesktop>(CLAIM(`${CANDIDATE} FOR UPDATE SKIP LOCKED`), { replacements, transaction, type: QueryTypes.SELECT });

@@ -76,8 +76,9 @@ export class SessionEngine {
 
   /** Everything after the password check; the part the 8:30 rush benchmark times. */
   async broker(account: Account, terminal: Terminal, poolId?: string): Promise<BrokeredSession> {
-    const pool = await this.choosePool(account, terminal, poolId);
-    const reconnect = await this.reconnect(account, pool, terminal);
+    const window = terminal.windowId ? await HallWindow.findByPk(terminal.windowId) : null;
+    const pool = await this.choosePool(account, window, poolId);
+    const reconnect = await this.reconnect(account, pool, terminal, window);
     if (reconnect) return reconnect;
     if (pool.state !== 'active') throw new AppError('POOL_UNAVAILABLE', { poolId: pool.id, poolName: pool.name, state: pool.state });
 
@@ -91,7 +92,6 @@ export class SessionEngine {
     }
     if (!desktop) throw await this.exhausted(pool, account);
 
-    const window = terminal.windowId ? await HallWindow.findByPk(terminal.windowId) : null;
     let session: DesktopSession;
     try {
       session = await DesktopSession.create({
@@ -105,7 +105,7 @@ export class SessionEngine {
       // the same clerk won a concurrent login for this pool: give the desktop back, join that session
       await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now);
       if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
-      const again = await this.reconnect(account, pool, terminal);
+      const again = await this.reconnect(account, pool, terminal, window);
       if (again) return again;
       throw err;
     }
@@ -114,7 +114,7 @@ export class SessionEngine {
     return { session, pool, tunnel, reconnected: false };
   }
 
-  private async choosePool(account: Account, terminal: Terminal, poolId?: string): Promise<Pool> {
+  private async choosePool(account: Account, window: HallWindow | null, poolId?: string): Promise<Pool> {
     const pools = await entitledPools(account.id);
     if (poolId) {
       const pool = pools.find((p) => p.id === poolId);
@@ -124,7 +124,6 @@ export class SessionEngine {
     if (pools.length === 0) throw new AppError('NOT_ENTITLED', { reason: 'no pool for this account' });
     if (pools.length === 1) return pools[0]!;
     // a window dedicated to a department narrows the choice to that department's pools
-    const window = terminal.windowId ? await HallWindow.findByPk(terminal.windowId) : null;
     const narrowed = window?.departmentId ? pools.filter((p) => p.departmentId === window.departmentId) : [];
     if (narrowed.length === 1) return narrowed[0]!;
     throw new AppError('POOL_CHOICE_REQUIRED', {
@@ -133,10 +132,9 @@ export class SessionEngine {
   }
 
   /** The clerk's own live session in this pool, moved to this terminal (roaming / takeover). */
-  private async reconnect(account: Account, pool: Pool, terminal: Terminal): Promise<BrokeredSession | null> {
+  private async reconnect(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
     const session = await DesktopSession.findOne({ where: { liveKey: liveKeyOf(account.id, pool.id) } });
     if (!session) return null;
-    const window = terminal.windowId ? await HallWindow.findByPk(terminal.windowId) : null;
     if (session.terminalId && session.terminalId !== terminal.id) {
       const where = window ? `窗口 ${window.code}` : `终端 ${terminal.name}`;
       this.deps.tunnels().closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`);

@@ -142,6 +142,7 @@ export class SessionLifecycle implements TunnelBroker {
     if (!session) return this.current(sessionId);
     this.#open.delete(sessionId);
     this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
+    this.deps.tunnels().sessionEnded?.(sessionId); // before the desktop is released: nothing stays attached to it
     if (session.desktopId) {
       const to = (await this.deps.hooks?.releaseState(session.desktopId)) ?? 'free';
       const released = await releaseDesktop(this.deps.sequelize, session.desktopId, session.id, new Date(this.deps.clock.now()), to);

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { InstructionBoundaryScanner } from '@yunzhuo/protocol';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import { DownstreamPump, type DownstreamEnd, type DownstreamEvents } from './downstream.pump.js';
@@ -13,6 +14,8 @@ export type Gateway = TunnelTarget['gateways'][number];
 
 export interface LiveGuacd {
   socket: Socket;
+  /** reads `socket` at instruction boundaries (kept for parking: it may hold half an instruction) */
+  scanner: InstructionBoundaryScanner;
   pump: DownstreamPump;
   connectionId: string;
   gatewayId: string;
@@ -38,6 +41,8 @@ export interface AttemptOptions {
   /** aborting ends a pending attempt (its socket is destroyed) */
   signal: AbortSignal;
   events: AttemptEvents;
+  /** join this live guacd connection (a parked desktop) instead of a new RDP login */
+  join?: string | undefined;
 }
 
 /**
@@ -53,6 +58,7 @@ export async function attemptGateway(options: AttemptOptions): Promise<GatewayAt
     timeoutMs: deps.limits.connectTimeoutMs,
     maxInstructionBytes: deps.limits.maxDownstreamInstructionBytes,
     signal: options.signal,
+    join: options.join,
     reply: (args) => buildHandshakeReply(args, rdpParameters(target, display), {
       display, settings: target.settings, name: target.terminalId ?? target.sessionId,
     }),
@@ -80,7 +86,7 @@ class HeldAttempt implements DownstreamEvents {
   constructor(options: AttemptOptions, conn: GuacdConnection, resolve: (failure: GatewayAttemptError | null) => void) {
     const pump = new DownstreamPump(options.ws, conn.socket, conn.scanner, options.deps, this);
     const missingArgs = missingPolicyArgs(options.target.settings, conn.argNames);
-    this.#live = { socket: conn.socket, pump, connectionId: conn.connectionId, gatewayId: options.gateway.id, missingArgs };
+    this.#live = { socket: conn.socket, scanner: conn.scanner, pump, connectionId: conn.connectionId, gatewayId: options.gateway.id, missingArgs };
     this.#events = options.events;
     this.#firstFrameTimeoutMs = options.deps.limits.firstFrameTimeoutMs;
     this.#signal = options.signal;

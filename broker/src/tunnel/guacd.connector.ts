@@ -40,6 +40,8 @@ export interface ConnectOptions {
   /** given guacd's `args` elements, returns everything to send up to and including `connect` */
   reply: (serverArgs: string[]) => { instructions: string; names: string[] };
   signal: AbortSignal;
+  /** `$<connection id>`: join that live connection instead of opening a new RDP one */
+  join?: string | undefined;
 }
 
 const SELECT_RDP = encodeInstruction('select', 'rdp');
@@ -99,7 +101,7 @@ class GuacdHandshake {
   start(): void {
     if (this.options.signal.aborted) return this.#onAbort();
     this.options.signal.addEventListener('abort', this.#onAbort);
-    this.#socket.once('connect', () => this.#socket.write(SELECT_RDP));
+    this.#socket.once('connect', () => this.#socket.write(this.options.join ? encodeInstruction('select', this.options.join) : SELECT_RDP));
     this.#socket.on('data', this.#onData).on('error', this.#onError).on('close', this.#onClose);
   }
 

@@ -5,6 +5,7 @@ import type { ErrorCode } from '@yunzhuo/protocol/errors';
 import { isAppError } from '../lib/app-error.js';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import type { DesktopParking } from './desktop-parking.js';
 import type { DownstreamEnd } from './downstream.pump.js';
 import { attemptGateway, type AttemptEvents, type LiveGuacd } from './gateway.attempt.js';
 import { GUAC_STATUS, messageFor, statusForErrorCode } from './guac-status.codes.js';
@@ -23,7 +24,12 @@ export interface TunnelDeps {
   logger: Logger;
   clock: Clock;
   limits: TunnelLimits;
+  /** when set, a browser leaving a session that goes on leaves its guacd user parked here */
+  parking?: DesktopParking | undefined;
 }
+
+/** The browser left but the session goes on (blip, 断开, takeover, admin disconnect): park its desktop. */
+const PARKABLE: ReadonlySet<TunnelCloseReason> = new Set(['browser-closed', 'taken-over', 'ended-by-admin']);
 
 export interface TunnelHooks {
   /** the token named a session: the server indexes the tunnel by it */
@@ -137,7 +143,7 @@ export class TunnelConnection implements AttemptEvents {
     this.ws.off('message', this.#upstream.onMessage);
     if (this.#live) {
       this.#live.pump.stop();
-      releaseGuacd(this.#live.socket, this.deps.clock, this.deps.limits.guacdCloseGraceMs);
+      if (!this.#park(reason, stats.phase)) releaseGuacd(this.#live.socket, this.deps.clock, this.deps.limits.guacdCloseGraceMs);
     }
     closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status, label: options.label });
     const sessionId = this.#sessionId;
@@ -175,7 +181,37 @@ export class TunnelConnection implements AttemptEvents {
     this.close('protocol-violation', { status: statusForErrorCode(code), message: messageFor(code) }, { label: code, detail: code });
   }
 
+  /** Keeps guacd's user attached for the browser's return, if the desktop was on screen and the session goes on. */
+  #park(reason: TunnelCloseReason, phase: Phase): boolean {
+    const live = this.#live;
+    const parking = this.deps.parking;
+    if (!live || !parking || this.#sessionId === null || phase !== 'live' || !PARKABLE.has(reason)) return false;
+    if (live.socket.destroyed || !live.socket.readable || this.#upstream.browserDisconnected) return false;
+    parking.park(this.#sessionId, live);
+    return true;
+  }
+
+  /** A parked desktop of this session is joined (`select,$id`): the current screen in one round trip. */
+  async #join(target: TunnelTarget, display: DisplayChoice): Promise<boolean> {
+    const parking = this.deps.parking;
+    const parked = parking?.joinable(target.sessionId);
+    if (!parking || !parked) return false;
+    const gateway = target.gateways.find((g) => g.id === parked.gatewayId);
+    if (!gateway) {
+      parking.release(target.sessionId, 'its gateway is no longer the pool\'s');
+      return false;
+    }
+    this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
+    const abort = (this.#abort = new AbortController());
+    const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this, join: parked.connectionId });
+    // joined (our user is in) or not (the parked one is likely dead): either way it has done its job
+    parking.release(target.sessionId, failure === null ? 'joined' : `join failed: ${failure.message}`);
+    if (failure !== null && !this.#isClosed()) this.#log.info({ kind: failure.kind, detail: failure.message }, 'joining the parked desktop failed; connecting anew');
+    return failure === null || this.#isClosed();
+  }
+
   async #connect(target: TunnelTarget, display: DisplayChoice): Promise<void> {
+    if (await this.#join(target, display)) return;
     const { gateways } = target;
     const attempts = gateways.length === 0 ? 0 : Math.max(gateways.length, this.deps.limits.minAttempts);
     let last: GatewayAttemptError | null = null;

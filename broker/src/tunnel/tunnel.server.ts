@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { statusForCloseReason } from './guac-status.codes.js';
+import { DEFAULT_MAX_PARK_MS, DesktopParking } from './desktop-parking.js';
 import { TunnelConnection, type TunnelStats } from './tunnel.connection.js';
 
 export type { TunnelStats };
@@ -17,6 +18,8 @@ export interface TunnelServerDeps {
   logger: Logger;
   clock: Clock;
   limits?: Partial<TunnelLimits>;
+  /** keep a leaving browser's desktop attached so its return is a join, not a new RDP login (off in unit tests) */
+  parkDesktops?: boolean | { maxParkMs: number };
 }
 
 
@@ -28,6 +31,10 @@ export interface TunnelServer {
   liveCount(): number;
   /** Backlog figures of a session's tunnel, or null. */
   inspect(sessionId: string): TunnelStats | null;
+  /** The session ended: a parked desktop of it is let go. */
+  sessionEnded(sessionId: string): void;
+  /** how many desktops are parked (browser away, guacd user kept) */
+  parkedCount(): number;
   /** Closes every tunnel (broker-shutdown) and waits until the engine has been told. */
   close(): Promise<void>;
 }
@@ -49,6 +56,12 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
     maxPayload: limits.maxUpstreamInstructionBytes * 4,
     handleProtocols: (protocols) => (protocols.has(TUNNEL_SUBPROTOCOL) ? TUNNEL_SUBPROTOCOL : false),
   });
+  const parking = deps.parkDesktops
+    ? new DesktopParking({
+        clock: deps.clock, logger, guacdCloseGraceMs: limits.guacdCloseGraceMs,
+        maxParkMs: typeof deps.parkDesktops === 'object' ? deps.parkDesktops.maxParkMs : DEFAULT_MAX_PARK_MS,
+      })
+    : undefined;
   const live = new Set<TunnelConnection>();
   const bySession = new Map<string, TunnelConnection>();
   let shuttingDown = false;
@@ -77,7 +90,7 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
       }
       const query = queryOf(req.url);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const tunnel = new TunnelConnection(ws, { broker: deps.broker, logger, clock: deps.clock, limits }, hooks);
+        const tunnel = new TunnelConnection(ws, { broker: deps.broker, logger, clock: deps.clock, limits, parking }, hooks);
         live.add(tunnel);
         tunnel.start(query);
       });
@@ -91,6 +104,10 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
     inspect(sessionId) {
       return bySession.get(sessionId)?.inspect() ?? null;
     },
+    sessionEnded(sessionId) {
+      parking?.release(sessionId, 'session ended');
+    },
+    parkedCount: () => parking?.size ?? 0,
     async close() {
       shuttingDown = true;
       const tunnels = [...live];
@@ -98,6 +115,7 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
         tunnel.close('broker-shutdown', { status: statusForCloseReason('broker-shutdown'), message: '服务正在重启，请稍后重新连接 / the broker is restarting; reconnect shortly' });
       }
       await Promise.all(tunnels.map((tunnel) => tunnel.done));
+      parking?.close();
       wss.close();
     },
   };

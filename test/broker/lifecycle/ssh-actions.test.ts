@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { startSshd, type TestSshd } from '../../setup/sshd.js';
-import { assertError } from '../../helpers/api-client.js';
+import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { auditOf, desktopRow, lifecycleHall, sessionRow } from './lifecycle-kit.js';
@@ -150,7 +150,7 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assert.match(d.stateReason, /on-release action timeout: timed out after 1000 ms/);
   });
 
-  it('SSH hosts and pool actions are validated and scoped like other resources', async () => {
+  it('SSH hosts and pool actions are validated and scoped like other resources; a town admin cannot use the county key', async () => {
     const hall = await lifecycleHall(broker);
     const typo = await broker.admin.post('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'start', sshHostId, command: 'virsh start {{desktop.nmae}}' });
     assertError(typo, 400, 'VALIDATION_FAILED');
@@ -159,5 +159,17 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assertError(await broker.admin.post('/api/v1/ssh-hosts', { name: 'x', host: '127.0.0.1', username: 'root', privateKey: 'not a key' }), 400, 'VALIDATION_FAILED');
     assertError(await broker.admin.delete(`/api/v1/ssh-hosts/${sshHostId}`), 409, 'IN_USE');
     assertError(await broker.admin.post(`/api/v1/desktops/${hall.desktops[0].id}/actions`, { point: 'on-release' }), 404, 'NOT_FOUND');
+
+    // a town admin may not run commands with the county's SSH key, nor see town-less action runs of other sites
+    const town = await hall.f.site({ parentId: hall.site.id, kind: 'town', name: '镇便民服务中心' });
+    const townPool = await hall.f.pool(hall.department.id, town.id, [hall.gateway.id]);
+    const townAdmin = await hall.f.account({ roles: ['site-admin'], homeSiteId: town.id, password: 'town-admin-pass-1' });
+    const client = new ApiClient(broker.url);
+    await client.login(townAdmin.username, 'town-admin-pass-1');
+    assertError(await client.post('/api/v1/pool-actions', { poolId: townPool.id, point: 'start', sshHostId, command: 'true' }), 403, 'FORBIDDEN');
+    const own = await client.create('/api/v1/ssh-hosts', { name: 'town-kvm', siteId: town.id, host: '127.0.0.1', username: 'ops', privateKey: sshd.privateKeyPem });
+    assert.equal((await client.post('/api/v1/pool-actions', { poolId: townPool.id, point: 'start', sshHostId: own.id, command: 'true' })).status, 201);
+    assertError(await client.post('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'on-release', sshHostId: own.id, command: 'true' }), 400, 'VALIDATION_FAILED');
+    assert.deepEqual((await client.get('/api/v1/action-runs')).body.items, []);
   });
 });

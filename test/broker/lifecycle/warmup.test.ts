@@ -11,8 +11,7 @@ import type { Prober } from '../../../broker/src/lifecycle/probes.js';
 import type { SshExecutor } from '../../../broker/src/lifecycle/ssh-executor.js';
 import { inWarmupWindow, isWorkingDay, localTime, startsAllowed } from '../../../broker/src/lifecycle/warmup-calendar.js';
 import { WarmupService } from '../../../broker/src/lifecycle/warmup.service.js';
-import { SecretBox } from '../../../broker/src/lib/secret-box.js';
-import { randomBytes } from 'node:crypto';
+import { loadOrCreateSecretKey, SecretBox } from '../../../broker/src/lib/secret-box.js';
 import { lifecycleHall } from './lifecycle-kit.js';
 
 const CAL = { enabled: true, timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], readyBy: '08:00', leadMinutes: 60, desktops: 6, maxConcurrentStarts: 2 };
@@ -52,6 +51,7 @@ describe('lifecycle: warm-up calendar (pure)', () => {
 
 describe('lifecycle: warm-up with an injected clock', function () {
   this.timeout(60_000);
+  // the warm-up's own clock: the broker keeps real time, so days pass without firing its timers
   const clock = new ManualClock(at('2026-11-30T06:50:00')); // a Monday
   let broker: TestBroker;
   /** desktop ports the fake hypervisor has powered on */
@@ -76,10 +76,10 @@ describe('lifecycle: warm-up with an injected clock', function () {
   let actions: DesktopActions;
 
   before(async () => {
-    broker = await startTestBroker({ clock });
+    broker = await startTestBroker();
     const audit = new AuditService(clock);
     const logger = pino({ level: 'silent' });
-    actions = new DesktopActions({ secrets: new SecretBox(randomBytes(32)), executor, knownHosts: new KnownHosts(audit, clock), audit, events: broker.events, clock, logger });
+    actions = new DesktopActions({ secrets: new SecretBox(loadOrCreateSecretKey(broker.dataDir)), executor, knownHosts: new KnownHosts(audit, clock), audit, events: broker.events, clock, logger });
     warmup = new WarmupService({ actions, audit, events: broker.events, clock });
     health = new HealthMonitor({ prober, audit, events: broker.events, clock, logger, settings: { failuresToDown: 1 } });
   });

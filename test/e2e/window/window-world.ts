@@ -27,6 +27,8 @@ export interface Clerk {
 export interface PageMarks {
   loginAt: number | null;
   loginAnsweredAt: number | null;
+  /** Server-Timing `auth` and `broker` of the login answer, ms */
+  authMs: number | null;
   brokerMs: number | null;
   sessionId: string | null;
   reconnected: boolean | null;
@@ -140,10 +142,18 @@ export async function submitLogin(page: Page, username: string, password = CLERK
   await page.click('[data-testid=login-submit]');
 }
 
-/** Waits until the desktop on screen has drawn its first frame; returns the page's marks. */
+/** Waits until the desktop of the login just submitted has drawn its first frame; returns the page's marks. */
 export async function waitForDesktop(page: Page, timeoutMs = 30_000): Promise<PageMarks> {
-  await page.locator('[data-testid=desktop-view]:not(.desktop-view-hidden)[data-phase=live]').waitFor({ timeout: timeoutMs });
-  return page.evaluate(() => ({ ...(globalThis as unknown as { __yzMarks: PageMarks }).__yzMarks }));
+  await page.waitForFunction(() => (globalThis as unknown as { __yzMarks?: PageMarks }).__yzMarks?.firstFrameAt != null, undefined, { timeout: timeoutMs });
+  const marks = await page.evaluate(() => ({ ...(globalThis as unknown as { __yzMarks: PageMarks }).__yzMarks }));
+  await waitForLive(page, timeoutMs, marks.sessionId);
+  return marks;
+}
+
+/** Waits until the desktop on screen (optionally: of this session) is live. */
+export async function waitForLive(page: Page, timeoutMs = 30_000, sessionId: string | null = null): Promise<void> {
+  const session = sessionId ? `[data-session-id="${sessionId}"]` : '';
+  await page.locator(`[data-testid=desktop-view]:not(.desktop-view-hidden)[data-phase=live]${session}`).waitFor({ timeout: timeoutMs });
 }
 
 /** the few DOM shapes read in the page (this project's Node tsconfig has no DOM library) */

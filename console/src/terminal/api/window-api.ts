@@ -22,22 +22,21 @@ export class WindowApiError extends Error {
 }
 
 export interface LoginTiming {
-  /** the broker's own share from the Server-Timing header, in ms */
+  /** the password check, from the Server-Timing header (`auth`), ms */
+  authMs: number | null;
+  /** the brokering after it (`broker`): pool, desktop claim, token, ms */
   brokerMs: number | null;
 }
 
-function serverTimingMs(header: string | null): number | null {
-  if (!header) return null;
-  let total = 0;
-  let found = false;
-  for (const part of header.split(',')) {
-    const dur = /dur=([\d.]+)/.exec(part);
-    if (dur) {
-      total += Number(dur[1]);
-      found = true;
-    }
+/** `auth;dur=92.10, broker;dur=8.31` → the named durations */
+function serverTiming(header: string | null): LoginTiming {
+  const timing: LoginTiming = { authMs: null, brokerMs: null };
+  for (const part of (header ?? '').split(',')) {
+    const match = /^\s*(\w+)\s*;.*?dur=([\d.]+)/.exec(part);
+    if (match?.[1] === 'auth') timing.authMs = Number(match[2]);
+    if (match?.[1] === 'broker') timing.brokerMs = Number(match[2]);
   }
-  return found ? total : null;
+  return timing;
 }
 
 /** The window page's calls to the brokering engine, each with `Authorization: Terminal <credential>`. */
@@ -75,7 +74,7 @@ export class WindowApi {
 
   async login(username: string, password: string, poolId?: string): Promise<WindowLogin & { timing: LoginTiming }> {
     const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', { username, password, ...(poolId ? { poolId } : {}) });
-    return { ...body, timing: { brokerMs: serverTimingMs(headers.get('server-timing')) } };
+    return { ...body, timing: serverTiming(headers.get('server-timing')) };
   }
 
   async tunnelToken(sessionId: string): Promise<TunnelToken> {

@@ -42,6 +42,7 @@ const T = Guacamole.Tunnel.State;
  */
 export class DesktopConnection {
   #client: Guacamole.Client | null = null;
+  #tunnel: Guacamole.Tunnel | null = null;
   #generation = 0;
   #failures = 0;
   #closed = false;
@@ -75,8 +76,12 @@ export class DesktopConnection {
     this.#closed = true;
     this.#generation++;
     if (this.#retryTimer !== null) window.clearTimeout(this.#retryTimer);
+    // Close the socket without Guacamole's `disconnect`: the broker keeps the desktop attached
+    // for the clerk's return (or ends it, on logoff); then stop the client's timers.
+    this.#tunnel?.disconnect();
     this.#client?.disconnect();
     this.#client = null;
+    this.#tunnel = null;
     this.opts.onDisplay(null);
     this.opts.onPhase({ kind: 'closed' });
   }
@@ -99,6 +104,7 @@ export class DesktopConnection {
     const tunnel = new Guacamole.WebSocketTunnel(this.opts.tunnelUrl);
     const client = new Guacamole.Client(tunnel);
     this.#client = client;
+    this.#tunnel = tunnel;
     let trouble: Trouble | null = null;
     let live = false;
 
@@ -146,6 +152,7 @@ export class DesktopConnection {
     if (this.#closed) return;
     this.#generation++;
     this.#client = null;
+    this.#tunnel = null;
     if (trouble.final) return this.#fail(trouble);
     this.#failures++;
     if (this.#failures > MAX_RECONNECT_ATTEMPTS) return this.#fail(trouble);

@@ -5,7 +5,8 @@
 export interface LoginMarks {
   loginAt: number | null;
   loginAnsweredAt: number | null;
-  /** the broker's share reported in Server-Timing, ms */
+  /** Server-Timing of the login answer: the password check and the brokering after it, ms */
+  authMs: number | null;
   brokerMs: number | null;
   sessionId: string | null;
   reconnected: boolean | null;
@@ -22,7 +23,7 @@ declare global {
 }
 
 export function startLoginMarks(at: number): void {
-  window.__yzMarks = { loginAt: at, loginAnsweredAt: null, brokerMs: null, sessionId: null, reconnected: null, tunnelOpenAt: null, firstFrameAt: null };
+  window.__yzMarks = { loginAt: at, loginAnsweredAt: null, authMs: null, brokerMs: null, sessionId: null, reconnected: null, tunnelOpenAt: null, firstFrameAt: null };
 }
 
 export function mark(patch: Partial<LoginMarks>): void {

@@ -35,7 +35,7 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     startLoginMarks(startedAt);
     try {
       const login = await api.login(username.trim(), password, poolId);
-      mark({ loginAnsweredAt: performance.now(), brokerMs: login.timing.brokerMs, sessionId: login.session.id, reconnected: login.session.reconnected });
+      mark({ loginAnsweredAt: performance.now(), authMs: login.timing.authMs, brokerMs: login.timing.brokerMs, sessionId: login.session.id, reconnected: login.session.reconnected });
       if (poolId) rememberPool(windowKey, poolId);
       setPassword('');
       setPools(null);

@@ -1,0 +1,143 @@
+// Desktop parking: a browser that leaves a session that goes on leaves its guacd user attached
+// (answering guacd's syncs), and the returning browser joins that connection (`select,$id`)
+// instead of a new RDP login. The engine's sessionEnded() lets the parked user go.
+import assert from 'node:assert/strict';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeInstruction } from '@yunzhuo/protocol';
+import { pino } from 'pino';
+import { systemClock } from '../../../broker/src/lib/clock.js';
+import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
+import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
+import { StubBroker, TunnelClient, eventually, sleep, target } from './tunnel-test-kit.js';
+
+interface ParkingRelay {
+  tunnels: TunnelServer;
+  broker: StubBroker;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startParkingRelay(maxParkMs = 60_000): Promise<ParkingRelay> {
+  const broker = new StubBroker();
+  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, parkDesktops: { maxParkMs } });
+  const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => tunnels.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    tunnels,
+    broker,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/tunnel`,
+    async close() {
+      await tunnels.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('tunnel: desktop parking', function () {
+  let relay: ParkingRelay;
+  let guacd: FakeGuacd;
+  let tokens = 0;
+
+  beforeEach(async () => {
+    guacd = await FakeGuacd.start();
+    relay = await startParkingRelay();
+  });
+  afterEach(async () => {
+    await relay.close();
+    await guacd.close();
+  });
+
+  /** a browser with a fresh token for session-1, on screen */
+  async function browser(): Promise<TunnelClient> {
+    const token = `t${++tokens}`;
+    relay.broker.tokens.set(token, target([guacd]));
+    const client = TunnelClient.open(relay.url, `token=${token}`);
+    await client.waitFor((i) => i.opcode === 'sync');
+    return client;
+  }
+
+  const gone = (conn: FakeGuacdConnection) => Promise.race([conn.closed.then(() => true), sleep(300).then(() => false)]);
+
+  it('keeps guacd\'s user attached when the browser leaves, answering guacd\'s syncs', async () => {
+    const first = await browser();
+    const parked = await guacd.connection(1);
+    first.ws.terminate(); // the thin client's network blinked
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    assert.deepEqual(relay.broker.called('markClosed').at(-1), ['session-1', 'browser-closed'], 'the engine hears the browser left');
+    parked.send(encodeInstruction('sync', 4242));
+    await parked.waitFor((i) => i.opcode === 'sync' && i.args[0] === '4242');
+    assert.equal(await gone(parked), false, 'the RDP connection stays up');
+    assert.equal(parked.find('disconnect'), undefined);
+  });
+
+  it('the returning browser joins the parked connection; the parked user then leaves', async () => {
+    const first = await browser();
+    const parked = await guacd.connection(1);
+    first.ws.close();
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+
+    const second = await browser();
+    const joined = await guacd.connection(2);
+    assert.deepEqual(joined.find('select')?.args, [parked.connectionId], 'select,$<parked connection id>');
+    await parked.waitFor((i) => i.opcode === 'disconnect');
+    await parked.closed;
+    assert.equal(relay.tunnels.parkedCount(), 0);
+    assert.deepEqual(relay.broker.called('markActive').at(-1), ['session-1', joined.connectionId]);
+    second.ws.close();
+  });
+
+  it('sessionEnded lets the parked user go', async () => {
+    const first = await browser();
+    const parked = await guacd.connection(1);
+    first.ws.close();
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    relay.tunnels.sessionEnded('session-1');
+    await parked.waitFor((i) => i.opcode === 'disconnect');
+    await parked.closed;
+    assert.equal(relay.tunnels.parkedCount(), 0);
+  });
+
+  it('does not park after a logoff or a browser that said disconnect', async () => {
+    const first = await browser();
+    const conn1 = await guacd.connection(1);
+    relay.tunnels.closeSession('session-1', 'logoff', '已注销 / logged off');
+    await conn1.waitFor((i) => i.opcode === 'disconnect');
+
+    const second = await browser();
+    const conn2 = await guacd.connection(2);
+    assert.deepEqual(conn2.find('select')?.args, ['rdp'], 'nothing was parked to join');
+    second.send(encodeInstruction('disconnect'));
+    await conn2.waitFor((i) => i.opcode === 'disconnect');
+    second.ws.close();
+    await sleep(100);
+    assert.equal(relay.tunnels.parkedCount(), 0);
+    first.ws.close();
+  });
+
+  it('a parked connection that guacd closed is forgotten: the next browser logs in anew', async () => {
+    const first = await browser();
+    const parked = await guacd.connection(1);
+    first.ws.close();
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    parked.die();
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 0));
+    const second = await browser();
+    assert.deepEqual((await guacd.connection(2)).find('select')?.args, ['rdp']);
+    second.ws.close();
+  });
+
+  it('a takeover parks the old tunnel\'s desktop for the new terminal to join', async () => {
+    const old = await browser();
+    const parked = await guacd.connection(1);
+    relay.tunnels.closeSession('session-1', 'taken-over', '已在窗口 A-002 登录 / signed in at window A-002');
+    const notice = await old.error();
+    assert.equal(notice.args[1], String(0x209));
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    const fresh = await browser();
+    assert.deepEqual((await guacd.connection(2)).find('select')?.args, [parked.connectionId]);
+    fresh.ws.close();
+  });
+});
