@@ -332,4 +332,26 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
       assert.deepEqual([session.state, session.endReason], ['ended', 'logoff']);
     });
   });
+
+  it('when the gateway stays down, the retries end in a plain sentence and the way back to the login', async function () {
+    this.timeout(120_000);
+    await submitLogin(pageA1, clerk1.username);
+    const marks = await waitForDesktop(pageA1);
+    world.tap.refuse(true);
+    try {
+      world.cutBrowserTunnels();
+      await pageA1.getByTestId('desktop-reconnecting').waitFor({ timeout: 10_000 });
+      // MAX_RECONNECT_ATTEMPTS with backoff 0.25 s … 8 s: about 16 s of calm retries, then the verdict
+      const trouble = pageA1.locator('[data-testid=desktop-trouble][data-trouble=gateway-down]');
+      await trouble.waitFor({ timeout: 60_000 });
+      assert.match(await trouble.innerText(), /桌面网关无法连接，请联系信息中心[\s\S]*错误代码 GATEWAY_UNAVAILABLE/);
+      assert.equal(await pageA1.locator('canvas').count(), 0, 'the last picture is gone');
+      await world.shot(pageA1, 'gateway-down');
+    } finally {
+      world.tap.refuse(false);
+    }
+    await pageA1.getByTestId('trouble-to-login').click();
+    await pageA1.getByTestId('idle-screen').waitFor();
+    await passes(async () => assert.equal((await world.broker.admin.get(`/api/v1/sessions/${marks.sessionId}`)).body.state, 'disconnected'));
+  });
 });

@@ -8,7 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { moveDesktop } from './desktop-states.js';
 import { PoolLifecycle } from './pool-lifecycle.model.js';
 import type { ProbeResult, Prober } from './probes.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../lib/semaphore.js';
 
 export interface HealthSettings {
   /** probes in flight at once, whatever the fleet size */

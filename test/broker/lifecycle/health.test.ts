@@ -10,7 +10,7 @@ import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js'
 import { HealthMonitor } from '../../../broker/src/lifecycle/health-monitor.js';
 import { PoolLifecycle } from '../../../broker/src/lifecycle/pool-lifecycle.model.js';
 import type { Prober } from '../../../broker/src/lifecycle/probes.js';
-import { Semaphore } from '../../../broker/src/lifecycle/semaphore.js';
+import { Semaphore } from '../../../broker/src/lib/semaphore.js';
 import { AuditService } from '../../../broker/src/audit/audit.service.js';
 import { systemClock } from '../../../broker/src/lib/clock.js';
 import { SecretBox } from '../../../broker/src/lib/secret-box.js';

@@ -12,6 +12,7 @@ export interface TappedConnection {
 export class GuacdTap {
   readonly connections: TappedConnection[] = [];
   readonly #pairs = new Set<[Socket, Socket]>();
+  #refusing = false;
 
   private constructor(private readonly server: net.Server) {}
 
@@ -25,6 +26,11 @@ export class GuacdTap {
 
   get port(): number {
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** While on, new connections are dropped at once: the gateway is down (live ones go on). */
+  refuse(on: boolean): void {
+    this.#refusing = on;
   }
 
   /** Cuts every live guacd connection, as a network failure between the broker and the gateway would. */
@@ -44,6 +50,10 @@ export class GuacdTap {
   }
 
   #pipe(relay: Socket, target: { host: string; port: number }): void {
+    if (this.#refusing) {
+      relay.destroy();
+      return;
+    }
     const record: TappedConnection = { openedAt: performance.now(), readyAt: null };
     this.connections.push(record);
     const guacd = net.connect(target);

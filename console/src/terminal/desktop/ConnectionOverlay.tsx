@@ -41,10 +41,13 @@ export function ConnectionOverlay({ phase, onRetry, onDismiss }: { phase: Connec
     );
   }
   const { trouble } = phase;
+  const headline = t(`trouble.${trouble.kind}`);
+  // the relay's own words, unless they only repeat the headline
+  const detail = trouble.message ? relayText(trouble.message, lang) : null;
   return (
     <div className="overlay overlay-opaque" role="alert" data-testid="desktop-trouble" data-trouble={trouble.kind}>
-      <p className="overlay-title">{t(`trouble.${trouble.kind}`)}</p>
-      {trouble.message && <p className="overlay-detail">{relayText(trouble.message, lang)}</p>}
+      <p className="overlay-title">{headline}</p>
+      {detail && !headline.includes(detail) && <p className="overlay-detail">{detail}</p>}
       {trouble.code && <p className="notice-code">{t('error.code')} {trouble.code}</p>}
       <div className="form-actions">
         <button type="button" className="btn-primary" autoFocus onClick={onDismiss} data-testid="trouble-to-login">

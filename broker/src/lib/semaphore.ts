@@ -1,6 +1,8 @@
 /**
- * Runs at most `limit` tasks at once; the rest wait in order. Health probes of a thousand
- * desktops go through one of these so the broker never opens a thousand sockets in one burst.
+ * Runs at most `limit` tasks at once; the rest wait in order. A finishing task hands its slot
+ * straight to the next waiter, so a newcomer can never slip in between and exceed the limit.
+ * Used so health probes of a thousand desktops never open a thousand sockets in one burst, and
+ * so password hashing never fills libuv's thread pool.
  */
 export class Semaphore {
   #active = 0;
@@ -16,12 +18,13 @@ export class Semaphore {
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#active++;
+    else this.#active++;
     try {
       return await task();
     } finally {
-      this.#active--;
-      this.#waiting.shift()?.();
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#active--;
     }
   }
 }
