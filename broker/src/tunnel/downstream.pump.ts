@@ -18,6 +18,8 @@ export interface DownstreamEvents {
   onFirstFrame(): void;
   /** no first frame within firstFrameTimeoutMs and nothing sent yet: try another gateway */
   onFirstFrameTimeout(): void;
+  /** a `sync` before any layer-0 `size`: the signature of guacd 1.3's lost-size race (see real-desktop-stack.md) */
+  onSyncBeforeLayer0?(): void;
   /** guacd closed the connection or sent garbage */
   onEnded(end: DownstreamEnd): void;
   /** the browser kept guacd paused longer than stallTimeoutMs, or its backlog passed the hard cap */
@@ -113,6 +115,7 @@ export class DownstreamPump {
 
   #forward(slice: Buffer): void {
     if (!this.#active) this.#inspect(slice);
+    if (this.#stopped) return; // the attempt was given up on what #inspect saw
     if (this.#committed) {
       this.#send(slice);
       return;
@@ -131,6 +134,9 @@ export class DownstreamPump {
         this.#active = true;
         this.events.onFirstFrame();
         return;
+      } else if (span.opcode === 'sync' && !this.#committed) {
+        this.events.onSyncBeforeLayer0?.();
+        if (this.#stopped) return;
       } else if (span.opcode === 'error' || span.opcode === 'disconnect') {
         // The desktop refused us (security, certificate …): another gateway would fare no better,
         // so the browser gets guacd's own words now.

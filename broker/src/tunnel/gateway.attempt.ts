@@ -43,6 +43,12 @@ export interface AttemptOptions {
   events: AttemptEvents;
   /** join this live guacd connection (a parked desktop) instead of a new RDP login */
   join?: string | undefined;
+  /**
+   * Give up at the first `sync` that comes before layer 0's `size` instead of waiting out
+   * firstFrameTimeoutMs: guacd 1.3 sent that size to nobody and never repeats it. Not on the last
+   * attempt, in case some server legitimately sends its size late.
+   */
+  failFastWithoutLayer0?: boolean;
 }
 
 /**
@@ -78,6 +84,7 @@ class HeldAttempt implements DownstreamEvents {
   readonly #live: LiveGuacd;
   readonly #events: AttemptEvents;
   readonly #firstFrameTimeoutMs: number;
+  readonly #failFast: boolean;
   #signal: AbortSignal | null;
   #leftover: Buffer | null;
   #resolve: ((failure: GatewayAttemptError | null) => void) | null;
@@ -89,6 +96,7 @@ class HeldAttempt implements DownstreamEvents {
     this.#live = { socket: conn.socket, scanner: conn.scanner, pump, connectionId: conn.connectionId, gatewayId: options.gateway.id, missingArgs };
     this.#events = options.events;
     this.#firstFrameTimeoutMs = options.deps.limits.firstFrameTimeoutMs;
+    this.#failFast = options.failFastWithoutLayer0 ?? false;
     this.#signal = options.signal;
     this.#leftover = conn.leftover;
     this.#resolve = resolve;
@@ -115,6 +123,10 @@ class HeldAttempt implements DownstreamEvents {
   onFirstFrameTimeout(): void {
     const ms = this.#firstFrameTimeoutMs;
     this.#abandon(new GatewayAttemptError('no-first-frame', `no layer-0 size and sync within ${ms} ms of ready`, GUAC_STATUS.UPSTREAM_TIMEOUT));
+  }
+
+  onSyncBeforeLayer0(): void {
+    if (this.#failFast) this.#abandon(new GatewayAttemptError('no-first-frame', 'a sync came before layer 0\'s size (guacd lost it)', GUAC_STATUS.UPSTREAM_TIMEOUT));
   }
 
   onEnded(end: DownstreamEnd): void {

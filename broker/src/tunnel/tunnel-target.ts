@@ -36,4 +36,6 @@ export interface TunnelBroker {
   /** the tunnel closed; the engine decides disconnected vs ended */
   markClosed(sessionId: string, reason: TunnelCloseReason): Promise<void>;
   reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void>;
+  /** the clerk typed or moved the mouse since the last report (idle limits look at this) */
+  touch?(sessionId: string): Promise<void>;
 }

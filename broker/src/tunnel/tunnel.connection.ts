@@ -81,6 +81,7 @@ export class TunnelConnection implements AttemptEvents {
   /** aborts a pending gateway attempt; dropped once live */
   #abort: AbortController | null = null;
   #idleTimer: ClockTimer | null = null;
+  #reportedInputAt = 0;
   #engine: Promise<void> = Promise.resolve();
   readonly #log: Logger;
   readonly #openedAt: number;
@@ -219,7 +220,7 @@ export class TunnelConnection implements AttemptEvents {
     for (let i = 0; i < attempts && this.#phase !== 'closed'; i++) {
       const gateway = gateways[i % gateways.length]!;
       this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
-      const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this });
+      const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this, failFastWithoutLayer0: i < attempts - 1 });
       if (failure === null || this.#isClosed()) return;
       last = failure;
       this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failure.kind, detail: failure.message }, 'gateway attempt failed');
@@ -290,11 +291,22 @@ export class TunnelConnection implements AttemptEvents {
   }
 
   #checkIdle(): void {
+    this.#reportInput();
     const idle = this.deps.clock.now() - this.#upstream.lastMessageAt;
     const limit = this.deps.limits.browserIdleMs;
     if (idle < limit) return this.#armIdle(limit - idle);
     const message = `连接超时 / the tunnel timed out: nothing from the browser for ${Math.round(idle / 1000)} s`;
     this.close('browser-closed', { status: GUAC_STATUS.CLIENT_TIMEOUT, message }, { detail: `browser silent for ${idle} ms` });
+  }
+
+  /** Tells the engine the clerk is working (at most once per idle check) so idle limits spare them. */
+  #reportInput(): void {
+    const at = this.#upstream.lastInputAt;
+    const sessionId = this.#sessionId;
+    if (at <= this.#reportedInputAt || sessionId === null || !this.deps.broker.touch) return;
+    this.#reportedInputAt = at;
+    const broker = this.deps.broker;
+    this.#tell(() => broker.touch!(sessionId));
   }
 
   /** Engine calls run one after another, so markClosed never overtakes markActive. */

@@ -25,6 +25,8 @@ function encode(instruction: Instruction): string {
  * queued up to pendingUpstreamBytes. Backpressure: the WebSocket is paused while guacd's socket
  * has a backlog.
  */
+const HUMAN_INPUT = new Set(['key', 'mouse', 'touch']);
+
 export class UpstreamPump {
   #decoder: GuacDecoder;
   #policy = new UpstreamPolicy(null);
@@ -34,6 +36,8 @@ export class UpstreamPump {
   #waitingForDrain = false;
   #failed = false;
   lastMessageAt: number;
+  /** last key, mouse or touch input forwarded (pings don't count): what idle limits look at */
+  lastInputAt = 0;
   bytesReceived = 0;
   /** the browser said `disconnect`: guacd closing next is the browser leaving, not a failure */
   browserDisconnected = false;
@@ -99,6 +103,7 @@ export class UpstreamPump {
       switch (verdict.kind) {
         case 'forward':
           if (instruction.opcode === 'disconnect') this.browserDisconnected = true;
+          else if (HUMAN_INPUT.has(instruction.opcode)) this.lastInputAt = this.lastMessageAt;
           passing.push(instruction);
           break;
         case 'rewrite':

@@ -1,15 +1,8 @@
-/** What `/api/v1/events` sends (mirrors broker/src/lib/live-events.ts). */
-export interface LiveEventMap {
+import type { LiveEventMap as BrokerEventMap } from '@yunzhuo/protocol/api/live-events';
+
+/** What `/api/v1/events` sends: the broker's events plus the greeting on connect. */
+export interface LiveEventMap extends BrokerEventMap {
   hello: { username: string };
-  'session.changed': { id: string; state: string; siteId: string | null; windowId: string | null; accountId: string; poolId: string; desktopId: string | null; endReason?: string | null };
-  'terminal.changed': { id: string; state: string; siteId: string; windowId: string | null; online: boolean };
-  'desktop.changed': { id: string; state: string; health: string; poolId: string; siteId: string | null };
-  'gateway.changed': { id: string; health: string; siteId: string | null };
-  'login.refused': { code: string; username: string; terminalId: string | null; siteId: string | null; poolId?: string | null };
-  'rating.created': { id: string; siteId: string | null; windowId: string | null; score: string };
-  'resource.changed': { resource: string; id: string; action: 'create' | 'update' | 'delete'; siteId: string | null };
-  'terminal.message': { terminalId: string; siteId: string; windowId: string | null; commandId: string; text: string; level: string; durationSeconds: number };
-  'terminal.command': { terminalId: string; siteId: string; commandId: string; type: string; outcome: 'ok' | 'failed' };
 }
 export type LiveEventType = keyof LiveEventMap;
 export type LiveEvent = { [K in LiveEventType]: { type: K; at: string; data: LiveEventMap[K] } }[LiveEventType];

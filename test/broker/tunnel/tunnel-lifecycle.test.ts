@@ -54,6 +54,26 @@ describe('tunnel: session lifecycle and failover', function () {
     assert.equal(conn.received.at(-1)?.opcode, 'disconnect', 'guacd is told the user left');
   });
 
+  it('reports human input (not pings) to the engine, so idle limits spare a working clerk', async function () {
+    const guacd = await fake({ afterReady: (conn) => void conn.send(encodeInstruction('size', 0, 1024, 768) + encodeInstruction('sync', 1)) });
+    const { broker, url } = await start({ browserIdleMs: 400 });
+    broker.tokens.set('t1', target([guacd]));
+    const client = TunnelClient.open(url, 'token=t1');
+    await eventually(() => assert.equal(broker.called('markActive').length, 1));
+    for (let i = 0; i < 4; i++) {
+      client.send(encodeInstruction('', 'ping', Date.now()));
+      await sleep(150);
+    }
+    assert.deepEqual(broker.called('touch'), [], 'pings alone are not a clerk at work');
+    client.send(encodeInstruction('key', 65, 1) + encodeInstruction('key', 65, 0));
+    for (let i = 0; i < 6 && broker.called('touch').length === 0; i++) {
+      client.send(encodeInstruction('', 'ping', Date.now()));
+      await sleep(150);
+    }
+    assert.deepEqual(broker.called('touch'), [['session-1']]);
+    client.ws.close();
+  });
+
   it('a browser that says disconnect leaves as browser-closed, even if guacd hangs up first', async function () {
     const guacd = await fake({ onInstruction: (conn, i) => i.opcode === 'disconnect' && conn.socket.end() });
     const { broker, url } = await start();

@@ -80,6 +80,10 @@ export class StubBroker implements TunnelBroker {
   async reportGatewayFailure(gatewayId: string, code: string, detail: string): Promise<void> {
     this.calls.push({ method: 'reportGatewayFailure', args: [gatewayId, code, detail] });
   }
+
+  async touch(sessionId: string): Promise<void> {
+    this.calls.push({ method: 'touch', args: [sessionId] });
+  }
 }
 
 export interface RelayUnderTest {
