@@ -44,12 +44,19 @@ export class WindowApi {
   constructor(private readonly credential: string) {}
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
-    let res: Response;
-    try {
-      res = await fetch(`/api/v1${path}`, {
+    const send = () =>
+      fetch(`/api/v1${path}`, {
         method,
         headers: { authorization: `Terminal ${this.credential}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    let res: Response;
+    try {
+      // One quiet retry when the connection drops before any answer (a reset while the whole hall
+      // connects at 8:30). Safe for a login too: a repeated login rejoins the clerk's own session.
+      res = await send().catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return send();
       });
     } catch {
       throw new WindowApiError(0, 'NETWORK', 'network error');
