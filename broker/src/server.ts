@@ -150,6 +150,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const handler = upgrades.get(path);
+    socket.on('error', () => socket.destroy()); // a reset during the upgrade is the client's problem, not a crash
     if (handler) handler(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });

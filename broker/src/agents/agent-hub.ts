@@ -64,7 +64,9 @@ export class AgentHub {
     this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.type !== 'resource.changed') return;
       const data = event.data as { resource: string; id: string };
-      if (data.resource === 'terminals' && this.#links.has(data.id)) void this.recheck(data.id);
+      if (data.resource === 'terminals' && this.#links.has(data.id)) {
+        this.recheck(data.id).catch((err: unknown) => deps.logger.error({ err, terminalId: data.id }, 'terminal recheck failed'));
+      }
     });
   }
 

@@ -58,6 +58,8 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
 
   return {
     async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+      // a client that resets while we authenticate must not crash the process (no listener = throw)
+      socket.on('error', () => socket.destroy());
       const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
       const found = token ? await deps.auth.authenticate(token, req.socket.remoteAddress ?? null).catch(() => null) : null;
       if (!found || !isConsoleUser(found.actor)) {

@@ -17,5 +17,6 @@ export function stampingTunnelBroker(engine: TunnelBroker, instanceId: string): 
     markActive: (sessionId: string, guacConnectionId: string) => engine.markActive(sessionId, guacConnectionId),
     markClosed: (sessionId: string, reason: TunnelCloseReason) => engine.markClosed(sessionId, reason),
     reportGatewayFailure: (gatewayId: string, code: ErrorCode, detail: string) => engine.reportGatewayFailure(gatewayId, code, detail),
+    ...(engine.touch ? { touch: engine.touch.bind(engine) } : {}),
   };
 }

@@ -95,11 +95,20 @@ export interface DesktopHooks {
 }
 
 /** Gives a desktop back to its pool (or to `resetting`), only if it is still held by that session. */
-export async function releaseDesktop(sequelize: Sequelize, desktopId: string, sessionId: string, now: Date, to: 'free' | 'resetting' = 'free'): Promise<boolean> {
+export async function releaseDesktop(
+  sequelize: Sequelize,
+  desktopId: string,
+  sessionId: string,
+  now: Date,
+  to: 'free' | 'resetting' = 'free',
+  /** also take back a dedicated desktop this session's login had just given to this account */
+  disownFrom?: string,
+): Promise<boolean> {
   const [, affected] = await sequelize.query(
-    `UPDATE desktops SET state = :to, session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now
+    `UPDATE desktops SET state = :to, session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now,
+       owner_account_id = CASE WHEN :disown IS NOT NULL AND owner_account_id = :disown THEN NULL ELSE owner_account_id END
      WHERE id = :desktopId AND session_id = :sessionId`,
-    { replacements: { desktopId, sessionId, now, to }, type: QueryTypes.UPDATE },
+    { replacements: { desktopId, sessionId, now, to, disown: disownFrom ?? null }, type: QueryTypes.UPDATE },
   );
   return Number(affected) > 0;
 }

@@ -86,9 +86,12 @@ export class SessionEngine {
     const now = new Date(this.deps.clock.now());
     const claimParams = { sequelize: this.deps.sequelize, sessionId, accountId: account.id, now };
     let desktop: ClaimedDesktop | null = null;
+    /** a dedicated desktop given to this clerk by this very login (undone if the login loses) */
+    let newlyOwned = false;
     if (pool.kind === 'dedicated') desktop = await claimOwnedDesktop(this.deps.sequelize, { poolId: pool.id, ...claimParams });
     if (!desktop && (pool.kind === 'floating' || !(await this.ownsDesktop(account.id, pool.id)))) {
       desktop = await claimFreeDesktop(this.deps.sequelize, { pool, siteId: terminal.siteId, ...claimParams });
+      newlyOwned = desktop !== null && pool.kind === 'dedicated';
     }
     if (!desktop) throw await this.exhausted(pool, account);
 
@@ -103,7 +106,7 @@ export class SessionEngine {
       });
     } catch (err) {
       // the same clerk won a concurrent login for this pool: give the desktop back, join that session
-      await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now);
+      await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
       if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
       const again = await this.reconnect(account, pool, terminal, window);
       if (again) return again;

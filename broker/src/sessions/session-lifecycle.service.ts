@@ -65,12 +65,14 @@ export class SessionLifecycle implements TunnelBroker {
         throw err;
       }
       await desktop.reload(); // the action may have set a one-time RDP password
+      // the session may have been ended (logoff, admin, reconciler) while the action ran
+      const now = await DesktopSession.findByPk(session.id);
+      if (!now || now.state === 'ended') throw new AppError('SESSION_ENDED', { endReason: now?.endReason ?? null });
     }
     const gateways = await Gateway.findAll({ where: { id: links.map((l) => l.gatewayId) } });
     const ordered = links.map((l) => gateways.find((g) => g.id === l.gatewayId)).filter((g): g is Gateway => !!g);
     const healthyFirst = [...ordered.filter((g) => g.health !== 'down'), ...ordered.filter((g) => g.health === 'down')];
-    this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);
-    return {
+    const target: TunnelTarget = {
       sessionId: session.id,
       terminalId: session.terminalId,
       gateways: healthyFirst.map((g) => ({ id: g.id, host: g.host, port: g.port })),
@@ -80,6 +82,9 @@ export class SessionLifecycle implements TunnelBroker {
         ? { path: path.join(this.deps.recordingDir, session.siteId ?? 'unsited'), name: session.id }
         : null,
     };
+    // counted only once nothing can fail any more: markClosed will follow exactly this tunnel
+    this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);
+    return target;
   }
 
   async markConnecting(sessionId: string, gatewayId: string): Promise<void> {
@@ -88,6 +93,11 @@ export class SessionLifecycle implements TunnelBroker {
 
   async markActive(sessionId: string, guacConnectionId: string): Promise<void> {
     const session = await this.deps.transitions.move(sessionId, ['requested', 'connecting', 'disconnected'], 'active', { extra: { guacConnectionId } });
+    if (!session && (await DesktopSession.findByPk(sessionId))?.state === 'ended') {
+      // ended while the tunnel was connecting: its desktop may already belong to someone else
+      this.deps.tunnels().closeSession(sessionId, 'ended-by-admin', '会话已结束 / the session has ended');
+      return;
+    }
     if (session) {
       const pool = await Pool.findByPk(session.poolId);
       if (pool?.settings.recording && !session.recordingPath) {
@@ -100,8 +110,9 @@ export class SessionLifecycle implements TunnelBroker {
     const left = Math.max(0, (this.#open.get(sessionId) ?? 1) - 1);
     if (left > 0) return void this.#open.set(sessionId, left);
     this.#open.delete(sessionId);
-    if (reason === 'taken-over') return; // the new terminal's tunnel owns the session now
     if (reason === 'logoff' || reason === 'ended-by-admin') return; // end() already did the work
+    // also after a takeover: until the new terminal's tunnel connects, the session has none, and
+    // `disconnected` puts it under the grace period instead of leaving it `active` for good
     await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { reason });
   }
 
@@ -165,9 +176,12 @@ export class SessionLifecycle implements TunnelBroker {
       if (!pool) continue;
       const graceOver = s.state === 'disconnected' && s.disconnectedAt !== null && now - s.disconnectedAt.getTime() >= pool.graceSeconds * 1000;
       const idleOver = pool.idleSeconds > 0 && now - (s.lastActivityAt ?? s.requestedAt).getTime() >= pool.idleSeconds * 1000;
-      if (graceOver || idleOver) {
+      if (!graceOver && !idleOver) continue;
+      try {
         await this.end(s.id, null, graceOver ? 'grace-expired' : 'idle-timeout');
         ended++;
+      } catch {
+        // one session that cannot be ended now must not keep the others from ending; next sweep retries
       }
     }
     return ended;

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { actorOf } from '../http/async-router.js';
@@ -31,6 +32,7 @@ export function mountSessionRecording(router: Router, deps: { audit: AuditServic
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(info.size));
     res.setHeader('Cache-Control', 'private, no-store');
-    createReadStream(file).pipe(res);
+    // pipeline closes the file when the download is aborted and turns a read error into a log line, not a crash
+    await pipeline(createReadStream(file), res).catch(() => res.destroy());
   });
 }

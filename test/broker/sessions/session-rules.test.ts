@@ -167,6 +167,17 @@ describe('brokering engine: the rules', () => {
     assert.equal((await broker.admin.get(`/api/v1/desktops/${mine}`)).body.ownerAccountId, c1.id);
   });
 
+  it('concurrent first logins of one clerk to a dedicated pool leave it owning exactly one desktop', async () => {
+    const hall = await f.hall({ desktops: 3, poolOverrides: { kind: 'dedicated' } });
+    const clerk = await f.account({ departmentIds: [hall.department.id] });
+    const { client } = await f.windowWithTerminal(hall.site.id);
+    const results = await Promise.all(Array.from({ length: 8 }, () => login(client, clerk.username)));
+    assert.deepEqual(results.map((r) => r.status), Array(8).fill(201));
+    assert.equal(new Set(results.map((r) => r.body.session.id)).size, 1);
+    const owned = (await broker.admin.get(`/api/v1/desktops?poolId=${hall.pool.id}`)).body.items.filter((d: any) => d.ownerAccountId === clerk.id);
+    assert.equal(owned.length, 1, 'the losing logins gave their desktops back unowned');
+  });
+
   it('max sessions, drain and maintenance hold', async () => {
     const hall = await f.hall({ desktops: 3, poolOverrides: { maxSessions: 1 } });
     const c = () => f.account({ departmentIds: [hall.department.id] });
