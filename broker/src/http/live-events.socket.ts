@@ -28,6 +28,8 @@ function siteOfEvent(event: LiveEvent): string | null {
 /** `/api/v1/events`: the console's live feed, scoped like the API (a town sees only the town). */
 export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  /** each feed's sign-in, checked again every ping: a signed-out or disabled admin stops receiving */
+  const signIns = new WeakMap<WebSocket, string>();
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
       const alive = ws as WebSocket & { yzAlive?: boolean };
@@ -35,6 +37,10 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
       else {
         alive.yzAlive = false;
         ws.ping();
+        const token = signIns.get(ws);
+        void (token ? deps.auth.authenticate(token, null) : Promise.resolve(null))
+          .then((found) => (found && isConsoleUser(found.actor) ? undefined : ws.close(4401, 'signed out')))
+          .catch((err: unknown) => deps.logger.warn({ err }, 'live feed sign-in check failed'));
       }
     }
   }, PING_MS);
@@ -66,7 +72,10 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
         socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"UNAUTHENTICATED","message":"请先登录 / Please sign in first"}}');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, found.actor));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        signIns.set(ws, token!);
+        attach(ws, found.actor);
+      });
     },
     close(): void {
       clearInterval(timer);
