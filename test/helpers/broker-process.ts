@@ -16,7 +16,9 @@ export interface BrokerProcess {
 
 /** A broker as its own OS process (`node --import tsx broker/src/main.ts`), for multi-broker and crash tests. */
 export async function startBrokerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')], {
+  // YUNZHUO_TEST_BROKER_NODE_ARGS adds node flags to the broker only (e.g. --cpu-prof for a profile)
+  const nodeArgs = (process.env.YUNZHUO_TEST_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')], {
     cwd: ROOT,
     env: { ...withoutTestSettings(process.env), YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
