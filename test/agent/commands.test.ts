@@ -140,7 +140,7 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     const started = Date.now();
     const res = await fleet.command(terminal.id, { type: 'lock' }, { timeoutSeconds: 1 });
     assertError(res, 504, 'COMMAND_TIMEOUT');
-    assert.ok(Date.now() - started >= 1000);
+    assert.ok(Date.now() - started >= 990, "the broker waited for the timeout");
     assert.ok(seen.messages.some((m) => m.type === 'command'), 'the command reached the socket');
     const audit = (await fleet.admin.get(`/api/v1/audit-events?action=terminal.command&targetId=${terminal.id}`)).body.items[0];
     assert.equal(audit.details.outcome, 'timeout');
