@@ -14,12 +14,12 @@ export class AccountAuthenticator {
   async verify(username: string, password: string, address: string | null): Promise<Account> {
     await this.throttle.assertAllowed(username, address);
     const account = await Account.findOne({ where: { username } });
-    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
-    if (!account || !ok) {
-      await this.throttle.recordFailure(username, address);
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    await this.throttle.recordSuccess(username);
+    // checked again, and the outcome counted, while the hash slot is held: parallel guesses queue
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()), {
+      before: () => this.throttle.assertAllowed(username, address),
+      after: (matched) => (account && matched ? this.throttle.recordSuccess(username) : this.throttle.recordFailure(username, address)),
+    });
+    if (!account || !ok) throw new AppError('INVALID_CREDENTIALS');
     if (account.disabled) throw new AppError('ACCOUNT_DISABLED');
     if (account.locked) throw new AppError('ACCOUNT_LOCKED');
     return account;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ApiClient, assertError, type ApiResponse } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ADMIN_PASSWORD, startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { hashSlotCount } from '../../../broker/src/lib/passwords.js';
 
 const SQL = `'; DROP TABLE sites; --`;
 const MEGABYTE = 'x'.repeat(1024 * 1024);
@@ -190,6 +191,16 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     assert.equal(client.cookies.has('yz_session'), false);
     assertError(await client.login(victim.username.toUpperCase(), 'Victim-pass-2026'), 429, 'TOO_MANY_ATTEMPTS');
     assert.equal((await new ApiClient(broker.url).login('admin', ADMIN_PASSWORD)).status, 200, 'other accounts are not locked out');
+  });
+
+  it('20 guesses sent at once for one account: the throttle still stops them near its limit, not after all 20', async () => {
+    const victim = await f.account({ roles: ['site-admin'], homeSiteId: rows.get('sites')!.id, password: 'Parallel-pass-2026' });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => new ApiClient(broker.url).login(victim.username, `guess-${i}`)));
+    const hashed = answers.filter((a) => a.status === 401).length;
+    const blocked = answers.filter((a) => a.status === 429 && a.body.error.code === 'TOO_MANY_ATTEMPTS').length;
+    assert.equal(hashed + blocked, 20, JSON.stringify(answers.map((a) => a.status)));
+    // the limit is 5; at most one more guess per extra hash slot may be in flight when it is reached
+    assert.ok(hashed >= 5 && hashed <= 5 + hashSlotCount - 1, `${hashed} guesses were checked`);
   });
 
   it('no response carries a password, a password hash or a sealed desktop password', async () => {
