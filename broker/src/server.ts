@@ -140,7 +140,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     isReady: () => ready,
   });
   const upgrades = new Map<string, UpgradeHandler>();
-  const liveSocket = createLiveEventsSocket({ auth, events, logger });
+  const liveSocket = createLiveEventsSocket({ auth, events, logger, pingMs: config.liveFeedPingSeconds * 1000 });
   upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
   upgrades.set(AGENT_SOCKET_PATH, agents.handleUpgrade);
   upgrades.set('/tunnel', tunnelServer.handleUpgrade);

@@ -32,6 +32,7 @@ export const configSchema = z
     loginThrottleWindowSeconds: z.coerce.number().int().min(1).default(900),
     recordingDir: z.string().optional(),
     reconcileIntervalSeconds: z.coerce.number().int().min(1).default(30),
+    liveFeedPingSeconds: z.coerce.number().int().min(1).max(300).default(25),
   })
   .strict();
 
@@ -58,4 +59,5 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_LOGIN_THROTTLE_WINDOW_SECONDS: 'loginThrottleWindowSeconds',
   YUNZHUO_RECORDING_DIR: 'recordingDir',
   YUNZHUO_RECONCILE_INTERVAL_SECONDS: 'reconcileIntervalSeconds',
+  YUNZHUO_LIVE_FEED_PING_SECONDS: 'liveFeedPingSeconds',
 };

@@ -8,7 +8,6 @@ import { isConsoleUser } from '../auth/policy.js';
 import type { LiveEvent, LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 
-const PING_MS = 25_000;
 /** a console that cannot keep up is dropped rather than buffered without bound */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -26,10 +25,13 @@ function siteOfEvent(event: LiveEvent): string | null {
 }
 
 /** `/api/v1/events`: the console's live feed, scoped like the API (a town sees only the town). */
-export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger }) {
+export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger; pingMs: number }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  /** each feed's sign-in, checked again every ping: a signed-out or disabled admin stops receiving */
-  const signIns = new WeakMap<WebSocket, string>();
+  /**
+   * each feed's sign-in, checked again every ping: a signed-out or disabled admin stops
+   * receiving, and a changed role or home site narrows (or widens) the feed from then on
+   */
+  const signIns = new WeakMap<WebSocket, { token: string; actor: Actor }>();
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
       const alive = ws as WebSocket & { yzAlive?: boolean };
@@ -37,20 +39,24 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
       else {
         alive.yzAlive = false;
         ws.ping();
-        const token = signIns.get(ws);
-        void (token ? deps.auth.authenticate(token, null) : Promise.resolve(null))
-          .then((found) => (found && isConsoleUser(found.actor) ? undefined : ws.close(4401, 'signed out')))
+        const signIn = signIns.get(ws);
+        void (signIn ? deps.auth.authenticate(signIn.token, null) : Promise.resolve(null))
+          .then((found) => {
+            if (!found || !isConsoleUser(found.actor)) return ws.close(4401, 'signed out');
+            signIn!.actor = found.actor;
+          })
           .catch((err: unknown) => deps.logger.warn({ err }, 'live feed sign-in check failed'));
       }
     }
-  }, PING_MS);
+  }, deps.pingMs);
   timer.unref();
 
-  function attach(ws: WebSocket, actor: Actor): void {
+  function attach(ws: WebSocket, signIn: { token: string; actor: Actor }): void {
     const alive = ws as WebSocket & { yzAlive?: boolean };
     alive.yzAlive = true;
     ws.on('pong', () => (alive.yzAlive = true));
     const unsubscribe = deps.events.subscribe((event) => {
+      const { actor } = signIn;
       const siteId = siteOfEvent(event);
       if (!actor.scope.all && siteId !== null && !inScope(actor.scope, siteId)) return;
       if (!actor.scope.all && siteId === null && event.type !== 'resource.changed') return;
@@ -59,7 +65,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
     });
     ws.on('close', unsubscribe);
     ws.on('message', () => undefined);
-    ws.send(JSON.stringify({ type: 'hello', at: new Date().toISOString(), data: { username: actor.username } }));
+    ws.send(JSON.stringify({ type: 'hello', at: new Date().toISOString(), data: { username: signIn.actor.username } }));
   }
 
   return {
@@ -73,8 +79,9 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        signIns.set(ws, token!);
-        attach(ws, found.actor);
+        const signIn = { token: token!, actor: found.actor };
+        signIns.set(ws, signIn);
+        attach(ws, signIn);
       });
     },
     close(): void {

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { ApiClient } from '../../helpers/api-client.js';
+import { eventually } from '../../helpers/eventually.js';
+import { Factory } from '../../helpers/factories.js';
+import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+
+interface Feed { ws: WebSocket; events: Array<{ type: string; data: any }>; closed: Promise<number> }
+
+/** The console's live feed, opened with a console client's cookie. */
+async function openFeed(broker: TestBroker, client: ApiClient): Promise<Feed> {
+  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const ws = new WebSocket(`${broker.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie } });
+  const events: Feed['events'] = [];
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('message', (raw) => events.push(JSON.parse(String(raw))));
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await eventually(() => events.some((e) => e.type === 'hello'));
+  return { ws, events, closed };
+}
+
+const windowsCreated = (feed: Feed) => feed.events.filter((e) => e.type === 'resource.changed' && e.data.resource === 'windows').map((e) => e.data.id);
+
+describe('the console live feed', function () {
+  this.timeout(30_000);
+  let broker: TestBroker;
+  let f: Factory;
+
+  before(async () => {
+    broker = await startTestBroker({ env: { YUNZHUO_LIVE_FEED_PING_SECONDS: '1' } });
+    f = new Factory(broker.admin);
+  });
+  after(() => broker.stop());
+
+  it('refuses an upgrade without a console sign-in', async () => {
+    const ws = new WebSocket(`${broker.url.replace('http', 'ws')}/api/v1/events`);
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    assert.equal(status, 401);
+  });
+
+  it('a town admin sees the town only, follows a change of home site at the next ping, and is cut off once disabled', async () => {
+    const county = await f.site();
+    const townA = await f.site({ kind: 'town', parentId: county.id });
+    const townB = await f.site({ kind: 'town', parentId: county.id });
+    const account = await f.account({ roles: ['site-admin'], homeSiteId: townA.id, password: 'Town-admin-2026' });
+    const client = new ApiClient(broker.url);
+    assert.equal((await client.login(account.username, 'Town-admin-2026')).status, 200);
+    const feed = await openFeed(broker, client);
+
+    const inA = await f.window(townA.id);
+    const inB = await f.window(townB.id);
+    await eventually(() => windowsCreated(feed).includes(inA.id));
+    assert.equal(windowsCreated(feed).includes(inB.id), false, 'town B is not this admin\'s');
+
+    await broker.admin.patch(`/api/v1/accounts/${account.id}`, { homeSiteId: townB.id });
+    await new Promise((r) => setTimeout(r, 2_500)); // at least one ping re-reads the sign-in
+    const laterB = await f.window(townB.id);
+    const laterA = await f.window(townA.id);
+    await eventually(() => windowsCreated(feed).includes(laterB.id));
+    assert.equal(windowsCreated(feed).includes(laterA.id), false, 'the old town is no longer in scope');
+
+    await broker.admin.patch(`/api/v1/accounts/${account.id}`, { disabled: true });
+    assert.equal(await feed.closed, 4401);
+  });
+});
