@@ -14,7 +14,7 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { ensureAdminAccount } from './bootstrap-admin.js';
 import type { Config } from './config/config.schema.js';
-import { openDatabase } from './db/database.js';
+import { dialectOf, openDatabase } from './db/database.js';
 import { migrateUp } from './db/migrator.js';
 import { initModels } from './db/models.js';
 import { departmentResource } from './departments/department.resource.js';
@@ -27,7 +27,7 @@ import { BrokerMetrics } from './http/metrics.js';
 import { OpenApiDocs } from './http/openapi.js';
 import { mountImports } from './imports/import.routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
-import { LiveEvents } from './lib/live-events.js';
+import { LiveEvents, relayedEvent, type LiveEvent } from './lib/live-events.js';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
@@ -43,6 +43,8 @@ import { SessionTransitions } from './sessions/session-transitions.js';
 import { TunnelTokens } from './sessions/tunnel-tokens.js';
 import { mountWindowLogin } from './sessions/window-login.routes.js';
 import { noLiveTunnels, type LiveTunnels } from './sessions/live-tunnels.js';
+import { clusterTunnels } from './sessions/cluster-tunnels.js';
+import { localOnlyBus, PgClusterBus } from './lib/cluster-bus.js';
 import { createLiveEventsSocket } from './http/live-events.socket.js';
 import { siteResource } from './sites/site.resource.js';
 import { SiteTree } from './sites/site-tree.js';
@@ -106,7 +108,14 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
-  liveTunnels = tunnelServer;
+  // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
+  const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger) : localOnlyBus;
+  liveTunnels = clusterTunnels(tunnelServer, bus);
+  events.relayTo((event) => bus.publish('event', event));
+  bus.subscribe('event', (payload) => {
+    const event = relayedEvent.safeParse(payload);
+    if (event.success) events.deliver(event.data as LiveEvent);
+  });
 
   const docs = new OpenApiDocs();
   const metrics = new BrokerMetrics();
@@ -177,6 +186,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       ready = false;
       liveSocket.close();
       await tunnelServer.close();
+      await bus.close();
       await desktopLifecycle.close();
       await agents.close();
       server.closeAllConnections();

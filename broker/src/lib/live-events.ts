@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { z } from 'zod';
 
 import type { LiveEventMap, LiveEventType } from '@yunzhuo/protocol/api/live-events';
 
@@ -9,8 +10,16 @@ export interface LiveEvent<T extends LiveEventType = LiveEventType> {
   data: LiveEventMap[T];
 }
 
+/** an event as another broker process relays it over the cluster bus */
+export const relayedEvent = z.object({ type: z.string().min(1).max(64), at: z.string().max(40), data: z.record(z.string(), z.unknown()) });
+
+/**
+ * This process's live events. With several broker processes every event is also handed to
+ * `relay` (the cluster bus), and events relayed from the others come in through `deliver`.
+ */
 export class LiveEvents {
   readonly #emitter = new EventEmitter();
+  #relay: ((event: LiveEvent) => void) | null = null;
 
   constructor() {
     this.#emitter.setMaxListeners(0);
@@ -19,10 +28,28 @@ export class LiveEvents {
   publish<T extends LiveEventType>(type: T, data: LiveEventMap[T]): void {
     const event: LiveEvent<T> = { type, at: new Date().toISOString(), data };
     this.#emitter.emit('event', event);
+    this.#relay?.(event as LiveEvent);
   }
 
-  subscribe(listener: (event: LiveEvent) => void): () => void {
+  relayTo(relay: (event: LiveEvent) => void): void {
+    this.#relay = relay;
+  }
+
+  /** an event another broker process published: for this process's listeners only */
+  deliver(event: LiveEvent): void {
+    this.#emitter.emit('remote', event);
+  }
+
+  /**
+   * `localOnly`: only events of this process — for listeners that act (run an action) rather
+   * than show, so that an event is acted on once in the cluster, by the process it happened in.
+   */
+  subscribe(listener: (event: LiveEvent) => void, opts: { localOnly?: boolean } = {}): () => void {
     this.#emitter.on('event', listener);
-    return () => this.#emitter.off('event', listener);
+    if (!opts.localOnly) this.#emitter.on('remote', listener);
+    return () => {
+      this.#emitter.off('event', listener);
+      this.#emitter.off('remote', listener);
+    };
   }
 }

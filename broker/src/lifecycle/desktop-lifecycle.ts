@@ -114,7 +114,7 @@ export class DesktopLifecycle {
       if (event.type !== 'resource.changed') return;
       const data = event.data as { resource: string; id: string; action: string };
       if (data.resource === 'desktops' && data.action === 'update') void this.#maintenanceEntered(data.id).catch((err: unknown) => this.deps.logger.error({ err }, 'on-maintenance check failed'));
-    });
+    }, { localOnly: true });
   }
 
   /** One reconciler run (plus the warm-up, under the same lock); concurrent calls share a run. */

@@ -15,7 +15,7 @@ export function stampingTunnelBroker(engine: TunnelBroker, instanceId: string): 
       await engine.markConnecting(sessionId, gatewayId);
     },
     markActive: (sessionId: string, guacConnectionId: string) => engine.markActive(sessionId, guacConnectionId),
-    markClosed: (sessionId: string, reason: TunnelCloseReason) => engine.markClosed(sessionId, reason),
+    markClosed: (sessionId: string, reason: TunnelCloseReason) => engine.markClosed(sessionId, reason, instanceId),
     reportGatewayFailure: (gatewayId: string, code: ErrorCode, detail: string) => engine.reportGatewayFailure(gatewayId, code, detail),
     ...(engine.touch ? { touch: engine.touch.bind(engine) } : {}),
   };

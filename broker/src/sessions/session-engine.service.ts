@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
+import { Op, type Sequelize } from 'sequelize';
 import type { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -33,6 +33,10 @@ export interface BrokeredSession {
   /** milliseconds spent checking the password and brokering (sent as Server-Timing) */
   timing?: { authMs: number; brokerMs: number };
 }
+
+/** how long a login waits for a concurrent login of the same clerk to create its session */
+const JOIN_WAIT_MS = 2000;
+const JOIN_POLL_MS = 25;
 
 const liveKeyOf = (accountId: string, poolId: string) => `${accountId}:${poolId}`;
 
@@ -93,6 +97,11 @@ export class SessionEngine {
       desktop = await claimFreeDesktop(this.deps.sequelize, { pool, siteId: terminal.siteId, ...claimParams });
       newlyOwned = desktop !== null && pool.kind === 'dedicated';
     }
+    if (!desktop && pool.kind === 'dedicated') {
+      // the clerk's own desktop is held: by a concurrent login of the same clerk, still creating its session?
+      const joined = await this.joinLoginInFlight(account, pool, terminal, window);
+      if (joined) return joined;
+    }
     if (!desktop) throw await this.exhausted(pool, account);
 
     let session: DesktopSession;
@@ -150,6 +159,22 @@ export class SessionEngine {
     await this.deps.transitions.announce(session, null, 'reconnect');
     const tunnel = await this.deps.tokens.issue(session.id, terminal.id);
     return { session, pool, tunnel, reconnected: true };
+  }
+
+  /**
+   * Between claiming a dedicated desktop and inserting its session a login holds the desktop
+   * with no session row yet; a second login of the same clerk waits briefly for that row and
+   * joins it, instead of being told its desktop is unavailable.
+   */
+  private async joinLoginInFlight(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
+    const held = await Desktop.findOne({ where: { poolId: pool.id, ownerAccountId: account.id, sessionId: { [Op.ne]: null } } });
+    if (!held) return null;
+    for (let waited = 0; waited < JOIN_WAIT_MS; waited += JOIN_POLL_MS) {
+      const joined = await this.reconnect(account, pool, terminal, window);
+      if (joined) return joined;
+      await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
+    }
+    return null;
   }
 
   private async ownsDesktop(accountId: string, poolId: string): Promise<boolean> {

@@ -78,9 +78,7 @@ export class SessionLifecycle implements TunnelBroker {
       gateways: healthyFirst.map((g) => ({ id: g.id, host: g.host, port: g.port })),
       desktop: { id: desktop.id, host: desktop.host, port: desktop.port, username: desktop.rdpUsername, password: this.deps.secrets.decrypt(desktop.rdpPasswordEnc) },
       settings: pool.settings,
-      recording: pool.settings.recording
-        ? { path: path.join(this.deps.recordingDir, session.siteId ?? 'unsited'), name: session.id }
-        : null,
+      recording: pool.settings.recording ? { path: this.recordingDirOf(session), name: session.id } : null,
     };
     // counted only once nothing can fail any more: markClosed will follow exactly this tunnel
     this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);
@@ -101,19 +99,21 @@ export class SessionLifecycle implements TunnelBroker {
     if (session) {
       const pool = await Pool.findByPk(session.poolId);
       if (pool?.settings.recording && !session.recordingPath) {
-        await session.update({ recordingPath: path.join(this.deps.recordingDir, session.siteId ?? 'unsited', session.id) });
+        await session.update({ recordingPath: path.join(this.recordingDirOf(session), session.id) });
       }
     }
   }
 
-  async markClosed(sessionId: string, reason: TunnelCloseReason): Promise<void> {
+  async markClosed(sessionId: string, reason: TunnelCloseReason, instanceId?: string): Promise<void> {
     const left = Math.max(0, (this.#open.get(sessionId) ?? 1) - 1);
     if (left > 0) return void this.#open.set(sessionId, left);
     this.#open.delete(sessionId);
     if (reason === 'logoff' || reason === 'ended-by-admin') return; // end() already did the work
     // also after a takeover: until the new terminal's tunnel connects, the session has none, and
-    // `disconnected` puts it under the grace period instead of leaving it `active` for good
-    await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { reason });
+    // `disconnected` puts it under the grace period instead of leaving it `active` for good —
+    // unless that new tunnel already runs in another broker process (its stamp is not ours)
+    const ours = instanceId ? { [Op.or]: [{ brokerInstance: instanceId }, { brokerInstance: null }] } : undefined;
+    await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { reason, ...(ours ? { onlyIf: ours } : {}) });
   }
 
   async reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void> {
@@ -190,6 +190,15 @@ export class SessionLifecycle implements TunnelBroker {
   /** The tunnel reports input now and then so idle limits see a working clerk. */
   async touch(sessionId: string): Promise<void> {
     await DesktopSession.update({ lastActivityAt: new Date(this.deps.clock.now()) }, { where: { id: sessionId, state: 'active' } });
+  }
+
+  /**
+   * Where guacd writes the session's recording: the directory of the first tunnel (the session's
+   * site then), kept for every later tunnel, so that the parts guacd adds on each reconnect
+   * (`<id>.1`, `<id>.2`, …) stay next to the first even after the clerk roams to another site.
+   */
+  private recordingDirOf(session: DesktopSession): string {
+    return session.recordingPath ? path.dirname(session.recordingPath) : path.join(this.deps.recordingDir, session.siteId ?? 'unsited');
   }
 
   private async current(sessionId: string): Promise<DesktopSession> {

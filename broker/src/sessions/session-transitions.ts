@@ -30,7 +30,7 @@ export class SessionTransitions {
     sessionId: string,
     from: SessionState[],
     to: Exclude<SessionState, 'requested'>,
-    opts: { actor?: Actor | null; reason?: string; extra?: Partial<InferAttributes<DesktopSession>> } = {},
+    opts: { actor?: Actor | null; reason?: string; extra?: Partial<InferAttributes<DesktopSession>>; onlyIf?: WhereOptions<DesktopSession> } = {},
   ): Promise<DesktopSession | null> {
     const now = new Date(this.clock.now());
     const values: Record<string, unknown> = { state: to, [STAMP[to]]: now, lastActivityAt: now, ...opts.extra };
@@ -38,7 +38,7 @@ export class SessionTransitions {
       values.liveKey = null;
       values.endReason = opts.reason ?? 'ended';
     }
-    const where: WhereOptions = { id: sessionId, state: { [Op.in]: from } };
+    const where: WhereOptions = { ...opts.onlyIf, id: sessionId, state: { [Op.in]: from } };
     const [affected] = await DesktopSession.update(values, { where });
     if (affected === 0) return null;
     const session = await DesktopSession.findByPk(sessionId);

@@ -13,15 +13,10 @@ export interface TunnelTarget {
   recording: { path: string; name: string } | null;
 }
 
-export type TunnelCloseReason =
-  | 'browser-closed'
-  | 'logoff'
-  | 'taken-over'
-  | 'ended-by-admin'
-  | 'gateway-failed'
-  | 'desktop-failed'
-  | 'protocol-violation'
-  | 'broker-shutdown';
+export const TUNNEL_CLOSE_REASONS = [
+  'browser-closed', 'logoff', 'taken-over', 'ended-by-admin', 'gateway-failed', 'desktop-failed', 'protocol-violation', 'broker-shutdown',
+] as const;
+export type TunnelCloseReason = (typeof TUNNEL_CLOSE_REASONS)[number];
 
 /**
  * The brokering engine as the relay sees it. The relay never touches the database itself.
@@ -33,8 +28,12 @@ export interface TunnelBroker {
   markConnecting(sessionId: string, gatewayId: string): Promise<void>;
   /** the first `sync` arrived: the desktop is on screen */
   markActive(sessionId: string, guacConnectionId: string): Promise<void>;
-  /** the tunnel closed; the engine decides disconnected vs ended */
-  markClosed(sessionId: string, reason: TunnelCloseReason): Promise<void>;
+  /**
+   * the tunnel closed; the engine decides disconnected vs ended. `instanceId`: the broker
+   * process the tunnel ran in — a session whose tunnel has since moved to another process
+   * (a takeover there) is left alone.
+   */
+  markClosed(sessionId: string, reason: TunnelCloseReason, instanceId?: string): Promise<void>;
   reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void>;
   /** the clerk typed or moved the mouse since the last report (idle limits look at this) */
   touch?(sessionId: string): Promise<void>;

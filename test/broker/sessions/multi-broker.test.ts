@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import WebSocket from 'ws';
+import { openDatabase } from '../../../broker/src/db/database.js';
+import { initModels } from '../../../broker/src/db/models.js';
+import { Gateway } from '../../../broker/src/gateways/gateway.model.js';
+import { loadOrCreateSecretKey, SecretBox } from '../../../broker/src/lib/secret-box.js';
+import { ApiClient } from '../../helpers/api-client.js';
+import { startBrokerProcess, type BrokerProcess } from '../../helpers/broker-process.js';
+import { SEED_PASSWORD, seedHall, type SeededHall } from '../../helpers/bulk-seed.js';
+import { eventually } from '../../helpers/eventually.js';
+import { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { createPgDatabase } from '../../helpers/test-database.js';
+
+const ADMIN_PASSWORD = 'admin-pass-1234';
+
+async function windowLogin(base: string, credential: string, username: string) {
+  const res = await fetch(`${base}/api/v1/terminal/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Terminal ${credential}` },
+    body: JSON.stringify({ username, password: SEED_PASSWORD }),
+  });
+  const body = (await res.json()) as { session: { id: string; reconnected: boolean }; tunnel: { token: string } };
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return body;
+}
+
+interface Tunnel { ws: WebSocket; text: () => string; closed: Promise<void> }
+
+function openTunnel(base: string, token: string): Tunnel {
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/tunnel?token=${encodeURIComponent(token)}&width=1280&height=720`, 'guacamole');
+  let text = '';
+  ws.on('message', (data) => (text += String(data)));
+  ws.on('error', () => undefined);
+  return { ws, text: () => text, closed: new Promise((resolve) => ws.on('close', () => resolve())) };
+}
+
+/** Several brokers on one PostgreSQL: what one process decides reaches tunnels and consoles held by another. */
+describe('two broker processes sharing PostgreSQL', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let dropDb: () => Promise<void>;
+  let a: BrokerProcess;
+  let b: BrokerProcess;
+  let sequelize: Sequelize;
+  let guacd: FakeGuacd;
+  let hall: SeededHall;
+  const tunnels: Tunnel[] = [];
+
+  const stateOf = async (sessionId: string) =>
+    (await sequelize.query<{ state: string }>('SELECT state FROM sessions WHERE id = :sessionId', { replacements: { sessionId }, type: QueryTypes.SELECT }))[0]?.state;
+  const tunnel = (base: string, token: string) => {
+    const t = openTunnel(base, token);
+    tunnels.push(t);
+    return t;
+  };
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'yz-cluster-'));
+    const db = await createPgDatabase();
+    dropDb = db.drop;
+    const env = { YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: db.url, YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD };
+    a = await startBrokerProcess(env);
+    b = await startBrokerProcess(env);
+    sequelize = openDatabase(db.url);
+    initModels(sequelize);
+    guacd = await FakeGuacd.start();
+    hall = await seedHall(sequelize, new SecretBox(loadOrCreateSecretKey(dataDir)), { clerks: 3, desktops: 3, windows: 3 });
+    await Gateway.update({ port: guacd.port }, { where: {} });
+  });
+
+  after(async () => {
+    for (const t of tunnels) t.ws.terminate();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await guacd?.close();
+    await sequelize?.close();
+    await dropDb?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a takeover brokered by B closes the tunnel A holds, and the session ends up active on B', async () => {
+    const clerk = hall.usernames[0]!;
+    const first = await windowLogin(a.url, hall.terminals[0]!, clerk);
+    const onA = tunnel(a.url, first.tunnel.token);
+    await eventually(async () => (await stateOf(first.session.id)) === 'active');
+
+    const second = await windowLogin(b.url, hall.terminals[1]!, clerk);
+    assert.equal(second.session.reconnected, true);
+    assert.equal(second.session.id, first.session.id);
+    await onA.closed;
+    assert.match(onA.text(), /A-002/, 'the first window is told where the desktop went');
+
+    const onB = tunnel(b.url, second.tunnel.token);
+    await eventually(async () => (await stateOf(first.session.id)) === 'active' && onB.text().includes('sync'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await stateOf(first.session.id), 'active', 'A\'s closing tunnel does not mark B\'s live one disconnected');
+    assert.equal(onB.ws.readyState, WebSocket.OPEN);
+  });
+
+  it('an admin\'s logoff on A closes the tunnel B holds, and a console on A sees logins brokered by B', async () => {
+    const admin = new ApiClient(a.url);
+    assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
+    const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const feed = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie } });
+    const seen: Array<{ type: string; data: { id?: string; state?: string } }> = [];
+    feed.on('message', (raw) => seen.push(JSON.parse(String(raw))));
+    await eventually(() => seen.some((e) => e.type === 'hello'));
+
+    const login = await windowLogin(b.url, hall.terminals[2]!, hall.usernames[1]!);
+    const onB = tunnel(b.url, login.tunnel.token);
+    await eventually(async () => (await stateOf(login.session.id)) === 'active');
+    await eventually(() => seen.some((e) => e.type === 'session.changed' && e.data.id === login.session.id && e.data.state === 'active'));
+
+    assert.equal((await admin.post(`/api/v1/sessions/${login.session.id}/end`, { reason: 'end of day' })).status, 200);
+    await onB.closed;
+    assert.equal(await stateOf(login.session.id), 'ended');
+    feed.close();
+  });
+
+  it('a cluster connection that PostgreSQL drops is reopened, and messages flow again', async () => {
+    const [killed] = await sequelize.query<{ n: number }>(
+      `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`,
+      { type: QueryTypes.SELECT });
+    assert.equal(Number(killed!.n), 2, 'each broker holds one listening connection');
+    await eventually(async () => {
+      const [row] = await sequelize.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`, { type: QueryTypes.SELECT });
+      return Number(row!.n) === 2;
+    }, { timeoutMs: 10_000 });
+    const clerk = hall.usernames[2]!;
+    const first = await windowLogin(a.url, hall.terminals[0]!, clerk);
+    const onA = tunnel(a.url, first.tunnel.token);
+    await eventually(async () => (await stateOf(first.session.id)) === 'active');
+    await windowLogin(b.url, hall.terminals[2]!, clerk);
+    await onA.closed;
+    assert.match(onA.text(), /A-003/);
+  });
+});
