@@ -122,6 +122,9 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await world.shot(pageA1, 'idle');
     await pageA1.getByTestId('lang-switch').click();
     await pageA1.getByText('Sign in with your account').waitFor();
+    await pageA1.reload();
+    await pageA1.getByText('Sign in with your account').waitFor();
+    assert.equal(await pageA1.getAttribute('html', 'lang'), 'en', 'the English switch is remembered by this browser');
     await pageA1.getByTestId('lang-switch').click();
     await pageA1.getByText('请使用您的账号登录').waitFor();
   });

@@ -1,4 +1,4 @@
-import { ERRORS } from '@yunzhuo/protocol/errors';
+import { errorText } from '../i18n/core/error-text';
 
 export interface ValidationIssue {
   path: string;
@@ -25,9 +25,7 @@ export class ApiError extends Error {
   }
 
   static text(code: string, lang: string, fallback = ''): string {
-    const spec = (ERRORS as Record<string, { zh: string; en: string } | undefined>)[code];
-    if (spec) return lang === 'en' ? spec.en : spec.zh;
-    return fallback || code;
+    return errorText(code, lang) ?? (fallback || code);
   }
 
   /** message in the UI language */

@@ -1,5 +1,5 @@
 import { useT } from '../i18n/i18n';
-import { formatInt } from '../i18n/format';
+import { formatInt } from '../i18n/core/format';
 
 export function Pagination({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
   const t = useT();

@@ -8,7 +8,7 @@ import { Drawer } from '../../components/Drawer';
 import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { useT } from '../../i18n/i18n';
-import { formatInt } from '../../i18n/format';
+import { formatInt } from '../../i18n/core/format';
 import { downloadText, toCsv } from '../csv/csv';
 
 const TEMPLATES: Record<ImportKind, { header: string[]; sample: string[][] }> = {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { formatRelative } from '../../i18n/format';
+import { formatRelative } from '../../i18n/core/format';
 import type { Lookups } from '../lookups/lookups';
 import { gridPlacement, WINDOW_STATES, type WindowState, type WindowView } from './window-state';
 

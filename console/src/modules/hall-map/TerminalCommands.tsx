@@ -6,7 +6,7 @@ import { Badge, type Tone } from '../../components/Badge';
 import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { hasMessage, useT, type MessageKey } from '../../i18n/i18n';
-import { formatDateTime, formatTime } from '../../i18n/format';
+import { formatDateTime, formatTime } from '../../i18n/core/format';
 
 export const COMMAND_LABEL: Record<TerminalCommandType, MessageKey> = {
   message: 'command.message',

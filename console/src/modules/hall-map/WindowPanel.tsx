@@ -5,7 +5,7 @@ import type { AuditEvent } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Drawer } from '../../components/Drawer';
 import { useI18n } from '../../i18n/i18n';
-import { formatDateTime, formatRelative, formatTime } from '../../i18n/format';
+import { formatDateTime, formatRelative, formatTime } from '../../i18n/core/format';
 import { AuditActionLabel } from '../audit/AuditActionLabel';
 import type { Lookups } from '../lookups/lookups';
 import { SessionStateBadge } from '../status/StatusBadges';

@@ -1,7 +1,7 @@
 import Guacamole from 'guacamole-common-js';
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n/i18n';
-import { formatDuration } from '../../i18n/format';
+import { formatDuration } from '../../i18n/core/format';
 
 const SPEEDS = [1, 2, 4, 8];
 /** how often the fast-forward loop advances the position, in ms */

@@ -2,7 +2,7 @@ import { accounts } from '../../api/resources';
 import type { Account } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { formatRelative } from '../../i18n/format';
+import { formatRelative } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';

@@ -10,7 +10,7 @@ import { useFeedback } from '../../components/Feedback';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
 import { hasMessage, useI18n } from '../../i18n/i18n';
-import { formatDateTime, formatInt, localInputToIso } from '../../i18n/format';
+import { formatDateTime, formatInt, localInputToIso } from '../../i18n/core/format';
 import { auditActionText, AuditActionLabel } from '../../modules/audit/AuditActionLabel';
 import { downloadText, stampedName, toCsv } from '../../modules/csv/csv';
 import { useLookups } from '../../modules/lookups/lookups';

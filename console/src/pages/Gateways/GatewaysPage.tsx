@@ -1,7 +1,7 @@
 import { gateways } from '../../api/resources';
 import type { Gateway } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
-import { formatRelative } from '../../i18n/format';
+import { formatRelative } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { ResourcePage } from '../../modules/resource-page/ResourcePage';

@@ -8,7 +8,7 @@ import { EmptyState, Loading } from '../../components/EmptyState';
 import { ErrorView } from '../../components/ErrorView';
 import { Card, PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
-import { formatInt } from '../../i18n/format';
+import { formatInt } from '../../i18n/core/format';
 import { capacityOf, groupBy } from '../../modules/capacity/capacity';
 import { useDepartments, usePools, useSites } from '../../modules/lookups/lookups';
 import { buildSiteTree, flattenTree } from '../../modules/site-tree/site-tree';

@@ -9,7 +9,7 @@ import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
-import { formatRelative } from '../../i18n/format';
+import { formatRelative } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { EntityForm, type FieldSpec } from '../../modules/entity-form/EntityForm';
 import type { Lookups } from '../../modules/lookups/lookups';

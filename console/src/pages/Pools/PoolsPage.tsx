@@ -12,7 +12,7 @@ import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
-import { formatInt } from '../../i18n/format';
+import { formatInt } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { capacityOf, groupBy } from '../../modules/capacity/capacity';
 import { EntityForm } from '../../modules/entity-form/EntityForm';

@@ -6,7 +6,7 @@ import { EmptyState, Loading } from '../../components/EmptyState';
 import { ErrorView } from '../../components/ErrorView';
 import { Card, PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
-import { formatDateTime } from '../../i18n/format';
+import { formatDateTime } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
 import { RecordingPlayer } from '../../modules/recording/RecordingPlayer';
 

@@ -12,7 +12,7 @@ import { ErrorView } from '../../components/ErrorView';
 import { Card, PageHeader, Toolbar } from '../../components/PageHeader';
 import { Tabs } from '../../components/Tabs';
 import { useI18n } from '../../i18n/i18n';
-import { formatInt, formatPercent } from '../../i18n/format';
+import { formatInt, formatPercent } from '../../i18n/core/format';
 import { downloadText, stampedName, toCsv } from '../../modules/csv/csv';
 import { useLookups } from '../../modules/lookups/lookups';
 import { loginsPerHour, loginTimeDistribution, ratingsBy, refusalsByReason, utilisation, type RatingRow } from './report-data';

@@ -10,7 +10,7 @@ import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
 import { Tabs } from '../../components/Tabs';
 import { hasMessage, useI18n } from '../../i18n/i18n';
-import { formatDateTime, formatDuration, formatRelative, localInputToIso } from '../../i18n/format';
+import { formatDateTime, formatDuration, formatRelative, localInputToIso } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { useSessionActions } from '../../modules/hall-map/session-actions';
 import { useLookups, type Lookups } from '../../modules/lookups/lookups';

@@ -1,7 +1,7 @@
 import { sites } from '../../api/resources';
 import type { Site } from '../../api/types';
 import { useT } from '../../i18n/i18n';
-import { formatDateTime } from '../../i18n/format';
+import { formatDateTime } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { ResourcePage } from '../../modules/resource-page/ResourcePage';

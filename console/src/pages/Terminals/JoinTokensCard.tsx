@@ -10,7 +10,7 @@ import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { hasMessage, useI18n } from '../../i18n/i18n';
-import { formatDateTime, formatInt } from '../../i18n/format';
+import { formatDateTime, formatInt } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';

@@ -8,7 +8,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { Drawer } from '../../components/Drawer';
 import { useFeedback } from '../../components/Feedback';
 import { useI18n } from '../../i18n/i18n';
-import { formatRelative } from '../../i18n/format';
+import { formatRelative } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { TerminalCommands } from '../../modules/hall-map/TerminalCommands';
 import { useLookups } from '../../modules/lookups/lookups';
