@@ -139,7 +139,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { audit, events, docs });
-  const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs });
+  const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
   await agents.start();
   agents.mount(publicApi, consoleApi);
 

@@ -11,7 +11,7 @@ import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
-import type { AgentHub } from './agent-hub.js';
+import type { AgentCommandRelay } from './agent-command-relay.js';
 import type { PresenceService } from './presence.service.js';
 
 type CommandRequest = z.output<typeof commandRequestBody>;
@@ -31,7 +31,7 @@ export interface CommandOutcome {
  * attempt — answered, failed, timed out or refused as offline — is one audit row.
  */
 export class AgentCommandService {
-  constructor(private readonly deps: { hub: AgentHub; presence: PresenceService; audit: AuditService; events: LiveEvents; clock: Clock }) {}
+  constructor(private readonly deps: { relay: AgentCommandRelay; presence: PresenceService; audit: AuditService; events: LiveEvents; clock: Clock }) {}
 
   async run(actor: Actor, terminalId: string, request: CommandRequest): Promise<CommandOutcome> {
     assertCanWriteAnything(actor);
@@ -49,16 +49,6 @@ export class AgentCommandService {
         details: { commandId, type: command.type, command, outcome, durationMs: this.deps.clock.now() - started, ...extra },
       });
 
-    const link = this.deps.hub.get(terminal.id);
-    if (!link) {
-      await audit('offline', {});
-      throw new AppError('TERMINAL_OFFLINE', { terminalId: terminal.id, commandId });
-    }
-    const answer = link.expect(commandId);
-    let timer: ReturnType<Clock['setTimeout']> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.deps.clock.setTimeout(() => reject(new AppError('COMMAND_TIMEOUT', { terminalId: terminal.id, commandId, timeoutSeconds: request.timeoutSeconds })), request.timeoutSeconds * 1000);
-    });
     if (command.type === 'message') {
       // the window page shows the text; the agent only confirms it is there to show it
       this.deps.events.publish('terminal.message', {
@@ -66,16 +56,12 @@ export class AgentCommandService {
         text: command.text, level: command.level, durationSeconds: command.durationSeconds,
       });
     }
-    link.send({ type: 'command', commandId, command });
     let outcome;
     try {
-      outcome = await Promise.race([answer, timeout]);
+      outcome = await this.deps.relay.send(terminal.id, commandId, command, request.timeoutSeconds * 1000);
     } catch (err) {
-      link.forget(commandId);
       if (isAppError(err)) await audit(err.code === 'COMMAND_TIMEOUT' ? 'timeout' : 'offline', { error: err.code });
       throw err;
-    } finally {
-      if (timer) this.deps.clock.clearTimeout(timer);
     }
     if (!outcome.ok) {
       await audit('failed', { error: outcome.error });

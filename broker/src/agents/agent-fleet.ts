@@ -9,6 +9,8 @@ import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import { mountJoinTokens } from '../join-tokens/join-token.routes.js';
 import { JoinTokenService } from '../join-tokens/join-token.service.js';
+import { localOnlyBus, type ClusterBus } from '../lib/cluster-bus.js';
+import { AgentCommandRelay } from './agent-command-relay.js';
 import { AgentCommandService } from './agent-commands.service.js';
 import { AgentHub } from './agent-hub.js';
 import { mountAgentRoutes } from './agent.routes.js';
@@ -23,6 +25,8 @@ export interface AgentFleetDeps {
   logger: Logger;
   docs: OpenApiDocs;
   timings?: Partial<PresenceTimings>;
+  /** other broker processes on the same database (commands to an agent connected to one of them) */
+  bus?: ClusterBus;
 }
 
 /** The agent side of the broker, assembled: join tokens, enrollment, the `/agent` socket, presence, commands. */
@@ -31,7 +35,8 @@ export function createAgentFleet(deps: AgentFleetDeps) {
   const hub = new AgentHub({ presence, events: deps.events, clock: deps.clock, logger: deps.logger });
   const joinTokens = new JoinTokenService({ audit: deps.audit, events: deps.events, clock: deps.clock });
   const enrollment = new EnrollmentService({ joinTokens, audit: deps.audit, events: deps.events, hub });
-  const commands = new AgentCommandService({ hub, presence, audit: deps.audit, events: deps.events, clock: deps.clock });
+  const relay = new AgentCommandRelay({ hub, presence, bus: deps.bus ?? localOnlyBus, clock: deps.clock, logger: deps.logger });
+  const commands = new AgentCommandService({ relay, presence, audit: deps.audit, events: deps.events, clock: deps.clock });
 
   return {
     hub,

@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AgentInfo, AgentLifecycle } from '@yunzhuo/protocol/agent/index';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -76,6 +76,8 @@ export class PresenceService {
   readonly #entries = new Map<string, Presence>();
   readonly #seen = new Set<string>();
   readonly #offline = new Set<string>();
+  /** of #offline: those that went quiet here (rather than being revoked or drained) */
+  readonly #expired = new Set<string>();
   /** terminals whose info should be written (insertion order = oldest first) */
   readonly #infoDue = new Set<string>();
   readonly #timings: PresenceTimings;
@@ -182,6 +184,7 @@ export class PresenceService {
     if (!entry) return;
     entry.connected = false;
     this.#seen.delete(terminalId);
+    this.#expired.delete(terminalId); // told, not guessed: offline whatever other brokers wrote
     this.#offline.add(terminalId);
     this.#flushSoon();
   }
@@ -198,6 +201,8 @@ export class PresenceService {
       if (now - entry.lastBeatAt <= entry.intervalMs * MISSED_BEATS) continue;
       if (entry.connected) this.onExpired(entry.terminalId);
       this.markOffline(entry.terminalId);
+      // not from here: its socket may be held by another broker process that writes its beats
+      this.#expired.add(entry.terminalId);
     }
   }
 
@@ -223,7 +228,7 @@ export class PresenceService {
     this.#seen.clear();
     this.#offline.clear();
     const cameOnline: Presence[] = [];
-    const wentOffline: Presence[] = [];
+    let wentOffline: Presence[] = [];
     const infos: Presence[] = [];
     for (const id of this.#infoDue) {
       if (infos.length >= INFO_WRITES_PER_FLUSH) break;
@@ -248,10 +253,12 @@ export class PresenceService {
       for (let i = 0; i < seen.length; i += CHUNK) {
         await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: seen.slice(i, i + CHUNK) }, silent: true });
       }
-      const gone = wentOffline.map((e) => e.terminalId);
-      for (let i = 0; i < gone.length; i += CHUNK) {
-        await Terminal.update({ online: false }, { where: { id: gone.slice(i, i + CHUNK) }, silent: true });
+      const forced = wentOffline.filter((e) => !this.#expired.has(e.terminalId)).map((e) => e.terminalId);
+      for (let i = 0; i < forced.length; i += CHUNK) {
+        await Terminal.update({ online: false }, { where: { id: forced.slice(i, i + CHUNK) }, silent: true });
       }
+      const aliveElsewhere = await this.#expireQuiet(wentOffline.filter((e) => this.#expired.has(e.terminalId)), now);
+      if (aliveElsewhere.size) wentOffline = wentOffline.filter((e) => !aliveElsewhere.has(e.terminalId));
       for (const entry of infos) await this.#writeInfo(entry);
     } catch (err) {
       // keep the changes for the next flush rather than lose them
@@ -263,6 +270,7 @@ export class PresenceService {
       }
       throw err;
     }
+    for (const entry of offline) this.#expired.delete(entry);
     for (const entry of cameOnline) {
       entry.online = true;
       this.#publish(entry);
@@ -271,6 +279,30 @@ export class PresenceService {
       entry.online = false;
       this.#publish(entry);
     }
+  }
+
+  /**
+   * Offline only where nobody has written a beat lately: with several brokers, an agent that
+   * reconnected to another process has its `last_seen_at` kept fresh there. Returns the
+   * terminals left online (forgotten here without a word: they are someone else's now).
+   */
+  async #expireQuiet(entries: Presence[], now: number): Promise<Set<string>> {
+    const alive = new Set<string>();
+    const byInterval = new Map<number, string[]>();
+    for (const e of entries) byInterval.set(e.intervalMs, [...(byInterval.get(e.intervalMs) ?? []), e.terminalId]);
+    for (const [intervalMs, ids] of byInterval) {
+      const cutoff = new Date(now - intervalMs * MISSED_BEATS);
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const chunk = ids.slice(i, i + CHUNK);
+        const rows = await this.deps.sequelize.query<{ id: string }>(
+          `UPDATE terminals SET online = :no WHERE id IN (:ids) AND (last_seen_at IS NULL OR last_seen_at < :cutoff) RETURNING id`,
+          { replacements: { no: false, ids: chunk, cutoff }, type: QueryTypes.SELECT },
+        );
+        const written = new Set(rows.map((r) => r.id));
+        for (const id of chunk) if (!written.has(id)) alive.add(id);
+      }
+    }
+    return alive;
   }
 
   async #writeInfo(entry: Presence): Promise<void> {
@@ -285,6 +317,7 @@ export class PresenceService {
 
   #markSeen(terminalId: string): void {
     this.#offline.delete(terminalId);
+    this.#expired.delete(terminalId);
     this.#seen.add(terminalId);
   }
 

@@ -18,13 +18,15 @@ export interface ClusterMessage {
  * console attached to process A sees a login brokered by process B).
  */
 export interface ClusterBus {
+  /** whether other processes may be listening at all */
+  readonly clustered: boolean;
   publish(kind: string, payload: unknown): void;
   subscribe(kind: string, handler: (payload: unknown) => void): void;
   close(): Promise<void>;
 }
 
 /** SQLite: one broker per database file, so there is nobody else to tell. */
-export const localOnlyBus: ClusterBus = { publish: () => undefined, subscribe: () => undefined, close: async () => undefined };
+export const localOnlyBus: ClusterBus = { clustered: false, publish: () => undefined, subscribe: () => undefined, close: async () => undefined };
 
 /**
  * LISTEN/NOTIFY on a dedicated connection. Messages from this process are ignored on the way
@@ -33,6 +35,7 @@ export const localOnlyBus: ClusterBus = { publish: () => undefined, subscribe: (
  * engine call, and the console reloads its lists on reconnect).
  */
 export class PgClusterBus implements ClusterBus {
+  readonly clustered = true;
   readonly #handlers = new Map<string, Array<(payload: unknown) => void>>();
   #client: pg.Client | null = null;
   #closed = false;

@@ -8,6 +8,7 @@ import { openDatabase } from '../../../broker/src/db/database.js';
 import { initModels } from '../../../broker/src/db/models.js';
 import { Gateway } from '../../../broker/src/gateways/gateway.model.js';
 import { loadOrCreateSecretKey, SecretBox } from '../../../broker/src/lib/secret-box.js';
+import { AgentProcess } from '../../agent/agent-kit.js';
 import { ApiClient } from '../../helpers/api-client.js';
 import { startBrokerProcess, type BrokerProcess } from '../../helpers/broker-process.js';
 import { SEED_PASSWORD, seedHall, type SeededHall } from '../../helpers/bulk-seed.js';
@@ -45,6 +46,7 @@ describe('two broker processes sharing PostgreSQL', function () {
   let dropDb: () => Promise<void>;
   let a: BrokerProcess;
   let b: BrokerProcess;
+  let env: Record<string, string>;
   let sequelize: Sequelize;
   let guacd: FakeGuacd;
   let hall: SeededHall;
@@ -62,7 +64,7 @@ describe('two broker processes sharing PostgreSQL', function () {
     dataDir = mkdtempSync(path.join(tmpdir(), 'yz-cluster-'));
     const db = await createPgDatabase();
     dropDb = db.drop;
-    const env = { YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: db.url, YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD };
+    env = { YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: db.url, YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD };
     a = await startBrokerProcess(env);
     b = await startBrokerProcess(env);
     sequelize = openDatabase(db.url);
@@ -137,5 +139,48 @@ describe('two broker processes sharing PostgreSQL', function () {
     await windowLogin(b.url, hall.terminals[2]!, clerk);
     await onA.closed;
     assert.match(onA.text(), /A-003/);
+  });
+
+  it('an agent connected to A: B (even restarted) keeps it online, runs commands through A, and a revocation on B locks it out', async () => {
+    const adminA = new ApiClient(a.url);
+    let adminB = new ApiClient(b.url);
+    assert.equal((await adminA.login('admin', ADMIN_PASSWORD)).status, 200);
+    assert.equal((await adminB.login('admin', ADMIN_PASSWORD)).status, 200);
+    const token = await adminA.create('/api/v1/join-tokens', { siteId: hall.siteId });
+    const agent = await AgentProcess.start(a.url, { joinToken: token.token });
+    try {
+      const terminalId = await agent.terminalId();
+      const online = async () => (await adminB.get(`/api/v1/terminals/${terminalId}`)).body.online === true;
+      await eventually(online);
+      // B starts again while the agent beats on A: B must not declare it offline after 3.5 missed beats of its own
+      const cookie = [...adminA.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const feed = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie } });
+      const changes: boolean[] = [];
+      feed.on('message', (raw) => {
+        const event = JSON.parse(String(raw));
+        if (event.type === 'terminal.changed' && event.data.id === terminalId) changes.push(event.data.online);
+      });
+      await new Promise((resolve) => feed.once('open', resolve));
+      await b.stop();
+      b = await startBrokerProcess(env);
+      adminB = new ApiClient(b.url);
+      assert.equal((await adminB.login('admin', ADMIN_PASSWORD)).status, 200);
+      await new Promise((r) => setTimeout(r, 2_500)); // 10 heartbeat intervals of the agent (250 ms)
+      assert.equal(await online(), true, 'still online: its beats are written by A');
+      assert.deepEqual(changes, [], 'no broker declared it offline, not even for a moment');
+      feed.close();
+
+      const res = await adminB.post(`/api/v1/terminals/${terminalId}/commands`, { command: { type: 'lock' } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.ok, true);
+      await eventually(() => agent.records().some((r) => r.action === 'screen.lock'));
+
+      assert.equal((await adminB.post(`/api/v1/terminals/${terminalId}/revoke`)).status, 200);
+      await eventually(async () => (await adminA.get(`/api/v1/terminals/${terminalId}`)).body.online === false);
+      const gone = await adminB.post(`/api/v1/terminals/${terminalId}/commands`, { command: { type: 'unlock' } });
+      assert.equal(gone.body.error?.code, 'TERMINAL_OFFLINE', JSON.stringify(gone.body));
+    } finally {
+      await agent.dispose();
+    }
   });
 });
