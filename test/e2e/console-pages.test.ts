@@ -106,9 +106,11 @@ describe('console pages (Chromium, seeded hall)', function () {
     }
   });
 
-  it('plays a session recording from the broker (waits on GET /api/v1/sessions/:id/recording)', async () => {
+  it('plays a session recording from the broker (waits on GET /api/v1/sessions/:id/recording); a second part can be picked', async () => {
     mkdirSync(path.dirname(hall.recordingPath), { recursive: true });
     copyFileSync(path.join(ROOT, 'test/fixtures/guacd-stream.bin'), hall.recordingPath);
+    // as guacd names the recording of the session's next guacd connection
+    copyFileSync(path.join(ROOT, 'test/fixtures/guacd-stream.bin'), `${hall.recordingPath}.1`);
     const res = await fetch(`${h.url}/api/v1/sessions/${hall.recordedSessionId}/recording`, { headers: { cookie: [...h.broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     await h.open(page, `/sessions/${hall.recordedSessionId}/recording`, 'page-recording');
     await settled(page);
@@ -120,5 +122,13 @@ describe('console pages (Chromium, seeded hall)', function () {
     await page.waitForFunction(PLAYED_HALF_A_SECOND, undefined, { timeout: 10_000 });
     assert.ok(Number(await player.getAttribute('data-position')) > 500, 'playback advances');
     await h.shot(page, 'recording');
+
+    const picker = page.getByTestId('recording-part');
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['第 1 段', '第 2 段']);
+    const second = page.waitForResponse((r) => r.url().endsWith('/recording?part=1') && r.status() === 200);
+    await picker.selectOption('1');
+    await second;
+    await page.waitForSelector('[data-testid=recording-player][data-loaded=true]', { timeout: 30_000 });
+    assert.equal(await player.getAttribute('data-position'), '0', 'the picked part starts from its beginning');
   });
 });

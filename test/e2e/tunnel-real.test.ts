@@ -104,6 +104,36 @@ describe('tunnel against the real guacd + xrdp stack', function () {
     assert.match(download.subarray(0, 2000).toString(), /\d+\.size,/, 'raw Guacamole protocol');
   });
 
+  it('a reconnect on a new guacd connection is recorded as the next part, beside the first', async () => {
+    const hall = await hallOnStack([stack.guacd.port], { recording: true });
+    const login = await loginAt(hall.site.id, hall.department.id);
+    const first = openTunnel(broker, login.token);
+    await firstFrame(first);
+    first.ws.terminate();
+    await eventually(async () => (await broker.admin.get(`/api/v1/sessions/${login.session.id}`)).body.state === 'disconnected', { timeoutMs: 10_000 });
+    // the parked guacd user cannot be joined through a gateway the pool no longer has: guacd opens a new connection
+    const twin = await f.gateway({ siteId: hall.site.id, host: stack.guacd.host, port: stack.guacd.port });
+    assert.equal((await broker.admin.patch(`/api/v1/pools/${hall.pool.id}`, { gatewayIds: [twin.id] })).status, 200);
+    const again = await login.seat.client.post(`/api/v1/terminal/sessions/${login.session.id}/tunnel-token`);
+    const second = openTunnel(broker, again.body.token);
+    await firstFrame(second);
+    assert.equal((await login.seat.client.post(`/api/v1/terminal/sessions/${login.session.id}/logoff`)).status, 200);
+
+    await eventually(async () => {
+      const res = await broker.admin.get(`/api/v1/sessions/${login.session.id}/recordings`);
+      assert.deepEqual(res.body.items.map((p: { index: number }) => p.index), [0, 1], 'guacd wrote <id> and then <id>.1');
+      return true;
+    }, { timeoutMs: 10_000 });
+    const bytes = await eventually(async () => {
+      const res = await fetch(`${broker.url}/api/v1/sessions/${login.session.id}/recording?part=1`, { headers: { cookie: [...broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      assert.equal(res.status, 200);
+      const body = Buffer.from(await res.arrayBuffer());
+      assert.ok(body.length > 100, `part 1 has ${body.length} bytes`);
+      return body;
+    }, { timeoutMs: 10_000 });
+    assert.match(bytes.subarray(0, 2000).toString(), /\d+\.size,/, 'the second connection is recorded as raw Guacamole protocol');
+  });
+
   it('a dead gateway fails over to the next one and is reported down', async () => {
     const hall = await hallOnStack([await deadPort(), stack.guacd.port]);
     const login = await loginAt(hall.site.id, hall.department.id);

@@ -1,38 +1,53 @@
 import type { Router } from 'express';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import path from 'node:path';
 import { z } from 'zod';
+import { recordingPartQuery, recordingPartsOut } from '@yunzhuo/protocol/api/resources';
 import { actorOf } from '../http/async-router.js';
 import { findVisible } from '../http/crud.js';
 import type { OpenApiDocs } from '../http/openapi.js';
+import { parseInput } from '../http/validate.js';
+import type { Actor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../lib/app-error.js';
+import { presentRecordingPart, RecordingParts } from './recording-parts.js';
 import { sessionVisibility } from './session-list.routes.js';
 
 const params = z.object({ id: z.string().uuid() });
 
 /**
  * The session's recording as guacd wrote it (raw Guacamole protocol, played in the console by
- * guacamole-common-js SessionRecording). Only admins, auditors and the site's admins may watch,
- * and every viewing is audited.
+ * guacamole-common-js SessionRecording), one part per guacd connection. Only admins, auditors
+ * and the site's admins may watch, and every viewing is audited.
  */
 export function mountSessionRecording(router: Router, deps: { audit: AuditService; docs: OpenApiDocs; recordingDir: string }): void {
-  deps.docs.route('get', '/api/v1/sessions/{id}/recording', { summary: 'Download the session recording (raw Guacamole protocol)', tag: 'sessions', params });
+  const parts = new RecordingParts(deps.recordingDir);
+  deps.docs.route('get', '/api/v1/sessions/{id}/recordings', { summary: 'List the parts of the session recording (one per guacd connection), in order', tag: 'sessions', params, response: recordingPartsOut });
+  deps.docs.route('get', '/api/v1/sessions/{id}/recording', { summary: 'Download one part of the session recording (raw Guacamole protocol)', tag: 'sessions', params, query: recordingPartQuery });
+
+  router.get('/sessions/:id/recordings', async (req, res) => {
+    const { recordingPath } = await recordedSession(actorOf(req), String(req.params.id));
+    res.json({ items: (await parts.list(recordingPath)).map(presentRecordingPart) });
+  });
+
   router.get('/sessions/:id/recording', async (req, res) => {
     const actor = actorOf(req);
-    const session = await findVisible(sessionVisibility, actor, String(req.params.id), 'read');
-    if (!session.recordingPath) throw new AppError('NOT_FOUND', { resource: 'recording' });
-    const file = path.resolve(session.recordingPath);
-    if (!file.startsWith(path.resolve(deps.recordingDir) + path.sep)) throw new AppError('NOT_FOUND', { resource: 'recording' });
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) throw new AppError('NOT_FOUND', { resource: 'recording' });
-    await deps.audit.record(actor, { action: 'session.recording.view', targetType: 'session', targetId: session.id, siteId: session.siteId });
+    const { part: index } = parseInput(recordingPartQuery, req.query, 'query');
+    const { session, recordingPath } = await recordedSession(actor, String(req.params.id));
+    const part = await parts.part(recordingPath, index);
+    if (!part) throw new AppError('NOT_FOUND', { resource: 'recording', part: index });
+    await deps.audit.record(actor, { action: 'session.recording.view', targetType: 'session', targetId: session.id, siteId: session.siteId, details: { part: index } });
     res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Length', String(info.size));
+    res.setHeader('Content-Length', String(part.size));
     res.setHeader('Cache-Control', 'private, no-store');
     // pipeline closes the file when the download is aborted and turns a read error into a log line, not a crash
-    await pipeline(createReadStream(file), res).catch(() => res.destroy());
+    await pipeline(createReadStream(part.file), res).catch(() => res.destroy());
   });
+}
+
+/** A session the actor may see that has a recording; both questions answer 404 alike. */
+async function recordedSession(actor: Actor, id: string) {
+  const session = await findVisible(sessionVisibility, actor, id, 'read');
+  if (!session.recordingPath) throw new AppError('NOT_FOUND', { resource: 'recording' });
+  return { session, recordingPath: session.recordingPath };
 }

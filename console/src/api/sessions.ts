@@ -1,7 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { recordingPartsOut } from '@yunzhuo/protocol/api/resources';
 import { apiRequest, api } from './client';
 import { listAll } from './resource';
 import type { DeskSession, Page, SessionQuery } from './types';
+
+/** the parts of a session's recording, one per guacd connection, in order */
+export type RecordingParts = z.output<typeof recordingPartsOut>;
 
 /** States in which a session holds a desktop. */
 export const LIVE_STATES = ['requested', 'connecting', 'active', 'disconnected'] as const;
@@ -11,6 +16,8 @@ export const sessionKeys = {
   list: (q: SessionQuery) => ['sessions', 'list', q] as const,
   all: (q: SessionQuery) => ['sessions', 'all', q] as const,
   detail: (id: string) => ['sessions', 'detail', id] as const,
+  recordingParts: (id: string) => ['sessions', 'recording-parts', id] as const,
+  recording: (id: string, part: number) => ['sessions', 'recording', id, part] as const,
 };
 
 export const sessionsApi = {
@@ -21,8 +28,10 @@ export const sessionsApi = {
   disconnect: (id: string) => api.post<DeskSession>(`/sessions/${id}/disconnect`),
   /** force logoff: the desktop is released */
   end: (id: string) => api.post<DeskSession>(`/sessions/${id}/end`),
-  /** raw Guacamole protocol bytes of the session's recording */
-  recording: (id: string, signal?: AbortSignal) => apiRequest<Blob>('GET', `/sessions/${id}/recording`, { asBlob: true, signal }),
+  recordingParts: (id: string, signal?: AbortSignal) => api.get<RecordingParts>(`/sessions/${id}/recordings`, undefined, signal),
+  /** raw Guacamole protocol bytes of one part of the session's recording (0: the first) */
+  recording: (id: string, part: number, signal?: AbortSignal) =>
+    apiRequest<Blob>('GET', `/sessions/${id}/recording`, { asBlob: true, signal, query: part > 0 ? { part } : undefined }),
 };
 
 export const sessionQueries = {
@@ -30,4 +39,8 @@ export const sessionQueries = {
   all: (q: SessionQuery) => queryOptions({ queryKey: sessionKeys.all(q), queryFn: ({ signal }) => sessionsApi.all(q, signal) }),
   live: (siteId?: string) => sessionQueries.all({ state: 'live', ...(siteId ? { siteId } : {}) }),
   detail: (id: string) => queryOptions({ queryKey: sessionKeys.detail(id), queryFn: () => sessionsApi.get(id) }),
+  recordingParts: (id: string) => queryOptions({ queryKey: sessionKeys.recordingParts(id), queryFn: ({ signal }) => sessionsApi.recordingParts(id, signal), retry: false }),
+  /** up to megabytes: fetched once, not again when the window regains focus */
+  recording: (id: string, part: number) =>
+    queryOptions({ queryKey: sessionKeys.recording(id, part), queryFn: ({ signal }) => sessionsApi.recording(id, part, signal), staleTime: Infinity, retry: false }),
 };

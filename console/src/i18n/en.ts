@@ -492,4 +492,6 @@ export const en: Record<MessageKey, string> = {
   'recording.seek': 'Position',
   'recording.speed': 'Speed',
   'recording.error': 'The recording cannot be played: {message}',
+  'recording.part': 'Part',
+  'recording.partN': 'Part {n}',
 };

@@ -493,6 +493,8 @@ export const zhCN = {
   'recording.seek': '进度',
   'recording.speed': '倍速',
   'recording.error': '录像无法播放：{message}',
+  'recording.part': '分段',
+  'recording.partN': '第 {n} 段',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -129,6 +129,17 @@ export const sessionOut = z.object({
   disconnectedAt: z.string().nullable(), endedAt: z.string().nullable(), lastActivityAt: z.string().nullable(), hasRecording: z.boolean(),
 });
 
+/**
+ * A session's recording comes in parts, one per guacd connection the session had (a reconnect
+ * that cannot join the desktop's parked guacd user opens a new one): guacd names them `<id>`,
+ * `<id>.1`, `<id>.2`, … and records nothing more after `.255`.
+ */
+export const RECORDING_MAX_PART = 255;
+export const recordingPartQuery = z.object({ part: z.coerce.number().int().min(0).max(RECORDING_MAX_PART).default(0) }).strict();
+/** `size` in bytes; `modifiedAt`: when guacd last wrote to the part */
+export const recordingPartOut = z.object({ index: z.number().int(), size: z.number().int(), modifiedAt: z.string() });
+export const recordingPartsOut = z.object({ items: z.array(recordingPartOut) });
+
 /* ---------- audit ---------- */
 export const auditQuery = z
   .object({

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/api-error';
-import { sessionQueries, sessionsApi } from '../../api/sessions';
+import { sessionQueries } from '../../api/sessions';
 import { EmptyState, Loading } from '../../components/EmptyState';
 import { ErrorView } from '../../components/ErrorView';
-import { Card, PageHeader } from '../../components/PageHeader';
+import { Card, PageHeader, Toolbar } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
@@ -16,12 +17,11 @@ export default function RecordingPage() {
   const { sessionId = '' } = useParams();
   const lookups = useLookups();
   const session = useQuery(sessionQueries.detail(sessionId));
-  const recording = useQuery({
-    queryKey: ['sessions', 'recording', sessionId],
-    queryFn: ({ signal }) => sessionsApi.recording(sessionId, signal),
-    staleTime: Infinity,
-    retry: false,
-  });
+  // each guacd connection of the session is recorded as a part of its own; the first plays at
+  // once, the list only offers the others
+  const [part, setPart] = useState(0);
+  const parts = useQuery(sessionQueries.recordingParts(sessionId)).data?.items ?? [];
+  const recording = useQuery(sessionQueries.recording(sessionId, part));
   const s = session.data;
   const missing = recording.error instanceof ApiError && recording.error.status === 404;
 
@@ -43,6 +43,20 @@ export default function RecordingPage() {
         </div>
       )}
       <Card>
+        {parts.length > 1 && (
+          <Toolbar>
+            <label className="inline-label">
+              {t('recording.part')}
+              <select value={part} onChange={(e) => setPart(Number(e.target.value))} data-testid="recording-part">
+                {parts.map((p, i) => (
+                  <option key={p.index} value={p.index}>
+                    {t('recording.partN', { n: i + 1 })}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </Toolbar>
+        )}
         {missing ? (
           <EmptyState title={t('recording.none')} icon="▶">
             {t('recording.noneBody')}
@@ -52,7 +66,7 @@ export default function RecordingPage() {
         ) : recording.isPending ? (
           <Loading label={t('recording.loading')} />
         ) : (
-          <RecordingPlayer blob={recording.data} />
+          <RecordingPlayer key={part} blob={recording.data} />
         )}
       </Card>
     </div>
