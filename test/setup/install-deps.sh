@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, sshd, Chromium) on Debian
+# Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, xclip, sshd, Chromium) on Debian
 # bookworm. Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test`
 # runs it as pretest, so when every package is present it must return in well under a second
 # without touching apt.
@@ -10,7 +10,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
-BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils openssh-server chromium fonts-wqy-microhei)
+BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei)
 CACHE_DIR=${YZ_DEPS_CACHE:-/var/cache/yunzhuo-deps}
 BULLSEYE_MIRROR=${YZ_BULLSEYE_MIRROR:-http://deb.debian.org/debian}
 POLICY_RC=/usr/sbin/policy-rc.d

@@ -91,15 +91,20 @@ export async function startRealStack(options: { desktops?: number } = {}): Promi
  * Guacamole error — guacd still sends frames, of xrdp's login dialog — so tests check this instead.
  */
 export async function desktopSessionRunning(username: string): Promise<boolean> {
+  return (await desktopProgramPid(username)) !== null;
+}
+
+/** The pid of the xterm that `username`'s desktop session runs (its environment has the session's DISPLAY), or null. */
+export async function desktopProgramPid(username: string): Promise<number | null> {
   const uid = Number((await run("id", ["-u", username])).trim());
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const status = await readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
     const name = /^Name:\s*(\S+)/m.exec(status)?.[1];
     const realUid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
-    if (name === "xterm" && Number(realUid) === uid) return true;
+    if (name === "xterm" && Number(realUid) === uid) return Number(entry);
   }
-  return false;
+  return null;
 }
 
 async function releaseStack(): Promise<void> {
