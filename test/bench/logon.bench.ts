@@ -4,7 +4,8 @@
  *
  * Rush 1 uses the production password hash (scrypt N=2^15): end-to-end latency from the rush's
  * start, and the broker's own share (Server-Timing `broker`, after the password check).
- * Rush 2 repeats with a cheap hash so brokering is the bottleneck: assignments per second.
+ * Rush 2 repeats with a cheap hash so brokering is the bottleneck: assignments per second, the
+ * median of three bursts.
  */
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { createPgDatabase } from '../helpers/test-database.js';
 import { percentile, round, writeBenchResult } from './bench-report.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
+/** brokering-only bursts per scenario; the median is reported */
+const BURSTS = 3;
 
 interface LoginResult { status: number; code?: string; e2eMs: number; brokerMs?: number }
 
@@ -86,14 +89,21 @@ async function scenario(dialect: 'sqlite' | 'postgres', clerks: number) {
     const doubled = await doubleAssignments(sequelize);
     const [created] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM sessions WHERE state <> 'ended'`, { type: QueryTypes.SELECT });
 
-    // rush 2: same hall, everyone logged off, a cheap hash so brokering is what is measured
-    await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = CURRENT_TIMESTAMP`);
-    await sequelize.query(`UPDATE desktops SET state = 'free', session_id = NULL`);
+    // rush 2: same hall, everyone logged off, a cheap hash so brokering is what is measured;
+    // repeated BURSTS times (the machine is shared: the median burst is reported)
     const { scryptSync, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
     const cheap = `scrypt$1024$8$1$${salt.toString('base64')}$${scryptSync(SEED_PASSWORD, salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')}`;
     await sequelize.query(`UPDATE accounts SET password_hash = :cheap`, { replacements: { cheap } });
-    const burst = await rush(base, hall);
+    const bursts = [];
+    let doubledInBursts = 0;
+    for (let i = 0; i < BURSTS; i++) {
+      await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = CURRENT_TIMESTAMP`);
+      await sequelize.query(`UPDATE desktops SET state = 'free', session_id = NULL`);
+      bursts.push(await rush(base, hall));
+      doubledInBursts += await doubleAssignments(sequelize);
+    }
+    const burst = [...bursts].sort((x, y) => y.wallS - x.wallS)[Math.floor(bursts.length / 2)]!;
     const brokerReal = real.results.map((r) => r.brokerMs!);
     const brokerBurst = burst.results.map((r) => r.brokerMs!);
     return {
@@ -105,7 +115,7 @@ async function scenario(dialect: 'sqlite' | 'postgres', clerks: number) {
       burst_brokering_p99_ms: round(percentile(brokerBurst, 99)),
       assignments_per_s: round(clerks / burst.wallS, 1),
       e2e_logins_per_s: round(clerks / real.wallS, 1),
-      double_assignments: doubled + (await doubleAssignments(sequelize)),
+      double_assignments: doubled + doubledInBursts,
       connection_resets: connectionResets,
       sessions_created: Number(created!.n),
     };

@@ -291,7 +291,8 @@ export class PresenceService {
     const byInterval = new Map<number, string[]>();
     for (const e of entries) byInterval.set(e.intervalMs, [...(byInterval.get(e.intervalMs) ?? []), e.terminalId]);
     for (const [intervalMs, ids] of byInterval) {
-      const cutoff = new Date(now - intervalMs * MISSED_BEATS);
+      // the process holding the socket writes beats once per flush: allow two flushes on top
+      const cutoff = new Date(now - intervalMs * MISSED_BEATS - 2 * this.#timings.flushMs);
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK);
         const rows = await this.deps.sequelize.query<{ id: string }>(

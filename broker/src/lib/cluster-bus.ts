@@ -6,6 +6,8 @@ export const CLUSTER_CHANNEL = 'yunzhuo_cluster';
 /** NOTIFY payloads are limited to 8000 bytes; anything larger is dropped with a warning */
 const MAX_PAYLOAD = 7900;
 const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
+/** messages kept while the connection is being reopened */
+const MAX_BACKLOG = 1000;
 
 export interface ClusterMessage {
   kind: string;
@@ -30,14 +32,17 @@ export const localOnlyBus: ClusterBus = { clustered: false, publish: () => undef
 
 /**
  * LISTEN/NOTIFY on a dedicated connection. Messages from this process are ignored on the way
- * back; a lost connection is reopened with backoff (messages sent meanwhile are lost, which
- * the reconciler covers: a tunnel left open past its session's end is closed at its next
- * engine call, and the console reloads its lists on reconnect).
+ * back; a lost connection is reopened with backoff and what was published meanwhile is sent
+ * then (the last MAX_BACKLOG messages). What other processes sent while this one was not
+ * listening is lost: the console reloads its lists when its feed reconnects, and the
+ * reconciler repairs session states.
  */
 export class PgClusterBus implements ClusterBus {
   readonly clustered = true;
   readonly #handlers = new Map<string, Array<(payload: unknown) => void>>();
   #client: pg.Client | null = null;
+  readonly #queue: string[] = [];
+  #flushing: NodeJS.Immediate | null = null;
   #closed = false;
   #attempt = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -54,12 +59,34 @@ export class PgClusterBus implements ClusterBus {
     return bus;
   }
 
+  /** Queued and sent at the end of this turn of the event loop, many messages to one NOTIFY. */
   publish(kind: string, payload: unknown): void {
-    const text = JSON.stringify({ from: this.instanceId, kind, payload });
-    if (Buffer.byteLength(text) > MAX_PAYLOAD) return void this.logger.warn({ kind, bytes: Buffer.byteLength(text) }, 'cluster message too large, not sent');
+    const text = JSON.stringify({ kind, payload });
+    if (Buffer.byteLength(text) > MAX_PAYLOAD - 100) return void this.logger.warn({ kind, bytes: Buffer.byteLength(text) }, 'cluster message too large, not sent');
+    this.#queue.push(text);
+    this.#flushing ??= setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushing = null;
     const client = this.#client;
-    if (!client) return;
-    client.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, text]).catch((err: unknown) => this.logger.warn({ err, kind }, 'cluster message not sent'));
+    if (!client) {
+      // reconnecting: keep the most recent messages for when the connection is back
+      if (this.#queue.length > MAX_BACKLOG) this.#queue.splice(0, this.#queue.length - MAX_BACKLOG);
+      return;
+    }
+    const queued = this.#queue.splice(0);
+    // at the 8:30 rush hundreds of events a second become a few NOTIFYs, each under the 8000-byte limit
+    for (let i = 0; i < queued.length; ) {
+      const batch: string[] = [];
+      let bytes = 64;
+      while (i < queued.length && (batch.length === 0 || bytes + Buffer.byteLength(queued[i]!) + 1 <= MAX_PAYLOAD)) {
+        bytes += Buffer.byteLength(queued[i]!) + 1;
+        batch.push(queued[i++]!);
+      }
+      const text = `{"from":${JSON.stringify(this.instanceId)},"messages":[${batch.join(',')}]}`;
+      client.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, text]).catch((err: unknown) => this.logger.warn({ err, messages: batch.length }, 'cluster messages not sent'));
+    }
   }
 
   subscribe(kind: string, handler: (payload: unknown) => void): void {
@@ -67,6 +94,10 @@ export class PgClusterBus implements ClusterBus {
   }
 
   async close(): Promise<void> {
+    if (this.#flushing) {
+      clearImmediate(this.#flushing);
+      this.#flush(); // what this process decided last still reaches the others
+    }
     this.#closed = true;
     clearTimeout(this.#timer);
     const client = this.#client;
@@ -92,6 +123,7 @@ export class PgClusterBus implements ClusterBus {
     }
     this.#client = client;
     this.#attempt = 0;
+    if (this.#queue.length) this.#flushing ??= setImmediate(() => this.#flush());
   }
 
   #retry(): void {
@@ -107,18 +139,21 @@ export class PgClusterBus implements ClusterBus {
   }
 
   #deliver(text: string | undefined): void {
-    let message: { from?: string; kind?: string; payload?: unknown };
+    let notice: { from?: string; messages?: Array<{ kind?: unknown; payload?: unknown }> };
     try {
-      message = JSON.parse(text ?? '') as typeof message;
+      notice = JSON.parse(text ?? '') as typeof notice;
     } catch {
       return;
     }
-    if (message.from === this.instanceId || typeof message.kind !== 'string') return;
-    for (const handler of this.#handlers.get(message.kind) ?? []) {
-      try {
-        handler(message.payload);
-      } catch (err) {
-        this.logger.warn({ err, kind: message.kind }, 'cluster message handler failed');
+    if (notice.from === this.instanceId || !Array.isArray(notice.messages)) return;
+    for (const message of notice.messages) {
+      if (typeof message?.kind !== 'string') continue;
+      for (const handler of this.#handlers.get(message.kind) ?? []) {
+        try {
+          handler(message.payload);
+        } catch (err) {
+          this.logger.warn({ err, kind: message.kind }, 'cluster message handler failed');
+        }
       }
     }
   }

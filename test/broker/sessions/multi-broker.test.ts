@@ -129,7 +129,7 @@ describe('two broker processes sharing PostgreSQL', function () {
     assert.equal(Number(killed!.n), 2, 'each broker holds one listening connection');
     await eventually(async () => {
       const [row] = await sequelize.query<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`, { type: QueryTypes.SELECT });
+        `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database() AND query LIKE 'LISTEN%'`, { type: QueryTypes.SELECT });
       return Number(row!.n) === 2;
     }, { timeoutMs: 10_000 });
     const clerk = hall.usernames[2]!;
