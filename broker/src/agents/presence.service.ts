@@ -45,6 +45,8 @@ export interface Presence {
   info: AgentInfo | null;
   infoSignature: string | null;
   infoWrittenAt: number;
+  /** the last `last_seen_at` this process wrote (or found, at start-up): a later one was written by another broker */
+  seenWrittenAt: number | null;
 }
 
 type StoredInfo = AgentInfo & { heartbeatMs?: number };
@@ -106,6 +108,7 @@ export class PresenceService {
       entry.online = true;
       entry.connected = false;
       entry.lastBeatAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : now;
+      entry.seenWrittenAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : null;
       entry.intervalMs = typeof stored?.heartbeatMs === 'number' ? stored.heartbeatMs : this.#timings.defaultIntervalMs;
       this.#entries.set(row.id, entry);
     }
@@ -253,11 +256,15 @@ export class PresenceService {
       for (let i = 0; i < seen.length; i += CHUNK) {
         await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: seen.slice(i, i + CHUNK) }, silent: true });
       }
+      for (const id of seen) {
+        const entry = this.#entries.get(id);
+        if (entry) entry.seenWrittenAt = now;
+      }
       const forced = wentOffline.filter((e) => !this.#expired.has(e.terminalId)).map((e) => e.terminalId);
       for (let i = 0; i < forced.length; i += CHUNK) {
         await Terminal.update({ online: false }, { where: { id: forced.slice(i, i + CHUNK) }, silent: true });
       }
-      const aliveElsewhere = await this.#expireQuiet(wentOffline.filter((e) => this.#expired.has(e.terminalId)), now);
+      const aliveElsewhere = await this.#expireQuiet(wentOffline.filter((e) => this.#expired.has(e.terminalId)));
       if (aliveElsewhere.size) wentOffline = wentOffline.filter((e) => !aliveElsewhere.has(e.terminalId));
       for (const entry of infos) await this.#writeInfo(entry);
     } catch (err) {
@@ -282,22 +289,20 @@ export class PresenceService {
   }
 
   /**
-   * Offline only where nobody has written a beat lately: with several brokers, an agent that
-   * reconnected to another process has its `last_seen_at` kept fresh there. Returns the
-   * terminals left online (forgotten here without a word: they are someone else's now).
+   * Offline only where nobody else has written a beat since this process last did: with several
+   * brokers, an agent that reconnected to another process has its `last_seen_at` kept fresh
+   * there. Returns the terminals left online (forgotten here without a word: someone else's now).
    */
-  async #expireQuiet(entries: Presence[], now: number): Promise<Set<string>> {
+  async #expireQuiet(entries: Presence[]): Promise<Set<string>> {
     const alive = new Set<string>();
-    const byInterval = new Map<number, string[]>();
-    for (const e of entries) byInterval.set(e.intervalMs, [...(byInterval.get(e.intervalMs) ?? []), e.terminalId]);
-    for (const [intervalMs, ids] of byInterval) {
-      // the process holding the socket writes beats once per flush: allow two flushes on top
-      const cutoff = new Date(now - intervalMs * MISSED_BEATS - 2 * this.#timings.flushMs);
+    const byMine = new Map<number | null, string[]>();
+    for (const e of entries) byMine.set(e.seenWrittenAt, [...(byMine.get(e.seenWrittenAt) ?? []), e.terminalId]);
+    for (const [mine, ids] of byMine) {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK);
         const rows = await this.deps.sequelize.query<{ id: string }>(
-          `UPDATE terminals SET online = :no WHERE id IN (:ids) AND (last_seen_at IS NULL OR last_seen_at < :cutoff) RETURNING id`,
-          { replacements: { no: false, ids: chunk, cutoff }, type: QueryTypes.SELECT },
+          `UPDATE terminals SET online = :no WHERE id IN (:ids) AND (last_seen_at IS NULL OR ${mine === null ? '1 = 1' : 'last_seen_at <= :mine'}) RETURNING id`,
+          { replacements: { no: false, ids: chunk, mine: mine === null ? null : new Date(mine) }, type: QueryTypes.SELECT },
         );
         const written = new Set(rows.map((r) => r.id));
         for (const id of chunk) if (!written.has(id)) alive.add(id);
@@ -326,7 +331,7 @@ export class PresenceService {
     return {
       terminalId: row.id, siteId: row.siteId, windowId: row.windowId, state: row.state, online: false, connected: false, draining: false,
       lastBeatAt: now, intervalMs: this.#timings.defaultIntervalMs, connectedAt: null, lifecycle: null, protocolVersion: null,
-      address: null, info: null, infoSignature: null, infoWrittenAt: 0,
+      address: null, info: null, infoSignature: null, infoWrittenAt: 0, seenWrittenAt: null,
     };
   }
 
