@@ -110,7 +110,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger) : localOnlyBus;
-  liveTunnels = clusterTunnels(tunnelServer, bus);
+  const cluster = clusterTunnels(tunnelServer, bus, logger);
+  liveTunnels = cluster;
   events.relayTo((event) => bus.publish('event', event));
   bus.subscribe('event', (payload) => {
     const event = relayedEvent.safeParse(payload);
@@ -185,10 +186,11 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     async close() {
       ready = false;
       liveSocket.close();
+      cluster.close();
       await tunnelServer.close();
-      await bus.close();
       await desktopLifecycle.close();
       await agents.close();
+      await bus.close(); // last: the others hear what this process did while stopping
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();

@@ -12,7 +12,11 @@ import type { PresenceService } from './presence.service.js';
 export type CommandAnswer = CommandResultMessage['outcome'];
 
 const uuid = z.string().uuid();
-const requestMessage = z.object({ requestId: uuid, terminalId: uuid, commandId: uuid, command: agentCommandSchema, timeoutMs: z.number().int().positive().max(130_000) });
+const requestMessage = z.object({
+  requestId: uuid, terminalId: uuid, commandId: uuid, command: agentCommandSchema, timeoutMs: z.number().int().positive().max(130_000),
+  /** epoch ms after which the asking broker has given up: the command must not run any more */
+  acceptBy: z.number().int(),
+});
 const acceptedMessage = z.object({ requestId: uuid });
 const answerMessage = z.object({
   requestId: uuid,
@@ -22,6 +26,7 @@ const answerMessage = z.object({
 
 /** how long the broker holding a terminal's socket has to say so, before the terminal counts as offline */
 export const ACCEPT_MS = 1500;
+const CLOCK_SKEW_MS = 250;
 
 interface Waiting {
   accepted(): void;
@@ -48,11 +53,14 @@ export class AgentCommandRelay {
     });
   }
 
-  /** Throws TERMINAL_OFFLINE (no broker holds its socket) or COMMAND_TIMEOUT. */
-  send(terminalId: string, commandId: string, command: AgentCommand, timeoutMs: number): Promise<CommandAnswer> {
+  /**
+   * Throws TERMINAL_OFFLINE (no broker holds its socket) or COMMAND_TIMEOUT. `storedOnline`: the
+   * terminal row's `online`; a terminal no broker has heard from is not asked around for.
+   */
+  send(terminalId: string, commandId: string, command: AgentCommand, timeoutMs: number, storedOnline: boolean): Promise<CommandAnswer> {
     const link = this.deps.hub.get(terminalId);
     if (link) return this.#sendHere(link, commandId, command, timeoutMs);
-    if (!this.deps.bus.clustered) return Promise.reject(offline(terminalId, commandId));
+    if (!this.deps.bus.clustered || !storedOnline) return Promise.reject(offline(terminalId, commandId));
     return this.#sendElsewhere(terminalId, commandId, command, timeoutMs);
   }
 
@@ -92,7 +100,8 @@ export class AgentCommandRelay {
           else reject(m.error === 'COMMAND_TIMEOUT' ? timedOut(terminalId, commandId, timeoutMs) : offline(terminalId, commandId));
         },
       });
-      this.deps.bus.publish('agent.command', { requestId, terminalId, commandId, command, timeoutMs });
+      // never sent late: once ACCEPT_MS has passed the admin has been told the terminal is offline
+      this.deps.bus.publish('agent.command', { requestId, terminalId, commandId, command, timeoutMs, acceptBy: Date.now() + ACCEPT_MS }, { backlog: false });
     });
   }
 
@@ -100,19 +109,21 @@ export class AgentCommandRelay {
   async #serve(payload: unknown): Promise<void> {
     const m = requestMessage.safeParse(payload);
     if (!m.success) return;
-    const { requestId, terminalId, commandId, command, timeoutMs } = m.data;
+    const { requestId, terminalId, commandId, command, timeoutMs, acceptBy } = m.data;
     const link = this.deps.hub.get(terminalId);
-    if (!link) return;
-    this.deps.bus.publish('agent.command-accepted', { requestId });
+    // only while the accept can still reach the asker in time (allowing for a little clock skew):
+    // a request this late is, or is about to be, answered as offline there
+    if (!link || Date.now() > acceptBy - CLOCK_SKEW_MS) return;
+    this.deps.bus.publish('agent.command-accepted', { requestId }, { backlog: false });
     try {
       const outcome = await this.#sendHere(link, commandId, command, timeoutMs);
       // the asking broker writes the window to the database; the presence held here must follow
       if (outcome.ok && command.type === 'bind-window') this.deps.presence.update(terminalId, { windowId: command.windowId });
-      this.deps.bus.publish('agent.command-answer', { requestId, outcome, error: null });
+      this.deps.bus.publish('agent.command-answer', { requestId, outcome, error: null }, { backlog: false });
     } catch (err) {
       const code = isAppError(err) && err.code === 'COMMAND_TIMEOUT' ? 'COMMAND_TIMEOUT' : 'TERMINAL_OFFLINE';
       if (!isAppError(err)) this.deps.logger.error({ err, terminalId }, 'relayed command failed');
-      this.deps.bus.publish('agent.command-answer', { requestId, outcome: null, error: code });
+      this.deps.bus.publish('agent.command-answer', { requestId, outcome: null, error: code }, { backlog: false });
     }
   }
 }

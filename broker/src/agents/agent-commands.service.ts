@@ -58,7 +58,7 @@ export class AgentCommandService {
     }
     let outcome;
     try {
-      outcome = await this.deps.relay.send(terminal.id, commandId, command, request.timeoutSeconds * 1000);
+      outcome = await this.deps.relay.send(terminal.id, commandId, command, request.timeoutSeconds * 1000, terminal.online);
     } catch (err) {
       if (isAppError(err)) await audit(err.code === 'COMMAND_TIMEOUT' ? 'timeout' : 'offline', { error: err.code });
       throw err;

@@ -201,7 +201,9 @@ export class PresenceService {
     const now = this.deps.clock.now();
     for (const entry of this.#entries.values()) {
       if (this.#offline.has(entry.terminalId)) continue;
-      if (now - entry.lastBeatAt <= entry.intervalMs * MISSED_BEATS) continue;
+      // a terminal whose socket is not here has its beats written by another process, once per flush
+      const slack = entry.connected ? 0 : 2 * this.#timings.flushMs;
+      if (now - entry.lastBeatAt <= entry.intervalMs * MISSED_BEATS + slack) continue;
       if (entry.connected) this.onExpired(entry.terminalId);
       this.markOffline(entry.terminalId);
       // not from here: its socket may be held by another broker process that writes its beats
@@ -232,6 +234,7 @@ export class PresenceService {
     this.#offline.clear();
     const cameOnline: Presence[] = [];
     let wentOffline: Presence[] = [];
+    const republish: Presence[] = [];
     const infos: Presence[] = [];
     for (const id of this.#infoDue) {
       if (infos.length >= INFO_WRITES_PER_FLUSH) break;
@@ -254,7 +257,17 @@ export class PresenceService {
       // single statements, no transaction: on SQLite every write then queues on the one shared connection
       // instead of a transaction's own connection contending for the lock
       for (let i = 0; i < seen.length; i += CHUNK) {
-        await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: seen.slice(i, i + CHUNK) }, silent: true });
+        const chunk = seen.slice(i, i + CHUNK);
+        // believed online here but stored offline (another broker gave up on it too early): say so again
+        const flipped = await this.deps.sequelize.query<{ id: string }>(
+          `UPDATE terminals SET online = :yes WHERE id IN (:ids) AND online = :no RETURNING id`,
+          { replacements: { yes: true, no: false, ids: chunk }, type: QueryTypes.SELECT },
+        );
+        for (const { id } of flipped) {
+          const entry = this.#entries.get(id);
+          if (entry?.online) republish.push(entry);
+        }
+        await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: chunk }, silent: true });
       }
       for (const id of seen) {
         const entry = this.#entries.get(id);
@@ -278,7 +291,7 @@ export class PresenceService {
       throw err;
     }
     for (const entry of offline) this.#expired.delete(entry);
-    for (const entry of cameOnline) {
+    for (const entry of [...cameOnline, ...republish]) {
       entry.online = true;
       this.#publish(entry);
     }

@@ -45,11 +45,19 @@ export class LiveEvents {
    * than show, so that an event is acted on once in the cluster, by the process it happened in.
    */
   subscribe(listener: (event: LiveEvent) => void, opts: { localOnly?: boolean } = {}): () => void {
-    this.#emitter.on('event', listener);
-    if (!opts.localOnly) this.#emitter.on('remote', listener);
+    // one listener that throws must neither stop the others nor fail the publisher's request
+    const guarded = (event: LiveEvent) => {
+      try {
+        listener(event);
+      } catch (err) {
+        process.emitWarning(`live event listener failed on ${event.type}: ${(err as Error).stack ?? String(err)}`);
+      }
+    };
+    this.#emitter.on('event', guarded);
+    if (!opts.localOnly) this.#emitter.on('remote', guarded);
     return () => {
-      this.#emitter.off('event', listener);
-      this.#emitter.off('remote', listener);
+      this.#emitter.off('event', guarded);
+      this.#emitter.off('remote', guarded);
     };
   }
 }

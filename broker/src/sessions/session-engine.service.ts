@@ -149,7 +149,7 @@ export class SessionEngine {
     if (!session) return null;
     if (session.terminalId && session.terminalId !== terminal.id) {
       const where = window ? `窗口 ${window.code}` : `终端 ${terminal.name}`;
-      this.deps.tunnels().closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`);
+      this.deps.tunnels().closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`, terminal.id);
     }
     await session.update({ terminalId: terminal.id, windowId: window?.id ?? null, siteId: terminal.siteId, lastActivityAt: new Date(this.deps.clock.now()) });
     await this.deps.audit.record(null, {
@@ -169,9 +169,12 @@ export class SessionEngine {
   private async joinLoginInFlight(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
     const held = await Desktop.findOne({ where: { poolId: pool.id, ownerAccountId: account.id, sessionId: { [Op.ne]: null } } });
     if (!held) return null;
+    // a race resolving itself within milliseconds, not a business timer: real time, not the Clock
     for (let waited = 0; waited < JOIN_WAIT_MS; waited += JOIN_POLL_MS) {
+      // only a login still between its claim and its insert is worth waiting for
+      const inserted = (await DesktopSession.count({ where: { id: held.sessionId! } })) > 0;
       const joined = await this.reconnect(account, pool, terminal, window);
-      if (joined) return joined;
+      if (joined || inserted) return joined;
       await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
     }
     return null;

@@ -88,6 +88,10 @@ export class DesktopParking {
     return this.#bySession.size;
   }
 
+  sessionIds(): string[] {
+    return [...this.#bySession.keys()];
+  }
+
   /** Keeps `guacd` attached for `sessionId` (an older parked one is let go). */
   park(sessionId: string, guacd: ParkableGuacd): void {
     if (guacd.socket.destroyed) return;

@@ -76,6 +76,7 @@ export class TunnelConnection implements AttemptEvents {
   #phase: Phase = 'redeeming';
   #closedAs: TunnelCloseReason = 'browser-closed';
   #sessionId: string | null = null;
+  #terminalId: string | null = null;
   #live: LiveGuacd | null = null;
   readonly #upstream: UpstreamPump;
   /** aborts a pending gateway attempt; dropped once live */
@@ -98,6 +99,11 @@ export class TunnelConnection implements AttemptEvents {
 
   get sessionId(): string | null {
     return this.#sessionId;
+  }
+
+  /** the terminal the redeemed token was bound to */
+  get terminalId(): string | null {
+    return this.#terminalId;
   }
 
   /** After close(): settles once the engine has been told (markClosed included). */
@@ -165,6 +171,7 @@ export class TunnelConnection implements AttemptEvents {
       return this.#refuse(isAppError(error) ? error.code : 'INTERNAL');
     }
     this.#sessionId = target.sessionId;
+    this.#terminalId = target.terminalId;
     this.#log.setBindings({ session: target.sessionId });
     if (this.#phase === 'closed') {
       // The browser left while the token was being redeemed; the engine still hears of it.

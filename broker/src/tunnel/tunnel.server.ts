@@ -26,8 +26,13 @@ export interface TunnelServerDeps {
 export interface TunnelServer {
   /** For `GET /tunnel` upgrades (the HTTP server routes by path). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes the session's live tunnel (takeover, logoff, admin); the browser sees `message`. */
-  closeSession(sessionId: string, reason: TunnelCloseReason, message: string): boolean;
+  /**
+   * Closes the session's live tunnel (takeover, logoff, admin); the browser sees `message`.
+   * `keepTerminalId`: leave it open if it is that terminal's (the takeover's new one).
+   */
+  closeSession(sessionId: string, reason: TunnelCloseReason, message: string, keepTerminalId?: string): boolean;
+  /** the sessions with a live tunnel here (and its terminal), and those with a parked desktop */
+  held(): { tunnels: Array<{ sessionId: string; terminalId: string | null }>; parked: string[] };
   liveCount(): number;
   /** Backlog figures of a session's tunnel, or null. */
   inspect(sessionId: string): TunnelStats | null;
@@ -95,12 +100,18 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
         tunnel.start(query);
       });
     },
-    closeSession(sessionId, reason, message) {
+    closeSession(sessionId, reason, message, keepTerminalId) {
       const tunnel = bySession.get(sessionId);
-      if (!tunnel) return false;
+      if (!tunnel || (keepTerminalId !== undefined && tunnel.terminalId === keepTerminalId)) return false;
       return tunnel.close(reason, { status: statusForCloseReason(reason), message });
     },
     liveCount: () => live.size,
+    held() {
+      return {
+        tunnels: [...bySession.entries()].map(([sessionId, tunnel]) => ({ sessionId, terminalId: tunnel.terminalId })),
+        parked: parking?.sessionIds() ?? [],
+      };
+    },
     inspect(sessionId) {
       return bySession.get(sessionId)?.inspect() ?? null;
     },

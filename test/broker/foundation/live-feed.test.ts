@@ -47,15 +47,21 @@ describe('the console live feed', function () {
     assert.equal((await client.login(account.username, 'Town-admin-2026')).status, 200);
     const feed = await openFeed(broker, client);
 
-    const inA = await f.window(townA.id);
+    // each absence is asserted once a later, in-scope event has arrived (events arrive in order)
     const inB = await f.window(townB.id);
+    const inA = await f.window(townA.id);
     await eventually(() => windowsCreated(feed).includes(inA.id));
     assert.equal(windowsCreated(feed).includes(inB.id), false, 'town B is not this admin\'s');
 
     await broker.admin.patch(`/api/v1/accounts/${account.id}`, { homeSiteId: townB.id });
-    await new Promise((r) => setTimeout(r, 2_500)); // at least one ping re-reads the sign-in
-    const laterB = await f.window(townB.id);
+    // the next pings re-read the sign-in: from then on a window created in town B reaches the feed
+    await eventually(async () => {
+      const probe = await f.window(townB.id);
+      await new Promise((r) => setTimeout(r, 200)); // its event, if in scope, is on the way
+      return windowsCreated(feed).includes(probe.id);
+    }, { timeoutMs: 10_000, intervalMs: 100 });
     const laterA = await f.window(townA.id);
+    const laterB = await f.window(townB.id);
     await eventually(() => windowsCreated(feed).includes(laterB.id));
     assert.equal(windowsCreated(feed).includes(laterA.id), false, 'the old town is no longer in scope');
 

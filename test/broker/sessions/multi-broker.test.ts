@@ -123,15 +123,13 @@ describe('two broker processes sharing PostgreSQL', function () {
   });
 
   it('a cluster connection that PostgreSQL drops is reopened, and messages flow again', async () => {
-    const [killed] = await sequelize.query<{ n: number }>(
-      `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`,
-      { type: QueryTypes.SELECT });
-    assert.equal(Number(killed!.n), 2, 'each broker holds one listening connection');
-    await eventually(async () => {
-      const [row] = await sequelize.query<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database() AND query LIKE 'LISTEN%'`, { type: QueryTypes.SELECT });
-      return Number(row!.n) === 2;
-    }, { timeoutMs: 10_000 });
+    const busBackends = () => sequelize.query<{ pid: number; query: string }>(
+      `SELECT pid, query FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`, { type: QueryTypes.SELECT });
+    const killed = new Set((await busBackends()).map((b) => b.pid));
+    assert.equal(killed.size, 2, 'each broker holds one listening connection');
+    await sequelize.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (:pids)`, { replacements: { pids: [...killed] } });
+    // two new connections, each past its LISTEN
+    await eventually(async () => (await busBackends()).filter((b) => !killed.has(b.pid) && !/^\s*$/.test(b.query) && !/^SET /.test(b.query)).length === 2, { timeoutMs: 10_000 });
     const clerk = hall.usernames[2]!;
     const first = await windowLogin(a.url, hall.terminals[0]!, clerk);
     const onA = tunnel(a.url, first.tunnel.token);
@@ -139,6 +137,18 @@ describe('two broker processes sharing PostgreSQL', function () {
     await windowLogin(b.url, hall.terminals[2]!, clerk);
     await onA.closed;
     assert.match(onA.text(), /A-003/);
+  });
+
+  it('a tunnel whose session ended without a word reaching its process is closed within one check', async () => {
+    const login = await windowLogin(a.url, hall.terminals[1]!, hall.usernames[1]!);
+    const onA = tunnel(a.url, login.tunnel.token);
+    await eventually(async () => (await stateOf(login.session.id)) === 'active');
+    // as if the logoff happened in a process whose bus message was lost
+    await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, end_reason = 'logoff' WHERE id = :id`, { replacements: { id: login.session.id } });
+    const started = Date.now();
+    await onA.closed;
+    assert.ok(Date.now() - started < 8_000, 'closed by the periodic check');
+    assert.match(onA.text(), /会话已结束/);
   });
 
   it('an agent connected to A: B (even restarted) keeps it online, runs commands through A, and a revocation on B locks it out', async () => {

@@ -3,6 +3,7 @@ import { assertError, type ApiClient } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { DesktopSession } from '../../../broker/src/sessions/session.model.js';
 
 const PASS = 'clerk-pass-1';
 
@@ -20,6 +21,17 @@ describe('brokering engine: the rules', () => {
   const login = (client: ApiClient, username: string, poolId?: string) =>
     client.post('/api/v1/terminal/sessions', { username, password: PASS, ...(poolId ? { poolId } : {}) });
   const desktopOf = async (token: string) => (await broker.lifecycle.redeemToken(token)).desktop.id;
+  /** a clerk's session on a one-desktop hall, its tunnel connected and the desktop on screen */
+  const activeSession = async (poolOverrides: Record<string, unknown> = {}) => {
+    const hall = await f.hall({ desktops: 1, poolOverrides });
+    const clerk = await f.account({ departmentIds: [hall.department.id] });
+    const { client } = await f.windowWithTerminal(hall.site.id);
+    const res = await login(client, clerk.username);
+    const id: string = res.body.session.id;
+    await broker.lifecycle.redeemToken(res.body.tunnel.token);
+    await broker.lifecycle.markActive(id, '$c');
+    return { hall, client, id };
+  };
 
   it('roaming: the clerk gets the same desktop back at another window, the first window loses it', async () => {
     const hall = await f.hall({ desktops: 3 });
@@ -85,13 +97,7 @@ describe('brokering engine: the rules', () => {
   });
 
   it('grace expiry ends a disconnected session and frees the floating desktop', async () => {
-    const hall = await f.hall({ desktops: 1, poolOverrides: { graceSeconds: 600 } });
-    const clerk = await f.account({ departmentIds: [hall.department.id] });
-    const { client } = await f.windowWithTerminal(hall.site.id);
-    const res = await login(client, clerk.username);
-    const id = res.body.session.id;
-    await broker.lifecycle.redeemToken(res.body.tunnel.token);
-    await broker.lifecycle.markActive(id, '$c');
+    const { hall, id } = await activeSession({ graceSeconds: 600 });
     await broker.lifecycle.markClosed(id, 'browser-closed');
     assert.equal((await broker.admin.get(`/api/v1/sessions/${id}`)).body.state, 'disconnected');
     clock.advance(599_000);
@@ -105,6 +111,18 @@ describe('brokering engine: the rules', () => {
     const desktop = (await broker.admin.get(`/api/v1/desktops/${hall.desktops[0].id}`)).body;
     assert.equal(desktop.state, 'free');
     assert.equal(desktop.sessionId, null);
+  });
+
+  it('a tunnel closing in one broker process leaves a session alone whose tunnel now runs in another', async () => {
+    const { client, id } = await activeSession();
+    // the takeover's new tunnel connected in process B (it stamped the session), then A's old one closes
+    await DesktopSession.update({ brokerInstance: 'process-b' }, { where: { id } });
+    await broker.lifecycle.markClosed(id, 'taken-over', 'process-a');
+    assert.equal((await broker.admin.get(`/api/v1/sessions/${id}`)).body.state, 'active');
+    // B's own tunnel closing does put it under grace
+    await broker.lifecycle.redeemToken((await client.post(`/api/v1/terminal/sessions/${id}/tunnel-token`)).body.token);
+    await broker.lifecycle.markClosed(id, 'browser-closed', 'process-b');
+    assert.equal((await broker.admin.get(`/api/v1/sessions/${id}`)).body.state, 'disconnected');
   });
 
   it('idle limits end forgotten sessions', async () => {
