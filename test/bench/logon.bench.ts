@@ -7,7 +7,9 @@
  * Rush 2 repeats with a cheap hash so brokering is the bottleneck: assignments per second, the
  * median of three bursts.
  */
+import { execFileSync, fork } from 'node:child_process';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,7 +81,7 @@ async function scenario(dialect: 'sqlite' | 'postgres', clerks: number) {
   const pg = dialect === 'postgres' ? await createPgDatabase() : null;
   const databaseUrl = pg?.url ?? `sqlite:${path.join(dataDir, 'yunzhuo.db')}`;
   connectionResets = 0;
-  const broker = await startBrokerProcess({ YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: databaseUrl, YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234', YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' });
+  const broker = await startBrokerProcess({ YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: databaseUrl, YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234', YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' }, 30_000, { built: true });
   const sequelize = openDatabase(databaseUrl);
   initModels(sequelize);
   try {
@@ -127,7 +129,30 @@ async function scenario(dialect: 'sqlite' | 'postgres', clerks: number) {
   }
 }
 
+/** The same bursts against a bare HTTP server that only verifies the cheap hash: the machine's ceiling today. */
+async function baselineBurstsPerS(clerks: number): Promise<number> {
+  const { scryptSync, randomBytes } = await import('node:crypto');
+  const salt = randomBytes(16);
+  const cheap = `scrypt$1024$8$1$${salt.toString('base64')}$${scryptSync(SEED_PASSWORD, salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')}`;
+  const child = fork(fileURLToPath(new URL('./logon-baseline.child.ts', import.meta.url)), [cheap], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+    const base = new URL(`http://127.0.0.1:${port}`);
+    const hall = { usernames: Array.from({ length: clerks }, (_, i) => `c${i}`), terminals: Array.from({ length: clerks }, (_, i) => `${String(i).padStart(36, '0')}.secret`) } as SeededHall;
+    const rates: number[] = [];
+    for (let i = 0; i < BURSTS; i++) rates.push(clerks / (await rush(base, hall)).wallS);
+    return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
+  } finally {
+    child.kill();
+  }
+}
+
+// the broker as production runs it: the bundle of `npm run build:broker`, plain node
+execFileSync('npm', ['run', 'build:broker', '--silent'], { stdio: 'inherit' });
+
 const figures: Record<string, number> = { logins: 250, desktops: 250 };
+console.log('baseline: the same bursts against a bare HTTP server that only verifies the hash…');
+figures.baseline_http_hash_per_s = round(await baselineBurstsPerS(250), 1);
 for (const dialect of (process.env.YZ_BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>) {
   for (const [label, clerks] of ([['', 250], ['city_', 2500]] as const).filter(([, n]) => !process.env.YZ_BENCH_SIZES || process.env.YZ_BENCH_SIZES.split(',').includes(String(n)))) {
     console.log(`rush: ${clerks} logins on ${dialect}…`);
@@ -137,6 +162,11 @@ for (const dialect of (process.env.YZ_BENCH_DIALECTS ?? 'sqlite,postgres').split
       else if (label === '' || !['sessions_created'].includes(k)) figures[`${dialect}_${label}${k}`] = v;
     }
   }
+}
+
+for (const dialect of ['sqlite', 'postgres']) {
+  const rate = figures[`${dialect}_assignments_per_s`];
+  if (rate !== undefined) figures[`${dialect}_assignments_vs_baseline`] = round(rate / figures.baseline_http_hash_per_s!, 2);
 }
 
 const { pass } = writeBenchResult('logon', figures, {

@@ -14,11 +14,18 @@ export interface BrokerProcess {
   kill(): Promise<void>;
 }
 
-/** A broker as its own OS process (`node --import tsx broker/src/main.ts`), for multi-broker and crash tests. */
-export async function startBrokerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BrokerProcess> {
+/** the production bundle `npm run build:broker` writes (what `npm start` and the Docker image run) */
+export const BUILT_BROKER = path.join(ROOT, 'broker/dist/main.js');
+
+/**
+ * A broker as its own OS process, for multi-broker and crash tests (`node --import tsx
+ * broker/src/main.ts`) and benchmarks (`built`: `node broker/dist/main.js`, as in production).
+ */
+export async function startBrokerProcess(env: Record<string, string>, timeoutMs = 30_000, opts: { built?: boolean } = {}): Promise<BrokerProcess> {
   // YUNZHUO_TEST_BROKER_NODE_ARGS adds node flags to the broker only (e.g. --cpu-prof for a profile)
   const nodeArgs = (process.env.YUNZHUO_TEST_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')], {
+  const entry = opts.built ? [BUILT_BROKER] : ['--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { ...withoutTestSettings(process.env), YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
