@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { createReadStream } from 'node:fs';
+import type { Response, Router } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { recordingPartQuery, recordingPartsOut } from '@yunzhuo/protocol/api/resources';
@@ -10,7 +9,7 @@ import { parseInput } from '../http/validate.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../lib/app-error.js';
-import { presentRecordingPart, RecordingParts } from './recording-parts.js';
+import { type OpenRecordingPart, presentRecordingPart, RecordingParts } from './recording-parts.js';
 import { sessionVisibility } from './session-list.routes.js';
 
 const params = z.object({ id: z.string().uuid() });
@@ -34,15 +33,36 @@ export function mountSessionRecording(router: Router, deps: { audit: AuditServic
     const actor = actorOf(req);
     const { part: index } = parseInput(recordingPartQuery, req.query, 'query');
     const { session, recordingPath } = await recordedSession(actor, String(req.params.id));
-    const part = await parts.part(recordingPath, index);
+    const part = await parts.open(recordingPath, index);
     if (!part) throw new AppError('NOT_FOUND', { resource: 'recording', part: index });
-    await deps.audit.record(actor, { action: 'session.recording.view', targetType: 'session', targetId: session.id, siteId: session.siteId, details: { part: index } });
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Length', String(part.size));
-    res.setHeader('Cache-Control', 'private, no-store');
-    // pipeline closes the file when the download is aborted and turns a read error into a log line, not a crash
-    await pipeline(createReadStream(part.file), res).catch(() => res.destroy());
+    try {
+      await deps.audit.record(actor, { action: 'session.recording.view', targetType: 'session', targetId: session.id, siteId: session.siteId, details: { part: index } });
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Cache-Control', 'private, no-store');
+      await sendPart(res, part);
+    } finally {
+      await part.handle.close();
+    }
   });
+}
+
+/**
+ * Exactly the bytes fstat counted when the part was opened. guacd may still be appending to it,
+ * and a byte past Content-Length would be read as the start of the next response on the
+ * keep-alive connection; the viewer asks again for the rest.
+ */
+async function sendPart(res: Response, part: OpenRecordingPart): Promise<void> {
+  res.setHeader('Content-Length', String(part.size));
+  if (part.size === 0) {
+    res.end();
+    return;
+  }
+  // end is inclusive; autoClose off: the route closes the handle whatever happens here
+  const bytes = part.handle.createReadStream({ start: 0, end: part.size - 1, autoClose: false });
+  // an aborted download or a read error closes the connection rather than crashing the process
+  await pipeline(bytes, res).catch(() => res.destroy());
+  // a part cut shorter under us must not leave the client waiting for the announced rest
+  if (bytes.bytesRead !== part.size) res.destroy();
 }
 
 /** A session the actor may see that has a recording; both questions answer 404 alike. */

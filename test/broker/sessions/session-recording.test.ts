@@ -3,7 +3,8 @@
 // in the directory the first tunnel was given. The API lists and serves every part; roaming to
 // another site keeps that one directory.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
@@ -25,6 +26,21 @@ function writeAsGuacd(dir: string, name: string, bytes: string): string {
       return file;
     }
   }
+}
+
+/** A GET on `agent`'s one keep-alive connection; `beforeBody` runs once the headers are in, before the body is read. */
+function getOver(agent: http.Agent, client: ApiClient, url: string, beforeBody: () => void = () => {}) {
+  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  return new Promise<{ status: number; contentLength: number; body: Buffer; reusedSocket: boolean }>((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { cookie } }, (res) => {
+      beforeBody();
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode!, contentLength: Number(res.headers['content-length']), body: Buffer.concat(chunks), reusedSocket: req.reusedSocket }));
+    });
+    req.on('error', reject);
+  });
 }
 
 /** A value of the `connect` guacd received (the fake speaks 1.3: the version comes first). */
@@ -64,6 +80,17 @@ describe('session recordings: every part, one directory', () => {
     return { root, townA, townB, department, pool, clerk };
   }
 
+  /** A session of a recording pool, active, with nothing on disk yet; `dir` is where guacd writes it. */
+  async function recordedSession() {
+    const c = await county();
+    const seat = await f.windowWithTerminal(c.townA.id);
+    const login = await seat.client.post('/api/v1/terminal/sessions', { username: c.clerk.username, password: PASS });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
+    const id: string = login.body.session.id;
+    await broker.lifecycle.markActive(id, '$conn-1');
+    return { c, id, dir: path.join(recordingDir, c.townA.id) };
+  }
+
   async function signIn(account: Record<string, unknown>): Promise<ApiClient> {
     const created = await f.account({ ...account, password: PASS });
     const client = new ApiClient(broker.url);
@@ -72,13 +99,7 @@ describe('session recordings: every part, one directory', () => {
   }
 
   it('lists the parts in numeric order and serves each one, within the session\'s scope', async () => {
-    const c = await county();
-    const seat = await f.windowWithTerminal(c.townA.id);
-    const login = await seat.client.post('/api/v1/terminal/sessions', { username: c.clerk.username, password: PASS });
-    assert.equal(login.status, 201, JSON.stringify(login.body));
-    const id: string = login.body.session.id;
-    await broker.lifecycle.markActive(id, '$conn-1');
-    const dir = path.join(recordingDir, c.townA.id);
+    const { c, id, dir } = await recordedSession();
     const [rows] = await broker.sequelize.query('SELECT recording_path AS p FROM sessions WHERE id = :id', { replacements: { id } });
     assert.equal((rows as { p: string }[])[0]!.p, path.join(dir, id));
 
@@ -120,6 +141,66 @@ describe('session recordings: every part, one directory', () => {
     assertError(await download('?part=1', other), 404, 'NOT_FOUND');
     const auditor = await signIn({ roles: ['auditor'] });
     assert.equal((await download('?part=10', auditor)).body, parts[`${id}.10`]);
+  });
+
+  it('a part guacd is still writing is sent as long as announced, and the keep-alive connection stays usable', async () => {
+    const { id, dir } = await recordedSession();
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, id);
+    // far more than the socket buffers hold, so the broker is still reading the part when it grows
+    const announced = 16 * 1024 * 1024;
+    writeFileSync(file, Buffer.alloc(announced, 'a'));
+    const appended = 1024 * 1024;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const url = `${broker.url}/api/v1/sessions/${id}/recording`;
+      const growing = await getOver(agent, broker.admin, url, () => appendFileSync(file, Buffer.alloc(appended, 'b')));
+      assert.equal(growing.status, 200);
+      assert.equal(growing.contentLength, announced);
+      assert.equal(growing.body.length, announced);
+      assert.equal(growing.body.indexOf('b'), -1, 'nothing written after the part was opened');
+      const grown = await getOver(agent, broker.admin, url);
+      assert.equal(grown.reusedSocket, true, 'the same connection serves the next request');
+      assert.equal(grown.status, 200);
+      assert.equal(grown.contentLength, announced + appended);
+      assert.equal(grown.body.length, announced + appended);
+      writeFileSync(`${file}.1`, '');
+      const empty = await getOver(agent, broker.admin, `${url}?part=1`);
+      assert.deepEqual([empty.status, empty.contentLength, empty.body.length, empty.reusedSocket], [200, 0, 0, true], 'a part guacd has just opened');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('serves nothing through a link: neither a part that is one nor a directory linking out of the root', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'yz-not-recordings-'));
+    try {
+      writeFileSync(path.join(outside, 'secret'), 'not a recording');
+      const linkedPart = await recordedSession();
+      mkdirSync(linkedPart.dir, { recursive: true });
+      writeFileSync(path.join(linkedPart.dir, linkedPart.id), '4.sync,1.0;');
+      symlinkSync(path.join(outside, 'secret'), path.join(linkedPart.dir, `${linkedPart.id}.1`));
+      const parts = await broker.admin.get(`/api/v1/sessions/${linkedPart.id}/recordings`);
+      assert.deepEqual(parts.body.items.map((p: { index: number }) => p.index), [0]);
+      assertError(await broker.admin.get(`/api/v1/sessions/${linkedPart.id}/recording?part=1`), 404, 'NOT_FOUND');
+
+      // the town's directory is a link to a directory outside the root that holds the session's name
+      const linkedOut = await recordedSession();
+      writeFileSync(path.join(outside, linkedOut.id), 'not a recording either');
+      symlinkSync(outside, linkedOut.dir);
+      assert.deepEqual((await broker.admin.get(`/api/v1/sessions/${linkedOut.id}/recordings`)).body.items, []);
+      assertError(await broker.admin.get(`/api/v1/sessions/${linkedOut.id}/recording`), 404, 'NOT_FOUND');
+
+      // a linked directory that stays inside the root is followed
+      const linkedIn = await recordedSession();
+      const inside = path.join(recordingDir, `moved-${linkedIn.c.townA.id}`);
+      mkdirSync(inside);
+      writeFileSync(path.join(inside, linkedIn.id), '4.sync,1.0;');
+      symlinkSync(inside, linkedIn.dir);
+      assert.equal((await broker.admin.get(`/api/v1/sessions/${linkedIn.id}/recording`)).body, '4.sync,1.0;');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('documents both routes in the OpenAPI document', async () => {
