@@ -8,6 +8,9 @@ import type { DeskSession, Page, SessionQuery } from './types';
 /** the parts of a session's recording, one per guacd connection, in order */
 export type RecordingParts = z.output<typeof recordingPartsOut>;
 
+/** how long a recording's part list is trusted, in ms */
+const RECORDING_PARTS_STALE_MS = 10_000;
+
 /** States in which a session holds a desktop. */
 export const LIVE_STATES = ['requested', 'connecting', 'active', 'disconnected'] as const;
 
@@ -17,7 +20,8 @@ export const sessionKeys = {
   all: (q: SessionQuery) => ['sessions', 'all', q] as const,
   detail: (id: string) => ['sessions', 'detail', id] as const,
   recordingParts: (id: string) => ['sessions', 'recording-parts', id] as const,
-  recording: (id: string, part: number) => ['sessions', 'recording', id, part] as const,
+  // not under ['sessions']: a session event would refetch the bytes and restart the playing viewer
+  recording: (id: string, part: number) => ['session-recordings', id, part] as const,
 };
 
 export const sessionsApi = {
@@ -39,8 +43,21 @@ export const sessionQueries = {
   all: (q: SessionQuery) => queryOptions({ queryKey: sessionKeys.all(q), queryFn: ({ signal }) => sessionsApi.all(q, signal) }),
   live: (siteId?: string) => sessionQueries.all({ state: 'live', ...(siteId ? { siteId } : {}) }),
   detail: (id: string) => queryOptions({ queryKey: sessionKeys.detail(id), queryFn: () => sessionsApi.get(id) }),
-  recordingParts: (id: string) => queryOptions({ queryKey: sessionKeys.recordingParts(id), queryFn: ({ signal }) => sessionsApi.recordingParts(id, signal), retry: false }),
-  /** up to megabytes: fetched once, not again when the window regains focus */
-  recording: (id: string, part: number) =>
-    queryOptions({ queryKey: sessionKeys.recording(id, part), queryFn: ({ signal }) => sessionsApi.recording(id, part, signal), staleTime: Infinity, retry: false }),
+  /** a live session's last part grows and new parts appear: as fresh as any list */
+  recordingParts: (id: string) =>
+    queryOptions({ queryKey: sessionKeys.recordingParts(id), queryFn: ({ signal }) => sessionsApi.recordingParts(id, signal), staleTime: RECORDING_PARTS_STALE_MS, retry: false }),
+  /**
+   * Up to megabytes, handed to the player whole, so never refetched under a playing viewer (focus).
+   * A part followed by another is `complete` (guacd has moved on to the next connection) and is
+   * fetched once; the last may still be growing, so it is fetched again each time it is shown
+   * and not kept once it is not.
+   */
+  recording: (id: string, part: number, complete: boolean) =>
+    queryOptions({
+      queryKey: sessionKeys.recording(id, part),
+      queryFn: ({ signal }) => sessionsApi.recording(id, part, signal),
+      retry: false,
+      refetchOnWindowFocus: false,
+      ...(complete ? { staleTime: Infinity } : { staleTime: 0, gcTime: 0 }),
+    }),
 };

@@ -17,13 +17,18 @@ export default function RecordingPage() {
   const { sessionId = '' } = useParams();
   const lookups = useLookups();
   const session = useQuery(sessionQueries.detail(sessionId));
-  // each guacd connection of the session is recorded as a part of its own; the first plays at
-  // once, the list only offers the others
-  const [part, setPart] = useState(0);
-  const parts = useQuery(sessionQueries.recordingParts(sessionId)).data?.items ?? [];
-  const recording = useQuery(sessionQueries.recording(sessionId, part));
+  // each guacd connection of the session is recorded as a part of its own. Part 0 is asked for
+  // while the list loads; the first listed part plays (guacd may have written no part 0)
+  const [picked, setPicked] = useState<number | null>(null);
+  const listed = useQuery(sessionQueries.recordingParts(sessionId));
+  const parts = listed.data?.items ?? [];
+  const part = picked ?? parts[0]?.index ?? 0;
+  const complete = parts.some((p) => p.index > part);
+  const recording = useQuery(sessionQueries.recording(sessionId, part, complete));
   const s = session.data;
-  const missing = recording.error instanceof ApiError && recording.error.status === 404;
+  // an error on part 0 waits for the list, which tells whether other parts exist
+  const awaitingList = recording.isError && listed.isPending;
+  const missing = !awaitingList && recording.error instanceof ApiError && recording.error.status === 404;
 
   return (
     <div data-testid="page-recording">
@@ -47,7 +52,7 @@ export default function RecordingPage() {
           <Toolbar>
             <label className="inline-label">
               {t('recording.part')}
-              <select value={part} onChange={(e) => setPart(Number(e.target.value))} data-testid="recording-part">
+              <select value={part} onChange={(e) => setPicked(Number(e.target.value))} data-testid="recording-part">
                 {parts.map((p, i) => (
                   <option key={p.index} value={p.index}>
                     {t('recording.partN', { n: i + 1 })}
@@ -61,10 +66,10 @@ export default function RecordingPage() {
           <EmptyState title={t('recording.none')} icon="▶">
             {t('recording.noneBody')}
           </EmptyState>
+        ) : recording.isPending || awaitingList ? (
+          <Loading label={t('recording.loading')} />
         ) : recording.isError ? (
           <ErrorView error={recording.error} />
-        ) : recording.isPending ? (
-          <Loading label={t('recording.loading')} />
         ) : (
           <RecordingPlayer key={part} blob={recording.data} />
         )}
