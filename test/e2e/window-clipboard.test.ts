@@ -120,6 +120,8 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     figures.to_desktop_only = await arrival(() => desktop.read(), pageText);
 
     const desktopText = `${marker} 桌面→页面 to-desktop`;
+    // the page's reader works: it sees the text the page holds
+    assert.equal(await pageClipboardText(page), pageText, 'the page\'s clipboard is read');
     await desktop.write(desktopText);
     await neverArrives(() => pageClipboardText(page), desktopText, 'the desktop\'s text reached the page');
     assert.equal(await pageClipboardText(page), pageText, 'the page\'s clipboard kept its own text');
@@ -128,6 +130,8 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
   it('from the desktop only: the page\'s text never reaches the desktop, the desktop\'s arrives', async () => {
     const pageText = `${marker} 页面→桌面 from-desktop`;
     const desktop = await loginWithPageText('from-desktop', pageText);
+    // the desktop's reader works, so that reading nothing there means nothing arrived
+    await desktop.proveReadable();
     await neverArrives(() => desktop.read(), pageText, 'the page\'s text reached the desktop');
 
     const desktopText = `${marker} 桌面→页面 from-desktop`;
