@@ -6,8 +6,10 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Which page a message catalogue belongs to: the console's `src/i18n/`, the window page's `src/terminal/i18n/`. */
 function catalogueOwner(moduleId: string): 'index' | 'terminal' | null {
-  if (/\/src\/terminal\/i18n\/(zh-CN|en)\.ts$/.test(moduleId)) return 'terminal';
-  return /\/src\/i18n\/(zh-CN|en)\.ts$/.test(moduleId) ? 'index' : null;
+  // a module id is a file path: on Windows its separators may be '\\'
+  const file = moduleId.replaceAll('\\', '/');
+  if (/\/src\/terminal\/i18n\/(zh-CN|en)\.ts$/.test(file)) return 'terminal';
+  return /\/src\/i18n\/(zh-CN|en)\.ts$/.test(file) ? 'index' : null;
 }
 
 /** Fails the build when a page's JS (its entry and every chunk it imports statically) carries the other page's words. */

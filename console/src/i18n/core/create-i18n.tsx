@@ -26,10 +26,10 @@ export interface I18nOptions<K extends string> {
 
 export const otherLang = (lang: Lang): Lang => (lang === 'en' ? 'zh-CN' : 'en');
 
-/** `{name}` marks a parameter; an unknown one stays as written. */
+/** `{name}` marks a parameter; an unknown one (an inherited name like `constructor` too) stays as written. */
 export function interpolate(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
 function storedLang(storageKey: string): Lang {
