@@ -44,6 +44,7 @@ import { TunnelTokens } from './sessions/tunnel-tokens.js';
 import { mountWindowLogin } from './sessions/window-login.routes.js';
 import { noLiveTunnels, type LiveTunnels } from './sessions/live-tunnels.js';
 import { clusterTunnels } from './sessions/cluster-tunnels.js';
+import { LoginRows } from './sessions/login-rows.js';
 import { localOnlyBus, PgClusterBus } from './lib/cluster-bus.js';
 import { createLiveEventsSocket } from './http/live-events.socket.js';
 import { siteResource } from './sites/site.resource.js';
@@ -106,7 +107,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     sequelize, transitions, tokens, secrets, audit, events, clock, recordingDir: config.recordingDir,
     tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
   });
-  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels });
+  const loginRows = new LoginRows(events);
+  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels, rows: loginRows });
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger) : localOnlyBus;
@@ -136,7 +138,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountSessionAdmin(consoleApi, lifecycle, docs);
   desktopLifecycle.attach(lifecycle, consoleApi, crudDeps);
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
-  mountWindowLogin(publicApi, engine, lifecycle, docs);
+  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { audit, events, docs });

@@ -9,9 +9,9 @@ import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Pool } from '../pools/pool.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
-import { HallWindow } from '../windows/window.model.js';
+import type { HallWindow } from '../windows/window.model.js';
 import { claimFreeDesktop, claimOwnedDesktop, releaseDesktop, type ClaimedDesktop } from './desktop-claim.js';
-import { entitledPools } from './entitlements.js';
+import type { LoginRows } from './login-rows.js';
 import type { LiveTunnels } from './live-tunnels.js';
 import { DesktopSession } from './session.model.js';
 import type { SessionTransitions } from './session-transitions.js';
@@ -56,6 +56,7 @@ export class SessionEngine {
       audit: AuditService;
       events: LiveEvents;
       clock: Clock;
+      rows: LoginRows;
     },
   ) {}
 
@@ -80,7 +81,7 @@ export class SessionEngine {
 
   /** Everything after the password check; the part the 8:30 rush benchmark times. */
   async broker(account: Account, terminal: Terminal, poolId?: string): Promise<BrokeredSession> {
-    const window = terminal.windowId ? await HallWindow.findByPk(terminal.windowId) : null;
+    const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
     const pool = await this.choosePool(account, window, poolId);
     const reconnect = await this.reconnect(account, pool, terminal, window);
     if (reconnect) return reconnect;
@@ -127,7 +128,7 @@ export class SessionEngine {
   }
 
   private async choosePool(account: Account, window: HallWindow | null, poolId?: string): Promise<Pool> {
-    const pools = await entitledPools(account.id);
+    const pools = await this.deps.rows.pools(account.id);
     if (poolId) {
       const pool = pools.find((p) => p.id === poolId);
       if (!pool) throw new AppError('NOT_ENTITLED', { poolId });

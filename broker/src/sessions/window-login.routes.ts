@@ -10,6 +10,7 @@ import type { IssuedToken } from './tunnel-tokens.js';
 import { Pool } from '../pools/pool.model.js';
 import { Site } from '../sites/site.model.js';
 import { terminalCredentialOf, verifyTerminalCredential } from '../terminals/terminal-auth.js';
+import type { LoginRows } from './login-rows.js';
 import { HallWindow } from '../windows/window.model.js';
 import type { SessionEngine } from './session-engine.service.js';
 import type { SessionLifecycle } from './session-lifecycle.service.js';
@@ -26,8 +27,8 @@ async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: 
 }
 
 /** The window page's API; every call carries `Authorization: Terminal <credential>`. */
-export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycle: SessionLifecycle, docs: OpenApiDocs): void {
-  const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req));
+export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycle: SessionLifecycle, rows: LoginRows, docs: OpenApiDocs): void {
+  const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req), (id) => rows.terminal(id));
   const ownSession = async (req: Request) => {
     const terminal = await terminalOf(req);
     const { id } = parseInput(sessionParams, req.params, 'params');

@@ -4,11 +4,17 @@ import { AppError } from '../lib/app-error.js';
 import { sha256 } from '../lib/tokens.js';
 import { Terminal } from './terminal.model.js';
 
-/** Parses `<terminal id>.<secret>`; the secret is compared by hash, in constant time. */
-export async function verifyTerminalCredential(credential: string | undefined): Promise<Terminal> {
+/**
+ * Parses `<terminal id>.<secret>`; the secret is compared by hash, in constant time. `load`
+ * reads the row (the window page's routes pass a short-lived cache).
+ */
+export async function verifyTerminalCredential(
+  credential: string | undefined,
+  load: (id: string) => Promise<Terminal | null> = (id) => Terminal.findByPk(id),
+): Promise<Terminal> {
   const [id, secret] = (credential ?? '').split('.');
   if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('TERMINAL_UNKNOWN');
-  const terminal = await Terminal.findByPk(id);
+  const terminal = await load(id);
   const expected = Buffer.from(terminal?.secretHash ?? '0'.repeat(64), 'hex');
   const given = Buffer.from(sha256(secret), 'hex');
   if (!terminal || !terminal.secretHash || !timingSafeEqual(expected, given)) throw new AppError('TERMINAL_UNKNOWN');

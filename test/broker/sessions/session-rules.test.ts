@@ -125,6 +125,33 @@ describe('brokering engine: the rules', () => {
     assert.equal((await broker.admin.get(`/api/v1/sessions/${id}`)).body.state, 'disconnected');
   });
 
+  it('what an admin changes reaches the very next login (the rows a login reads are cached only until changed)', async () => {
+    const hall = await f.hall({ desktops: 2 });
+    const clerk = await f.account({ departmentIds: [hall.department.id] });
+    const { client, terminal } = await f.windowWithTerminal(hall.site.id);
+    const first = await login(client, clerk.username);
+    assert.equal(first.status, 201);
+    await client.post(`/api/v1/terminal/sessions/${first.body.session.id}/logoff`);
+    // the terminal moves to another window
+    const other = await f.window(hall.site.id);
+    await broker.admin.patch(`/api/v1/terminals/${terminal.id}`, { windowId: other.id });
+    const moved = await login(client, clerk.username);
+    assert.equal((await broker.admin.get(`/api/v1/sessions/${moved.body.session.id}`)).body.windowId, other.id);
+    await client.post(`/api/v1/terminal/sessions/${moved.body.session.id}/logoff`);
+    // the clerk leaves the department
+    const elsewhere = await f.department();
+    await broker.admin.patch(`/api/v1/accounts/${clerk.id}`, { departmentIds: [elsewhere.id] });
+    assertError(await login(client, clerk.username), 403, 'NOT_ENTITLED');
+    await broker.admin.patch(`/api/v1/accounts/${clerk.id}`, { departmentIds: [hall.department.id] });
+    // the pool is drained
+    await broker.admin.patch(`/api/v1/pools/${hall.pool.id}`, { state: 'draining' });
+    assertError(await login(client, clerk.username), 503, 'POOL_UNAVAILABLE');
+    await broker.admin.patch(`/api/v1/pools/${hall.pool.id}`, { state: 'active' });
+    // the terminal is revoked
+    assert.equal((await broker.admin.post(`/api/v1/terminals/${terminal.id}/revoke`)).status, 200);
+    assertError(await login(client, clerk.username), 401, 'TERMINAL_UNKNOWN'); // its secret is gone with the revocation
+  });
+
   it('idle limits end forgotten sessions', async () => {
     const hall = await f.hall({ desktops: 1, poolOverrides: { idleSeconds: 1800 } });
     const clerk = await f.account({ departmentIds: [hall.department.id] });

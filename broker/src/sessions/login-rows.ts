@@ -1,0 +1,68 @@
+import type { LiveEvents } from '../lib/live-events.js';
+import type { Pool } from '../pools/pool.model.js';
+import { Terminal } from '../terminals/terminal.model.js';
+import { HallWindow } from '../windows/window.model.js';
+import { entitledPools } from './entitlements.js';
+
+/** how long a cached row may be served without an event saying it changed */
+export const LOGIN_ROWS_TTL_MS = 5000;
+const MAX_ENTRIES = 20_000;
+
+/** A keyed cache with a time limit; concurrent misses for one key share one load. */
+class ShortCache<T> {
+  readonly #entries = new Map<string, { value: Promise<T>; until: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    const value = load();
+    this.#entries.set(key, { value, until: now + this.ttlMs });
+    value.catch(() => this.#entries.delete(key)); // a failed load is not remembered
+    return value;
+  }
+
+  forget(key?: string): void {
+    if (key === undefined || key === '*') this.#entries.clear();
+    else this.#entries.delete(key);
+  }
+}
+
+/**
+ * The rows every window login reads and admins rarely change — the terminal, its window, the
+ * pools an account is entitled to — held for a few seconds. At the 8:30 rush that is three of
+ * a login's nine queries. Any change an admin makes (in this process or, through the cluster
+ * bus, in another) publishes a live event that drops the row at once; the time limit covers a
+ * change that reached the database some other way. Rows handed out are shared: read only.
+ */
+export class LoginRows {
+  readonly #terminals = new ShortCache<Terminal | null>(LOGIN_ROWS_TTL_MS);
+  readonly #windows = new ShortCache<HallWindow | null>(LOGIN_ROWS_TTL_MS);
+  readonly #pools = new ShortCache<Pool[]>(LOGIN_ROWS_TTL_MS);
+
+  constructor(events: LiveEvents) {
+    events.subscribe((event) => {
+      if (event.type === 'terminal.changed') return this.#terminals.forget((event.data as { id: string }).id);
+      if (event.type !== 'resource.changed') return;
+      const { resource, id } = event.data as { resource: string; id: string };
+      if (resource === 'terminals') this.#terminals.forget(id);
+      else if (resource === 'windows') this.#windows.forget(id);
+      else if (resource === 'pools' || resource === 'accounts' || resource === 'departments') this.#pools.forget();
+    });
+  }
+
+  terminal(id: string): Promise<Terminal | null> {
+    return this.#terminals.get(id, () => Terminal.findByPk(id));
+  }
+
+  window(id: string): Promise<HallWindow | null> {
+    return this.#windows.get(id, () => HallWindow.findByPk(id));
+  }
+
+  pools(accountId: string): Promise<Pool[]> {
+    return this.#pools.get(accountId, () => entitledPools(accountId));
+  }
+}
