@@ -88,11 +88,23 @@ export class PresenceService {
   #sweepTimer: ClockTimer | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
+  readonly #unsubscribe: () => void;
   /** the socket layer closes a connection whose heartbeats stopped */
   onExpired: (terminalId: string) => void = () => undefined;
 
   constructor(private readonly deps: { sequelize: Sequelize; clock: Clock; events: LiveEvents; logger: Logger; timings?: Partial<PresenceTimings> }) {
     this.#timings = { ...DEFAULT_PRESENCE_TIMINGS, ...deps.timings };
+    // another broker declared offline a terminal whose socket is here (it gave up too early):
+    // the next flush writes it online again and says so
+    this.#unsubscribe = deps.events.subscribe((event) => {
+      if (event.type !== 'terminal.changed') return;
+      const { id, online } = event.data as { id: string; online: boolean };
+      const entry = this.#entries.get(id);
+      if (online || !entry?.connected || !entry.online) return;
+      entry.online = false;
+      this.#markSeen(id);
+      this.#flushSoon();
+    }, { remoteOnly: true });
   }
 
   /** Terminals a previous broker left online are tracked without a socket until they reconnect or expire. */
@@ -219,6 +231,7 @@ export class PresenceService {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribe();
     if (this.#flushTimer) this.deps.clock.clearTimeout(this.#flushTimer);
     if (this.#sweepTimer) this.deps.clock.clearTimeout(this.#sweepTimer);
     if (this.#soonTimer) this.deps.clock.clearTimeout(this.#soonTimer);
@@ -234,7 +247,6 @@ export class PresenceService {
     this.#offline.clear();
     const cameOnline: Presence[] = [];
     let wentOffline: Presence[] = [];
-    const republish: Presence[] = [];
     const infos: Presence[] = [];
     for (const id of this.#infoDue) {
       if (infos.length >= INFO_WRITES_PER_FLUSH) break;
@@ -258,15 +270,6 @@ export class PresenceService {
       // instead of a transaction's own connection contending for the lock
       for (let i = 0; i < seen.length; i += CHUNK) {
         const chunk = seen.slice(i, i + CHUNK);
-        // believed online here but stored offline (another broker gave up on it too early): say so again
-        const flipped = await this.deps.sequelize.query<{ id: string }>(
-          `UPDATE terminals SET online = :yes WHERE id IN (:ids) AND online = :no RETURNING id`,
-          { replacements: { yes: true, no: false, ids: chunk }, type: QueryTypes.SELECT },
-        );
-        for (const { id } of flipped) {
-          const entry = this.#entries.get(id);
-          if (entry?.online) republish.push(entry);
-        }
         await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: chunk }, silent: true });
       }
       for (const id of seen) {
@@ -291,7 +294,7 @@ export class PresenceService {
       throw err;
     }
     for (const entry of offline) this.#expired.delete(entry);
-    for (const entry of [...cameOnline, ...republish]) {
+    for (const entry of cameOnline) {
       entry.online = true;
       this.#publish(entry);
     }

@@ -43,8 +43,9 @@ export class LiveEvents {
   /**
    * `localOnly`: only events of this process — for listeners that act (run an action) rather
    * than show, so that an event is acted on once in the cluster, by the process it happened in.
+   * `remoteOnly`: only what other broker processes published.
    */
-  subscribe(listener: (event: LiveEvent) => void, opts: { localOnly?: boolean } = {}): () => void {
+  subscribe(listener: (event: LiveEvent) => void, opts: { localOnly?: boolean; remoteOnly?: boolean } = {}): () => void {
     // one listener that throws must neither stop the others nor fail the publisher's request
     const guarded = (event: LiveEvent) => {
       try {
@@ -53,7 +54,7 @@ export class LiveEvents {
         process.emitWarning(`live event listener failed on ${event.type}: ${(err as Error).stack ?? String(err)}`);
       }
     };
-    this.#emitter.on('event', guarded);
+    if (!opts.remoteOnly) this.#emitter.on('event', guarded);
     if (!opts.localOnly) this.#emitter.on('remote', guarded);
     return () => {
       this.#emitter.off('event', guarded);
