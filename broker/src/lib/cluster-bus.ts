@@ -134,7 +134,7 @@ export class PgClusterBus implements ClusterBus {
       }
       this.#notify(client, batch.map((q) => q.text)).catch((err: unknown) => {
         this.logger.warn({ err, messages: batch.length }, 'cluster messages not sent; kept for the next connection');
-        this.#queue.unshift(...batch);
+        this.#queue.unshift(...batch.filter((q) => q.backlog)); // a command is never sent late
       });
     }
   }
