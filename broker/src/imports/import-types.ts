@@ -1,25 +1,10 @@
 import type { Transaction } from 'sequelize';
+import type { ImportRowResult } from '@yunzhuo/protocol/api/imports';
 
-export interface RowResult {
-  line: number;
-  action: 'create' | 'update' | null;
-  key: string;
-  errors: string[];
-}
-
-export interface ImportReport {
-  kind: 'windows' | 'accounts';
-  encoding: string;
-  dryRun: boolean;
-  applied: boolean;
-  total: number;
-  valid: number;
-  invalid: number;
-  rows: RowResult[];
-}
+export type { ImportReport, ImportRowResult } from '@yunzhuo/protocol/api/imports';
 
 export interface PlannedRow {
-  result: RowResult;
+  result: ImportRowResult;
   prepare?: () => Promise<void>;
   apply?: (t: Transaction) => Promise<unknown>;
 }

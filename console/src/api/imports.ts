@@ -1,23 +1,7 @@
+import type { ImportKind, ImportReport } from '@yunzhuo/protocol/api/imports';
 import { apiRequest } from './client';
 
-/** Mirrors broker/src/imports/import-types.ts. */
-export interface ImportRow {
-  line: number;
-  action: 'create' | 'update' | null;
-  key: string;
-  errors: string[];
-}
-export interface ImportReport {
-  kind: ImportKind;
-  encoding: string;
-  dryRun: boolean;
-  applied: boolean;
-  total: number;
-  valid: number;
-  invalid: number;
-  rows: ImportRow[];
-}
-export type ImportKind = 'windows' | 'accounts';
+export type { ImportKind, ImportReport, ImportRowResult as ImportRow } from '@yunzhuo/protocol/api/imports';
 
 /** Upload the file as-is (UTF-8, UTF-8 BOM or GB18030: the broker decodes). */
 export const importsApi = {
