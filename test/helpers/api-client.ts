@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -76,6 +77,12 @@ export class ApiClient {
     assert.equal(res.status, 201, `POST ${path} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
+}
+
+/** The `items` of a list answer, each parsed with the API's own output schema (no casts in tests). */
+export function itemsOf<S extends z.ZodType>(schema: S, res: ApiResponse): Array<z.infer<S>> {
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return z.object({ items: z.array(schema) }).parse(res.body).items;
 }
 
 export function assertError(res: ApiResponse, status: number, code: string): void {

@@ -3,7 +3,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { startSshd, type TestSshd } from '../../setup/sshd.js';
-import { ApiClient, assertError } from '../../helpers/api-client.js';
+import { actionRunOut, knownHostOut } from '@yunzhuo/protocol/api/lifecycle';
+import { isAppError } from '../../../broker/src/lib/app-error.js';
+import { ApiClient, assertError, itemsOf } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { auditOf, desktopRow, lifecycleHall, sessionRow } from './lifecycle-kit.js';
@@ -29,7 +31,7 @@ describe('lifecycle: SSH actions against a real sshd', function () {
 
   const action = (poolId: string, point: string, command: string, extra: Record<string, unknown> = {}) =>
     broker.admin.create('/api/v1/pool-actions', { poolId, point, sshHostId, command, ...extra });
-  const runsOf = async (desktopId: string) => (await broker.admin.get(`/api/v1/action-runs?desktopId=${desktopId}`)).body.items;
+  const runsOf = async (desktopId: string) => itemsOf(actionRunOut, await broker.admin.get(`/api/v1/action-runs?desktopId=${desktopId}`));
 
   it('an on-release action runs, its output, exit code and duration are recorded, and the desktop is free again', async () => {
     const hall = await lifecycleHall(broker, { desktops: ['desk-a'] });
@@ -43,6 +45,7 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     // given back through `resetting`, free only once the action succeeded
     const desk = hall.desktops[0].id;
     const seen = await eventually(async () => (await desktopRow(broker, desk)).state === 'free' && (await runsOf(desk))[0]);
+    assert.ok(seen);
     assert.equal(seen.outcome, 'ok');
     assert.equal(seen.exitCode, 0);
     assert.equal(seen.point, 'on-release');
@@ -51,14 +54,14 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assert.ok(seen.durationMs > 0 && seen.durationMs < 30_000, String(seen.durationMs));
     assert.equal(seen.command, 'echo reset {{desktop.name}} as "$(whoami)"; echo warn >&2');
     const freed = await auditOf(broker, 'desktop.free', desk);
-    assert.deepEqual(freed.map((e: any) => e.details.from), [['resetting']], 'the move back to free is audited');
+    assert.deepEqual(freed.map((e) => e.details?.from), [['resetting']], 'the move back to free is audited');
     const audited = await auditOf(broker, 'desktop.action', desk);
-    assert.equal(audited[0].details.outcome, 'ok');
-    assert.equal(audited[0].details.runId, seen.id);
+    assert.equal(audited[0]?.details?.outcome, 'ok');
+    assert.equal(audited[0]?.details?.runId, seen.id);
 
     // first use pinned the host key; the key is sealed at rest and never presented
-    const pins = (await broker.admin.get(`/api/v1/ssh-known-hosts?host=${sshd.host}`)).body.items;
-    assert.deepEqual(pins.map((p: any) => [p.port, p.fingerprint, p.source]), [[sshd.port, sshd.hostKeyFingerprint, 'first-use']]);
+    const pins = itemsOf(knownHostOut, await broker.admin.get(`/api/v1/ssh-known-hosts?host=${sshd.host}`));
+    assert.deepEqual(pins.map((p) => [p.port, p.fingerprint, p.source]), [[sshd.port, sshd.hostKeyFingerprint, 'first-use']]);
     const host = (await broker.admin.get(`/api/v1/ssh-hosts/${sshHostId}`)).body;
     assert.equal(host.hasPrivateKey, true);
     assert.equal(host.hostKeyFingerprint, sshd.hostKeyFingerprint);
@@ -73,13 +76,14 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     await action(hall.pool.id, 'before-assign', `[ {{desktop.name}} = 'bad' ] && { echo 'VM will not start' >&2; exit 3; }; echo pw={{oneTimePassword}}`);
     const first = await hall.clerk();
     const { body } = await first.login();
-    await assert.rejects(broker.lifecycle.redeemToken(body.tunnel.token), (err: any) => err.code === 'DESKTOP_PREPARE_FAILED');
+    await assert.rejects(broker.lifecycle.redeemToken(body.tunnel.token), (err) => isAppError(err, 'DESKTOP_PREPARE_FAILED'));
 
     const bad = await desktopRow(broker, hall.desktops[0].id);
     assert.equal(bad.state, 'error');
     assert.equal(bad.sessionId, null);
     assert.match(bad.stateReason, /before-assign action failed: exit code 3/);
     const [run] = await runsOf(bad.id);
+    assert.ok(run, 'the failed run is recorded');
     assert.deepEqual([run.outcome, run.exitCode, run.stderr, run.sessionId], ['failed', 3, 'VM will not start', body.session.id]);
     const ended = await sessionRow(broker, body.session.id);
     assert.deepEqual([ended.state, ended.endReason], ['ended', 'desktop-prepare-failed']);
@@ -93,6 +97,7 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     const target = await broker.lifecycle.redeemToken(again.body.tunnel.token);
     assert.equal(target.desktop.id, good.id);
     const [ok] = await runsOf(good.id);
+    assert.ok(ok, 'the successful run is recorded');
     assert.equal(ok.outcome, 'ok');
     assert.equal(ok.stdout, 'pw=[redacted]', 'the one-time password is not kept in the record');
     assert.match(target.desktop.password, /^Yz-[A-Za-z0-9x]{20}1$/);
@@ -112,20 +117,22 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     // entering maintenance runs the on-maintenance action
     assert.equal((await broker.admin.patch(`/api/v1/desktops/${desk}`, { state: 'maintenance' })).status, 200);
     const refused = await eventually(async () => (await runsOf(desk))[0]);
+    assert.ok(refused);
     assert.equal(refused.outcome, 'refused');
-    assert.match(refused.error, /host key mismatch/);
-    assert.ok(refused.error.includes(oldKey) && refused.error.includes(sshd.hostKeyFingerprint));
+    assert.match(refused.error ?? '', /host key mismatch/);
+    assert.ok(refused.error?.includes(oldKey) && refused.error.includes(sshd.hostKeyFingerprint));
     assert.equal(existsSync(marker), false, 'the command never ran on the impostor');
     const d = await eventually(async () => { const row = await desktopRow(broker, desk); return row.state === 'error' && row; });
     assert.match(d.stateReason, /on-maintenance action refused: host key mismatch/);
     const mismatch = await auditOf(broker, 'ssh.host-key-mismatch', `${sshd.host}:${sshd.port}`);
-    assert.equal(mismatch[0].details.presented, sshd.hostKeyFingerprint);
+    assert.equal(mismatch[0]?.details?.presented, sshd.hostKeyFingerprint);
 
     const pinned = await broker.admin.request('PUT', '/api/v1/ssh-known-hosts', { host: sshd.host, port: sshd.port, fingerprint: sshd.hostKeyFingerprint });
     assert.deepEqual([pinned.status, pinned.body.source], [200, 'admin']);
     const reset = await broker.admin.post(`/api/v1/desktops/${desk}/reset`, { to: 'maintenance', reason: 'host re-installed' });
     assert.equal(reset.body.state, 'maintenance');
-    const ok = await eventually(async () => (await runsOf(desk)).find((r: any) => r.outcome === 'ok'));
+    const ok = await eventually(async () => (await runsOf(desk)).find((r) => r.outcome === 'ok'));
+    assert.ok(ok);
     assert.equal(ok.stdout, 'done');
     assert.equal(existsSync(marker), true);
     assert.equal((await desktopRow(broker, desk)).state, 'maintenance');
@@ -142,6 +149,7 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     const d = await eventually(async () => { const row = await desktopRow(broker, desk); return row.state === 'error' && row; }, { timeoutMs: 20_000 });
     const elapsed = Date.now() - started;
     const [run] = await runsOf(desk);
+    assert.ok(run, 'the run is recorded');
     assert.equal(run.outcome, 'timeout');
     assert.equal(run.exitCode, null);
     assert.equal(run.stdout, '');

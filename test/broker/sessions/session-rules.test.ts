@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { assertError, type ApiClient } from '../../helpers/api-client.js';
+import { z } from 'zod';
+import { auditOut, desktopOut } from '@yunzhuo/protocol/api/resources';
+import { assertError, itemsOf, type ApiClient } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
@@ -65,7 +67,7 @@ describe('brokering engine: the rules', () => {
     assertError(await login(client, other.username), 503, 'POOL_EXHAUSTED');
     assertError(await login(client, other.username, hallB.pool.id), 403, 'NOT_ENTITLED');
     const refused = await broker.admin.get(`/api/v1/audit-events?action=login.refused&targetId=${other.id}`);
-    assert.deepEqual(refused.body.items.map((e: any) => e.details.code).sort(), ['NOT_ENTITLED', 'POOL_EXHAUSTED']);
+    assert.deepEqual(itemsOf(auditOut, refused).map((e) => e.details?.code).sort(), ['NOT_ENTITLED', 'POOL_EXHAUSTED']);
   });
 
   it('POOL_EXHAUSTED says which pool and how many are in use', async () => {
@@ -187,7 +189,8 @@ describe('brokering engine: the rules', () => {
     const { client } = await f.windowWithTerminal(hall.site.id);
     const choice = await login(client, clerk.username);
     assertError(choice, 409, 'POOL_CHOICE_REQUIRED');
-    assert.deepEqual(choice.body.error.details.pools.map((p: any) => p.id).sort(), [hall.pool.id, pool2.id].sort());
+    const offered = z.array(z.object({ id: z.string() })).parse(choice.body.error.details.pools);
+    assert.deepEqual(offered.map((p) => p.id).sort(), [hall.pool.id, pool2.id].sort());
     const s1 = await login(client, clerk.username, hall.pool.id);
     const s2 = await login(client, clerk.username, pool2.id);
     assert.equal(s1.status, 201);
@@ -219,7 +222,7 @@ describe('brokering engine: the rules', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => login(client, clerk.username)));
     assert.deepEqual(results.map((r) => r.status), Array(8).fill(201));
     assert.equal(new Set(results.map((r) => r.body.session.id)).size, 1);
-    const owned = (await broker.admin.get(`/api/v1/desktops?poolId=${hall.pool.id}`)).body.items.filter((d: any) => d.ownerAccountId === clerk.id);
+    const owned = itemsOf(desktopOut, await broker.admin.get(`/api/v1/desktops?poolId=${hall.pool.id}`)).filter((d) => d.ownerAccountId === clerk.id);
     assert.equal(owned.length, 1, 'the losing logins gave their desktops back unowned');
   });
 
@@ -231,7 +234,8 @@ describe('brokering engine: the rules', () => {
     const keptLogin = await login(client, kept.username);
     assert.equal(keptLogin.status, 201);
     const keptDesktop = await desktopOf(keptLogin.body.tunnel.token);
-    const [other1, other2] = hall.desktops.filter((d: any) => d.id !== keptDesktop);
+    const [other1, other2] = z.array(desktopOut).parse(hall.desktops).filter((d) => d.id !== keptDesktop);
+    assert.ok(other1 && other2);
     assertError(await login(client, (await c()).username), 503, 'POOL_EXHAUSTED');
     await broker.admin.patch(`/api/v1/pools/${hall.pool.id}`, { maxSessions: null, state: 'draining' });
     assertError(await login(client, (await c()).username), 503, 'POOL_UNAVAILABLE');
@@ -255,6 +259,6 @@ describe('brokering engine: the rules', () => {
     assert.equal(e.body.endReason, 'ended-by-admin');
     assert.equal((await broker.admin.get(`/api/v1/desktops/${hall.desktops[0].id}`)).body.state, 'free');
     const trail = await broker.admin.get(`/api/v1/audit-events?targetId=${body.session.id}&order=asc`);
-    assert.deepEqual(trail.body.items.map((x: any) => x.action), ['session.requested', 'session.active', 'session.disconnected', 'session.ended']);
+    assert.deepEqual(itemsOf(auditOut, trail).map((x) => x.action), ['session.requested', 'session.active', 'session.disconnected', 'session.ended']);
   });
 });
