@@ -4,8 +4,7 @@ import type { ImportKind } from '../../api/imports';
 import type { CrudResource } from '../../api/resource';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
@@ -13,6 +12,7 @@ import { useT, type MessageKey } from '../../i18n/i18n';
 import { useAuth } from '../auth/AuthProvider';
 import { CsvImport } from '../csv-import/CsvImport';
 import { EntityForm, type FieldSpec, type Option, type Values } from '../entity-form/EntityForm';
+import { QueryView } from '../../components/QueryView';
 
 export interface FilterSpec {
   name: string;
@@ -175,16 +175,14 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
           )}
         </Toolbar>
       )}
-      {list.isError ? (
-        <ErrorView error={list.error} />
-      ) : list.isPending ? (
-        <Loading label={t('common.loading')} />
-      ) : (
-        <>
-          <DataTable rows={list.data.items} columns={columns} rowKey={(r) => r.id} empty={<EmptyState title={t('common.empty')} />} testId={`${props.testId}-table`} />
-          <Pagination page={page} pageSize={pageSize} total={list.data.total} onPage={setPage} />
-        </>
-      )}
+      <QueryView query={list}>
+        {(data) => (
+          <>
+            <DataTable rows={data.items} columns={columns} rowKey={(r) => r.id} empty={<EmptyState title={t('common.empty')} />} testId={`${props.testId}-table`} />
+            <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
+          </>
+        )}
+      </QueryView>
       {editing && (
         <Drawer title={editing === 'new' ? t('common.newTitle', { what: t(props.title) }) : t('common.editTitle', { name: props.nameOf(editing) })} onClose={() => setEditing(null)}>
           <EntityForm

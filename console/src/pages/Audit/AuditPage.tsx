@@ -4,8 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import { auditApi, auditQueries } from '../../api/audit';
 import type { AuditEvent, AuditQuery } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
@@ -15,6 +14,7 @@ import { auditActionText, AuditActionLabel } from '../../modules/audit/AuditActi
 import { downloadText, stampedName, toCsv } from '../../modules/csv/csv';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
+import { QueryView } from '../../components/QueryView';
 
 const TARGET_TYPES = ['session', 'account', 'terminal', 'desktop', 'pool', 'window', 'site', 'department', 'gateway', 'windows', 'accounts', 'join-token'];
 const COMMON_ACTIONS = ['auth.login', 'login.refused', 'session.requested', 'session.active', 'session.disconnected', 'session.ended', 'session.reconnect', 'terminal.command', 'windows.import', 'accounts.import'];
@@ -112,42 +112,40 @@ export function AuditPage() {
           {t('common.to')} <input type="datetime-local" value={filters.to ?? ''} onChange={(e) => set('to', e.target.value)} />
         </label>
       </Toolbar>
-      {list.isError ? (
-        <ErrorView error={list.error} />
-      ) : list.isPending ? (
-        <Loading label={t('common.loading')} />
-      ) : (
-        <>
-          <DataTable<AuditEvent>
-            testId="audit-table"
-            rows={list.data.items}
-            rowKey={(e) => String(e.id)}
-            onRowClick={(e) => setOpen(open === e.id ? null : e.id)}
-            selectedKey={open === null ? null : String(open)}
-            empty={<EmptyState title={t('common.empty')} />}
-            columns={[
-              { key: 'at', header: t('audit.at'), render: (e) => formatDateTime(e.at), width: 160 },
-              { key: 'actor', header: t('audit.actor'), render: (e) => e.actorName ?? <span className="muted">{t('audit.system')}</span>, width: 120 },
-              { key: 'action', header: t('audit.action'), render: (e) => <AuditActionLabel action={e.action} />, width: 170 },
-              { key: 'target', header: t('audit.target'), render: (e) => <span>{targetLabel(e.targetType)} <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code></span>, width: 150 },
-              { key: 'site', header: t('audit.site'), render: (e) => (e.siteId ? lookups.siteName(e.siteId) : '—'), width: 140 },
-              { key: 'addr', header: t('audit.address'), render: (e) => e.address ?? '—', width: 120 },
-              {
-                key: 'details',
-                header: t('audit.details'),
-                className: 'wrap',
-                render: (e) =>
-                  open === e.id ? (
-                    <pre className="json">{JSON.stringify({ before: e.before, after: e.after, details: e.details }, null, 2)}</pre>
-                  ) : (
-                    <span className="muted ellipsis">{e.details ? JSON.stringify(e.details) : e.after ? JSON.stringify(e.after) : ''}</span>
-                  ),
-              },
-            ]}
-          />
-          <Pagination page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />
-        </>
-      )}
+      <QueryView query={list}>
+        {(data) => (
+          <>
+            <DataTable<AuditEvent>
+              testId="audit-table"
+              rows={data.items}
+              rowKey={(e) => String(e.id)}
+              onRowClick={(e) => setOpen(open === e.id ? null : e.id)}
+              selectedKey={open === null ? null : String(open)}
+              empty={<EmptyState title={t('common.empty')} />}
+              columns={[
+                { key: 'at', header: t('audit.at'), render: (e) => formatDateTime(e.at), width: 160 },
+                { key: 'actor', header: t('audit.actor'), render: (e) => e.actorName ?? <span className="muted">{t('audit.system')}</span>, width: 120 },
+                { key: 'action', header: t('audit.action'), render: (e) => <AuditActionLabel action={e.action} />, width: 170 },
+                { key: 'target', header: t('audit.target'), render: (e) => <span>{targetLabel(e.targetType)} <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code></span>, width: 150 },
+                { key: 'site', header: t('audit.site'), render: (e) => (e.siteId ? lookups.siteName(e.siteId) : '—'), width: 140 },
+                { key: 'addr', header: t('audit.address'), render: (e) => e.address ?? '—', width: 120 },
+                {
+                  key: 'details',
+                  header: t('audit.details'),
+                  className: 'wrap',
+                  render: (e) =>
+                    open === e.id ? (
+                      <pre className="json">{JSON.stringify({ before: e.before, after: e.after, details: e.details }, null, 2)}</pre>
+                    ) : (
+                      <span className="muted ellipsis">{e.details ? JSON.stringify(e.details) : e.after ? JSON.stringify(e.after) : ''}</span>
+                    ),
+                },
+              ]}
+            />
+            <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
+          </>
+        )}
+      </QueryView>
     </div>
   );
 }

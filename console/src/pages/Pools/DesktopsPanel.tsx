@@ -4,8 +4,7 @@ import { desktops } from '../../api/resources';
 import type { Desktop, Pool } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
@@ -16,6 +15,7 @@ import type { Lookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { DesktopStateBadge, HealthBadge } from '../../modules/status/StatusBadges';
 import { useLive } from '../../realtime/LiveEventsProvider';
+import { QueryView } from '../../components/QueryView';
 
 /** The desktops of one pool: capacity and health, drain and maintenance, dedicated owners. */
 export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups }) {
@@ -85,56 +85,54 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
         )
       }
     >
-      {list.isError ? (
-        <ErrorView error={list.error} />
-      ) : list.isPending ? (
-        <Loading label={t('common.loading')} />
-      ) : (
-        <DataTable
-          testId="desktops-table"
-          rows={list.data}
-          rowKey={(d) => d.id}
-          empty={<EmptyState title={t('desktop.empty')} />}
-          columns={[
-            { key: 'name', header: t('desktop.name'), render: (d) => <b>{d.name}</b> },
-            { key: 'addr', header: t('desktop.address'), render: (d) => <code>{`${d.host}:${d.port}`}</code> },
-            { key: 'state', header: t('desktop.state'), render: (d) => <DesktopStateBadge state={d.state} />, width: 80 },
-            { key: 'health', header: t('desktop.health'), render: (d) => <HealthBadge health={d.health} />, width: 70 },
-            { key: 'session', header: t('desktop.session'), render: (d) => (d.sessionId ? <code title={d.sessionId}>{d.sessionId.slice(0, 8)}</code> : '—'), width: 90 },
-            ...(dedicated ? [{ key: 'owner', header: t('desktop.owner'), render: (d: Desktop) => (d.ownerAccountId ? lookups.accountName(d.ownerAccountId) : t('desktop.unassigned')) }] : []),
-            { key: 'released', header: t('desktop.lastReleased'), render: (d) => formatRelative(d.lastReleasedAt, lang), width: 110 },
-            { key: 'reason', header: t('desktop.reason'), render: (d) => d.stateReason ?? '', className: 'muted' },
-            ...(canWrite
-              ? [
-                  {
-                    key: 'actions',
-                    header: '',
-                    align: 'right' as const,
-                    width: 280,
-                    render: (d: Desktop) => (
-                      <span className="row-actions">
-                        <label className="switch">
-                          <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
-                          {t('desktop.drain')}
-                        </label>
-                        <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
-                          <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
-                          {t('desktop.maintenance')}
-                        </label>
-                        <button className="btn btn-small" onClick={() => setEditing(d)}>
-                          {t('common.edit')}
-                        </button>
-                        <button className="btn btn-small btn-danger-outline" onClick={() => void remove(d)}>
-                          {t('common.delete')}
-                        </button>
-                      </span>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      )}
+      <QueryView query={list}>
+        {(data) => (
+          <DataTable
+            testId="desktops-table"
+            rows={data}
+            rowKey={(d) => d.id}
+            empty={<EmptyState title={t('desktop.empty')} />}
+            columns={[
+              { key: 'name', header: t('desktop.name'), render: (d) => <b>{d.name}</b> },
+              { key: 'addr', header: t('desktop.address'), render: (d) => <code>{`${d.host}:${d.port}`}</code> },
+              { key: 'state', header: t('desktop.state'), render: (d) => <DesktopStateBadge state={d.state} />, width: 80 },
+              { key: 'health', header: t('desktop.health'), render: (d) => <HealthBadge health={d.health} />, width: 70 },
+              { key: 'session', header: t('desktop.session'), render: (d) => (d.sessionId ? <code title={d.sessionId}>{d.sessionId.slice(0, 8)}</code> : '—'), width: 90 },
+              ...(dedicated ? [{ key: 'owner', header: t('desktop.owner'), render: (d: Desktop) => (d.ownerAccountId ? lookups.accountName(d.ownerAccountId) : t('desktop.unassigned')) }] : []),
+              { key: 'released', header: t('desktop.lastReleased'), render: (d) => formatRelative(d.lastReleasedAt, lang), width: 110 },
+              { key: 'reason', header: t('desktop.reason'), render: (d) => d.stateReason ?? '', className: 'muted' },
+              ...(canWrite
+                ? [
+                    {
+                      key: 'actions',
+                      header: '',
+                      align: 'right' as const,
+                      width: 280,
+                      render: (d: Desktop) => (
+                        <span className="row-actions">
+                          <label className="switch">
+                            <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
+                            {t('desktop.drain')}
+                          </label>
+                          <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
+                            <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
+                            {t('desktop.maintenance')}
+                          </label>
+                          <button className="btn btn-small" onClick={() => setEditing(d)}>
+                            {t('common.edit')}
+                          </button>
+                          <button className="btn btn-small btn-danger-outline" onClick={() => void remove(d)}>
+                            {t('common.delete')}
+                          </button>
+                        </span>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </QueryView>
       {editing && (
         <Drawer title={editing === 'new' ? t('desktop.new') : t('common.editTitle', { name: editing.name })} onClose={() => setEditing(null)}>
           <EntityForm

@@ -7,8 +7,7 @@ import type { Pool } from '../../api/types';
 import { Badge, CapacityBar } from '../../components/Badge';
 import { DataTable } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
@@ -22,6 +21,7 @@ import { PoolStateBadge } from '../../modules/status/StatusBadges';
 import { useLive } from '../../realtime/LiveEventsProvider';
 import { DesktopsPanel } from './DesktopsPanel';
 import { poolBody, poolFields, poolValues } from './pool-form';
+import { QueryView } from '../../components/QueryView';
 
 export function PoolsPage() {
   const { t } = useI18n();
@@ -89,77 +89,75 @@ export function PoolsPage() {
           )
         }
       />
-      {list.isError ? (
-        <ErrorView error={list.error} />
-      ) : list.isPending ? (
-        <Loading label={t('common.loading')} />
-      ) : (
-        <DataTable
-          testId="pools-table"
-          rows={list.data}
-          rowKey={(p) => p.id}
-          selectedKey={poolId ?? null}
-          onRowClick={(p) => navigate(`/pools/${p.id}`)}
-          empty={<EmptyState title={t('pool.empty')} />}
-          columns={[
-            { key: 'name', header: t('pool.name'), render: (p) => <b>{p.name}</b> },
-            { key: 'dept', header: t('pool.department'), render: (p) => lookups.departmentName(p.departmentId) },
-            { key: 'site', header: t('pool.site'), render: (p) => lookups.siteName(p.siteId) },
-            { key: 'kind', header: t('pool.kind'), render: (p) => word('kind', p.kind), width: 70 },
-            { key: 'state', header: t('pool.state'), render: (p) => <PoolStateBadge state={p.state} />, width: 80 },
-            {
-              key: 'cap',
-              header: t('pool.usage'),
-              width: 170,
-              render: (p) => {
-                const c = capacityOf(p, desktopsByPool.get(p.id) ?? [], sessionsByPool.get(p.id) ?? []);
-                return <CapacityBar used={c.inUse} total={c.total} down={c.down} label={t('pool.capacityTitle', { available: c.available, down: c.down, maintenance: c.maintenance })} />;
+      <QueryView query={list}>
+        {(data) => (
+          <DataTable
+            testId="pools-table"
+            rows={data}
+            rowKey={(p) => p.id}
+            selectedKey={poolId ?? null}
+            onRowClick={(p) => navigate(`/pools/${p.id}`)}
+            empty={<EmptyState title={t('pool.empty')} />}
+            columns={[
+              { key: 'name', header: t('pool.name'), render: (p) => <b>{p.name}</b> },
+              { key: 'dept', header: t('pool.department'), render: (p) => lookups.departmentName(p.departmentId) },
+              { key: 'site', header: t('pool.site'), render: (p) => lookups.siteName(p.siteId) },
+              { key: 'kind', header: t('pool.kind'), render: (p) => word('kind', p.kind), width: 70 },
+              { key: 'state', header: t('pool.state'), render: (p) => <PoolStateBadge state={p.state} />, width: 80 },
+              {
+                key: 'cap',
+                header: t('pool.usage'),
+                width: 170,
+                render: (p) => {
+                  const c = capacityOf(p, desktopsByPool.get(p.id) ?? [], sessionsByPool.get(p.id) ?? []);
+                  return <CapacityBar used={c.inUse} total={c.total} down={c.down} label={t('pool.capacityTitle', { available: c.available, down: c.down, maintenance: c.maintenance })} />;
+                },
               },
-            },
-            {
-              key: 'health',
-              header: t('pool.health'),
-              width: 120,
-              render: (p) => {
-                const c = capacityOf(p, desktopsByPool.get(p.id) ?? [], []);
-                return (
-                  <span>
-                    {c.down > 0 && <Badge tone="bad">{t('pool.down', { n: formatInt(c.down) })}</Badge>}
-                    {c.maintenance > 0 && <Badge tone="warn">{t('pool.maint', { n: formatInt(c.maintenance) })}</Badge>}
-                    {c.down === 0 && c.maintenance === 0 && <Badge tone="ok">{t('pool.healthy')}</Badge>}
-                  </span>
-                );
+              {
+                key: 'health',
+                header: t('pool.health'),
+                width: 120,
+                render: (p) => {
+                  const c = capacityOf(p, desktopsByPool.get(p.id) ?? [], []);
+                  return (
+                    <span>
+                      {c.down > 0 && <Badge tone="bad">{t('pool.down', { n: formatInt(c.down) })}</Badge>}
+                      {c.maintenance > 0 && <Badge tone="warn">{t('pool.maint', { n: formatInt(c.maintenance) })}</Badge>}
+                      {c.down === 0 && c.maintenance === 0 && <Badge tone="ok">{t('pool.healthy')}</Badge>}
+                    </span>
+                  );
+                },
               },
-            },
-            { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gateway.get(g)?.name ?? g.slice(0, 8)).join(' → ') },
-            ...(canWrite
-              ? [
-                  {
-                    key: 'actions',
-                    header: '',
-                    align: 'right' as const,
-                    width: 230,
-                    render: (p: Pool) => (
-                      <span className="row-actions" onClick={(e) => e.stopPropagation()}>
-                        <label className="switch" title={t('pool.drain')}>
-                          <input type="checkbox" checked={p.state === 'draining'} onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')} data-testid="pool-drain" />
-                          {t('pool.drain')}
-                        </label>
-                        <label className="switch" title={t('pool.maintenance')}>
-                          <input type="checkbox" checked={p.state === 'maintenance'} onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')} data-testid="pool-maintenance" />
-                          {t('pool.maintenance')}
-                        </label>
-                        <button className="btn btn-small" onClick={() => setEditing(p)}>
-                          {t('common.edit')}
-                        </button>
-                      </span>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      )}
+              { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gateway.get(g)?.name ?? g.slice(0, 8)).join(' → ') },
+              ...(canWrite
+                ? [
+                    {
+                      key: 'actions',
+                      header: '',
+                      align: 'right' as const,
+                      width: 230,
+                      render: (p: Pool) => (
+                        <span className="row-actions" onClick={(e) => e.stopPropagation()}>
+                          <label className="switch" title={t('pool.drain')}>
+                            <input type="checkbox" checked={p.state === 'draining'} onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')} data-testid="pool-drain" />
+                            {t('pool.drain')}
+                          </label>
+                          <label className="switch" title={t('pool.maintenance')}>
+                            <input type="checkbox" checked={p.state === 'maintenance'} onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')} data-testid="pool-maintenance" />
+                            {t('pool.maintenance')}
+                          </label>
+                          <button className="btn btn-small" onClick={() => setEditing(p)}>
+                            {t('common.edit')}
+                          </button>
+                        </span>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </QueryView>
       {selected && <DesktopsPanel pool={selected} lookups={lookups} />}
       {editing && (
         <Drawer title={editing === 'new' ? t('pool.new') : t('common.editTitle', { name: editing.name })} onClose={() => setEditing(null)} width={560}>

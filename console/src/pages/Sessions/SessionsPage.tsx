@@ -4,8 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { sessionQueries } from '../../api/sessions';
 import type { DeskSession, SessionQuery } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
 import { Tabs } from '../../components/Tabs';
@@ -17,6 +16,7 @@ import { useLookups, type Lookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { SessionStateBadge } from '../../modules/status/StatusBadges';
 import { useLive } from '../../realtime/LiveEventsProvider';
+import { QueryView } from '../../components/QueryView';
 
 type Tab = 'live' | 'history';
 
@@ -39,13 +39,7 @@ export function SessionsPage() {
         onChange={(k) => setParams(k === 'history' ? { tab: 'history' } : {})}
       />
       {tab === 'live' ? (
-        liveList.isError ? (
-          <ErrorView error={liveList.error} />
-        ) : liveList.isPending ? (
-          <Loading label={t('common.loading')} />
-        ) : (
-          <LiveSessions rows={liveList.data} lookups={lookups} />
-        )
+        <QueryView query={liveList}>{(rows) => <LiveSessions rows={rows} lookups={lookups} />}</QueryView>
       ) : (
         <SessionHistory lookups={lookups} />
       )}
@@ -161,16 +155,14 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
           {t('common.to')} <input type="datetime-local" value={filters.to ?? ''} onChange={(e) => set('to', e.target.value)} />
         </label>
       </Toolbar>
-      {list.isError ? (
-        <ErrorView error={list.error} />
-      ) : list.isPending ? (
-        <Loading label={t('common.loading')} />
-      ) : (
-        <>
-          <DataTable testId="session-history" rows={list.data.items} columns={columns} rowKey={(s) => s.id} empty={<EmptyState title={t('common.empty')} />} />
-          <Pagination page={page} pageSize={50} total={list.data.total} onPage={setPage} />
-        </>
-      )}
+      <QueryView query={list}>
+        {(data) => (
+          <>
+            <DataTable testId="session-history" rows={data.items} columns={columns} rowKey={(s) => s.id} empty={<EmptyState title={t('common.empty')} />} />
+            <Pagination page={page} pageSize={50} total={data.total} onPage={setPage} />
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

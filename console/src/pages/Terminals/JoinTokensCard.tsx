@@ -5,8 +5,7 @@ import { terminalOpsApi, terminalOpsQueries, type JoinToken, type JoinTokenCreat
 import { Badge, type Tone } from '../../components/Badge';
 import { CopyButton } from '../../components/CopyButton';
 import { DataTable } from '../../components/DataTable';
-import { EmptyState, Loading } from '../../components/EmptyState';
-import { ErrorView } from '../../components/ErrorView';
+import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { hasMessage, useI18n } from '../../i18n/i18n';
@@ -14,6 +13,7 @@ import { formatDateTime, formatInt } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
+import { QueryView } from '../../components/QueryView';
 
 /** validity choices in hours; the API allows a week at most */
 const HOURS = [1, 24, 72, 168];
@@ -112,37 +112,35 @@ export function JoinTokensCard() {
               <CopyButton text={fresh.token} />
             </div>
           )}
-          {list.isError ? (
-            <ErrorView error={list.error} />
-          ) : list.isPending ? (
-            <Loading label={t('common.loading')} />
-          ) : (
-            <DataTable
-              rows={list.data.items}
-              rowKey={(x) => x.id}
-              empty={<EmptyState title={t('joinToken.empty')} />}
-              columns={[
-                { key: 'prefix', header: t('joinToken.token'), render: (x) => <code>{x.tokenPrefix}…</code>, width: 110 },
-                { key: 'label', header: t('joinToken.label'), render: (x) => x.label ?? '—' },
-                { key: 'site', header: t('joinToken.site'), render: (x) => lookups.siteName(x.siteId) },
-                { key: 'uses', header: t('joinToken.uses'), render: (x) => `${formatInt(x.uses)} / ${formatInt(x.maxUses)}`, align: 'right', width: 80 },
-                { key: 'approval', header: t('joinToken.approval'), render: (x) => (x.requireApproval ? t('joinToken.approvalNeeded') : t('joinToken.approvalAuto')), width: 90 },
-                { key: 'expires', header: t('joinToken.expires'), render: (x) => formatDateTime(x.expiresAt), width: 160 },
-                {
-                  key: 'state',
-                  header: t('joinToken.state'),
-                  width: 80,
-                  render: (x) => {
-                    const key = `joinToken.state.${x.state}`;
-                    return <Badge tone={STATE_TONE[x.state] ?? 'neutral'}>{hasMessage(key) ? t(key) : x.state}</Badge>;
+          <QueryView query={list}>
+            {(data) => (
+              <DataTable
+                rows={data.items}
+                rowKey={(x) => x.id}
+                empty={<EmptyState title={t('joinToken.empty')} />}
+                columns={[
+                  { key: 'prefix', header: t('joinToken.token'), render: (x) => <code>{x.tokenPrefix}…</code>, width: 110 },
+                  { key: 'label', header: t('joinToken.label'), render: (x) => x.label ?? '—' },
+                  { key: 'site', header: t('joinToken.site'), render: (x) => lookups.siteName(x.siteId) },
+                  { key: 'uses', header: t('joinToken.uses'), render: (x) => `${formatInt(x.uses)} / ${formatInt(x.maxUses)}`, align: 'right', width: 80 },
+                  { key: 'approval', header: t('joinToken.approval'), render: (x) => (x.requireApproval ? t('joinToken.approvalNeeded') : t('joinToken.approvalAuto')), width: 90 },
+                  { key: 'expires', header: t('joinToken.expires'), render: (x) => formatDateTime(x.expiresAt), width: 160 },
+                  {
+                    key: 'state',
+                    header: t('joinToken.state'),
+                    width: 80,
+                    render: (x) => {
+                      const key = `joinToken.state.${x.state}`;
+                      return <Badge tone={STATE_TONE[x.state] ?? 'neutral'}>{hasMessage(key) ? t(key) : x.state}</Badge>;
+                    },
                   },
-                },
-                ...(canWrite
-                  ? [{ key: 'a', header: '', align: 'right' as const, width: 80, render: (x: JoinToken) => x.state === 'active' && <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>{t('joinToken.revoke')}</button> }]
-                  : []),
-              ]}
-            />
-          )}
+                  ...(canWrite
+                    ? [{ key: 'a', header: '', align: 'right' as const, width: 80, render: (x: JoinToken) => x.state === 'active' && <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>{t('joinToken.revoke')}</button> }]
+                    : []),
+                ]}
+              />
+            )}
+          </QueryView>
         </>
       )}
     </Card>
