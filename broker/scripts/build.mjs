@@ -8,8 +8,12 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@yunzhuo/'));
 const result = await build({
-  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/main.js', import.meta.url).pathname,
+  // the password-hash worker is loaded by its file name (lib/passwords.ts), so it is its own file
+  entryPoints: {
+    main: new URL('../src/main.ts', import.meta.url).pathname,
+    'password-worker': new URL('../src/lib/password-worker.ts', import.meta.url).pathname,
+  },
+  outdir: new URL('../dist', import.meta.url).pathname,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -20,4 +24,4 @@ const result = await build({
   logLevel: 'warning',
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`broker/dist/main.js built (${Math.round(bytes / 1024)} KiB with its source map)`);
+console.log(`broker/dist/main.js and password-worker.js built (${Math.round(bytes / 1024)} KiB with its source map)`);

@@ -1,5 +1,7 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ScryptTask } from './password-worker.js';
 import { Semaphore } from './semaphore.js';
 
 // scrypt N=2^15, r=8, p=1: ~65 ms on this 2-core machine; stored with its parameters.
@@ -7,13 +9,17 @@ const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEYLEN = 32;
 
 /**
- * scrypt runs on libuv's thread pool (4 threads), as do SQLite queries and file I/O. At the 8:30
- * rush hundreds of password checks would fill that pool and every database query would wait
- * behind them, so at most `HASH_SLOTS` hashes run at once and the rest wait here, in order.
+ * scrypt runs in worker threads, one per core, never on the main thread: Node's own async
+ * scrypt checks its parameters on the calling thread (a fraction of a millisecond each, under
+ * contention), and its work would share libuv's four threads with every SQLite query. At most
+ * `HASH_SLOTS` hashes run at once; the rest wait here, in order.
  */
-const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), THREAD_POOL - 2));
+const HASH_SLOTS = Math.max(1, availableParallelism());
 const hashSlots = new Semaphore(HASH_SLOTS);
+
+/** the worker's module next to this one: `.ts` when run from the sources, `.js` in the bundle */
+const WORKER = new URL(`./password-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+let workers: Piscina<ScryptTask, Uint8Array> | undefined;
 
 export const hashSlotCount = HASH_SLOTS;
 
@@ -28,17 +34,19 @@ export interface HashGuard {
   after(ok: boolean): Promise<void>;
 }
 
-function scryptRaw(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+async function scryptRaw(task: ScryptTask): Promise<Buffer> {
+  workers ??= new Piscina({ filename: WORKER.href, minThreads: 0, maxThreads: HASH_SLOTS, idleTimeout: 30_000 });
+  const key = await workers.run(task);
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 }
 
-function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return hashSlots.run(() => scryptRaw(password, salt, keylen, opts));
+function scryptAsync(task: ScryptTask): Promise<Buffer> {
+  return hashSlots.run(() => scryptRaw(task));
 }
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password.normalize('NFC'), salt, KEYLEN, PARAMS);
+  const key = await scryptAsync({ password: password.normalize('NFC'), salt, keylen: KEYLEN, ...PARAMS });
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -55,7 +63,10 @@ async function compare(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await scryptRaw(password.normalize('NFC'), Buffer.from(salt, 'base64'), expected.length, {
+  const key = await scryptRaw({
+    password: password.normalize('NFC'),
+    salt: Buffer.from(salt, 'base64'),
+    keylen: expected.length,
     N: Number(n),
     r: Number(r),
     p: Number(p),
