@@ -1,5 +1,7 @@
+import type { CreationAttributes } from 'sequelize';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../lib/clock.js';
+import { groupInsert } from '../db/group-batch.js';
 import { AuditEvent } from './audit-event.model.js';
 
 export interface AuditEntry {
@@ -26,10 +28,14 @@ export function redact(value: unknown): unknown {
 }
 
 export class AuditService {
+  /** rows recorded while a write is under way are stored together, in the order they were recorded */
+  readonly #rows = groupInsert<CreationAttributes<AuditEvent>>((rows) => AuditEvent.bulkCreate(rows));
+
   constructor(private readonly clock: Clock) {}
 
+  /** Resolves once the event is stored. */
   async record(actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await AuditEvent.create({
+    await this.#rows.add({
       at: new Date(this.clock.now()),
       actorId: actor?.id ?? null,
       actorName: actor ? actor.username : null,

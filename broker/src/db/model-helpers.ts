@@ -1,4 +1,4 @@
-import { DataTypes, type ModelAttributeColumnOptions } from 'sequelize';
+import { DataTypes, type Model, type ModelAttributeColumnOptions, type ModelStatic } from 'sequelize';
 
 export const uuidPk: ModelAttributeColumnOptions = {
   type: DataTypes.STRING(36),
@@ -7,3 +7,8 @@ export const uuidPk: ModelAttributeColumnOptions = {
 };
 
 export const baseOptions = { underscored: true, timestamps: true } as const;
+
+/** A second instance of a stored row, to change without touching the first. */
+export function copyRow<M extends Model>(row: M): M {
+  return (row.constructor as ModelStatic<M>).build(row.get({ plain: true }), { isNewRecord: false, raw: true });
+}

@@ -1,8 +1,9 @@
+import { GroupBatch, groupLookup } from '../db/group-batch.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Pool } from '../pools/pool.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
-import { entitledPools } from './entitlements.js';
+import { entitledPoolsOf } from './entitlements.js';
 
 /** how long a cached row may be served without an event saying it changed */
 export const LOGIN_ROWS_TTL_MS = 5000;
@@ -37,11 +38,15 @@ class ShortCache<T> {
  * a login's nine queries. Any change an admin makes (in this process or, through the cluster
  * bus, in another) publishes a live event that drops the row at once; the time limit covers a
  * change that reached the database some other way. Rows handed out are shared: read only.
+ * Misses of many logins at once are read together, one query per group (GroupBatch).
  */
 export class LoginRows {
   readonly #terminals = new ShortCache<Terminal | null>(LOGIN_ROWS_TTL_MS);
   readonly #windows = new ShortCache<HallWindow | null>(LOGIN_ROWS_TTL_MS);
   readonly #pools = new ShortCache<Pool[]>(LOGIN_ROWS_TTL_MS);
+  readonly #readTerminals = groupLookup((ids: string[]) => Terminal.findAll({ where: { id: ids } }), (t) => t.id);
+  readonly #readWindows = groupLookup((ids: string[]) => HallWindow.findAll({ where: { id: ids } }), (w) => w.id);
+  readonly #readPools = new GroupBatch(entitledPoolsOf);
 
   constructor(events: LiveEvents) {
     events.subscribe((event) => {
@@ -55,14 +60,14 @@ export class LoginRows {
   }
 
   terminal(id: string): Promise<Terminal | null> {
-    return this.#terminals.get(id, () => Terminal.findByPk(id));
+    return this.#terminals.get(id, () => this.#readTerminals.add(id));
   }
 
   window(id: string): Promise<HallWindow | null> {
-    return this.#windows.get(id, () => HallWindow.findByPk(id));
+    return this.#windows.get(id, () => this.#readWindows.add(id));
   }
 
   pools(accountId: string): Promise<Pool[]> {
-    return this.#pools.get(accountId, () => entitledPools(accountId));
+    return this.#pools.get(accountId, () => this.#readPools.add(accountId));
   }
 }

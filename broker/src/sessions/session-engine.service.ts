@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Op, type Sequelize } from 'sequelize';
+import { Op, type CreationAttributes, type Sequelize } from 'sequelize';
 import type { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { groupInsert, groupLookup } from '../db/group-batch.js';
+import { copyRow } from '../db/model-helpers.js';
 import { Desktop } from '../desktops/desktop.model.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -46,6 +48,11 @@ const liveKeyOf = (accountId: string, poolId: string) => `${accountId}:${poolId}
  * session (roaming, takeover) → dedicated desktop → free floating desktop, claimed atomically.
  */
 export class SessionEngine {
+  /** sessions created by logins arriving together are inserted together; a clash (same clerk, same pool) fails only its own login */
+  readonly #newSessions = groupInsert<CreationAttributes<DesktopSession>>((rows) => DesktopSession.bulkCreate(rows));
+  /** the clerk's own live session in a pool, looked up for many logins at once (the 8:30 rush) */
+  readonly #liveSessions = groupLookup((keys: string[]) => DesktopSession.findAll({ where: { liveKey: keys } }), (s) => s.liveKey!, copyRow);
+
   constructor(
     private readonly deps: {
       sequelize: Sequelize;
@@ -105,15 +112,16 @@ export class SessionEngine {
     }
     if (!desktop) throw await this.exhausted(pool, account);
 
-    let session: DesktopSession;
+    const session = DesktopSession.build({
+      id: sessionId, accountId: account.id, poolId: pool.id, desktopId: desktop.id, terminalId: terminal.id,
+      windowId: window?.id ?? null, siteId: terminal.siteId, departmentId: pool.departmentId, gatewayId: null,
+      state: 'requested', endReason: null, liveKey: liveKeyOf(account.id, pool.id), requestedAt: now,
+      connectingAt: null, activeAt: null, disconnectedAt: null, endedAt: null, lastActivityAt: now,
+      recordingPath: null, guacConnectionId: null, brokerInstance: null,
+    });
     try {
-      session = await DesktopSession.create({
-        id: sessionId, accountId: account.id, poolId: pool.id, desktopId: desktop.id, terminalId: terminal.id,
-        windowId: window?.id ?? null, siteId: terminal.siteId, departmentId: pool.departmentId, gatewayId: null,
-        state: 'requested', endReason: null, liveKey: liveKeyOf(account.id, pool.id), requestedAt: now,
-        connectingAt: null, activeAt: null, disconnectedAt: null, endedAt: null, lastActivityAt: now,
-        recordingPath: null, guacConnectionId: null, brokerInstance: null,
-      });
+      await this.#newSessions.add(session.get({ plain: true }));
+      session.isNewRecord = false;
     } catch (err) {
       // the same clerk won a concurrent login for this pool: give the desktop back, join that session
       await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
@@ -146,7 +154,7 @@ export class SessionEngine {
 
   /** The clerk's own live session in this pool, moved to this terminal (roaming / takeover). */
   private async reconnect(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
-    const session = await DesktopSession.findOne({ where: { liveKey: liveKeyOf(account.id, pool.id) } });
+    const session = await this.#liveSessions.add(liveKeyOf(account.id, pool.id));
     if (!session) return null;
     if (session.terminalId && session.terminalId !== terminal.id) {
       const where = window ? `窗口 ${window.code}` : `终端 ${terminal.name}`;

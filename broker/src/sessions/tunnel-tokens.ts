@@ -1,4 +1,5 @@
-import { Op } from 'sequelize';
+import { Op, type CreationAttributes } from 'sequelize';
+import { groupInsert } from '../db/group-batch.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
@@ -14,6 +15,9 @@ export interface IssuedToken {
  * session and the terminal it was issued to.
  */
 export class TunnelTokens {
+  /** tokens issued while a write is under way are stored together (the 8:30 rush) */
+  readonly #rows = groupInsert<CreationAttributes<TunnelToken>>((rows) => TunnelToken.bulkCreate(rows));
+
   constructor(
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
@@ -22,7 +26,7 @@ export class TunnelTokens {
   async issue(sessionId: string, terminalId: string | null): Promise<IssuedToken> {
     const token = randomToken();
     const expiresAt = new Date(this.clock.now() + this.ttlSeconds * 1000);
-    await TunnelToken.create({ tokenHash: sha256(token), sessionId, terminalId, expiresAt, usedAt: null });
+    await this.#rows.add({ tokenHash: sha256(token), sessionId, terminalId, expiresAt, usedAt: null });
     return { token, expiresAt };
   }
 
