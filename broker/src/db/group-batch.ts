@@ -1,7 +1,20 @@
+import { ConnectionError, TimeoutError } from 'sequelize';
+
 interface Pending<In, Out> {
   item: In;
   resolve: (out: Out) => void;
   reject: (err: unknown) => void;
+}
+
+export interface GroupBatchOptions {
+  /** most items in one batch */
+  maxItems?: number;
+  /**
+   * Whether a failed batch is tried again item by item, so that a bad item fails its own caller
+   * only. Without it (lookups: an `IN (…)` never fails because of one key) every caller of the
+   * batch gets the batch's error.
+   */
+  retryAlone?: (err: unknown) => boolean;
 }
 
 /**
@@ -12,16 +25,21 @@ interface Pending<In, Out> {
  * write its callers had finished.
  *
  * `run` gets the items in the order they were added and answers one result per item, in that
- * order. A batch that fails is retried item by item, so a bad item fails its own caller only.
+ * order. Every caller's promise settles, whatever `run` does.
  */
 export class GroupBatch<In, Out> {
   readonly #queue: Array<Pending<In, Out>> = [];
+  readonly #maxItems: number;
+  readonly #retryAlone: (err: unknown) => boolean;
   #running = false;
 
   constructor(
     private readonly run: (items: In[]) => Promise<Out[]>,
-    private readonly maxItems = 200,
-  ) {}
+    opts: GroupBatchOptions = {},
+  ) {
+    this.#maxItems = opts.maxItems ?? 200;
+    this.#retryAlone = opts.retryAlone ?? (() => false);
+  }
 
   add(item: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
@@ -34,27 +52,44 @@ export class GroupBatch<In, Out> {
     this.#running = true;
     try {
       while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.maxItems);
+        const batch = this.#queue.splice(0, this.#maxItems);
         try {
-          const results = await this.run(batch.map((p) => p.item));
+          const results = await this.#runSafely(batch.map((p) => p.item));
           batch.forEach((p, i) => p.resolve(results[i]!));
         } catch (err) {
-          if (batch.length === 1) batch[0]!.reject(err);
-          else for (const p of batch) await this.run([p.item]).then((r) => p.resolve(r[0]!), p.reject);
+          if (batch.length === 1 || !this.#retryAlone(err)) for (const p of batch) p.reject(err);
+          else for (const p of batch) await this.#runSafely([p.item]).then((r) => p.resolve(r[0]!), p.reject);
         }
       }
     } finally {
       this.#running = false;
     }
   }
+
+  /** `run` as a promise that rejects (never throws) and answers one result per item */
+  async #runSafely(items: In[]): Promise<Out[]> {
+    const results = await this.run(items);
+    if (!Array.isArray(results) || results.length !== items.length) throw new Error(`a batch of ${items.length} got ${Array.isArray(results) ? results.length : typeof results} results`);
+    return results;
+  }
 }
 
-/** Appends rows in groups (audit events, tunnel tokens); each caller's promise settles once its row is stored. */
+/** The database is unreachable or busy: trying each row alone would only repeat the wait. */
+const isOutage = (err: unknown) => err instanceof ConnectionError || err instanceof TimeoutError;
+
+/**
+ * Appends rows in groups (audit events, session rows, tunnel tokens); each caller's promise
+ * settles once its row is stored. A group refused because of a row (a unique key, a NOT NULL) is
+ * retried row by row, so only that row's caller gets the error; an outage fails the group.
+ */
 export function groupInsert<Row>(insert: (rows: Row[]) => Promise<unknown>): GroupBatch<Row, void> {
-  return new GroupBatch<Row, void>(async (rows) => {
-    await insert(rows);
-    return rows.map(() => undefined);
-  });
+  return new GroupBatch<Row, void>(
+    async (rows) => {
+      await insert(rows);
+      return rows.map(() => undefined);
+    },
+    { retryAlone: (err) => !isOutage(err) },
+  );
 }
 
 /**

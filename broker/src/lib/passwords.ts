@@ -9,17 +9,35 @@ const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEYLEN = 32;
 
 /**
- * scrypt runs in worker threads, one per core, never on the main thread: Node's own async
- * scrypt checks its parameters on the calling thread (a fraction of a millisecond each, under
- * contention), and its work would share libuv's four threads with every SQLite query. At most
- * `HASH_SLOTS` hashes run at once; the rest wait here, in order.
+ * scrypt runs in worker threads, never on the main thread: Node's own async scrypt checks its
+ * parameters on the calling thread (a fraction of a millisecond each, under contention), and its
+ * work would share libuv's four threads with every SQLite query. At most `HASH_SLOTS` hashes run
+ * at once — one per core, at most four (each holds 32 MiB, and a container's CPU quota is not
+ * what `availableParallelism()` sees) — and the rest wait here, in order.
  */
-const HASH_SLOTS = Math.max(1, availableParallelism());
+const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), 4));
 const hashSlots = new Semaphore(HASH_SLOTS);
 
-/** the worker's module next to this one: `.ts` when run from the sources, `.js` in the bundle */
-const WORKER = new URL(`./password-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/** the worker's module next to this one: `.ts` when run from the sources (under tsx), `.js` in the bundle */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const WORKER = new URL(`./password-worker${FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
 let workers: Piscina<ScryptTask, Uint8Array> | undefined;
+
+function hashWorkers(): Piscina<ScryptTask, Uint8Array> {
+  if (workers) return workers;
+  workers = new Piscina({
+    filename: WORKER.href,
+    // one kept warm so the first login after a quiet spell does not wait for a thread to start
+    minThreads: 1,
+    maxThreads: HASH_SLOTS,
+    idleTimeout: 30_000,
+    // the sources need tsx's loader in the worker too; the bundle's worker needs no flag of the broker's
+    execArgv: FROM_SOURCES ? process.execArgv : [],
+  });
+  // a worker that dies outside a task (its task, if any, is rejected by piscina): say so, stay up
+  workers.on('error', (err: Error) => process.emitWarning(`password-hash worker failed: ${err.message}`));
+  return workers;
+}
 
 export const hashSlotCount = HASH_SLOTS;
 
@@ -35,8 +53,7 @@ export interface HashGuard {
 }
 
 async function scryptRaw(task: ScryptTask): Promise<Buffer> {
-  workers ??= new Piscina({ filename: WORKER.href, minThreads: 0, maxThreads: HASH_SLOTS, idleTimeout: 30_000 });
-  const key = await workers.run(task);
+  const key = await hashWorkers().run(task);
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 }
 

@@ -2,7 +2,7 @@
  * Runs at most `limit` tasks at once; the rest wait in order. A finishing task hands its slot
  * straight to the next waiter, so a newcomer can never slip in between and exceed the limit.
  * Used so health probes of a thousand desktops never open a thousand sockets in one burst, and
- * so password hashing never fills libuv's thread pool.
+ * so no more password hashes run at once than there are hash threads.
  */
 export class Semaphore {
   #active = 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Op, type CreationAttributes, type Sequelize } from 'sequelize';
+import { Op, UniqueConstraintError, type CreationAttributes, type Sequelize } from 'sequelize';
 import type { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -41,6 +41,13 @@ const JOIN_WAIT_MS = 2000;
 const JOIN_POLL_MS = 25;
 
 const liveKeyOf = (accountId: string, poolId: string) => `${accountId}:${poolId}`;
+
+/** The unique `live_key` refused a session row: a concurrent login of the same clerk to the same pool won. */
+function isLiveKeyClash(err: unknown): boolean {
+  if (!(err instanceof UniqueConstraintError)) return false;
+  const fields = Array.isArray(err.fields) ? (err.fields as string[]) : Object.keys(err.fields ?? {});
+  return fields.some((field) => field === 'live_key' || field === 'liveKey');
+}
 
 /**
  * The brokering engine: a clerk's login at a terminal becomes a desktop session.
@@ -121,13 +128,18 @@ export class SessionEngine {
     });
     try {
       await this.#newSessions.add(session.get({ plain: true }));
+      // stored as built (createdAt/updatedAt were set by the insert, not on this copy, which nothing saves)
       session.isNewRecord = false;
     } catch (err) {
-      // the same clerk won a concurrent login for this pool: give the desktop back, join that session
-      await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
-      if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
-      const again = await this.reconnect(account, pool, terminal, window);
-      if (again) return again;
+      if (isLiveKeyClash(err)) {
+        // the same clerk won a concurrent login for this pool: give the desktop back, join that session
+        await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
+        const again = await this.reconnect(account, pool, terminal, window);
+        if (again) return again;
+      } else if ((await DesktopSession.count({ where: { id: sessionId } }).catch(() => 1)) === 0) {
+        // the row was not stored (not merely its answer lost): the desktop goes back; when unsure the reconciler decides
+        await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
+      }
       throw err;
     }
     await this.deps.transitions.announce(session, null);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { GroupBatch, groupLookup } from '../../../broker/src/db/group-batch.js';
+import { TimeoutError } from 'sequelize';
+import { GroupBatch, groupInsert, groupLookup } from '../../../broker/src/db/group-batch.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { AuditService } from '../../../broker/src/audit/audit.service.js';
 import { systemClock } from '../../../broker/src/lib/clock.js';
@@ -43,7 +44,7 @@ describe('GroupBatch (group commit)', () => {
 
   it('splits a long queue at maxItems', async () => {
     const { calls, run, openNext } = gatedRun();
-    const batch = new GroupBatch(run, 2);
+    const batch = new GroupBatch(run, { maxItems: 2 });
     const answers = [1, 2, 3, 4, 5].map((i) => batch.add(i));
     for (let i = 0; i < 3; i++) await openNext();
     await Promise.all(answers);
@@ -58,7 +59,7 @@ describe('GroupBatch (group commit)', () => {
       if (items[0] === 0) await new Promise<void>((r) => (hold = r));
       if (items.includes(13)) throw new Error('bad row 13');
       return items;
-    });
+    }, { retryAlone: () => true });
     const first = batch.add(0);
     const answers = [11, 12, 13, 14].map((i) => batch.add(i));
     hold!();
@@ -67,6 +68,60 @@ describe('GroupBatch (group commit)', () => {
     assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     assert.match(String((settled[2] as PromiseRejectedResult).reason), /bad row 13/);
     assert.deepEqual(calls, [[0], [11, 12, 13, 14], [11], [12], [13], [14]]);
+  });
+
+  it('without retryAlone every caller of a failed batch gets its error, and the batch is not repeated', async () => {
+    let calls = 0;
+    let hold: (() => void) | undefined;
+    const batch = new GroupBatch<number, number>(async (items) => {
+      calls++;
+      if (items[0] === 0) await new Promise<void>((r) => (hold = r));
+      else throw new Error('database gone');
+      return items;
+    });
+    const first = batch.add(0);
+    const answers = [1, 2, 3].map((i) => batch.add(i));
+    hold!();
+    await first;
+    const settled = await Promise.allSettled(answers);
+    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
+    assert.equal(calls, 2);
+  });
+
+  it('groupInsert retries a refused group row by row, but not an outage', async () => {
+    const groups: string[][] = [];
+    let hold: (() => void) | undefined;
+    let fault: Error = new Error('NOT NULL constraint failed');
+    const insert = groupInsert<string>(async (rows) => {
+      groups.push(rows);
+      if (rows[0] === 'first') await new Promise<void>((r) => (hold = r));
+      else if (rows.includes('bad') || rows.length > 1) throw fault;
+    });
+    let first = insert.add('first');
+    let rest = ['a', 'bad', 'b'].map((r) => insert.add(r));
+    hold!();
+    await first;
+    assert.deepEqual((await Promise.allSettled(rest)).map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(groups.slice(1), [['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
+
+    groups.length = 0;
+    fault = new TimeoutError(new Error('SQLITE_BUSY: database is locked'));
+    first = insert.add('first');
+    rest = ['a', 'b'].map((r) => insert.add(r));
+    hold!();
+    await first;
+    assert.deepEqual((await Promise.allSettled(rest)).map((s) => s.status), ['rejected', 'rejected']);
+    assert.deepEqual(groups, [['first'], ['a', 'b']], 'an outage is not repeated row by row');
+  });
+
+  it('settles every caller when run throws at once or answers the wrong number of results', async () => {
+    const throwing = new GroupBatch<number, number>((() => {
+      throw new Error('thrown, not rejected');
+    }) as unknown as (items: number[]) => Promise<number[]>);
+    await assert.rejects(throwing.add(1), /thrown, not rejected/);
+    const short = new GroupBatch<number, number>(async () => []);
+    await assert.rejects(short.add(1), /a batch of 1 got 0 results/);
+    assert.equal(await new GroupBatch<number, number>(async (items) => items).add(5), 5, 'a fresh batcher still works');
   });
 
   it('keeps working after a failure', async () => {
