@@ -105,7 +105,7 @@ describe('GroupBatch (group commit)', () => {
     assert.deepEqual(groups.slice(1), [['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
 
     groups.length = 0;
-    fault = new TimeoutError(new Error('SQLITE_BUSY: database is locked'));
+    fault = new TimeoutError(Object.assign(new Error('SQLITE_BUSY: database is locked'), { sql: 'INSERT …' }));
     first = insert.add('first');
     rest = ['a', 'b'].map((r) => insert.add(r));
     hold!();
@@ -170,8 +170,10 @@ describe('Audit events written in groups', () => {
   it('stores 50 concurrent events in a few INSERTs, in the order they were recorded; a bad one fails alone', async () => {
     const audit = new AuditService(systemClock);
     const inserts: string[] = [];
-    const logging = broker.sequelize.options.logging;
-    broker.sequelize.options.logging = (sql: string) => void (/INSERT INTO .audit_events./.test(sql) && inserts.push(sql));
+    // Sequelize reads options.logging at every query: the INSERT statements are counted there
+    const options = (broker.sequelize as unknown as { options: { logging: unknown } }).options;
+    const logging = options.logging;
+    options.logging = (sql: string) => void (/INSERT INTO .audit_events./.test(sql) && inserts.push(sql));
     const marker = `group-${Date.now()}`;
     try {
       const records = Array.from({ length: 50 }, (_, i) =>
@@ -182,7 +184,7 @@ describe('Audit events written in groups', () => {
       assert.equal(settled.filter((s) => s.status === 'rejected').length, 1);
       assert.equal(settled[25]!.status, 'rejected');
     } finally {
-      broker.sequelize.options.logging = logging;
+      options.logging = logging;
     }
     const stored = await AuditEvent.findAll({ where: { targetType: 'test' }, order: [['id', 'ASC']] });
     assert.deepEqual(stored.map((e) => e.targetId), Array.from({ length: 50 }, (_, i) => String(i)).filter((i) => i !== '25'));
