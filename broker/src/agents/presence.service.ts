@@ -52,7 +52,7 @@ export interface Presence {
 type StoredInfo = AgentInfo & { heartbeatMs?: number };
 
 /** The stored info column, whichever way the driver hands it over (text on SQLite raw rows). */
-function storedInfo(value: unknown): Partial<StoredInfo> | null {
+export function storedInfo(value: unknown): Partial<StoredInfo> | null {
   if (typeof value === 'string') {
     try {
       return JSON.parse(value) as Partial<StoredInfo>;

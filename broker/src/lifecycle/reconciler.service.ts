@@ -9,6 +9,7 @@ import { repairOrphanDesktops, repairStuckDesktops } from './desktop-repairs.js'
 import { withLeaderLock } from './leader-lock.js';
 import { DEFAULT_RECONCILER, RepairLog, type ReconcilerSettings, type Repair } from './repairs.js';
 import { repairBrokerLost, repairConnectTimeouts, repairDesktopLost, repairTerminalsOffline } from './session-repairs.js';
+import { repairStaleTerminals } from './terminal-repairs.js';
 
 export interface ReconcileReport {
   /** false when another broker process holds the reconciler lock */
@@ -20,8 +21,8 @@ export interface ReconcileReport {
 
 /**
  * The one periodic job that brings every stale state back to a clean one: sessions stranded by
- * a dead broker, stuck connecting, on a vanished terminal, past grace or idle; desktops held for
- * no session, stuck resetting or starting. Every repair is audited (`reconciler.repair`) with
+ * a dead broker, stuck connecting, on a vanished terminal, past grace or idle; terminals left
+ * online by a dead broker; desktops held for no session, stuck resetting or starting. Every repair is audited (`reconciler.repair`) with
  * its reason. Repairs are conditional UPDATEs, so a run racing a login or another run is safe.
  */
 export class Reconciler {
@@ -57,6 +58,7 @@ export class Reconciler {
     const sessionDeps = { ...this.deps, settings: this.#settings };
     await repairBrokerLost(sessionDeps, log);
     await repairConnectTimeouts(sessionDeps, log);
+    await repairStaleTerminals(this.deps, log);
     await repairTerminalsOffline(sessionDeps, log);
     const swept = await this.deps.lifecycle.sweep();
     await repairOrphanDesktops(sessionDeps, log);

@@ -2,11 +2,11 @@ import type { AuditService } from '../audit/audit.service.js';
 
 export type RepairKind =
   | 'broker-lost' | 'connect-timeout' | 'terminal-offline' | 'grace-or-idle'
-  | 'orphan-desktop' | 'desktop-lost' | 'reset-timeout' | 'start-timeout' | 'reset-without-action';
+  | 'orphan-desktop' | 'desktop-lost' | 'reset-timeout' | 'start-timeout' | 'reset-without-action' | 'terminal-stale';
 
 export interface Repair {
   kind: RepairKind;
-  targetType: 'session' | 'desktop';
+  targetType: 'session' | 'desktop' | 'terminal';
   targetId: string;
   reason: string;
 }

@@ -128,6 +128,34 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
     assert.equal((await sessionRow(broker, agentless.id)).state, 'active');
   });
 
+  it('a terminal left online by a dead broker goes offline once its heartbeat is overdue; one beating slowly, or just seen, stays online', async () => {
+    const hall = await lifecycleHall(broker);
+    const [orphan, slow, fresh] = await Promise.all([1, 2, 3].map(async () => (await hall.f.windowWithTerminal(hall.site.id)).terminal));
+    const beat = (id: string, heartbeatMs: number) =>
+      Terminal.update({ online: true, lastSeenAt: now(), info: { heartbeatMs } as unknown as Terminal['info'] }, { where: { id } });
+    await beat(orphan.id, 10_000);
+    await beat(slow.id, 60_000);
+    const announced: unknown[] = [];
+    const unsubscribe = broker.events.subscribe((e) => void (e.type === 'terminal.changed' && announced.push(e.data)));
+    try {
+      clock.advance(39_000); // three and a half beats of 10 s plus 5 s of slack is 40 s
+      await beat(fresh.id, 10_000);
+      await reconcile();
+      assert.equal((await Terminal.findByPk(orphan.id))!.online, true, 'not overdue yet');
+      clock.advance(2_000);
+      const report = await reconcile();
+      assert.deepEqual(report.repairs.filter((r) => r.kind === 'terminal-stale').map((r) => r.targetId), [orphan.id]);
+      const online = async (id: string) => (await Terminal.findByPk(id))!.online;
+      assert.deepEqual([await online(orphan.id), await online(slow.id), await online(fresh.id)], [false, true, true]);
+      assert.match((await auditOf(broker, 'reconciler.repair', orphan.id))[0].details.reason, /no broker process has seen it for 41 s/);
+      assert.deepEqual(announced.filter((d) => (d as { id: string }).id === orphan.id).map((d) => (d as { online: boolean }).online), [false]);
+      await reconcile();
+      assert.equal((await auditOf(broker, 'reconciler.repair', orphan.id)).length, 1, 'repaired once');
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('a disconnected session past its grace is ended by the sweep the reconciler runs', async () => {
     const s = await sessionIn('disconnected', { graceSeconds: 60 });
     clock.advance(61_000);
