@@ -143,6 +143,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { audit, events, docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
+  desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();
   agents.mount(publicApi, consoleApi);
 

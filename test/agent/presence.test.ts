@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LiveEvent } from '../../broker/src/lib/live-events.js';
+import { Terminal } from '../../broker/src/terminals/terminal.model.js';
 import { eventually } from '../helpers/eventually.js';
 import { AgentProcess, FAST, FleetBroker } from './agent-kit.js';
 
@@ -86,5 +87,23 @@ describe('agent presence: heartbeat → online → offline (real agent processes
     a.spawn();
     await fleet.waitOnline(a.identity.terminalId);
     assert.deepEqual(changes(a.identity.terminalId), [true, false, true]);
+  });
+
+  it('a terminal connected here is this process\'s to expire; whoever declares it offline is answered with online', async () => {
+    const a = await AgentProcess.start(fleet.url, { joinToken: token });
+    agents.push(a);
+    const id = await a.terminalId();
+    await fleet.waitOnline(id);
+    // the reconciler's stale-terminal repair skips what this process's presence tracks
+    assert.equal(fleet.broker.desktopLifecycle.terminalTrackedHere(id), true);
+    assert.equal(fleet.broker.desktopLifecycle.terminalTrackedHere('00000000-0000-4000-8000-000000000000'), false);
+
+    // stored and announced offline in this very process (a reconciler run, an admin's database fix)
+    const before = changesOf(id).length;
+    await Terminal.update({ online: false }, { where: { id } });
+    fleet.broker.events.publish('terminal.changed', { id, state: 'ready', siteId, windowId: null, online: false });
+    await fleet.waitOnline(id);
+    await eventually(() => changesOf(id).slice(before).some((e) => e.data.online), { timeoutMs: 4000 });
+    assert.deepEqual(changesOf(id).slice(before).map((e) => e.data.online), [false, true]);
   });
 });

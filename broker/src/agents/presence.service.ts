@@ -94,8 +94,9 @@ export class PresenceService {
 
   constructor(private readonly deps: { sequelize: Sequelize; clock: Clock; events: LiveEvents; logger: Logger; timings?: Partial<PresenceTimings> }) {
     this.#timings = { ...DEFAULT_PRESENCE_TIMINGS, ...deps.timings };
-    // another broker declared offline a terminal whose socket is here (it gave up too early):
-    // the next flush writes it online again and says so
+    // someone declared offline a terminal whose socket is here (another broker that gave up too
+    // early, or the reconciler): the next flush writes it online again and says so. This
+    // process's own offline announcements are for entries already marked offline: no loop.
     this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.type !== 'terminal.changed') return;
       const { id, online } = event.data as { id: string; online: boolean };
@@ -104,7 +105,7 @@ export class PresenceService {
       entry.online = false;
       this.#markSeen(id);
       this.#flushSoon();
-    }, { remoteOnly: true });
+    });
   }
 
   /** Terminals a previous broker left online are tracked without a socket until they reconnect or expire. */
@@ -307,7 +308,8 @@ export class PresenceService {
   /**
    * Offline only where nobody else has written a beat since this process last did: with several
    * brokers, an agent that reconnected to another process has its `last_seen_at` kept fresh
-   * there. Returns the terminals left online (forgotten here without a word: someone else's now).
+   * there. Returns the terminals not written (forgotten here without a word: someone else's now,
+   * or already stored offline, e.g. by the reconciler).
    */
   async #expireQuiet(entries: Presence[]): Promise<Set<string>> {
     const alive = new Set<string>();
@@ -317,8 +319,8 @@ export class PresenceService {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK);
         const rows = await this.deps.sequelize.query<{ id: string }>(
-          `UPDATE terminals SET online = :no WHERE id IN (:ids) AND (last_seen_at IS NULL OR ${mine === null ? '1 = 1' : 'last_seen_at <= :mine'}) RETURNING id`,
-          { replacements: { no: false, ids: chunk, mine: mine === null ? null : new Date(mine) }, type: QueryTypes.SELECT },
+          `UPDATE terminals SET online = :no WHERE id IN (:ids) AND online = :yes AND (last_seen_at IS NULL OR ${mine === null ? '1 = 1' : 'last_seen_at <= :mine'}) RETURNING id`,
+          { replacements: { no: false, yes: true, ids: chunk, mine: mine === null ? null : new Date(mine) }, type: QueryTypes.SELECT },
         );
         const written = new Set(rows.map((r) => r.id));
         for (const id of chunk) if (!written.has(id)) alive.add(id);

@@ -65,6 +65,8 @@ export class DesktopLifecycle {
   #unsubscribe: (() => void) | null = null;
   #closed = false;
   readonly #periodMs: number;
+  /** set once the agent fleet exists: whether this process's presence service tracks a terminal */
+  terminalTrackedHere: (terminalId: string) => boolean = () => false;
 
   constructor(private readonly deps: DesktopLifecycleDeps) {
     const { audit, events, clock, logger } = deps;
@@ -89,7 +91,10 @@ export class DesktopLifecycle {
   /** Connects the engine and mounts the admin API. */
   attach(lifecycle: SessionLifecycle, router: Router, crud: CrudDeps): void {
     const { sequelize, audit, events, clock } = this.deps;
-    this.#reconciler = new Reconciler({ sequelize, lifecycle, actions: this.actions, instances: this.instances, audit, events, clock, ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}) });
+    this.#reconciler = new Reconciler({
+      sequelize, lifecycle, actions: this.actions, instances: this.instances, audit, events, clock,
+      terminalTrackedHere: (id) => this.terminalTrackedHere(id), ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}),
+    });
     this.#resets = new ForcedResets({ sequelize, lifecycle, actions: this.actions, audit, events, clock });
     mountCrud(router, sshHostResource(this.deps.secrets, this.knownHosts), crud);
     mountCrud(router, poolActionResource, crud);

@@ -36,6 +36,8 @@ export class Reconciler {
     audit: AuditService;
     events: LiveEvents;
     clock: Clock;
+    /** whether this process's presence service tracks a terminal (it expires those itself) */
+    terminalTrackedHere?: (terminalId: string) => boolean;
     settings?: Partial<ReconcilerSettings>;
   }) {
     this.#settings = { ...DEFAULT_RECONCILER, ...deps.settings };
@@ -58,7 +60,7 @@ export class Reconciler {
     const sessionDeps = { ...this.deps, settings: this.#settings };
     await repairBrokerLost(sessionDeps, log);
     await repairConnectTimeouts(sessionDeps, log);
-    await repairStaleTerminals(this.deps, log);
+    await repairStaleTerminals({ ...this.deps, trackedHere: (id) => this.deps.terminalTrackedHere?.(id) ?? false }, log);
     await repairTerminalsOffline(sessionDeps, log);
     const swept = await this.deps.lifecycle.sweep();
     await repairOrphanDesktops(sessionDeps, log);

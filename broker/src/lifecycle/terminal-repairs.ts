@@ -7,18 +7,23 @@ import type { RepairLog } from './repairs.js';
 
 /** beyond the missed beats: the holding process writes a beat at its next flush, and clocks of two machines differ a little */
 const SLACK_MS = 5_000;
-/** the shortest heartbeat the agent protocol allows (`heartbeatMs` ≥ 1000): no terminal is stale sooner */
-const SHORTEST_HEARTBEAT_MS = 1_000;
+/** the shortest heartbeat an agent may run (its configuration allows 100 ms): no terminal is stale sooner */
+const SHORTEST_HEARTBEAT_MS = 100;
 
 /**
  * A terminal stored online that no broker process has seen beat for longer than its heartbeat
  * allows. The process holding its agent's socket writes `last_seen_at` within a second of every
  * beat, and expires a silent agent itself; so this is a terminal whose broker process died with
- * it (a restarted process would track and expire it; a surviving one never knew it). Marked
- * offline only if no beat was written since it was read, and announced; a process that does hold
- * it answers the announcement by writing it online again.
+ * it (a surviving process never knew it). Terminals this process tracks are its presence
+ * service's to expire (after a restart, every terminal left online). Marked offline only if no
+ * beat was written since it was read, and announced; a process that does hold it answers the
+ * announcement by writing it online again. Clocks of the broker machines must agree within a few
+ * seconds (NTP).
  */
-export async function repairStaleTerminals(deps: { clock: Clock; events: LiveEvents }, log: RepairLog): Promise<void> {
+export async function repairStaleTerminals(
+  deps: { clock: Clock; events: LiveEvents; trackedHere: (terminalId: string) => boolean },
+  log: RepairLog,
+): Promise<void> {
   const now = deps.clock.now();
   const fewestMs = MISSED_BEATS * SHORTEST_HEARTBEAT_MS + SLACK_MS;
   const candidates = await Terminal.findAll({
@@ -26,7 +31,9 @@ export async function repairStaleTerminals(deps: { clock: Clock; events: LiveEve
     attributes: ['id', 'siteId', 'windowId', 'state', 'lastSeenAt', 'info'],
   });
   for (const t of candidates) {
-    const intervalMs = storedInfo(t.info)?.heartbeatMs ?? DEFAULT_PRESENCE_TIMINGS.defaultIntervalMs;
+    if (deps.trackedHere(t.id)) continue;
+    const stored = storedInfo(t.info)?.heartbeatMs;
+    const intervalMs = typeof stored === 'number' ? stored : DEFAULT_PRESENCE_TIMINGS.defaultIntervalMs;
     const silentMs = now - t.lastSeenAt!.getTime();
     if (silentMs <= MISSED_BEATS * intervalMs + SLACK_MS) continue;
     const [moved] = await Terminal.update({ online: false }, { where: { id: t.id, online: true, lastSeenAt: t.lastSeenAt }, silent: true });
