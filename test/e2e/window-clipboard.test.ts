@@ -104,7 +104,7 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     return clipboard;
   }
 
-  it('both ways: the page\'s text reaches the desktop\'s CLIPBOARD, and text copied on the desktop reaches the page', async () => {
+  it('both ways: the page\'s text reaches the desktop\'s CLIPBOARD, text copied on the desktop reaches the page, and text copied elsewhere follows when the page gets focus back', async () => {
     const pageText = `${marker} 页面→桌面 税务 both`;
     const desktop = await loginWithPageText('both', pageText);
     figures.to_desktop_after_login = await arrival(() => desktop.read(), pageText);
@@ -112,6 +112,14 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     const desktopText = `${marker} 桌面→页面 不动产 both`;
     await desktop.write(desktopText);
     figures.from_desktop = await arrival(() => pageClipboardText(page), desktopText);
+
+    // the clerk copies in another program of the thin client, then comes back to the page
+    const laterText = `${marker} 回到页面后 身份证号 both`;
+    await setPageClipboard(page, laterText);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.notEqual(await desktop.read(), laterText, 'nothing sent it before the page got focus back');
+    await page.evaluate('window.dispatchEvent(new Event("focus"))');
+    figures.to_desktop_on_focus = await arrival(() => desktop.read(), laterText);
   });
 
   it('to the desktop only: the page\'s text arrives, the desktop\'s never reaches the page', async () => {

@@ -72,7 +72,14 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   }, [activeId, keyboardOn, switchTo]);
   useEffect(() => () => pageKeyboard().setTarget(null), []);
   useEffect(() => {
-    if (phases[activeId] === 'live') void clipboard.offerTo(active, connections.current.get(activeId));
+    // when the desktop on screen becomes live, and whenever the clerk comes back to the page
+    // (having copied something in another program of the thin client)
+    const offer = () => {
+      if (phases[activeId] === 'live') void clipboard.offerTo(active, connections.current.get(activeId));
+    };
+    offer();
+    window.addEventListener('focus', offer);
+    return () => window.removeEventListener('focus', offer);
   }, [active, activeId, clipboard, phases]);
 
   return (

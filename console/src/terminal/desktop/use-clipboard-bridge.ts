@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { clipboardAllows, type HeldDesktop } from '../app/held-desktops';
 import type { DesktopConnection } from '../guac/desktop-connection';
 
@@ -21,8 +21,10 @@ export function useClipboardBridge() {
   const text = useRef<string | null>(null);
   const delivered = useRef(new Map<string, string>());
 
-  const fromDesktop = useCallback((copied: string) => {
+  const fromDesktop = useCallback((sessionId: string, copied: string) => {
     text.current = copied;
+    // the desktop it came from has it already (perhaps richer than text): never offered back
+    delivered.current.set(sessionId, copied);
     navigator.clipboard?.writeText(copied).catch(() => undefined);
   }, []);
 
@@ -36,5 +38,5 @@ export function useClipboardBridge() {
     connection.sendClipboard(latest);
   }, []);
 
-  return { fromDesktop, offerTo };
+  return useMemo(() => ({ fromDesktop, offerTo }), [fromDesktop, offerTo]);
 }
