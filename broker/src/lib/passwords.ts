@@ -27,10 +27,10 @@ function hashWorkers(): Piscina<ScryptTask, Uint8Array> {
   if (workers) return workers;
   workers = new Piscina({
     filename: WORKER.href,
-    // one kept warm so the first login after a quiet spell does not wait for a thread to start
-    minThreads: 1,
+    // none kept when idle: a thread costs ≈ 20 MB, starting one ≈ 30 ms on the first login after a quiet minute
+    minThreads: 0,
     maxThreads: HASH_SLOTS,
-    idleTimeout: 30_000,
+    idleTimeout: 60_000,
     // the sources need tsx's loader in the worker too; the bundle's worker needs no flag of the broker's
     execArgv: FROM_SOURCES ? process.execArgv : [],
   });
