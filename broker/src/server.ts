@@ -112,6 +112,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger) : localOnlyBus;
+  throttle.shareWith(bus);
   const cluster = clusterTunnels(tunnelServer, bus, logger);
   liveTunnels = cluster;
   events.relayTo((event) => bus.publish('event', event));

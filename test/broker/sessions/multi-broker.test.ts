@@ -151,6 +151,37 @@ describe('two broker processes sharing PostgreSQL', function () {
     assert.match(onA.text(), /会话已结束/);
   });
 
+  it('a clerk\'s wrong passwords count on every broker, and a success on one clears them on all', async () => {
+    const extra = await seedHall(sequelize, new SecretBox(loadOrCreateSecretKey(dataDir)), { clerks: 2, desktops: 2, windows: 2 });
+    const attempt = async (base: string, username: string, password: string) => {
+      const res = await fetch(`${base}/api/v1/terminal/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Terminal ${extra.terminals[0]}` },
+        body: JSON.stringify({ username, password }),
+      });
+      return res.status === 201 ? 'ok' : ((await res.json()) as { error: { code: string } }).error.code;
+    };
+    const wrong = (base: string, username: string) => attempt(base, username, 'not-the-password');
+    // the bus carries a count within milliseconds: a pause between brokers, not a business timer
+    const handOver = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+    // the limit is 5 failures per account: 3 on A and 2 on B block the clerk on both
+    const [blocked, cleared] = extra.usernames as [string, string];
+    for (let i = 0; i < 3; i++) assert.equal(await wrong(a.url, blocked), 'INVALID_CREDENTIALS');
+    await handOver();
+    for (let i = 0; i < 2; i++) assert.equal(await wrong(b.url, blocked), 'INVALID_CREDENTIALS');
+    await handOver();
+    assert.equal(await attempt(a.url, blocked, SEED_PASSWORD), 'TOO_MANY_ATTEMPTS', 'A counted the failures made on B');
+    assert.equal(await attempt(b.url, blocked, SEED_PASSWORD), 'TOO_MANY_ATTEMPTS');
+
+    // 4 failures on A, then the right password on B: A forgets them, and 4 more wrong ones are only wrong
+    for (let i = 0; i < 4; i++) assert.equal(await wrong(a.url, cleared), 'INVALID_CREDENTIALS');
+    await handOver();
+    assert.equal(await attempt(b.url, cleared, SEED_PASSWORD), 'ok');
+    await handOver();
+    for (let i = 0; i < 4; i++) assert.equal(await wrong(a.url, cleared), 'INVALID_CREDENTIALS', `attempt ${i + 1} after the success`);
+  });
+
   it('an agent connected to A: B (even restarted) keeps it online, runs commands through A, and a revocation on B locks it out', async () => {
     const adminA = new ApiClient(a.url);
     let adminB = new ApiClient(b.url);
