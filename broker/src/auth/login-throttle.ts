@@ -1,9 +1,11 @@
+import { isIP } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { AppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 
-const failureMessage = z.object({ username: z.string().max(200), address: z.string().max(100).nullable() });
+/** a bad address never cancels the account's count: it is dropped on its own */
+const failureMessage = z.object({ username: z.string().max(200), address: z.string().max(100).refine((a) => isIP(a) !== 0).nullable().catch(null) });
 const successMessage = z.object({ username: z.string().max(200) });
 
 /**
@@ -35,7 +37,7 @@ export class LoginThrottle {
 
   async recordFailure(username: string, address: string | null): Promise<void> {
     await this.#countFailure(username.toLowerCase(), address);
-    this.#bus?.publish('throttle.failure', { username: username.toLowerCase(), address });
+    this.#bus?.publish('throttle.failure', { username: username.toLowerCase(), address: address && isIP(address) ? address : null });
   }
 
   async recordSuccess(username: string): Promise<void> {

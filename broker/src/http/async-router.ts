@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Router, type Request, type Response } from 'express';
 import type { Actor } from '../auth/actor.js';
 
@@ -20,8 +21,13 @@ export function actorOf(req: Request): Actor {
   return req.actor;
 }
 
+/**
+ * The client's IP address: behind a trusted proxy the one it forwards, but only if it is an IP
+ * (an X-Forwarded-For entry is whatever the client wrote), else the socket's peer.
+ */
 export function clientAddress(req: Request): string | null {
-  return req.ip ?? req.socket.remoteAddress ?? null;
+  if (req.ip && isIP(req.ip)) return req.ip;
+  return req.socket.remoteAddress ?? null;
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {

@@ -45,7 +45,7 @@ export const hashSlotCount = HASH_SLOTS;
  * Runs around one password check while it holds its hash slot: `before` may refuse (a throttle
  * that is already full), `after` records the outcome before the next waiter is let in. Parallel
  * guesses against one account therefore pass the throttle at most `hashSlotCount - 1` times
- * more than its limit, instead of all at once.
+ * more than its limit in one process, instead of all at once.
  */
 export interface HashGuard {
   before(): Promise<void>;
