@@ -9,6 +9,11 @@ export interface Column<T> {
   className?: string;
 }
 
+/** The right-aligned column of a row's buttons, there only when `shown` (for those who may write). */
+export function actionsColumn<T>(shown: boolean, render: (row: T) => ReactNode, width?: number): Column<T>[] {
+  return shown ? [{ key: '_actions', header: '', align: 'right', render, ...(width === undefined ? {} : { width }) }] : [];
+}
+
 interface Props<T> {
   rows: T[];
   columns: Column<T>[];

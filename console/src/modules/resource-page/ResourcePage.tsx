@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState, type ReactNode } from 'react';
 import type { ImportKind } from '../../api/imports';
 import type { CrudResource } from '../../api/resource';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, DataTable, type Column } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -93,30 +93,21 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
 
   const columns: Column<T>[] = [
     ...props.columns,
-    ...(canWrite || props.rowActions
-      ? [
-          {
-            key: '_actions',
-            header: '',
-            align: 'right' as const,
-            render: (row: T) => (
-              <span className="row-actions">
-                {props.rowActions?.(row)}
-                {canWrite && (
-                  <>
-                    <button className="btn btn-small" onClick={() => setEditing(row)}>
-                      {t('common.edit')}
-                    </button>
-                    <button className="btn btn-small btn-danger-outline" onClick={() => void remove(row)}>
-                      {t('common.delete')}
-                    </button>
-                  </>
-                )}
-              </span>
-            ),
-          },
-        ]
-      : []),
+    ...actionsColumn(canWrite || props.rowActions !== undefined, (row: T) => (
+      <span className="row-actions">
+        {props.rowActions?.(row)}
+        {canWrite && (
+          <>
+            <button className="btn btn-small" onClick={() => setEditing(row)}>
+              {t('common.edit')}
+            </button>
+            <button className="btn btn-small btn-danger-outline" onClick={() => void remove(row)}>
+              {t('common.delete')}
+            </button>
+          </>
+        )}
+      </span>
+    )),
   ];
 
   return (

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { desktops } from '../../api/resources';
 import type { Desktop, Pool } from '../../api/types';
-import { DataTable } from '../../components/DataTable';
+import { actionsColumn, DataTable } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -101,34 +101,24 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
               ...(dedicated ? [{ key: 'owner', header: t('desktop.owner'), render: (d: Desktop) => (d.ownerAccountId ? lookups.accountName(d.ownerAccountId) : t('desktop.unassigned')) }] : []),
               { key: 'released', header: t('desktop.lastReleased'), render: (d) => formatRelative(d.lastReleasedAt, lang), width: 110 },
               { key: 'reason', header: t('desktop.reason'), render: (d) => d.stateReason ?? '', className: 'muted' },
-              ...(canWrite
-                ? [
-                    {
-                      key: 'actions',
-                      header: '',
-                      align: 'right' as const,
-                      width: 280,
-                      render: (d: Desktop) => (
-                        <span className="row-actions">
-                          <label className="switch">
-                            <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
-                            {t('desktop.drain')}
-                          </label>
-                          <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
-                            <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
-                            {t('desktop.maintenance')}
-                          </label>
-                          <button className="btn btn-small" onClick={() => setEditing(d)}>
-                            {t('common.edit')}
-                          </button>
-                          <button className="btn btn-small btn-danger-outline" onClick={() => void remove(d)}>
-                            {t('common.delete')}
-                          </button>
-                        </span>
-                      ),
-                    },
-                  ]
-                : []),
+              ...actionsColumn(canWrite, (d: Desktop) => (
+                <span className="row-actions">
+                  <label className="switch">
+                    <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
+                    {t('desktop.drain')}
+                  </label>
+                  <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
+                    <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
+                    {t('desktop.maintenance')}
+                  </label>
+                  <button className="btn btn-small" onClick={() => setEditing(d)}>
+                    {t('common.edit')}
+                  </button>
+                  <button className="btn btn-small btn-danger-outline" onClick={() => void remove(d)}>
+                    {t('common.delete')}
+                  </button>
+                </span>
+              ), 280),
             ]}
           />
         )}

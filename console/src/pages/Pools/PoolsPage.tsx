@@ -5,7 +5,7 @@ import { desktops, pools } from '../../api/resources';
 import { sessionQueries } from '../../api/sessions';
 import type { Pool } from '../../api/types';
 import { Badge, CapacityBar } from '../../components/Badge';
-import { DataTable } from '../../components/DataTable';
+import { actionsColumn, DataTable } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -129,31 +129,21 @@ export function PoolsPage() {
                 },
               },
               { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gateway.get(g)?.name ?? g.slice(0, 8)).join(' → ') },
-              ...(canWrite
-                ? [
-                    {
-                      key: 'actions',
-                      header: '',
-                      align: 'right' as const,
-                      width: 230,
-                      render: (p: Pool) => (
-                        <span className="row-actions" onClick={(e) => e.stopPropagation()}>
-                          <label className="switch" title={t('pool.drain')}>
-                            <input type="checkbox" checked={p.state === 'draining'} onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')} data-testid="pool-drain" />
-                            {t('pool.drain')}
-                          </label>
-                          <label className="switch" title={t('pool.maintenance')}>
-                            <input type="checkbox" checked={p.state === 'maintenance'} onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')} data-testid="pool-maintenance" />
-                            {t('pool.maintenance')}
-                          </label>
-                          <button className="btn btn-small" onClick={() => setEditing(p)}>
-                            {t('common.edit')}
-                          </button>
-                        </span>
-                      ),
-                    },
-                  ]
-                : []),
+              ...actionsColumn(canWrite, (p: Pool) => (
+                <span className="row-actions" onClick={(e) => e.stopPropagation()}>
+                  <label className="switch" title={t('pool.drain')}>
+                    <input type="checkbox" checked={p.state === 'draining'} onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')} data-testid="pool-drain" />
+                    {t('pool.drain')}
+                  </label>
+                  <label className="switch" title={t('pool.maintenance')}>
+                    <input type="checkbox" checked={p.state === 'maintenance'} onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')} data-testid="pool-maintenance" />
+                    {t('pool.maintenance')}
+                  </label>
+                  <button className="btn btn-small" onClick={() => setEditing(p)}>
+                    {t('common.edit')}
+                  </button>
+                </span>
+              ), 230),
             ]}
           />
         )}

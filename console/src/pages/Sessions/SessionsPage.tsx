@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { sessionQueries } from '../../api/sessions';
 import type { DeskSession, SessionQuery } from '../../api/types';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, DataTable, type Column } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
@@ -67,28 +67,18 @@ function LiveSessions({ rows, lookups }: { rows: DeskSession[]; lookups: Lookups
     ...useSessionColumns(lookups),
     { key: 'since', header: t('session.since'), render: (s) => <span title={formatDateTime(s.requestedAt)}>{formatRelative(s.activeAt ?? s.requestedAt, lang)}</span>, width: 110 },
     { key: 'activity', header: t('session.lastActivity'), render: (s) => formatRelative(s.lastActivityAt, lang), width: 110 },
-    ...(canWrite
-      ? [
-          {
-            key: 'actions',
-            header: '',
-            align: 'right' as const,
-            width: 190,
-            render: (s: DeskSession) => (
-              <span className="row-actions">
-                {s.state !== 'disconnected' && (
-                  <button className="btn btn-small" disabled={actions.pending} onClick={() => void actions.run(s, 'disconnect')}>
-                    {t('session.forceDisconnect')}
-                  </button>
-                )}
-                <button className="btn btn-small btn-danger" disabled={actions.pending} onClick={() => void actions.run(s, 'end')} data-testid="session-end">
-                  {t('session.forceEnd')}
-                </button>
-              </span>
-            ),
-          },
-        ]
-      : []),
+    ...actionsColumn(canWrite, (s: DeskSession) => (
+      <span className="row-actions">
+        {s.state !== 'disconnected' && (
+          <button className="btn btn-small" disabled={actions.pending} onClick={() => void actions.run(s, 'disconnect')}>
+            {t('session.forceDisconnect')}
+          </button>
+        )}
+        <button className="btn btn-small btn-danger" disabled={actions.pending} onClick={() => void actions.run(s, 'end')} data-testid="session-end">
+          {t('session.forceEnd')}
+        </button>
+      </span>
+    ), 190),
   ];
   return <DataTable testId="live-sessions" rows={rows} columns={columns} rowKey={(s) => s.id} empty={<EmptyState title={t('session.noLive')} />} />;
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/api-error';
 import { terminalOpsApi, terminalOpsQueries, type JoinToken, type JoinTokenCreated } from '../../api/terminals-ops';
 import { Badge, type Tone } from '../../components/Badge';
 import { CopyButton } from '../../components/CopyButton';
-import { DataTable } from '../../components/DataTable';
+import { actionsColumn, DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
@@ -134,9 +134,7 @@ export function JoinTokensCard() {
                       return <Badge tone={STATE_TONE[x.state] ?? 'neutral'}>{hasMessage(key) ? t(key) : x.state}</Badge>;
                     },
                   },
-                  ...(canWrite
-                    ? [{ key: 'a', header: '', align: 'right' as const, width: 80, render: (x: JoinToken) => x.state === 'active' && <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>{t('joinToken.revoke')}</button> }]
-                    : []),
+                  ...actionsColumn(canWrite, (x: JoinToken) => x.state === 'active' && <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>{t('joinToken.revoke')}</button>, 80),
                 ]}
               />
             )}
