@@ -51,8 +51,14 @@ export interface Presence {
 
 type StoredInfo = AgentInfo & { heartbeatMs?: number };
 
+/** The heartbeat interval an agent last reported (kept in the stored info), or `fallbackMs`. */
+export function storedHeartbeatMs(info: unknown, fallbackMs: number): number {
+  const heartbeatMs = storedInfo(info)?.heartbeatMs;
+  return typeof heartbeatMs === 'number' ? heartbeatMs : fallbackMs;
+}
+
 /** The stored info column, whichever way the driver hands it over (text on SQLite raw rows). */
-export function storedInfo(value: unknown): Partial<StoredInfo> | null {
+function storedInfo(value: unknown): Partial<StoredInfo> | null {
   if (typeof value === 'string') {
     try {
       return JSON.parse(value) as Partial<StoredInfo>;
@@ -116,13 +122,13 @@ export class PresenceService {
     >;
     const now = this.deps.clock.now();
     for (const row of rows) {
-      const stored = storedInfo(row.info);
+      const seenAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : null;
       const entry = this.#blank(row, now);
       entry.online = true;
       entry.connected = false;
-      entry.lastBeatAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : now;
-      entry.seenWrittenAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : null;
-      entry.intervalMs = typeof stored?.heartbeatMs === 'number' ? stored.heartbeatMs : this.#timings.defaultIntervalMs;
+      entry.lastBeatAt = seenAt ?? now;
+      entry.seenWrittenAt = seenAt;
+      entry.intervalMs = storedHeartbeatMs(row.info, this.#timings.defaultIntervalMs);
       this.#entries.set(row.id, entry);
     }
     this.#scheduleFlush();

@@ -36,8 +36,9 @@ export class LoginThrottle {
   }
 
   async recordFailure(username: string, address: string | null): Promise<void> {
-    await this.#countFailure(username.toLowerCase(), address);
-    this.#bus?.publish('throttle.failure', { username: username.toLowerCase(), address: address && isIP(address) ? address : null });
+    const key = username.toLowerCase();
+    await this.#countFailure(key, address);
+    this.#bus?.publish('throttle.failure', { username: key, address: address && isIP(address) ? address : null });
   }
 
   async recordSuccess(username: string): Promise<void> {

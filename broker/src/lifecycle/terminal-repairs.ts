@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import { DEFAULT_PRESENCE_TIMINGS, MISSED_BEATS, storedInfo } from '../agents/presence.service.js';
+import { DEFAULT_PRESENCE_TIMINGS, MISSED_BEATS, storedHeartbeatMs } from '../agents/presence.service.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import { Terminal } from '../terminals/terminal.model.js';
@@ -32,8 +32,7 @@ export async function repairStaleTerminals(
   });
   for (const t of candidates) {
     if (deps.trackedHere(t.id)) continue;
-    const stored = storedInfo(t.info)?.heartbeatMs;
-    const intervalMs = typeof stored === 'number' ? stored : DEFAULT_PRESENCE_TIMINGS.defaultIntervalMs;
+    const intervalMs = storedHeartbeatMs(t.info, DEFAULT_PRESENCE_TIMINGS.defaultIntervalMs);
     const silentMs = now - t.lastSeenAt!.getTime();
     if (silentMs <= MISSED_BEATS * intervalMs + SLACK_MS) continue;
     const [moved] = await Terminal.update({ online: false }, { where: { id: t.id, online: true, lastSeenAt: t.lastSeenAt }, silent: true });

@@ -34,8 +34,8 @@ class ShortCache<T> {
 
 /**
  * The rows every window login reads and admins rarely change — the terminal, its window, the
- * pools an account is entitled to — held for a few seconds. At the 8:30 rush that is three of
- * a login's nine queries. Any change an admin makes (in this process or, through the cluster
+ * pools an account is entitled to — held for a few seconds: every call of a window page checks
+ * its terminal, and a login reads all three. Any change an admin makes (in this process or, through the cluster
  * bus, in another) publishes a live event that drops the row at once; the time limit covers a
  * change that reached the database some other way. Rows handed out are shared: read only.
  * Misses of many logins at once are read together, one query per group (GroupBatch).

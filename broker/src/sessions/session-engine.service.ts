@@ -131,14 +131,15 @@ export class SessionEngine {
       // stored as built (createdAt/updatedAt were set by the insert, not on this copy, which nothing saves)
       session.isNewRecord = false;
     } catch (err) {
+      const giveBack = () => releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
       if (isLiveKeyClash(err)) {
         // the same clerk won a concurrent login for this pool: give the desktop back, join that session
-        await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
+        await giveBack();
         const again = await this.reconnect(account, pool, terminal, window);
         if (again) return again;
       } else if ((await DesktopSession.count({ where: { id: sessionId } }).catch(() => 1)) === 0) {
         // the row was not stored (not merely its answer lost): the desktop goes back; when unsure the reconciler decides
-        await releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
+        await giveBack();
       }
       throw err;
     }
