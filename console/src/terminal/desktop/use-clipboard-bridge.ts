@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useRef } from 'react';
 import { clipboardAllows, type HeldDesktop } from '../app/held-desktops';
 import type { DesktopConnection } from '../guac/desktop-connection';
 
@@ -38,5 +38,7 @@ export function useClipboardBridge() {
     connection.sendClipboard(latest);
   }, []);
 
-  return useMemo(() => ({ fromDesktop, offerTo }), [fromDesktop, offerTo]);
+  // a new object every render, on purpose: DesktopStage's offer effect then runs again at each
+  // render, so an offer that found nothing to send (the page's clipboard not readable yet) is retried
+  return { fromDesktop, offerTo };
 }
