@@ -49,6 +49,14 @@ export interface AttemptOptions {
    * attempt, in case some server legitimately sends its size late.
    */
   failFastWithoutLayer0?: boolean;
+  /**
+   * At the first `sync` before layer 0's `size` (on any attempt): takes the connection over
+   * (parks it) and returns true, so that the tunnel joins that same connection, whose screen
+   * guacd then sends whole, size included. A new RDP login instead would leave the lost one's
+   * xrdp process holding the session's channels (xrdp-chansrv serves one at a time: the
+   * clipboard stays dead until it goes, 10–15 s later). False: the attempt is given up as before.
+   */
+  keepLostSize?: ((live: LiveGuacd) => boolean) | undefined;
 }
 
 /**
@@ -85,6 +93,7 @@ class HeldAttempt implements DownstreamEvents {
   readonly #events: AttemptEvents;
   readonly #firstFrameTimeoutMs: number;
   readonly #failFast: boolean;
+  readonly #keepLostSize: ((live: LiveGuacd) => boolean) | undefined;
   #signal: AbortSignal | null;
   #leftover: Buffer | null;
   #resolve: ((failure: GatewayAttemptError | null) => void) | null;
@@ -97,6 +106,7 @@ class HeldAttempt implements DownstreamEvents {
     this.#events = options.events;
     this.#firstFrameTimeoutMs = options.deps.limits.firstFrameTimeoutMs;
     this.#failFast = options.failFastWithoutLayer0 ?? false;
+    this.#keepLostSize = options.keepLostSize;
     this.#signal = options.signal;
     this.#leftover = conn.leftover;
     this.#resolve = resolve;
@@ -126,7 +136,13 @@ class HeldAttempt implements DownstreamEvents {
   }
 
   onSyncBeforeLayer0(): void {
-    if (this.#failFast) this.#abandon(new GatewayAttemptError('no-first-frame', 'a sync came before layer 0\'s size (guacd lost it)', GUAC_STATUS.UPSTREAM_TIMEOUT));
+    const detail = 'a sync came before layer 0\'s size (guacd lost it)';
+    if (this.#keepLostSize) {
+      this.#live.pump.stop();
+      if (this.#keepLostSize(this.#live)) return this.#settle(new GatewayAttemptError('lost-size', detail, GUAC_STATUS.UPSTREAM_TIMEOUT));
+      return this.#abandon(new GatewayAttemptError('no-first-frame', detail, GUAC_STATUS.UPSTREAM_TIMEOUT));
+    }
+    if (this.#failFast) this.#abandon(new GatewayAttemptError('no-first-frame', detail, GUAC_STATUS.UPSTREAM_TIMEOUT));
   }
 
   onEnded(end: DownstreamEnd): void {

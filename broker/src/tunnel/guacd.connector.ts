@@ -5,7 +5,8 @@ import {
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
 
-export type AttemptFailureKind = 'unreachable' | 'timeout' | 'closed' | 'bad-handshake' | 'guacd-error' | 'no-first-frame';
+/** `lost-size`: guacd 1.3 sent layer 0's size to nobody; the connection itself is fine (see AttemptOptions.keepLostSize) */
+export type AttemptFailureKind = 'unreachable' | 'timeout' | 'closed' | 'bad-handshake' | 'guacd-error' | 'no-first-frame' | 'lost-size';
 
 /** Why one gateway attempt failed; `status` is what the browser is told if it was the last. */
 export class GatewayAttemptError extends Error {

@@ -227,8 +227,17 @@ export class TunnelConnection implements AttemptEvents {
     for (let i = 0; i < attempts && this.#phase !== 'closed'; i++) {
       const gateway = gateways[i % gateways.length]!;
       this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
-      const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this, failFastWithoutLayer0: i < attempts - 1 });
+      const failure = await attemptGateway({
+        ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this,
+        failFastWithoutLayer0: i < attempts - 1,
+        keepLostSize: this.deps.parking ? (live) => this.#parkLostSize(target.sessionId, live) : undefined,
+      });
       if (failure === null || this.#isClosed()) return;
+      if (failure.kind === 'lost-size') {
+        this.#log.info({ gateway: gateway.id }, 'guacd lost layer 0\'s size; joining the same connection for its whole screen');
+        if (await this.#join(target, display)) return;
+        this.#abort = abort; // #join had its own
+      }
       last = failure;
       this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failure.kind, detail: failure.message }, 'gateway attempt failed');
       this.#tell(() => this.deps.broker.reportGatewayFailure(gateway.id, 'GATEWAY_UNAVAILABLE', `${failure.kind}: ${failure.message}`));
@@ -236,6 +245,13 @@ export class TunnelConnection implements AttemptEvents {
     this.close('gateway-failed', { status: last?.status ?? GUAC_STATUS.UPSTREAM_NOT_FOUND, message: messageFor('GATEWAY_UNAVAILABLE') }, {
       detail: last ? `${last.kind}: ${last.message}` : 'the pool names no gateway',
     });
+  }
+
+  /** guacd 1.3 lost layer 0's size for this fresh connection: parked, #join gets its whole screen. */
+  #parkLostSize(sessionId: string, live: LiveGuacd): boolean {
+    if (!this.deps.parking || live.socket.destroyed || this.#isClosed()) return false;
+    this.deps.parking.park(sessionId, live);
+    return true;
   }
 
   onCommitted(live: LiveGuacd): void {

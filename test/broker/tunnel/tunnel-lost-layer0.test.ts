@@ -1,6 +1,8 @@
 // guacd 1.3 sometimes sends layer 0's `size` to nobody (real-desktop-stack.md): the browser's
 // display stays 0×0 for good while syncs and cursors flow. The relay gives such an attempt up at
-// the first `sync` before that size and retries at once, instead of waiting firstFrameTimeoutMs.
+// the first `sync` before that size instead of waiting firstFrameTimeoutMs. With desktop parking on
+// (as the broker runs) it joins that same connection, whose screen guacd then sends whole: a new
+// RDP login would leave the lost one's xrdp process holding the session's clipboard channel.
 import assert from 'node:assert/strict';
 import { encodeInstruction } from '@yunzhuo/protocol';
 import { FIRST_FRAME, FakeGuacd } from '../../helpers/fake-guacd.js';
@@ -29,6 +31,45 @@ describe('tunnel: a lost layer-0 size', function () {
     assert.equal(guacd.connections.length, 2, 'a second connection got the desktop');
     assert.ok(!client.instructions.some((i) => i.opcode === 'cursor'), 'nothing of the lost attempt reached the browser');
     await guacd.connections[0]!.closed;
+    client.ws.close();
+  });
+
+  it('with parking, joins the connection whose size was lost instead of a new RDP login; the lost user then leaves', async () => {
+    guacd = await FakeGuacd.start({ afterReady: (conn) => void conn.send(conn.find('select')?.args[0] === 'rdp' ? CURSOR_ONLY : FIRST_FRAME) });
+    relay = await startRelay({ firstFrameTimeoutMs: 10_000 }, { parkDesktops: true });
+    relay.broker.tokens.set('t1', target([guacd]));
+    const started = Date.now();
+    const client = TunnelClient.open(relay.url, 'token=t1');
+    await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
+    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+    const [lost, joined] = guacd.connections;
+    assert.equal(guacd.connections.length, 2);
+    assert.deepEqual(joined!.find('select')?.args, [lost!.connectionId], 'select,$<the lost connection>');
+    await lost!.waitFor((i) => i.opcode === 'disconnect');
+    await lost!.closed;
+    assert.equal(relay.tunnels.parkedCount(), 0, 'nothing stays parked');
+    assert.ok(!client.instructions.some((i) => i.opcode === 'cursor'), 'nothing of the lost attempt reached the browser');
+    assert.deepEqual(relay.broker.called('markActive').at(-1), ['session-1', joined!.connectionId]);
+    assert.equal(relay.broker.called('reportGatewayFailure').length, 0, 'the gateway is not blamed');
+    client.ws.close();
+  });
+
+  it('with parking, a join that fails too falls back to a new RDP login', async () => {
+    // the join never gets a first frame either; the third connection, a new login, does
+    let n = 0;
+    guacd = await FakeGuacd.start({ afterReady: (conn) => void conn.send(++n < 3 ? CURSOR_ONLY : FIRST_FRAME) });
+    relay = await startRelay({ firstFrameTimeoutMs: 300, minAttempts: 2 }, { parkDesktops: true });
+    relay.broker.tokens.set('t1', target([guacd]));
+    const client = TunnelClient.open(relay.url, 'token=t1');
+    await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
+    const [lost, join, fresh] = guacd.connections;
+    assert.equal(guacd.connections.length, 3);
+    assert.deepEqual(join!.find('select')?.args, [lost!.connectionId]);
+    assert.deepEqual(fresh!.find('select')?.args, ['rdp'], 'a new RDP login');
+    await lost!.closed;
+    await join!.closed;
+    assert.equal(relay.tunnels.parkedCount(), 0);
+    assert.deepEqual(relay.broker.called('markActive').at(-1), ['session-1', fresh!.connectionId]);
     client.ws.close();
   });
 

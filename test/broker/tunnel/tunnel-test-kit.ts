@@ -93,9 +93,10 @@ export interface RelayUnderTest {
   close(): Promise<void>;
 }
 
-export async function startRelay(limits: Partial<TunnelLimits> = {}): Promise<RelayUnderTest> {
+/** `parkDesktops`: as the broker runs it (a leaving browser's desktop, or one whose size guacd lost, is parked and joined) */
+export async function startRelay(limits: Partial<TunnelLimits> = {}, options: { parkDesktops?: boolean } = {}): Promise<RelayUnderTest> {
   const broker = new StubBroker();
-  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, limits });
+  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, limits, parkDesktops: options.parkDesktops ?? false });
   const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname === '/tunnel') tunnels.handleUpgrade(req, socket, head);

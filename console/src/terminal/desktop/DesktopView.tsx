@@ -15,8 +15,8 @@ interface Props {
   screen(): ScreenSize;
   onPhase(sessionId: string, phase: ConnectionPhase): void;
   register(sessionId: string, connection: DesktopConnection | null): void;
-  /** text copied on this desktop (its session id, so the text is not offered back to it) */
-  onClipboard(sessionId: string, text: string): void;
+  /** text copied on this desktop (its connection then never offers that text back to it) */
+  onClipboard(text: string): void;
   onActivity(): void;
   onDismiss(sessionId: string): void;
 }
@@ -59,7 +59,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
         pointer.setCursorFrom(display);
         fit();
       },
-      onClipboard: clipboardAllows(session, 'from-desktop') ? (text) => latest.current.onClipboard(session.id, text) : undefined,
+      onClipboard: clipboardAllows(session, 'from-desktop') ? (text) => latest.current.onClipboard(text) : undefined,
     });
     connectionRef.current = connection;
     register(session.id, connection);

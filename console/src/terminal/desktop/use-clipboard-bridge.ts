@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { clipboardAllows, type HeldDesktop } from '../app/held-desktops';
 import type { DesktopConnection } from '../guac/desktop-connection';
 
@@ -19,26 +19,24 @@ async function clipboardReadable(): Promise<boolean> {
  */
 export function useClipboardBridge() {
   const text = useRef<string | null>(null);
-  const delivered = useRef(new Map<string, string>());
 
-  const fromDesktop = useCallback((sessionId: string, copied: string) => {
-    text.current = copied;
-    // the desktop it came from has it already (perhaps richer than text): never offered back
-    delivered.current.set(sessionId, copied);
-    navigator.clipboard?.writeText(copied).catch(() => undefined);
+  return useMemo(() => {
+    const fromDesktop = (copied: string) => {
+      text.current = copied;
+      navigator.clipboard?.writeText(copied).catch(() => undefined);
+    };
+
+    /**
+     * Gives the desktop on screen the latest text, if its pool lets text in. Called when its
+     * connection becomes live (each guacd connection starts without it) and when the page gets
+     * focus back; the connection skips text it already has.
+     */
+    const offerTo = async (desktop: HeldDesktop | undefined, connection: DesktopConnection | undefined) => {
+      if (!desktop || !connection || !clipboardAllows(desktop.session, 'to-desktop')) return;
+      const local = (await clipboardReadable()) ? await navigator.clipboard.readText().catch(() => null) : null;
+      const latest = local ?? text.current;
+      if (latest !== null) connection.sendClipboard(latest);
+    };
+    return { fromDesktop, offerTo };
   }, []);
-
-  /** Gives the desktop on screen the latest text, if its pool lets text in and it has not got it. */
-  const offerTo = useCallback(async (desktop: HeldDesktop | undefined, connection: DesktopConnection | undefined) => {
-    if (!desktop || !connection || !clipboardAllows(desktop.session, 'to-desktop')) return;
-    const local = (await clipboardReadable()) ? await navigator.clipboard.readText().catch(() => null) : null;
-    const latest = local ?? text.current;
-    if (latest === null || delivered.current.get(desktop.session.id) === latest) return;
-    delivered.current.set(desktop.session.id, latest);
-    connection.sendClipboard(latest);
-  }, []);
-
-  // a new object every render, on purpose: DesktopStage's offer effect then runs again at each
-  // render, so an offer that found nothing to send (the page's clipboard not readable yet) is retried
-  return { fromDesktop, offerTo };
 }

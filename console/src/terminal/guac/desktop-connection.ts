@@ -47,6 +47,8 @@ export class DesktopConnection {
   #failures = 0;
   #closed = false;
   #retryTimer: number | null = null;
+  /** the text the current guacd connection has for the desktop's clipboard (sent there, or copied there); a new connection has none */
+  #clipboardText: string | null = null;
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -90,12 +92,15 @@ export class DesktopConnection {
     this.#client?.sendSize(size.width, size.height);
   }
 
-  sendClipboard(text: string): void {
+  /** Gives the desktop `text` unless this connection has it already; false when nothing was sent. */
+  sendClipboard(text: string): boolean {
     const client = this.#client;
-    if (!client) return;
+    if (!client || text === this.#clipboardText) return false;
+    this.#clipboardText = text;
     const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));
     writer.sendText(text);
     writer.sendEnd();
+    return true;
   }
 
   #open(token: string, attempt: number): void {
@@ -104,6 +109,7 @@ export class DesktopConnection {
     const tunnel = new Guacamole.WebSocketTunnel(this.opts.tunnelUrl);
     const client = new Guacamole.Client(tunnel);
     this.#client = client;
+    this.#clipboardText = null;
     this.#tunnel = tunnel;
     let trouble: Trouble | null = null;
     let live = false;
@@ -186,6 +192,10 @@ export class DesktopConnection {
     reader.ontext = (chunk) => {
       text += chunk;
     };
-    reader.onend = () => this.opts.onClipboard?.(text);
+    reader.onend = () => {
+      // the desktop has it (perhaps richer than text): never offered back to it
+      this.#clipboardText = text;
+      this.opts.onClipboard?.(text);
+    };
   }
 }
