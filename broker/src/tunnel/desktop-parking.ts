@@ -106,10 +106,14 @@ export class DesktopParking {
     return parked ? { connectionId: parked.guacd.connectionId, gatewayId: parked.guacd.gatewayId } : null;
   }
 
-  /** The parked user leaves guacd (the browser has joined, or the session ended). */
-  release(sessionId: string, why: string): void {
+  /**
+   * The parked user leaves guacd (the browser has joined, or the session ended). With
+   * `connectionId`, only if that connection is still the one parked (a tunnel that joined it
+   * must not release what another tunnel parked since).
+   */
+  release(sessionId: string, why: string, connectionId?: string): void {
     const parked = this.#bySession.get(sessionId);
-    if (!parked) return;
+    if (!parked || (connectionId !== undefined && parked.guacd.connectionId !== connectionId)) return;
     this.#bySession.delete(sessionId);
     this.#log.info({ session: sessionId, why }, 'parked desktop released');
     releaseGuacd(parked.detach(), this.options.clock, this.options.guacdCloseGraceMs);

@@ -199,27 +199,32 @@ export class TunnelConnection implements AttemptEvents {
     return true;
   }
 
-  /** A parked desktop of this session is joined (`select,$id`): the current screen in one round trip. */
-  async #join(target: TunnelTarget, display: DisplayChoice): Promise<boolean> {
+  /**
+   * A parked desktop of this session is joined (`select,$id`): the current screen in one round
+   * trip. True when done (joined, or the tunnel closed meanwhile); else why the join failed, or
+   * null when nothing was parked to join.
+   */
+  async #join(target: TunnelTarget, display: DisplayChoice): Promise<true | GatewayAttemptError | null> {
     const parking = this.deps.parking;
     const parked = parking?.joinable(target.sessionId);
-    if (!parking || !parked) return false;
+    if (!parking || !parked) return null;
     const gateway = target.gateways.find((g) => g.id === parked.gatewayId);
     if (!gateway) {
-      parking.release(target.sessionId, 'its gateway is no longer the pool\'s');
-      return false;
+      parking.release(target.sessionId, 'its gateway is no longer the pool\'s', parked.connectionId);
+      return null;
     }
     this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
     const abort = (this.#abort = new AbortController());
     const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this, join: parked.connectionId });
     // joined (our user is in) or not (the parked one is likely dead): either way it has done its job
-    parking.release(target.sessionId, failure === null ? 'joined' : `join failed: ${failure.message}`);
-    if (failure !== null && !this.#isClosed()) this.#log.info({ kind: failure.kind, detail: failure.message }, 'joining the parked desktop failed; connecting anew');
-    return failure === null || this.#isClosed();
+    parking.release(target.sessionId, failure === null ? 'joined' : `join failed: ${failure.message}`, parked.connectionId);
+    if (failure === null || this.#isClosed()) return true;
+    this.#log.info({ kind: failure.kind, detail: failure.message }, 'joining the parked desktop failed; connecting anew');
+    return failure;
   }
 
   async #connect(target: TunnelTarget, display: DisplayChoice): Promise<void> {
-    if (await this.#join(target, display)) return;
+    if ((await this.#join(target, display)) === true) return;
     const { gateways } = target;
     const attempts = gateways.length === 0 ? 0 : Math.max(gateways.length, this.deps.limits.minAttempts);
     let last: GatewayAttemptError | null = null;
@@ -233,14 +238,17 @@ export class TunnelConnection implements AttemptEvents {
         keepLostSize: this.deps.parking ? (live) => this.#parkLostSize(target.sessionId, live) : undefined,
       });
       if (failure === null || this.#isClosed()) return;
+      let failed = failure;
       if (failure.kind === 'lost-size') {
         this.#log.info({ gateway: gateway.id }, 'guacd lost layer 0\'s size; joining the same connection for its whole screen');
-        if (await this.#join(target, display)) return;
+        const joined = await this.#join(target, display);
+        if (joined === true) return;
         this.#abort = abort; // #join had its own
+        failed = joined ?? failure; // the join's own failure says more
       }
-      last = failure;
-      this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failure.kind, detail: failure.message }, 'gateway attempt failed');
-      this.#tell(() => this.deps.broker.reportGatewayFailure(gateway.id, 'GATEWAY_UNAVAILABLE', `${failure.kind}: ${failure.message}`));
+      last = failed;
+      this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failed.kind, detail: failed.message }, 'gateway attempt failed');
+      this.#tell(() => this.deps.broker.reportGatewayFailure(gateway.id, 'GATEWAY_UNAVAILABLE', `${failed.kind}: ${failed.message}`));
     }
     this.close('gateway-failed', { status: last?.status ?? GUAC_STATUS.UPSTREAM_NOT_FOUND, message: messageFor('GATEWAY_UNAVAILABLE') }, {
       detail: last ? `${last.kind}: ${last.message}` : 'the pool names no gateway',

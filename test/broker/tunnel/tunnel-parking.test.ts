@@ -3,10 +3,12 @@
 // instead of a new RDP login. The engine's sessionEnded() lets the parked user go.
 import assert from 'node:assert/strict';
 import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { encodeInstruction } from '@yunzhuo/protocol';
+import type { AddressInfo, Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { InstructionBoundaryScanner, encodeInstruction } from '@yunzhuo/protocol';
 import { pino } from 'pino';
 import { systemClock } from '../../../broker/src/lib/clock.js';
+import { DesktopParking } from '../../../broker/src/tunnel/desktop-parking.js';
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
 import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
 import { StubBroker, TunnelClient, eventually, sleep, target } from './tunnel-test-kit.js';
@@ -139,5 +141,33 @@ describe('tunnel: desktop parking', function () {
     const fresh = await browser();
     assert.deepEqual((await guacd.connection(2)).find('select')?.args, [parked.connectionId]);
     fresh.ws.close();
+  });
+});
+
+describe('desktop parking: release', () => {
+  /** a guacd socket stand-in that records what the relay wrote */
+  const socket = () => {
+    const stream = new PassThrough();
+    let written = '';
+    stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    return { socket: stream as unknown as Socket, written: () => written };
+  };
+
+  it('with a connection id, lets go only that connection (a tunnel that joined it never releases a newer one)', () => {
+    const parking = new DesktopParking({ clock: systemClock, logger: pino({ level: 'silent' }), maxParkMs: 60_000, guacdCloseGraceMs: 50 });
+    const older = socket();
+    const newer = socket();
+    parking.park('session-1', { socket: older.socket, scanner: new InstructionBoundaryScanner(), connectionId: '$older', gatewayId: 'g' });
+    parking.park('session-1', { socket: newer.socket, scanner: new InstructionBoundaryScanner(), connectionId: '$newer', gatewayId: 'g' });
+    assert.match(older.written(), /disconnect/, 'parking again replaces the older one');
+
+    parking.release('session-1', 'joined', '$older');
+    assert.deepEqual(parking.joinable('session-1'), { connectionId: '$newer', gatewayId: 'g' }, 'a stale release changes nothing');
+    assert.doesNotMatch(newer.written(), /disconnect/);
+
+    parking.release('session-1', 'joined', '$newer');
+    assert.equal(parking.size, 0);
+    assert.match(newer.written(), /disconnect/);
+    parking.close();
   });
 });

@@ -29,7 +29,8 @@ export function useClipboardBridge() {
     /**
      * Gives the desktop on screen the latest text, if its pool lets text in. Called when its
      * connection becomes live (each guacd connection starts without it) and when the page gets
-     * focus back; the connection skips text it already has.
+     * focus back; the connection skips text it already has. With the permission granted,
+     * Chromium refuses readText only to a page without focus, so the focus event is the retry.
      */
     const offerTo = async (desktop: HeldDesktop | undefined, connection: DesktopConnection | undefined) => {
       if (!desktop || !connection || !clipboardAllows(desktop.session, 'to-desktop')) return;

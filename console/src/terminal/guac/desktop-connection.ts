@@ -95,7 +95,8 @@ export class DesktopConnection {
   /** Gives the desktop `text` unless this connection has it already; false when nothing was sent. */
   sendClipboard(text: string): boolean {
     const client = this.#client;
-    if (!client || text === this.#clipboardText) return false;
+    // a tunnel still opening would drop the text, yet it would count as sent
+    if (!client || !this.#tunnel?.isConnected() || text === this.#clipboardText) return false;
     this.#clipboardText = text;
     const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));
     writer.sendText(text);
