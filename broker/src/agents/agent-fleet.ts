@@ -35,6 +35,7 @@ export function createAgentFleet(deps: AgentFleetDeps) {
   const hub = new AgentHub({ presence, events: deps.events, clock: deps.clock, logger: deps.logger });
   const joinTokens = new JoinTokenService({ audit: deps.audit, events: deps.events, clock: deps.clock });
   const enrollment = new EnrollmentService({ joinTokens, audit: deps.audit, events: deps.events, hub });
+  if (deps.bus) enrollment.shareWith(deps.bus);
   const relay = new AgentCommandRelay({ hub, presence, bus: deps.bus ?? localOnlyBus, clock: deps.clock, logger: deps.logger });
   const commands = new AgentCommandService({ relay, presence, audit: deps.audit, events: deps.events, clock: deps.clock });
 

@@ -1,10 +1,13 @@
+import { isIP } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { z } from 'zod';
 import type { EnrollRequest, EnrollResponse } from '@yunzhuo/protocol/agent/index';
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { findVisible } from '../http/crud.js';
 import { AppError, isAppError } from '../lib/app-error.js';
+import type { ClusterBus } from '../lib/cluster-bus.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { JoinTokenService } from '../join-tokens/join-token.service.js';
 import { Terminal } from '../terminals/terminal.model.js';
@@ -16,14 +19,20 @@ const terminalVisibility = { model: Terminal, type: 'terminal', siteOf: (t: Term
 /** refused enrollments per address before the endpoint stops answering (and auditing) for a while */
 const MAX_REFUSALS = 30;
 const REFUSAL_WINDOW_SECONDS = 600;
+/** the key a refusal is counted under: the client's IP, or 'unknown' when it has none */
+const UNKNOWN_ADDRESS = 'unknown';
+const refusalMessage = z.object({ address: z.string().max(100).refine((a) => a === UNKNOWN_ADDRESS || isIP(a) !== 0) });
 
 /**
  * A thin client trades a site's join token for its own identity (terminal id + secret); the
  * token's use is taken atomically before the terminal is saved. Refusals are audited with
  * their code. With `requireApproval` the terminal waits in `pending` until an admin approves it.
+ * With several brokers (`shareWith` the cluster bus) each process counts every process's
+ * refusals, so guessing join tokens across brokers does not multiply the allowance.
  */
 export class EnrollmentService {
   readonly #refusals = new RateLimiterMemory({ points: MAX_REFUSALS, duration: REFUSAL_WINDOW_SECONDS, keyPrefix: 'enroll' });
+  #bus: ClusterBus | null = null;
 
   constructor(private readonly deps: { joinTokens: JoinTokenService; audit: AuditService; events: LiveEvents; hub: AgentHub }) {}
 
@@ -55,7 +64,9 @@ export class EnrollmentService {
       return { terminalId: terminal.id, siteId: terminal.siteId, credential, state: terminal.state === 'pending' ? 'pending' : 'active' };
     } catch (err) {
       if (!isAppError(err) || !err.code.startsWith('JOIN_TOKEN_')) throw err;
-      await this.#refusals.penalty(address ?? 'unknown', 1).catch(ignoreLimit);
+      const key = address ?? UNKNOWN_ADDRESS;
+      await this.#countRefusal(key);
+      this.#bus?.publish('enroll.refused', { address: key });
       const siteId = typeof err.details.siteId === 'string' ? err.details.siteId : null;
       await this.deps.audit.record(actor, {
         action: 'agent.enroll.refused', targetType: 'join-token', targetId: typeof err.details.joinTokenId === 'string' ? err.details.joinTokenId : null, siteId,
@@ -63,6 +74,16 @@ export class EnrollmentService {
       });
       throw new AppError(err.code);
     }
+  }
+
+  /** Counts the other broker processes' refusals too, and tells them of this one's. */
+  shareWith(bus: ClusterBus): void {
+    if (!bus.clustered) return;
+    this.#bus = bus;
+    bus.subscribe('enroll.refused', (payload) => {
+      const message = refusalMessage.safeParse(payload);
+      if (message.success) void this.#countRefusal(message.data.address).catch(() => undefined);
+    });
   }
 
   async approve(actor: Actor, terminalId: string): Promise<Terminal> {
@@ -91,8 +112,12 @@ export class EnrollmentService {
   }
 
   async #assertNotThrottled(address: string | null): Promise<void> {
-    const res = await this.#refusals.get(address ?? 'unknown');
+    const res = await this.#refusals.get(address ?? UNKNOWN_ADDRESS);
     if (res && res.consumedPoints >= MAX_REFUSALS) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+  }
+
+  async #countRefusal(key: string): Promise<void> {
+    await this.#refusals.penalty(key, 1).catch(ignoreLimit);
   }
 
   #publish(t: Terminal): void {

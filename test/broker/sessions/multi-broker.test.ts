@@ -224,4 +224,24 @@ describe('two broker processes sharing PostgreSQL', function () {
       await agent.dispose();
     }
   });
+
+  // last: it leaves this machine's address refused on both brokers for the rest of the window
+  it('refused enrollments count on every broker: 20 on A and 10 on B stop both answering that address', async () => {
+    const enroll = async (base: string, i: number) => {
+      const res = await fetch(`${base}/api/v1/agent/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ joinToken: `guessed-token-${i}`, hardwareId: `hw-${i}`, name: `guess ${i}` }),
+      });
+      return ((await res.json()) as { error: { code: string } }).error.code;
+    };
+    const handOver = () => new Promise((resolve) => setTimeout(resolve, 500));
+    // the limit is 30 refusals per address in 10 minutes
+    for (let i = 0; i < 20; i++) assert.match(await enroll(a.url, i), /^JOIN_TOKEN_/);
+    await handOver();
+    for (let i = 20; i < 30; i++) assert.match(await enroll(b.url, i), /^JOIN_TOKEN_/, `refusal ${i + 1}, on B`);
+    await handOver();
+    assert.equal(await enroll(a.url, 30), 'TOO_MANY_ATTEMPTS', 'A counted the refusals made on B');
+    assert.equal(await enroll(b.url, 31), 'TOO_MANY_ATTEMPTS');
+  });
 });
