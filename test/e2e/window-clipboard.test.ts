@@ -104,7 +104,7 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     return clipboard;
   }
 
-  it('both ways: the page\'s text reaches the desktop\'s CLIPBOARD, text copied on the desktop reaches the page, and text copied elsewhere follows when the page gets focus back', async () => {
+  it('both ways: the page\'s text reaches the desktop\'s CLIPBOARD, text copied on the desktop reaches the page, and text copied elsewhere follows when the page gets focus back; both directions again after 断开, on the rejoined connection', async () => {
     const pageText = `${marker} 页面→桌面 税务 both`;
     const desktop = await loginWithPageText('both', pageText);
     figures.to_desktop_after_login = await arrival(() => desktop.read(), pageText);
@@ -120,6 +120,20 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     assert.notEqual(await desktop.read(), laterText, 'nothing sent it before the page got focus back');
     await page.evaluate('window.dispatchEvent(new Event("focus"))');
     figures.to_desktop_on_focus = await arrival(() => desktop.read(), laterText);
+
+    // 断开 and back: the new login joins the guacd connection the broker parked (as the relay also
+    // does when guacd 1.3 loses a new connection's screen size); its owner has left, and the
+    // clipboard still works both ways on it
+    await page.getByTestId('disconnect').click();
+    await page.getByTestId('idle-screen').waitFor();
+    const rejoinText = `${marker} 重新登录后 页面→桌面 both`;
+    await setPageClipboard(page, rejoinText);
+    await submitLogin(page, clerks.get('both')!.clerk.username);
+    await waitForDesktop(page);
+    figures.to_desktop_after_join = await arrival(() => desktop.read(), rejoinText);
+    const desktopAfterJoin = `${marker} 重新登录后 桌面→页面 both`;
+    await desktop.write(desktopAfterJoin);
+    figures.from_desktop_after_join = await arrival(() => pageClipboardText(page), desktopAfterJoin);
   });
 
   it('to the desktop only: the page\'s text arrives, the desktop\'s never reaches the page', async () => {
