@@ -1,0 +1,81 @@
+// Refused enrollments are counted per address on every broker process: each tells the others over
+// the cluster bus. Here two EnrollmentServices share an in-process bus; the two-process version on
+// PostgreSQL is in test/broker/sessions/multi-broker.test.ts.
+import assert from 'node:assert/strict';
+import { EnrollmentService } from '../../broker/src/agents/enrollment.service.js';
+import { AppError, isAppError } from '../../broker/src/lib/app-error.js';
+import type { ClusterBus } from '../../broker/src/lib/cluster-bus.js';
+
+type Handler = (payload: unknown) => void;
+
+/** Delivers each message to the other members' handlers (never back to its sender), at once. */
+class InProcessCluster {
+  readonly #members: Array<Map<string, Handler[]>> = [];
+
+  member(): ClusterBus {
+    const handlers = new Map<string, Handler[]>();
+    this.#members.push(handlers);
+    return {
+      clustered: true,
+      publish: (kind, payload) => this.deliver(kind, payload, handlers),
+      subscribe: (kind, handler) => handlers.set(kind, [...(handlers.get(kind) ?? []), handler]),
+      onReconnect: () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  /** `from`: the sender, left out; null delivers to everyone (a message from a process not in this test) */
+  deliver(kind: string, payload: unknown, from: Map<string, Handler[]> | null = null): void {
+    for (const member of this.#members) if (member !== from) for (const handler of member.get(kind) ?? []) handler(payload);
+  }
+}
+
+/** An EnrollmentService whose every join token is refused (nothing else is reached). */
+function refusingService(bus: ClusterBus): EnrollmentService {
+  const deps = {
+    joinTokens: { consume: async () => { throw new AppError('JOIN_TOKEN_INVALID'); } },
+    audit: { record: async () => undefined },
+    events: { publish: () => undefined },
+    hub: {},
+  } as unknown as ConstructorParameters<typeof EnrollmentService>[0];
+  const service = new EnrollmentService(deps);
+  service.shareWith(bus);
+  return service;
+}
+
+async function outcome(service: EnrollmentService, address: string): Promise<string> {
+  try {
+    await service.enroll({ joinToken: 'guessed-token', hardwareId: 'hw', name: 'box' }, address);
+    return 'enrolled';
+  } catch (error) {
+    return isAppError(error) ? error.code : String(error);
+  }
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('enrollment refusals shared over the cluster bus', () => {
+  it('20 refusals on A and 10 on B stop both answering that address; another address is untouched', async () => {
+    const cluster = new InProcessCluster();
+    const a = refusingService(cluster.member());
+    const b = refusingService(cluster.member());
+    for (let i = 0; i < 20; i++) assert.equal(await outcome(a, '10.0.0.7'), 'JOIN_TOKEN_INVALID');
+    for (let i = 0; i < 10; i++) assert.equal(await outcome(b, '10.0.0.7'), 'JOIN_TOKEN_INVALID');
+    await settle();
+    assert.equal(await outcome(a, '10.0.0.7'), 'TOO_MANY_ATTEMPTS');
+    assert.equal(await outcome(b, '10.0.0.7'), 'TOO_MANY_ATTEMPTS');
+    assert.equal(await outcome(a, '10.0.0.8'), 'JOIN_TOKEN_INVALID');
+  });
+
+  it('a message that is not { address: an IP } is dropped on its own; the good ones count', async () => {
+    const cluster = new InProcessCluster();
+    const a = refusingService(cluster.member());
+    for (const bad of [{ address: 'made-up' }, { address: 42 }, {}, null, 'x'.repeat(200)]) {
+      for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused', bad);
+    }
+    for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused', { address: '192.0.2.1' });
+    await settle();
+    assert.equal(await outcome(a, '192.0.2.1'), 'TOO_MANY_ATTEMPTS', 'the good messages counted');
+    assert.equal(await outcome(a, '192.0.2.2'), 'JOIN_TOKEN_INVALID');
+  });
+});
