@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useI18n } from '../i18n/i18n';
 
 export interface Column<T> {
   key: string;
@@ -12,6 +13,21 @@ export interface Column<T> {
 /** The right-aligned column of a row's buttons, there only when `shown` (for those who may write). */
 export function actionsColumn<T>(shown: boolean, render: (row: T) => ReactNode, width?: number): Column<T>[] {
   return shown ? [{ key: '_actions', header: '', align: 'right', render, ...(width === undefined ? {} : { width }) }] : [];
+}
+
+/** A row's 编辑 and 删除 buttons (the caller asks before deleting). */
+export function EditDeleteButtons({ onEdit, onDelete }: { onEdit: () => void; onDelete: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button className="btn btn-small" onClick={onEdit}>
+        {t('common.edit')}
+      </button>
+      <button className="btn btn-small btn-danger-outline" onClick={onDelete}>
+        {t('common.delete')}
+      </button>
+    </>
+  );
 }
 
 interface Props<T> {

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState, type ReactNode } from 'react';
 import type { ImportKind } from '../../api/imports';
 import type { CrudResource } from '../../api/resource';
-import { actionsColumn, DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, DataTable, EditDeleteButtons, type Column } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -96,16 +96,7 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
     ...actionsColumn(canWrite || props.rowActions !== undefined, (row: T) => (
       <span className="row-actions">
         {props.rowActions?.(row)}
-        {canWrite && (
-          <>
-            <button className="btn btn-small" onClick={() => setEditing(row)}>
-              {t('common.edit')}
-            </button>
-            <button className="btn btn-small btn-danger-outline" onClick={() => void remove(row)}>
-              {t('common.delete')}
-            </button>
-          </>
-        )}
+        {canWrite && <EditDeleteButtons onEdit={() => setEditing(row)} onDelete={() => void remove(row)} />}
       </span>
     )),
   ];

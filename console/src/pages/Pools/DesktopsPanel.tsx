@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { desktops } from '../../api/resources';
 import type { Desktop, Pool } from '../../api/types';
-import { actionsColumn, DataTable } from '../../components/DataTable';
+import { actionsColumn, DataTable, EditDeleteButtons } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -111,12 +111,7 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
                     <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
                     {t('desktop.maintenance')}
                   </label>
-                  <button className="btn btn-small" onClick={() => setEditing(d)}>
-                    {t('common.edit')}
-                  </button>
-                  <button className="btn btn-small btn-danger-outline" onClick={() => void remove(d)}>
-                    {t('common.delete')}
-                  </button>
+                  <EditDeleteButtons onEdit={() => setEditing(d)} onDelete={() => void remove(d)} />
                 </span>
               ), 280),
             ]}
