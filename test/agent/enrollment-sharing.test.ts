@@ -67,13 +67,13 @@ describe('enrollment refusals shared over the cluster bus', () => {
     assert.equal(await outcome(a, '10.0.0.8'), 'JOIN_TOKEN_INVALID');
   });
 
-  it('a message that is not { address: an IP } is dropped on its own; the good ones count', async () => {
+  it('a message that is not { key: an IP } is dropped on its own; the good ones count', async () => {
     const cluster = new InProcessCluster();
     const a = refusingService(cluster.member());
-    for (const bad of [{ address: 'made-up' }, { address: 42 }, {}, null, 'x'.repeat(200)]) {
-      for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused', bad);
+    for (const bad of [{ key: 'made-up' }, { key: 42 }, {}, null, 'x'.repeat(200)]) {
+      for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused.add', bad);
     }
-    for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused', { address: '192.0.2.1' });
+    for (let i = 0; i < 30; i++) cluster.deliver('enroll.refused.add', { key: '192.0.2.1' });
     await settle();
     assert.equal(await outcome(a, '192.0.2.1'), 'TOO_MANY_ATTEMPTS', 'the good messages counted');
     assert.equal(await outcome(a, '192.0.2.2'), 'JOIN_TOKEN_INVALID');

@@ -1,6 +1,4 @@
 import { isIP } from 'node:net';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { z } from 'zod';
 import type { EnrollRequest, EnrollResponse } from '@yunzhuo/protocol/agent/index';
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
@@ -9,6 +7,7 @@ import { findVisible } from '../http/crud.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import type { LiveEvents } from '../lib/live-events.js';
+import { SharedCounts } from '../lib/shared-counts.js';
 import type { JoinTokenService } from '../join-tokens/join-token.service.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { issueTerminalCredential, presentTerminal } from '../terminals/terminal.resource.js';
@@ -21,7 +20,6 @@ const MAX_REFUSALS = 30;
 const REFUSAL_WINDOW_SECONDS = 600;
 /** the key a refusal is counted under: the client's IP, or 'unknown' when it has none */
 const UNKNOWN_ADDRESS = 'unknown';
-const refusalMessage = z.object({ address: z.string().max(100).refine((a) => a === UNKNOWN_ADDRESS || isIP(a) !== 0) });
 
 /**
  * A thin client trades a site's join token for its own identity (terminal id + secret); the
@@ -31,8 +29,7 @@ const refusalMessage = z.object({ address: z.string().max(100).refine((a) => a =
  * refusals, so guessing join tokens across brokers does not multiply the allowance.
  */
 export class EnrollmentService {
-  readonly #refusals = new RateLimiterMemory({ points: MAX_REFUSALS, duration: REFUSAL_WINDOW_SECONDS, keyPrefix: 'enroll' });
-  #bus: ClusterBus | null = null;
+  readonly #refusals = new SharedCounts('enroll.refused', MAX_REFUSALS, REFUSAL_WINDOW_SECONDS, (key) => key === UNKNOWN_ADDRESS || isIP(key) !== 0);
 
   constructor(private readonly deps: { joinTokens: JoinTokenService; audit: AuditService; events: LiveEvents; hub: AgentHub }) {}
 
@@ -64,9 +61,7 @@ export class EnrollmentService {
       return { terminalId: terminal.id, siteId: terminal.siteId, credential, state: terminal.state === 'pending' ? 'pending' : 'active' };
     } catch (err) {
       if (!isAppError(err) || !err.code.startsWith('JOIN_TOKEN_')) throw err;
-      const key = address ?? UNKNOWN_ADDRESS;
-      await this.#countRefusal(key);
-      this.#bus?.publish('enroll.refused', { address: key });
+      await this.#refusals.add(address ?? UNKNOWN_ADDRESS);
       const siteId = typeof err.details.siteId === 'string' ? err.details.siteId : null;
       await this.deps.audit.record(actor, {
         action: 'agent.enroll.refused', targetType: 'join-token', targetId: typeof err.details.joinTokenId === 'string' ? err.details.joinTokenId : null, siteId,
@@ -78,12 +73,7 @@ export class EnrollmentService {
 
   /** Counts the other broker processes' refusals too, and tells them of this one's. */
   shareWith(bus: ClusterBus): void {
-    if (!bus.clustered) return;
-    this.#bus = bus;
-    bus.subscribe('enroll.refused', (payload) => {
-      const message = refusalMessage.safeParse(payload);
-      if (message.success) void this.#countRefusal(message.data.address).catch(() => undefined);
-    });
+    this.#refusals.shareWith(bus);
   }
 
   async approve(actor: Actor, terminalId: string): Promise<Terminal> {
@@ -112,19 +102,11 @@ export class EnrollmentService {
   }
 
   async #assertNotThrottled(address: string | null): Promise<void> {
-    const res = await this.#refusals.get(address ?? UNKNOWN_ADDRESS);
-    if (res && res.consumedPoints >= MAX_REFUSALS) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
-  }
-
-  async #countRefusal(key: string): Promise<void> {
-    await this.#refusals.penalty(key, 1).catch(ignoreLimit);
+    const retryAfterSeconds = await this.#refusals.blockedFor(address ?? UNKNOWN_ADDRESS);
+    if (retryAfterSeconds !== null) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds });
   }
 
   #publish(t: Terminal): void {
     this.deps.events.publish('terminal.changed', { id: t.id, state: t.state, siteId: t.siteId, windowId: t.windowId, online: t.online });
   }
-}
-
-function ignoreLimit(err: unknown): void {
-  if (!(err instanceof RateLimiterRes)) throw err;
 }

@@ -1,0 +1,74 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import type { ClusterBus } from './cluster-bus.js';
+
+const keyMessage = z.object({ key: z.string().max(200) });
+
+/**
+ * Per-key counts of failures within a window (rate-limiter-flexible's memory store), for
+ * throttles. With several brokers (`shareWith` the cluster bus) each process adds every
+ * process's counts a few milliseconds after they happen, and a clear anywhere clears them all;
+ * no database round trip is added. Copied, not stored: a process that starts, or misses messages
+ * while its bus connection is down, begins behind.
+ */
+export class SharedCounts {
+  readonly #counts: RateLimiterMemory;
+  #bus: ClusterBus | null = null;
+
+  /**
+   * `kind`: the bus messages' prefix. `shareable`: which keys go over the bus and are taken from
+   * it (a key that fails it is still counted here; a message with one is dropped on its own).
+   */
+  constructor(
+    private readonly kind: string,
+    readonly limit: number,
+    windowSeconds: number,
+    private readonly shareable: (key: string) => boolean = () => true,
+  ) {
+    this.#counts = new RateLimiterMemory({ points: limit, duration: windowSeconds, keyPrefix: kind });
+  }
+
+  /** Seconds until `key` may try again, or null while it is under the limit. */
+  async blockedFor(key: string): Promise<number | null> {
+    const res = await this.#counts.get(key);
+    return res && res.consumedPoints >= this.limit ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : null;
+  }
+
+  async add(key: string): Promise<void> {
+    await this.#add(key);
+    if (this.shareable(key)) this.#bus?.publish(`${this.kind}.add`, { key });
+  }
+
+  async clear(key: string): Promise<void> {
+    // only a count that exists is worth telling the other processes about (they hold the same counts)
+    const counted = await this.#counts.get(key);
+    await this.#counts.delete(key);
+    if (counted && this.shareable(key)) this.#bus?.publish(`${this.kind}.clear`, { key });
+  }
+
+  /** Adds the other broker processes' counts too, and tells them of this one's. */
+  shareWith(bus: ClusterBus): void {
+    if (!bus.clustered) return;
+    this.#bus = bus;
+    bus.subscribe(`${this.kind}.add`, (payload) => {
+      const key = this.#keyOf(payload);
+      if (key !== null) void this.#add(key).catch(() => undefined);
+    });
+    bus.subscribe(`${this.kind}.clear`, (payload) => {
+      const key = this.#keyOf(payload);
+      if (key !== null) void this.#counts.delete(key).catch(() => undefined);
+    });
+  }
+
+  #keyOf(payload: unknown): string | null {
+    const message = keyMessage.safeParse(payload);
+    return message.success && this.shareable(message.data.key) ? message.data.key : null;
+  }
+
+  async #add(key: string): Promise<void> {
+    // a RateLimiterRes rejection only reports the counts; anything else is a real error
+    await this.#counts.penalty(key, 1).catch((err: unknown) => {
+      if (!(err instanceof RateLimiterRes)) throw err;
+    });
+  }
+}
