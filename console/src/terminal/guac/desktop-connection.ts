@@ -92,16 +92,15 @@ export class DesktopConnection {
     this.#client?.sendSize(size.width, size.height);
   }
 
-  /** Gives the desktop `text` unless this connection has it already; false when nothing was sent. */
-  sendClipboard(text: string): boolean {
+  /** Gives the desktop `text` unless this connection has it already. */
+  sendClipboard(text: string): void {
     const client = this.#client;
     // a tunnel still opening would drop the text, yet it would count as sent
-    if (!client || !this.#tunnel?.isConnected() || text === this.#clipboardText) return false;
+    if (!client || !this.#tunnel?.isConnected() || text === this.#clipboardText) return;
     this.#clipboardText = text;
     const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));
     writer.sendText(text);
     writer.sendEnd();
-    return true;
   }
 
   #open(token: string, attempt: number): void {
