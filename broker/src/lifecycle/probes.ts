@@ -26,6 +26,8 @@ type Done = (ok: boolean, detail?: string) => void;
 function probe(host: string, port: number, timeoutMs: number, handlers: {
   onConnect(socket: net.Socket, done: Done): void;
   onData?(chunk: Buffer, done: Done): void;
+  /** the peer ended the connection cleanly before `done` (default: a failure) */
+  onEnd?(done: Done): void;
 }): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -44,14 +46,16 @@ function probe(host: string, port: number, timeoutMs: number, handlers: {
     socket.once('connect', () => handlers.onConnect(socket, done));
     socket.on('data', (chunk: Buffer) => handlers.onData?.(chunk, done));
     socket.once('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
+    socket.once('end', () => (handlers.onEnd ? handlers.onEnd(done) : done(false, 'closed by the peer')));
     socket.once('close', () => done(false, 'closed by the peer'));
   });
 }
 
 /**
  * What a gateway probe asks guacd: to join a connection that cannot exist. guacd's main process
- * answers `error` ("No such connection.") at once, proving it is alive and speaks Guacamole, and
- * logs that at info level only, naming the probe. Every other way of asking is logged as a
+ * answers at once, proving it is alive and read us: 1.5 and 1.6 with `error` ("No such
+ * connection."), 1.3 by closing the connection. Either is logged at info level only, naming the
+ * probe. Every other way of asking is logged as a
  * failure: `select,rdp` followed by silence makes each guacd version write `Handshake failed,
  * "connect" instruction was not received` at error level, every probe period, per gateway.
  */
@@ -64,6 +68,7 @@ export function tcpProber(timeoutMs = 3000): Prober {
       const decoder = new GuacDecoder();
       return probe(host, port, timeoutMs, {
         onConnect: (socket) => void socket.write(GATEWAY_PROBE),
+        onEnd: (done) => done(true),
         onData(chunk, done) {
           try {
             const first = decoder.push(chunk)[0];
