@@ -6,13 +6,13 @@ import type { Logger } from './logger.js';
 export const CLUSTER_CHANNEL = 'yunzhuo_cluster';
 /** NOTIFY payloads are limited to 8000 bytes; anything larger is dropped with a warning */
 const MAX_PAYLOAD = 7900;
-const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
+export const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
 /** messages kept while the connection is being reopened, and for how long */
 const MAX_BACKLOG = 1000;
 const BACKLOG_MAX_AGE_MS = 10_000;
 /** the connection proves it still delivers: a NOTIFY to itself this often, back within PING_TIMEOUT_MS */
-const PING_EVERY_MS = 10_000;
-const PING_TIMEOUT_MS = 5_000;
+export const PING_EVERY_MS = 10_000;
+export const PING_TIMEOUT_MS = 5_000;
 
 export interface ClusterMessage {
   kind: string;
