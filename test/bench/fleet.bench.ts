@@ -32,7 +32,7 @@ const FD_LIMIT = 65_535;
 const TARGETS = {
   terminals: '>= 5000',
   broker_rss_mb: '<= 300',
-  cpu_ratio_vs_bare_ws: '<= 8',
+  cpu_ratio_vs_bare_ws: '<= 3',
   reconnect_all_s: '<= 30',
 } as const;
 
