@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { effectiveTargets, meets, type BenchResult } from './bench-report.js';
 
-const TINY = fileURLToPath(new URL('./tiny.bench-child.ts', import.meta.url));
+const TINY = fileURLToPath(new URL('./tiny-bench.child.ts', import.meta.url));
 
 interface Run { code: number | null; stderr: string; result: BenchResult | null }
 
