@@ -3,25 +3,15 @@
 // through tsx in production would also turn on source maps for every stack trace: Sequelize's
 // SQLite dialect formats one per query, which costs the login rush about a tenth of its time.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { bundleOptions } from './bundle-options.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@yunzhuo/'));
-const result = await build({
+const result = await build(bundleOptions({
   // the password-hash worker is loaded by its file name (lib/passwords.ts), so it is its own file
   entryPoints: {
     main: new URL('../src/main.ts', import.meta.url).pathname,
     'password-worker': new URL('../src/lib/password-worker.ts', import.meta.url).pathname,
   },
   outdir: new URL('../dist', import.meta.url).pathname,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external,
-  sourcemap: 'linked', // for `node --enable-source-maps` when a stack trace must point into the sources
-  metafile: true,
-  logLevel: 'warning',
-});
+}));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(`broker/dist/main.js and password-worker.js built (${Math.round(bytes / 1024)} KiB with its source map)`);

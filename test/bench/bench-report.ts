@@ -2,6 +2,7 @@
 // ../shared/notes/benchmarks.md (test/bench/results/<name>.json) and a readable table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface MachineInfo {
@@ -68,20 +69,54 @@ export function meets(value: number, target: string): boolean {
   }
 }
 
+/** Targets as data: figure name → the bar it must meet (">= 0.8", "< 5", "== 0"). */
+export type BenchTargets = Readonly<Record<string, string>>;
+
+const OVERRIDE_ENV = 'YZ_BENCH_TARGET_';
+
+/**
+ * A bench's declared targets with the overrides of this run: `YZ_BENCH_TARGET_<figure>=<bar>` in
+ * the environment or `--target <figure>=<bar>` on the command line (the flag wins). An override
+ * may name a figure that has no target yet. A bar that is not a comparison stops the run.
+ */
+export function effectiveTargets(declared: BenchTargets, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): Record<string, string> {
+  const targets: Record<string, string> = { ...declared };
+  for (const [key, bar] of Object.entries(env)) {
+    if (key.startsWith(OVERRIDE_ENV) && bar !== undefined) targets[key.slice(OVERRIDE_ENV.length)] = bar;
+  }
+  argv.forEach((arg, i) => {
+    const value = arg === '--target' ? argv[i + 1] : arg.startsWith('--target=') ? arg.slice('--target='.length) : undefined;
+    if (value === undefined) return;
+    const at = value.indexOf('=');
+    if (at <= 0) throw new Error(`--target wants <figure>=<bar>, got "${value}"`);
+    targets[value.slice(0, at)] = value.slice(at + 1);
+  });
+  const bad = Object.entries(targets).filter(([, bar]) => !TARGET.test(bar));
+  if (bad.length > 0) throw new Error(`targets must read like ">= 0.8" or "== 0": ${bad.map(([k, v]) => `${k} "${v}"`).join(', ')}`);
+  return targets;
+}
+
 export function resultsDir(): string {
-  return fileURLToPath(new URL('./results/', import.meta.url));
+  // YZ_BENCH_RESULTS_DIR: elsewhere than test/bench/results/ (the report's own test writes to a temporary folder)
+  const dir = process.env.YZ_BENCH_RESULTS_DIR;
+  return dir ? path.join(dir, path.sep) : fileURLToPath(new URL('./results/', import.meta.url));
 }
 
 /**
- * Writes test/bench/results/<name>.json, prints the table and returns the result; `pass` is
- * whether every target was met (a figure missing from `figures` fails its target).
+ * Writes <resultsDir>/<name>.json, prints the table and returns the result; `pass` is whether
+ * every target (with this run's overrides) was met — a figure missing from `figures` fails its
+ * target. A miss sets process.exitCode to 1, so the bench exits non-zero once it ends (a bench
+ * that calls process.exit() must call it without a code). `exitCode: false` only records (the
+ * e2e suite's single samples, whose own assertions decide).
  */
 export function writeBenchResult(
   name: string,
   figures: Record<string, number>,
-  targets: Record<string, string>,
+  declaredTargets: BenchTargets,
   notes: Record<string, string> = {},
+  options: { exitCode?: boolean } = {},
 ): BenchResult & { file: string } {
+  const targets = effectiveTargets(declaredTargets);
   const rounded = Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, round(value)]));
   const pass = Object.entries(targets).every(([key, target]) => meets(figures[key] ?? Number.NaN, target));
   const result: BenchResult = { name, at: new Date().toISOString(), machine: machineInfo(), figures: rounded, targets, pass };
@@ -90,6 +125,7 @@ export function writeBenchResult(
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   printTable(result, notes);
   console.log(`wrote ${file}`);
+  if (!pass && options.exitCode !== false) process.exitCode = 1;
   return { ...result, file };
 }
 

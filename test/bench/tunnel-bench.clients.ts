@@ -5,10 +5,11 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { bundleBenchChild } from './bench-bundle.js';
+import { LITE_KEY, type RelayKind } from './tunnel-bench.kinds.js';
 
-export type RelayKind = 'tcp-relay' | 'ours' | 'guacamole-lite';
-/** guacamole-lite's AES-256 key (32 bytes); bench only. */
-export const LITE_KEY = 'YunzhuoBenchKeyForGuacLite_32by!';
+export type { RelayKind };
+
 export const END_MARKER = Buffer.from('4.done;');
 
 export class RelayProcess {
@@ -16,10 +17,15 @@ export class RelayProcess {
 
   private constructor(readonly kind: RelayKind, private readonly child: ChildProcess) {}
 
-  static async start(kind: RelayKind, guacdPort: number): Promise<RelayProcess> {
-    const child = fork(fileURLToPath(new URL('./tunnel-relay.child.ts', import.meta.url)), [], {
+  /** tunnel-relay.child.ts bundled as the broker ships (bench-bundle.ts), run by plain node */
+  static bundle(): Promise<string> {
+    return bundleBenchChild(fileURLToPath(new URL('./tunnel-relay.child.ts', import.meta.url)));
+  }
+
+  static async start(kind: RelayKind, guacdPort: number, bundled: string): Promise<RelayProcess> {
+    const child = fork(bundled, [], {
       // YZ_BENCH_RELAY_ARGS: extra node flags for the relay, e.g. --cpu-prof when investigating.
-      execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.YZ_BENCH_RELAY_ARGS?.split(' ').filter(Boolean) ?? [])],
+      execArgv: ['--expose-gc', ...(process.env.YZ_BENCH_RELAY_ARGS?.split(' ').filter(Boolean) ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const relay = new RelayProcess(kind, child);

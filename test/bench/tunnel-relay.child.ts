@@ -1,5 +1,5 @@
-// One relay under test, in its own process so its CPU and RSS are its own. Started by
-// tunnel.bench.ts with `fork`; talks over IPC:
+// One relay under test, in its own process so its CPU and RSS are its own. Bundled as the broker
+// ships (bench-bundle.ts) and started by tunnel.bench.ts with `fork` under plain node; talks over IPC:
 //   parent → { cmd: 'start', kind, guacdPort }   child → { port }
 //   parent → { cmd: 'memory' }                   child → { rss, heapUsed, young } after full GCs
 //   parent → { cmd: 'live' }                     child → { live } (our tunnel only)
@@ -14,8 +14,7 @@ import { encodeInstruction } from '@yunzhuo/protocol';
 import { systemClock } from '../../broker/src/lib/clock.js';
 import { createTunnelServer, type TunnelServer } from '../../broker/src/tunnel/tunnel.server.js';
 import type { TunnelBroker } from '../../broker/src/tunnel/tunnel-target.js';
-import { LITE_KEY, type RelayKind } from './tunnel-bench.clients.js';
-
+import { LITE_KEY, type RelayKind } from './tunnel-bench.kinds.js';
 
 type Request = { cmd: 'start'; kind: RelayKind; guacdPort: number } | { cmd: 'memory' } | { cmd: 'live' };
 

@@ -72,7 +72,7 @@ export function connectGuacd(options: ConnectOptions): Promise<GuacdConnection> 
   return new Promise((resolve, reject) => new GuacdHandshake(options, resolve, reject).start());
 }
 
-/** One handshake. A class with methods rather than a nest of closures (see tunnel.connection.ts on tsx). */
+/** One handshake. A class with methods rather than a nest of closures (see tunnel.connection.ts on tsx's keepNames). */
 class GuacdHandshake {
   readonly #socket: Socket;
   readonly #scanner: InstructionBoundaryScanner;

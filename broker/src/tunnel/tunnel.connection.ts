@@ -66,10 +66,12 @@ export interface TunnelStats {
  * One browser tunnel: redeem the token, reach a gateway (failing over), relay both ways, and
  * tell the engine markConnecting → markActive → markClosed (exactly once), in that order.
  *
- * Memory note: `npm start` runs under tsx, whose esbuild keepNames wraps every arrow function
+ * Memory note: `npm start` runs the esbuild bundle (broker/scripts/build.mjs) under plain node;
+ * tsx (`npm run dev`, the tests) turns on esbuild's keepNames, which wraps every arrow function
  * that gets an inferred name (class-field arrows, object-literal members, `const f = () => …`)
  * in __name(), giving each such closure a 256-byte property dictionary. Per-tunnel objects here
- * therefore use prototype methods, or arrows assigned in constructors or passed as arguments.
+ * use prototype methods, or arrows assigned in constructors or passed as arguments, so the
+ * tests measure a tunnel's memory as it ships.
  */
 export class TunnelConnection implements AttemptEvents {
   readonly uuid = randomUUID();

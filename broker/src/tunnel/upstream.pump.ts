@@ -41,7 +41,7 @@ export class UpstreamPump {
   bytesReceived = 0;
   /** the browser said `disconnect`: guacd closing next is the browser leaving, not a failure */
   browserDisconnected = false;
-  /** the `message` listener; assigned here, not as a class field, to stay a plain closure under tsx */
+  /** the `message` listener; assigned here, not as a class field, to stay a plain closure under tsx's keepNames (dev, tests) */
   readonly onMessage: (data: RawData) => void;
   readonly #onDrain: () => void;
 
