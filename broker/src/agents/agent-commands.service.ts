@@ -4,8 +4,8 @@ import type { AgentCommand, commandRequestBody } from '@yunzhuo/protocol/agent/i
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { findVisible } from '../http/crud.js';
-import { invalidField, requireRef } from '../http/refs.js';
+import { findVisible } from '../auth/row-access.js';
+import { invalidField, requireRef } from '../auth/references.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';

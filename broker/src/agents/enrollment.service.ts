@@ -3,7 +3,7 @@ import type { EnrollRequest, EnrollResponse } from '@yunzhuo/protocol/agent/inde
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import type { LiveEvents } from '../lib/live-events.js';

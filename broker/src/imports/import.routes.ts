@@ -2,7 +2,8 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditEntry, AuditService } from '../audit/audit.service.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { actorOf } from '../http/async-router.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
@@ -25,6 +26,8 @@ const KINDS: Record<'windows' | 'accounts', { headers: Record<string, string>; p
 /**
  * CSV import: `dryRun=true` (the default) returns the per-row preview; `dryRun=false` applies
  * all rows in one transaction, or none if any row is bad (422 IMPORT_INVALID with the preview).
+ * A row is checked with the policy of the single-row API; every row changed has its own audit
+ * event (`account.update`…, with before/after) in the same transaction as the rows.
  */
 export function mountImports(router: Router, deps: { audit: AuditService; events: LiveEvents; docs: OpenApiDocs }): void {
   const raw = express.raw({ type: () => true, limit: '10mb' });
@@ -49,11 +52,13 @@ export function mountImports(router: Router, deps: { audit: AuditService; events
       if (report.dryRun) return void res.json(report);
       if (invalid > 0) throw new AppError('IMPORT_INVALID', { report });
       for (const p of planned) await p.prepare?.();
-      await Site.sequelize!.transaction(async (transaction) => {
-        for (const p of planned) await p.apply?.(transaction);
+      await writeTransaction(Site.sequelize!, async (transaction) => {
+        const entries: AuditEntry[] = [];
+        for (const p of planned) await p.apply?.({ transaction, audit: (entry) => void entries.push(entry) });
+        entries.push({ action: `${kind}.import`, targetType: kind, details: { total: report.total, created: planned.filter((p) => p.result.action === 'create').length, updated: planned.filter((p) => p.result.action === 'update').length, encoding } });
+        await deps.audit.recordMany(actor, entries, transaction);
       });
       report.applied = true;
-      await deps.audit.record(actor, { action: `${kind}.import`, targetType: kind, details: { total: report.total, created: planned.filter((p) => p.result.action === 'create').length, updated: planned.filter((p) => p.result.action === 'update').length, encoding } });
       deps.events.publish('resource.changed', { resource: kind, id: '*', action: 'update', siteId: null });
       res.json(report);
     });

@@ -4,8 +4,8 @@ import { JOIN_TOKEN_PREFIX, type joinTokenCreate, type joinTokenQuery } from '@y
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything, assertCanWriteTo, assertRowAccess } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { scopeWhere } from '../http/crud.js';
-import { requireRef } from '../http/refs.js';
+import { scopeWhere } from '../auth/row-access.js';
+import { requireRef } from '../auth/references.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
