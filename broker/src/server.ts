@@ -26,6 +26,7 @@ import { mountCrud, type CrudDeps } from './http/crud.js';
 import { BrokerMetrics } from './http/metrics.js';
 import { OpenApiDocs } from './http/openapi.js';
 import { mountImports } from './imports/import.routes.js';
+import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { LiveEvents, relayedEvent, type LiveEvent } from './lib/live-events.js';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.js';
@@ -142,7 +143,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
   mountAudit(consoleApi, docs);
-  mountImports(consoleApi, { audit, events, docs });
+  mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
   desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();

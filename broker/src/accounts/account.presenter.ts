@@ -1,12 +1,13 @@
+import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { accountOut } from '@yunzhuo/protocol/api/resources';
 import { iso } from '../http/refs.js';
 import { AccountDepartment, AccountPool, type Account } from './account.model.js';
 
-export async function presentAccount(a: Account): Promise<z.output<typeof accountOut>> {
+export async function presentAccount(a: Account, transaction?: Transaction): Promise<z.output<typeof accountOut>> {
   const [deps, pools] = await Promise.all([
-    AccountDepartment.findAll({ where: { accountId: a.id } }),
-    AccountPool.findAll({ where: { accountId: a.id } }),
+    AccountDepartment.findAll({ where: { accountId: a.id }, ...(transaction ? { transaction } : {}) }),
+    AccountPool.findAll({ where: { accountId: a.id }, ...(transaction ? { transaction } : {}) }),
   ]);
   return {
     id: a.id,

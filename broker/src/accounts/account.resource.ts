@@ -1,11 +1,11 @@
-import { Op, Sequelize } from 'sequelize';
+import { Op, Sequelize, type Transaction } from 'sequelize';
 import type { z } from 'zod';
 import { accountCreate, accountOut, accountQuery, accountUpdate } from '@yunzhuo/protocol/api/resources';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { requireRef, requireWritableSite } from '../http/refs.js';
-import { AppError } from '../lib/app-error.js';
+import { requireRefs, requireWritableSite } from '../auth/references.js';
+import { assertAccountManageable, assertRolesGrantable, COUNTY_ACCOUNT } from '../auth/policy.js';
 import { hashPassword } from '../lib/passwords.js';
 import { Pool } from '../pools/pool.model.js';
 import { Account, AccountDepartment, AccountPool } from './account.model.js';
@@ -14,26 +14,25 @@ import { presentAccount } from './account.presenter.js';
 type Create = z.output<typeof accountCreate>;
 type Update = z.output<typeof accountUpdate>;
 
-/** A site admin may manage clerks and other site admins of its subtree, never grant county roles. */
-function assertRolesGrantable(actor: Actor, roles: string[] | undefined): void {
-  if (!roles || actor.roles.includes('admin')) return;
-  if (roles.some((r) => r === 'admin' || r === 'auditor')) throw new AppError('FORBIDDEN', { field: 'roles', reason: 'only a county admin grants admin or auditor' });
+async function checkLinks(actor: Actor, input: Create | Update, transaction: Transaction): Promise<void> {
+  await requireRefs(actor, Department, input.departmentIds, 'departmentIds', (d) => d.siteId, transaction);
+  await requireRefs(actor, Pool, input.poolIds, 'poolIds', (p) => p.siteId, transaction);
 }
 
-async function setLinks(actor: Actor, accountId: string, input: Create | Update): Promise<void> {
-  if (input.departmentIds) {
-    for (const id of input.departmentIds) await requireRef(actor, Department, id, 'departmentIds', (d) => d.siteId);
-    await AccountDepartment.destroy({ where: { accountId } });
-    await AccountDepartment.bulkCreate([...new Set(input.departmentIds)].map((departmentId) => ({ accountId, departmentId })));
+/** Replaces the account's departments and pools named in the input (already checked). */
+export async function setAccountLinks(accountId: string, links: { departmentIds?: string[] | undefined; poolIds?: string[] | undefined }, transaction: Transaction): Promise<void> {
+  if (links.departmentIds) {
+    await AccountDepartment.destroy({ where: { accountId }, transaction });
+    await AccountDepartment.bulkCreate([...new Set(links.departmentIds)].map((departmentId) => ({ accountId, departmentId })), { transaction });
   }
-  if (input.poolIds) {
-    for (const id of input.poolIds) await requireRef(actor, Pool, id, 'poolIds', (p) => p.siteId);
-    await AccountPool.destroy({ where: { accountId } });
-    await AccountPool.bulkCreate([...new Set(input.poolIds)].map((poolId) => ({ accountId, poolId })));
+  if (links.poolIds) {
+    await AccountPool.destroy({ where: { accountId }, transaction });
+    await AccountPool.bulkCreate([...new Set(links.poolIds)].map((poolId) => ({ accountId, poolId })), { transaction });
   }
 }
 
-export const accountResource: ResourceDef<Account, Create, Update> = {
+/** `prepare` hashes a new password before the transaction opens (scrypt is slow on purpose). */
+export const accountResource: ResourceDef<Account, Create, Update, string | null> = {
   path: 'accounts',
   type: 'account',
   model: Account,
@@ -42,11 +41,12 @@ export const accountResource: ResourceDef<Account, Create, Update> = {
   countyWideRows: false,
   // county-level accounts (no home site) are not county-wide data: only county roles see them
   siteOf: (a) => a.homeSiteId ?? COUNTY_ACCOUNT,
-  async targetSite(actor, input, existing) {
+  async targetSite(actor, input, existing, t) {
     assertRolesGrantable(actor, input.roles);
-    if (existing) assertRolesGrantable(actor, existing.roles);
+    if (existing) assertAccountManageable(actor, existing);
     const siteId = input.homeSiteId !== undefined ? input.homeSiteId : (existing?.homeSiteId ?? null);
-    if (siteId) await requireWritableSite(actor, siteId, 'homeSiteId', 'account');
+    if (siteId) await requireWritableSite(actor, siteId, 'homeSiteId', 'account', t);
+    await checkLinks(actor, input, t);
     return siteId ?? COUNTY_ACCOUNT;
   },
   filters: (q) => ({
@@ -60,19 +60,17 @@ export const accountResource: ResourceDef<Account, Create, Update> = {
   ],
   searchColumns: ['username', 'displayName'],
   present: presentAccount,
-  async create(actor, input) {
-    const { password, departmentIds: _d, poolIds: _p, ...rest } = input;
-    const account = await Account.create({ ...rest, passwordHash: await hashPassword(password), lastLoginAt: null });
-    await setLinks(actor, account.id, input);
+  prepare: async (input) => (input.password ? hashPassword(input.password) : null),
+  async create(_actor, input, transaction, passwordHash) {
+    const { password: _pw, departmentIds, poolIds, ...rest } = input;
+    const account = await Account.create({ ...rest, passwordHash: passwordHash!, lastLoginAt: null }, { transaction });
+    await setAccountLinks(account.id, { departmentIds, poolIds }, transaction);
     return account;
   },
-  async update(actor, row, input) {
-    const { password, departmentIds: _d, poolIds: _p, ...rest } = input;
-    await row.update({ ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-    await setLinks(actor, row.id, input);
+  async update(_actor, row, input, transaction, passwordHash) {
+    const { password: _pw, departmentIds, poolIds, ...rest } = input;
+    await row.update({ ...rest, ...(passwordHash ? { passwordHash } : {}) }, { transaction });
+    await setAccountLinks(row.id, { departmentIds, poolIds }, transaction);
     return row;
   },
 };
-
-/** pseudo site id of county-level accounts: never inside a site admin's subtree */
-export const COUNTY_ACCOUNT = 'county-level';

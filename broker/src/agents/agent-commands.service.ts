@@ -4,8 +4,9 @@ import type { AgentCommand, commandRequestBody } from '@yunzhuo/protocol/agent/i
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { findVisible } from '../http/crud.js';
-import { invalidField, requireRef } from '../http/refs.js';
+import { findVisible } from '../auth/row-access.js';
+import { invalidField, requireRef } from '../auth/references.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -76,9 +77,11 @@ export class AgentCommandService {
 
   async #bind(actor: Actor, terminal: Terminal, windowId: string | null): Promise<void> {
     const before = { windowId: terminal.windowId };
-    await terminal.update({ windowId });
+    await writeTransaction(Terminal.sequelize!, async (transaction) => {
+      await terminal.update({ windowId }, { transaction });
+      await this.deps.audit.record(actor, { action: 'terminal.update', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: { windowId } }, transaction);
+    });
     this.deps.presence.update(terminal.id, { windowId });
-    await this.deps.audit.record(actor, { action: 'terminal.update', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: { windowId } });
     this.deps.events.publish('terminal.changed', { id: terminal.id, state: terminal.state, siteId: terminal.siteId, windowId, online: this.deps.presence.get(terminal.id)?.online ?? terminal.online });
   }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { terminalOut } from '@yunzhuo/protocol/api/resources';
 import { agentStatusOut, commandRequestBody, commandResultOut, enrollRequest, enrollResponse } from '@yunzhuo/protocol/agent/index';
 import { actorOf, clientAddress } from '../http/async-router.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { iso } from '../http/refs.js';
 import { parseInput } from '../http/validate.js';

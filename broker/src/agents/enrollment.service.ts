@@ -3,7 +3,8 @@ import type { EnrollRequest, EnrollResponse } from '@yunzhuo/protocol/agent/inde
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -78,11 +79,14 @@ export class EnrollmentService {
 
   async approve(actor: Actor, terminalId: string): Promise<Terminal> {
     assertCanWriteAnything(actor);
-    const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write');
-    if (terminal.state !== 'pending') throw new AppError('CONFLICT', { state: terminal.state, reason: 'only a pending terminal can be approved' });
-    const before = presentTerminal(terminal);
-    await terminal.update({ state: 'active' });
-    await this.deps.audit.record(actor, { action: 'terminal.approve', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) });
+    const terminal = await writeTransaction(Terminal.sequelize!, async (transaction) => {
+      const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write', transaction);
+      if (terminal.state !== 'pending') throw new AppError('CONFLICT', { state: terminal.state, reason: 'only a pending terminal can be approved' });
+      const before = presentTerminal(terminal);
+      await terminal.update({ state: 'active' }, { transaction });
+      await this.deps.audit.record(actor, { action: 'terminal.approve', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) }, transaction);
+      return terminal;
+    });
     this.deps.events.publish('resource.changed', { resource: 'terminals', id: terminal.id, action: 'update', siteId: terminal.siteId });
     this.#publish(terminal);
     return terminal;
@@ -91,11 +95,14 @@ export class EnrollmentService {
   /** Revokes the credential for good (its hash is erased) and closes the agent's socket at once. */
   async revoke(actor: Actor, terminalId: string): Promise<Terminal> {
     assertCanWriteAnything(actor);
-    const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write');
-    const before = presentTerminal(terminal);
-    await terminal.update({ state: 'revoked', secretHash: null, online: false });
+    const terminal = await writeTransaction(Terminal.sequelize!, async (transaction) => {
+      const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write', transaction);
+      const before = presentTerminal(terminal);
+      await terminal.update({ state: 'revoked', secretHash: null, online: false }, { transaction });
+      await this.deps.audit.record(actor, { action: 'terminal.revoke', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) }, transaction);
+      return terminal;
+    });
     this.deps.hub.disconnect(terminal.id, 'revoked', 'revoked');
-    await this.deps.audit.record(actor, { action: 'terminal.revoke', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) });
     this.deps.events.publish('resource.changed', { resource: 'terminals', id: terminal.id, action: 'update', siteId: terminal.siteId });
     this.#publish(terminal);
     return terminal;

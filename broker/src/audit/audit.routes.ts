@@ -3,7 +3,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import { pageOf } from '@yunzhuo/protocol/api/common';
 import { auditOut, auditQuery } from '@yunzhuo/protocol/api/resources';
 import { actorOf } from '../http/async-router.js';
-import { scopeWhere } from '../http/crud.js';
+import { scopeWhere } from '../auth/row-access.js';
 import { dateRange, equalityFilters } from '../http/list-query.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { iso } from '../http/refs.js';

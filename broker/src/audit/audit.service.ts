@@ -1,4 +1,4 @@
-import type { CreationAttributes } from 'sequelize';
+import type { CreationAttributes, Transaction } from 'sequelize';
 import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../lib/clock.js';
 import { groupInsert } from '../db/group-batch.js';
@@ -33,9 +33,24 @@ export class AuditService {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Resolves once the event is stored. */
-  async record(actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await this.#rows.add({
+  /**
+   * Resolves once the event is stored. Inside a write's transaction the event is part of it
+   * (stored if and only if the write commits); else it joins the next group insert.
+   */
+  async record(actor: Actor | null, entry: AuditEntry, transaction?: Transaction): Promise<void> {
+    const row = this.#row(actor, entry);
+    if (transaction) await AuditEvent.create(row, { transaction });
+    else await this.#rows.add(row);
+  }
+
+  /** Several events of one write, in its transaction, in order (a CSV import: one per row). */
+  async recordMany(actor: Actor | null, entries: AuditEntry[], transaction: Transaction): Promise<void> {
+    const rows = entries.map((entry) => this.#row(actor, entry));
+    for (let i = 0; i < rows.length; i += 500) await AuditEvent.bulkCreate(rows.slice(i, i + 500), { transaction });
+  }
+
+  #row(actor: Actor | null, entry: AuditEntry): CreationAttributes<AuditEvent> {
+    return {
       at: new Date(this.clock.now()),
       actorId: actor?.id ?? null,
       actorName: actor ? actor.username : null,
@@ -47,6 +62,6 @@ export class AuditService {
       before: (redact(entry.before ?? null) as Record<string, unknown> | null) ?? null,
       after: (redact(entry.after ?? null) as Record<string, unknown> | null) ?? null,
       details: (redact(entry.details ?? null) as Record<string, unknown> | null) ?? null,
-    });
+    };
   }
 }

@@ -37,6 +37,41 @@ export function assertCanWriteTo(actor: Actor, targetSiteId: string | null, what
   if (!canAccess(actor, 'write', targetSiteId)) throw new AppError('FORBIDDEN', { resource: what, siteId: targetSiteId });
 }
 
+/** pseudo site id of county-level accounts (no home site): never inside a site admin's subtree */
+export const COUNTY_ACCOUNT = 'county-level';
+
+const COUNTY_ROLES: readonly string[] = ['admin', 'auditor'];
+
+/** A site admin may manage clerks and other site admins of its subtree, never grant county roles. */
+export function assertRolesGrantable(actor: Actor, roles: readonly string[] | undefined): void {
+  if (roles && !mayGrantRoles(actor, roles)) throw new AppError('FORBIDDEN', { field: 'roles', reason: 'only a county admin grants admin or auditor' });
+}
+
+/**
+ * For an existing account about to be changed, by any route (PATCH, CSV import): it must sit in
+ * the actor's writable subtree, and a county admin or auditor is changed by a county admin only.
+ */
+export function assertAccountManageable(actor: Actor, account: ManagedAccount): void {
+  assertRowAccess(actor, 'write', account.homeSiteId ?? COUNTY_ACCOUNT, 'account');
+  if (accountRefusal(actor, account) === 'county-role') {
+    throw new AppError('FORBIDDEN', { resource: 'account', reason: 'a county admin or auditor is changed by a county admin only' });
+  }
+}
+
+type ManagedAccount = { homeSiteId: string | null; roles: readonly string[] };
+
+/** Why the actor may not change this account, or null: the one rule behind every account write. */
+export function accountRefusal(actor: Actor, account: ManagedAccount): 'other-site' | 'county-role' | null {
+  if (!canAccess(actor, 'write', account.homeSiteId ?? COUNTY_ACCOUNT)) return 'other-site';
+  if (!mayGrantRoles(actor, account.roles)) return 'county-role';
+  return null;
+}
+
+/** Whether the actor may grant every one of these roles. */
+export function mayGrantRoles(actor: Actor, roles: readonly string[]): boolean {
+  return actor.roles.includes('admin') || !roles.some((r) => COUNTY_ROLES.includes(r));
+}
+
 export function assertCanWriteAnything(actor: Actor): void {
   if (!actor.roles.includes('admin') && !actor.roles.includes('site-admin')) throw new AppError('FORBIDDEN', { access: 'write' });
 }

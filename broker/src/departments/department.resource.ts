@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { departmentCreate, departmentOut, departmentQuery, departmentUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireWritableSite } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { requireWritableSite } from '../auth/references.js';
 import { Department } from './department.model.js';
 
 type Create = z.output<typeof departmentCreate>;
@@ -18,14 +19,14 @@ export const departmentResource: ResourceDef<Department, Create, Update> = {
   schemas: { create: departmentCreate, update: departmentUpdate, query: departmentQuery, out: departmentOut },
   scopeColumn: 'siteId',
   siteOf: (d) => d.siteId,
-  async targetSite(actor, input, existing) {
+  async targetSite(actor, input, existing, t) {
     const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);
-    if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'department');
+    if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'department', t);
     return siteId;
   },
   filters: (q) => (q.siteId ? { siteId: q.siteId } : {}),
   searchColumns: ['name', 'code'],
   present: presentDepartment,
-  create: (_actor, input) => Department.create(input),
-  update: (_actor, row, input) => row.update(input),
+  create: (_actor, input, transaction) => Department.create(input, { transaction }),
+  update: (_actor, row, input, transaction) => row.update(input, { transaction }),
 };

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { desktopCreate, desktopOut, desktopQuery, desktopUpdate } from '@yunzhuo/protocol/api/resources';
 import { Account } from '../accounts/account.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { invalidField, iso, requireRef, requireWritableSite } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { invalidField, requireRef, requireWritableSite } from '../auth/references.js';
 import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { Pool } from '../pools/pool.model.js';
@@ -27,10 +28,10 @@ export function desktopResource(secrets: SecretBox): ResourceDef<Desktop, Create
     schemas: { create: desktopCreate, update: desktopUpdate, query: desktopQuery, out: desktopOut },
     scopeColumn: 'siteId',
     siteOf: (d) => d.siteId,
-    async targetSite(actor, input, existing) {
-      const pool = input.poolId ? await requireRef(actor, Pool, input.poolId, 'poolId', (p) => p.siteId) : null;
-      if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'desktop');
-      if (input.ownerAccountId) await requireRef(actor, Account, input.ownerAccountId, 'ownerAccountId', (a) => a.homeSiteId);
+    async targetSite(actor, input, existing, t) {
+      const pool = input.poolId ? await requireRef(actor, Pool, input.poolId, 'poolId', (p) => p.siteId, t) : null;
+      if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'desktop', t);
+      if (input.ownerAccountId) await requireRef(actor, Account, input.ownerAccountId, 'ownerAccountId', (a) => a.homeSiteId, t);
       return input.siteId ?? pool?.siteId ?? existing!.siteId;
     },
     filters: (q) => ({
@@ -41,18 +42,18 @@ export function desktopResource(secrets: SecretBox): ResourceDef<Desktop, Create
     }),
     searchColumns: ['name', 'host'],
     present: presentDesktop,
-    async create(_actor, input) {
+    async create(_actor, input, transaction) {
       const { rdpPassword, ...rest } = input;
-      const pool = await Pool.findByPk(input.poolId);
+      const pool = await Pool.findByPk(input.poolId, { transaction });
       if (!pool) throw invalidField('poolId', 'no such pool');
       return Desktop.create({
         ...rest,
         siteId: input.siteId ?? pool.siteId,
         rdpPasswordEnc: secrets.encrypt(rdpPassword),
         sessionId: null, stateReason: null, stateChangedAt: new Date(), lastReleasedAt: null, lastCheckedAt: null,
-      });
+      }, { transaction });
     },
-    async update(_actor, row, input) {
+    async update(_actor, row, input, transaction) {
       const { rdpPassword, state, ...rest } = input;
       if (state && row.state === 'assigned') throw new AppError('IN_USE', { reason: 'the desktop has a session; end it or use drain' });
       if (input.poolId && input.poolId !== row.poolId && row.sessionId) throw new AppError('IN_USE', { reason: 'the desktop has a session' });
@@ -60,11 +61,11 @@ export function desktopResource(secrets: SecretBox): ResourceDef<Desktop, Create
         ...rest,
         ...(state ? { state, stateChangedAt: new Date(), stateReason: null } : {}),
         ...(rdpPassword ? { rdpPasswordEnc: secrets.encrypt(rdpPassword) } : {}),
-      });
+      }, { transaction });
     },
-    async remove(_actor, row) {
+    async remove(_actor, row, transaction) {
       if (row.sessionId) throw new AppError('IN_USE', { reason: 'the desktop has a session' });
-      await row.destroy();
+      await row.destroy({ transaction });
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { gatewayCreate, gatewayOut, gatewayQuery, gatewayUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireWritableSite } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { requireWritableSite } from '../auth/references.js';
 import { Gateway } from './gateway.model.js';
 
 type Create = z.output<typeof gatewayCreate>;
@@ -18,14 +19,14 @@ export const gatewayResource: ResourceDef<Gateway, Create, Update> = {
   schemas: { create: gatewayCreate, update: gatewayUpdate, query: gatewayQuery, out: gatewayOut },
   scopeColumn: 'siteId',
   siteOf: (g) => g.siteId,
-  async targetSite(actor, input, existing) {
+  async targetSite(actor, input, existing, t) {
     const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);
-    if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'gateway');
+    if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'gateway', t);
     return siteId;
   },
   filters: (q) => (q.siteId ? { siteId: q.siteId } : {}),
   searchColumns: ['name', 'host'],
   present: presentGateway,
-  create: (_actor, input) => Gateway.create(input),
-  update: (_actor, row, input) => row.update(input),
+  create: (_actor, input, transaction) => Gateway.create(input, { transaction }),
+  update: (_actor, row, input, transaction) => row.update(input, { transaction }),
 };

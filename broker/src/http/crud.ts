@@ -1,9 +1,11 @@
 import type { Router } from 'express';
-import { Op, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
+import { Op, type Model, type ModelStatic, type Order, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
-import { assertCanWriteAnything, assertCanWriteTo, assertRowAccess } from '../auth/policy.js';
+import { assertCanWriteAnything, assertCanWriteTo } from '../auth/policy.js';
+import { findVisible, scopeWhere } from '../auth/row-access.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import { actorOf } from './async-router.js';
@@ -17,7 +19,7 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
  * tree, and the hooks that differ. `mountCrud` turns it into list/get/create/update/delete
  * with scoping, audit and live events done the same way for every resource.
  */
-export interface ResourceDef<M extends Model, C, U> {
+export interface ResourceDef<M extends Model, C, U, P = undefined> {
   path: string;
   /** singular name used in audit actions (`window.create`) and errors */
   type: string;
@@ -26,18 +28,23 @@ export interface ResourceDef<M extends Model, C, U> {
   /** column that places a row in the site tree; NULL values are county-wide */
   scopeColumn: string;
   siteOf(row: M): string | null;
-  /** site a create/update would place the row in (checks referenced rows too) */
-  targetSite(actor: Actor, input: C | U, existing: M | null): Promise<string | null>;
+  /**
+   * The site a create/update would place the row in. Checks EVERY row the input names (in the
+   * write's transaction, before anything is written): the hooks below write checked input only.
+   */
+  targetSite(actor: Actor, input: C | U, existing: M | null, transaction: Transaction): Promise<string | null>;
   filters(query: Record<string, unknown>): WhereOptions;
   /** conditions that are not plain column equality (joins, casts) */
   extraFilters?(query: Record<string, unknown>): WhereOptions[];
   /** whether rows with a NULL scope column are county-wide (visible to every site); default true */
   countyWideRows?: boolean;
   searchColumns?: string[];
-  present(row: M): Promise<unknown> | unknown;
-  create(actor: Actor, input: C): Promise<M>;
-  update(actor: Actor, row: M, input: U): Promise<M>;
-  remove?(actor: Actor, row: M): Promise<void>;
+  present(row: M, transaction?: Transaction): Promise<unknown> | unknown;
+  /** slow work that writes nothing (hashing a password), done before the transaction opens */
+  prepare?(input: C | U): Promise<P>;
+  create(actor: Actor, input: C, transaction: Transaction, prepared: P | undefined): Promise<M>;
+  update(actor: Actor, row: M, input: U, transaction: Transaction, prepared: P | undefined): Promise<M>;
+  remove?(actor: Actor, row: M, transaction: Transaction): Promise<void>;
   /** extra presented fields the create response carries once (a generated secret) */
   createExtras?(row: M): Record<string, unknown> | undefined;
 }
@@ -48,21 +55,7 @@ export interface CrudDeps {
   docs: OpenApiDocs;
 }
 
-export function scopeWhere(actor: Actor, column: string, countyWideRows = true): WhereOptions {
-  if (actor.scope.all) return {};
-  const mine = { [column]: [...actor.scope.siteIds] };
-  return countyWideRows ? { [Op.or]: [mine, { [column]: null }] } : mine;
-}
-
-export async function findVisible<M extends Model>(def: Pick<ResourceDef<M, unknown, unknown>, 'model' | 'siteOf' | 'type'>, actor: Actor, id: string, access: 'read' | 'write'): Promise<M> {
-  if (!z.string().uuid().safeParse(id).success) throw new AppError('NOT_FOUND', { resource: def.type, id });
-  const row = await def.model.findByPk(id);
-  if (!row) throw new AppError('NOT_FOUND', { resource: def.type, id });
-  assertRowAccess(actor, access, def.siteOf(row), def.type);
-  return row;
-}
-
-export function mountCrud<M extends Model, C, U>(router: Router, def: ResourceDef<M, C, U>, deps: CrudDeps): void {
+export function mountCrud<M extends Model, C, U, P>(router: Router, def: ResourceDef<M, C, U, P>, deps: CrudDeps): void {
   const { audit, events, docs } = deps;
   docs.resource(def.path, def.type, def.schemas);
   const idOf = (row: M) => String(row.get('id'));
@@ -90,14 +83,21 @@ export function mountCrud<M extends Model, C, U>(router: Router, def: ResourceDe
     res.json(await def.present(row));
   });
 
+  // every write: its checks, rows and audit event in one transaction; a refusal stores nothing
+  const write = <T>(work: (t: Transaction) => Promise<T>) => writeTransaction(def.model.sequelize!, work);
+
   router.post(`/${def.path}`, async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
     const input = parseInput(def.schemas.create, req.body);
-    assertCanWriteTo(actor, await def.targetSite(actor, input, null), def.type);
-    const row = await def.create(actor, input);
-    const after = (await def.present(row)) as object;
-    await audit.record(actor, { action: `${def.type}.create`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(row), after });
+    const prepared = await def.prepare?.(input);
+    const { row, after } = await write(async (t) => {
+      assertCanWriteTo(actor, await def.targetSite(actor, input, null, t), def.type);
+      const row = await def.create(actor, input, t, prepared);
+      const after = (await def.present(row, t)) as object;
+      await audit.record(actor, { action: `${def.type}.create`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(row), after }, t);
+      return { row, after };
+    });
     events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'create', siteId: def.siteOf(row) });
     res.status(201).json({ ...after, ...(def.createExtras?.(row) ?? {}) });
   });
@@ -105,31 +105,41 @@ export function mountCrud<M extends Model, C, U>(router: Router, def: ResourceDe
   router.patch(`/${def.path}/:id`, async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
-    const row = await findVisible(def, actor, String(req.params.id), 'write');
+    const id = String(req.params.id);
+    await findVisible(def, actor, id, 'write'); // NOT_FOUND / FORBIDDEN before the body is looked at
     const input = parseInput(def.schemas.update, req.body);
-    assertCanWriteTo(actor, await def.targetSite(actor, input, row), def.type);
-    const before = (await def.present(row)) as object;
-    const updated = await def.update(actor, row, input);
-    const after = (await def.present(updated)) as object;
-    await audit.record(actor, { action: `${def.type}.update`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(updated), before, after });
-    events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'update', siteId: def.siteOf(updated) });
+    const prepared = await def.prepare?.(input);
+    const { updated, after } = await write(async (t) => {
+      const row = await findVisible(def, actor, id, 'write', t);
+      assertCanWriteTo(actor, await def.targetSite(actor, input, row, t), def.type);
+      const before = (await def.present(row, t)) as object;
+      const updated = await def.update(actor, row, input, t, prepared);
+      const after = (await def.present(updated, t)) as object;
+      await audit.record(actor, { action: `${def.type}.update`, targetType: def.type, targetId: id, siteId: def.siteOf(updated), before, after }, t);
+      return { updated, after };
+    });
+    events.publish('resource.changed', { resource: def.path, id, action: 'update', siteId: def.siteOf(updated) });
     res.json(after);
   });
 
   router.delete(`/${def.path}/:id`, async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
-    const row = await findVisible(def, actor, String(req.params.id), 'write');
-    const before = (await def.present(row)) as object;
-    try {
-      if (def.remove) await def.remove(actor, row);
-      else await row.destroy();
-    } catch (err) {
-      if ((err as Error).name === 'SequelizeForeignKeyConstraintError') throw new AppError('IN_USE', { resource: def.type, id: idOf(row) });
-      throw err;
-    }
-    await audit.record(actor, { action: `${def.type}.delete`, targetType: def.type, targetId: idOf(row), siteId: def.siteOf(row), before });
-    events.publish('resource.changed', { resource: def.path, id: idOf(row), action: 'delete', siteId: def.siteOf(row) });
+    const id = String(req.params.id);
+    const row = await write(async (t) => {
+      const row = await findVisible(def, actor, id, 'write', t);
+      const before = (await def.present(row, t)) as object;
+      try {
+        if (def.remove) await def.remove(actor, row, t);
+        else await row.destroy({ transaction: t });
+      } catch (err) {
+        if ((err as Error).name === 'SequelizeForeignKeyConstraintError') throw new AppError('IN_USE', { resource: def.type, id });
+        throw err;
+      }
+      await audit.record(actor, { action: `${def.type}.delete`, targetType: def.type, targetId: id, siteId: def.siteOf(row), before }, t);
+      return row;
+    });
+    events.publish('resource.changed', { resource: def.path, id, action: 'delete', siteId: def.siteOf(row) });
     res.status(204).end();
   });
 }

@@ -1,12 +1,15 @@
 import { accountCreate } from '@yunzhuo/protocol/api/resources';
-import { Account, AccountDepartment } from '../accounts/account.model.js';
+import { Account } from '../accounts/account.model.js';
+import { presentAccount } from '../accounts/account.presenter.js';
+import { setAccountLinks } from '../accounts/account.resource.js';
 import type { Actor } from '../auth/actor.js';
-import { canAccess } from '../auth/policy.js';
+import { accountRefusal, assertAccountManageable, canAccess, mayGrantRoles } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
+import { AppError } from '../lib/app-error.js';
 import { hashPassword } from '../lib/passwords.js';
 import { Site } from '../sites/site.model.js';
 import type { CsvRow } from './csv-decode.js';
-import type { PlannedRow } from './import-types.js';
+import { RowErrors, type PlannedRow } from './import-types.js';
 
 export const ACCOUNT_HEADERS: Record<string, string> = {
   username: 'username', account: 'username', 账号: 'username', 用户名: 'username',
@@ -20,25 +23,35 @@ export const ACCOUNT_HEADERS: Record<string, string> = {
 const ROLE_NAMES: Record<string, string> = { 窗口人员: 'clerk', 站点管理员: 'site-admin', 管理员: 'admin', 审计员: 'auditor' };
 const split = (s: string | undefined) => (s ?? '').split(/[;；|、]/).map((x) => x.trim()).filter(Boolean);
 
+const REFUSALS = {
+  'other-site': 'username: 该账号属于其他站点，无权修改 / belongs to another site',
+  'county-role': 'username: 该账号是县级管理员或审计员，只有县级管理员可以修改 / only a county admin may change a county admin or auditor',
+} as const;
+
+/**
+ * Checks one row with the policy of the single-row API (`auth/policy.ts`) and plans its write.
+ * A row naming an account the actor may not change is refused here, in the dry run too.
+ */
 export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string>): Promise<PlannedRow> {
   const v = row.values;
-  const errors: string[] = [];
+  const errors = new RowErrors();
   const key = v.username ?? '?';
   const site = v.siteCode ? await Site.findOne({ where: { code: v.siteCode } }) : null;
-  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.push(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
-  if (!v.siteCode && !actor.roles.includes('admin')) errors.push('site_code: 必填 / required');
+  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
+  if (!v.siteCode && !actor.roles.includes('admin')) errors.add('site_code: 必填 / required');
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {
     const d = await Department.findOne({ where: { code } });
-    if (!d || !canAccess(actor, 'read', d.siteId)) errors.push(`department_codes: 找不到部门 ${code} / unknown department`);
+    if (!d || !canAccess(actor, 'read', d.siteId)) errors.add(`department_codes: 找不到部门 ${code} / unknown department`);
     else departments.push(d);
   }
   const roles = split(v.roles).map((r) => ROLE_NAMES[r] ?? r);
-  if (roles.some((r) => r === 'admin' || r === 'auditor') && !actor.roles.includes('admin')) errors.push('roles: 无权授予该角色 / may not grant this role');
-  if (seen.has(key)) errors.push('重复的账号 / duplicate account in this file');
+  if (!mayGrantRoles(actor, roles)) errors.add('roles: 无权授予该角色 / may not grant this role', 'FORBIDDEN');
+  if (seen.has(key)) errors.add('重复的账号 / duplicate account in this file');
   seen.add(key);
   const existing = v.username ? await Account.findOne({ where: { username: v.username } }) : null;
-  if (existing && !canAccess(actor, 'write', existing.homeSiteId ?? 'county-level')) errors.push('username: 该账号属于其他站点 / belongs to another site');
+  const refusal = existing ? accountRefusal(actor, existing) : null;
+  if (refusal) errors.add(REFUSALS[refusal], 'FORBIDDEN');
   const parsed = accountCreate.safeParse({
     username: v.username,
     displayName: v.displayName,
@@ -46,24 +59,28 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
     homeSiteId: site?.id ?? null,
     roles: roles.length ? roles : ['clerk'],
   });
-  if (!parsed.success) for (const i of parsed.error.issues) errors.push(`${i.path.join('.')}: ${i.message}`);
-  if (errors.length || !parsed.success) return { result: { line: row.line, action: null, key, errors } };
+  if (!parsed.success) for (const i of parsed.error.issues) errors.add(`${i.path.join('.')}: ${i.message}`);
+  if (errors.any || !parsed.success) return { result: errors.result(row.line, key, null) };
   const { password, departmentIds: _d, poolIds: _p, ...data } = parsed.data;
   let passwordHash: string | undefined;
   return {
-    result: { line: row.line, action: existing ? 'update' : 'create', key, errors },
+    result: errors.result(row.line, key, existing ? 'update' : 'create'),
     // scrypt is slow on purpose: hash before the transaction opens, and only when applying
     async prepare() {
       if (v.password) passwordHash = await hashPassword(password);
     },
-    async apply(transaction) {
-      const account = existing
-        ? await existing.update({ ...data, ...(passwordHash ? { passwordHash } : {}) }, { transaction })
+    async apply({ transaction, audit }) {
+      // checked again on the row as it is now, locked: the plan was made outside the transaction
+      const current = await Account.findOne({ where: { username: data.username }, transaction, lock: true });
+      if ((current?.id ?? null) !== (existing?.id ?? null)) throw new AppError('CONFLICT', { line: row.line, username: data.username, reason: 'the account changed since the preview' });
+      if (current) assertAccountManageable(actor, current);
+      const before = current ? await presentAccount(current, transaction) : null;
+      const account = current
+        ? await current.update({ ...data, ...(passwordHash ? { passwordHash } : {}) }, { transaction })
         : await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null }, { transaction });
-      if (departments.length) {
-        await AccountDepartment.destroy({ where: { accountId: account.id }, transaction });
-        await AccountDepartment.bulkCreate(departments.map((d) => ({ accountId: account.id, departmentId: d.id })), { transaction });
-      }
+      if (departments.length) await setAccountLinks(account.id, { departmentIds: departments.map((d) => d.id) }, transaction);
+      const after = await presentAccount(account, transaction);
+      audit({ action: current ? 'account.update' : 'account.create', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, before, after, details: { import: true, line: row.line } });
     },
   };
 }

@@ -1,10 +1,37 @@
 import type { Transaction } from 'sequelize';
 import type { ImportRowResult } from '@yunzhuo/protocol/api/imports';
+import type { AuditEntry } from '../audit/audit.service.js';
 
 export type { ImportReport, ImportRowResult } from '@yunzhuo/protocol/api/imports';
+
+/** What a planned row's write gets: the import's one transaction, and its audit log. */
+export interface ApplyContext {
+  transaction: Transaction;
+  /** one audit event per row changed, stored with the rows */
+  audit(entry: AuditEntry): void;
+}
 
 export interface PlannedRow {
   result: ImportRowResult;
   prepare?: () => Promise<void>;
-  apply?: (t: Transaction) => Promise<unknown>;
+  apply?: (ctx: ApplyContext) => Promise<unknown>;
+}
+
+/** The errors of one row, each with its stable code. */
+export class RowErrors {
+  readonly messages: string[] = [];
+  readonly codes: ImportRowResult['codes'] = [];
+
+  add(message: string, code: ImportRowResult['codes'][number] = 'VALIDATION_FAILED'): void {
+    this.messages.push(message);
+    if (!this.codes.includes(code)) this.codes.push(code);
+  }
+
+  get any(): boolean {
+    return this.messages.length > 0;
+  }
+
+  result(line: number, key: string, action: ImportRowResult['action']): ImportRowResult {
+    return { line, action: this.any ? null : action, key, errors: this.messages, codes: this.codes };
+  }
 }

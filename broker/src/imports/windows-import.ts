@@ -4,8 +4,9 @@ import { canAccess } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
 import { Site } from '../sites/site.model.js';
 import { HallWindow } from '../windows/window.model.js';
+import { presentWindow } from '../windows/window.resource.js';
 import type { CsvRow } from './csv-decode.js';
-import type { PlannedRow } from './import-types.js';
+import { RowErrors, type PlannedRow } from './import-types.js';
 
 export const WINDOW_HEADERS: Record<string, string> = {
   site_code: 'siteCode', site: 'siteCode', 站点: 'siteCode', 站点编码: 'siteCode', 中心: 'siteCode',
@@ -18,14 +19,14 @@ export const WINDOW_HEADERS: Record<string, string> = {
 /** Checks one row against the schema, the actor's scope and what is stored; plans its write. */
 export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>): Promise<PlannedRow> {
   const v = row.values;
-  const errors: string[] = [];
+  const errors = new RowErrors();
   const key = `${v.siteCode ?? '?'}/${v.code ?? '?'}`;
   const site = v.siteCode ? await Site.findOne({ where: { code: v.siteCode } }) : null;
-  if (!v.siteCode) errors.push('site_code: 必填 / required');
-  else if (!site || !canAccess(actor, 'write', site.id)) errors.push(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
+  if (!v.siteCode) errors.add('site_code: 必填 / required');
+  else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
   const department = v.departmentCode ? await Department.findOne({ where: { code: v.departmentCode } }) : null;
-  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.push(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
-  if (seen.has(key)) errors.push('重复的窗口 / duplicate window in this file');
+  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
+  if (seen.has(key)) errors.add('重复的窗口 / duplicate window in this file');
   seen.add(key);
   const parsed = windowCreate.safeParse({
     siteId: site?.id ?? '00000000-0000-4000-8000-000000000000',
@@ -36,12 +37,17 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
     posX: v.posX === undefined ? 0 : Number(v.posX),
     posY: v.posY === undefined ? 0 : Number(v.posY),
   });
-  if (!parsed.success) for (const i of parsed.error.issues) errors.push(`${i.path.join('.')}: ${i.message}`);
-  if (errors.length || !parsed.success || !site) return { result: { line: row.line, action: null, key, errors } };
+  if (!parsed.success) for (const i of parsed.error.issues) errors.add(`${i.path.join('.')}: ${i.message}`);
+  if (errors.any || !parsed.success || !site) return { result: errors.result(row.line, key, null) };
   const existing = await HallWindow.findOne({ where: { siteId: site.id, code: parsed.data.code } });
   const data = parsed.data;
   return {
-    result: { line: row.line, action: existing ? 'update' : 'create', key, errors },
-    apply: (transaction) => (existing ? existing.update(data, { transaction }) : HallWindow.create(data, { transaction })),
+    result: errors.result(row.line, key, existing ? 'update' : 'create'),
+    async apply({ transaction, audit }) {
+      const current = await HallWindow.findOne({ where: { siteId: site.id, code: data.code }, transaction, lock: true });
+      const before = current ? presentWindow(current) : null;
+      const window = current ? await current.update(data, { transaction }) : await HallWindow.create(data, { transaction });
+      audit({ action: current ? 'window.update' : 'window.create', targetType: 'window', targetId: window.id, siteId: window.siteId, before, after: presentWindow(window), details: { import: true, line: row.line } });
+    },
   };
 }

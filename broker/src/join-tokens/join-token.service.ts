@@ -4,8 +4,9 @@ import { JOIN_TOKEN_PREFIX, type joinTokenCreate, type joinTokenQuery } from '@y
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteAnything, assertCanWriteTo, assertRowAccess } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { scopeWhere } from '../http/crud.js';
-import { requireRef } from '../http/refs.js';
+import { scopeWhere } from '../auth/row-access.js';
+import { requireRef } from '../auth/references.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -31,15 +32,18 @@ export class JoinTokenService {
     assertCanWriteAnything(actor);
     // outside the actor's subtree it is FORBIDDEN whether or not the site exists: nothing is learned about other sites
     assertCanWriteTo(actor, input.siteId, 'join-token');
-    await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id);
     const token = `${JOIN_TOKEN_PREFIX}${randomToken()}`;
     const now = this.deps.clock.now();
-    const row = await JoinToken.create({
-      siteId: input.siteId, label: input.label, tokenHash: sha256(token), tokenPrefix: token.slice(0, JOIN_TOKEN_PREFIX.length + 6),
-      expiresAt: new Date(now + input.expiresInHours * 3600_000), maxUses: input.maxUses, requireApproval: input.requireApproval,
-      revokedAt: null, lastUsedAt: null, createdBy: actor.id,
+    const row = await writeTransaction(JoinToken.sequelize!, async (transaction) => {
+      await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id, transaction);
+      const row = await JoinToken.create({
+        siteId: input.siteId, label: input.label, tokenHash: sha256(token), tokenPrefix: token.slice(0, JOIN_TOKEN_PREFIX.length + 6),
+        expiresAt: new Date(now + input.expiresInHours * 3600_000), maxUses: input.maxUses, requireApproval: input.requireApproval,
+        revokedAt: null, lastUsedAt: null, createdBy: actor.id,
+      }, { transaction });
+      await this.deps.audit.record(actor, { action: 'join-token.create', targetType: 'join-token', targetId: row.id, siteId: row.siteId, after: presentJoinToken(row, now) }, transaction);
+      return row;
     });
-    await this.deps.audit.record(actor, { action: 'join-token.create', targetType: 'join-token', targetId: row.id, siteId: row.siteId, after: presentJoinToken(row, now) });
     this.deps.events.publish('resource.changed', { resource: 'join-tokens', id: row.id, action: 'create', siteId: row.siteId });
     return { row, token };
   }
@@ -58,14 +62,18 @@ export class JoinTokenService {
 
   async revoke(actor: Actor, id: string): Promise<JoinToken> {
     assertCanWriteAnything(actor);
-    const row = await JoinToken.findByPk(id);
-    if (!row) throw new AppError('NOT_FOUND', { resource: 'join-token', id });
-    assertRowAccess(actor, 'write', row.siteId, 'join-token');
-    if (row.revokedAt) return row;
     const now = this.deps.clock.now();
-    const before = presentJoinToken(row, now);
-    await row.update({ revokedAt: new Date(now) });
-    await this.deps.audit.record(actor, { action: 'join-token.revoke', targetType: 'join-token', targetId: row.id, siteId: row.siteId, before, after: presentJoinToken(row, now) });
+    const { row, changed } = await writeTransaction(JoinToken.sequelize!, async (transaction) => {
+      const row = await JoinToken.findByPk(id, { transaction, lock: true });
+      if (!row) throw new AppError('NOT_FOUND', { resource: 'join-token', id });
+      assertRowAccess(actor, 'write', row.siteId, 'join-token');
+      if (row.revokedAt) return { row, changed: false };
+      const before = presentJoinToken(row, now);
+      await row.update({ revokedAt: new Date(now) }, { transaction });
+      await this.deps.audit.record(actor, { action: 'join-token.revoke', targetType: 'join-token', targetId: row.id, siteId: row.siteId, before, after: presentJoinToken(row, now) }, transaction);
+      return { row, changed: true };
+    });
+    if (!changed) return row;
     this.deps.events.publish('resource.changed', { resource: 'join-tokens', id: row.id, action: 'update', siteId: row.siteId });
     return row;
   }

@@ -8,7 +8,7 @@ import { assertCanWriteAnything } from '../auth/policy.js';
 import { Desktop } from '../desktops/desktop.model.js';
 import { presentDesktop } from '../desktops/desktop.resource.js';
 import { actorOf } from '../http/async-router.js';
-import { findVisible, scopeWhere } from '../http/crud.js';
+import { findVisible, scopeWhere } from '../auth/row-access.js';
 import { equalityFilters } from '../http/list-query.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';

@@ -7,9 +7,10 @@ import {
 import { assertCanWriteAnything, assertRowAccess } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { actorOf } from '../http/async-router.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { Pool } from '../pools/pool.model.js';
@@ -42,13 +43,21 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
   router.put('/pools/:id/lifecycle', async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
-    const pool = await findVisible(poolVisibility, actor, String(req.params.id), 'write');
+    const id = String(req.params.id);
+    await findVisible(poolVisibility, actor, id, 'write');
     const input = parseInput(poolLifecyclePut, req.body);
-    const existing = await PoolLifecycle.findByPk(pool.id);
-    const before = presentPoolLifecycle(pool.id, existing);
-    const row = existing ? await existing.update(input) : await PoolLifecycle.create({ poolId: pool.id, ...input });
-    const after = presentPoolLifecycle(pool.id, row);
-    await audit.record(actor, { action: 'pool.lifecycle', targetType: 'pool', targetId: pool.id, siteId: pool.siteId, before, after });
+    // The pool row is locked (PostgreSQL; on SQLite the write lock is taken at BEGIN): concurrent
+    // PUTs of one pool run one after the other and the last one wins; each is audited with the
+    // before it really replaced, in its own transaction.
+    const after = await writeTransaction(Pool.sequelize!, async (transaction) => {
+      const pool = await findVisible(poolVisibility, actor, id, 'write', transaction);
+      const existing = await PoolLifecycle.findByPk(pool.id, { transaction });
+      const before = presentPoolLifecycle(pool.id, existing);
+      const row = existing ? await existing.update(input, { transaction }) : await PoolLifecycle.create({ poolId: pool.id, ...input }, { transaction });
+      const after = presentPoolLifecycle(pool.id, row);
+      await audit.record(actor, { action: 'pool.lifecycle', targetType: 'pool', targetId: pool.id, siteId: pool.siteId, before, after }, transaction);
+      return after;
+    });
     res.json(after);
   });
 
@@ -93,19 +102,25 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
     assertRowAccess(actor, 'write', null, 'calendar-day');
     const { date } = parseInput(calendarDayParams, req.params, 'params');
     const input = parseInput(calendarDayPut, req.body);
-    const existing = await CalendarDay.findByPk(date);
-    const row = existing ? await existing.update(input) : await CalendarDay.create({ date, ...input });
-    await audit.record(actor, { action: 'calendar-day.set', targetType: 'calendar-day', targetId: date, before: existing ? presentCalendarDay(existing) : null, after: presentCalendarDay(row) });
+    const row = await writeTransaction(CalendarDay.sequelize!, async (transaction) => {
+      const existing = await CalendarDay.findByPk(date, { transaction, lock: true });
+      const before = existing ? presentCalendarDay(existing) : null;
+      const row = existing ? await existing.update(input, { transaction }) : await CalendarDay.create({ date, ...input }, { transaction });
+      await audit.record(actor, { action: 'calendar-day.set', targetType: 'calendar-day', targetId: date, before, after: presentCalendarDay(row) }, transaction);
+      return row;
+    });
     res.json(presentCalendarDay(row));
   });
   router.delete('/calendar-days/:date', async (req, res) => {
     const actor = actorOf(req);
     assertRowAccess(actor, 'write', null, 'calendar-day');
     const { date } = parseInput(calendarDayParams, req.params, 'params');
-    const row = await CalendarDay.findByPk(date);
-    if (!row) throw new AppError('NOT_FOUND', { resource: 'calendar-day', date });
-    await row.destroy();
-    await audit.record(actor, { action: 'calendar-day.delete', targetType: 'calendar-day', targetId: date, before: presentCalendarDay(row) });
+    await writeTransaction(CalendarDay.sequelize!, async (transaction) => {
+      const row = await CalendarDay.findByPk(date, { transaction, lock: true });
+      if (!row) throw new AppError('NOT_FOUND', { resource: 'calendar-day', date });
+      await row.destroy({ transaction });
+      await audit.record(actor, { action: 'calendar-day.delete', targetType: 'calendar-day', targetId: date, before: presentCalendarDay(row) }, transaction);
+    });
     res.status(204).end();
   });
 }

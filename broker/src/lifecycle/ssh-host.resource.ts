@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { sshHostCreate, sshHostOut, sshHostQuery, sshHostUpdate } from '@yunzhuo/protocol/api/lifecycle';
 import type { ResourceDef } from '../http/crud.js';
-import { requireWritableSite } from '../http/refs.js';
+import { requireWritableSite } from '../auth/references.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { KnownHosts } from './known-hosts.js';
 import { presentSshHost } from './lifecycle.presenters.js';
@@ -19,28 +19,28 @@ export function sshHostResource(secrets: SecretBox, knownHosts: KnownHosts): Res
     schemas: { create: sshHostCreate, update: sshHostUpdate, query: sshHostQuery, out: sshHostOut },
     scopeColumn: 'siteId',
     siteOf: (h) => h.siteId,
-    async targetSite(actor, input, existing) {
+    async targetSite(actor, input, existing, t) {
       const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);
-      if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'ssh-host');
+      if (siteId) await requireWritableSite(actor, siteId, 'siteId', 'ssh-host', t);
       return siteId;
     },
     filters: (q) => (q.siteId ? { siteId: q.siteId } : {}),
     searchColumns: ['name', 'host'],
     present: presentSshHost,
-    async create(actor, input) {
+    async create(actor, input, transaction) {
       const { privateKey, hostKeyFingerprint, ...rest } = input;
-      const row = await SshHost.create({ ...rest, privateKeyEnc: secrets.encrypt(privateKey) });
-      if (hostKeyFingerprint) await knownHosts.set(actor, row.host, row.port, hostKeyFingerprint);
+      const row = await SshHost.create({ ...rest, privateKeyEnc: secrets.encrypt(privateKey) }, { transaction });
+      if (hostKeyFingerprint) await knownHosts.set(actor, row.host, row.port, hostKeyFingerprint, transaction);
       return row;
     },
-    async update(actor, row, input) {
+    async update(actor, row, input, transaction) {
       const { privateKey, hostKeyFingerprint, ...rest } = input;
-      const updated = await row.update({ ...rest, ...(privateKey ? { privateKeyEnc: secrets.encrypt(privateKey) } : {}) });
-      if (hostKeyFingerprint) await knownHosts.set(actor, updated.host, updated.port, hostKeyFingerprint);
+      const updated = await row.update({ ...rest, ...(privateKey ? { privateKeyEnc: secrets.encrypt(privateKey) } : {}) }, { transaction });
+      if (hostKeyFingerprint) await knownHosts.set(actor, updated.host, updated.port, hostKeyFingerprint, transaction);
       if (hostKeyFingerprint === null) {
         // an explicit null forgets the pin: the next connection pins what it sees (a re-installed host)
-        const pin = await SshKnownHost.findOne({ where: { host: updated.host, port: updated.port } });
-        if (pin) await knownHosts.forget(actor, pin);
+        const pin = await SshKnownHost.findOne({ where: { host: updated.host, port: updated.port }, transaction });
+        if (pin) await knownHosts.forget(actor, pin, transaction);
       }
       return updated;
     },

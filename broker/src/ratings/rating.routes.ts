@@ -6,7 +6,7 @@ import {
 } from '@yunzhuo/protocol/api/ratings';
 import type { Actor } from '../auth/actor.js';
 import { actorOf } from '../http/async-router.js';
-import { scopeWhere } from '../http/crud.js';
+import { scopeWhere } from '../auth/row-access.js';
 import { dateRange, equalityFilters } from '../http/list-query.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { iso } from '../http/refs.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sessionOut } from '@yunzhuo/protocol/api/resources';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import { actorOf } from '../http/async-router.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import type { SessionLifecycle } from './session-lifecycle.service.js';
 import { sessionVisibility } from './session-list.routes.js';

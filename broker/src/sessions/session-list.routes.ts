@@ -3,7 +3,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import { pageOf } from '@yunzhuo/protocol/api/common';
 import { sessionOut, sessionQuery } from '@yunzhuo/protocol/api/resources';
 import { actorOf } from '../http/async-router.js';
-import { findVisible, scopeWhere } from '../http/crud.js';
+import { findVisible, scopeWhere } from '../auth/row-access.js';
 import { dateRange, equalityFilters } from '../http/list-query.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';

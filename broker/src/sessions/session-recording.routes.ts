@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { recordingPartQuery, recordingPartsOut } from '@yunzhuo/protocol/api/resources';
 import { actorOf } from '../http/async-router.js';
-import { findVisible } from '../http/crud.js';
+import { findVisible } from '../auth/row-access.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import type { Actor } from '../auth/actor.js';

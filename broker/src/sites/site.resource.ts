@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { siteCreate, siteOut, siteQuery, siteUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireRef } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { requireWritableSite } from '../auth/references.js';
 import { Site } from './site.model.js';
 
 type Create = z.output<typeof siteCreate>;
@@ -18,16 +19,21 @@ export const siteResource: ResourceDef<Site, Create, Update> = {
   schemas: { create: siteCreate, update: siteUpdate, query: siteQuery, out: siteOut },
   scopeColumn: 'id',
   siteOf: (s) => s.id,
-  // a new site lives under its parent: creating a root site needs county rights
-  targetSite: async (_actor, input, existing) => (existing ? existing.id : ((input as Create).parentId ?? null)),
+  // a new site lives under its parent (which must exist): creating a root site needs county rights
+  async targetSite(actor, input, existing, t) {
+    if (existing) return existing.id;
+    const { parentId } = input as Create;
+    if (parentId) await requireWritableSite(actor, parentId, 'parentId', 'site', t);
+    return parentId ?? null;
+  },
   filters: (q) => (q.parentId ? { parentId: q.parentId } : {}),
   searchColumns: ['name', 'code'],
   present: presentSite,
-  async create(actor, input) {
-    const parent = input.parentId ? await requireRef(actor, Site, input.parentId, 'parentId', (s) => s.id) : null;
+  async create(_actor, input, transaction) {
+    const parent = input.parentId ? await Site.findByPk(input.parentId, { transaction }) : null;
     const site = Site.build({ ...input, path: '' });
     site.path = `${parent ? parent.path : '/'}${site.id}/`;
-    return site.save();
+    return site.save({ transaction });
   },
-  update: (_actor, row, input) => row.update(input),
+  update: (_actor, row, input, transaction) => row.update(input, { transaction }),
 };

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { terminalCreate, terminalOut, terminalQuery, terminalUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
-import { invalidField, iso, requireRef, requireWritableSite } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { invalidField, requireRef, requireWritableSite } from '../auth/references.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
 import { HallWindow } from '../windows/window.model.js';
 import { Terminal } from './terminal.model.js';
@@ -32,11 +33,11 @@ export const terminalResource: ResourceDef<Terminal, Create, Update> = {
   schemas: { create: terminalCreate, update: terminalUpdate, query: terminalQuery, out: terminalOut },
   scopeColumn: 'siteId',
   siteOf: (t) => t.siteId,
-  async targetSite(actor, input, existing) {
+  async targetSite(actor, input, existing, t) {
     const siteId = 'siteId' in input && input.siteId ? input.siteId : existing!.siteId;
-    if ('siteId' in input && input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'terminal');
+    if ('siteId' in input && input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'terminal', t);
     if (input.windowId) {
-      const win = await requireRef(actor, HallWindow, input.windowId, 'windowId', (w) => w.siteId);
+      const win = await requireRef(actor, HallWindow, input.windowId, 'windowId', (w) => w.siteId, t);
       if (win.siteId !== siteId) throw invalidField('windowId', 'the window belongs to another site');
     }
     return siteId;
@@ -49,12 +50,12 @@ export const terminalResource: ResourceDef<Terminal, Create, Update> = {
   }),
   searchColumns: ['name', 'hardwareId'],
   present: presentTerminal,
-  async create(_actor, input) {
+  async create(_actor, input, transaction) {
     const terminal = Terminal.build({ ...input, lastSeenAt: null, agentVersion: null, address: null, secretHash: null, info: null });
     freshCredentials.set(terminal, issueTerminalCredential(terminal));
-    return terminal.save();
+    return terminal.save({ transaction });
   },
-  update: (_actor, row, input) => row.update(input),
+  update: (_actor, row, input, transaction) => row.update(input, { transaction }),
   createExtras: (row) => {
     const credential = freshCredentials.get(row);
     return credential ? { credential } : undefined;

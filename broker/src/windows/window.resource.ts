@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { windowCreate, windowOut, windowQuery, windowUpdate } from '@yunzhuo/protocol/api/resources';
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
-import { iso, requireRef, requireWritableSite } from '../http/refs.js';
+import { iso } from '../http/refs.js';
+import { requireRef, requireWritableSite } from '../auth/references.js';
 import { HallWindow } from './window.model.js';
 
 type Create = z.output<typeof windowCreate>;
@@ -19,15 +20,15 @@ export const windowResource: ResourceDef<HallWindow, Create, Update> = {
   schemas: { create: windowCreate, update: windowUpdate, query: windowQuery, out: windowOut },
   scopeColumn: 'siteId',
   siteOf: (w) => w.siteId,
-  async targetSite(actor, input, existing) {
+  async targetSite(actor, input, existing, t) {
     const siteId = input.siteId ?? existing!.siteId;
-    if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'window');
-    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId);
+    if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'window', t);
+    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId, t);
     return siteId;
   },
   filters: (q) => ({ ...(q.siteId ? { siteId: q.siteId } : {}), ...(q.departmentId ? { departmentId: q.departmentId } : {}) }),
   searchColumns: ['code', 'label'],
   present: presentWindow,
-  create: (_actor, input) => HallWindow.create(input),
-  update: (_actor, row, input) => row.update(input),
+  create: (_actor, input, transaction) => HallWindow.create(input, { transaction }),
+  update: (_actor, row, input, transaction) => row.update(input, { transaction }),
 };

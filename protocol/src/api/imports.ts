@@ -10,6 +10,11 @@ export interface ImportRowResult {
   action: 'create' | 'update' | null;
   key: string;
   errors: string[];
+  /**
+   * The stable code of each kind of error on this row (`FORBIDDEN`: the actor may not touch
+   * this row, the same refusal the single-row API gives; `VALIDATION_FAILED`: bad or unknown input).
+   */
+  codes: Array<'FORBIDDEN' | 'VALIDATION_FAILED'>;
 }
 
 export interface ImportReport {
