@@ -179,8 +179,8 @@ export class TunnelClient {
   }
 
   /**
-   * Sends a ping and waits for the relay's answer: everything the relay does on what it read
-   * before (and on any timer that fired before) has been done by then.
+   * Sends a ping and waits for the relay's answer: by then the relay has acted on everything
+   * this browser sent before it and on every timer that fired before it (engine calls included).
    */
   async roundTrip(): Promise<void> {
     const stamp = `rt-${++this.#pings}`;
