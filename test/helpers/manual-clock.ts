@@ -29,6 +29,11 @@ export class ManualClock implements Clock {
     (timer as unknown as Pending).cancelled = true;
   }
 
+  /** ms until each pending timer fires, soonest first (a test waits for the code under test to arm one) */
+  pending(): number[] {
+    return this.#timers.filter((t) => !t.cancelled).map((t) => t.at - this.#now).sort((a, b) => a - b);
+  }
+
   advance(ms: number): void {
     const target = this.#now + ms;
     for (;;) {

@@ -61,13 +61,17 @@ describe('tunnel: the downstream flow', function () {
     client.ws.pause();
     const streaming = conn.streamBulk(64 * 1024 * 1024);
     await eventually(() => assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, true), 10_000);
-    await sleep(300);
     const stalled = running().tunnels.inspect('session-t1')!;
-    assert.ok(stalled.browserBacklogBytes <= limits.hardCapBytes, `backlog ${stalled.browserBacklogBytes} bytes`);
-    assert.ok(stalled.browserBacklogBytes >= limits.highWaterBytes, 'paused only above high water');
-    assert.ok(conn.socket.writableLength > 0, 'the fake guacd\'s writes are blocked');
-    await sleep(200);
-    assert.equal(running().tunnels.inspect('session-t1')!.bytesDown, stalled.bytesDown, 'nothing more read from guacd while paused');
+    // The fake's writes back up once every buffer between it and the relay is full: from then on
+    // the relay's guacd socket has bytes to read on every turn of the event loop, unless paused.
+    await eventually(() => assert.ok(conn.socket.writableLength > 0, 'the fake guacd\'s writes are blocked'), 10_000);
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
+    const now = running().tunnels.inspect('session-t1')!;
+    assert.ok(now.browserBacklogBytes <= limits.hardCapBytes, `backlog ${now.browserBacklogBytes} bytes`);
+    assert.ok(now.browserBacklogBytes >= limits.highWaterBytes, 'paused only above high water');
+    assert.equal(now.guacdPaused, true);
+    assert.equal(now.bytesDown, stalled.bytesDown, 'nothing more read from guacd while paused');
 
     client.ws.resume();
     const sent = await streaming;
@@ -100,6 +104,13 @@ describe('tunnel: the downstream flow', function () {
     const { client, conn } = await live({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024, stallTimeoutMs: 300 });
     client.ws.pause();
     void conn.streamBulk(64 * 1024 * 1024);
+    const tunnels = running().tunnels;
+    await eventually(() => assert.equal(tunnels.inspect('session-t1')?.guacdPaused, true), 10_000);
+    // paused now, and the stall timer armed with it; no I/O runs between these lines
+    running().clock.advance(299);
+    assert.equal(tunnels.liveCount(), 1, 'not before stallTimeoutMs');
+    running().clock.advance(1);
+    assert.equal(tunnels.liveCount(), 0);
     await conn.closed;
     await eventually(() => assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'browser-closed']]));
     assert.equal(running().tunnels.liveCount(), 0);

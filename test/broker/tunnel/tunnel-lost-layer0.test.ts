@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { encodeInstruction } from '@yunzhuo/protocol';
 import { FIRST_FRAME, FakeGuacd } from '../../helpers/fake-guacd.js';
-import { TunnelClient, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { TunnelClient, armed, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 const CURSOR_ONLY = encodeInstruction('size', -1, 11, 16) + encodeInstruction('cursor', 0, 0, -1, 0, 0, 11, 16) + encodeInstruction('sync', 7);
 
@@ -24,11 +24,12 @@ describe('tunnel: a lost layer-0 size', function () {
     guacd = await FakeGuacd.start({ afterReady: (conn) => void conn.send(++n === 1 ? CURSOR_ONLY : FIRST_FRAME) });
     relay = await startRelay({ firstFrameTimeoutMs: 10_000 });
     relay.broker.tokens.set('t1', target([guacd]));
-    const started = Date.now();
     const client = TunnelClient.open(relay.url, 'token=t1');
+    // the relay's clock never moves here: no first-frame timeout can have fired
     await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
-    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
     assert.equal(guacd.connections.length, 2, 'a second connection got the desktop');
+    assert.match(String(relay.broker.called('reportGatewayFailure')[0]?.[2]), /no-first-frame: a sync came before layer 0/, 'given up at the sync');
+    assert.deepEqual(relay.clock.pending().filter((ms) => ms === 10_000), [], 'the lost attempt\'s first-frame timer is gone, not fired');
     assert.ok(!client.instructions.some((i) => i.opcode === 'cursor'), 'nothing of the lost attempt reached the browser');
     await guacd.connections[0]!.closed;
     client.ws.close();
@@ -38,10 +39,9 @@ describe('tunnel: a lost layer-0 size', function () {
     guacd = await FakeGuacd.start({ afterReady: (conn) => void conn.send(conn.find('select')?.args[0] === 'rdp' ? CURSOR_ONLY : FIRST_FRAME) });
     relay = await startRelay({ firstFrameTimeoutMs: 10_000 }, { parkDesktops: true });
     relay.broker.tokens.set('t1', target([guacd]));
-    const started = Date.now();
     const client = TunnelClient.open(relay.url, 'token=t1');
+    // the relay's clock never moves here: no first-frame timeout can have fired (it would log in anew, not join)
     await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
-    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
     const [lost, joined] = guacd.connections;
     assert.equal(guacd.connections.length, 2);
     assert.deepEqual(joined!.find('select')?.args, [lost!.connectionId], 'select,$<the lost connection>');
@@ -61,6 +61,13 @@ describe('tunnel: a lost layer-0 size', function () {
     relay = await startRelay({ firstFrameTimeoutMs: 300, minAttempts: 2 }, { parkDesktops: true });
     relay.broker.tokens.set('t1', target([guacd]));
     const client = TunnelClient.open(relay.url, 'token=t1');
+    await (await guacd.connection(2)).waitFor((i) => i.opcode === 'select');
+    await armed(relay.clock, 300); // the join has its ready: its first frame is awaited
+    relay.clock.advance(299);
+    await client.roundTrip();
+    assert.equal(relay.broker.called('markConnecting').length, 2, 'not before firstFrameTimeoutMs: the login, the join, no third');
+    assert.equal(relay.broker.called('reportGatewayFailure').length, 0);
+    relay.clock.advance(1);
     await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
     const [lost, join, fresh] = guacd.connections;
     assert.equal(guacd.connections.length, 3);

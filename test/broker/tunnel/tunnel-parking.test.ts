@@ -2,50 +2,25 @@
 // (answering guacd's syncs), and the returning browser joins that connection (`select,$id`)
 // instead of a new RDP login. The engine's sessionEnded() lets the parked user go.
 import assert from 'node:assert/strict';
-import http, { type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { InstructionBoundaryScanner, encodeInstruction } from '@yunzhuo/protocol';
 import { pino } from 'pino';
-import { systemClock } from '../../../broker/src/lib/clock.js';
 import { DesktopParking } from '../../../broker/src/tunnel/desktop-parking.js';
-import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
-import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
-import { StubBroker, TunnelClient, eventually, sleep, target } from './tunnel-test-kit.js';
+import { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { TunnelClient, eventually, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
-interface ParkingRelay {
-  tunnels: TunnelServer;
-  broker: StubBroker;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startParkingRelay(maxParkMs = 60_000): Promise<ParkingRelay> {
-  const broker = new StubBroker();
-  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, parkDesktops: { maxParkMs } });
-  const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
-  server.on('upgrade', (req, socket, head) => tunnels.handleUpgrade(req, socket, head));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    tunnels,
-    broker,
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/tunnel`,
-    async close() {
-      await tunnels.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+const MAX_PARK_MS = 60_000;
 
 describe('tunnel: desktop parking', function () {
-  let relay: ParkingRelay;
+  let relay: RelayUnderTest;
   let guacd: FakeGuacd;
   let tokens = 0;
 
   beforeEach(async () => {
     guacd = await FakeGuacd.start();
-    relay = await startParkingRelay();
+    relay = await startRelay({}, { parkDesktops: { maxParkMs: MAX_PARK_MS } });
   });
   afterEach(async () => {
     await relay.close();
@@ -61,8 +36,6 @@ describe('tunnel: desktop parking', function () {
     return client;
   }
 
-  const gone = (conn: FakeGuacdConnection) => Promise.race([conn.closed.then(() => true), sleep(300).then(() => false)]);
-
   it('keeps guacd\'s user attached when the browser leaves, answering guacd\'s syncs', async () => {
     const first = await browser();
     const parked = await guacd.connection(1);
@@ -71,8 +44,28 @@ describe('tunnel: desktop parking', function () {
     assert.deepEqual(relay.broker.called('markClosed').at(-1), ['session-1', 'browser-closed'], 'the engine hears the browser left');
     parked.send(encodeInstruction('sync', 4242));
     await parked.waitFor((i) => i.opcode === 'sync' && i.args[0] === '4242');
-    assert.equal(await gone(parked), false, 'the RDP connection stays up');
+    relay.clock.advance(MAX_PARK_MS - 1);
+    parked.send(encodeInstruction('sync', 4343));
+    await parked.waitFor((i) => i.opcode === 'sync' && i.args[0] === '4343'); // answered: the RDP connection stays up
     assert.equal(parked.find('disconnect'), undefined);
+    assert.equal(relay.tunnels.parkedCount(), 1);
+  });
+
+  it('lets a parked user go after maxParkMs (the engine normally ends the session first)', async () => {
+    const first = await browser();
+    const parked = await guacd.connection(1);
+    first.ws.close();
+    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    relay.clock.advance(MAX_PARK_MS - 1);
+    assert.equal(relay.tunnels.parkedCount(), 1, 'not before maxParkMs');
+    assert.equal(parked.find('disconnect'), undefined);
+    relay.clock.advance(1);
+    assert.equal(relay.tunnels.parkedCount(), 0);
+    await parked.waitFor((i) => i.opcode === 'disconnect');
+    await parked.closed;
+    const second = await browser();
+    assert.deepEqual((await guacd.connection(2)).find('select')?.args, ['rdp'], 'nothing left to join: a new RDP login');
+    second.ws.close();
   });
 
   it('the returning browser joins the parked connection; the parked user then leaves', async () => {
@@ -114,7 +107,8 @@ describe('tunnel: desktop parking', function () {
     second.send(encodeInstruction('disconnect'));
     await conn2.waitFor((i) => i.opcode === 'disconnect');
     second.ws.close();
-    await sleep(100);
+    // the relay parks (or not) as it closes the tunnel, before it tells the engine
+    await eventually(() => assert.equal(relay.broker.called('markClosed').length, 2));
     assert.equal(relay.tunnels.parkedCount(), 0);
     first.ws.close();
   });
@@ -154,7 +148,7 @@ describe('desktop parking: release', () => {
   };
 
   it('with a connection id, lets go only that connection (a tunnel that joined it never releases a newer one)', () => {
-    const parking = new DesktopParking({ clock: systemClock, logger: pino({ level: 'silent' }), maxParkMs: 60_000, guacdCloseGraceMs: 50 });
+    const parking = new DesktopParking({ clock: new ManualClock(), logger: pino({ level: 'silent' }), maxParkMs: 60_000, guacdCloseGraceMs: 50 });
     const older = socket();
     const newer = socket();
     parking.park('session-1', { socket: older.socket, scanner: new InstructionBoundaryScanner(), connectionId: '$older', gatewayId: 'g' });

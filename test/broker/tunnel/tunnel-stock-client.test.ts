@@ -1,25 +1,66 @@
 // The stock Guacamole.WebSocketTunnel of guacamole-common-js 1.5.0, unchanged, against the relay.
-// Node has no browser globals: `window` is globalThis and `WebSocket` is the `ws` package's.
+// Node has no browser globals: `WebSocket` is the `ws` package's (recording what goes each way),
+// and `window` gives the tunnel timers on a manual clock (window.setTimeout/clearTimeout are all
+// the tunnel uses of it for a ws:// URL), so its ping period and its 1.5 s instability threshold
+// run when the test says.
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type * as GuacamoleTypes from 'guacamole-common-js';
+import { INTERNAL_OPCODE, encodeInstruction } from '@yunzhuo/protocol';
 import { AppError } from '../../../broker/src/lib/app-error.js';
+import type { ClockTimer } from '../../../broker/src/lib/clock.js';
 import { FakeGuacd } from '../../helpers/fake-guacd.js';
-import { eventually, sleep, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { eventually, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 type Guacamole = typeof GuacamoleTypes;
+
+/** The `ws` client, keeping the text of every message sent and received. */
+class RecordingWebSocket extends WebSocket {
+  static last: RecordingWebSocket | null = null;
+  readonly sentTexts: string[] = [];
+  readonly receivedTexts: string[] = [];
+
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols);
+    RecordingWebSocket.last = this;
+    this.on('message', (data) => this.receivedTexts.push(String(data)));
+    const send = this.send.bind(this) as (data: unknown) => void;
+    this.send = ((data: unknown) => {
+      this.sentTexts.push(String(data));
+      send(data);
+    }) as WebSocket['send'];
+  }
+}
+
+/** The timestamps of the internal pings among `texts` (the stock client's, or our answers). */
+function pingStamps(texts: string[]): string[] {
+  const prefix = encodeInstruction(INTERNAL_OPCODE, 'ping', '').slice(0, -'0.;'.length);
+  return texts.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length).replace(/^\d+\.|;$/g, ''));
+}
 
 describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
   let Guacamole: Guacamole;
   let relay: RelayUnderTest | undefined;
   let guacd: FakeGuacd | undefined;
+  let browserClock: ManualClock;
   const saved = { window: Reflect.get(globalThis, 'window'), WebSocket: Reflect.get(globalThis, 'WebSocket') };
 
   before(async function () {
-    Object.assign(globalThis, { window: globalThis, WebSocket });
+    Object.assign(globalThis, { window: globalThis, WebSocket: RecordingWebSocket });
     // The package's ESM build has a default export; its typings describe the namespace itself.
     const loaded = (await import('guacamole-common-js')) as unknown as { default: Guacamole };
     Guacamole = loaded.default;
+  });
+
+  beforeEach(function () {
+    const clock = (browserClock = new ManualClock());
+    const window = {
+      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms),
+      // the tunnel clears timers it never set (null) too
+      clearTimeout: (timer: ClockTimer | null | undefined) => timer && clock.clearTimeout(timer),
+    };
+    Object.assign(globalThis, { window });
   });
 
   after(function () {
@@ -54,10 +95,27 @@ describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
     await eventually(() => assert.deepEqual(received.map(([op]) => op), ['size', 'sync']));
     assert.match(tunnel.uuid ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN);
-    // guacd is silent from here; only our ping answers keep the tunnel from turning UNSTABLE (1.5 s).
-    await sleep(2200);
+    const socket = RecordingWebSocket.last!;
+    const sent = (): string[] => pingStamps(socket.sentTexts);
+    const answered = (): string[] => pingStamps(socket.receivedTexts);
+    // guacd is silent from here; only our ping answers keep the tunnel from turning UNSTABLE
+    // (1.5 s without a message). 2.5 s of its time, a ping every 500 ms:
+    for (let i = 0; i < 5; i++) {
+      const before = sent().length;
+      browserClock.advance(500);
+      assert.equal(sent().length, before + 1, 'the stock tunnel pinged');
+      await eventually(() => assert.deepEqual(answered(), sent(), 'an answer for every ping, with its timestamp'));
+    }
+    assert.equal(sent().length, 5);
     assert.ok(!states.includes(Guacamole.Tunnel.State.UNSTABLE), `states: ${states.join(',')}`);
     assert.deepEqual(errors, []);
+    // The threshold is live: with no answer read (no I/O runs between these lines) it turns
+    // UNSTABLE one tick past 1.5 s after the last answer, and the answer still due makes it OPEN.
+    browserClock.advance(1499);
+    assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN);
+    browserClock.advance(1);
+    assert.equal(tunnel.state, Guacamole.Tunnel.State.UNSTABLE);
+    await eventually(() => assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN));
     tunnel.sendMessage('key', 65507, 1);
     const conn = await guacd.connection(1);
     const key = await conn.waitFor((i) => i.opcode === 'key');

@@ -1,17 +1,18 @@
 // Shared by the tunnel tests: a recording stub of the brokering engine, a real HTTP server on
 // port 0 routing /tunnel upgrades to the relay, and a `ws` client that keeps what it receives.
+import assert from 'node:assert/strict';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { pino } from 'pino';
-import { GuacDecoder, instructionSpans, type Instruction } from '@yunzhuo/protocol';
+import { GuacDecoder, INTERNAL_OPCODE, encodeInstruction, instructionSpans, type Instruction } from '@yunzhuo/protocol';
 import { poolSettingsSchema, type PoolSettings } from '@yunzhuo/protocol/api/common';
 import { AppError } from '../../../broker/src/lib/app-error.js';
-import { systemClock } from '../../../broker/src/lib/clock.js';
 import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
 import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
 import type { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, stepMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -25,7 +26,16 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
   }
 }
 
+/** Pacing only (e.g. to make guacd's writes separate reads); never to wait for something NOT to happen. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the code under test has armed a timer that fires within `ms` (it arms it on some
+ * I/O, e.g. guacd's `ready`). A test then advances to one tick before the limit and one after.
+ */
+export function armed(clock: ManualClock, ms: number): Promise<void> {
+  return eventually(() => assert.ok((clock.pending()[0] ?? Infinity) <= ms, `no timer due within ${ms} ms; pending: ${clock.pending().join(', ')}`));
+}
 
 export function settings(overrides: Partial<PoolSettings> = {}): PoolSettings {
   return { ...poolSettingsSchema.parse({}), ...overrides };
@@ -89,14 +99,23 @@ export class StubBroker implements TunnelBroker {
 export interface RelayUnderTest {
   tunnels: TunnelServer;
   broker: StubBroker;
+  /** the relay's only time: it moves when a test advances it */
+  clock: ManualClock;
   url: string;
   close(): Promise<void>;
 }
 
-/** `parkDesktops`: as the broker runs it (a leaving browser's desktop, or one whose size guacd lost, is parked and joined) */
-export async function startRelay(limits: Partial<TunnelLimits> = {}, options: { parkDesktops?: boolean } = {}): Promise<RelayUnderTest> {
+/**
+ * The relay on a manual clock: no timeout fires unless the test advances it.
+ * `parkDesktops`: as the broker runs it (a leaving browser's desktop, or one whose size guacd lost, is parked and joined).
+ */
+export async function startRelay(
+  limits: Partial<TunnelLimits> = {},
+  options: { parkDesktops?: boolean | { maxParkMs: number } } = {},
+): Promise<RelayUnderTest> {
   const broker = new StubBroker();
-  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock: systemClock, limits, parkDesktops: options.parkDesktops ?? false });
+  const clock = new ManualClock();
+  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock, limits, parkDesktops: options.parkDesktops ?? false });
   const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname === '/tunnel') tunnels.handleUpgrade(req, socket, head);
@@ -107,6 +126,7 @@ export async function startRelay(limits: Partial<TunnelLimits> = {}, options: { 
   return {
     tunnels,
     broker,
+    clock,
     url: `ws://127.0.0.1:${port}/tunnel`,
     async close() {
       await tunnels.close();
@@ -123,6 +143,7 @@ export class TunnelClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly opened: Promise<void>;
   #decoder = new GuacDecoder();
+  #pings = 0;
 
   constructor(readonly ws: WebSocket) {
     this.opened = new Promise((resolve, reject) => {
@@ -155,6 +176,16 @@ export class TunnelClient {
       if (!found) throw new Error('instruction not received');
       return found;
     }, timeoutMs);
+  }
+
+  /**
+   * Sends a ping and waits for the relay's answer: by then the relay has acted on everything
+   * this browser sent before it and on every timer that fired before it (engine calls included).
+   */
+  async roundTrip(): Promise<void> {
+    const stamp = `rt-${++this.#pings}`;
+    this.send(encodeInstruction(INTERNAL_OPCODE, 'ping', stamp));
+    await this.waitFor((i) => i.opcode === INTERNAL_OPCODE && i.args[0] === 'ping' && i.args[1] === stamp);
   }
 
   error(): Promise<Instruction> {
