@@ -96,6 +96,8 @@ export type DeviceErrorCode = z.infer<typeof deviceErrorCodeSchema>;
 export const deviceErrorSchema = z.object({
   code: deviceErrorCodeSchema,
   message: z.string().max(512),
+  /** the op refused, so that the audit names the device even when nothing was read */
+  op: z.enum(['idcard.read', 'camera.still', 'devices.list']).optional(),
 });
 export type DeviceError = z.infer<typeof deviceErrorSchema>;
 

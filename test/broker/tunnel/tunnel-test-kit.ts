@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { pino } from 'pino';
 import { GuacDecoder, instructionSpans, type Instruction } from '@yunzhuo/protocol';
 import { poolSettingsSchema, type PoolSettings } from '@yunzhuo/protocol/api/common';
+import type { DeviceUse } from '../../../broker/src/devices/device-use.js';
 import { AppError } from '../../../broker/src/lib/app-error.js';
 import { systemClock } from '../../../broker/src/lib/clock.js';
 import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
@@ -83,6 +84,10 @@ export class StubBroker implements TunnelBroker {
 
   async touch(sessionId: string): Promise<void> {
     this.calls.push({ method: 'touch', args: [sessionId] });
+  }
+
+  async recordDeviceUse(sessionId: string, use: DeviceUse): Promise<void> {
+    this.calls.push({ method: 'recordDeviceUse', args: [sessionId, use] });
   }
 }
 
