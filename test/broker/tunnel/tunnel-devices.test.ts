@@ -77,10 +77,10 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.deepEqual(Buffer.concat(blobs.map((b) => Buffer.from(b.args[1]!, 'base64'))), wire, 'bytes pass untouched');
     await conn.waitFor((i) => i.opcode === 'ack' && i.args[0] === '3');
 
-    const [[sessionId, use]] = await eventually(() => {
+    const [sessionId, use] = await eventually(() => {
       const calls = relay.broker.called('recordDeviceUse');
       assert.equal(calls.length, 1);
-      return calls;
+      return calls[0]!;
     });
     assert.equal(sessionId, 'session-1');
     assert.deepEqual(use, { requestId: 7, op: 'idcard.read', deviceClass: 'idcard', outcome: 'ok', bytes: (use as { bytes: number }).bytes, subject: '3703**********1234' });
