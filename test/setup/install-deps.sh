@@ -10,7 +10,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
-BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei)
+BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg)
 CACHE_DIR=${YZ_DEPS_CACHE:-/var/cache/yunzhuo-deps}
 BULLSEYE_MIRROR=${YZ_BULLSEYE_MIRROR:-http://deb.debian.org/debian}
 POLICY_RC=/usr/sbin/policy-rc.d

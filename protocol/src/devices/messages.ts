@@ -107,3 +107,13 @@ export const deviceProgressSchema = z.object({
   percent: z.number().min(0).max(100).optional(),
 });
 export type DeviceProgress = z.infer<typeof deviceProgressSchema>;
+
+/**
+ * The window page ⇄ agent socket (loopback): binary messages carry YZDEV channel bytes as they
+ * are, in both directions; text messages are these control messages, page → agent.
+ */
+export const bridgeControlSchema = z.discriminatedUnion('type', [
+  /** sent first: the classes the session's pool enables (the agent refuses the others) */
+  z.object({ type: z.literal('session'), classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length) }).strict(),
+]);
+export type BridgeControl = z.infer<typeof bridgeControlSchema>;
