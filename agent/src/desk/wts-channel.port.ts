@@ -39,6 +39,9 @@ function bind(libraryPath: string): WtsCalls {
 export class WtsChannelPort implements ChannelPort {
   readonly #calls: WtsCalls;
   #handle: unknown = null;
+  /** calls running on koffi's threads; a handle is closed only when none uses it (no use after free) */
+  #busy = 0;
+  #closeWhenIdle: unknown[] = [];
 
   constructor(readonly channelName: string, libraryPath: string = WTS_LIBRARIES[process.platform === 'win32' ? 'win32' : 'linux']) {
     this.#calls = bind(libraryPath);
@@ -57,7 +60,7 @@ export class WtsChannelPort implements ChannelPort {
       const handle = this.#live();
       const written = [0];
       const ok = await this.#async<number>(this.#calls.write, handle, bytes.subarray(at), bytes.length - at, written);
-      if (!ok || written[0]! <= 0) throw this.#dead('write failed');
+      if (!ok || written[0]! <= 0) throw this.#dead(handle, 'write failed');
       at += written[0]!;
     }
   }
@@ -67,14 +70,16 @@ export class WtsChannelPort implements ChannelPort {
     const buffer = Buffer.alloc(READ_BUFFER_BYTES);
     const got = [0];
     const ok = await this.#async<number>(this.#calls.read, handle, timeoutMs, buffer, buffer.length, got);
-    if (!ok) throw this.#dead('read failed');
+    if (!ok) throw this.#dead(handle, 'read failed');
     return buffer.subarray(0, got[0]);
   }
 
   close(): void {
     if (this.#handle === null) return;
-    this.#calls.close(this.#handle);
+    const handle = this.#handle;
     this.#handle = null;
+    if (this.#busy > 0) this.#closeWhenIdle.push(handle);
+    else this.#calls.close(handle);
   }
 
   #live(): unknown {
@@ -82,14 +87,19 @@ export class WtsChannelPort implements ChannelPort {
     return this.#handle;
   }
 
-  #dead(what: string): ChannelClosedError {
-    this.close();
+  #dead(handle: unknown, what: string): ChannelClosedError {
+    if (handle === this.#handle) this.close();
     return new ChannelClosedError(`${this.channelName}: ${what}; reopen`);
   }
 
-  #async<T>(fn: KoffiFunction, ...args: unknown[]): Promise<T> {
-    return new Promise((resolve, reject) => {
-      fn.async(...args, (error: unknown, result: T) => (error ? reject(error) : resolve(result)));
-    });
+  async #async<T>(fn: KoffiFunction, ...args: unknown[]): Promise<T> {
+    this.#busy++;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        fn.async(...args, (error: unknown, result: T) => (error ? reject(error) : resolve(result)));
+      });
+    } finally {
+      if (--this.#busy === 0) for (const handle of this.#closeWhenIdle.splice(0)) this.#calls.close(handle);
+    }
   }
 }
