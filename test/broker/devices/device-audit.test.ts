@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { stampingTunnelBroker } from '../../../broker/src/lifecycle/instance-stamp.js';
+import type { DeviceUse } from '../../../broker/src/devices/device-use.js';
+import type { TunnelBroker } from '../../../broker/src/tunnel/tunnel-target.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
@@ -46,5 +49,13 @@ describe('window devices: the pool setting and the audit of every use', () => {
     const bad = await broker.admin.post('/api/v1/pools', { name: '坏池', departmentId: hall.department.id, siteId: hall.site.id, gatewayIds: [hall.gateway.id], settings: { devices: ['usb-storage'] } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
+  });
+
+  it('the relay\'s view of the engine (stamped with the broker process) passes device uses on', async () => {
+    const seen: Array<[string, DeviceUse]> = [];
+    const engine = { recordDeviceUse: async (sessionId: string, use: DeviceUse) => void seen.push([sessionId, use]) } as unknown as TunnelBroker;
+    const use: DeviceUse = { requestId: 1, op: 'idcard.read', deviceClass: 'idcard', outcome: 'ok', bytes: 10, subject: '3703**********1234' };
+    await stampingTunnelBroker(engine, 'instance-1').recordDeviceUse!('session-9', use);
+    assert.deepEqual(seen, [['session-9', use]]);
   });
 });
