@@ -8,22 +8,12 @@ import { ZkIdCardDriver } from '../../agent/src/devices/id-card.driver.js';
 import type { DeviceClass } from '../../protocol/src/devices/index.js';
 import { channelThroughBridge } from '../helpers/bridge-channel.js';
 import { SAMPLE_CARD } from '../helpers/id-card-sample.js';
+import { jpegSize } from '../helpers/jpeg-size.js';
 import { ZkIdrSimulator } from '../helpers/zk-idr-simulator.js';
 
 const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xd9]).toString('base64');
 /** the camera: ffmpeg's test pattern at the size asked for */
 const TEST_CAMERA = ['-f', 'lavfi', '-i', 'testsrc=size={width}x{height}:rate=1'];
-
-/** Width and height from a JPEG's SOF marker. */
-function jpegSize(jpeg: Buffer): { width: number; height: number } {
-  assert.equal(jpeg.readUInt16BE(0), 0xffd8, 'SOI');
-  for (let at = 2; at < jpeg.length;) {
-    const marker = jpeg.readUInt16BE(at);
-    if (marker >= 0xffc0 && marker <= 0xffc2) return { height: jpeg.readUInt16BE(at + 5), width: jpeg.readUInt16BE(at + 7) };
-    at += 2 + jpeg.readUInt16BE(at + 2);
-  }
-  assert.fail('no SOF marker');
-}
 
 describe('agent: window devices behind the loopback bridge', function () {
   this.timeout(20_000);
@@ -97,5 +87,24 @@ describe('agent: window devices behind the loopback bridge', function () {
     assert.deepEqual(jpegSize(Buffer.from(small.op === 'camera.still' ? small.jpeg : '', 'base64')), { width: 640, height: 480 });
     const list = await link.request({ op: 'devices.list' });
     assert.deepEqual(list, { op: 'devices.list', devices: [{ class: 'idcard', state: 'present', model: 'ZKIDROnline' }, { class: 'camera', state: 'present', model: 'testsrc' }] });
+  });
+
+  it('the companion serves a camera still to pages in the desktop, and a clear error when the class is off', async () => {
+    const api = new ZkIdrApi(await companion(['camera']));
+    const base = `http://127.0.0.1:${await api.listen(0)}`;
+    open.push(api);
+    const res = await fetch(`${base}/yunzhuo/v1/camera/still?width=1280&height=720`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(jpegSize(Buffer.from(await res.arrayBuffer())), { width: 1280, height: 720 });
+    const bad = await fetch(`${base}/yunzhuo/v1/camera/still?width=99999`);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'DEVICE_REQUEST_INVALID');
+    const noCamera = new ZkIdrApi(await companion(['idcard']));
+    const other = `http://127.0.0.1:${await noCamera.listen(0)}`;
+    open.push(noCamera);
+    const refused = await fetch(`${other}/yunzhuo/v1/camera/still`);
+    assert.equal(refused.status, 403);
+    assert.deepEqual(await refused.json(), { error: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备，请联系信息中心' } });
   });
 });

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ERRORS } from '@yunzhuo/protocol/errors';
 import type { DeviceErrorCode, IdCard } from '@yunzhuo/protocol/devices/index';
+import { CAMERA_STILL_PATH, serveCameraStill } from './camera-still.api.js';
 import { DeviceRequestError, type DeskLink } from './desk-link.js';
 
 /**
@@ -75,6 +76,7 @@ export class ZkIdrApi {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return this.#send(res, 204, null);
     if (req.method !== 'GET' && req.method !== 'POST') return this.#send(res, 405, refusalOf('DEVICE_REQUEST_INVALID'));
+    if (url.pathname === CAMERA_STILL_PATH) return serveCameraStill(this.link, url, res);
     if (url.pathname === `${BASE}/info`) return this.#send(res, 200, { ret: 0, data: { server_version: ZK_SERVER_VERSION } });
     if (url.pathname !== `${BASE}/ScanReadIdCardInfo`) return this.#send(res, 404, refusalOf('DEVICE_REQUEST_INVALID'));
     try {
