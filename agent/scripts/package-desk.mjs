@@ -1,7 +1,9 @@
 // Builds yunzhuo-desk for desktop images: one ES module bundle (agent/src/desk + protocol + zod)
 // run by plain `node`, koffi beside it (its prebuilt native binary, no compiler), and a Debian
-// package that installs it with an XDG autostart entry. Usage: node agent/scripts/package-desk.mjs [outDir]
-// Output: <outDir>/yunzhuo-desk.mjs and <outDir>/yunzhuo-desk_<version>_amd64.deb (default agent/dist).
+// package that installs it with an XDG autostart entry; with --windows also a zip for Windows
+// desktop images (koffi's win32-x64 binary is fetched from the npm registry with `npm pack`).
+// Usage: node agent/scripts/package-desk.mjs [outDir] [--windows]
+// Output in outDir (default agent/dist): yunzhuo-desk.mjs, yunzhuo-desk_<version>_amd64.deb[, yunzhuo-desk-<version>-win-x64.zip].
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 
 const agentDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(agentDir, '..');
-const outDir = path.resolve(process.argv[2] ?? path.join(agentDir, 'dist'));
+const args = process.argv.slice(2);
+const windows = args.includes('--windows');
+const outDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(agentDir, 'dist'));
 const { version } = JSON.parse(readFileSync(path.join(agentDir, 'package.json'), 'utf8'));
 const modules = path.join(root, 'node_modules');
 
@@ -58,4 +62,37 @@ try {
   console.log(`built ${bundle} and ${deb}`);
 } finally {
   rmSync(stage, { recursive: true, force: true });
+}
+
+if (windows) {
+  const { version: koffiVersion } = JSON.parse(readFileSync(path.join(modules, 'koffi/package.json'), 'utf8'));
+  const winStage = mkdtempSync(path.join(tmpdir(), 'yunzhuo-desk-win-'));
+  try {
+    const dir = path.join(winStage, 'yunzhuo-desk');
+    mkdirSync(path.join(dir, 'node_modules/@koromix'), { recursive: true });
+    cpSync(bundle, path.join(dir, 'yunzhuo-desk.mjs'));
+    cpSync(path.join(modules, 'koffi'), path.join(dir, 'node_modules/koffi'), { recursive: true, filter: (src) => !/\/koffi\/(doc|vendor)(\/|$)/.test(src) });
+    execFileSync('npm', ['pack', `@koromix/koffi-win32-x64@${koffiVersion}`, '--pack-destination', winStage], { stdio: 'pipe' });
+    const tarball = path.join(winStage, `koromix-koffi-win32-x64-${koffiVersion}.tgz`);
+    mkdirSync(path.join(dir, 'node_modules/@koromix/koffi-win32-x64'));
+    execFileSync('tar', ['xzf', tarball, '-C', path.join(dir, 'node_modules/@koromix/koffi-win32-x64'), '--strip-components=1']);
+    // started at every user's logon, in that user's session (a service in session 0 has no channel)
+    writeFileSync(path.join(dir, 'yunzhuo-desk.cmd'), '@echo off\r\nnode "%~dp0yunzhuo-desk.mjs" %*\r\n');
+    writeFileSync(path.join(dir, 'install-logon-task.ps1'), [
+      '# Registers yunzhuo-desk to start at the logon of any user, in that user\'s session. Run as administrator.',
+      '$dir = Split-Path -Parent $MyInvocation.MyCommand.Path',
+      '$action = New-ScheduledTaskAction -Execute "node.exe" -Argument "`"$dir\\yunzhuo-desk.mjs`""',
+      '$trigger = New-ScheduledTaskTrigger -AtLogOn',
+      '$principal = New-ScheduledTaskPrincipal -GroupId "S-1-5-32-545" -RunLevel Limited',
+      'Register-ScheduledTask -TaskName "yunzhuo-desk" -Action $action -Trigger $trigger -Principal $principal -Force',
+      '',
+    ].join('\r\n'));
+    rmSync(tarball);
+    const zip = path.join(outDir, `yunzhuo-desk-${version}-win-x64.zip`);
+    rmSync(zip, { force: true });
+    execFileSync('zip', ['-qr', zip, 'yunzhuo-desk'], { cwd: winStage });
+    console.log(`built ${zip}`);
+  } finally {
+    rmSync(winStage, { recursive: true, force: true });
+  }
 }
