@@ -120,23 +120,27 @@ export class Agent {
     return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId };
   }
 
+  /**
+   * `yunzhuo-agent enroll` (the package's postinst): one attempt, no connection. `already` when an
+   * identity is stored; throws EnrollRefused / NotEnrolled when retrying cannot help, any other
+   * error when the broker cannot be reached yet (the service retries then).
+   */
+  async enrollOnce(): Promise<'enrolled' | 'already'> {
+    if (this.#identities.load()) return 'already';
+    await this.#enrollAttempt(this.#joinToken());
+    return 'enrolled';
+  }
+
   /** Trades the join token for an identity; network trouble and 5xx are retried with backoff, a coded refusal is final. */
   async #enroll(): Promise<AgentIdentity | null> {
     const { config, log } = this.deps;
-    if (!config.joinToken) throw new NotEnrolled(`not enrolled yet and no join token given (--join-token / YUNZHUO_AGENT_JOIN_TOKEN); identity file ${this.#identities.file}`);
-    const hardwareId = config.hardwareId ?? (this.deps.hardwareId ?? detectHardwareId)() ?? `unknown:${config.name}`;
+    const joinToken = this.#joinToken();
     this.#setLifecycle('enrolling');
     for (let attempt = 0; !this.#stopping; attempt++) {
       try {
-        const enrolled = await (this.deps.enroll ?? enrollOverHttp)(config.brokerUrl, { joinToken: config.joinToken, hardwareId, name: config.name, agentVersion: AGENT_VERSION });
-        const identity: AgentIdentity = {
-          terminalId: enrolled.terminalId, siteId: enrolled.siteId, credential: enrolled.credential, brokerUrl: config.brokerUrl, hardwareId, enrolledAt: new Date().toISOString(),
-        };
-        this.#identities.save(identity);
-        log.info('enrolled', { terminalId: identity.terminalId, siteId: identity.siteId, state: enrolled.state });
-        return identity;
+        return await this.#enrollAttempt(joinToken);
       } catch (err) {
-        if (err instanceof EnrollRefused && err.status < 500 && err.status !== 429) throw err;
+        if (err instanceof EnrollRefused && !isTransient(err)) throw err;
         const delayMs = backoffDelay(attempt, { initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs });
         log.warn('enrollment failed; retrying', { error: (err as Error).message, delayMs });
         await new Promise<void>((resolve) => {
@@ -151,9 +155,33 @@ export class Agent {
     return null;
   }
 
+  #joinToken(): string {
+    const { joinToken } = this.deps.config;
+    if (!joinToken) throw new NotEnrolled(`not enrolled yet and no join token given (--join-token / YUNZHUO_AGENT_JOIN_TOKEN / YUNZHUO_JOIN_TOKEN); identity file ${this.#identities.file}`);
+    return joinToken;
+  }
+
+  async #enrollAttempt(joinToken: string): Promise<AgentIdentity> {
+    const { config, log } = this.deps;
+    const hardwareId = config.hardwareId ?? (this.deps.hardwareId ?? detectHardwareId)() ?? `unknown:${config.name}`;
+    const enrolled = await (this.deps.enroll ?? enrollOverHttp)(config.brokerUrl, { joinToken, hardwareId, name: config.name, agentVersion: AGENT_VERSION });
+    const identity: AgentIdentity = {
+      terminalId: enrolled.terminalId, siteId: enrolled.siteId, credential: enrolled.credential, brokerUrl: config.brokerUrl, hardwareId, enrolledAt: new Date().toISOString(),
+    };
+    this.#identities.save(identity);
+    log.info('enrolled', { terminalId: identity.terminalId, siteId: identity.siteId, state: enrolled.state });
+    return identity;
+  }
+
   #setLifecycle(state: AgentLifecycle): void {
     this.lifecycle = state;
   }
 }
 
-class NotEnrolled extends Error {}
+/** no identity and no join token: only the administrator can help */
+export class NotEnrolled extends Error {}
+
+/** a refusal worth retrying: the broker is overloaded (5xx) or throttling (429) */
+export function isTransient(err: EnrollRefused): boolean {
+  return err.status >= 500 || err.status === 429;
+}

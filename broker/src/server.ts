@@ -107,13 +107,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     sequelize, transitions, tokens, secrets, audit, events, clock, recordingDir: config.recordingDir,
     tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
   });
-  const loginRows = new LoginRows(events);
+  const loginRows = new LoginRows(events, clock);
   const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels, rows: loginRows });
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
-  const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger) : localOnlyBus;
+  const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger, clock) : localOnlyBus;
   throttle.shareWith(bus);
-  const cluster = clusterTunnels(tunnelServer, bus, logger);
+  const cluster = clusterTunnels(tunnelServer, bus, logger, clock);
   liveTunnels = cluster;
   events.relayTo((event) => bus.publish('event', event));
   bus.subscribe('event', (payload) => {
@@ -122,7 +122,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
 
   const docs = new OpenApiDocs();
-  const metrics = new BrokerMetrics();
+  const metrics = new BrokerMetrics(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {});
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
@@ -154,7 +154,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     isReady: () => ready,
   });
   const upgrades = new Map<string, UpgradeHandler>();
-  const liveSocket = createLiveEventsSocket({ auth, events, logger, pingMs: config.liveFeedPingSeconds * 1000 });
+  const liveSocket = createLiveEventsSocket({ auth, events, logger, pingMs: config.liveFeedPingSeconds * 1000, clock });
   upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
   upgrades.set(AGENT_SOCKET_PATH, agents.handleUpgrade);
   upgrades.set('/tunnel', tunnelServer.handleUpgrade);

@@ -24,6 +24,7 @@ export class FleetBroker {
   admin!: ApiClient;
   factory!: Factory;
   #current: RunningBroker;
+  #down = false;
 
   private constructor(private readonly first: TestBroker) {
     this.#current = first;
@@ -43,19 +44,31 @@ export class FleetBroker {
   }
 
   async restart(): Promise<void> {
+    await this.down();
+    await this.up();
+  }
+
+  /** Closes the broker (its port and data dir stay reserved for `up()`). */
+  async down(): Promise<void> {
+    this.#down = true;
     await this.#current.close();
+  }
+
+  /** Starts the broker again on the same port and data dir. */
+  async up(): Promise<void> {
     const config = loadConfig({
       YUNZHUO_PORT: String(this.first.port), YUNZHUO_DATA_DIR: this.first.dataDir, YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD,
       YUNZHUO_LOG_LEVEL: 'silent', YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600',
     });
     this.#current = await startBroker({ config });
+    this.#down = false;
     const admin = new ApiClient(this.#current.url);
     await admin.login('admin', ADMIN_PASSWORD);
     this.#signedIn(admin);
   }
 
   async stop(): Promise<void> {
-    await this.#current.close();
+    if (!this.#down) await this.#current.close();
     rmSync(this.first.dataDir, { recursive: true, force: true });
   }
 

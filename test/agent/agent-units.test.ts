@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentConfigError, loadAgentConfig } from '../../agent/src/config/agent-config.js';
 import { AgentConnection } from '../../agent/src/connection/agent-connection.js';
 import { backoffDelay, jittered } from '../../agent/src/connection/backoff.js';
+import { asUser } from '../../agent/src/os/linux/chromium-kiosk.js';
+import { scheduleShutdownArgs } from '../../agent/src/os/linux/linux-power.js';
 import { agentToBrokerSchema, checkAgentProtocol, commandRequestBody, parseFrame } from '../../protocol/src/agent/index.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -68,6 +70,31 @@ describe('agent building blocks', () => {
           return true;
         },
       );
+    });
+  });
+
+  describe('the package\'s environment file and privileges', () => {
+    it('takes YUNZHUO_BROKER_URL / YUNZHUO_JOIN_TOKEN, and the YUNZHUO_AGENT_ form wins', () => {
+      const short = loadAgentConfig([], { YUNZHUO_BROKER_URL: 'https://short.example', YUNZHUO_JOIN_TOKEN: 'yzj_short-token' });
+      assert.deepEqual([short.brokerUrl, short.joinToken], ['https://short.example', 'yzj_short-token']);
+      const both = loadAgentConfig([], { YUNZHUO_BROKER_URL: 'https://short.example', YUNZHUO_AGENT_BROKER_URL: 'https://long.example' });
+      assert.equal(both.brokerUrl, 'https://long.example');
+    });
+    it('starts the browser with runuser as root and sudo -n as its own user', () => {
+      assert.deepEqual(asUser('kiosk', 0), ['runuser', '-u', 'kiosk', '--']);
+      assert.deepEqual(asUser('kiosk', 110), ['sudo', '-n', '-u', 'kiosk', '--']);
+    });
+    it('polkit rule: the agent\'s user may reboot, power off and lock through logind, nothing else, nobody else', () => {
+      let rule!: (action: { id: string }, subject: { user: string }) => string;
+      const polkit = { Result: { YES: 'yes', NOT_HANDLED: 'not handled' }, addRule: (r: typeof rule) => (rule = r) };
+      new Function('polkit', readFileSync(new URL('../../agent/debian/polkit.rules', import.meta.url), 'utf8'))(polkit);
+      const allowed = ['org.freedesktop.login1.reboot', 'org.freedesktop.login1.power-off-multiple-sessions', 'org.freedesktop.login1.lock-sessions'];
+      for (const id of allowed) assert.equal(rule({ id }, { user: 'yunzhuo-agent' }), 'yes', id);
+      for (const id of ['org.freedesktop.systemd1.manage-units', 'org.freedesktop.login1.set-user-linger']) assert.equal(rule({ id }, { user: 'yunzhuo-agent' }), 'not handled', id);
+      assert.equal(rule({ id: allowed[0]! }, { user: 'kiosk' }), 'not handled');
+    });
+    it('schedules a delayed reboot with logind in microseconds since the epoch', () => {
+      assert.deepEqual(scheduleShutdownArgs('reboot', 1_700_000_000_123).slice(-3), ['st', 'reboot', '1700000000123000']);
     });
   });
 

@@ -5,30 +5,7 @@ import assert from 'node:assert/strict';
 import { EnrollmentService } from '../../broker/src/agents/enrollment.service.js';
 import { AppError, isAppError } from '../../broker/src/lib/app-error.js';
 import type { ClusterBus } from '../../broker/src/lib/cluster-bus.js';
-
-type Handler = (payload: unknown) => void;
-
-/** Delivers each message to the other members' handlers (never back to its sender), at once. */
-class InProcessCluster {
-  readonly #members: Array<Map<string, Handler[]>> = [];
-
-  member(): ClusterBus {
-    const handlers = new Map<string, Handler[]>();
-    this.#members.push(handlers);
-    return {
-      clustered: true,
-      publish: (kind, payload) => this.deliver(kind, payload, handlers),
-      subscribe: (kind, handler) => handlers.set(kind, [...(handlers.get(kind) ?? []), handler]),
-      onReconnect: () => undefined,
-      close: async () => undefined,
-    };
-  }
-
-  /** `from`: the sender, left out; null delivers to everyone (a message from a process not in this test) */
-  deliver(kind: string, payload: unknown, from: Map<string, Handler[]> | null = null): void {
-    for (const member of this.#members) if (member !== from) for (const handler of member.get(kind) ?? []) handler(payload);
-  }
-}
+import { InProcessCluster } from '../helpers/in-process-cluster.js';
 
 /** An EnrollmentService whose every join token is refused (nothing else is reached). */
 function refusingService(bus: ClusterBus): EnrollmentService {

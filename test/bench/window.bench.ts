@@ -1,8 +1,10 @@
 // npm run bench:window — login-to-first-frame of the window page in Debian's Chromium against the
-// real stack (guacd 1.3 → xrdp → Xvnc), several rounds, medians. Each round: a clerk logs in at
-// A-001 on a desktop nobody used yet (new), leaves with 断开, and logs in at A-002 (reconnect).
+// real stack (guacd → xrdp → Xvnc), several rounds, medians, on Debian's guacd 1.3.0 and on the
+// current 1.6.0 in the same run. Each round: a clerk logs in at A-001 on a desktop nobody held
+// (new), leaves with 断开, and logs in at A-002 (reconnect).
 // Writes test/bench/results/window.json (format: ../shared/notes/benchmarks.md).
 import assert from 'node:assert/strict';
+import type { GuacdVersion } from '../setup/real-stack.js';
 import { WindowWorld, submitLogin, waitForDesktop, type PageMarks } from '../e2e/window/window-world.js';
 import { eventually } from '../helpers/eventually.js';
 import { median, percentile, writeBenchResult } from './bench-report.js';
@@ -19,8 +21,13 @@ interface Login {
   brokerShareMs: number;
 }
 
-async function main(): Promise<void> {
-  const world = await WindowWorld.start(FIRST_DESKTOP + ROUNDS - 1);
+interface Rounds {
+  fresh: Login[];
+  again: Login[];
+}
+
+async function measureOn(guacd: GuacdVersion): Promise<Rounds> {
+  const world = await WindowWorld.start(FIRST_DESKTOP + ROUNDS - 1, guacd);
   try {
     const f = world.factory;
     const site = await f.site({ name: '基准测试便民服务中心', kind: 'county' });
@@ -66,35 +73,52 @@ async function main(): Promise<void> {
       assert.equal(second.sessionId, first.sessionId, 'the same desktop');
       again.push(measure(second));
       await b.context.close(); // leaves the desktop held, so the next round gets an unused one
-      console.log(`round ${round + 1}: new ${fresh.at(-1)!.firstFrameMs.toFixed(0)} ms, reconnect ${again.at(-1)!.firstFrameMs.toFixed(0)} ms`);
+      console.log(`guacd ${guacd} round ${round + 1}: new ${fresh.at(-1)!.firstFrameMs.toFixed(0)} ms, reconnect ${again.at(-1)!.firstFrameMs.toFixed(0)} ms`);
     }
-    const all = [...fresh, ...again];
-    writeBenchResult(
-      'window',
-      {
-        first_frame_new_ms: median(fresh.map((l) => l.firstFrameMs)),
-        first_frame_reconnect_ms: median(again.map((l) => l.firstFrameMs)),
-        broker_share_ms: median(all.map((l) => l.brokerShareMs)),
-        first_frame_new_p90_ms: percentile(fresh.map((l) => l.firstFrameMs), 90),
-        first_frame_reconnect_p90_ms: percentile(again.map((l) => l.firstFrameMs), 90),
-        login_answer_ms: median(all.map((l) => l.answeredMs)),
-        password_check_ms: median(all.map((l) => l.authMs)),
-        tunnel_handshake_ms: median(all.map((l) => l.tunnelMs)),
-        rounds: ROUNDS,
-      },
-      { first_frame_new_ms: '<= 2500', first_frame_reconnect_ms: '<= 1000', broker_share_ms: '<= 300' },
-      {
-        first_frame_new_ms: 'click → first drawn frame, unused desktop (median)',
-        first_frame_reconnect_ms: 'click at another window → first frame of the same desktop',
-        broker_share_ms: 'Server-Timing broker + /tunnel upgrade → guacd ready (median of all logins)',
-        login_answer_ms: 'click → login answer in the page',
-        password_check_ms: 'Server-Timing auth (scrypt), not in the broker share',
-        tunnel_handshake_ms: '/tunnel upgrade → guacd ready (a join when the desktop was parked)',
-      },
-    );
+    return { fresh, again };
   } finally {
     await world.stop();
   }
+}
+
+async function main(): Promise<void> {
+  const { fresh, again } = await measureOn('1.3');
+  const current = await measureOn('1.6');
+  const all = [...fresh, ...again];
+  writeBenchResult(
+    'window',
+    {
+      first_frame_new_ms: median(fresh.map((l) => l.firstFrameMs)),
+      first_frame_reconnect_ms: median(again.map((l) => l.firstFrameMs)),
+      broker_share_ms: median(all.map((l) => l.brokerShareMs)),
+      first_frame_new_ms_guacd16: median(current.fresh.map((l) => l.firstFrameMs)),
+      first_frame_reconnect_ms_guacd16: median(current.again.map((l) => l.firstFrameMs)),
+      broker_share_ms_guacd16: median([...current.fresh, ...current.again].map((l) => l.brokerShareMs)),
+      first_frame_new_p90_ms: percentile(fresh.map((l) => l.firstFrameMs), 90),
+      first_frame_reconnect_p90_ms: percentile(again.map((l) => l.firstFrameMs), 90),
+      login_answer_ms: median(all.map((l) => l.answeredMs)),
+      password_check_ms: median(all.map((l) => l.authMs)),
+      tunnel_handshake_ms: median(all.map((l) => l.tunnelMs)),
+      rounds: ROUNDS,
+    },
+    {
+      first_frame_new_ms: '<= 2500',
+      first_frame_reconnect_ms: '<= 1000',
+      broker_share_ms: '<= 300',
+      first_frame_new_ms_guacd16: '<= 2500',
+      first_frame_reconnect_ms_guacd16: '<= 1000',
+    },
+    {
+      first_frame_new_ms: 'guacd 1.3.0: click → first drawn frame, unheld desktop (median)',
+      first_frame_reconnect_ms: 'guacd 1.3.0: click at another window → first frame of the same desktop',
+      broker_share_ms: 'guacd 1.3.0: Server-Timing broker + /tunnel upgrade → guacd ready (median of all logins)',
+      first_frame_new_ms_guacd16: 'the same on guacd 1.6.0, same run',
+      first_frame_reconnect_ms_guacd16: 'the same on guacd 1.6.0 (a join: aim ≤ 500 ms)',
+      login_answer_ms: 'click → login answer in the page',
+      password_check_ms: 'Server-Timing auth (scrypt), not in the broker share',
+      tunnel_handshake_ms: '/tunnel upgrade → guacd ready (a join when the desktop was parked)',
+    },
+  );
 }
 
 await main();

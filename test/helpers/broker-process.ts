@@ -8,6 +8,8 @@ export interface BrokerProcess {
   url: string;
   port: number;
   child: ChildProcess;
+  /** what the process wrote to stderr so far (warnings; its log goes to stdout) */
+  stderr(): string;
   /** SIGTERM and wait for exit */
   stop(): Promise<void>;
   /** SIGKILL, no goodbye */
@@ -56,6 +58,7 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
     url: `http://127.0.0.1:${port}`,
     port,
     child,
+    stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -1,4 +1,9 @@
-/** Polls `check` until it stops throwing (or returns truthy), instead of sleeping a guessed time. */
+/**
+ * The one polling helper of the test suite (instead of sleeping a guessed time): calls `check`
+ * every `intervalMs` until it returns a value other than false, null or undefined without
+ * throwing, and resolves with that value; after `timeoutMs` it throws the last error (an assert's
+ * message) or "condition still …". A check made of asserts ends with `return true`.
+ */
 export async function eventually<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);
   let lastError: unknown;

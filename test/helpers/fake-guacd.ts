@@ -39,7 +39,7 @@ export class FakeGuacdConnection {
   #waiters: Array<{ match: (i: Instruction) => boolean; resolve: (i: Instruction) => void }> = [];
   #ready = false;
 
-  constructor(readonly socket: Socket, private readonly options: FakeGuacdOptions, index: number) {
+  constructor(readonly socket: Socket, private readonly options: FakeGuacdOptions & { knows(id: string): boolean }, index: number) {
     this.connectionId = `$fake-${index}`;
     socket.setNoDelay(true);
     this.handshake = new Promise((resolve) => (this.#afterHandshake = resolve));
@@ -123,6 +123,13 @@ export class FakeGuacdConnection {
       return;
     }
     if (instruction.opcode === 'select' && !this.options.silentHandshake) {
+      const wanted = instruction.args[0] ?? '';
+      if (wanted.startsWith('$') && !this.options.knows(wanted)) {
+        // as guacd's main process answers a join of a connection it does not have
+        this.send(encodeInstruction('error', 'No such connection.', 517));
+        this.socket.end();
+        return;
+      }
       const version = this.options.version === undefined ? 'VERSION_1_3_0' : this.options.version;
       const names = this.options.argNames ?? FAKE_RDP_ARGS;
       this.send(encodeInstruction('args', ...(version === null ? [] : [version]), ...names));
@@ -142,7 +149,8 @@ export class FakeGuacd {
 
   private constructor(private readonly server: Server, readonly options: FakeGuacdOptions) {
     server.on('connection', (socket) => {
-      const conn = new FakeGuacdConnection(socket, this.options, this.connections.length + 1);
+      const knows = (id: string): boolean => this.connections.some((c) => c.connectionId === id);
+      const conn = new FakeGuacdConnection(socket, { ...this.options, knows }, this.connections.length + 1);
       this.connections.push(conn);
       for (const resolve of this.#waiting.splice(0)) resolve(conn);
     });

@@ -1,40 +1,73 @@
 #!/usr/bin/env bash
 # Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, xclip, sshd, Chromium) on Debian
-# bookworm. Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test`
-# runs it as pretest, so when every package is present it must return in well under a second
-# without touching apt.
+# bookworm, and builds the current guacd (1.6.0, 1.5.5) from shared/vendor beside it.
+# Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test` runs it as
+# pretest, so when everything is present it must return in about a second without touching apt.
+# Two runs at once take turns (a lock), so neither sees the other's half-done install.
 #
 # guacd is not in bookworm; the six bullseye packages come from a PRIVATE apt index under
-# $CACHE_DIR (nothing in /etc/apt changes). See shared/notes/real-desktop-stack.md.
+# $CACHE_DIR (nothing in /etc/apt changes). See shared/notes/real-desktop-stack.md and
+# shared/notes/current-guacd.md.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
 BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg)
+# What test/setup/build-guacd.sh needs to build guacd's RDP support.
+GUACD_BUILD_PKGS=(autoconf automake libtool libtool-bin make gcc pkg-config libcairo2-dev libjpeg62-turbo-dev
+  libpng-dev uuid-dev libssl-dev libwebp-dev freerdp2-dev libpango1.0-dev)
+# The current guacd versions the tests run beside Debian's 1.3.0 (YZ_GUACD picks one).
+GUACD_VERSIONS=(1.6.0 1.5.5)
 CACHE_DIR=${YZ_DEPS_CACHE:-/var/cache/yunzhuo-deps}
 BULLSEYE_MIRROR=${YZ_BULLSEYE_MIRROR:-http://deb.debian.org/debian}
 POLICY_RC=/usr/sbin/policy-rc.d
 
 log() { printf 'install-deps: %s\n' "$*"; }
+SETUP_DIR=$(cd "$(dirname "$0")" && pwd)
+POLICY_MARK='# yunzhuo test/setup/install-deps.sh: no daemon starts during install'
+
+# Without root there is no lock to take (and nothing may be installed): only report.
+if ((EUID == 0)); then
+  mkdir -p /run/lock
+  exec 9>/run/lock/yunzhuo-install-deps.lock
+  flock 9
+fi
 
 is_installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
 }
 
+guacd_built() {
+  [[ -x "/opt/yunzhuo/guacd-$1/sbin/guacd" && -f "/opt/yunzhuo/guacd-$1/.yunzhuo-stamp" ]]
+}
+
+build_current_guacd() {
+  local version
+  for version in "${GUACD_VERSIONS[@]}"; do bash "$SETUP_DIR/build-guacd.sh" "$version"; done
+}
+
 missing=()
-for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}"; do
+for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}" "${GUACD_BUILD_PKGS[@]}"; do
   is_installed "$pkg" || missing+=("$pkg")
 done
-if ((${#missing[@]} == 0)); then
-  log "all ${#BULLSEYE_PKGS[@]}+${#BOOKWORM_PKGS[@]} packages present, nothing to do"
+unbuilt=()
+for version in "${GUACD_VERSIONS[@]}"; do guacd_built "$version" || unbuilt+=("$version"); done
+if ((${#missing[@]} == 0 && ${#unbuilt[@]} == 0)); then
+  ((EUID == 0)) && build_current_guacd >/dev/null # re-checks each build's stamp; prints only on failure
+  log "all packages present and guacd ${GUACD_VERSIONS[*]} built, nothing to do"
   exit 0
 fi
 
-log "missing: ${missing[*]}"
+((${#missing[@]} > 0)) && log "missing: ${missing[*]}"
+((${#unbuilt[@]} > 0)) && log "guacd to build: ${unbuilt[*]}"
 if ((EUID != 0)); then
   log "must run as root to install them; run:"
   log "  sudo bash $(realpath "$0")"
   exit 1
+fi
+if ((${#missing[@]} == 0)); then
+  build_current_guacd
+  exit 0
 fi
 
 # Waits for another apt/dpkg (e.g. an unattended run) instead of failing at once.
@@ -75,6 +108,8 @@ fi
 # A policy-rc.d exiting 101 stops maintainer scripts from starting guacd/xrdp/sshd: the tests
 # start their own instances on their own ports. Any previous policy-rc.d is put back afterwards.
 policy_backup=""
+# One left by an earlier run of this script that was killed is not the machine's: drop it.
+if [[ -e "$POLICY_RC" ]] && grep -qF "$POLICY_MARK" "$POLICY_RC"; then rm -f "$POLICY_RC"; fi
 if [[ -e "$POLICY_RC" ]]; then
   policy_backup="$CACHE_DIR/policy-rc.d.saved"
   cp -p "$POLICY_RC" "$policy_backup"
@@ -83,7 +118,7 @@ restore_policy() {
   if [[ -n "$policy_backup" ]]; then mv -f "$policy_backup" "$POLICY_RC"; else rm -f "$POLICY_RC"; fi
 }
 trap restore_policy EXIT
-printf '#!/bin/sh\n# yunzhuo test/setup/install-deps.sh: no daemon starts during install\nexit 101\n' >"$POLICY_RC"
+printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_MARK" >"$POLICY_RC"
 chmod 0755 "$POLICY_RC"
 
 log "apt-get update (system sources)"
@@ -93,14 +128,17 @@ log "installing ${#BULLSEYE_PKGS[@]} bullseye .debs + ${BOOKWORM_PKGS[*]} (no re
 # Archives under $CACHE_DIR survive the docker-clean hook that empties /var/cache/apt/archives.
 apt-get "${APT_COMMON[@]}" --no-install-recommends \
   -o "Dir::Cache::Archives=$CACHE_DIR/archives" \
-  install "$bullseye_debs"/*.deb "${BOOKWORM_PKGS[@]}"
+  install "$bullseye_debs"/*.deb "${BOOKWORM_PKGS[@]}" "${GUACD_BUILD_PKGS[@]}"
 
 still_missing=()
-for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}"; do
+for pkg in "${BULLSEYE_PKGS[@]}" "${BOOKWORM_PKGS[@]}" "${GUACD_BUILD_PKGS[@]}"; do
   is_installed "$pkg" || still_missing+=("$pkg")
 done
 if ((${#still_missing[@]} > 0)); then
   log "FAILED: still not installed: ${still_missing[*]}"
   exit 1
 fi
-log "done: guacd $(dpkg-query -W -f='${Version}' guacd), xrdp $(dpkg-query -W -f='${Version}' xrdp)"
+restore_policy
+trap - EXIT
+build_current_guacd
+log "done: guacd $(dpkg-query -W -f='${Version}' guacd) + ${GUACD_VERSIONS[*]}, xrdp $(dpkg-query -W -f='${Version}' xrdp)"

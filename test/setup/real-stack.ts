@@ -1,9 +1,11 @@
-// The real desktop stack for e2e tests and benches: guacd 1.3.0 → xrdp → Xvnc + xterm per local
-// account, all on loopback, started as children of this process. Packages come from
-// test/setup/install-deps.sh; the recipe is shared/notes/real-desktop-stack.md.
+// The real desktop stack for e2e tests and benches: guacd (Debian's 1.3.0, or 1.5.5 / 1.6.0 built
+// from shared/vendor) → xrdp → Xvnc + xterm per local account, all on loopback, started as
+// children of this process. Packages and builds come from test/setup/install-deps.sh; the recipes
+// are shared/notes/real-desktop-stack.md and shared/notes/current-guacd.md.
 //
-// One stack per process: every startRealStack() call shares it, and it stops when the last
-// caller's stop() runs (or, failing that, when the process exits).
+// One stack per process: every startRealStack() call shares it (xrdp, sesman, the desktops; one
+// guacd per version asked for), and it stops when the last caller's stop() runs (or, failing
+// that, when the process exits). YZ_GUACD=1.3|1.5|1.6 picks the version a caller gets by default.
 import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -30,8 +32,25 @@ export interface Desktop extends Endpoint {
   password: string;
 }
 
+export type GuacdVersion = "1.3" | "1.5" | "1.6";
+
+/** Where each guacd lives: Debian's package, or our builds (test/setup/build-guacd.sh). */
+export const GUACD_BINARIES: Readonly<Record<GuacdVersion, string>> = {
+  "1.3": "/usr/sbin/guacd",
+  "1.5": "/opt/yunzhuo/guacd-1.5.5/sbin/guacd",
+  "1.6": "/opt/yunzhuo/guacd-1.6.0/sbin/guacd",
+};
+
+/** The guacd version of this run: `YZ_GUACD`, else Debian's 1.3.0. */
+export function guacdVersionOfRun(): GuacdVersion {
+  const asked = process.env.YZ_GUACD ?? "1.3";
+  if (asked === "1.3" || asked === "1.5" || asked === "1.6") return asked;
+  throw new Error(`YZ_GUACD must be 1.3, 1.5 or 1.6, not ${JSON.stringify(asked)}`);
+}
+
 export interface RealStack {
   guacd: Endpoint;
+  guacdVersion: GuacdVersion;
   /** Quiet desktops yzdesk1..N: one idle xterm each. */
   desktops: Desktop[];
   /** A desktop whose terminal scrolls without end (benchmarks, recordings). */
@@ -42,7 +61,8 @@ export interface RealStack {
 }
 
 interface RunningStack {
-  guacd: Endpoint;
+  /** one guacd per version asked for, started on first use */
+  guacds: Map<GuacdVersion, Promise<Endpoint>>;
   rdp: Endpoint;
   recordingDir: string;
   workDir: string;
@@ -51,13 +71,14 @@ interface RunningStack {
 }
 
 const LOOPBACK = "127.0.0.1";
-const REQUIRED_BINARIES = ["/usr/sbin/guacd", "/usr/sbin/xrdp", "/usr/sbin/xrdp-sesman", "/usr/bin/Xvnc", "/usr/bin/xterm"];
+const REQUIRED_BINARIES = ["/usr/sbin/xrdp", "/usr/sbin/xrdp-sesman", "/usr/bin/Xvnc", "/usr/bin/xterm"];
 
 let launching: Promise<RunningStack> | null = null;
 let users = 0;
 
-export async function startRealStack(options: { desktops?: number } = {}): Promise<RealStack> {
+export async function startRealStack(options: { desktops?: number; guacd?: GuacdVersion } = {}): Promise<RealStack> {
   const count = options.desktops ?? 1;
+  const version = options.guacd ?? guacdVersionOfRun();
   users += 1;
   let released = false;
   const release = async (): Promise<void> => {
@@ -72,9 +93,11 @@ export async function startRealStack(options: { desktops?: number } = {}): Promi
     });
     const accounts = Array.from({ length: count }, (_, i) => quietDesktop(i + 1));
     const [stack] = await Promise.all([launching, ...[...accounts, BUSY_DESKTOP].map(ensureDesktopAccount)]);
+    const guacd = await guacdOf(stack, version);
     const toDesktop = (account: DesktopAccount): Desktop => ({ ...stack.rdp, ...account });
     return {
-      guacd: stack.guacd,
+      guacd,
+      guacdVersion: version,
       desktops: accounts.map(toDesktop),
       busyDesktop: toDesktop(BUSY_DESKTOP),
       recordingDir: stack.recordingDir,
@@ -126,7 +149,7 @@ async function launch(): Promise<RunningStack> {
   // guacd runs as root here, but a packaged guacd runs as its own user: keep it writable for any.
   const recordingDir = await makeTempDir("yunzhuo-recordings-", 0o777);
   const daemons: Daemon[] = [];
-  const stack: RunningStack = { guacd: { host: LOOPBACK, port: 0 }, rdp: { host: LOOPBACK, port: 0 }, recordingDir, workDir, daemons };
+  const stack: RunningStack = { guacds: new Map(), rdp: { host: LOOPBACK, port: 0 }, recordingDir, workDir, daemons };
   try {
     await run("sh", ["/usr/share/xrdp/socksetup"]);
     await startSesman(workDir, daemons);
@@ -136,23 +159,46 @@ async function launch(): Promise<RunningStack> {
     await writeFile(xrdpIni, await privateXrdpIni(stack.rdp.port, workDir));
     const xrdp = startDaemon("xrdp", "/usr/sbin/xrdp", ["--nodaemon", "--config", xrdpIni], path.join(workDir, "xrdp.out"));
     daemons.push(xrdp);
-
-    stack.guacd.port = await freePort();
-    const guacd = startDaemon(
-      "guacd",
-      "/usr/sbin/guacd",
-      // -L warning: with info/debug a guacd 1.3 child can deadlock on its logging lock.
-      ["-f", "-b", LOOPBACK, "-l", String(stack.guacd.port), "-L", "warning", "-p", path.join(workDir, "guacd.pid")],
-      path.join(workDir, "guacd.out"),
-    );
-    daemons.push(guacd);
-
-    await Promise.all([waitForPort([LOOPBACK], stack.rdp.port, xrdp), waitForPort([LOOPBACK], stack.guacd.port, guacd)]);
+    await waitForPort([LOOPBACK], stack.rdp.port, xrdp);
     return stack;
   } catch (error) {
     await shutdown(stack);
     throw error;
   }
+}
+
+function guacdOf(stack: RunningStack, version: GuacdVersion): Promise<Endpoint> {
+  let started = stack.guacds.get(version);
+  if (!started) {
+    started = startGuacd(stack, version);
+    stack.guacds.set(version, started);
+    started.catch(() => stack.guacds.delete(version));
+  }
+  return started;
+}
+
+async function startGuacd(stack: RunningStack, version: GuacdVersion): Promise<Endpoint> {
+  const binary = GUACD_BINARIES[version];
+  if (!existsSync(binary)) throw new Error(`missing ${binary} (guacd ${version}): run \`bash test/setup/install-deps.sh\` as root first`);
+  const endpoint = { host: LOOPBACK, port: await freePort() };
+  const name = `guacd-${version}`;
+  const guacd = startDaemon(
+    name,
+    binary,
+    // -L warning: with info/debug a guacd 1.3 child can deadlock on its logging lock.
+    ["-f", "-b", LOOPBACK, "-l", String(endpoint.port), "-L", "warning", "-p", path.join(stack.workDir, `${name}.pid`)],
+    path.join(stack.workDir, `${name}.out`),
+  );
+  stack.daemons.push(guacd);
+  await waitForPort([LOOPBACK], endpoint.port, guacd);
+  return endpoint;
+}
+
+/** What a guacd of this stack wrote (its log at -L warning), for tests that check it says nothing wrong. */
+export async function guacdLog(version: GuacdVersion = guacdVersionOfRun()): Promise<string> {
+  const stack = launching ? await launching.catch(() => null) : null;
+  if (!stack) return "";
+  return readFile(path.join(stack.workDir, `guacd-${version}.out`), "utf8").catch(() => "");
 }
 
 /**

@@ -25,7 +25,7 @@ export const agentConfigSchema = z
     recordFile: z.string().min(1).optional(),
     kioskEnabled: boolish.default(true),
     kioskCommand: z.string().min(1).default('chromium'),
-    /** run the browser as this user (the agent itself runs as root under systemd) */
+    /** run the browser as this user (runuser as root, sudo as the package's yunzhuo-agent user) */
     kioskUser: z.string().min(1).optional(),
     display: z.string().min(1).default(':0'),
     kioskPath: z.string().regex(/^\/[A-Za-z0-9/_.-]{0,200}$/).default('/terminal'),
@@ -51,6 +51,8 @@ const KEYS: Key[] = [
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const CONFIG_ENV = 'YUNZHUO_AGENT_CONFIG';
+/** the short names the package's /etc/yunzhuo/agent.env documents; the YUNZHUO_AGENT_ form wins */
+const ENV_ALIASES: Record<string, Key> = { YUNZHUO_JOIN_TOKEN: 'joinToken', YUNZHUO_BROKER_URL: 'brokerUrl' };
 
 export class AgentConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -84,6 +86,10 @@ export function loadAgentConfig(argv: string[], env: NodeJS.ProcessEnv): AgentCo
     }
   }
   const fromEnv: Record<string, string> = {};
+  for (const [name, key] of Object.entries(ENV_ALIASES)) {
+    const value = env[name];
+    if (value) fromEnv[key] = value;
+  }
   const known = new Map(KEYS.map((k) => [envName(k), k]));
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('YUNZHUO_AGENT_') || name === CONFIG_ENV || value === undefined) continue;

@@ -101,7 +101,7 @@ export class AgentCommandRelay {
         },
       });
       // never sent late: once ACCEPT_MS has passed the admin has been told the terminal is offline
-      this.deps.bus.publish('agent.command', { requestId, terminalId, commandId, command, timeoutMs, acceptBy: Date.now() + ACCEPT_MS }, { backlog: false });
+      this.deps.bus.publish('agent.command', { requestId, terminalId, commandId, command, timeoutMs, acceptBy: this.deps.clock.now() + ACCEPT_MS }, { backlog: false });
     });
   }
 
@@ -113,7 +113,7 @@ export class AgentCommandRelay {
     const link = this.deps.hub.get(terminalId);
     // only while the accept can still reach the asker in time (allowing for a little clock skew):
     // a request this late is, or is about to be, answered as offline there
-    if (!link || Date.now() > acceptBy - CLOCK_SKEW_MS) return;
+    if (!link || this.deps.clock.now() > acceptBy - CLOCK_SKEW_MS) return;
     this.deps.bus.publish('agent.command-accepted', { requestId }, { backlog: false });
     try {
       const outcome = await this.#sendHere(link, commandId, command, timeoutMs);

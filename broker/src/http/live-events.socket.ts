@@ -5,6 +5,7 @@ import { inScope, type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../auth/auth.middleware.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { isConsoleUser } from '../auth/policy.js';
+import { every, type Clock } from '../lib/clock.js';
 import type { LiveEvent, LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -25,14 +26,14 @@ function siteOfEvent(event: LiveEvent): string | null {
 }
 
 /** `/api/v1/events`: the console's live feed, scoped like the API (a town sees only the town). */
-export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger; pingMs: number }) {
+export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger; pingMs: number; clock: Clock }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   /**
    * each feed's sign-in, checked again every ping: a signed-out or disabled admin stops
    * receiving, and a changed role or home site narrows (or widens) the feed from then on
    */
   const signIns = new WeakMap<WebSocket, { token: string; actor: Actor }>();
-  const timer = setInterval(() => {
+  const stopPings = every(deps.clock, deps.pingMs, () => {
     for (const ws of wss.clients) {
       const alive = ws as WebSocket & { yzAlive?: boolean };
       if (alive.yzAlive === false) ws.terminate();
@@ -48,8 +49,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
           .catch((err: unknown) => deps.logger.warn({ err }, 'live feed sign-in check failed'));
       }
     }
-  }, deps.pingMs);
-  timer.unref();
+  });
 
   function attach(ws: WebSocket, signIn: { token: string; actor: Actor }): void {
     const alive = ws as WebSocket & { yzAlive?: boolean };
@@ -65,7 +65,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
     });
     ws.on('close', unsubscribe);
     ws.on('message', () => undefined);
-    ws.send(JSON.stringify({ type: 'hello', at: new Date().toISOString(), data: { username: signIn.actor.username } }));
+    ws.send(JSON.stringify({ type: 'hello', at: new Date(deps.clock.now()).toISOString(), data: { username: signIn.actor.username } }));
   }
 
   return {
@@ -85,7 +85,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
       });
     },
     close(): void {
-      clearInterval(timer);
+      stopPings();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

@@ -16,8 +16,21 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `clusterReceived`: the cluster bus's count of messages from other processes, by kind */
+  constructor(opts: { clusterReceived?: () => ReadonlyMap<string, number> } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'yunzhuo_' });
+    const { clusterReceived } = opts;
+    if (clusterReceived) {
+      new Gauge({
+        name: 'yunzhuo_cluster_messages_received',
+        help: 'Messages from other broker processes delivered over the cluster bus since start, by kind',
+        labelNames: ['kind'],
+        registers: [this.registry],
+        collect() {
+          for (const [kind, count] of clusterReceived()) this.set({ kind }, count);
+        },
+      });
+    }
     new Gauge({
       name: 'yunzhuo_sessions',
       help: 'Sessions by state (ended sessions are not counted)',

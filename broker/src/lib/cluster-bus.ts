@@ -1,17 +1,18 @@
 import pg from 'pg';
+import { every, systemClock, type Clock, type ClockTimer } from './clock.js';
 import type { Logger } from './logger.js';
 
 /** PostgreSQL channel shared by every broker process on one database. */
 export const CLUSTER_CHANNEL = 'yunzhuo_cluster';
 /** NOTIFY payloads are limited to 8000 bytes; anything larger is dropped with a warning */
 const MAX_PAYLOAD = 7900;
-const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
+export const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
 /** messages kept while the connection is being reopened, and for how long */
 const MAX_BACKLOG = 1000;
 const BACKLOG_MAX_AGE_MS = 10_000;
 /** the connection proves it still delivers: a NOTIFY to itself this often, back within PING_TIMEOUT_MS */
-const PING_EVERY_MS = 10_000;
-const PING_TIMEOUT_MS = 5_000;
+export const PING_EVERY_MS = 10_000;
+export const PING_TIMEOUT_MS = 5_000;
 
 export interface ClusterMessage {
   kind: string;
@@ -56,6 +57,8 @@ interface Queued { text: string; at: number; backlog: boolean }
  */
 export class PgClusterBus implements ClusterBus {
   readonly clustered = true;
+  /** messages from other processes delivered to this one's handlers, by kind, since it started (a metric) */
+  readonly received = new Map<string, number>();
   readonly #handlers = new Map<string, Array<(payload: unknown) => void>>();
   readonly #reconnectListeners: Array<() => void> = [];
   #client: pg.Client | null = null;
@@ -64,29 +67,31 @@ export class PgClusterBus implements ClusterBus {
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
   #attempt = 0;
-  #retryTimer: NodeJS.Timeout | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #pingDeadline: NodeJS.Timeout | undefined;
+  #retryTimer: ClockTimer | undefined;
+  #stopPings: () => void = () => undefined;
+  #pingDeadline: ClockTimer | undefined;
   #pingSeq = 0;
+  /** the last query sent on the connection: the next waits for it (pg 8 warns of overlapping queries, pg 9 refuses them) */
+  #lastQuery: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly url: string,
     private readonly instanceId: string,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(url: string, instanceId: string, logger: Logger): Promise<PgClusterBus> {
-    const bus = new PgClusterBus(url, instanceId, logger);
+  static async open(url: string, instanceId: string, logger: Logger, clock: Clock = systemClock): Promise<PgClusterBus> {
+    const bus = new PgClusterBus(url, instanceId, logger, clock);
     await bus.#connect();
-    bus.#pingTimer = setInterval(() => bus.#ping(), PING_EVERY_MS);
-    bus.#pingTimer.unref();
+    bus.#stopPings = every(clock, PING_EVERY_MS, () => bus.#ping());
     return bus;
   }
 
   publish(kind: string, payload: unknown, opts: { backlog?: boolean } = {}): void {
     const text = JSON.stringify({ kind, payload });
     if (Buffer.byteLength(text) > MAX_PAYLOAD - 100) return void this.logger.warn({ kind, bytes: Buffer.byteLength(text) }, 'cluster message too large, not sent');
-    this.#queue.push({ text, at: Date.now(), backlog: opts.backlog !== false });
+    this.#queue.push({ text, at: this.clock.now(), backlog: opts.backlog !== false });
     this.#flushing ??= setImmediate(() => this.#flush());
   }
 
@@ -104,9 +109,9 @@ export class PgClusterBus implements ClusterBus {
       this.#flush(); // what this process decided last still reaches the others
     }
     this.#closed = true;
-    clearTimeout(this.#retryTimer);
-    clearInterval(this.#pingTimer);
-    clearTimeout(this.#pingDeadline);
+    this.#stopPings();
+    if (this.#retryTimer) this.clock.clearTimeout(this.#retryTimer);
+    this.#clearPingDeadline();
     await Promise.allSettled([...this.#inFlight]);
     const client = this.#client;
     this.#client = null;
@@ -116,7 +121,7 @@ export class PgClusterBus implements ClusterBus {
   #flush(): void {
     this.#flushing = null;
     const client = this.#client;
-    const now = Date.now();
+    const now = this.clock.now();
     if (!client) {
       // reconnecting: keep recent messages that may still be sent late
       this.#queue = this.#queue.filter((q) => q.backlog && now - q.at <= BACKLOG_MAX_AGE_MS).slice(-MAX_BACKLOG);
@@ -141,7 +146,9 @@ export class PgClusterBus implements ClusterBus {
 
   #notify(client: pg.Client, texts: string[]): Promise<unknown> {
     const text = `{"from":${JSON.stringify(this.instanceId)},"messages":[${texts.join(',')}]}`;
-    const sent = client.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, text]);
+    const query = () => client.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, text]);
+    const sent = this.#lastQuery.then(query, query);
+    this.#lastQuery = sent.catch(() => undefined);
     this.#inFlight.add(sent);
     void sent.finally(() => this.#inFlight.delete(sent)).catch(() => undefined);
     return sent;
@@ -152,13 +159,13 @@ export class PgClusterBus implements ClusterBus {
     const client = this.#client;
     if (!client || this.#pingDeadline) return;
     const seq = ++this.#pingSeq;
-    this.#pingDeadline = setTimeout(() => {
+    this.#pingDeadline = this.clock.setTimeout(() => {
       this.#pingDeadline = undefined;
       if (this.#client !== client) return;
       this.logger.warn({ seq }, 'cluster bus did not hear itself; reconnecting');
       void client.end().catch(() => undefined);
     }, PING_TIMEOUT_MS);
-    this.#pingDeadline.unref();
+    this.#pingDeadline.unref?.();
     this.#notify(client, [JSON.stringify({ kind: 'bus.ping', payload: seq })]).catch(() => undefined);
   }
 
@@ -168,8 +175,7 @@ export class PgClusterBus implements ClusterBus {
     client.on('end', () => {
       if (this.#client !== client) return; // a connection that never finished opening is retried by #retry
       this.#client = null;
-      clearTimeout(this.#pingDeadline);
-      this.#pingDeadline = undefined;
+      this.#clearPingDeadline();
       if (!this.#closed) this.#retry();
     });
     client.on('notification', (n) => this.#deliver(n.payload));
@@ -190,16 +196,21 @@ export class PgClusterBus implements ClusterBus {
     }
   }
 
+  #clearPingDeadline(): void {
+    if (this.#pingDeadline) this.clock.clearTimeout(this.#pingDeadline);
+    this.#pingDeadline = undefined;
+  }
+
   #retry(): void {
     const delay = RECONNECT_MS[Math.min(this.#attempt++, RECONNECT_MS.length - 1)]!;
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.clock.setTimeout(() => {
       if (this.#closed) return;
       this.#connect().catch((err: unknown) => {
         this.logger.warn({ err }, 'cluster bus reconnect failed');
         this.#retry();
       });
     }, delay);
-    this.#retryTimer.unref();
+    this.#retryTimer.unref?.();
   }
 
   #deliver(text: string | undefined): void {
@@ -212,10 +223,7 @@ export class PgClusterBus implements ClusterBus {
     if (!Array.isArray(notice.messages)) return;
     if (notice.from === this.instanceId) {
       // our own messages come back too: only the ping is of interest
-      if (notice.messages.some((m) => m?.kind === 'bus.ping' && m.payload === this.#pingSeq)) {
-        clearTimeout(this.#pingDeadline);
-        this.#pingDeadline = undefined;
-      }
+      if (notice.messages.some((m) => m?.kind === 'bus.ping' && m.payload === this.#pingSeq)) this.#clearPingDeadline();
       return;
     }
     for (const message of notice.messages) {
@@ -227,6 +235,7 @@ export class PgClusterBus implements ClusterBus {
           this.logger.warn({ err, kind: message.kind }, 'cluster message handler failed');
         }
       }
+      this.received.set(message.kind, (this.received.get(message.kind) ?? 0) + 1);
     }
   }
 }

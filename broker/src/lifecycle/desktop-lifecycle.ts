@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { AuditService } from '../audit/audit.service.js';
 import { Desktop } from '../desktops/desktop.model.js';
 import { mountCrud, type CrudDeps } from '../http/crud.js';
-import type { Clock } from '../lib/clock.js';
+import { every, type Clock, type ClockTimer } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -59,8 +59,9 @@ export class DesktopLifecycle {
   readonly warmup: WarmupService;
   #reconciler: Reconciler | null = null;
   #resets: ForcedResets | null = null;
-  readonly #timers: NodeJS.Timeout[] = [];
-  #healthTimer: NodeJS.Timeout | null = null;
+  /** stops the periodic jobs (broker heartbeat, reconciler) */
+  readonly #timers: Array<() => void> = [];
+  #healthTimer: ClockTimer | null = null;
   #reconciling: Promise<ReconcileReport> | null = null;
   #unsubscribe: (() => void) | null = null;
   #closed = false;
@@ -106,13 +107,11 @@ export class DesktopLifecycle {
   async start(): Promise<void> {
     await this.instances.register();
     await this.reconcile();
-    const every = (ms: number, job: () => Promise<unknown>, what: string) => {
-      const timer = setInterval(() => void job().catch((err: unknown) => this.deps.logger.error({ err }, `${what} failed`)), ms);
-      timer.unref();
-      this.#timers.push(timer);
+    const repeat = (ms: number, job: () => Promise<unknown>, what: string) => {
+      this.#timers.push(every(this.deps.clock, ms, () => void job().catch((err: unknown) => this.deps.logger.error({ err }, `${what} failed`))));
     };
-    every(this.instances.heartbeatMs, () => this.instances.heartbeat(), 'broker heartbeat');
-    every(this.#periodMs, () => this.reconcile(), 'reconciler run');
+    repeat(this.instances.heartbeatMs, () => this.instances.heartbeat(), 'broker heartbeat');
+    repeat(this.#periodMs, () => this.reconcile(), 'reconciler run');
     this.#scheduleHealth();
     // a desktop an admin put into maintenance gets the pool's on-maintenance action
     this.#unsubscribe = this.deps.events.subscribe((event) => {
@@ -132,12 +131,12 @@ export class DesktopLifecycle {
     if (this.#closed) return;
     // ±20 % jitter: brokers started together do not probe the fleet in lockstep
     const delay = Math.round(this.#periodMs * (0.8 + Math.random() * 0.4));
-    this.#healthTimer = setTimeout(() => {
+    this.#healthTimer = this.deps.clock.setTimeout(() => {
       this.health.runCycle()
         .catch((err: unknown) => this.deps.logger.error({ err }, 'health cycle failed'))
         .finally(() => this.#scheduleHealth());
     }, delay);
-    this.#healthTimer.unref();
+    this.#healthTimer.unref?.();
   }
 
   async #maintenanceEntered(desktopId: string): Promise<void> {
@@ -151,8 +150,8 @@ export class DesktopLifecycle {
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe?.();
-    for (const timer of this.#timers) clearInterval(timer);
-    if (this.#healthTimer) clearTimeout(this.#healthTimer);
+    for (const stop of this.#timers) stop();
+    if (this.#healthTimer) this.deps.clock.clearTimeout(this.#healthTimer);
     await Promise.allSettled([this.#reconciling, this.health.runCycleIfRunning(), this.actions.settled()]);
     await this.instances.stopped().catch(() => undefined);
   }

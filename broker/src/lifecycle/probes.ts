@@ -12,27 +12,33 @@ export interface ProbeResult {
 export interface Prober {
   /** the desktop's RDP port accepts a TCP connection */
   desktop(host: string, port: number): Promise<ProbeResult>;
-  /** guacd answers `select rdp` with `args` */
+  /** guacd answers a `select` of a connection that does not exist (see GATEWAY_PROBE) */
   gateway(host: string, port: number): Promise<ProbeResult>;
 }
 
+type Done = (ok: boolean, detail?: string) => void;
+
 /**
  * Opens a socket, lets `onConnect`/`onData` decide, and always ends in one result within
- * `timeoutMs` (real time: this talks to the network, not to the injected clock).
+ * `timeoutMs` (real time: this talks to the network, not to the injected clock). The socket is
+ * ended with a FIN, not a reset, so the peer reads a clean end of stream.
  */
 function probe(host: string, port: number, timeoutMs: number, handlers: {
-  onConnect(socket: net.Socket, done: (ok: boolean, detail?: string) => void): void;
-  onData?(chunk: Buffer, done: (ok: boolean, detail?: string) => void): void;
+  onConnect(socket: net.Socket, done: Done): void;
+  onData?(chunk: Buffer, done: Done): void;
+  /** the peer ended the connection cleanly before `done` (default: a failure) */
+  onEnd?(done: Done): void;
 }): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     let settled = false;
-    const done = (ok: boolean, detail = ''): void => {
+    const done: Done = (ok, detail = '') => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
       resolve({ ok, detail, ms: Math.round(performance.now() - started) });
     };
     const timer = setTimeout(() => done(false, `no answer within ${timeoutMs} ms`), timeoutMs);
@@ -40,9 +46,20 @@ function probe(host: string, port: number, timeoutMs: number, handlers: {
     socket.once('connect', () => handlers.onConnect(socket, done));
     socket.on('data', (chunk: Buffer) => handlers.onData?.(chunk, done));
     socket.once('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
+    socket.once('end', () => (handlers.onEnd ? handlers.onEnd(done) : done(false, 'closed by the peer')));
     socket.once('close', () => done(false, 'closed by the peer'));
   });
 }
+
+/**
+ * What a gateway probe asks guacd: to join a connection that cannot exist. guacd's main process
+ * answers at once, proving it is alive and read us: 1.5 and 1.6 with `error` ("No such
+ * connection."), 1.3 by closing the connection. Either is logged at info level only, naming the
+ * probe. Every other way of asking is logged as a
+ * failure: `select,rdp` followed by silence makes each guacd version write `Handshake failed,
+ * "connect" instruction was not received` at error level, every probe period, per gateway.
+ */
+export const GATEWAY_PROBE = encodeInstruction('select', '$yunzhuo-health-check');
 
 export function tcpProber(timeoutMs = 3000): Prober {
   return {
@@ -50,11 +67,12 @@ export function tcpProber(timeoutMs = 3000): Prober {
     gateway(host, port) {
       const decoder = new GuacDecoder();
       return probe(host, port, timeoutMs, {
-        onConnect: (socket) => void socket.write(encodeInstruction('select', 'rdp')),
+        onConnect: (socket) => void socket.write(GATEWAY_PROBE),
+        onEnd: (done) => done(true),
         onData(chunk, done) {
           try {
             const first = decoder.push(chunk)[0];
-            if (first) done(first.opcode === 'args', first.opcode === 'args' ? '' : `answered ${first.opcode} instead of args`);
+            if (first) done(first.opcode === 'error', first.opcode === 'error' ? '' : `answered ${first.opcode} instead of error`);
           } catch (err) {
             done(false, `not the Guacamole protocol: ${(err as Error).message}`);
           }

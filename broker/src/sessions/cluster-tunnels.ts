@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
+import { every, type Clock } from '../lib/clock.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import type { Logger } from '../lib/logger.js';
 import type { TunnelServer } from '../tunnel/tunnel.server.js';
@@ -27,7 +28,7 @@ type LocalTunnels = Pick<TunnelServer, 'closeSession' | 'sessionEnded' | 'held'>
  * whenever its bus reconnects, that every tunnel it holds still belongs to a live session of that
  * terminal: nothing keeps streaming a desktop that was given to someone else.
  */
-export function clusterTunnels(local: LocalTunnels, bus: ClusterBus, logger: Logger): LiveTunnels & { close(): void } {
+export function clusterTunnels(local: LocalTunnels, bus: ClusterBus, logger: Logger, clock: Clock): LiveTunnels & { close(): void } {
   bus.subscribe('tunnel.close', (payload) => {
     const m = closeMessage.safeParse(payload);
     if (m.success) local.closeSession(m.data.sessionId, m.data.reason, m.data.message, m.data.keepTerminalId);
@@ -36,11 +37,10 @@ export function clusterTunnels(local: LocalTunnels, bus: ClusterBus, logger: Log
     const m = endedMessage.safeParse(payload);
     if (m.success) local.sessionEnded(m.data.sessionId);
   });
-  let timer: NodeJS.Timeout | undefined;
+  let stopChecks: () => void = () => undefined;
   if (bus.clustered) {
     const check = () => void closeStrayTunnels(local).catch((err: unknown) => logger.warn({ err }, 'stray tunnel check failed'));
-    timer = setInterval(check, STRAY_CHECK_MS);
-    timer.unref();
+    stopChecks = every(clock, STRAY_CHECK_MS, check);
     bus.onReconnect(check);
   }
   return {
@@ -53,7 +53,7 @@ export function clusterTunnels(local: LocalTunnels, bus: ClusterBus, logger: Log
       local.sessionEnded(sessionId);
     },
     close() {
-      clearInterval(timer);
+      stopChecks();
     },
   };
 }

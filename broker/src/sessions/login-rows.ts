@@ -1,4 +1,5 @@
 import { GroupBatch, groupLookup } from '../db/group-batch.js';
+import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Pool } from '../pools/pool.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
@@ -10,13 +11,16 @@ export const LOGIN_ROWS_TTL_MS = 5000;
 const MAX_ENTRIES = 20_000;
 
 /** A keyed cache with a time limit; concurrent misses for one key share one load. */
-class ShortCache<T> {
+export class ShortCache<T> {
   readonly #entries = new Map<string, { value: Promise<T>; until: number }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+  ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
+    const now = this.clock.now();
     const hit = this.#entries.get(key);
     if (hit && hit.until > now) return hit.value;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
@@ -41,14 +45,17 @@ class ShortCache<T> {
  * Misses of many logins at once are read together, one query per group (GroupBatch).
  */
 export class LoginRows {
-  readonly #terminals = new ShortCache<Terminal | null>(LOGIN_ROWS_TTL_MS);
-  readonly #windows = new ShortCache<HallWindow | null>(LOGIN_ROWS_TTL_MS);
-  readonly #pools = new ShortCache<Pool[]>(LOGIN_ROWS_TTL_MS);
+  readonly #terminals: ShortCache<Terminal | null>;
+  readonly #windows: ShortCache<HallWindow | null>;
+  readonly #pools: ShortCache<Pool[]>;
   readonly #readTerminals = groupLookup((ids: string[]) => Terminal.findAll({ where: { id: ids } }), (t) => t.id);
   readonly #readWindows = groupLookup((ids: string[]) => HallWindow.findAll({ where: { id: ids } }), (w) => w.id);
   readonly #readPools = new GroupBatch(entitledPoolsOf);
 
-  constructor(events: LiveEvents) {
+  constructor(events: LiveEvents, clock: Clock) {
+    this.#terminals = new ShortCache(LOGIN_ROWS_TTL_MS, clock);
+    this.#windows = new ShortCache(LOGIN_ROWS_TTL_MS, clock);
+    this.#pools = new ShortCache(LOGIN_ROWS_TTL_MS, clock);
     events.subscribe((event) => {
       if (event.type === 'terminal.changed') return this.#terminals.forget((event.data as { id: string }).id);
       if (event.type !== 'resource.changed') return;

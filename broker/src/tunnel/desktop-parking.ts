@@ -19,36 +19,61 @@ export interface ParkingOptions {
   /** a parked connection is let go after this long at the latest, ms (the engine's grace timer ends sessions first) */
   maxParkMs: number;
   guacdCloseGraceMs: number;
+  /** a parked user sends guacd a `nop` this often, ms (guacd 1.6 drops a user silent for 15 s) */
+  keepaliveMs?: number;
 }
 
 /** 30 min: longer than the default grace (15 min) of a pool, so the engine normally decides. */
 export const DEFAULT_MAX_PARK_MS = 30 * 60_000;
+/** A third of guacd's 15 s user timeout: two keepalives may be late before guacd gives up. */
+export const DEFAULT_PARK_KEEPALIVE_MS = 5_000;
+const NOP = encodeInstruction('nop');
 
-/** One parked guacd user: answers guacd's `sync`s (else guacd throttles and drops it) and discards the rest. */
+/**
+ * One parked guacd user: answers guacd's `sync`s (else guacd throttles and drops it), sends a
+ * `nop` every keepalive period (an idle screen sends no syncs to answer, and guacd 1.6 drops a
+ * user that sent nothing for 15 s: "User is not responding"), and discards the rest.
+ */
 class ParkedGuacd {
   readonly #onData: (chunk: Buffer) => void;
   readonly #timer: ClockTimer;
+  #keepalive: ClockTimer | null = null;
 
   constructor(
     readonly sessionId: string,
     readonly guacd: ParkableGuacd,
     private readonly lot: DesktopParking,
-    maxParkMs: number,
-    private readonly clock: Clock,
+    options: ParkingOptions,
   ) {
     this.#onData = (chunk) => this.#data(chunk);
-    this.#timer = clock.setTimeout(() => lot.release(sessionId, 'parked too long'), maxParkMs);
+    this.#timer = options.clock.setTimeout(() => lot.release(sessionId, 'parked too long'), options.maxParkMs);
     this.#timer.unref?.();
     guacd.socket.on('data', this.#onData);
     guacd.socket.once('close', () => lot.forget(this));
     guacd.socket.resume();
+    this.#armKeepalive(options.keepaliveMs ?? DEFAULT_PARK_KEEPALIVE_MS);
+  }
+
+  private get clock(): Clock {
+    return this.lot.clock;
   }
 
   /** Stops answering; the socket is the caller's now. */
   detach(): Socket {
     this.clock.clearTimeout(this.#timer);
+    if (this.#keepalive) this.clock.clearTimeout(this.#keepalive);
+    this.#keepalive = null;
     this.guacd.socket.off('data', this.#onData);
     return this.guacd.socket;
+  }
+
+  #armKeepalive(ms: number): void {
+    this.#keepalive = this.clock.setTimeout(() => {
+      if (this.#keepalive === null || !this.guacd.socket.writable) return;
+      this.guacd.socket.write(NOP);
+      this.#armKeepalive(ms);
+    }, ms);
+    this.#keepalive.unref?.();
   }
 
   #data(chunk: Buffer): void {
@@ -84,6 +109,10 @@ export class DesktopParking {
     this.#log = options.logger.child({ component: 'parking' });
   }
 
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
   get size(): number {
     return this.#bySession.size;
   }
@@ -96,7 +125,7 @@ export class DesktopParking {
   park(sessionId: string, guacd: ParkableGuacd): void {
     if (guacd.socket.destroyed) return;
     this.release(sessionId, 'replaced');
-    this.#bySession.set(sessionId, new ParkedGuacd(sessionId, guacd, this, this.options.maxParkMs, this.options.clock));
+    this.#bySession.set(sessionId, new ParkedGuacd(sessionId, guacd, this, this.options));
     this.#log.info({ session: sessionId, connection: guacd.connectionId }, 'desktop parked');
   }
 

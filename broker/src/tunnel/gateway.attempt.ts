@@ -94,6 +94,8 @@ class HeldAttempt implements DownstreamEvents {
   readonly #firstFrameTimeoutMs: number;
   readonly #failFast: boolean;
   readonly #keepLostSize: ((live: LiveGuacd) => boolean) | undefined;
+  /** only guacd before 1.5 loses layer 0's size; from 1.5 on a sync before it is normal */
+  readonly #mayLoseLayer0Size: boolean;
   #signal: AbortSignal | null;
   #leftover: Buffer | null;
   #resolve: ((failure: GatewayAttemptError | null) => void) | null;
@@ -107,6 +109,7 @@ class HeldAttempt implements DownstreamEvents {
     this.#firstFrameTimeoutMs = options.deps.limits.firstFrameTimeoutMs;
     this.#failFast = options.failFastWithoutLayer0 ?? false;
     this.#keepLostSize = options.keepLostSize;
+    this.#mayLoseLayer0Size = conn.traits.mayLoseLayer0Size;
     this.#signal = options.signal;
     this.#leftover = conn.leftover;
     this.#resolve = resolve;
@@ -136,6 +139,7 @@ class HeldAttempt implements DownstreamEvents {
   }
 
   onSyncBeforeLayer0(): void {
+    if (!this.#mayLoseLayer0Size) return;
     const detail = 'a sync came before layer 0\'s size (guacd lost it)';
     if (this.#keepLostSize) {
       this.#live.pump.stop();

@@ -1,6 +1,7 @@
 import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
+import { guacdTraits } from './guacd-traits.js';
 import type { DisplayChoice } from './tunnel-query.parser.js';
 import type { TunnelTarget } from './tunnel-target.js';
 
@@ -77,6 +78,11 @@ export function buildHandshakeReply(
   if (version.sendTimezone) out += encodeInstruction('timezone', settings.timezone);
   if (version.sendName) out += encodeInstruction('name', options.name);
   const values = names.map((name) => params.get(name) ?? '');
+  // guacd 1.6 ignores any other depth (and says so on every connection); asking for the depth it
+  // will use keeps one depth per desktop, so xrdp's sesman (matching sessions by user and bpp)
+  // never starts a second desktop for the same account.
+  const depthAt = names.indexOf('color-depth');
+  if (depthAt >= 0 && guacdTraits(serverArgs).gfxNeeds32Bpp && params.get('disable-gfx') !== 'true') values[depthAt] = '32';
   out += version.versionArg ? encodeInstruction('connect', version.version, ...values) : encodeInstruction('connect', ...values);
   return { version, names, instructions: out };
 }

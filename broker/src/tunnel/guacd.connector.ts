@@ -4,6 +4,7 @@ import {
 } from '@yunzhuo/protocol';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
+import { guacdTraits, type GuacdTraits } from './guacd-traits.js';
 
 /** `lost-size`: guacd 1.3 sent layer 0's size to nobody; the connection itself is fine (see AttemptOptions.keepLostSize) */
 export type AttemptFailureKind = 'unreachable' | 'timeout' | 'closed' | 'bad-handshake' | 'guacd-error' | 'no-first-frame' | 'lost-size';
@@ -28,6 +29,8 @@ export interface GuacdConnection {
   connectionId: string;
   /** guacd's parameter names (without the version) */
   argNames: string[];
+  /** how this guacd's version behaves where versions differ */
+  traits: GuacdTraits;
   /** whole instructions that arrived in the same read as `ready`, after it */
   leftover: Buffer | null;
 }
@@ -79,6 +82,7 @@ class GuacdHandshake {
   readonly #onError: (error: NodeJS.ErrnoException) => void;
   readonly #onClose: () => void;
   #argNames: string[] | null = null;
+  #traits: GuacdTraits | null = null;
   #settled = false;
 
   constructor(
@@ -125,15 +129,17 @@ class GuacdHandshake {
       const [message = '', status = ''] = decodeOne(slice.subarray(start, end)).args;
       this.#fail(new GatewayAttemptError('guacd-error', `guacd: ${message}`, Number(status) || GUAC_STATUS.UPSTREAM_ERROR));
     } else if (opcode === 'args' && this.#argNames === null) {
-      const reply = this.options.reply(decodeOne(slice.subarray(start, end)).args);
+      const serverArgs = decodeOne(slice.subarray(start, end)).args;
+      const reply = this.options.reply(serverArgs);
       this.#argNames = reply.names;
+      this.#traits = guacdTraits(serverArgs);
       this.#socket.write(reply.instructions);
-    } else if (opcode === 'ready' && this.#argNames !== null) {
+    } else if (opcode === 'ready' && this.#argNames !== null && this.#traits !== null) {
       const [connectionId = ''] = decodeOne(slice.subarray(start, end)).args;
       this.#cleanup();
       this.#socket.pause();
       const leftover = end < slice.length ? slice.subarray(end) : null;
-      this.resolve({ socket: this.#socket, scanner: this.#scanner, connectionId, argNames: this.#argNames, leftover });
+      this.resolve({ socket: this.#socket, scanner: this.#scanner, connectionId, argNames: this.#argNames, traits: this.#traits, leftover });
     }
     // Anything else before `ready` (nop, log lines of newer guacd) is not for the browser.
   }

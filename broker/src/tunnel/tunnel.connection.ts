@@ -291,8 +291,10 @@ export class TunnelConnection implements AttemptEvents {
   }
 
   onEnded(end: DownstreamEnd): void {
-    if (end.kind === 'guacd-closed' && this.#upstream.browserDisconnected) {
-      this.close('browser-closed', null, { detail: 'guacd closed after the browser said disconnect' });
+    // A stock client leaves with `disconnect`, and guacd answers with its own (1.6) or just
+    // closes (1.3): a normal leave, not a failed desktop.
+    if ((end.kind === 'guacd-closed' || end.kind === 'guacd-disconnect') && this.#upstream.browserDisconnected) {
+      this.close('browser-closed', null, { detail: 'the browser left with disconnect' });
       return;
     }
     if (end.kind === 'guacd-error') {

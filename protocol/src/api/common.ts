@@ -38,7 +38,8 @@ export const poolSettingsSchema = z
     width: z.number().int().min(640).max(7680).default(1920),
     height: z.number().int().min(480).max(4320).default(1080),
     dpi: z.number().int().min(48).max(480).default(96),
-    colorDepth: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32)]).default(24),
+    // 32: guacd 1.6's graphics pipeline uses no other depth, and one depth everywhere keeps one xrdp desktop per account
+    colorDepth: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32)]).default(32),
     clipboard: z.enum(['both', 'to-desktop', 'from-desktop', 'none']).default('none'),
     fileTransfer: z.boolean().default(false),
     recording: z.boolean().default(false),

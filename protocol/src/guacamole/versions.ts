@@ -53,3 +53,9 @@ export function negotiateVersion(serverFirstArg: string | undefined): Negotiated
     sendName: compare(chosen, [1, 5, 0]) >= 0,
   };
 }
+
+/** Whether guacd's first `args` element names a protocol of at least `minimum` (none: 1.0.0). */
+export function serverSpeaksAtLeast(serverFirstArg: string | undefined, minimum: GuacProtocolVersion): boolean {
+  const server = serverFirstArg === undefined ? null : parseVersion(serverFirstArg);
+  return compare(server ?? [1, 0, 0], parseVersion(minimum) ?? [1, 0, 0]) >= 0;
+}

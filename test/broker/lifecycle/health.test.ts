@@ -10,7 +10,6 @@ import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js'
 import { HealthMonitor } from '../../../broker/src/lifecycle/health-monitor.js';
 import { PoolLifecycle } from '../../../broker/src/lifecycle/pool-lifecycle.model.js';
 import type { Prober } from '../../../broker/src/lifecycle/probes.js';
-import { Semaphore } from '../../../broker/src/lib/semaphore.js';
 import { AuditService } from '../../../broker/src/audit/audit.service.js';
 import { systemClock } from '../../../broker/src/lib/clock.js';
 import { SecretBox } from '../../../broker/src/lib/secret-box.js';
@@ -31,25 +30,6 @@ async function deadPort(): Promise<number> {
   await close(s);
   return port;
 }
-
-describe('lifecycle: Semaphore', () => {
-  it('runs at most `limit` tasks at once, the rest in order', async () => {
-    const limit = new Semaphore(4);
-    let active = 0;
-    let peak = 0;
-    const order: number[] = [];
-    await Promise.all(Array.from({ length: 40 }, (_, i) => limit.run(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      order.push(i);
-      await new Promise((r) => setTimeout(r, 1));
-      active--;
-    })));
-    assert.equal(peak, 4);
-    assert.deepEqual(order, Array.from({ length: 40 }, (_, i) => i));
-    assert.equal(limit.active, 0);
-  });
-});
 
 describe('lifecycle: health probes', function () {
   this.timeout(60_000);

@@ -242,19 +242,29 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
   });
 
   it(testDialect() === 'postgres' ? 'on PostgreSQL one broker runs it at a time (advisory lock)' : 'on SQLite every run proceeds (single writer)', async () => {
+    // the first run is inside its work (holding the lock on PostgreSQL) until `release`
     let release!: () => void;
     const holding = new Promise<void>((resolve) => (release = resolve));
-    const first = withLeaderLock(broker.sequelize, () => holding);
-    await new Promise((r) => setTimeout(r, 100));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let firstDone = false;
+    const first = withLeaderLock(broker.sequelize, () => {
+      entered();
+      return holding;
+    }).finally(() => (firstDone = true));
+    await inside;
+    let secondRan = false;
+    const second = await withLeaderLock(broker.sequelize, async () => void (secondRan = true));
+    assert.equal(firstDone, false, 'the two runs overlapped');
     if (testDialect() === 'postgres') {
-      assert.equal(await withLeaderLock(broker.sequelize, async () => undefined), false);
+      assert.deepEqual([second, secondRan], [false, false], 'the second broker skips while the first holds the lock');
       release();
       assert.equal(await first, true);
       assert.equal(await withLeaderLock(broker.sequelize, async () => undefined), true, 'released with the transaction');
     } else {
+      assert.deepEqual([second, secondRan], [true, true], 'SQLite: the second run proceeds while the first is running');
       release();
       assert.equal(await first, true);
-      assert.equal(await withLeaderLock(broker.sequelize, async () => undefined), true);
     }
   });
 });

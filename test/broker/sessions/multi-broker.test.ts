@@ -29,6 +29,20 @@ async function windowLogin(base: string, credential: string, username: string) {
   return body;
 }
 
+/** how many `kind` messages from other processes `broker` has taken off the cluster bus (its /metrics) */
+async function busReceived(broker: BrokerProcess, kind: string): Promise<number> {
+  const text = await (await fetch(`${broker.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`yunzhuo_cluster_messages_received{kind="${kind}"} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/** runs `act` on one broker, then waits until `to` has taken `count` more `kind` messages off the bus */
+async function acrossTheBus(to: BrokerProcess, kind: string, count: number, act: () => Promise<void>): Promise<void> {
+  const before = await busReceived(to, kind);
+  await act();
+  await eventually(async () => (await busReceived(to, kind)) >= before + count);
+}
+
 interface Tunnel { ws: WebSocket; text: () => string; closed: Promise<void> }
 
 function openTunnel(base: string, token: string): Tunnel {
@@ -161,25 +175,21 @@ describe('two broker processes sharing PostgreSQL', function () {
       });
       return res.status === 201 ? 'ok' : ((await res.json()) as { error: { code: string } }).error.code;
     };
-    const wrong = (base: string, username: string) => attempt(base, username, 'not-the-password');
-    // the bus carries a count within milliseconds: a pause between brokers, not a business timer
-    const handOver = () => new Promise((resolve) => setTimeout(resolve, 500));
+    const wrong = async (base: string, username: string, times: number) => {
+      for (let i = 0; i < times; i++) assert.equal(await attempt(base, username, 'not-the-password'), 'INVALID_CREDENTIALS', `wrong password ${i + 1}`);
+    };
 
     // the limit is 5 failures per account: 3 on A and 2 on B block the clerk on both
     const [blocked, cleared] = extra.usernames as [string, string];
-    for (let i = 0; i < 3; i++) assert.equal(await wrong(a.url, blocked), 'INVALID_CREDENTIALS');
-    await handOver();
-    for (let i = 0; i < 2; i++) assert.equal(await wrong(b.url, blocked), 'INVALID_CREDENTIALS');
-    await handOver();
+    await acrossTheBus(b, 'throttle.account.add', 3, () => wrong(a.url, blocked, 3));
+    await acrossTheBus(a, 'throttle.account.add', 2, () => wrong(b.url, blocked, 2));
     assert.equal(await attempt(a.url, blocked, SEED_PASSWORD), 'TOO_MANY_ATTEMPTS', 'A counted the failures made on B');
     assert.equal(await attempt(b.url, blocked, SEED_PASSWORD), 'TOO_MANY_ATTEMPTS');
 
     // 4 failures on A, then the right password on B: A forgets them, and 4 more wrong ones are only wrong
-    for (let i = 0; i < 4; i++) assert.equal(await wrong(a.url, cleared), 'INVALID_CREDENTIALS');
-    await handOver();
-    assert.equal(await attempt(b.url, cleared, SEED_PASSWORD), 'ok');
-    await handOver();
-    for (let i = 0; i < 4; i++) assert.equal(await wrong(a.url, cleared), 'INVALID_CREDENTIALS', `attempt ${i + 1} after the success`);
+    await acrossTheBus(b, 'throttle.account.add', 4, () => wrong(a.url, cleared, 4));
+    await acrossTheBus(a, 'throttle.account.clear', 1, async () => assert.equal(await attempt(b.url, cleared, SEED_PASSWORD), 'ok'));
+    await wrong(a.url, cleared, 4);
   });
 
   it('an agent connected to A: B (even restarted) keeps it online, runs commands through A, and a revocation on B locks it out', async () => {
@@ -235,13 +245,18 @@ describe('two broker processes sharing PostgreSQL', function () {
       });
       return ((await res.json()) as { error: { code: string } }).error.code;
     };
-    const handOver = () => new Promise((resolve) => setTimeout(resolve, 500));
     // the limit is 30 refusals per address in 10 minutes
-    for (let i = 0; i < 20; i++) assert.match(await enroll(a.url, i), /^JOIN_TOKEN_/);
-    await handOver();
-    for (let i = 20; i < 30; i++) assert.match(await enroll(b.url, i), /^JOIN_TOKEN_/, `refusal ${i + 1}, on B`);
-    await handOver();
+    await acrossTheBus(b, 'enroll.refused.add', 20, async () => {
+      for (let i = 0; i < 20; i++) assert.match(await enroll(a.url, i), /^JOIN_TOKEN_/);
+    });
+    await acrossTheBus(a, 'enroll.refused.add', 10, async () => {
+      for (let i = 20; i < 30; i++) assert.match(await enroll(b.url, i), /^JOIN_TOKEN_/, `refusal ${i + 1}, on B`);
+    });
     assert.equal(await enroll(a.url, 30), 'TOO_MANY_ATTEMPTS', 'A counted the refusals made on B');
     assert.equal(await enroll(b.url, 31), 'TOO_MANY_ATTEMPTS');
+  });
+
+  it('no broker process printed a warning (pg: "client.query() when the client is already executing a query")', () => {
+    for (const broker of [a, b]) assert.doesNotMatch(broker.stderr(), /Warning/, broker.stderr());
   });
 });

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, ensureConsoleBuilt, launchChromium } from '../../console/harness.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
-import { startRealStack, type Desktop, type RealStack } from '../../setup/real-stack.js';
+import { startRealStack, type Desktop, type GuacdVersion, type RealStack } from '../../setup/real-stack.js';
 import { GuacdTap } from './guacd-tap.js';
 
 export const CLERK_PASSWORD = 'Clerk-pass-1';
@@ -69,10 +69,11 @@ export class WindowWorld {
   }
 
   /** `desktops`: how many quiet desktop accounts the stack must have (the suite uses the last ones). */
-  static async start(desktops: number): Promise<WindowWorld> {
+  /** `guacd`: the version to run against (default: YZ_GUACD's, see real-stack.ts) */
+  static async start(desktops: number, guacd?: GuacdVersion): Promise<WindowWorld> {
     ensureConsoleBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    const stack = await startRealStack({ desktops });
+    const stack = await startRealStack({ desktops, ...(guacd ? { guacd } : {}) });
     const tap = await GuacdTap.start(stack.guacd);
     // YZ_BROKER_LOG_LEVEL=info shows the relay's decisions when a run is slow or fails
     const logLevel = process.env.YZ_BROKER_LOG_LEVEL;

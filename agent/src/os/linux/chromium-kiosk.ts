@@ -8,8 +8,10 @@ const FLAGS = ['--kiosk', '--no-first-run', '--noerrdialogs', '--disable-session
 const RESPAWN_MS = 3000;
 
 /**
- * Chromium in kiosk mode on the window page, as the session user when the agent runs as root
- * (`runuser -u <user>`). A crash is restarted; `state()` feeds the heartbeat.
+ * Chromium in kiosk mode on the window page, as the session user: `runuser -u <user>` when the
+ * agent runs as root, `sudo -n -u <user>` when it runs as its own user (the package's
+ * /etc/sudoers.d/yunzhuo-agent allows exactly that for members of group yunzhuo-kiosk).
+ * A crash is restarted; `state()` feeds the heartbeat.
  */
 export class ChromiumKiosk implements KioskBrowser {
   #child: ChildProcess | null = null;
@@ -50,8 +52,8 @@ export class ChromiumKiosk implements KioskBrowser {
   #start(url: string): void {
     this.#url = url;
     this.#state = 'starting';
-    const [file, args] = this.opts.user ? ['runuser', ['-u', this.opts.user, '--', this.opts.command, ...FLAGS, url]] : [this.opts.command, [...FLAGS, url]];
-    const child = spawn(file, args, { env: { ...process.env, DISPLAY: this.opts.display }, stdio: 'ignore' });
+    const [file, ...args] = this.opts.user ? [...asUser(this.opts.user), this.opts.command, ...FLAGS, url] : [this.opts.command, ...FLAGS, url];
+    const child = spawn(file!, args, { env: { ...process.env, DISPLAY: this.opts.display }, stdio: 'ignore' });
     this.#child = child;
     child.once('spawn', () => {
       if (this.#child === child) this.#state = 'running';
@@ -65,4 +67,9 @@ export class ChromiumKiosk implements KioskBrowser {
       this.#respawn = setTimeout(() => this.#url && this.#start(this.#url), RESPAWN_MS);
     });
   }
+}
+
+/** the command prefix that runs a program as `user` (see the class comment) */
+export function asUser(user: string, uid = process.getuid?.() ?? 0): string[] {
+  return uid === 0 ? ['runuser', '-u', user, '--'] : ['sudo', '-n', '-u', user, '--'];
 }

@@ -2,7 +2,7 @@ import type { Pool, PoolSettings } from '../../api/types';
 import type { FieldSpec, Option, Values } from '../../modules/entity-form/EntityForm';
 
 export const DEFAULT_SETTINGS: PoolSettings = {
-  security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 24, clipboard: 'none',
+  security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 32, clipboard: 'none',
   fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [],
 };
 

@@ -137,7 +137,7 @@ export class DesktopConnection {
         this.#dropped(trouble ?? troubleOfStatus(Guacamole.Status.Code.UPSTREAM_NOT_FOUND, null));
       }
     };
-    client.onsync = () => {
+    const goLive = (): void => {
       const display = client.getDisplay();
       if (live || !current() || display.getWidth() <= 0) return;
       live = true;
@@ -145,6 +145,14 @@ export class DesktopConnection {
       markOnce('firstFrameAt', this.opts.sessionId);
       this.opts.onDisplay(display);
       this.opts.onPhase({ kind: 'live', unstable: false });
+    };
+    client.onsync = () => {
+      if (live || !current()) return;
+      if (client.getDisplay().getWidth() > 0) return goLive();
+      // onsync runs before the frame it ends is drawn (layer 0's size included). guacd 1.6 sends a
+      // joining user the whole screen in one frame and then nothing while the desktop is idle, so
+      // wait for that frame to be applied rather than for a next sync that may never come.
+      client.getDisplay().flush(goLive);
     };
     if (this.opts.onClipboard) client.onclipboard = (stream, mimetype) => this.#readClipboard(stream, mimetype);
     this.#stopDevices?.();
