@@ -1,6 +1,6 @@
 // The window's ID card reader inside the desktop, on the REAL stack: an HTTP request made inside
 // the xrdp desktop (as its user) to yunzhuo-desk's ZKIDROnline API → libxrdpapi → xrdp-chansrv
-// → xrdp → guacd 1.3 (static channel YZDEV) → our relay → the window page in Chromium → the
+// → xrdp → guacd (1.3, or YZ_GUACD=1.6; static channel YZDEV) → our relay → the window page in Chromium → the
 // agent's device bridge → the ID card driver → a ZKIDROnline simulator holding a card; and a
 // document-camera still, with ffmpeg's test pattern as the camera.
 import assert from 'node:assert/strict';
