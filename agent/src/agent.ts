@@ -117,7 +117,8 @@ export class Agent {
 
   async #info(identity: AgentIdentity): Promise<AgentInfo> {
     const facts = await this.deps.os.system.collect();
-    return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId };
+    const devices = this.#devices ? { devices: await this.#devices.health() } : {};
+    return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId, ...devices };
   }
 
   /**

@@ -29,7 +29,7 @@ describe('agent: window devices in the real agent process', function () {
   });
   after(async () => {
     await agent.dispose();
-    await reader.close();
+    await reader.close().catch(() => undefined);
     await fleet.stop();
   });
 
@@ -55,6 +55,22 @@ describe('agent: window devices in the real agent process', function () {
       link.close();
       ws.close();
     }
+  });
+
+  it('reports its devices in the heartbeat: the terminal (hall map) shows each present, and the reader absent once its service stops', async () => {
+    const id = await agent.terminalId();
+    const shown = await eventually(async () => {
+      const terminal = await fleet.terminal(id);
+      assert.ok(terminal.devices);
+      return terminal.devices;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+    assert.deepEqual(shown, [{ class: 'idcard', state: 'present', model: 'ZKIDROnline' }, { class: 'camera', state: 'present', model: 'testsrc' }]);
+    await reader.close();
+    await eventually(async () => {
+      const terminal = await fleet.terminal(id);
+      assert.deepEqual(terminal.devices?.map((d) => [d.class, d.state]), [['idcard', 'absent'], ['camera', 'present']]);
+      return true;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
   });
 
   it('turns the camera setting into ffmpeg input', () => {

@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type DeviceClass,
 } from '@yunzhuo/protocol/devices/index';
-import { jsonOrNull, type DeviceDriver } from './device-driver.js';
+import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
 import { DeviceRequests } from './device-requests.js';
 
 /** Largest message the page may send us (a desktop request is small; guacd reassembles ≤ 1 MiB). */
@@ -42,6 +42,11 @@ export class DeviceBridgeServer {
         resolve(this.#port);
       });
     });
+  }
+
+  /** Each device's state, for the heartbeat (the hall map shows it). */
+  health(): ReturnType<typeof healthOf> {
+    return healthOf(this.drivers);
   }
 
   /** What the kiosk URL's fragment carries for the page. */

@@ -1,4 +1,4 @@
-import type { DeviceClass, DeviceErrorCode, DeviceRequest, DeviceResponse } from '@yunzhuo/protocol/devices/index';
+import type { DeviceClass, DeviceErrorCode, DeviceHealthReport, DeviceRequest, DeviceResponse } from '@yunzhuo/protocol/devices/index';
 
 export class DeviceError extends Error {
   override readonly name = 'DeviceError';
@@ -22,4 +22,12 @@ export function jsonOrNull(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** Each driver's health, an unexpected failure counting as `error`. */
+export function healthOf(drivers: Iterable<DeviceDriver>): Promise<DeviceHealthReport[]> {
+  return Promise.all([...drivers].map(async (driver) => {
+    const health = await driver.health().catch((): DeviceHealth => ({ state: 'error' }));
+    return { class: driver.deviceClass, ...health };
+  }));
 }

@@ -3,7 +3,7 @@ import {
   type DeviceClass, type DeviceFrame, type DeviceOp,
 } from '@yunzhuo/protocol/devices/index';
 import { ERRORS } from '@yunzhuo/protocol/errors';
-import { DeviceError, type DeviceDriver } from './device-driver.js';
+import { DeviceError, healthOf, type DeviceDriver } from './device-driver.js';
 
 /**
  * What the window answers to each frame the desktop sends: its hello (with the classes the
@@ -37,11 +37,7 @@ export class DeviceRequests {
   }
 
   async #list(): Promise<DeviceFrame['body']> {
-    const devices = await Promise.all([...this.#drivers.values()].map(async (driver) => {
-      const health = await driver.health().catch(() => ({ state: 'error' as const }));
-      return { class: driver.deviceClass, ...health };
-    }));
-    return { op: 'devices.list', devices };
+    return { op: 'devices.list', devices: await healthOf(this.#drivers.values()) };
   }
 }
 

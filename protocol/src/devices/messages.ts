@@ -62,6 +62,9 @@ export const idCardSchema = z.object({
 export type IdCard = z.infer<typeof idCardSchema>;
 
 export const deviceStateSchema = z.enum(['present', 'absent', 'error']);
+/** One device of a window, as the agent reports it (devices.list, heartbeats, the hall map). */
+export const deviceHealthSchema = z.object({ class: deviceClassSchema, state: deviceStateSchema, model: z.string().max(64).optional() }).strict();
+export type DeviceHealthReport = z.infer<typeof deviceHealthSchema>;
 
 export const deviceResponseSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('idcard.read'), card: idCardSchema }).strict(),
@@ -74,7 +77,7 @@ export const deviceResponseSchema = z.discriminatedUnion('op', [
   }).strict(),
   z.object({
     op: z.literal('devices.list'),
-    devices: z.array(z.object({ class: deviceClassSchema, state: deviceStateSchema, model: z.string().max(64).optional() })).max(16),
+    devices: z.array(deviceHealthSchema).max(16),
   }).strict(),
 ]);
 export type DeviceResponse = z.infer<typeof deviceResponseSchema>;
