@@ -9,6 +9,8 @@ import { detectHardwareId } from './identity/hardware-id.js';
 import { IdentityStore, type AgentIdentity } from './identity/identity-store.js';
 import type { Logger } from './log.js';
 import type { OsAdapters } from './os/os-adapters.js';
+import type { DeviceBridgeServer } from './devices/device-bridge.server.js';
+import { startWindowDevices } from './devices/window-devices.js';
 import { SettingsStore } from './settings-store.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -34,6 +36,7 @@ export class Agent {
   #connection: AgentConnection | null = null;
   #stopping = false;
   #wakeEnroll: (() => void) | null = null;
+  #devices: DeviceBridgeServer | null = null;
   readonly #identities: IdentityStore;
   readonly #settings: SettingsStore;
 
@@ -57,11 +60,13 @@ export class Agent {
       throw err;
     }
     if (!identity) return EXIT.OK; // stopped while enrolling
+    if (this.deps.config.devicesEnabled) this.#devices = await startWindowDevices(this.deps.config);
     log.info('agent starting', { terminalId: identity.terminalId, broker: this.deps.config.brokerUrl, version: AGENT_VERSION });
     const connection = this.#connect(identity);
     if (this.#stopping) await connection.stop();
     const final = await connection.done;
     await this.deps.os.kiosk.close().catch(() => undefined);
+    await this.#devices?.close();
     this.#setLifecycle('stopped');
     return final === 'revoked' ? EXIT.IDENTITY_REFUSED : EXIT.OK;
   }
@@ -76,7 +81,7 @@ export class Agent {
     const { config, os, log } = this.deps;
     const remote = () => this.#settings.current.remote;
     const kioskEnabled = () => remote().kioskEnabled ?? config.kioskEnabled;
-    const kioskUrl = () => `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}`;
+    const kioskUrl = () => `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}${this.#devices ? `&${this.#devices.fragment}` : ''}`;
     const connection: AgentConnection = new AgentConnection({
       brokerUrl: config.brokerUrl,
       credential: identity.credential,
@@ -112,7 +117,8 @@ export class Agent {
 
   async #info(identity: AgentIdentity): Promise<AgentInfo> {
     const facts = await this.deps.os.system.collect();
-    return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId };
+    const devices = this.#devices ? { devices: await this.#devices.health() } : {};
+    return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId, ...devices };
   }
 
   /**

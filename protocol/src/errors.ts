@@ -48,6 +48,15 @@ export const ERRORS = {
   RATING_ALREADY_SUBMITTED: { status: 409, zh: '本次服务已经评价过，感谢您的评价', en: 'This service has already been rated; thank you' },
   RATING_EXPIRED: { status: 410, zh: '评价邀请已过期，请窗口工作人员重新发起评价', en: 'The rating invitation has expired; ask the clerk to start a new one' },
   DESKTOP_PREPARE_FAILED: { status: 502, zh: '桌面准备失败，请重新登录以分配其他桌面', en: 'The desktop could not be prepared; sign in again to get another one' },
+  DEVICE_CLASS_DISABLED: { status: 403, zh: '本桌面池未启用该类窗口设备，请联系信息中心', en: 'This desktop pool does not enable this device class; contact the IT center' },
+  DEVICE_NOT_ATTACHED: { status: 503, zh: '桌面当前没有连接到窗口，无法使用窗口设备', en: 'No window is attached to this desktop; its devices cannot be used' },
+  DEVICE_ABSENT: { status: 404, zh: '窗口未连接该设备，请检查设备连线', en: 'The window has no such device; check that it is plugged in' },
+  DEVICE_BUSY: { status: 409, zh: '设备正忙，请稍后再试', en: 'The device is busy; try again shortly' },
+  DEVICE_TIMEOUT: { status: 504, zh: '设备未在规定时间内响应', en: 'The device did not answer in time' },
+  DEVICE_FAILED: { status: 502, zh: '设备操作失败，请重试或联系信息中心', en: 'The device failed; try again or contact the IT center' },
+  CARD_NOT_PRESENT: { status: 404, zh: '未检测到身份证，请将身份证放在读卡器上', en: 'No ID card on the reader; place the card on it' },
+  DEVICE_REQUEST_INVALID: { status: 400, zh: '设备请求的内容不符合要求', en: 'The device request is not valid' },
+  DEVICE_PROTOCOL_UNSUPPORTED: { status: 400, zh: '桌面助手与窗口的协议版本不兼容，请升级桌面助手', en: 'The companion and the window speak incompatible protocol versions; upgrade the companion' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -76,7 +76,7 @@ export class FleetBroker {
     return this.admin.create('/api/v1/join-tokens', { siteId, ...opts });
   }
 
-  async terminal(id: string): Promise<{ id: string; online: boolean; state: string; windowId: string | null; siteId: string; lastSeenAt: string | null }> {
+  async terminal(id: string): Promise<{ id: string; online: boolean; state: string; windowId: string | null; siteId: string; lastSeenAt: string | null; devices: Array<{ class: string; state: string; model?: string }> | null }> {
     const res = await this.admin.get(`/api/v1/terminals/${id}`);
     if (res.status !== 200) throw new Error(`GET terminal ${id} → ${res.status}`);
     return res.body;

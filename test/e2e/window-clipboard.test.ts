@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually.js';
 import { DesktopClipboard } from '../setup/desktop-clipboard.js';
 import type { Desktop } from '../setup/real-stack.js';
-import { WindowWorld, submitLogin, waitForDesktop, type Clerk } from './window/window-world.js';
+import { WindowWorld, expectCleanAndIdle, submitLogin, waitForDesktop, type Clerk } from './window/window-world.js';
 
 /** desktop accounts yzdesk13..15: apart from the window suite (5–7) and the window bench (8–12) */
 const FIRST_DESKTOP = 13;
@@ -81,12 +81,7 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
   });
 
   afterEach(async function () {
-    assert.deepEqual(world.pageErrors.splice(0), [], 'no uncaught errors in the page');
-    // back to the idle login for the next clerk
-    if (await page.getByTestId('disconnect').isVisible()) {
-      await page.getByTestId('disconnect').click();
-      await page.getByTestId('idle-screen').waitFor();
-    }
+    await expectCleanAndIdle(world, page);
   });
 
   /** Puts `text` on the page's clipboard, logs the clerk of `policy`'s pool in and returns its desktop's clipboard. */

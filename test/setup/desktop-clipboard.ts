@@ -3,8 +3,7 @@
 // which sesman starts beside Xvnc, carries this selection to and from the RDP client (guacd).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { desktopProgramPid } from "./real-stack.js";
+import { desktopUserOf, type DesktopUser } from "./desktop-user.js";
 
 const XCLIP = "/usr/bin/xclip";
 /** CLIPBOARD is the one xrdp-chansrv carries; PRIMARY (select to copy) only proves the reader works */
@@ -19,12 +18,6 @@ const OWNING = "Waiting for selection requests";
  */
 const NOTHING = /^Error: target \S+ not available$/m;
 
-interface DesktopUser {
-  uid: number;
-  gid: number;
-  env: NodeJS.ProcessEnv;
-}
-
 export class DesktopClipboard {
   /** xclip processes started by write() that still own (or serve) the selection */
   readonly #owners = new Set<ChildProcess>();
@@ -34,17 +27,7 @@ export class DesktopClipboard {
   /** The clipboard of `username`'s running desktop session (its X server exists only while it is logged in). */
   static async of(username: string): Promise<DesktopClipboard> {
     if (!existsSync(XCLIP)) throw new Error(`missing ${XCLIP}: run \`bash test/setup/install-deps.sh\` as root first`);
-    const pid = await desktopProgramPid(username);
-    if (pid === null) throw new Error(`${username} has no logged-in desktop`);
-    const [environ, status] = await Promise.all([readFile(`/proc/${pid}/environ`, "utf8"), readFile(`/proc/${pid}/status`, "utf8")]);
-    const vars = new Map(environ.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-    const display = vars.get("DISPLAY");
-    if (!display) throw new Error(`the desktop of ${username} (pid ${pid}) has no DISPLAY`);
-    const home = vars.get("HOME") ?? `/home/${username}`;
-    const uid = Number(/^Uid:\s*(\d+)/m.exec(status)?.[1]);
-    const gid = Number(/^Gid:\s*(\d+)/m.exec(status)?.[1]);
-    // sesman starts Xvnc with `-auth .Xauthority` in the user's home
-    return new DesktopClipboard({ uid, gid, env: { DISPLAY: display, HOME: home, XAUTHORITY: `${home}/.Xauthority`, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" } });
+    return new DesktopClipboard(await desktopUserOf(username));
   }
 
   /**

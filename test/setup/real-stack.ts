@@ -228,6 +228,7 @@ async function privateXrdpIni(port: number, workDir: string): Promise<string> {
   let ini = await readFile("/etc/xrdp/xrdp.ini", "utf8");
   ini = setIniValue(ini, "Globals", "port", `tcp://.:${port}`); // 127.0.0.1 only
   ini = setIniValue(ini, "Globals", "autorun", "Xvnc"); // the first section, [Xorg], needs xorgxrdp
+  ini = setIniValue(ini, "Channels", "YZDEV", "true"); // the window-device channel: xrdp drops channels it does not list
   ini = setIniValue(ini, "Logging", "LogFile", path.join(workDir, "xrdp.log"));
   return setIniValue(ini, "Logging", "EnableSyslog", "false");
 }

@@ -30,6 +30,12 @@ export const agentConfigSchema = z
     display: z.string().min(1).default(':0'),
     kioskPath: z.string().regex(/^\/[A-Za-z0-9/_.-]{0,200}$/).default('/terminal'),
     logLevel: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
+    /** serve the window's devices to the window page (docs/DEVICES.md) */
+    devicesEnabled: boolish.default(false),
+    /** the ID card reader vendor's local service on this terminal (ZKIDROnline) */
+    idcardServiceUrl: z.string().url().regex(/^http:\/\/(127\.0\.0\.1|localhost)[:/]/, 'must be a loopback http:// URL').default('http://127.0.0.1:24010/ZKIDROnline'),
+    /** the document camera: a V4L2 device, or `lavfi:<source>` (tests: `lavfi:testsrc=size={width}x{height}:rate=1`) */
+    cameraDevice: z.string().regex(/^(\/dev\/[A-Za-z0-9_/-]+|lavfi:[A-Za-z0-9_=:{}x.,-]+)$/).default('/dev/video0'),
   })
   .strict()
   .refine((c) => c.os !== 'recording' || c.recordFile, { message: 'os=recording needs recordFile', path: ['recordFile'] })
@@ -40,6 +46,7 @@ type Key = keyof z.input<typeof agentConfigSchema>;
 const KEYS: Key[] = [
   'brokerUrl', 'joinToken', 'name', 'stateDir', 'hardwareId', 'heartbeatMs', 'heartbeatJitter', 'backoffInitialMs', 'backoffMaxMs',
   'os', 'recordFile', 'kioskEnabled', 'kioskCommand', 'kioskUser', 'display', 'kioskPath', 'logLevel',
+  'devicesEnabled', 'idcardServiceUrl', 'cameraDevice',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -58,7 +58,7 @@ export function storedHeartbeatMs(info: unknown, fallbackMs: number): number {
 }
 
 /** The stored info column, whichever way the driver hands it over (text on SQLite raw rows). */
-function storedInfo(value: unknown): Partial<StoredInfo> | null {
+export function storedInfo(value: unknown): Partial<StoredInfo> | null {
   if (typeof value === 'string') {
     try {
       return JSON.parse(value) as Partial<StoredInfo>;
@@ -71,7 +71,7 @@ function storedInfo(value: unknown): Partial<StoredInfo> | null {
 
 /** Fields whose change is worth a write at once; the rest refresh every `infoRefreshMs`. */
 function signatureOf(info: AgentInfo, intervalMs: number, address: string | null): string {
-  return JSON.stringify([info.agentVersion, info.hostname, info.os, info.addresses, info.screen, info.kiosk, info.hardwareId, intervalMs, address]);
+  return JSON.stringify([info.agentVersion, info.hostname, info.os, info.addresses, info.screen, info.kiosk, info.hardwareId, info.devices ?? null, intervalMs, address]);
 }
 
 /**

@@ -18,5 +18,6 @@ export function stampingTunnelBroker(engine: TunnelBroker, instanceId: string): 
     markClosed: (sessionId: string, reason: TunnelCloseReason) => engine.markClosed(sessionId, reason, instanceId),
     reportGatewayFailure: (gatewayId: string, code: ErrorCode, detail: string) => engine.reportGatewayFailure(gatewayId, code, detail),
     ...(engine.touch ? { touch: engine.touch.bind(engine) } : {}),
+    ...(engine.recordDeviceUse ? { recordDeviceUse: engine.recordDeviceUse.bind(engine) } : {}),
   };
 }

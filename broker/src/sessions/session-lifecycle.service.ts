@@ -4,6 +4,8 @@ import type { ErrorCode } from '@yunzhuo/protocol/errors';
 import type { Actor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Desktop } from '../desktops/desktop.model.js';
+import { auditDeviceUse } from '../devices/device-audit.js';
+import type { DeviceUse } from '../devices/device-use.js';
 import { Gateway } from '../gateways/gateway.model.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -124,6 +126,10 @@ export class SessionLifecycle implements TunnelBroker {
       await gateway.update({ health: 'down', lastCheckedAt: new Date(this.deps.clock.now()) });
       this.deps.events.publish('gateway.changed', { id: gateway.id, health: 'down', siteId: gateway.siteId });
     }
+  }
+
+  async recordDeviceUse(sessionId: string, use: DeviceUse): Promise<void> {
+    await auditDeviceUse(this.deps.audit, sessionId, use);
   }
 
   /** A fresh tunnel token for the terminal that holds the session (reconnect after a blip). */

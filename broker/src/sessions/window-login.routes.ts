@@ -23,6 +23,7 @@ async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: 
   return {
     id: s.id, state: s.state, poolId: pool.id, poolName: pool.name, departmentId: pool.departmentId,
     graceSeconds: pool.graceSeconds, idleSeconds: pool.idleSeconds, clipboard: pool.settings.clipboard, reconnected,
+    devices: pool.settings.devices ?? [], // a pool row written before 0006 has none
   };
 }
 

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { terminalCreate, terminalOut, terminalQuery, terminalUpdate } from '@yunzhuo/protocol/api/resources';
+import { deviceHealthSchema } from '@yunzhuo/protocol/devices/index';
 import type { ResourceDef } from '../http/crud.js';
 import { iso } from '../http/refs.js';
 import { invalidField, requireRef, requireWritableSite } from '../auth/references.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
+import { storedInfo } from '../agents/presence.service.js';
 import { HallWindow } from '../windows/window.model.js';
 import { Terminal } from './terminal.model.js';
 
@@ -13,8 +15,15 @@ type Update = z.output<typeof terminalUpdate>;
 export function presentTerminal(t: Terminal): z.output<typeof terminalOut> {
   return {
     id: t.id, siteId: t.siteId, windowId: t.windowId, name: t.name, hardwareId: t.hardwareId, state: t.state, online: t.online,
-    lastSeenAt: iso(t.lastSeenAt), agentVersion: t.agentVersion, address: t.address, createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)!,
+    lastSeenAt: iso(t.lastSeenAt), agentVersion: t.agentVersion, address: t.address, devices: devicesOf(t.info),
+    createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)!,
   };
+}
+
+/** The window devices of the agent's last stored info; null when it reports none (or something else). */
+function devicesOf(info: unknown): z.output<typeof terminalOut>['devices'] {
+  const devices = deviceHealthSchema.array().max(8).safeParse(storedInfo(info)?.devices);
+  return devices.success ? devices.data : null;
 }
 
 /** A terminal credential is `<terminal id>.<secret>`; only its hash is stored. */

@@ -1,5 +1,6 @@
 import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
+import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
 import { guacdTraits } from './guacd-traits.js';
 import type { DisplayChoice } from './tunnel-query.parser.js';
 import type { TunnelTarget } from './tunnel-target.js';
@@ -40,6 +41,8 @@ export function rdpParameters(target: TunnelTarget, display: DisplayChoice): Rea
     ['timezone', settings.timezone],
   ]);
   if (settings.serverLayout) params.set('server-layout', settings.serverLayout);
+  // the window-device channel only when the pool enables a device (docs/DEVICES.md)
+  if ((settings.devices ?? []).length > 0) params.set('static-channels', DEVICE_CHANNEL_NAME);
   if (target.recording) {
     params.set('recording-path', target.recording.path);
     params.set('recording-name', target.recording.name);

@@ -1,5 +1,6 @@
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import type { ErrorCode } from '@yunzhuo/protocol/errors';
+import type { DeviceUse } from '../devices/device-use.js';
 
 /** What the relay needs to reach one desktop; built by the brokering engine from rows it holds. */
 export interface TunnelTarget {
@@ -37,4 +38,6 @@ export interface TunnelBroker {
   reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void>;
   /** the clerk typed or moved the mouse since the last report (idle limits look at this) */
   touch?(sessionId: string): Promise<void>;
+  /** a window device answered the desktop (or refused to): one audit row, personal data masked */
+  recordDeviceUse?(sessionId: string, use: DeviceUse): Promise<void>;
 }

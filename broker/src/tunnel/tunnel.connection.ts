@@ -180,7 +180,7 @@ export class TunnelConnection implements AttemptEvents {
       this.#tell(() => this.deps.broker.markClosed(target.sessionId, this.#closedAs));
       return;
     }
-    this.#upstream.setPolicy(new UpstreamPolicy(target.settings));
+    this.#upstream.setPolicy(new UpstreamPolicy(target.settings, { deviceUses: (use) => this.#tell(async () => this.deps.broker.recordDeviceUse?.(target.sessionId, use)) }));
     this.hooks.redeemed(this);
     this.#phase = 'connecting';
     await this.#connect(target, chooseDisplay(request, target.settings));

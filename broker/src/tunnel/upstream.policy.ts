@@ -2,6 +2,9 @@ import {
   INTERNAL_OPCODE, encodeInstruction, isClientInputOpcode, isClientStreamOpcode, type Instruction,
 } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
+import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
+import { DeviceAnswerMonitor } from '../devices/device-answer.monitor.js';
+import type { DeviceUseSink } from '../devices/device-use.js';
 import { allowsToDesktop } from './guacd-handshake.builder.js';
 import { DISPLAY_BOUNDS, clamp } from './tunnel-query.parser.js';
 
@@ -18,6 +21,16 @@ const FORWARD: UpstreamVerdict = { kind: 'forward' };
 const DROP: UpstreamVerdict = { kind: 'drop' };
 const reject = (detail: string): UpstreamVerdict => ({ kind: 'reject', detail });
 
+export interface UpstreamPolicyOptions {
+  /**
+   * `joined`: a browser attached to someone else's live desktop. guacd gives every user of a
+   * connection the device channel's `pipe`, so only the session's owner may answer on it.
+   */
+  role?: 'owner' | 'joined';
+  /** told of every device answer that passes (the audit); without it the channel still passes */
+  deviceUses?: DeviceUseSink;
+}
+
 /**
  * What the browser may send after the handshake. Input opcodes pass; stream opcodes pass only
  * as the pool's clipboard/file policy allows, and blob/end only on a stream the browser opened
@@ -29,11 +42,17 @@ export class UpstreamPolicy {
   readonly #audioIn: boolean;
   /** indexes of streams the browser opened and we let through; made on first use */
   #streams: Set<string> | null = null;
+  /** watches the YZDEV answers; null when the pool enables no device or this browser may not answer */
+  readonly #devices: DeviceAnswerMonitor | null;
+  #deviceStream: string | null = null;
 
-  constructor(settings: PoolSettings | null) {
+  constructor(settings: PoolSettings | null, options: UpstreamPolicyOptions = {}) {
     this.#toDesktop = settings !== null && allowsToDesktop(settings);
     this.#files = settings?.fileTransfer ?? false;
     this.#audioIn = settings?.audio ?? false;
+    const devices = settings?.devices ?? [];
+    const owner = (options.role ?? 'owner') === 'owner';
+    this.#devices = devices.length > 0 && owner ? new DeviceAnswerMonitor(devices, options.deviceUses ?? (() => {})) : null;
   }
 
   check(instruction: Instruction): UpstreamVerdict {
@@ -65,8 +84,10 @@ export class UpstreamPolicy {
         return FORWARD; // acknowledges guacd's own streams (every image blob)
       case 'clipboard':
         return this.#open(this.#toDesktop, args[0], 'clipboard to the desktop is not allowed by the pool');
-      case 'file':
       case 'pipe':
+        if (args[2]?.toUpperCase() === DEVICE_CHANNEL_NAME) return this.#openDeviceChannel(args[0]);
+        return this.#open(this.#files, args[0], 'file transfer is not allowed by the pool');
+      case 'file':
         return this.#open(this.#files, args[0], 'file transfer is not allowed by the pool');
       case 'put':
         return this.#open(this.#files, args[1], 'file transfer is not allowed by the pool');
@@ -75,12 +96,30 @@ export class UpstreamPolicy {
       case 'audio':
         return this.#open(this.#audioIn, args[0], 'audio input is not allowed by the pool');
       case 'blob':
+        if (args[0] !== undefined && args[0] === this.#deviceStream) return this.#deviceBlob(args[1] ?? '');
         return this.#streams?.has(args[0] ?? '') ? FORWARD : reject('blob on a stream the browser may not use');
       case 'end':
+        if (args[0] !== undefined && args[0] === this.#deviceStream) this.#deviceStream = null;
         return this.#streams?.delete(args[0] ?? '') ? FORWARD : reject('end on a stream the browser may not use');
       default:
         return reject(`"${opcode}" is not allowed from the browser`);
     }
+  }
+
+  /** The window page's half of the YZDEV channel: one stream at a time, for the owner of a pool with devices. */
+  #openDeviceChannel(stream: string | undefined): UpstreamVerdict {
+    if (!this.#devices) return reject('the device channel is not enabled for this browser');
+    const verdict = this.#open(true, stream, '');
+    if (verdict.kind === 'forward') {
+      this.#deviceStream = stream!;
+      this.#devices.restart();
+    }
+    return verdict;
+  }
+
+  #deviceBlob(base64: string): UpstreamVerdict {
+    const refusal = this.#devices!.feed(base64);
+    return refusal === null ? FORWARD : reject(refusal);
   }
 
   #open(allowed: boolean, stream: string | undefined, detail: string): UpstreamVerdict {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deviceHealthSchema } from '../devices/messages.js';
 import { agentCommandErrorCode, agentCommandSchema } from './commands.js';
 import { agentLifecycleSchema } from './lifecycle.js';
 
@@ -24,6 +25,8 @@ export const agentInfoSchema = z
     screen: z.object({ width: z.number().int().positive().max(16384), height: z.number().int().positive().max(16384) }).strict().nullable(),
     kiosk: kioskState,
     hardwareId: shortText(200).nullable(),
+    /** the window devices the agent serves, when it serves any (docs/DEVICES.md) */
+    devices: z.array(deviceHealthSchema).max(8).optional(),
   })
   .strict();
 export type AgentInfo = z.infer<typeof agentInfoSchema>;

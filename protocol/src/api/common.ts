@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_CLASSES, deviceClassSchema } from '../devices/messages.js';
 
 export const ROLES = ['admin', 'site-admin', 'auditor', 'clerk'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -45,6 +46,12 @@ export const poolSettingsSchema = z
     audio: z.boolean().default(false),
     timezone: z.string().max(64).default('Asia/Shanghai'),
     serverLayout: z.string().max(64).optional(),
+    /** window devices (docs/DEVICES.md) the desktop may use over the YZDEV channel; none = no channel at all */
+    devices: z
+      .array(deviceClassSchema)
+      .max(DEVICE_CLASSES.length)
+      .refine((classes) => new Set(classes).size === classes.length, 'each device class at most once')
+      .default([]),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

@@ -1,3 +1,4 @@
+import { deviceHealthSchema } from '../devices/messages.js';
 import { z } from 'zod';
 import {
   codeSchema, hostSchema, idSchema, listQueryBase, patchOf, poolSettingsSchema, portSchema, roleSchema, text,
@@ -40,7 +41,7 @@ export const windowOut = z.object({ id: z.string(), siteId: z.string(), code: z.
 export const terminalCreate = z.object({ siteId: idSchema, windowId: nullableId.default(null), name: text(200), hardwareId: text(200).nullable().default(null) }).strict();
 export const terminalUpdate = z.object({ windowId: nullableId, name: text(200), state: z.enum(['active', 'revoked']) }).partial().strict();
 export const terminalQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'lastSeenAt', 'createdAt']).default('name'), siteId: idSchema.optional(), windowId: idSchema.optional(), online: z.enum(['true', 'false']).optional(), state: z.enum(['pending', 'active', 'revoked']).optional(), q: z.string().max(100).optional() }).strict();
-export const terminalOut = z.object({ id: z.string(), siteId: z.string(), windowId: z.string().nullable(), name: z.string(), hardwareId: z.string().nullable(), state: z.string(), online: z.boolean(), lastSeenAt: z.string().nullable(), agentVersion: z.string().nullable(), address: z.string().nullable(), ...stamp });
+export const terminalOut = z.object({ id: z.string(), siteId: z.string(), windowId: z.string().nullable(), name: z.string(), hardwareId: z.string().nullable(), state: z.string(), online: z.boolean(), lastSeenAt: z.string().nullable(), agentVersion: z.string().nullable(), address: z.string().nullable(), devices: z.array(deviceHealthSchema).nullable(), ...stamp });
 /** returned once, at creation or rotation: the terminal's credential for the window page/agent */
 export const terminalCredentialOut = z.object({ terminal: terminalOut, credential: z.string() });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deviceClassSchema } from '../devices/messages.js';
 import { idSchema } from './common.js';
 
 /** The clerk's window page ⇄ broker (authenticated by the terminal credential). */
@@ -16,6 +17,8 @@ export const windowSessionOut = z.object({
   idleSeconds: z.number(),
   clipboard: z.string(),
   reconnected: z.boolean(),
+  /** the window devices the desktop may use (the pool's setting); the page refuses the others */
+  devices: z.array(deviceClassSchema).default([]),
 });
 
 export const tunnelTokenOut = z.object({ token: z.string(), expiresAt: z.string(), path: z.literal('/tunnel') });

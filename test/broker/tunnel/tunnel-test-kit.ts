@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { pino } from 'pino';
 import { GuacDecoder, INTERNAL_OPCODE, encodeInstruction, instructionSpans, type Instruction } from '@yunzhuo/protocol';
 import { poolSettingsSchema, type PoolSettings } from '@yunzhuo/protocol/api/common';
+import type { DeviceUse } from '../../../broker/src/devices/device-use.js';
 import { AppError } from '../../../broker/src/lib/app-error.js';
 import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
@@ -93,6 +94,10 @@ export class StubBroker implements TunnelBroker {
 
   async touch(sessionId: string): Promise<void> {
     this.calls.push({ method: 'touch', args: [sessionId] });
+  }
+
+  async recordDeviceUse(sessionId: string, use: DeviceUse): Promise<void> {
+    this.calls.push({ method: 'recordDeviceUse', args: [sessionId, use] });
   }
 }
 

@@ -1,5 +1,6 @@
 // The window page against the real stack: an in-process broker, guacd 1.3 (behind a timing tap),
 // xrdp + Xvnc desktops, Debian's Chromium. Shared by test/e2e/window.test.ts and the window bench.
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
@@ -195,4 +196,13 @@ export function desktopPixels(page: Page): Promise<DesktopPixels> {
     }
     return { width, height, backgroundShare: background / sampled, textBands };
   });
+}
+
+/** After a test: the page threw nothing, and it is back at the idle login for the next clerk. */
+export async function expectCleanAndIdle(world: WindowWorld, page: Page): Promise<void> {
+  assert.deepEqual(world.pageErrors.splice(0), [], 'no uncaught errors in the page');
+  if (await page.getByTestId('disconnect').isVisible()) {
+    await page.getByTestId('disconnect').click();
+    await page.getByTestId('idle-screen').waitFor();
+  }
 }

@@ -96,6 +96,16 @@ export function WindowPanel({ view, lookups, canWrite, onClose }: { view: Window
             <span>{terminal.address ?? '—'}</span>
             <span>{t('terminal.agentVersion')}</span>
             <span>{terminal.agentVersion ?? '—'}</span>
+            <span>{t('terminal.devices')}</span>
+            <span data-testid="terminal-devices">
+              {terminal.devices?.length
+                ? terminal.devices.map((d) => (
+                    <Badge key={d.class} tone={d.state === 'present' ? 'ok' : d.state === 'absent' ? 'muted' : 'warn'}>
+                      {t(`pool.devices.${d.class}` as 'pool.devices.idcard')} · {t(`terminal.device.${d.state}` as 'terminal.device.present')}
+                    </Badge>
+                  ))
+                : '—'}
+            </span>
           </div>
           <TerminalCommands terminal={terminal} canWrite={canWrite} />
         </>

@@ -41,7 +41,7 @@ export function PoolsPage() {
   const desktopsByPool = groupBy(desk.data ?? [], (d) => d.poolId);
   const sessionsByPool = groupBy(sess.data ?? [], (s) => s.poolId);
   const selected = list.data?.find((p) => p.id === poolId) ?? null;
-  const word = (k: 'security' | 'clipboard' | 'kind', v: string) => t(`pool.${k}.${v}` as 'pool.kind.floating');
+  const word = (k: 'security' | 'clipboard' | 'kind' | 'devices', v: string) => t(`pool.${k}.${v}` as 'pool.kind.floating');
 
   const setState = async (pool: Pool, state: 'active' | 'draining' | 'maintenance') => {
     if (state !== 'active') {

@@ -3,13 +3,13 @@ import type { FieldSpec, Option, Values } from '../../modules/entity-form/Entity
 
 export const DEFAULT_SETTINGS: PoolSettings = {
   security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 32, clipboard: 'none',
-  fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai',
+  fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [],
 };
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof PoolSettings)[];
 const s = (key: string) => `s_${key}`;
 
-export function poolFields(o: { site: Option[]; department: Option[]; gateway: Option[] }, lang: (k: 'security' | 'clipboard' | 'kind', v: string) => string): FieldSpec[] {
+export function poolFields(o: { site: Option[]; department: Option[]; gateway: Option[] }, lang: (k: 'security' | 'clipboard' | 'kind' | 'devices', v: string) => string): FieldSpec[] {
   return [
     { name: 'name', label: 'pool.name', kind: 'text', required: true, placeholder: '税务-浮动池' },
     { name: 'departmentId', label: 'pool.department', kind: 'select', options: o.department, required: true },
@@ -31,6 +31,7 @@ export function poolFields(o: { site: Option[]; department: Option[]; gateway: O
     { name: s('recording'), label: 'pool.settings.recording', kind: 'checkbox' },
     { name: s('audio'), label: 'pool.settings.audio', kind: 'checkbox' },
     { name: s('timezone'), label: 'pool.settings.timezone', kind: 'text' },
+    { name: s('devices'), label: 'pool.settings.devices', kind: 'multiselect', options: ['idcard', 'camera'].map((v) => ({ value: v, label: lang('devices', v) })), help: 'pool.settings.devicesHelp' },
   ];
 }
 

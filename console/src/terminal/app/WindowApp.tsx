@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { WindowApi, type WindowApiError, type WindowLogin } from '../api/window-api';
+import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
 import { loadTerminalCredential } from '../api/credential';
 import { DesktopStage } from '../desktop/DesktopStage';
 import { IdleScreen } from '../idle/IdleScreen';
@@ -13,6 +14,7 @@ import { useTerminalContext } from './use-terminal-context';
  */
 export function WindowApp() {
   const [api] = useState(() => {
+    loadDeviceBridgeAddress(); // kept for this tab before the credential loader wipes the fragment
     const credential = loadTerminalCredential();
     return credential ? new WindowApi(credential) : null;
   });

@@ -5,6 +5,7 @@ import { clipboardAllows, type HeldDesktop } from '../app/held-desktops';
 import { DesktopConnection, type ConnectionPhase, type ScreenSize } from '../guac/desktop-connection';
 import { fitDisplay } from '../guac/display-fit';
 import { attachPointer } from '../guac/pointer-input';
+import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
 import { ConnectionOverlay } from './ConnectionOverlay';
 
 interface Props {
@@ -40,6 +41,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
     };
     const pointer = attachPointer(frame, () => connectionRef.current?.client ?? null, () => latest.current.onActivity());
     const { session } = desktop;
+    const deviceBridge = loadDeviceBridgeAddress();
     const connection = new DesktopConnection({
       sessionId: session.id,
       token: desktop.token,
@@ -60,6 +62,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
         fit();
       },
       onClipboard: clipboardAllows(session, 'from-desktop') ? (text) => latest.current.onClipboard(text) : undefined,
+      devices: deviceBridge && session.devices.length > 0 ? { bridge: deviceBridge, classes: session.devices } : undefined,
     });
     connectionRef.current = connection;
     register(session.id, connection);

@@ -1,5 +1,6 @@
 import Guacamole from 'guacamole-common-js';
 import type { WindowApi } from '../api/window-api';
+import { relayDeviceChannel, type DeviceChannelOptions } from '../devices/device-channel-relay';
 import { MAX_RECONNECT_ATTEMPTS, backoffMs } from './backoff';
 import { markOnce } from './timing-marks';
 import { troubleOfApiError, troubleOfStatus, type Trouble } from './trouble';
@@ -29,6 +30,8 @@ export interface ConnectionOptions {
   onDisplay(display: Guacamole.Display | null): void;
   /** text the desktop put on its clipboard (only wired when the pool allows it) */
   onClipboard?: ((text: string) => void) | undefined;
+  /** the window devices' channel, when the pool enables devices and the agent runs a bridge */
+  devices?: DeviceChannelOptions | undefined;
 }
 
 const T = Guacamole.Tunnel.State;
@@ -49,6 +52,7 @@ export class DesktopConnection {
   #retryTimer: number | null = null;
   /** the text the current guacd connection has for the desktop's clipboard (sent there, or copied there); a new connection has none */
   #clipboardText: string | null = null;
+  #stopDevices: (() => void) | null = null;
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -80,6 +84,7 @@ export class DesktopConnection {
     if (this.#retryTimer !== null) window.clearTimeout(this.#retryTimer);
     // Close the socket without Guacamole's `disconnect`: the broker keeps the desktop attached
     // for the clerk's return (or ends it, on logoff); then stop the client's timers.
+    this.#stopDevices?.();
     this.#tunnel?.disconnect();
     this.#client?.disconnect();
     this.#client = null;
@@ -150,6 +155,8 @@ export class DesktopConnection {
       client.getDisplay().flush(goLive);
     };
     if (this.opts.onClipboard) client.onclipboard = (stream, mimetype) => this.#readClipboard(stream, mimetype);
+    this.#stopDevices?.();
+    this.#stopDevices = this.opts.devices ? relayDeviceChannel(client, this.opts.devices) : null;
 
     this.opts.onPhase({ kind: 'connecting', attempt });
     const size = this.opts.screen();

@@ -1,0 +1,156 @@
+import {
+  DeviceFrameDecoder, deviceErrorSchema, deviceHelloSchema, deviceResponseSchema, encodeDeviceFrame, helloFor,
+  type DeviceErrorCode, type DeviceFrame, type DeviceHello, type DeviceRequest, type DeviceResponse,
+} from '@yunzhuo/protocol/devices/index';
+import { ChannelClosedError, type ChannelPort } from './channel-port.js';
+
+export class DeviceRequestError extends Error {
+  override readonly name = 'DeviceRequestError';
+  constructor(readonly code: DeviceErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export interface DeskLinkOptions {
+  /** how long the window has to answer our hello before we call it absent (ms) */
+  helloTimeoutMs?: number;
+  /** how long a device request may take, card placing included (ms) */
+  requestTimeoutMs?: number;
+  /** one read waits at most this long, so a close is noticed (ms) */
+  readSliceMs?: number;
+  software?: string;
+}
+
+interface Pending {
+  resolve(frame: DeviceFrame): void;
+  reject(error: Error): void;
+}
+
+const HELLO_ID = 0;
+
+/**
+ * The companion's conversation with the window over one ChannelPort. Every (re)connect of the
+ * desktop makes a stale handle (notes: device-channel.md), so the link is rebuilt from scratch
+ * — open, hello, wait for the window's hello — before the first request and after anything
+ * went wrong: a dead read, a timeout, an unanswered hello.
+ */
+export class DeskLink {
+  readonly #helloTimeoutMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #readSliceMs: number;
+  #connecting: Promise<DeviceHello> | null = null;
+  #generation = 0; // bumped on every teardown; a read loop of an older generation stops
+  #decoder = new DeviceFrameDecoder();
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  /** the window's hello of the live link */
+  window: DeviceHello | null = null;
+
+  constructor(private readonly port: ChannelPort, private readonly options: DeskLinkOptions = {}) {
+    this.#helloTimeoutMs = options.helloTimeoutMs ?? 2_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.#readSliceMs = options.readSliceMs ?? 250;
+  }
+
+  /** Sends one request to the window; resolves with its response, or throws DeviceRequestError. */
+  async request(request: DeviceRequest): Promise<DeviceResponse> {
+    await this.#connect();
+    const id = this.#takeId();
+    const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, 'DEVICE_TIMEOUT');
+    if (frame.kind === 'error') {
+      const error = deviceErrorSchema.safeParse(frame.body);
+      if (!error.success) throw new DeviceRequestError('DEVICE_FAILED', 'the window sent a malformed error');
+      throw new DeviceRequestError(error.data.code, error.data.message);
+    }
+    const response = deviceResponseSchema.safeParse(frame.body);
+    if (!response.success || response.data.op !== request.op) throw new DeviceRequestError('DEVICE_FAILED', 'the window sent a malformed answer');
+    return response.data;
+  }
+
+  close(): void {
+    this.#teardown(new DeviceRequestError('DEVICE_NOT_ATTACHED', 'the companion is stopping'));
+  }
+
+  #connect(): Promise<DeviceHello> {
+    if (this.window) return Promise.resolve(this.window);
+    this.#connecting ??= this.#handshake().finally(() => {
+      this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  async #handshake(): Promise<DeviceHello> {
+    this.#teardown(new DeviceRequestError('DEVICE_NOT_ATTACHED', 'reconnecting'));
+    if (!this.port.open()) throw new DeviceRequestError('DEVICE_NOT_ATTACHED', 'no window connection carries the device channel');
+    const generation = this.#generation;
+    void this.#readLoop(generation);
+    const frame = await this.#exchange(HELLO_ID, { kind: 'hello', requestId: HELLO_ID, body: helloFor('desk', this.options.software ? { software: this.options.software } : {}) }, this.#helloTimeoutMs, 'DEVICE_NOT_ATTACHED');
+    const hello = deviceHelloSchema.safeParse(frame.body);
+    if (frame.kind !== 'hello' || !hello.success) throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the window did not answer with a hello');
+    if (hello.data.role !== 'window') throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the other end is not a window');
+    this.window = hello.data;
+    return hello.data;
+  }
+
+  /** Writes a frame and waits for the frame answering it; on timeout the link is torn down. */
+  async #exchange(id: number, frame: DeviceFrame, timeoutMs: number, onTimeout: DeviceErrorCode): Promise<DeviceFrame> {
+    const answer = new Promise<DeviceFrame>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    answer.catch(() => {}); // it may fail while the write is still awaited; it is awaited below
+    const timer = setTimeout(() => this.#teardown(new DeviceRequestError(onTimeout, `no answer within ${timeoutMs} ms`), id), timeoutMs);
+    try {
+      await this.port.write(encodeDeviceFrame(frame));
+      return await answer;
+    } catch (error) {
+      if (error instanceof ChannelClosedError) throw this.#broken('DEVICE_NOT_ATTACHED', error.message);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.#pending.delete(id);
+    }
+  }
+
+  async #readLoop(generation: number): Promise<void> {
+    try {
+      while (generation === this.#generation) {
+        const bytes = await this.port.read(this.#readSliceMs);
+        if (generation !== this.#generation || bytes.length === 0) continue;
+        for (const frame of this.#decoder.push(bytes)) this.#deliver(frame);
+      }
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const reason = error instanceof ChannelClosedError ? error.message : `device channel: ${(error as Error).message}`;
+      this.#teardown(new DeviceRequestError('DEVICE_NOT_ATTACHED', reason));
+    }
+  }
+
+  #deliver(frame: DeviceFrame): void {
+    // the window's hello may come unasked (it reopened its pipe): it answers our pending hello if any
+    const id = frame.kind === 'hello' ? HELLO_ID : frame.requestId;
+    if (frame.kind === 'progress') return;
+    this.#pending.get(id)?.resolve(frame);
+  }
+
+  #broken(code: DeviceErrorCode, message: string): DeviceRequestError {
+    const error = new DeviceRequestError(code, message);
+    this.#teardown(error);
+    return error;
+  }
+
+  /** Fails every pending request (the one timing out with `error` itself), closes the handle, forgets the window. */
+  #teardown(error: DeviceRequestError, onlyFor?: number): void {
+    this.#generation++;
+    this.window = null;
+    this.#decoder = new DeviceFrameDecoder();
+    this.port.close();
+    for (const [id, pending] of this.#pending) {
+      pending.reject(onlyFor === undefined || id === onlyFor ? error : new DeviceRequestError('DEVICE_NOT_ATTACHED', 'the device channel was reset'));
+    }
+    this.#pending.clear();
+  }
+
+  #takeId(): number {
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0xffff_fffe ? 1 : this.#nextId + 1;
+    return id;
+  }
+}

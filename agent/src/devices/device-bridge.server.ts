@@ -1,0 +1,94 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type DeviceClass,
+} from '@yunzhuo/protocol/devices/index';
+import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
+import { DeviceRequests } from './device-requests.js';
+
+/** Largest message the page may send us (a desktop request is small; guacd reassembles ≤ 1 MiB). */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * The window page's way to the devices: a WebSocket on 127.0.0.1 only, opened with the secret
+ * the agent put in the kiosk URL's fragment (`#…&devices=<port>.<secret>`), which no page of
+ * another origin can know. The page relays YZDEV bytes both ways; the agent decodes the
+ * desktop's frames and answers through its drivers.
+ */
+export class DeviceBridgeServer {
+  readonly secret = randomBytes(24).toString('base64url');
+  readonly #http = http.createServer((_req, res) => res.writeHead(426).end());
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  #port = 0;
+
+  constructor(private readonly drivers: readonly DeviceDriver[]) {
+    this.#http.on('upgrade', (req, socket, head) => {
+      const given = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('secret') ?? '';
+      if (!this.#secretMatches(given)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws));
+    });
+  }
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(port, '127.0.0.1', () => {
+        this.#port = (this.#http.address() as AddressInfo).port;
+        resolve(this.#port);
+      });
+    });
+  }
+
+  /** Each device's state, for the heartbeat (the hall map shows it). */
+  health(): ReturnType<typeof healthOf> {
+    return healthOf(this.drivers);
+  }
+
+  /** What the kiosk URL's fragment carries for the page. */
+  get fragment(): string {
+    return `devices=${this.#port}.${this.secret}`;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.#wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+  }
+
+  #secretMatches(given: string): boolean {
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.secret);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  #serve(ws: WebSocket): void {
+    const decoder = new DeviceFrameDecoder({ maxPayloadBytes: MAX_MESSAGE_BYTES });
+    let requests: DeviceRequests | null = null; // until the page says which classes the session has
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+      if (!isBinary) {
+        const control = bridgeControlSchema.safeParse(jsonOrNull(bytes.toString('utf8')));
+        if (!control.success) return ws.close(1008, 'bad control message');
+        requests = new DeviceRequests(this.drivers, control.data.classes as DeviceClass[]);
+        return;
+      }
+      if (!requests) return ws.close(1008, 'session message first');
+      let frames;
+      try {
+        frames = decoder.push(bytes);
+      } catch {
+        return ws.close(1008, 'not device frames');
+      }
+      const handler = requests;
+      for (const frame of frames) {
+        void handler.answer(frame).then((answer) => {
+          if (answer && ws.readyState === ws.OPEN) ws.send(encodeDeviceFrame(answer), { binary: true });
+        });
+      }
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { DeviceClass, DeviceErrorCode, DeviceHealthReport, DeviceRequest, DeviceResponse } from '@yunzhuo/protocol/devices/index';
+
+export class DeviceError extends Error {
+  override readonly name = 'DeviceError';
+  constructor(readonly code: DeviceErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export type DeviceHealth = { state: 'present' | 'absent' | 'error'; model?: string };
+
+/** One device class on the counter. A driver throws DeviceError with a stable code; anything else is DEVICE_FAILED. */
+export interface DeviceDriver {
+  readonly deviceClass: DeviceClass;
+  handle(request: DeviceRequest): Promise<DeviceResponse>;
+  health(): Promise<DeviceHealth>;
+}
+
+export function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Each driver's health, an unexpected failure counting as `error`. */
+export function healthOf(drivers: Iterable<DeviceDriver>): Promise<DeviceHealthReport[]> {
+  return Promise.all([...drivers].map(async (driver) => {
+    const health = await driver.health().catch((): DeviceHealth => ({ state: 'error' }));
+    return { class: driver.deviceClass, ...health };
+  }));
+}

@@ -1,0 +1,17 @@
+import type { AgentConfig } from '../config/agent-config.js';
+import { FfmpegCameraDriver, V4L2_INPUT } from './camera.driver.js';
+import { DeviceBridgeServer } from './device-bridge.server.js';
+import { ZkIdCardDriver } from './id-card.driver.js';
+
+/** ffmpeg's input arguments for the configured camera. */
+export function cameraInput(device: string): string[] {
+  if (device.startsWith('lavfi:')) return ['-f', 'lavfi', '-i', device.slice('lavfi:'.length)];
+  return V4L2_INPUT.map((arg) => (arg === '/dev/video0' ? device : arg));
+}
+
+/** The device bridge with this terminal's drivers, listening on a free loopback port. */
+export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice'>): Promise<DeviceBridgeServer> {
+  const bridge = new DeviceBridgeServer([new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))]);
+  await bridge.listen(0);
+  return bridge;
+}

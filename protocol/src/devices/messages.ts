@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import { DEVICE_FRAME_VERSION } from './frame.js';
+
+/** Device classes a pool may enable; the companion and the agent speak of these. */
+export const DEVICE_CLASSES = ['idcard', 'camera'] as const;
+export const deviceClassSchema = z.enum(DEVICE_CLASSES);
+export type DeviceClass = z.infer<typeof deviceClassSchema>;
+
+/** Sent first by each end after the channel (re)opens: who it is and the framing version it speaks. */
+export const deviceHelloSchema = z.object({
+  version: z.number().int().min(1),
+  role: z.enum(['desk', 'window']),
+  /** the window: the classes this session may use (the pool's setting) */
+  classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length).optional(),
+  software: z.string().max(64).optional(),
+});
+export type DeviceHello = z.infer<typeof deviceHelloSchema>;
+
+export function helloFor(role: DeviceHello['role'], extra: Omit<DeviceHello, 'version' | 'role'> = {}): DeviceHello {
+  return { version: DEVICE_FRAME_VERSION, role, ...extra };
+}
+
+/** Pixel sizes a document camera still may be asked for (a 4K still is the largest sensor seen in halls). */
+const stillWidth = z.number().int().min(160).max(3840);
+const stillHeight = z.number().int().min(120).max(2160);
+
+/** What the desktop asks the window for, discriminated by `op`. */
+export const deviceRequestSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('idcard.read'), withPhoto: z.boolean().default(true) }).strict(),
+  z.object({ op: z.literal('camera.still'), width: stillWidth.default(1920), height: stillHeight.default(1080) }).strict(),
+  z.object({ op: z.literal('devices.list') }).strict(),
+]);
+export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
+export type DeviceOp = DeviceRequest['op'];
+
+/** The device class each op needs; `devices.list` needs none (it names what is there). */
+export const CLASS_OF_OP: Record<DeviceOp, DeviceClass | null> = {
+  'idcard.read': 'idcard',
+  'camera.still': 'camera',
+  'devices.list': null,
+};
+
+const base64 = z.string().max(6 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const yyyymmdd = z.string().regex(/^\d{8}$/, 'YYYYMMDD');
+
+/** The fields printed on a second-generation ID card (GB 16101-2008 / 居民身份证), as read by the chip. */
+export const idCardSchema = z.object({
+  name: z.string().min(1).max(64),
+  sex: z.enum(['男', '女']),
+  nation: z.string().max(16),
+  birthDate: yyyymmdd,
+  address: z.string().max(128),
+  idNumber: z.string().regex(/^\d{17}[\dX]$/, '18-character citizen ID number'),
+  issuer: z.string().max(64),
+  validFrom: yyyymmdd,
+  /** YYYYMMDD or 长期 */
+  validTo: z.union([yyyymmdd, z.literal('长期')]),
+  /** the chip's photo decoded to JPEG, base64 */
+  photoJpeg: base64.optional(),
+});
+export type IdCard = z.infer<typeof idCardSchema>;
+
+export const deviceStateSchema = z.enum(['present', 'absent', 'error']);
+/** One device of a window, as the agent reports it (devices.list, heartbeats, the hall map). */
+export const deviceHealthSchema = z.object({ class: deviceClassSchema, state: deviceStateSchema, model: z.string().max(64).optional() }).strict();
+export type DeviceHealthReport = z.infer<typeof deviceHealthSchema>;
+
+export const deviceResponseSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('idcard.read'), card: idCardSchema }).strict(),
+  z.object({
+    op: z.literal('camera.still'),
+    mime: z.literal('image/jpeg'),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    jpeg: base64,
+  }).strict(),
+  z.object({
+    op: z.literal('devices.list'),
+    devices: z.array(deviceHealthSchema).max(16),
+  }).strict(),
+]);
+export type DeviceResponse = z.infer<typeof deviceResponseSchema>;
+
+export const DEVICE_ERROR_CODES = [
+  'DEVICE_CLASS_DISABLED',
+  'DEVICE_NOT_ATTACHED',
+  'DEVICE_ABSENT',
+  'DEVICE_BUSY',
+  'DEVICE_TIMEOUT',
+  'DEVICE_FAILED',
+  'CARD_NOT_PRESENT',
+  'DEVICE_REQUEST_INVALID',
+  'DEVICE_PROTOCOL_UNSUPPORTED',
+] as const satisfies readonly ErrorCode[]; // each has its zh/en message in ERRORS
+export const deviceErrorCodeSchema = z.enum(DEVICE_ERROR_CODES);
+export type DeviceErrorCode = z.infer<typeof deviceErrorCodeSchema>;
+
+export const deviceErrorSchema = z.object({
+  code: deviceErrorCodeSchema,
+  message: z.string().max(512),
+  /** the op refused, so that the audit names the device even when nothing was read */
+  op: z.enum(['idcard.read', 'camera.still', 'devices.list']).optional(),
+});
+export type DeviceError = z.infer<typeof deviceErrorSchema>;
+
+/** Sent while a slow device works (a card being read, a camera focusing); the companion may ignore it. */
+export const deviceProgressSchema = z.object({
+  stage: z.enum(['waiting-for-card', 'reading', 'capturing', 'encoding']),
+  percent: z.number().min(0).max(100).optional(),
+});
+export type DeviceProgress = z.infer<typeof deviceProgressSchema>;
+
+/**
+ * The window page ⇄ agent socket (loopback): binary messages carry YZDEV channel bytes as they
+ * are, in both directions; text messages are these control messages, page → agent.
+ */
+export const bridgeControlSchema = z.discriminatedUnion('type', [
+  /** sent first: the classes the session's pool enables (the agent refuses the others) */
+  z.object({ type: z.literal('session'), classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length) }).strict(),
+]);
+export type BridgeControl = z.infer<typeof bridgeControlSchema>;

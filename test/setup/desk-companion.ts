@@ -1,0 +1,53 @@
+// yunzhuo-desk started inside a logged-in desktop (as its user, with its DISPLAY), and HTTP
+// requests made from inside that desktop, as a business page in it would make them.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { desktopUserOf, type DesktopUser } from "./desktop-user.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const DESK_BIN = path.join(ROOT, "agent/bin/yunzhuo-desk.mjs");
+
+export class DeskCompanion {
+  output = "";
+
+  private constructor(readonly user: DesktopUser, readonly port: number, private readonly child: ChildProcess) {
+    child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
+  }
+
+  /** Starts the companion in `username`'s desktop; resolves once its API listens. */
+  static async start(username: string, port: number): Promise<DeskCompanion> {
+    const user = await desktopUserOf(username);
+    const child = spawn(process.execPath, [DESK_BIN, "--port", String(port)], { uid: user.uid, gid: user.gid, env: user.env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const desk = new DeskCompanion(user, port, child);
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (desk.output.includes("yunzhuo-desk: ID card reader API")) resolve();
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => reject(new Error(`yunzhuo-desk exited ${code}: ${desk.output}`)));
+    });
+    return desk;
+  }
+
+  /** GET `pathAndQuery` on the companion, made by a process of the desktop's user; returns the body's bytes. */
+  requestInside(pathAndQuery: string): Promise<Buffer> {
+    const script = `fetch(${JSON.stringify(`http://127.0.0.1:${this.port}${pathAndQuery}`)}).then((r) => r.arrayBuffer()).then((b) => process.stdout.write(Buffer.from(b)), (e) => { console.error(String(e)); process.exit(1); });`;
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["-e", script], { uid: this.user.uid, gid: this.user.gid, env: this.user.env, cwd: "/", stdio: ["ignore", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => out.push(d));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`request inside the desktop failed (${code}): ${err}`))));
+    });
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGTERM");
+    return exited;
+  }
+}
