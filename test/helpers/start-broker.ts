@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../broker/src/config/load-config.js';
 import type { Clock } from '../../broker/src/lib/clock.js';
+import type { Logger } from '../../broker/src/lib/logger.js';
 import { startBroker, type RunningBroker } from '../../broker/src/server.js';
 import { ApiClient } from './api-client.js';
 import { createPgDatabase, testDialect } from './test-database.js';
@@ -21,7 +22,7 @@ export interface TestBroker extends RunningBroker {
  * A real broker on 127.0.0.1 port 0 with a fresh data dir, on SQLite or (with
  * YUNZHUO_TEST_DATABASE=postgres) a fresh PostgreSQL database.
  */
-export async function startTestBroker(opts: { clock?: Clock; env?: Record<string, string>; dialect?: 'sqlite' | 'postgres' } = {}): Promise<TestBroker> {
+export async function startTestBroker(opts: { clock?: Clock; logger?: Logger; env?: Record<string, string>; dialect?: 'sqlite' | 'postgres' } = {}): Promise<TestBroker> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'yz-broker-'));
   const dialect = opts.dialect ?? testDialect();
   const pgdb = dialect === 'postgres' ? await createPgDatabase() : null;
@@ -34,7 +35,7 @@ export async function startTestBroker(opts: { clock?: Clock; env?: Record<string
     ...(pgdb ? { YUNZHUO_DATABASE_URL: pgdb.url } : {}),
     ...opts.env,
   });
-  const broker = await startBroker({ config, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const broker = await startBroker({ config, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
   const admin = new ApiClient(broker.url);
   await admin.login('admin', ADMIN_PASSWORD);
   return {

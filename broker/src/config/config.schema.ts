@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustedProxiesSchema } from './trusted-proxies.js';
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -24,7 +25,7 @@ export const configSchema = z
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     cookieSecure: boolish.default(false),
-    trustProxy: boolish.default(false),
+    trustProxy: trustedProxiesSchema.default(false),
     adminSessionHours: z.coerce.number().positive().max(720).default(12),
     tunnelTokenTtlSeconds: z.coerce.number().int().min(5).max(60).default(60),
     loginMaxFailuresPerAccount: z.coerce.number().int().min(1).default(5),
