@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trustedProxiesSchema } from './trusted-proxies.js';
+import { allowedOriginsSchema, trustedProxiesSchema } from './edge-settings.js';
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -26,6 +26,7 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     cookieSecure: boolish.default(false),
     trustProxy: trustedProxiesSchema.default(false),
+    allowedOrigins: allowedOriginsSchema.default([]),
     adminSessionHours: z.coerce.number().positive().max(720).default(12),
     tunnelTokenTtlSeconds: z.coerce.number().int().min(5).max(60).default(60),
     loginMaxFailuresPerAccount: z.coerce.number().int().min(1).default(5),
@@ -53,6 +54,7 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_LOG_LEVEL: 'logLevel',
   YUNZHUO_COOKIE_SECURE: 'cookieSecure',
   YUNZHUO_TRUST_PROXY: 'trustProxy',
+  YUNZHUO_ALLOWED_ORIGINS: 'allowedOrigins',
   YUNZHUO_ADMIN_SESSION_HOURS: 'adminSessionHours',
   YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS: 'tunnelTokenTtlSeconds',
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT: 'loginMaxFailuresPerAccount',

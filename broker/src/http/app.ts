@@ -1,6 +1,6 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { TrustedProxies } from '../config/trusted-proxies.js';
+import type { TrustedProxies } from '../config/edge-settings.js';
 import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { BrokerMetrics } from './metrics.js';

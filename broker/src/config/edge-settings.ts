@@ -46,3 +46,24 @@ export const trustedProxiesSchema = z
     }
     return entries;
   });
+
+function originProblem(entry: string): string | null {
+  try {
+    const url = new URL(entry);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${entry}: must be http:// or https://`;
+    return url.origin === entry.replace(/\/$/, '') ? null : `${entry}: an origin is scheme://host[:port], no path`;
+  } catch {
+    return `${entry}: not an origin (scheme://host[:port])`;
+  }
+}
+
+/** Web origins besides the broker's own whose pages may open its WebSockets (see http/websocket-origin.ts). */
+export const allowedOriginsSchema = z.union([z.string(), z.array(z.string())]).transform((value, ctx): string[] => {
+  const entries = (Array.isArray(value) ? value : value.split(',')).map((e) => e.trim()).filter((e) => e !== '');
+  const problems = entries.map(originProblem).filter((p) => p !== null);
+  if (problems.length > 0) {
+    ctx.addIssue({ code: 'custom', message: problems.join('; ') });
+    return z.NEVER;
+  }
+  return entries.map((e) => new URL(e).origin);
+});
