@@ -95,6 +95,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const throttle = new LoginThrottle({
     perAccount: config.loginMaxFailuresPerAccount,
     perAddress: config.loginMaxFailuresPerAddress,
+    perAccountAnywhere: config.loginMaxFailuresPerAccountAnywhere,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
   const authenticator = new AccountAuthenticator(throttle);

@@ -1,10 +1,13 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Role } from '@yunzhuo/protocol/api/common';
+import { loginKey } from '@yunzhuo/protocol/api/names';
 import { baseOptions, uuidPk } from '../db/model-helpers.js';
 
 export class Account extends Model<InferAttributes<Account>, InferCreationAttributes<Account>> {
   declare id: CreationOptional<string>;
   declare username: string;
+  /** `loginKey(username)`, unique: set by the hooks below on every write, never by hand */
+  declare usernameKey: CreationOptional<string>;
   declare displayName: string;
   declare passwordHash: string;
   declare homeSiteId: string | null;
@@ -20,6 +23,7 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
       {
         id: uuidPk,
         username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+        usernameKey: { type: DataTypes.STRING(200), allowNull: true, unique: true },
         displayName: { type: DataTypes.STRING(200), allowNull: false },
         passwordHash: { type: DataTypes.STRING(300), allowNull: false },
         homeSiteId: { type: DataTypes.STRING(36), allowNull: true },
@@ -30,7 +34,18 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { ...baseOptions, sequelize, tableName: 'accounts' },
+      {
+        ...baseOptions, sequelize, tableName: 'accounts',
+        hooks: {
+          // every way an account is written (console, CSV import, first start) keeps the key in step
+          beforeSave: (account) => {
+            if (account.username !== undefined) account.usernameKey = loginKey(account.username);
+          },
+          beforeBulkCreate: (accounts) => {
+            for (const account of accounts) account.usernameKey = loginKey(account.username);
+          },
+        },
+      },
     );
   }
 }

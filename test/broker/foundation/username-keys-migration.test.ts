@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { createMigrator } from '../../../broker/src/db/migrator.js';
+import { openEmptyDatabase } from '../../helpers/test-database.js';
+
+async function insertAccount(sequelize: Sequelize, id: string, username: string): Promise<void> {
+  await sequelize.query(
+    `INSERT INTO accounts (id, username, display_name, password_hash, roles, disabled, locked, created_at, updated_at)
+     VALUES (:id, :username, 'x', 'x', '["clerk"]', false, false, :now, :now)`,
+    { replacements: { id, username, now: new Date() } },
+  );
+}
+
+const keys = (sequelize: Sequelize) =>
+  sequelize.query<{ username: string; username_key: string }>('SELECT username, username_key FROM accounts ORDER BY username', { type: QueryTypes.SELECT });
+
+/** 0006-username-keys on accounts that already exist: filled in, unique, and a clash stops it with the names. */
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`migration 0006-username-keys on ${dialect}`, () => {
+    let sequelize: Sequelize;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ sequelize, close: cleanup } = await openEmptyDatabase(dialect));
+      await createMigrator(sequelize).up({ to: '0005-lifecycle' });
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it('fills each key (NFKC, case-folded), then refuses a second account with the same key; down removes the column', async () => {
+      await insertAccount(sequelize, 'a1', 'Zhang.San');
+      await insertAccount(sequelize, 'a2', 'ｌｉ４');
+      await createMigrator(sequelize).up();
+      assert.deepEqual(await keys(sequelize), [{ username: 'Zhang.San', username_key: 'zhang.san' }, { username: 'ｌｉ４', username_key: 'li4' }]);
+      await assert.rejects(sequelize.query(`INSERT INTO accounts (id, username, username_key, display_name, password_hash, roles, disabled, locked, created_at, updated_at)
+        VALUES ('a3', 'ZHANG.SAN', 'zhang.san', 'x', 'x', '["clerk"]', false, false, :now, :now)`, { replacements: { now: new Date() } }), { name: 'SequelizeUniqueConstraintError' });
+
+      await createMigrator(sequelize).down({ to: '0005-lifecycle' });
+      const columns = Object.keys(await sequelize.getQueryInterface().describeTable('accounts'));
+      assert.equal(columns.includes('username_key'), false);
+      assert.equal(columns.includes('username'), true);
+      assert.equal((await keys(sequelize).catch(() => null)), null, 'the column is gone');
+    });
+
+    it('accounts that differ only by case or width stop the migration with their names', async () => {
+      await insertAccount(sequelize, 'a1', 'admin');
+      await insertAccount(sequelize, 'a2', 'ＡＤＭＩＮ');
+      await assert.rejects(createMigrator(sequelize).up(), /请先改名.*admin = ＡＤＭＩＮ|ＡＤＭＩＮ = admin/);
+    });
+  });
+}
