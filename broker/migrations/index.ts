@@ -3,7 +3,7 @@ import * as m0001 from './0001-initial-schema.js';
 import * as m0003 from './0003-agents.js';
 import * as m0004 from './0004-ratings.js';
 import * as m0005 from './0005-lifecycle.js';
-import * as m0006 from './0006-username-keys.js';
+import * as m0006 from './0006-name-keys.js';
 
 export interface Migration {
   name: string;
@@ -17,5 +17,5 @@ export const migrations: Migration[] = [
   { name: '0003-agents', ...m0003 },
   { name: '0004-ratings', ...m0004 },
   { name: '0005-lifecycle', ...m0005 },
-  { name: '0006-username-keys', ...m0006 },
+  { name: '0006-name-keys', ...m0006 },
 ];

@@ -3,7 +3,7 @@ import { copyRow } from '../db/model-helpers.js';
 import { AppError } from '../lib/app-error.js';
 import { decoyHash, verifyPassword } from '../lib/passwords.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
-import { loginKey } from '@yunzhuo/protocol/api/names';
+import { nameKey } from '@yunzhuo/protocol/api/names';
 import { Account } from './account.model.js';
 
 /**
@@ -20,7 +20,7 @@ export class AccountAuthenticator {
   async verify(username: string, password: string, address: string | null): Promise<Account> {
     await this.throttle.assertAllowed(username, address);
     // found whatever width or case was typed: ＡＤＭＩＮ and Admin are admin
-    const account = await this.#byUsername.add(loginKey(username));
+    const account = await this.#byUsername.add(nameKey(username));
     // checked again, and the outcome counted, while the hash slot is held: parallel guesses queue
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()), {
       before: () => this.throttle.assertAllowed(username, address),

@@ -1,12 +1,11 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Role } from '@yunzhuo/protocol/api/common';
-import { loginKey } from '@yunzhuo/protocol/api/names';
-import { baseOptions, uuidPk } from '../db/model-helpers.js';
+import { baseOptions, nameKeyHooks, uuidPk } from '../db/model-helpers.js';
 
 export class Account extends Model<InferAttributes<Account>, InferCreationAttributes<Account>> {
   declare id: CreationOptional<string>;
   declare username: string;
-  /** `loginKey(username)`, unique: set by the hooks below on every write, never by hand */
+  /** `nameKey(username)`, unique: set by the hooks on every write, never by hand */
   declare usernameKey: CreationOptional<string>;
   declare displayName: string;
   declare passwordHash: string;
@@ -36,15 +35,8 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
       },
       {
         ...baseOptions, sequelize, tableName: 'accounts',
-        hooks: {
-          // every way an account is written (console, CSV import, first start) keeps the key in step
-          beforeSave: (account) => {
-            if (account.username !== undefined) account.usernameKey = loginKey(account.username);
-          },
-          beforeBulkCreate: (accounts) => {
-            for (const account of accounts) account.usernameKey = loginKey(account.username);
-          },
-        },
+        // every way an account is written (console, CSV import, first start) keeps the key in step
+        hooks: nameKeyHooks<Account>('username', 'usernameKey'),
       },
     );
   }

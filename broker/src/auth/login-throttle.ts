@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { loginKey } from '@yunzhuo/protocol/api/names';
+import { nameKey } from '@yunzhuo/protocol/api/names';
 import { AppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import { SharedCounts } from '../lib/shared-counts.js';
@@ -40,7 +40,7 @@ export class LoginThrottle {
   }
 
   async assertAllowed(username: string, address: string | null): Promise<void> {
-    const account = loginKey(username);
+    const account = nameKey(username);
     const checks: Array<[SharedCounts, string]> = [[this.#perAccountAddress, pairKey(account, address)], [this.#slowed, account]];
     if (address) checks.push([this.#perAddress, address]);
     for (const [counts, key] of checks) {
@@ -50,7 +50,7 @@ export class LoginThrottle {
   }
 
   async recordFailure(username: string, address: string | null): Promise<void> {
-    const account = loginKey(username);
+    const account = nameKey(username);
     await this.#perAccountAddress.add(pairKey(account, address));
     if (address) await this.#perAddress.add(address);
     await this.#perAccountAnywhere.add(account);
@@ -59,7 +59,7 @@ export class LoginThrottle {
 
   /** The owner got in from here: this place's count starts again (the account-wide count runs out on its own). */
   async recordSuccess(username: string, address: string | null): Promise<void> {
-    await this.#perAccountAddress.clear(pairKey(loginKey(username), address));
+    await this.#perAccountAddress.clear(pairKey(nameKey(username), address));
   }
 
   /** Counts the other broker processes' failures too, and tells them of this one's. */

@@ -17,11 +17,12 @@ export function hasUnsafeCharacters(value: string): boolean {
 }
 
 /**
- * The form a login name is compared in: NFKC (full-width ａｄｍｉｎ is admin) and case-folded
- * (ADMIN is admin; ß is ss). Two accounts may not share it; a login finds the account by it.
+ * The form a login name or a code is compared in: NFKC (full-width ａｄｍｉｎ is admin) and
+ * case-folded (ADMIN is admin; ß is ss). Two accounts (sites, departments, windows of a site)
+ * may not share it; a login finds the account by it.
  */
-export function loginKey(username: string): string {
-  return username.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }
 
 /** A display name or label: NFC-normalized, trimmed, bounded, no unsafe characters. */
@@ -32,7 +33,7 @@ export const displayText = (max: number) =>
     .transform((v) => v.normalize('NFC').trim())
     .pipe(z.string().min(1).max(max));
 
-/** A login name: NFKC-normalized (stored so), letters, digits and `_ . @ -`; unique by `loginKey`. */
+/** A login name: NFKC-normalized (stored so), letters, digits and `_ . @ -`; unique by `nameKey`. */
 export const usernameSchema = z
   .string()
   .refine((v) => !hasUnsafeCharacters(v), { message: UNSAFE_MESSAGE, params: { reason: NAME_UNSAFE_CHARACTERS } })

@@ -56,6 +56,18 @@ describe('names: normalized, unique by login key, no unsafe characters', () => {
     assertError(await broker.admin.post('/api/v1/accounts', { username: 'CLERK901', displayName: 'x', password: 'clerk-pass-1', roles: ['clerk'] }), 409, 'CONFLICT');
   });
 
+  it('codes of sites, departments and a site\'s windows are unique whatever their case', async () => {
+    const code = `T${Date.now().toString(36)}`;
+    const site = await f.site({ code: code.toUpperCase() });
+    assertError(await broker.admin.post('/api/v1/sites', { code: code.toLowerCase(), name: '镇便民服务中心', kind: 'town', parentId: site.id }), 409, 'CONFLICT');
+    await f.department({ code: `${code}-TAX`.toUpperCase() });
+    assertError(await broker.admin.post('/api/v1/departments', { code: `${code}-tax`.toLowerCase(), name: '税务' }), 409, 'CONFLICT');
+    const other = await f.site({ kind: 'town', parentId: site.id });
+    await f.window(site.id, { code: 'A-001' });
+    assertError(await broker.admin.post('/api/v1/windows', { siteId: site.id, code: 'a-001' }), 409, 'CONFLICT');
+    assert.equal((await broker.admin.post('/api/v1/windows', { siteId: other.id, code: 'a-001' })).status, 201, 'another site may use the code');
+  });
+
   for (const [what, name] of Object.entries(UNSAFE)) {
     it(`a name with ${what} is refused in every name field, and nothing is stored`, async () => {
       const site = await f.site();

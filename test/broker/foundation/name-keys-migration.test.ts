@@ -14,9 +14,9 @@ async function insertAccount(sequelize: Sequelize, id: string, username: string)
 const keys = (sequelize: Sequelize) =>
   sequelize.query<{ username: string; username_key: string }>('SELECT username, username_key FROM accounts ORDER BY username', { type: QueryTypes.SELECT });
 
-/** 0006-username-keys on accounts that already exist: filled in, unique, and a clash stops it with the names. */
+/** 0006-name-keys on rows that already exist: filled in, unique, and a clash stops it with the names. */
 for (const dialect of ['sqlite', 'postgres'] as const) {
-  describe(`migration 0006-username-keys on ${dialect}`, () => {
+  describe(`migration 0006-name-keys on ${dialect}`, () => {
     let sequelize: Sequelize;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
@@ -40,6 +40,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(columns.includes('username_key'), false);
       assert.equal(columns.includes('username'), true);
       assert.equal((await keys(sequelize).catch(() => null)), null, 'the column is gone');
+    });
+
+    it('window codes are keyed per site: A-001 and a-001 may not share a site', async () => {
+      const now = new Date();
+      for (const [id, code] of [['s1', 'COUNTY'], ['s2', 'town']]) {
+        await sequelize.query(`INSERT INTO sites (id, code, name, kind, path, created_at, updated_at) VALUES (:id, :code, 'x', 'county', :path, :now, :now)`, { replacements: { id, code, path: `/${id}/`, now } });
+      }
+      const insertWindow = (id: string, siteId: string, code: string) =>
+        sequelize.query(`INSERT INTO windows (id, site_id, code, created_at, updated_at) VALUES (:id, :siteId, :code, :now, :now)`, { replacements: { id, siteId, code, now } });
+      await insertWindow('w1', 's1', 'A-001');
+      await insertWindow('w2', 's2', 'a-001');
+      await createMigrator(sequelize).up();
+      const rows = await sequelize.query<{ code_key: string }>('SELECT code_key FROM windows ORDER BY id', { type: QueryTypes.SELECT });
+      assert.deepEqual(rows.map((r) => r.code_key), ['a-001', 'a-001']);
+      await assert.rejects(sequelize.query(`INSERT INTO windows (id, site_id, code, code_key, created_at, updated_at) VALUES ('w3', 's1', 'a-001', 'a-001', :now, :now)`, { replacements: { now } }), { name: 'SequelizeUniqueConstraintError' });
+      const sites = await sequelize.query<{ code_key: string }>('SELECT code_key FROM sites ORDER BY id', { type: QueryTypes.SELECT });
+      assert.deepEqual(sites.map((r) => r.code_key), ['county', 'town']);
     });
 
     it('accounts that differ only by case or width stop the migration with their names', async () => {
