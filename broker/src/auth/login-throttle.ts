@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { nameKey } from '@yunzhuo/protocol/api/names';
+import { loginWaitText } from '@yunzhuo/protocol/login-wait';
 import { AppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import { SharedCounts } from '../lib/shared-counts.js';
@@ -7,11 +8,9 @@ import { SharedCounts } from '../lib/shared-counts.js';
 /** once an account's failures from anywhere pass their limit, one failure holds it this long (seconds) */
 export const SLOW_PATH_SECONDS = 30;
 
-/** 「请 15 分钟后再试」: the wait in the unit a person reads (minutes from one minute up). */
+/** TOO_MANY_ATTEMPTS with the wait in words, Chinese first (protocol's loginWaitText). */
 export function tooManyAttempts(retryAfterSeconds: number): AppError {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  const [zh, en] = retryAfterSeconds >= 60 ? [`${minutes} 分钟`, `${minutes} min`] : [`${retryAfterSeconds} 秒`, `${retryAfterSeconds} s`];
-  return new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds }, `登录失败次数过多，请 ${zh}后再试 / Too many failed sign-ins; try again in ${en}`);
+  return new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds }, `${loginWaitText(retryAfterSeconds, 'zh-CN')} / ${loginWaitText(retryAfterSeconds, 'en')}`);
 }
 
 /**
