@@ -4,6 +4,7 @@ import * as m0003 from './0003-agents.js';
 import * as m0004 from './0004-ratings.js';
 import * as m0005 from './0005-lifecycle.js';
 import * as m0006 from './0006-pool-devices.js';
+import * as m0007 from './0007-name-keys.js';
 
 export interface Migration {
   name: string;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { name: '0004-ratings', ...m0004 },
   { name: '0005-lifecycle', ...m0005 },
   { name: '0006-pool-devices', ...m0006 },
+  { name: '0007-name-keys', ...m0007 },
 ];

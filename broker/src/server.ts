@@ -48,6 +48,8 @@ import { clusterTunnels } from './sessions/cluster-tunnels.js';
 import { LoginRows } from './sessions/login-rows.js';
 import { localOnlyBus, PgClusterBus } from './lib/cluster-bus.js';
 import { createLiveEventsSocket } from './http/live-events.socket.js';
+import { refuseUpgrade } from './http/upgrade-refusal.js';
+import { upgradeOriginAllowed } from './http/websocket-origin.js';
 import { siteResource } from './sites/site.resource.js';
 import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
@@ -94,6 +96,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const throttle = new LoginThrottle({
     perAccount: config.loginMaxFailuresPerAccount,
     perAddress: config.loginMaxFailuresPerAddress,
+    perAccountAnywhere: config.loginMaxFailuresPerAccountAnywhere,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
   const authenticator = new AccountAuthenticator(throttle);
@@ -162,12 +165,17 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   // the reconciler runs the session sweep (grace, idle) with every other repair
   await desktopLifecycle.start();
   const server = createServer(app);
+  const allowedOrigins = new Set(config.allowedOrigins);
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const handler = upgrades.get(path);
     socket.on('error', () => socket.destroy()); // a reset during the upgrade is the client's problem, not a crash
-    if (handler) handler(req, socket, head);
-    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    if (!handler) return void refuseUpgrade(socket, 'NOT_FOUND', { path });
+    if (!upgradeOriginAllowed(req, allowedOrigins)) {
+      logger.warn({ code: 'ORIGIN_NOT_ALLOWED', path, origin: req.headers.origin, host: req.headers.host, address: req.socket.remoteAddress }, 'WebSocket upgrade refused: foreign origin');
+      return void refuseUpgrade(socket, 'ORIGIN_NOT_ALLOWED', { origin: req.headers.origin ?? null });
+    }
+    handler(req, socket, head);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,6 +13,8 @@ export const ERRORS = {
   MALFORMED_JSON: { status: 400, zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
+  ORIGIN_NOT_ALLOWED: { status: 403, zh: '不允许从该网页来源连接，请从云桌自己的地址打开页面', en: 'Connections from this web origin are not allowed; open the page from the broker\'s own address' },
+  TUNNEL_SUBPROTOCOL_REQUIRED: { status: 400, zh: '桌面连接缺少 guacamole 子协议', en: 'The desktop tunnel needs the guacamole WebSocket subprotocol' },
   CSRF_FAILED: { status: 403, zh: '页面已过期，请刷新后重试', en: 'The page has expired; reload and try again' },
   FORBIDDEN: { status: 403, zh: '没有权限执行此操作', en: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, zh: '找不到该对象', en: 'Not found' },

@@ -62,6 +62,8 @@ export class ConsoleHarness {
     const context = await this.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
+    // the broker's Content-Security-Policy must allow everything the page really does
+    page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${page.url()}: ${msg.text()}`); });
     return { context, page };
   }
 

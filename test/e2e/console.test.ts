@@ -57,6 +57,21 @@ describe('console (Chromium, real broker)', function () {
     await context.close();
   });
 
+  it('a sign-in held after too many wrong passwords says how long to wait, in Chinese', async () => {
+    const victim = await h.broker.admin.create('/api/v1/accounts', { username: `held${Date.now().toString(36)}`, displayName: '被猜测的账号', password: 'Held-pass-2026', roles: ['auditor'] });
+    for (let i = 0; i < 5; i++) assert.equal((await new ApiClient(h.url).login(victim.username, `guess-${i}`)).status, 401);
+    const { context, page } = await h.newPage();
+    await page.goto(`${h.url}/console/`);
+    await page.getByTestId('login-form').waitFor();
+    await page.fill('input[name=username]', victim.username);
+    await page.fill('input[name=password]', 'Held-pass-2026');
+    await page.click('button[type=submit]');
+    const error = page.locator('.error-view');
+    await error.waitFor();
+    assert.match(await error.innerText(), /登录失败次数过多，请 15 分钟后再试[\s\S]*TOO_MANY_ATTEMPTS/);
+    await context.close();
+  });
+
   it('creates a site, department, gateway, pool and desktop through the UI', async () => {
     const { context, page } = await h.newPage();
     await h.login(page);

@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Sequelize } from 'sequelize';
+import { openDatabase } from '../../broker/src/db/database.js';
 import pg from 'pg';
 
 export const PG_ADMIN_URL = process.env.YUNZHUO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,4 +31,16 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
       await c.end();
     },
   };
+}
+
+/** An empty database of either dialect (no migrations run), opened; `close` closes and removes it. */
+export async function openEmptyDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ sequelize: Sequelize; close(): Promise<void> }> {
+  if (dialect === 'postgres') {
+    const db = await createPgDatabase();
+    const sequelize = openDatabase(db.url);
+    return { sequelize, close: async () => { await sequelize.close(); await db.drop(); } };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'yz-migrate-'));
+  const sequelize = openDatabase(`sqlite:${path.join(dir, 'yunzhuo.db')}`);
+  return { sequelize, close: async () => { await sequelize.close(); rmSync(dir, { recursive: true, force: true }); } };
 }

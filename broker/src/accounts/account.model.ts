@@ -1,10 +1,12 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Role } from '@yunzhuo/protocol/api/common';
-import { baseOptions, uuidPk } from '../db/model-helpers.js';
+import { baseOptions, nameKeyHooks, uuidPk } from '../db/model-helpers.js';
 
 export class Account extends Model<InferAttributes<Account>, InferCreationAttributes<Account>> {
   declare id: CreationOptional<string>;
   declare username: string;
+  /** `nameKey(username)`, unique: set by the hooks on every write, never by hand */
+  declare usernameKey: CreationOptional<string>;
   declare displayName: string;
   declare passwordHash: string;
   declare homeSiteId: string | null;
@@ -20,6 +22,7 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
       {
         id: uuidPk,
         username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+        usernameKey: { type: DataTypes.STRING(200), allowNull: true, unique: true },
         displayName: { type: DataTypes.STRING(200), allowNull: false },
         passwordHash: { type: DataTypes.STRING(300), allowNull: false },
         homeSiteId: { type: DataTypes.STRING(36), allowNull: true },
@@ -30,7 +33,11 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { ...baseOptions, sequelize, tableName: 'accounts' },
+      {
+        ...baseOptions, sequelize, tableName: 'accounts',
+        // every way an account is written (console, CSV import, first start) keeps the key in step
+        hooks: nameKeyHooks<Account>('username', 'usernameKey'),
+      },
     );
   }
 }

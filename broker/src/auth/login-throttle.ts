@@ -1,45 +1,72 @@
 import { isIP } from 'node:net';
+import { nameKey } from '@yunzhuo/protocol/api/names';
+import { loginWaitText } from '@yunzhuo/protocol/login-wait';
 import { AppError } from '../lib/app-error.js';
 import type { ClusterBus } from '../lib/cluster-bus.js';
 import { SharedCounts } from '../lib/shared-counts.js';
 
+/** once an account's failures from anywhere pass their limit, one failure holds it this long (seconds) */
+export const SLOW_PATH_SECONDS = 30;
+
+/** TOO_MANY_ATTEMPTS with the wait in words, Chinese first (protocol's loginWaitText). */
+export function tooManyAttempts(retryAfterSeconds: number): AppError {
+  return new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds }, `${loginWaitText(retryAfterSeconds, 'zh-CN')} / ${loginWaitText(retryAfterSeconds, 'en')}`);
+}
+
 /**
- * Failed logins are counted per account and per address; once either passes its limit the
- * login is refused with TOO_MANY_ATTEMPTS and the seconds to wait, before the password is
- * even checked. With several brokers (`shareWith` the cluster bus) every process counts every
- * process's failures, and a success anywhere clears them (lib/shared-counts.ts).
+ * Failed logins are counted so that a stranger cannot turn the limit against an account's owner:
+ * - per account *and* address (`perAccount`): five wrong passwords from one place hold that place
+ *   for the window, not the owner at their own desk;
+ * - per address (`perAddress`), whatever the account: one place guessing many accounts;
+ * - per account from anywhere (`perAccountAnywhere`, much higher): guesses spread over many
+ *   addresses. Past it the account is only slowed, never locked for the window: each further
+ *   failure holds it SLOW_PATH_SECONDS, so the owner waits seconds while guessing becomes slow.
+ * Refusals come before the password is checked. With several brokers (`shareWith` the cluster
+ * bus) every process counts every process's failures (lib/shared-counts.ts).
  */
 export class LoginThrottle {
-  readonly #perAccount: SharedCounts;
+  readonly #perAccountAddress: SharedCounts;
   /** only an IP is shared: a bad address is never sent nor taken from the bus */
   readonly #perAddress: SharedCounts;
+  readonly #perAccountAnywhere: SharedCounts;
+  readonly #slowed: SharedCounts;
 
-  constructor(opts: { perAccount: number; perAddress: number; windowSeconds: number }) {
-    this.#perAccount = new SharedCounts('throttle.account', opts.perAccount, opts.windowSeconds);
+  constructor(opts: { perAccount: number; perAddress: number; perAccountAnywhere: number; windowSeconds: number }) {
+    this.#perAccountAddress = new SharedCounts('throttle.account', opts.perAccount, opts.windowSeconds);
     this.#perAddress = new SharedCounts('throttle.address', opts.perAddress, opts.windowSeconds, (address) => isIP(address) !== 0);
+    this.#perAccountAnywhere = new SharedCounts('throttle.account-anywhere', opts.perAccountAnywhere, opts.windowSeconds);
+    this.#slowed = new SharedCounts('throttle.account-slowed', 1, SLOW_PATH_SECONDS);
   }
 
   async assertAllowed(username: string, address: string | null): Promise<void> {
-    const checks: Array<[SharedCounts, string]> = [[this.#perAccount, username.toLowerCase()]];
+    const account = nameKey(username);
+    const checks: Array<[SharedCounts, string]> = [[this.#perAccountAddress, pairKey(account, address)], [this.#slowed, account]];
     if (address) checks.push([this.#perAddress, address]);
     for (const [counts, key] of checks) {
       const retryAfterSeconds = await counts.blockedFor(key);
-      if (retryAfterSeconds !== null) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfterSeconds });
+      if (retryAfterSeconds !== null) throw tooManyAttempts(retryAfterSeconds);
     }
   }
 
   async recordFailure(username: string, address: string | null): Promise<void> {
-    await this.#perAccount.add(username.toLowerCase());
+    const account = nameKey(username);
+    await this.#perAccountAddress.add(pairKey(account, address));
     if (address) await this.#perAddress.add(address);
+    await this.#perAccountAnywhere.add(account);
+    if ((await this.#perAccountAnywhere.blockedFor(account)) !== null) await this.#slowed.add(account);
   }
 
-  async recordSuccess(username: string): Promise<void> {
-    await this.#perAccount.clear(username.toLowerCase());
+  /** The owner got in from here: this place's count starts again (the account-wide count runs out on its own). */
+  async recordSuccess(username: string, address: string | null): Promise<void> {
+    await this.#perAccountAddress.clear(pairKey(nameKey(username), address));
   }
 
   /** Counts the other broker processes' failures too, and tells them of this one's. */
   shareWith(bus: ClusterBus): void {
-    this.#perAccount.shareWith(bus);
-    this.#perAddress.shareWith(bus);
+    for (const counts of [this.#perAccountAddress, this.#perAddress, this.#perAccountAnywhere, this.#slowed]) counts.shareWith(bus);
   }
+}
+
+function pairKey(account: string, address: string | null): string {
+  return `${account} ${address ?? 'unknown'}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedOriginsSchema, trustedProxiesSchema } from './edge-settings.js';
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -24,11 +25,13 @@ export const configSchema = z
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     cookieSecure: boolish.default(false),
-    trustProxy: boolish.default(false),
+    trustProxy: trustedProxiesSchema.default(false),
+    allowedOrigins: allowedOriginsSchema.default([]),
     adminSessionHours: z.coerce.number().positive().max(720).default(12),
     tunnelTokenTtlSeconds: z.coerce.number().int().min(5).max(60).default(60),
     loginMaxFailuresPerAccount: z.coerce.number().int().min(1).default(5),
     loginMaxFailuresPerAddress: z.coerce.number().int().min(1).default(30),
+    loginMaxFailuresPerAccountAnywhere: z.coerce.number().int().min(1).default(50),
     loginThrottleWindowSeconds: z.coerce.number().int().min(1).default(900),
     recordingDir: z.string().optional(),
     reconcileIntervalSeconds: z.coerce.number().int().min(1).default(30),
@@ -52,10 +55,12 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_LOG_LEVEL: 'logLevel',
   YUNZHUO_COOKIE_SECURE: 'cookieSecure',
   YUNZHUO_TRUST_PROXY: 'trustProxy',
+  YUNZHUO_ALLOWED_ORIGINS: 'allowedOrigins',
   YUNZHUO_ADMIN_SESSION_HOURS: 'adminSessionHours',
   YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS: 'tunnelTokenTtlSeconds',
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT: 'loginMaxFailuresPerAccount',
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
+  YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE: 'loginMaxFailuresPerAccountAnywhere',
   YUNZHUO_LOGIN_THROTTLE_WINDOW_SECONDS: 'loginThrottleWindowSeconds',
   YUNZHUO_RECORDING_DIR: 'recordingDir',
   YUNZHUO_RECONCILE_INTERVAL_SECONDS: 'reconcileIntervalSeconds',

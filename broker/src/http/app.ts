@@ -1,16 +1,18 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { TrustedProxies } from '../config/edge-settings.js';
 import type { Logger } from '../lib/logger.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import type { BrokerMetrics } from './metrics.js';
 import type { OpenApiDocs } from './openapi.js';
+import { securityHeaders } from './security-headers.js';
 import { mountStaticPages } from './static-pages.js';
 
 export interface AppParts {
   logger: Logger;
   metrics: BrokerMetrics;
   docs: OpenApiDocs;
-  trustProxy: boolean;
+  trustProxy: TrustedProxies;
   /** routes that need no console session (login, window login, enrollment) */
   publicApi: Router;
   /** routes behind `requireConsoleUser` */
@@ -24,11 +26,7 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', parts.trustProxy);
   app.use(parts.metrics.middleware());
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     if (parts.isReady()) res.json({ status: 'ok' });

@@ -8,6 +8,7 @@ import { isConsoleUser } from '../auth/policy.js';
 import { every, type Clock } from '../lib/clock.js';
 import type { LiveEvent, LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
+import { refuseUpgrade } from './upgrade-refusal.js';
 
 /** a console that cannot keep up is dropped rather than buffered without bound */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -75,7 +76,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
       const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
       const found = token ? await deps.auth.authenticate(token, req.socket.remoteAddress ?? null).catch(() => null) : null;
       if (!found || !isConsoleUser(found.actor)) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"UNAUTHENTICATED","message":"请先登录 / Please sign in first"}}');
+        refuseUpgrade(socket, 'UNAUTHENTICATED');
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {

@@ -9,6 +9,8 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, wh
     path: [where, ...i.path.map(String)].join('.'),
     code: i.code,
     message: i.message,
+    // a refinement's stable reason (e.g. NAME_UNSAFE_CHARACTERS), so a client need not read the message
+    ...(i.code === 'custom' && typeof i.params?.reason === 'string' ? { reason: i.params.reason } : {}),
   }));
   throw new AppError('VALIDATION_FAILED', { issues });
 }

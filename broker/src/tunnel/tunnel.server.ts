@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { refuseUpgrade } from '../http/upgrade-refusal.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { statusForCloseReason } from './guac-status.codes.js';
@@ -93,6 +94,9 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
+      // before the token is redeemed: a socket that cannot speak the tunnel must not spend it
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      if (!offered.includes(TUNNEL_SUBPROTOCOL)) return refuseUpgrade(socket, 'TUNNEL_SUBPROTOCOL_REQUIRED', { expected: TUNNEL_SUBPROTOCOL });
       const query = queryOf(req.url);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const tunnel = new TunnelConnection(ws, { broker: deps.broker, logger, clock: deps.clock, limits, parking }, hooks);

@@ -1,10 +1,12 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import { baseOptions, uuidPk } from '../db/model-helpers.js';
+import { baseOptions, nameKeyHooks, uuidPk } from '../db/model-helpers.js';
 
 export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreationAttributes<HallWindow>> {
   declare id: CreationOptional<string>;
   declare siteId: string;
   declare code: string;
+  /** `nameKey(code)`: codes are unique whatever their case; set by the hooks, never by hand */
+  declare codeKey: CreationOptional<string>;
   declare label: string | null;
   declare departmentId: string | null;
   declare area: string | null;
@@ -20,6 +22,7 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
         id: uuidPk,
         siteId: { type: DataTypes.STRING(36), allowNull: false },
         code: { type: DataTypes.STRING(32), allowNull: false },
+        codeKey: { type: DataTypes.STRING(200), allowNull: true },
         label: { type: DataTypes.STRING(200), allowNull: true },
         departmentId: { type: DataTypes.STRING(36), allowNull: true },
         area: { type: DataTypes.STRING(32), allowNull: true },
@@ -28,7 +31,7 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { ...baseOptions, sequelize, tableName: 'windows' },
+      { ...baseOptions, sequelize, tableName: 'windows', hooks: nameKeyHooks<HallWindow>('code', 'codeKey') },
     );
   }
 }

@@ -20,17 +20,17 @@ export class ApiError extends Error {
     readonly serverMessage: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(ApiError.text(code, 'zh-CN', serverMessage));
+    super(ApiError.text(code, 'zh-CN', serverMessage, details));
     this.name = 'ApiError';
   }
 
-  static text(code: string, lang: string, fallback = ''): string {
-    return errorText(code, lang) ?? (fallback || code);
+  static text(code: string, lang: string, fallback = '', details: Record<string, unknown> = {}): string {
+    return errorText(code, lang, details) ?? (fallback || code);
   }
 
   /** message in the UI language */
   localized(lang: string): string {
-    return ApiError.text(this.code, lang, this.serverMessage);
+    return ApiError.text(this.code, lang, this.serverMessage, this.details);
   }
 
   get issues(): ValidationIssue[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, deviceClassSchema } from '../devices/messages.js';
+import { displayText } from './names.js';
 
 export const ROLES = ['admin', 'site-admin', 'auditor', 'clerk'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -9,14 +10,8 @@ export const SESSION_STATES = ['requested', 'connecting', 'active', 'disconnecte
 export type SessionState = (typeof SESSION_STATES)[number];
 
 export const idSchema = z.string().uuid();
-/** visible text: trimmed, no control characters, bounded */
-export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/u, 'must not contain control characters');
+/** visible text (names, labels, addresses): see names.ts — NFC, trimmed, bounded, no control, bidi or unpaired characters */
+export const text = displayText;
 export const codeSchema = z
   .string()
   .trim()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   codeSchema, hostSchema, idSchema, listQueryBase, patchOf, poolSettingsSchema, portSchema, roleSchema, text,
 } from './common.js';
+import { usernameSchema } from './names.js';
 
 const nullableId = idSchema.nullable();
 const stamp = { createdAt: z.string(), updatedAt: z.string() };
@@ -49,7 +50,7 @@ export const terminalCredentialOut = z.object({ terminal: terminalOut, credentia
 const password = z.string().min(8).max(200);
 export const accountCreate = z
   .object({
-    username: z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_.@-]+$/u, 'letters, digits, _ . @ - only'),
+    username: usernameSchema,
     displayName: text(200),
     password,
     homeSiteId: nullableId.default(null),

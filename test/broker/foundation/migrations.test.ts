@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { openDatabase } from '../../../broker/src/db/database.js';
 import { createMigrator } from '../../../broker/src/db/migrator.js';
 import { migrations } from '../../../broker/migrations/index.js';
-import { createPgDatabase } from '../../helpers/test-database.js';
+import { openEmptyDatabase } from '../../helpers/test-database.js';
 
 /** the tables of the first migration; later migrations add more, which the test takes as they come */
 const CORE_TABLES = [
@@ -55,18 +51,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let firstUp: string[];
 
     before(async () => {
-      if (dialect === 'postgres') {
-        const db = await createPgDatabase();
-        sequelize = openDatabase(db.url);
-        cleanup = () => db.drop();
-      } else {
-        const dir = mkdtempSync(path.join(tmpdir(), 'yz-migrate-'));
-        sequelize = openDatabase(`sqlite:${path.join(dir, 'yunzhuo.db')}`);
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      ({ sequelize, close: cleanup } = await openEmptyDatabase(dialect));
     });
     after(async () => {
-      await sequelize.close();
       await cleanup();
     });
 

@@ -127,6 +127,8 @@ export class WindowWorld {
     const context = await this.browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.on('pageerror', (err) => this.pageErrors.push(`${seat.window.code}: ${err.message}`));
+    // the broker's Content-Security-Policy must allow everything the page really does
+    page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${seat.window.code}: ${msg.text()}`); });
     await page.goto(`${this.url}/terminal#credential=${seat.terminal.credential}`);
     await page.getByTestId('idle-screen').waitFor();
     return { context, page };

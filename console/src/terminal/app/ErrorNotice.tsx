@@ -7,7 +7,7 @@ export function ErrorNotice({ error, testId }: { error: WindowApiError; testId?:
   let sentence: string;
   if (error.code === 'NETWORK') sentence = t('error.NETWORK');
   else if (error.code === 'NOT_ENTITLED' && error.details.reason === 'no pool for this account') sentence = t('error.NOT_ENTITLED.none');
-  else sentence = errorText(error.code, lang) ?? t('error.NETWORK');
+  else sentence = errorText(error.code, lang, error.details) ?? t('error.NETWORK');
   return (
     <div className="notice notice-error" role="alert" data-testid={testId} data-code={error.code}>
       <p className="notice-text">{sentence}</p>
