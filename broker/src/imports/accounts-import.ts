@@ -1,3 +1,4 @@
+import { nameKey } from '@yunzhuo/protocol/api/names';
 import { accountCreate } from '@yunzhuo/protocol/api/resources';
 import { Account } from '../accounts/account.model.js';
 import { presentAccount } from '../accounts/account.presenter.js';
@@ -36,12 +37,12 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   const v = row.values;
   const errors = new RowErrors();
   const key = v.username ?? '?';
-  const site = v.siteCode ? await Site.findOne({ where: { code: v.siteCode } }) : null;
+  const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
   if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
   if (!v.siteCode && !actor.roles.includes('admin')) errors.add('site_code: 必填 / required');
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {
-    const d = await Department.findOne({ where: { code } });
+    const d = await Department.findOne({ where: { codeKey: nameKey(code) } });
     if (!d || !canAccess(actor, 'read', d.siteId)) errors.add(`department_codes: 找不到部门 ${code} / unknown department`);
     else departments.push(d);
   }
@@ -49,7 +50,7 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   if (!mayGrantRoles(actor, roles)) errors.add('roles: 无权授予该角色 / may not grant this role', 'FORBIDDEN');
   if (seen.has(key)) errors.add('重复的账号 / duplicate account in this file');
   seen.add(key);
-  const existing = v.username ? await Account.findOne({ where: { username: v.username } }) : null;
+  const existing = v.username ? await Account.findOne({ where: { usernameKey: nameKey(v.username) } }) : null;
   const refusal = existing ? accountRefusal(actor, existing) : null;
   if (refusal) errors.add(REFUSALS[refusal], 'FORBIDDEN');
   const parsed = accountCreate.safeParse({
@@ -71,12 +72,13 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
     },
     async apply({ transaction, audit }) {
       // checked again on the row as it is now, locked: the plan was made outside the transaction
-      const current = await Account.findOne({ where: { username: data.username }, transaction, lock: true });
+      const current = await Account.findOne({ where: { usernameKey: nameKey(data.username) }, transaction, lock: true });
       if ((current?.id ?? null) !== (existing?.id ?? null)) throw new AppError('CONFLICT', { line: row.line, username: data.username, reason: 'the account changed since the preview' });
       if (current) assertAccountManageable(actor, current);
       const before = current ? await presentAccount(current, transaction) : null;
       const account = current
-        ? await current.update({ ...data, ...(passwordHash ? { passwordHash } : {}) }, { transaction })
+        // the row found the account by its key (any width or case): its username stays as it is
+        ? await current.update({ ...data, username: current.username, ...(passwordHash ? { passwordHash } : {}) }, { transaction })
         : await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null }, { transaction });
       if (departments.length) await setAccountLinks(account.id, { departmentIds: departments.map((d) => d.id) }, transaction);
       const after = await presentAccount(account, transaction);

@@ -1,3 +1,4 @@
+import { nameKey } from '@yunzhuo/protocol/api/names';
 import { windowCreate } from '@yunzhuo/protocol/api/resources';
 import type { Actor } from '../auth/actor.js';
 import { canAccess } from '../auth/policy.js';
@@ -21,10 +22,10 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
   const v = row.values;
   const errors = new RowErrors();
   const key = `${v.siteCode ?? '?'}/${v.code ?? '?'}`;
-  const site = v.siteCode ? await Site.findOne({ where: { code: v.siteCode } }) : null;
+  const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
   if (!v.siteCode) errors.add('site_code: 必填 / required');
   else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
-  const department = v.departmentCode ? await Department.findOne({ where: { code: v.departmentCode } }) : null;
+  const department = v.departmentCode ? await Department.findOne({ where: { codeKey: nameKey(v.departmentCode) } }) : null;
   if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
   if (seen.has(key)) errors.add('重复的窗口 / duplicate window in this file');
   seen.add(key);
@@ -39,12 +40,12 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
   });
   if (!parsed.success) for (const i of parsed.error.issues) errors.add(`${i.path.join('.')}: ${i.message}`);
   if (errors.any || !parsed.success || !site) return { result: errors.result(row.line, key, null) };
-  const existing = await HallWindow.findOne({ where: { siteId: site.id, code: parsed.data.code } });
+  const existing = await HallWindow.findOne({ where: { siteId: site.id, codeKey: nameKey(parsed.data.code) } });
   const data = parsed.data;
   return {
     result: errors.result(row.line, key, existing ? 'update' : 'create'),
     async apply({ transaction, audit }) {
-      const current = await HallWindow.findOne({ where: { siteId: site.id, code: data.code }, transaction, lock: true });
+      const current = await HallWindow.findOne({ where: { siteId: site.id, codeKey: nameKey(data.code) }, transaction, lock: true });
       const before = current ? presentWindow(current) : null;
       const window = current ? await current.update(data, { transaction }) : await HallWindow.create(data, { transaction });
       audit({ action: current ? 'window.update' : 'window.create', targetType: 'window', targetId: window.id, siteId: window.siteId, before, after: presentWindow(window), details: { import: true, line: row.line } });

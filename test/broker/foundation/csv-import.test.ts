@@ -172,6 +172,20 @@ describe('CSV import', () => {
     assert.equal(login.body.session.poolId, pool.id);
   });
 
+  it('a row naming an account or codes in another width or case updates what exists, never a near-twin', async () => {
+    await f.account({ username: 'zhao.liu', displayName: '赵六', homeSiteId: sites.county.id, departmentIds: [depts.tax.id] });
+    const before = await total(admin, 'accounts');
+    const bytes = csvBytes([ACCOUNT_HEADER, 'ＺＨＡＯ.ＬＩＵ,赵六六,Zl-pass-2026,ht-county,tax,窗口人员'], 'utf-8');
+    const preview = await upload(admin, 'accounts', bytes, true);
+    assert.equal(preview.status, 200, JSON.stringify(preview.body));
+    assert.deepEqual(preview.body.rows.map((r: { action: string; errors: string[] }) => [r.action, r.errors]), [['update', []]]);
+    const applied = await upload(admin, 'accounts', bytes, false);
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+    assert.equal(await total(admin, 'accounts'), before, 'no second account');
+    const zhao = (await admin.get('/api/v1/accounts?q=zhao')).body.items.filter((a: { username: string }) => a.username.toLowerCase().includes('zhao'));
+    assert.deepEqual(zhao.map((a: { username: string; displayName: string }) => [a.username, a.displayName]), [['zhao.liu', '赵六六']]);
+  });
+
   it('accounts with bad rows: the dry run flags exactly those lines, apply stores nothing', async () => {
     const bytes = csvBytes([
       ACCOUNT_HEADER,
