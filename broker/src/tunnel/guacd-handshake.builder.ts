@@ -1,7 +1,7 @@
 import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
-import { guacdTraits } from './guacd-traits.js';
+import { guacdTraits, type GuacdTraits } from './guacd-traits.js';
 import type { DisplayChoice } from './tunnel-query.parser.js';
 import type { TunnelTarget } from './tunnel-target.js';
 
@@ -55,6 +55,8 @@ export interface HandshakeReply {
   version: NegotiatedVersion;
   /** guacd's parameter names, without the version element */
   names: string[];
+  /** how this guacd's version behaves where versions differ */
+  traits: GuacdTraits;
   /** size, audio, video, image, [timezone], [name], connect — one string, written at once */
   instructions: string;
 }
@@ -82,9 +84,10 @@ export function buildHandshakeReply(
   // will use keeps one depth per desktop, so xrdp's sesman (matching sessions by user and bpp)
   // never starts a second desktop for the same account.
   const depthAt = names.indexOf('color-depth');
-  if (depthAt >= 0 && guacdTraits(serverArgs).gfxNeeds32Bpp && params.get('disable-gfx') !== 'true') values[depthAt] = '32';
+  const traits = guacdTraits(serverArgs);
+  if (depthAt >= 0 && traits.gfxNeeds32Bpp && params.get('disable-gfx') !== 'true') values[depthAt] = '32';
   out += version.versionArg ? encodeInstruction('connect', version.version, ...values) : encodeInstruction('connect', ...values);
-  return { version, names, instructions: out };
+  return { version, names, traits, instructions: out };
 }
 
 /** Clipboard parameters the pool needs but this guacd does not list (it would ignore them). */

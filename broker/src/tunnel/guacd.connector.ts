@@ -4,7 +4,7 @@ import {
 } from '@yunzhuo/protocol';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
-import { guacdTraits, type GuacdTraits } from './guacd-traits.js';
+import type { GuacdTraits } from './guacd-traits.js';
 
 /** `lost-size`: guacd 1.3 sent layer 0's size to nobody; the connection itself is fine (see AttemptOptions.keepLostSize) */
 export type AttemptFailureKind = 'unreachable' | 'timeout' | 'closed' | 'bad-handshake' | 'guacd-error' | 'no-first-frame' | 'lost-size';
@@ -42,7 +42,7 @@ export interface ConnectOptions {
   timeoutMs: number;
   maxInstructionBytes: number;
   /** given guacd's `args` elements, returns everything to send up to and including `connect` */
-  reply: (serverArgs: string[]) => { instructions: string; names: string[] };
+  reply: (serverArgs: string[]) => { instructions: string; names: string[]; traits: GuacdTraits };
   signal: AbortSignal;
   /** `$<connection id>`: join that live connection instead of opening a new RDP one */
   join?: string | undefined;
@@ -129,10 +129,9 @@ class GuacdHandshake {
       const [message = '', status = ''] = decodeOne(slice.subarray(start, end)).args;
       this.#fail(new GatewayAttemptError('guacd-error', `guacd: ${message}`, Number(status) || GUAC_STATUS.UPSTREAM_ERROR));
     } else if (opcode === 'args' && this.#argNames === null) {
-      const serverArgs = decodeOne(slice.subarray(start, end)).args;
-      const reply = this.options.reply(serverArgs);
+      const reply = this.options.reply(decodeOne(slice.subarray(start, end)).args);
       this.#argNames = reply.names;
-      this.#traits = guacdTraits(serverArgs);
+      this.#traits = reply.traits;
       this.#socket.write(reply.instructions);
     } else if (opcode === 'ready' && this.#argNames !== null && this.#traits !== null) {
       const [connectionId = ''] = decodeOne(slice.subarray(start, end)).args;
