@@ -144,6 +144,24 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
     assert.deepEqual(logged(/"msg":"gateway attempt failed"/), []);
   });
 
+  it('a desktop parked on guacd 1.6.0 for 20 s of idle screen is still there: the clerk\'s return joins it', async () => {
+    const seat = await hall(stack.guacd);
+    const first = await seat.login();
+    const client = await firstFrame(first.token);
+    client.ws.terminate(); // the network blinked: the session goes on and its desktop is parked
+    await eventually(() => logged(/"msg":"desktop parked"/).some((l) => l.includes(first.sessionId)));
+    // guacd 1.6 drops a user that sent nothing for 15 s; the parked user's keepalive must outlast that
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const again = await seat.login();
+    assert.equal(again.sessionId, first.sessionId, 'the same session');
+    const back = await firstFrame(again.token);
+    const released = logged(/"msg":"parked desktop released"/).filter((l) => l.includes(first.sessionId));
+    assert.equal(released.length, 1, released.join('\n'));
+    assert.match(released[0]!, /"why":"joined"/, 'a join of the parked connection, not a new RDP login');
+    await seat.logoff(first.sessionId);
+    await back.closed;
+  });
+
   it('guacd 1.5.5 gives a first frame through the relay (smoke)', async () => {
     const guacd15 = await startRealStack({ desktops: 1, guacd: '1.5' });
     try {
@@ -173,7 +191,8 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
           const socket = net.connect(endpoint.port, endpoint.host, () => socket.write(encodeInstruction('select', 'rdp')));
           socket.once('data', () => socket.destroy()).once('close', () => resolve()).once('error', reject);
         });
-        await eventually(async () => (await failures(version)) >= 1, { timeoutMs: 15_000 });
+        // guacd's child writes it when its own 15 s handshake read times out
+        await eventually(async () => (await failures(version)) >= 1, { timeoutMs: 40_000, intervalMs: 250 });
         assert.equal(await failures(version), 1, `guacd ${version} logged only the control:\n${await guacdLog(version)}`);
       }
     } finally {
