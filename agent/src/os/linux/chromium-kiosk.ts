@@ -3,7 +3,16 @@ import type { KioskState } from '@yunzhuo/protocol/agent/index';
 import type { Logger } from '../../log.js';
 import type { KioskBrowser } from '../os-adapters.js';
 
-const FLAGS = ['--kiosk', '--no-first-run', '--noerrdialogs', '--disable-session-crashed-bubble', '--disable-infobars', '--disable-translate', '--password-store=basic', '--incognito'];
+/**
+ * The kiosk shows only the broker's window page. That page talks to this thin client's device
+ * bridge on ws://127.0.0.1 (agent/src/devices/), which Chromium's Local Network Access checks
+ * refuse to a page from the county network (a less private address space): they are turned off
+ * for this one browser.
+ */
+const FLAGS = [
+  '--kiosk', '--no-first-run', '--noerrdialogs', '--disable-session-crashed-bubble', '--disable-infobars', '--disable-translate',
+  '--password-store=basic', '--incognito', '--disable-features=LocalNetworkAccessChecks',
+];
 /** a browser that dies on its own is started again after this long (ms) */
 const RESPAWN_MS = 3000;
 
