@@ -1,12 +1,34 @@
 // yunzhuo-desk started inside a logged-in desktop (as its user, with its DISPLAY), and HTTP
 // requests made from inside that desktop, as a business page in it would make them.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { desktopUserOf, type DesktopUser } from "./desktop-user.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const DESK_BIN = path.join(ROOT, "agent/bin/yunzhuo-desk.mjs");
+let packaged: Promise<string> | null = null;
+
+/**
+ * The companion as a desktop image gets it (agent/scripts/package-desk.mjs: one bundle, koffi
+ * beside it), in a folder every desktop user can read: the checkout itself may not be (CI clones
+ * into a private temporary folder), and a desktop user must never need it.
+ */
+function packagedDesk(): Promise<string> {
+  packaged ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "yunzhuo-desk-test-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    await promisify(execFile)(process.execPath, [path.join(ROOT, "agent/scripts/package-desk.mjs"), dir], { cwd: ROOT });
+    for (const module of ["koffi", "@koromix/koffi-linux-x64"]) {
+      cpSync(path.join(ROOT, "node_modules", module), path.join(dir, "node_modules", module), { recursive: true });
+    }
+    chmodSync(dir, 0o755);
+    return path.join(dir, "yunzhuo-desk.mjs");
+  })();
+  return packaged;
+}
 
 export class DeskCompanion {
   output = "";
@@ -18,8 +40,8 @@ export class DeskCompanion {
 
   /** Starts the companion in `username`'s desktop; resolves once its API listens. */
   static async start(username: string, port: number): Promise<DeskCompanion> {
-    const user = await desktopUserOf(username);
-    const child = spawn(process.execPath, [DESK_BIN, "--port", String(port)], { uid: user.uid, gid: user.gid, env: user.env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const [user, bundle] = await Promise.all([desktopUserOf(username), packagedDesk()]);
+    const child = spawn(process.execPath, [bundle, "--port", String(port)], { uid: user.uid, gid: user.gid, env: user.env, cwd: path.dirname(bundle), stdio: ["ignore", "pipe", "pipe"] });
     const desk = new DeskCompanion(user, port, child);
     await new Promise<void>((resolve, reject) => {
       const check = () => {
