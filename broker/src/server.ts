@@ -130,7 +130,6 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
 
   const docs = new OpenApiDocs();
-  const metrics = new BrokerMetrics(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {});
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
@@ -159,6 +158,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();
   agents.mount(publicApi, consoleApi);
+  const metrics = new BrokerMetrics({
+    presenceAliveElsewhere: () => agents.presence.aliveElsewhere,
+    ...(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {}),
+  });
 
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
