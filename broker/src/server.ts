@@ -29,7 +29,11 @@ import { mountImports } from './imports/import.routes.js';
 import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { LiveEvents, relayedEvent, type LiveEvent } from './lib/live-events.js';
+import { mountLifecycleActions } from './lifecycle/actions/lifecycle-actions.routes.js';
+import { poolActionResource } from './lifecycle/actions/pool-action.resource.js';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.js';
+import { mountLifecycleSettings } from './lifecycle/lifecycle-settings.routes.js';
+import { sshHostResource } from './lifecycle/ssh/ssh-host.resource.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
@@ -126,7 +130,6 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
 
   const docs = new OpenApiDocs();
-  const metrics = new BrokerMetrics(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {});
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
@@ -141,7 +144,11 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   mountSessionList(consoleApi, docs);
   mountSessionAdmin(consoleApi, lifecycle, docs);
-  desktopLifecycle.attach(lifecycle, consoleApi, crudDeps);
+  desktopLifecycle.attach(lifecycle);
+  mountCrud(consoleApi, sshHostResource(secrets, desktopLifecycle.knownHosts), crudDeps);
+  mountCrud(consoleApi, poolActionResource, crudDeps);
+  mountLifecycleSettings(consoleApi, { audit, knownHosts: desktopLifecycle.knownHosts, clock, docs });
+  mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
@@ -151,6 +158,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();
   agents.mount(publicApi, consoleApi);
+  const metrics = new BrokerMetrics({
+    presenceAliveElsewhere: () => agents.presence.aliveElsewhere,
+    ...(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {}),
+  });
 
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,

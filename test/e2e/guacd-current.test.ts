@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { encodeInstruction } from '@yunzhuo/protocol';
-import { tcpProber } from '../../broker/src/lifecycle/probes.js';
+import { tcpProber } from '../../broker/src/lifecycle/health/probes.js';
 import { TunnelClient } from '../broker/tunnel/tunnel-test-kit.js';
 import { launchChromium } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';

@@ -10,6 +10,8 @@ export interface BrokerProcess {
   child: ChildProcess;
   /** what the process wrote to stderr so far (warnings; its log goes to stdout) */
   stderr(): string;
+  /** its log so far (JSON lines; the last few MB of a long run) */
+  stdout(): string;
   /** SIGTERM and wait for exit */
   stop(): Promise<void>;
   /** SIGKILL, no goodbye */
@@ -34,11 +36,14 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 8_000_000) out = out.slice(-4_000_000); // a long bench's log: its tail is enough
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`broker did not start: ${stderr}`)), timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+    child.stdout!.on('data', () => {
       const match = /"port":(\d+)[^\n]*"msg":"broker ready"/.exec(out);
       if (match) {
         clearTimeout(timer);
@@ -59,6 +64,7 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
     port,
     child,
     stderr: () => stderr,
+    stdout: () => out,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -4,13 +4,13 @@
  * throwing, and resolves with that value; after `timeoutMs` it throws the last error (an assert's
  * message) or "condition still …". A check made of asserts ends with `return true`.
  */
-export async function eventually<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Found<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);
   let lastError: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== false && value !== undefined && value !== null) return value;
+      if (isFound(value)) return value;
       lastError = new Error(`condition still ${String(value)}`);
     } catch (err) {
       lastError = err;
@@ -18,4 +18,11 @@ export async function eventually<T>(check: () => Promise<T> | T, opts: { timeout
     if (Date.now() > deadline) throw lastError;
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
   }
+}
+
+/** What `eventually` resolves with: the check's value, never a "not yet" one. */
+export type Found<T> = Exclude<T, false | null | undefined>;
+
+function isFound<T>(value: T): value is Found<T> {
+  return value !== false && value !== undefined && value !== null;
 }

@@ -95,6 +95,7 @@ export class PresenceService {
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #unsubscribe: () => void;
+  #aliveElsewhere = 0;
   /** the socket layer closes a connection whose heartbeats stopped */
   onExpired: (terminalId: string) => void = () => undefined;
 
@@ -211,6 +212,11 @@ export class PresenceService {
     this.#flushSoon();
   }
 
+  /** since start: terminals gone quiet here that another broker process kept beating, so forgotten here (not marked offline) */
+  get aliveElsewhere(): number {
+    return this.#aliveElsewhere;
+  }
+
   update(terminalId: string, fields: Partial<Pick<Presence, 'windowId' | 'state'>>): void {
     const entry = this.#entries.get(terminalId);
     if (entry) Object.assign(entry, fields);
@@ -289,6 +295,7 @@ export class PresenceService {
       }
       const aliveElsewhere = await this.#expireQuiet(wentOffline.filter((e) => this.#expired.has(e.terminalId)));
       if (aliveElsewhere.size) wentOffline = wentOffline.filter((e) => !aliveElsewhere.has(e.terminalId));
+      this.#aliveElsewhere += aliveElsewhere.size;
       for (const entry of infos) await this.#writeInfo(entry);
     } catch (err) {
       // keep the changes for the next flush rather than lose them

@@ -16,10 +16,23 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
-  /** `clusterReceived`: the cluster bus's count of messages from other processes, by kind */
-  constructor(opts: { clusterReceived?: () => ReadonlyMap<string, number> } = {}) {
+  /**
+   * `clusterReceived`: the cluster bus's count of messages from other processes, by kind;
+   * `presenceAliveElsewhere`: terminals gone quiet here that another process kept beating
+   */
+  constructor(opts: { clusterReceived?: () => ReadonlyMap<string, number>; presenceAliveElsewhere?: () => number } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'yunzhuo_' });
-    const { clusterReceived } = opts;
+    const { clusterReceived, presenceAliveElsewhere } = opts;
+    if (presenceAliveElsewhere) {
+      new Gauge({
+        name: 'yunzhuo_presence_alive_elsewhere',
+        help: 'Terminals that went quiet in this process but were kept beating by another broker process (forgotten here, not marked offline) since start',
+        registers: [this.registry],
+        collect() {
+          this.set(presenceAliveElsewhere());
+        },
+      });
+    }
     if (clusterReceived) {
       new Gauge({
         name: 'yunzhuo_cluster_messages_received',

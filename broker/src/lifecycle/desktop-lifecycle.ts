@@ -1,30 +1,24 @@
-import type { Router } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { AuditService } from '../audit/audit.service.js';
 import { Desktop } from '../desktops/desktop.model.js';
-import { mountCrud, type CrudDeps } from '../http/crud.js';
 import { every, type Clock, type ClockTimer } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
 import type { TunnelBroker } from '../tunnel/tunnel-target.js';
-import { BrokerInstances } from './broker-instances.js';
-import { DesktopActions } from './desktop-actions.service.js';
-import { ForcedResets } from './forced-resets.service.js';
-import { HealthMonitor, type HealthSettings } from './health-monitor.js';
-import { stampingTunnelBroker } from './instance-stamp.js';
-import { KnownHosts } from './known-hosts.js';
-import { mountLifecycleActions } from './lifecycle-actions.routes.js';
-import { mountLifecycleSettings } from './lifecycle-settings.routes.js';
-import { ActionRun } from './pool-action.model.js';
-import { poolActionResource } from './pool-action.resource.js';
-import { tcpProber, type Prober } from './probes.js';
-import { Reconciler, type ReconcileReport } from './reconciler.service.js';
-import type { ReconcilerSettings } from './repairs.js';
-import { nodeSshExecutor, type SshExecutor } from './ssh-executor.js';
-import { sshHostResource } from './ssh-host.resource.js';
-import { WarmupService } from './warmup.service.js';
+import { BrokerInstances } from './instances/broker-instances.js';
+import { DesktopActions } from './actions/desktop-actions.service.js';
+import { ForcedResets } from './actions/forced-resets.service.js';
+import { HealthMonitor, type HealthSettings } from './health/health-monitor.js';
+import { stampingTunnelBroker } from './instances/instance-stamp.js';
+import { KnownHosts } from './ssh/known-hosts.js';
+import { ActionRun } from './actions/pool-action.model.js';
+import { tcpProber, type Prober } from './health/probes.js';
+import { Reconciler, type ReconcileReport } from './repairs/reconciler.service.js';
+import type { ReconcilerSettings } from './repairs/repairs.js';
+import { nodeSshExecutor, type SshExecutor } from './ssh/ssh-executor.js';
+import { WarmupService } from './warmup/warmup.service.js';
 
 export interface DesktopLifecycleDeps {
   sequelize: Sequelize;
@@ -47,9 +41,10 @@ export function heartbeatMsFor(periodMs: number): number {
 }
 
 /**
- * Desktop lifecycle, wired: SSH actions (also the engine's DesktopHooks), health probes,
- * warm-up, the reconciler and this process's instance heartbeat. Built before the session
- * engine (which takes `actions` as its hooks), attached to it once it exists, started last.
+ * Desktop lifecycle: SSH actions (also the engine's DesktopHooks), health probes, warm-up, the
+ * reconciler and this process's instance heartbeat, with the timers that drive them. Built
+ * before the session engine (which takes `actions` as its hooks), attached to it once it
+ * exists, started last. Its routes are mounted by the composition root (`server.ts`).
  */
 export class DesktopLifecycle {
   readonly knownHosts: KnownHosts;
@@ -84,23 +79,24 @@ export class DesktopLifecycle {
     return this.#reconciler;
   }
 
+  get resets(): ForcedResets {
+    if (!this.#resets) throw new Error('DesktopLifecycle.attach() was not called');
+    return this.#resets;
+  }
+
   /** The relay's view of the engine, stamping sessions with this process's instance id. */
   tunnelBroker(engine: TunnelBroker): TunnelBroker {
     return stampingTunnelBroker(engine, this.instances.id);
   }
 
-  /** Connects the engine and mounts the admin API. */
-  attach(lifecycle: SessionLifecycle, router: Router, crud: CrudDeps): void {
+  /** Connects the session engine (the reconciler and forced resets act through it). */
+  attach(lifecycle: SessionLifecycle): void {
     const { sequelize, audit, events, clock } = this.deps;
     this.#reconciler = new Reconciler({
       sequelize, lifecycle, actions: this.actions, instances: this.instances, audit, events, clock,
       terminalTrackedHere: (id) => this.terminalTrackedHere(id), ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}),
     });
     this.#resets = new ForcedResets({ sequelize, lifecycle, actions: this.actions, audit, events, clock });
-    mountCrud(router, sshHostResource(this.deps.secrets, this.knownHosts), crud);
-    mountCrud(router, poolActionResource, crud);
-    mountLifecycleSettings(router, { audit, knownHosts: this.knownHosts, clock, docs: crud.docs });
-    mountLifecycleActions(router, { actions: this.actions, resets: this.#resets, docs: crud.docs });
   }
 
   /** Registers this process, repairs what a previous crash left (before serving), starts the timers. */

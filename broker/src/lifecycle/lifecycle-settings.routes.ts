@@ -15,11 +15,11 @@ import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { Pool } from '../pools/pool.model.js';
 import { Op } from 'sequelize';
-import { CalendarDay } from './calendar-day.model.js';
-import type { KnownHosts } from './known-hosts.js';
+import { CalendarDay } from './warmup/calendar-day.model.js';
+import type { KnownHosts } from './ssh/known-hosts.js';
 import { presentCalendarDay, presentKnownHost, presentPoolLifecycle } from './lifecycle.presenters.js';
 import { PoolLifecycle } from './pool-lifecycle.model.js';
-import { SshKnownHost } from './ssh-host.model.js';
+import { SshKnownHost } from './ssh/ssh-host.model.js';
 
 const poolVisibility = { model: Pool, type: 'pool', siteOf: (p: Pool) => p.siteId };
 const idParams = z.object({ id: z.string().uuid() });

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { actionRunOut, calendarDayOut, knownHostOut, poolActionOut, poolLifecycleOut, sshHostOut } from '@yunzhuo/protocol/api/lifecycle';
 import { iso } from '../http/refs.js';
-import type { CalendarDay } from './calendar-day.model.js';
-import type { ActionRun, PoolAction } from './pool-action.model.js';
+import type { CalendarDay } from './warmup/calendar-day.model.js';
+import type { ActionRun, PoolAction } from './actions/pool-action.model.js';
 import { LIFECYCLE_DEFAULTS, type PoolLifecycle } from './pool-lifecycle.model.js';
-import { SshKnownHost, type SshHost } from './ssh-host.model.js';
+import { SshKnownHost, type SshHost } from './ssh/ssh-host.model.js';
 
 /** Never the key: only whether there is one, and the pinned host key of the endpoint. */
 export async function presentSshHost(h: SshHost): Promise<z.output<typeof sshHostOut>> {

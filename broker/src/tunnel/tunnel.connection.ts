@@ -156,9 +156,18 @@ export class TunnelConnection implements AttemptEvents {
     }
     closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status, label: options.label });
     const sessionId = this.#sessionId;
-    if (sessionId !== null) this.#tell(() => this.deps.broker.markClosed(sessionId, reason));
-    const ms = this.deps.clock.now() - this.#openedAt;
-    this.#log.info({ reason, detail: options.detail, ms, bytesDown: stats.bytesDown, bytesUp: stats.bytesUp }, 'tunnel closed');
+    const closed = { session: sessionId, reason, detail: options.detail, ms: this.deps.clock.now() - this.#openedAt, bytesDown: stats.bytesDown, bytesUp: stats.bytesUp };
+    if (sessionId === null) this.#log.info(closed, 'tunnel closed');
+    else {
+      // logged once the engine knows: what a process logs after this line sees the session's new state
+      this.#tell(async () => {
+        try {
+          await this.deps.broker.markClosed(sessionId, reason);
+        } finally {
+          this.#log.info(closed, 'tunnel closed');
+        }
+      });
+    }
     this.hooks.closed(this);
     return true;
   }

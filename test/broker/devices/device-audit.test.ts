@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stampingTunnelBroker } from '../../../broker/src/lifecycle/instance-stamp.js';
+import { stampingTunnelBroker } from '../../../broker/src/lifecycle/instances/instance-stamp.js';
 import type { DeviceUse } from '../../../broker/src/devices/device-use.js';
 import type { TunnelBroker } from '../../../broker/src/tunnel/tunnel-target.js';
 import { Factory } from '../../helpers/factories.js';

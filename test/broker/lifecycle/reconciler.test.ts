@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { testDialect } from '../../helpers/test-database.js';
-import { BrokerInstance } from '../../../broker/src/lifecycle/broker-instance.model.js';
-import { machineId } from '../../../broker/src/lifecycle/broker-instances.js';
-import { withLeaderLock } from '../../../broker/src/lifecycle/leader-lock.js';
+import { BrokerInstance } from '../../../broker/src/lifecycle/instances/broker-instance.model.js';
+import { machineId } from '../../../broker/src/lifecycle/instances/broker-instances.js';
+import { withLeaderLock } from '../../../broker/src/lifecycle/repairs/leader-lock.js';
 import { Terminal } from '../../../broker/src/terminals/terminal.model.js';
 import { auditOf, desktopRow, lifecycleHall, sessionRow, sql } from './lifecycle-kit.js';
 

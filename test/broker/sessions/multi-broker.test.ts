@@ -29,11 +29,16 @@ async function windowLogin(base: string, credential: string, username: string) {
   return body;
 }
 
-/** how many `kind` messages from other processes `broker` has taken off the cluster bus (its /metrics) */
-async function busReceived(broker: BrokerProcess, kind: string): Promise<number> {
+/** one series of the broker's /metrics (name and labels as printed), 0 when absent */
+async function metric(broker: BrokerProcess, name: string): Promise<number> {
   const text = await (await fetch(`${broker.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`yunzhuo_cluster_messages_received{kind="${kind}"} `));
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/** how many `kind` messages from other processes `broker` has taken off the cluster bus (its /metrics) */
+function busReceived(broker: BrokerProcess, kind: string): Promise<number> {
+  return metric(broker, `yunzhuo_cluster_messages_received{kind="${kind}"}`);
 }
 
 /** runs `act` on one broker, then waits until `to` has taken `count` more `kind` messages off the bus */
@@ -111,7 +116,8 @@ describe('two broker processes sharing PostgreSQL', function () {
 
     const onB = tunnel(b.url, second.tunnel.token);
     await eventually(async () => (await stateOf(first.session.id)) === 'active' && onB.text().includes('sync'));
-    await new Promise((r) => setTimeout(r, 500));
+    // A logs its tunnel's close once its engine has been told (markClosed done)
+    await eventually(() => a.stdout().split('\n').some((l) => l.includes('"msg":"tunnel closed"') && l.includes(first.session.id) && l.includes('"reason":"taken-over"')));
     assert.equal(await stateOf(first.session.id), 'active', 'A\'s closing tunnel does not mark B\'s live one disconnected');
     assert.equal(onB.ws.readyState, WebSocket.OPEN);
   });
@@ -216,7 +222,9 @@ describe('two broker processes sharing PostgreSQL', function () {
       b = await startBrokerProcess(env);
       adminB = new ApiClient(b.url);
       assert.equal((await adminB.login('admin', ADMIN_PASSWORD)).status, 200);
-      await new Promise((r) => setTimeout(r, 2_500)); // 10 heartbeat intervals of the agent (250 ms)
+      // B tracks the terminal its previous run left online; once quiet there (3.5 beats + flush slack)
+      // B finds A's newer beats and forgets it: the moment B would have declared it offline
+      await eventually(async () => (await metric(b, 'yunzhuo_presence_alive_elsewhere')) >= 1, { timeoutMs: 15_000 });
       assert.equal(await online(), true, 'still online: its beats are written by A');
       assert.deepEqual(changes, [], 'no broker declared it offline, not even for a moment');
       feed.close();

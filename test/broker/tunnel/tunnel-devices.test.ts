@@ -5,7 +5,8 @@ import { encodeDeviceFrame, type DeviceFrame } from '@yunzhuo/protocol/devices/i
 import { FAKE_RDP_ARGS, FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
 import { SAMPLE_CARD } from '../../helpers/id-card-sample.js';
 import { UpstreamPolicy } from '../../../broker/src/tunnel/upstream.policy.js';
-import { TunnelClient, eventually, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 /** guacd 1.3 lists `static-channels`; the fake's short list does not, so the tests add it. */
 const ARGS_WITH_CHANNELS = [...FAKE_RDP_ARGS, 'static-channels'];
@@ -43,7 +44,7 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(error.args[1], '768');
     await client.closed;
     await conn.closed;
-    await eventually(() => assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]));
+    await eventually(() => { assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]); return true; });
     assert.doesNotMatch(conn.received.map((i) => i.opcode).join(','), /pipe/, 'nothing of the refused stream reached guacd');
   }
 
@@ -93,9 +94,9 @@ describe('tunnel: the YZDEV window-device channel', function () {
     client.send(encodeInstruction('pipe', 1, 'application/octet-stream', 'yzdev'));
     client.send(blobOf('1', { kind: 'error', requestId: 2, body: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备', op: 'idcard.read' } }));
     await conn.waitFor((i) => i.opcode === 'blob');
-    await eventually(() => assert.deepEqual(relay.broker.called('recordDeviceUse').map(([, use]) => use), [
+    await eventually(() => { assert.deepEqual(relay.broker.called('recordDeviceUse').map(([, use]) => use), [
       { requestId: 2, op: 'idcard.read', deviceClass: 'idcard', outcome: 'DEVICE_CLASS_DISABLED', bytes: (relay.broker.called('recordDeviceUse')[0]![1] as { bytes: number }).bytes, subject: null },
-    ]));
+    ]); return true; });
   });
 
   it('refuses the channel from a browser whose pool enables no device', async function () {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
-import { TunnelClient, eventually, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 describe('tunnel: what the browser may send', function () {
   let relay: RelayUnderTest;
@@ -31,7 +32,7 @@ describe('tunnel: what the browser may send', function () {
     assert.equal(closed.code, 1008);
     assert.match(closed.reason, /^768 /);
     await conn.closed;
-    await eventually(() => assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]));
+    await eventually(() => { assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]); return true; });
   }
 
   it('forwards input instructions in order', async function () {

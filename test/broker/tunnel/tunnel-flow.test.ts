@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { encodeInstruction } from '@yunzhuo/protocol';
 import { FIRST_FRAME, FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
-import { TunnelClient, eventually, settings, sleep, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, settings, sleep, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
 
 describe('tunnel: the downstream flow', function () {
@@ -31,14 +32,16 @@ describe('tunnel: the downstream flow', function () {
 
   it('every WebSocket message holds whole instructions, whatever guacd\'s writes cut', async function () {
     const { client, conn } = await live();
-    const stream = Buffer.from(
-      encodeInstruction('name', '桌面 😀 desk') + encodeInstruction('size', -1, 11, 16)
-        + encodeInstruction('png', 14, 0, 0, 0, 'iVBORw0KGgo'.repeat(20)) + encodeInstruction('sync', 1234),
-    );
+    const name = Buffer.from(encodeInstruction('name', '桌面 😀 desk'));
+    const stream = Buffer.concat([name, Buffer.from(
+      encodeInstruction('size', -1, 11, 16) + encodeInstruction('png', 14, 0, 0, 0, 'iVBORw0KGgo'.repeat(20)) + encodeInstruction('sync', 1234),
+    )]);
     const before = client.messages.length;
     for (let at = 0; at < stream.length; at += 3) {
       conn.send(stream.subarray(at, at + 3)); // cuts inside lengths, elements and UTF-8 sequences
-      await sleep(1);
+      await sleep(1); // pacing only: separate reads, so that cuts reach the relay
+      // the first instruction is on the browser before the rest is sent: more than one message, whatever the reads
+      if (at < name.length && at + 3 >= name.length) await client.waitFor((i) => i.opcode === 'name');
     }
     await client.waitFor((i) => i.opcode === 'sync' && i.args[0] === '1234');
     client.assertWholeInstructions();
@@ -60,11 +63,11 @@ describe('tunnel: the downstream flow', function () {
     const before = client.bytesReceived();
     client.ws.pause();
     const streaming = conn.streamBulk(64 * 1024 * 1024);
-    await eventually(() => assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, true), 10_000);
+    await eventually(() => { assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, true); return true; }, { timeoutMs: 10_000 });
     const stalled = running().tunnels.inspect('session-t1')!;
     // The fake's writes back up once every buffer between it and the relay is full: from then on
     // the relay's guacd socket has bytes to read on every turn of the event loop, unless paused.
-    await eventually(() => assert.ok(conn.socket.writableLength > 0, 'the fake guacd\'s writes are blocked'), 10_000);
+    await eventually(() => { assert.ok(conn.socket.writableLength > 0, 'the fake guacd\'s writes are blocked'); return true; }, { timeoutMs: 10_000 });
     await new Promise(setImmediate);
     await new Promise(setImmediate);
     const now = running().tunnels.inspect('session-t1')!;
@@ -75,7 +78,7 @@ describe('tunnel: the downstream flow', function () {
 
     client.ws.resume();
     const sent = await streaming;
-    await eventually(() => assert.equal(client.bytesReceived() - before, sent), 20_000);
+    await eventually(() => { assert.equal(client.bytesReceived() - before, sent); return true; }, { timeoutMs: 20_000 });
     client.assertWholeInstructions();
     assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, false);
   });
@@ -93,7 +96,7 @@ describe('tunnel: the downstream flow', function () {
     client.send(encodeInstruction('clipboard', 0, 'text/plain'));
     for (let i = 0; i < blobs; i++) client.send(encodeInstruction('blob', 0, data));
     client.send(encodeInstruction('end', 0));
-    await eventually(() => assert.equal(running().tunnels.inspect('session-t1')?.browserPaused, true), 10_000);
+    await eventually(() => { assert.equal(running().tunnels.inspect('session-t1')?.browserPaused, true); return true; }, { timeoutMs: 10_000 });
     conn.socket.resume();
     await conn.waitFor((i) => i.opcode === 'end', 20_000);
     assert.equal(conn.received.filter((i) => i.opcode === 'blob' && i.args[1] === data).length, blobs);
@@ -105,14 +108,14 @@ describe('tunnel: the downstream flow', function () {
     client.ws.pause();
     void conn.streamBulk(64 * 1024 * 1024);
     const tunnels = running().tunnels;
-    await eventually(() => assert.equal(tunnels.inspect('session-t1')?.guacdPaused, true), 10_000);
+    await eventually(() => { assert.equal(tunnels.inspect('session-t1')?.guacdPaused, true); return true; }, { timeoutMs: 10_000 });
     // paused now, and the stall timer armed with it; no I/O runs between these lines
     running().clock.advance(299);
     assert.equal(tunnels.liveCount(), 1, 'not before stallTimeoutMs');
     running().clock.advance(1);
     assert.equal(tunnels.liveCount(), 0);
     await conn.closed;
-    await eventually(() => assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'browser-closed']]));
+    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'browser-closed']]); return true; });
     assert.equal(running().tunnels.liveCount(), 0);
   });
 
@@ -126,7 +129,7 @@ describe('tunnel: the downstream flow', function () {
     assert.equal(error.args[1], '515');
     assert.match(error.args[0] ?? '', /GATEWAY_UNAVAILABLE/);
     assert.match((await first.client.closed).reason, /^515 gateway-failed/);
-    await eventually(() => assert.deepEqual(running().broker.called('markClosed'), [['session-a', 'gateway-failed']]));
+    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-a', 'gateway-failed']]); return true; });
 
     second.conn.send(encodeInstruction('sync', 77));
     await second.client.waitFor((i) => i.opcode === 'sync' && i.args[0] === '77');
@@ -144,7 +147,7 @@ describe('tunnel: the downstream flow', function () {
     assert.equal(client.instructions.filter((i) => i.opcode === 'error').length, 1, 'no second error of ours');
     assert.match((await client.closed).reason, /^519 desktop-failed/);
     await conn.closed;
-    await eventually(() => assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]));
+    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]); return true; });
   });
 
   it('guacd\'s error counts even when the browser leaves before guacd closes', async function () {
@@ -152,13 +155,15 @@ describe('tunnel: the downstream flow', function () {
     conn.send(encodeInstruction('error', 'Login failed', 769));
     await client.error();
     client.ws.close(); // what Guacamole.Client does on an error instruction
-    await eventually(() => assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]));
+    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]); return true; });
   });
 
   it('holds guacd output until the first frame, then sends it as one message', async function () {
     guacd = await FakeGuacd.start({
       afterReady: async (conn) => {
         conn.send(encodeInstruction('cursor', 0, 0, -1, 0, 0, 11, 16));
+        // pacing only (the relay shows no sign of a read it holds): apart, the two writes are two
+        // reads, so holding is what makes them one message; merged, they would be one anyway
         await sleep(50);
         conn.send(FIRST_FRAME);
       },

@@ -11,7 +11,8 @@ import { guacdTraits } from '../../../broker/src/tunnel/guacd-traits.js';
 import { FAKE_RDP_ARGS, FIRST_FRAME, FakeGuacd } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { InstructionBoundaryScanner } from '@yunzhuo/protocol';
-import { TunnelClient, eventually, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, settings, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 /** guacd 1.6.0's `args`: protocol 1.5.0 (as 1.5.x) plus the parameters 1.6 added. */
 const GUACD16 = { version: 'VERSION_1_5_0', argNames: [...FAKE_RDP_ARGS, 'disable-gfx', 'cert-tofu', 'timeout'] } as const;
@@ -91,7 +92,7 @@ describe('tunnel: guacd versions', function () {
       const client = TunnelClient.open(relay.url, 'token=t1');
       await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0');
       client.send(encodeInstruction('disconnect'));
-      await eventually(() => assert.equal(relay!.broker.called('markClosed').length, 1));
+      await eventually(() => { assert.equal(relay!.broker.called('markClosed').length, 1); return true; });
       assert.deepEqual(relay.broker.called('markClosed')[0], ['session-1', 'browser-closed']);
       assert.equal(relay.tunnels.parkedCount(), 0, 'a desktop the clerk left on purpose is not parked');
     });
@@ -123,7 +124,7 @@ describe('desktop parking: keepalive', function () {
     assert.equal(written.length, 1);
     clock.advance(1);
     assert.deepEqual(written, ['3.nop;', '3.nop;'], 'one per period');
-    await eventually(() => assert.deepEqual(heard, ['nop', 'nop']));
+    await eventually(() => { assert.deepEqual(heard, ['nop', 'nop']); return true; });
 
     parking.release('s1', 'done');
     const afterRelease = written.length;

@@ -3,7 +3,8 @@ import net from 'node:net';
 import { INTERNAL_OPCODE, encodeInstruction } from '@yunzhuo/protocol';
 import { AppError } from '../../../broker/src/lib/app-error.js';
 import { FIRST_FRAME, FakeGuacd } from '../../helpers/fake-guacd.js';
-import { TunnelClient, armed, eventually, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, armed, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 /** A port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -47,9 +48,9 @@ describe('tunnel: session lifecycle and failover', function () {
     await client.roundTrip();
     assert.deepEqual(broker.called('markActive'), [], 'ready and size are not yet a desktop on screen');
     conn.send(encodeInstruction('sync', 1));
-    await eventually(() => assert.deepEqual(broker.called('markActive'), [['session-1', '$fake-1']]));
+    await eventually(() => { assert.deepEqual(broker.called('markActive'), [['session-1', '$fake-1']]); return true; });
     client.ws.close();
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
     await conn.closed;
     clock.advance(60_000); // past every limit: no timer left behind adds a call
     await new Promise(setImmediate);
@@ -62,7 +63,7 @@ describe('tunnel: session lifecycle and failover', function () {
     const { broker, url, clock } = await start({ browserIdleMs: 400 });
     broker.tokens.set('t1', target([guacd]));
     const client = TunnelClient.open(url, 'token=t1');
-    await eventually(() => assert.equal(broker.called('markActive').length, 1));
+    await eventually(() => { assert.equal(broker.called('markActive').length, 1); return true; });
     // a ping every 150 ms for 600 ms: the idle check (due at 400 ms) has run and seen no input
     for (let i = 0; i < 4; i++) {
       await client.roundTrip();
@@ -88,7 +89,7 @@ describe('tunnel: session lifecycle and failover', function () {
     await client.waitFor((i) => i.opcode === 'sync');
     client.send('10.disconnect;');
     await (await guacd.connection(1)).closed;
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
     assert.equal(client.instructions.filter((i) => i.opcode === 'error').length, 0, 'no error for a goodbye');
   });
 
@@ -166,7 +167,7 @@ describe('tunnel: session lifecycle and failover', function () {
     assert.equal(error.args[1], '519', 'the last attempt was refused: UPSTREAM_NOT_FOUND');
     assert.match((await client.closed).reason, /^519 gateway-failed/);
     assert.equal(broker.called('reportGatewayFailure').length, 2);
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'gateway-failed']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'gateway-failed']]); return true; });
   });
 
   for (const code of ['TOKEN_EXPIRED', 'TOKEN_USED', 'TOKEN_INVALID', 'TERMINAL_UNKNOWN'] as const) {
@@ -205,7 +206,7 @@ describe('tunnel: session lifecycle and failover', function () {
     const closed = await client.closed;
     assert.equal(closed.code, 1000);
     assert.match(closed.reason, /^521 taken-over/);
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]); return true; });
     assert.equal(tunnels.liveCount(), 0);
   });
 
@@ -219,7 +220,7 @@ describe('tunnel: session lifecycle and failover', function () {
     const second = TunnelClient.open(url, 'token=t2');
     await second.waitFor((i) => i.opcode === 'sync');
     assert.equal((await first.error()).args[1], '521');
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]); return true; });
   });
 
   it('a browser silent for browserIdleMs is dropped', async function () {
@@ -233,7 +234,7 @@ describe('tunnel: session lifecycle and failover', function () {
     clock.advance(1);
     assert.equal(tunnels.liveCount(), 0);
     assert.equal((await client.error()).args[1], '776');
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
   });
 
   it('a pinging browser is not dropped', async function () {
@@ -259,7 +260,7 @@ describe('tunnel: session lifecycle and failover', function () {
     const conn = await slow.connection(1);
     client.ws.close();
     await conn.closed;
-    await eventually(() => assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]));
+    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
     clock.advance(60_000); // past every limit: a connect timer left behind would report a failure now
     await new Promise(setImmediate);
     assert.equal(broker.called('reportGatewayFailure').length, 0, 'our own abort is no gateway failure');

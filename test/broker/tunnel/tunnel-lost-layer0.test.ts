@@ -81,16 +81,14 @@ describe('tunnel: a lost layer-0 size', function () {
   });
 
   it('on the last attempt a late size is still waited for', async () => {
-    guacd = await FakeGuacd.start({
-      afterReady: async (conn) => {
-        conn.send(encodeInstruction('sync', 1));
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        conn.send(FIRST_FRAME);
-      },
-    });
+    guacd = await FakeGuacd.start({ afterReady: (conn) => void conn.send(encodeInstruction('sync', 1)) });
     relay = await startRelay({ minAttempts: 1, firstFrameTimeoutMs: 5_000 });
     relay.broker.tokens.set('t1', target([guacd]));
     const client = TunnelClient.open(relay.url, 'token=t1');
+    const conn = await guacd.connection(1);
+    await armed(relay.clock, 5_000); // armed at guacd's ready, before its sync
+    relay.clock.advance(4_999);
+    conn.send(FIRST_FRAME); // whether or not in the sync's read: the relay looks at instructions in order
     await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
     assert.equal(guacd.connections.length, 1);
     client.ws.close();

@@ -9,7 +9,8 @@ import { pino } from 'pino';
 import { DesktopParking } from '../../../broker/src/tunnel/desktop-parking.js';
 import { FakeGuacd } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import { TunnelClient, eventually, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient, startRelay, target, type RelayUnderTest } from './tunnel-test-kit.js';
 
 const MAX_PARK_MS = 60_000;
 
@@ -40,7 +41,7 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.terminate(); // the thin client's network blinked
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
     assert.deepEqual(relay.broker.called('markClosed').at(-1), ['session-1', 'browser-closed'], 'the engine hears the browser left');
     parked.send(encodeInstruction('sync', 4242));
     await parked.waitFor((i) => i.opcode === 'sync' && i.args[0] === '4242');
@@ -55,7 +56,7 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
     relay.clock.advance(MAX_PARK_MS - 1);
     assert.equal(relay.tunnels.parkedCount(), 1, 'not before maxParkMs');
     assert.equal(parked.find('disconnect'), undefined);
@@ -72,7 +73,7 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
 
     const second = await browser();
     const joined = await guacd.connection(2);
@@ -88,7 +89,7 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
     relay.tunnels.sessionEnded('session-1');
     await parked.waitFor((i) => i.opcode === 'disconnect');
     await parked.closed;
@@ -108,7 +109,7 @@ describe('tunnel: desktop parking', function () {
     await conn2.waitFor((i) => i.opcode === 'disconnect');
     second.ws.close();
     // the relay parks (or not) as it closes the tunnel, before it tells the engine
-    await eventually(() => assert.equal(relay.broker.called('markClosed').length, 2));
+    await eventually(() => { assert.equal(relay.broker.called('markClosed').length, 2); return true; });
     assert.equal(relay.tunnels.parkedCount(), 0);
     first.ws.close();
   });
@@ -117,9 +118,9 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
     parked.die();
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 0));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 0); return true; });
     const second = await browser();
     assert.deepEqual((await guacd.connection(2)).find('select')?.args, ['rdp']);
     second.ws.close();
@@ -131,7 +132,7 @@ describe('tunnel: desktop parking', function () {
     relay.tunnels.closeSession('session-1', 'taken-over', '已在窗口 A-002 登录 / signed in at window A-002');
     const notice = await old.error();
     assert.equal(notice.args[1], String(0x209));
-    await eventually(() => assert.equal(relay.tunnels.parkedCount(), 1));
+    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
     const fresh = await browser();
     assert.deepEqual((await guacd.connection(2)).find('select')?.args, [parked.connectionId]);
     fresh.ws.close();

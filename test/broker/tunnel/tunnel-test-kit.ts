@@ -12,20 +12,9 @@ import { AppError } from '../../../broker/src/lib/app-error.js';
 import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
 import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
+import { eventually } from '../../helpers/eventually.js';
 import type { FakeGuacd } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, stepMs = 10): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, stepMs));
-    }
-  }
-}
 
 /** Pacing only (e.g. to make guacd's writes separate reads); never to wait for something NOT to happen. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,8 +23,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * Waits until the code under test has armed a timer that fires within `ms` (it arms it on some
  * I/O, e.g. guacd's `ready`). A test then advances to one tick before the limit and one after.
  */
-export function armed(clock: ManualClock, ms: number): Promise<void> {
-  return eventually(() => assert.ok((clock.pending()[0] ?? Infinity) <= ms, `no timer due within ${ms} ms; pending: ${clock.pending().join(', ')}`));
+export async function armed(clock: ManualClock, ms: number): Promise<void> {
+  await eventually(() => { assert.ok((clock.pending()[0] ?? Infinity) <= ms, `no timer due within ${ms} ms; pending: ${clock.pending().join(', ')}`); return true; });
 }
 
 export function settings(overrides: Partial<PoolSettings> = {}): PoolSettings {
@@ -176,11 +165,7 @@ export class TunnelClient {
   }
 
   waitFor(match: (i: Instruction) => boolean, timeoutMs = 5000): Promise<Instruction> {
-    return eventually(() => {
-      const found = this.instructions.find(match);
-      if (!found) throw new Error('instruction not received');
-      return found;
-    }, timeoutMs);
+    return eventually(() => this.instructions.find(match), { timeoutMs });
   }
 
   /**

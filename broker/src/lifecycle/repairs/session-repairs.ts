@@ -1,10 +1,10 @@
 import { Op } from 'sequelize';
-import { DesktopSession } from '../sessions/session.model.js';
-import type { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
-import { Desktop } from '../desktops/desktop.model.js';
-import type { Clock } from '../lib/clock.js';
-import { Terminal } from '../terminals/terminal.model.js';
-import type { BrokerInstances } from './broker-instances.js';
+import { DesktopSession } from '../../sessions/session.model.js';
+import type { SessionLifecycle } from '../../sessions/session-lifecycle.service.js';
+import { Desktop } from '../../desktops/desktop.model.js';
+import type { Clock } from '../../lib/clock.js';
+import { Terminal } from '../../terminals/terminal.model.js';
+import type { BrokerInstances } from '../instances/broker-instances.js';
 import type { ReconcilerSettings, RepairLog } from './repairs.js';
 
 export interface SessionRepairDeps {

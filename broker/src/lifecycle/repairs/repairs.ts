@@ -1,4 +1,4 @@
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../../audit/audit.service.js';
 
 export type RepairKind =
   | 'broker-lost' | 'connect-timeout' | 'terminal-offline' | 'grace-or-idle'

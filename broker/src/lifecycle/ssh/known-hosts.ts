@@ -1,8 +1,8 @@
 import type { Transaction } from 'sequelize';
-import type { Actor } from '../auth/actor.js';
-import type { AuditService } from '../audit/audit.service.js';
-import { writeTransaction } from '../db/write-transaction.js';
-import type { Clock } from '../lib/clock.js';
+import type { Actor } from '../../auth/actor.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import { writeTransaction } from '../../db/write-transaction.js';
+import type { Clock } from '../../lib/clock.js';
 import { SshKnownHost } from './ssh-host.model.js';
 
 export type PinCheck = 'pinned-now' | 'matches' | 'conflict';

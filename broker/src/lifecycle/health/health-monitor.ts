@@ -1,14 +1,14 @@
 import { Op } from 'sequelize';
-import type { AuditService } from '../audit/audit.service.js';
-import { Desktop } from '../desktops/desktop.model.js';
-import { Gateway, type Health } from '../gateways/gateway.model.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
-import type { Logger } from '../lib/logger.js';
-import { moveDesktop } from './desktop-states.js';
-import { PoolLifecycle } from './pool-lifecycle.model.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import { Desktop } from '../../desktops/desktop.model.js';
+import { Gateway, type Health } from '../../gateways/gateway.model.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
+import type { Logger } from '../../lib/logger.js';
+import { moveDesktop } from '../desktop-states.js';
+import { PoolLifecycle } from '../pool-lifecycle.model.js';
 import type { ProbeResult, Prober } from './probes.js';
-import { Semaphore } from '../lib/semaphore.js';
+import { Semaphore } from '../../lib/semaphore.js';
 
 export interface HealthSettings {
   /** probes in flight at once, whatever the fleet size */

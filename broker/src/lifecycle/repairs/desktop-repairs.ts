@@ -1,10 +1,10 @@
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
-import { Desktop } from '../desktops/desktop.model.js';
-import type { Clock } from '../lib/clock.js';
-import { releaseDesktop } from '../sessions/desktop-claim.js';
-import type { DesktopActions } from './desktop-actions.service.js';
-import { moveDesktop, publishDesktop, type DesktopStateDeps } from './desktop-states.js';
-import { LIFECYCLE_DEFAULTS, PoolLifecycle } from './pool-lifecycle.model.js';
+import { Desktop } from '../../desktops/desktop.model.js';
+import type { Clock } from '../../lib/clock.js';
+import { releaseDesktop } from '../../sessions/desktop-claim.js';
+import type { DesktopActions } from '../actions/desktop-actions.service.js';
+import { moveDesktop, publishDesktop, type DesktopStateDeps } from '../desktop-states.js';
+import { LIFECYCLE_DEFAULTS, PoolLifecycle } from '../pool-lifecycle.model.js';
 import type { ReconcilerSettings, RepairLog } from './repairs.js';
 
 export interface DesktopRepairDeps extends DesktopStateDeps {

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { dialectOf } from '../db/database.js';
+import { dialectOf } from '../../db/database.js';
 
 /** 'YZRC': the advisory lock key of the reconciler, the same in every broker process */
 const RECONCILER_LOCK = 0x595a5243;

@@ -1,16 +1,16 @@
 import type { Sequelize } from 'sequelize';
 import { Op } from 'sequelize';
-import type { Actor } from '../auth/actor.js';
-import type { AuditService } from '../audit/audit.service.js';
-import { Desktop, type DesktopState } from '../desktops/desktop.model.js';
-import { AppError } from '../lib/app-error.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
-import { releaseDesktop } from '../sessions/desktop-claim.js';
-import type { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
-import { DesktopSession } from '../sessions/session.model.js';
+import type { Actor } from '../../auth/actor.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import { Desktop, type DesktopState } from '../../desktops/desktop.model.js';
+import { AppError } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
+import { releaseDesktop } from '../../sessions/desktop-claim.js';
+import type { SessionLifecycle } from '../../sessions/session-lifecycle.service.js';
+import { DesktopSession } from '../../sessions/session.model.js';
 import type { DesktopActions } from './desktop-actions.service.js';
-import { moveDesktop, publishDesktop } from './desktop-states.js';
+import { moveDesktop, publishDesktop } from '../desktop-states.js';
 
 const ALL_STATES: DesktopState[] = ['free', 'assigned', 'maintenance', 'error', 'resetting', 'starting'];
 

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { sshHostCreate, sshHostOut, sshHostQuery, sshHostUpdate } from '@yunzhuo/protocol/api/lifecycle';
-import type { ResourceDef } from '../http/crud.js';
-import { requireWritableSite } from '../auth/references.js';
-import type { SecretBox } from '../lib/secret-box.js';
+import type { ResourceDef } from '../../http/crud.js';
+import { requireWritableSite } from '../../auth/references.js';
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { KnownHosts } from './known-hosts.js';
-import { presentSshHost } from './lifecycle.presenters.js';
+import { presentSshHost } from '../lifecycle.presenters.js';
 import { SshHost, SshKnownHost } from './ssh-host.model.js';
 
 type Create = z.output<typeof sshHostCreate>;

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionPoint } from '@yunzhuo/protocol/api/lifecycle';
-import type { Actor } from '../auth/actor.js';
-import type { AuditService } from '../audit/audit.service.js';
-import { Desktop, type DesktopState } from '../desktops/desktop.model.js';
-import { AppError } from '../lib/app-error.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
-import type { Logger } from '../lib/logger.js';
-import type { SecretBox } from '../lib/secret-box.js';
-import { Pool } from '../pools/pool.model.js';
-import type { DesktopHooks } from '../sessions/desktop-claim.js';
+import type { Actor } from '../../auth/actor.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import { Desktop, type DesktopState } from '../../desktops/desktop.model.js';
+import { AppError } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
+import type { Logger } from '../../lib/logger.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import { Pool } from '../../pools/pool.model.js';
+import type { DesktopHooks } from '../../sessions/desktop-claim.js';
 import { placeholdersIn, renderCommand } from './command-template.js';
-import { moveDesktop } from './desktop-states.js';
-import type { KnownHosts } from './known-hosts.js';
+import { moveDesktop } from '../desktop-states.js';
+import type { KnownHosts } from '../ssh/known-hosts.js';
 import { ActionRun, PoolAction } from './pool-action.model.js';
-import type { SshExecResult, SshExecutor } from './ssh-executor.js';
-import { SshHost } from './ssh-host.model.js';
+import type { SshExecResult, SshExecutor } from '../ssh/ssh-executor.js';
+import { SshHost } from '../ssh/ssh-host.model.js';
 
 export interface DesktopActionsDeps {
   secrets: SecretBox;

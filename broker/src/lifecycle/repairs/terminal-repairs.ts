@@ -1,8 +1,8 @@
 import { Op } from 'sequelize';
-import { DEFAULT_PRESENCE_TIMINGS, MISSED_BEATS, storedHeartbeatMs } from '../agents/presence.service.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
-import { Terminal } from '../terminals/terminal.model.js';
+import { DEFAULT_PRESENCE_TIMINGS, MISSED_BEATS, storedHeartbeatMs } from '../../agents/presence.service.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
+import { Terminal } from '../../terminals/terminal.model.js';
 import type { RepairLog } from './repairs.js';
 
 /** beyond the missed beats: the holding process writes a beat at its next flush, and clocks of two machines differ a little */

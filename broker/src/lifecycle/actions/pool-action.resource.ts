@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { poolActionCreate, poolActionOut, poolActionQuery, poolActionUpdate } from '@yunzhuo/protocol/api/lifecycle';
-import { canAccess } from '../auth/policy.js';
-import type { ResourceDef } from '../http/crud.js';
-import { invalidField, requireRef } from '../auth/references.js';
-import { AppError } from '../lib/app-error.js';
-import { Pool } from '../pools/pool.model.js';
+import { canAccess } from '../../auth/policy.js';
+import type { ResourceDef } from '../../http/crud.js';
+import { invalidField, requireRef } from '../../auth/references.js';
+import { AppError } from '../../lib/app-error.js';
+import { Pool } from '../../pools/pool.model.js';
 import { unknownPlaceholders } from './command-template.js';
-import { presentPoolAction } from './lifecycle.presenters.js';
+import { presentPoolAction } from '../lifecycle.presenters.js';
 import { PoolAction } from './pool-action.model.js';
-import { SshHost } from './ssh-host.model.js';
+import { SshHost } from '../ssh/ssh-host.model.js';
 
 type Create = z.output<typeof poolActionCreate>;
 type Update = z.output<typeof poolActionUpdate>;

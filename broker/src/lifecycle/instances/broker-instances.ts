@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Op } from 'sequelize';
-import type { Clock } from '../lib/clock.js';
+import type { Clock } from '../../lib/clock.js';
 import { BrokerInstance } from './broker-instance.model.js';
 
 /** heartbeats a process may miss before it is taken for dead */

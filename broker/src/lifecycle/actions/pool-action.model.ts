@@ -1,6 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { ActionOutcome, ActionPoint } from '@yunzhuo/protocol/api/lifecycle';
-import { baseOptions, uuidPk } from '../db/model-helpers.js';
+import { baseOptions, uuidPk } from '../../db/model-helpers.js';
 
 /** A command a pool runs over SSH at one lifecycle point of its desktops. */
 export class PoolAction extends Model<InferAttributes<PoolAction>, InferCreationAttributes<PoolAction>> {

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@yunzhuo/protocol/errors';
-import { DesktopSession } from '../sessions/session.model.js';
-import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from '../tunnel/tunnel-target.js';
+import { DesktopSession } from '../../sessions/session.model.js';
+import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from '../../tunnel/tunnel-target.js';
 
 /**
  * The engine as this process's relay sees it, plus one thing: a session whose tunnel connects

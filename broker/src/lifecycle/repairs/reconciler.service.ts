@@ -1,10 +1,10 @@
 import type { Sequelize } from 'sequelize';
-import type { AuditService } from '../audit/audit.service.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
-import type { SessionLifecycle } from '../sessions/session-lifecycle.service.js';
-import type { BrokerInstances } from './broker-instances.js';
-import type { DesktopActions } from './desktop-actions.service.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
+import type { SessionLifecycle } from '../../sessions/session-lifecycle.service.js';
+import type { BrokerInstances } from '../instances/broker-instances.js';
+import type { DesktopActions } from '../actions/desktop-actions.service.js';
 import { repairOrphanDesktops, repairStuckDesktops } from './desktop-repairs.js';
 import { withLeaderLock } from './leader-lock.js';
 import { DEFAULT_RECONCILER, RepairLog, type ReconcilerSettings, type Repair } from './repairs.js';

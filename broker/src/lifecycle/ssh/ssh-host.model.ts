@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import { baseOptions, uuidPk } from '../db/model-helpers.js';
+import { baseOptions, uuidPk } from '../../db/model-helpers.js';
 
 /** Where and as whom pool actions log in over SSH. */
 export class SshHost extends Model<InferAttributes<SshHost>, InferCreationAttributes<SshHost>> {

@@ -1,12 +1,12 @@
 import { Op } from 'sequelize';
-import type { AuditService } from '../audit/audit.service.js';
-import { Desktop } from '../desktops/desktop.model.js';
-import type { Clock } from '../lib/clock.js';
-import type { LiveEvents } from '../lib/live-events.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import { Desktop } from '../../desktops/desktop.model.js';
+import type { Clock } from '../../lib/clock.js';
+import type { LiveEvents } from '../../lib/live-events.js';
 import { CalendarDay } from './calendar-day.model.js';
-import type { DesktopActions } from './desktop-actions.service.js';
-import { moveDesktop } from './desktop-states.js';
-import { PoolLifecycle } from './pool-lifecycle.model.js';
+import type { DesktopActions } from '../actions/desktop-actions.service.js';
+import { moveDesktop } from '../desktop-states.js';
+import { PoolLifecycle } from '../pool-lifecycle.model.js';
 import { inWarmupWindow, startsAllowed, type CalendarDays } from './warmup-calendar.js';
 
 export interface WarmupTick {
