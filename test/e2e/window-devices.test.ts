@@ -2,7 +2,9 @@
 // the xrdp desktop (as its user) to yunzhuo-desk's ZKIDROnline API → libxrdpapi → xrdp-chansrv
 // → xrdp → guacd (1.3, or YZ_GUACD=1.6; static channel YZDEV) → our relay → the window page in Chromium → the
 // agent's device bridge → the ID card driver → a ZKIDROnline simulator holding a card; and a
-// document-camera still, with ffmpeg's test pattern as the camera.
+// document-camera still, with ffmpeg's test pattern as the camera. Across a NEW RDP connection at
+// another window (its own agent and reader), and a takeover back: only the window that holds the
+// desktop answers; the one left behind never reaches its reader.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DeviceBridgeServer } from '../../agent/src/devices/device-bridge.server.js';
@@ -19,6 +21,8 @@ import { VIEWPORT, WindowWorld, expectCleanAndIdle, submitLogin, waitForDesktop,
 /** desktop accounts yzdesk16..17: apart from the window suite (5–7), the window bench (8–12) and the clipboard suite (13–15) */
 const FIRST_DESKTOP = 16;
 const SCAN = '/ZKIDROnline/ScanReadIdCardInfo?OP-DEV=1&CMD-URL=4&REPEAT=1&common=1';
+/** the card on the reader of the second window, D-002 */
+const CARD_B = { ...SAMPLE_CARD, name: '李四', sex: '女', birthDate: '19851122', idNumber: '370321198511220027' } as const;
 const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]).toString('base64');
 
 describe('window devices: the ID card reader inside the desktop (Chromium, real guacd + xrdp)', function () {
@@ -27,6 +31,10 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
   let reader: ZkIdrSimulator;
   let bridge: DeviceBridgeServer;
   let page: Page;
+  /** the second window, D-002: its own agent's bridge and reader */
+  let readerB: ZkIdrSimulator;
+  let bridgeB: DeviceBridgeServer;
+  let pageB: Page;
   let reads: { clerk: Clerk; username: string };
   let cameraOnly: { clerk: Clerk; username: string };
   const companions: DeskCompanion[] = [];
@@ -56,6 +64,16 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     // as the agent opens the kiosk: the terminal credential and the device bridge in the fragment
     await page.goto(`${world.url}/terminal#credential=${seat.terminal.credential}&${bridge.fragment}`);
     await page.getByTestId('idle-screen').waitFor();
+
+    readerB = await ZkIdrSimulator.start();
+    readerB.card = CARD_B;
+    bridgeB = new DeviceBridgeServer([new ZkIdCardDriver(readerB.baseUrl)]);
+    await bridgeB.listen();
+    const seatB = await world.seat(site.id, 'D-002', null);
+    pageB = await (await world.browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+    pageB.on('pageerror', (err) => world.pageErrors.push(`D-002: ${err.message}`));
+    await pageB.goto(`${world.url}/terminal#credential=${seatB.terminal.credential}&${bridgeB.fragment}`);
+    await pageB.getByTestId('idle-screen').waitFor();
   });
 
   after(async function () {
@@ -63,6 +81,8 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     for (const desk of companions) await desk.stop();
     await bridge?.close();
     await reader?.close();
+    await bridgeB?.close();
+    await readerB?.close();
     await world?.stop();
   });
 
@@ -88,7 +108,7 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     return (await world.broker.admin.get(`/api/v1/audit-events?action=${action}&order=desc&pageSize=20`)).body.items;
   }
 
-  it('reads the card held by the window\'s reader from inside the desktop, in the vendor\'s format, audited with the number masked; and again after 断开 and a new login', async () => {
+  it('reads the card held by the window\'s reader from inside the desktop, in the vendor\'s format, audited with the number masked; after 断开 and a login at another window over a NEW RDP connection, that window\'s card; after a takeover back, the window left behind answers nothing', async () => {
     const desk = await loginAndStartCompanion(reads);
     const started = performance.now();
     const first = await scanInside(desk);
@@ -108,18 +128,44 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     const audit = JSON.stringify(await world.broker.admin.get('/api/v1/audit-events?pageSize=200'));
     assert.doesNotMatch(audit, /370321199003071234|张三/, 'the audit holds no card field but the masked number');
 
-    // 断开, then the same clerk logs in again: the companion reopens the channel on its next request
+    // 断开, and the parked guacd connection is lost (a gateway restart, a network cut): guacd ends
+    // that RDP connection, so the login at D-002 makes a NEW one (xrdp reconnects the same X
+    // session) and the channel is a new one: the companion reopens it on its next request
     await page.getByTestId('disconnect').click();
     await page.getByTestId('idle-screen').waitFor();
-    await submitLogin(page, reads.clerk.username);
-    await waitForDesktop(page);
-    const again = await eventually(async () => {
+    assert.ok(world.tap.dropAll() >= 1, 'the guacd connection of D-001 was cut');
+    const readsAtA = reader.reads;
+    const connectionsBefore = world.tap.connections.length;
+    await submitLogin(pageB, reads.clerk.username);
+    await waitForDesktop(pageB);
+    const opened = world.tap.connections.slice(connectionsBefore).filter((c) => c.readyAt !== null).map((c) => c.selected);
+    assert.ok(opened.includes('rdp'), `a new RDP connection, not a join of the old one: ${JSON.stringify(opened)}`);
+    const newConnectionAt = performance.now();
+    const atB = await eventually(async () => {
       const body = await scanInside(desk);
       assert.equal(body.ret, 0, JSON.stringify(body));
       return body;
-    }, { timeoutMs: 20_000, intervalMs: 500 });
-    assert.equal((again.Certificate as Record<string, string>).IDNumber, SAMPLE_CARD.idNumber);
-    console.log(`      first read inside the desktop: ${firstMs} ms; reader reads: ${reader.reads}`);
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    const reopenMs = Math.round(performance.now() - newConnectionAt);
+    assert.equal((atB.Certificate as Record<string, string>).IDNumber, CARD_B.idNumber, 'the card on the reader of the window now holding the desktop');
+    assert.equal(reader.reads, readsAtA, 'the reader of D-001, left behind, was never asked');
+
+    // the clerk goes back to D-001 while D-002 is live: D-001 takes the desktop over; D-002's page,
+    // still open with its own agent and reader, answers nothing more
+    const readsAtB = readerB.reads;
+    await submitLogin(page, reads.clerk.username);
+    await waitForDesktop(page);
+    await pageB.locator('[data-testid=desktop-trouble][data-trouble=taken-over]').waitFor({ timeout: 10_000 });
+    const back = await eventually(async () => {
+      const body = await scanInside(desk);
+      assert.equal(body.ret, 0, JSON.stringify(body));
+      return body;
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    assert.equal((back.Certificate as Record<string, string>).IDNumber, SAMPLE_CARD.idNumber);
+    assert.equal(readerB.reads, readsAtB, 'the window that lost the desktop cannot answer device requests');
+    await pageB.getByTestId('trouble-to-login').click();
+    await pageB.getByTestId('idle-screen').waitFor();
+    console.log(`      first read inside the desktop: ${firstMs} ms; first good read on the new RDP connection after ${reopenMs} ms; reads at D-001 ${reader.reads}, at D-002 ${readerB.reads}`);
   });
 
   it('a pool with only the camera: a clear refusal of the card inside the desktop with a device.refused audit row, the reader never touched; a 1920×1080 camera still', async () => {

@@ -12,7 +12,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
-BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg)
+BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg zip unzip)
 # What test/setup/build-guacd.sh needs to build guacd's RDP support.
 GUACD_BUILD_PKGS=(autoconf automake libtool libtool-bin make gcc pkg-config libcairo2-dev libjpeg62-turbo-dev
   libpng-dev uuid-dev libssl-dev libwebp-dev freerdp2-dev libpango1.0-dev)

@@ -7,6 +7,8 @@ export interface TappedConnection {
   openedAt: number;
   /** performance.now() when guacd's `ready` went back to the relay */
   readyAt: number | null;
+  /** what the relay's `select` asked for: `rdp` (a new RDP connection) or `$<id>` (joining a live one) */
+  selected: string | null;
 }
 
 export class GuacdTap {
@@ -54,7 +56,7 @@ export class GuacdTap {
       relay.destroy();
       return;
     }
-    const record: TappedConnection = { openedAt: performance.now(), readyAt: null };
+    const record: TappedConnection = { openedAt: performance.now(), readyAt: null, selected: null };
     this.connections.push(record);
     const guacd = net.connect(target);
     relay.setNoDelay(true);
@@ -69,7 +71,15 @@ export class GuacdTap {
       }
       relay.write(chunk);
     });
-    relay.on('data', (chunk: Buffer) => guacd.write(chunk));
+    let sent = '';
+    relay.on('data', (chunk: Buffer) => {
+      if (record.selected === null && sent.length < 4096) {
+        sent += chunk.toString('latin1');
+        const select = /6\.select,\d+\.([^;]*);/.exec(sent);
+        if (select) record.selected = select[1] ?? null;
+      }
+      guacd.write(chunk);
+    });
     const end = () => {
       this.#pairs.delete(pair);
       relay.destroy();
