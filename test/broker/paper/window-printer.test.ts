@@ -3,7 +3,7 @@ import { assertError } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
-describe('paper: the window printer in the API', () => {
+describe('paper: the window printer in the API, and the audit of each print', () => {
   let broker: TestBroker;
   let f: Factory;
 
@@ -56,5 +56,31 @@ describe('paper: the window printer in the API', () => {
     const without = await f.windowWithTerminal(site.id);
     const plain = await without.client.get('/api/v1/terminal/context');
     assert.equal(plain.body.window.printer, null);
+  });
+
+  it('audits each print the window page reports: paper.printed and paper.print-failed rows and paper.print-failed rows with who, window, pages and bytes for a session held at this terminal only', async () => {
+    const hall = await f.hall({ desktops: 1 });
+    const clerk = await f.account({ departmentIds: [hall.department.id], homeSiteId: hall.site.id });
+    const at = await f.windowWithTerminal(hall.site.id, { printer: { name: 'counter' } });
+    const login = await at.client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
+    const sessionId = login.body.session.id as string;
+
+    const printed = await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1234 });
+    assert.equal(printed.status, 204, JSON.stringify(printed.body));
+    const failed = await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'native', outcome: 'failed', queue: 'counter', pages: 2, bytes: 99, code: 'PRINTER_FAILED', reason: '缺纸' });
+    assert.equal(failed.status, 204);
+
+    const other = await f.windowWithTerminal(hall.site.id);
+    assertError(await other.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1 }), 404, 'NOT_FOUND');
+    assertError(await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1, content: 'JVBERi0=' }), 400, 'VALIDATION_FAILED');
+
+    const rows = await broker.admin.get(`/api/v1/audit-events?targetId=${sessionId}&pageSize=200`);
+    assert.equal(rows.status, 200, JSON.stringify(rows.body));
+    const paper = (rows.body.items as Array<{ action: string; details: Record<string, unknown> }>).filter((row) => row.action.startsWith('paper.'));
+    const byAction = Object.fromEntries(paper.map((row) => [row.action, row.details]));
+    assert.equal(paper.length, 2, 'the refused reports wrote nothing');
+    assert.deepEqual(byAction['paper.printed'], { accountId: clerk.id, windowId: at.window.id, terminalId: at.terminal.id, via: 'channel', queue: 'counter', pages: 1, bytes: 1234 });
+    assert.deepEqual(byAction['paper.print-failed'], { accountId: clerk.id, windowId: at.window.id, terminalId: at.terminal.id, via: 'native', queue: 'counter', pages: 2, bytes: 99, code: 'PRINTER_FAILED', reason: '缺纸' });
   });
 });
