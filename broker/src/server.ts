@@ -39,6 +39,8 @@ import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
 import { mountRatings } from './ratings/rating.routes.js';
 import { RatingService } from './ratings/rating.service.js';
+import { mountPaper } from './paper/paper.routes.js';
+import { PrintAuditService } from './paper/print-audit.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -152,6 +154,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
+  mountPaper(publicApi, new PrintAuditService(audit), docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });

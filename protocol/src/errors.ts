@@ -59,6 +59,11 @@ export const ERRORS = {
   CARD_NOT_PRESENT: { status: 404, zh: '未检测到身份证，请将身份证放在读卡器上', en: 'No ID card on the reader; place the card on it' },
   DEVICE_REQUEST_INVALID: { status: 400, zh: '设备请求的内容不符合要求', en: 'The device request is not valid' },
   DEVICE_PROTOCOL_UNSUPPORTED: { status: 400, zh: '桌面助手与窗口的协议版本不兼容，请升级桌面助手', en: 'The companion and the window speak incompatible protocol versions; upgrade the companion' },
+  // paper at the window (docs/PAPER.md)
+  PRINTER_NOT_CONFIGURED: { status: 409, zh: '本窗口没有配置打印机，请联系信息中心', en: 'This window has no printer configured; contact the IT center' },
+  PRINTER_ABSENT: { status: 404, zh: '窗口打印机不存在，请检查打印队列', en: 'The window printer does not exist; check the print queue' },
+  PRINTER_FAILED: { status: 502, zh: '打印机故障', en: 'The printer failed' },
+  PRINT_JOB_INVALID: { status: 400, zh: '打印内容不是有效的 PDF 文件', en: 'The print job is not a valid PDF file' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, xclip, sshd, Chromium) on Debian
+# Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, xclip, sshd, Chromium, CUPS with
+# cups-pdf and pdftotext) on Debian
 # bookworm, and builds the current guacd (1.6.0, 1.5.5) from shared/vendor beside it.
 # Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test` runs it as
 # pretest, so when everything is present it must return in about a second without touching apt.
@@ -12,7 +13,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
-BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg zip unzip)
+BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg zip unzip
+  cups printer-driver-cups-pdf poppler-utils)
 # What test/setup/build-guacd.sh needs to build guacd's RDP support.
 GUACD_BUILD_PKGS=(autoconf automake libtool libtool-bin make gcc pkg-config libcairo2-dev libjpeg62-turbo-dev
   libpng-dev uuid-dev libssl-dev libwebp-dev freerdp2-dev libpango1.0-dev)
@@ -140,5 +142,8 @@ if ((${#still_missing[@]} > 0)); then
 fi
 restore_policy
 trap - EXIT
+# The tests start their own cupsd (loopback, own config dir); the system's must never start at boot.
+if command -v update-rc.d >/dev/null; then update-rc.d cups disable >/dev/null 2>&1 || true; fi
+if [[ -d /run/systemd/system ]]; then systemctl disable --now cups.service cups.socket cups.path >/dev/null 2>&1 || true; fi
 build_current_guacd
 log "done: guacd $(dpkg-query -W -f='${Version}' guacd) + ${GUACD_VERSIONS[*]}, xrdp $(dpkg-query -W -f='${Version}' xrdp)"

@@ -36,6 +36,8 @@ export const agentConfigSchema = z
     idcardServiceUrl: z.string().url().regex(/^http:\/\/(127\.0\.0\.1|localhost)[:/]/, 'must be a loopback http:// URL').default('http://127.0.0.1:24010/ZKIDROnline'),
     /** the document camera: a V4L2 device, or `lavfi:<source>` (tests: `lavfi:testsrc=size={width}x{height}:rate=1`) */
     cameraDevice: z.string().regex(/^(\/dev\/[A-Za-z0-9_/-]+|lavfi:[A-Za-z0-9_=:{}x.,-]+)$/).default('/dev/video0'),
+    /** the CUPS server the window's printer queue is on, `host:port` (default: the terminal's own, docs/PAPER.md) */
+    cupsServer: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, 'host:port').optional(),
   })
   .strict()
   .refine((c) => c.os !== 'recording' || c.recordFile, { message: 'os=recording needs recordFile', path: ['recordFile'] })
@@ -46,7 +48,7 @@ type Key = keyof z.input<typeof agentConfigSchema>;
 const KEYS: Key[] = [
   'brokerUrl', 'joinToken', 'name', 'stateDir', 'hardwareId', 'heartbeatMs', 'heartbeatJitter', 'backoffInitialMs', 'backoffMaxMs',
   'os', 'recordFile', 'kioskEnabled', 'kioskCommand', 'kioskUser', 'display', 'kioskPath', 'logLevel',
-  'devicesEnabled', 'idcardServiceUrl', 'cameraDevice',
+  'devicesEnabled', 'idcardServiceUrl', 'cameraDevice', 'cupsServer',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

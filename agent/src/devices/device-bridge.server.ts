@@ -3,13 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
-  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type DeviceClass,
+  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type BridgeControl, type DeviceClass,
 } from '@yunzhuo/protocol/devices/index';
+import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
+import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
 import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
 import { DeviceRequests } from './device-requests.js';
 
-/** Largest message the page may send us (a desktop request is small; guacd reassembles ≤ 1 MiB). */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Largest message the page may send us: a print job's PDF in base64 (a desktop request is small; guacd reassembles ≤ 1 MiB). */
+const MAX_MESSAGE_BYTES = Math.ceil(MAX_PRINT_PDF_BYTES / 3) * 4 + 64 * 1024;
+const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
  * The window page's way to the devices: a WebSocket on 127.0.0.1 only, opened with the secret
@@ -23,7 +26,8 @@ export class DeviceBridgeServer {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   #port = 0;
 
-  constructor(private readonly drivers: readonly DeviceDriver[]) {
+  /** `printer`: the window's printer; without it a print is answered PRINTER_NOT_CONFIGURED */
+  constructor(private readonly drivers: readonly DeviceDriver[], private readonly printer: WindowPrinterPort | null = null) {
     this.#http.on('upgrade', (req, socket, head) => {
       const given = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('secret') ?? '';
       if (!this.#secretMatches(given)) {
@@ -65,14 +69,22 @@ export class DeviceBridgeServer {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
+  async #print(ws: WebSocket, message: Extract<BridgeControl, { type: 'print' }>): Promise<void> {
+    const result = this.printer
+      ? await printForPage(this.printer, message)
+      : { type: 'print.result' as const, id: message.id, ok: false as const, code: 'PRINTER_NOT_CONFIGURED' as const, reason: '终端未启用打印', pages: null, bytes: 0 };
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result));
+  }
+
   #serve(ws: WebSocket): void {
-    const decoder = new DeviceFrameDecoder({ maxPayloadBytes: MAX_MESSAGE_BYTES });
+    const decoder = new DeviceFrameDecoder({ maxPayloadBytes: MAX_FRAME_BYTES });
     let requests: DeviceRequests | null = null; // until the page says which classes the session has
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
       if (!isBinary) {
         const control = bridgeControlSchema.safeParse(jsonOrNull(bytes.toString('utf8')));
         if (!control.success) return ws.close(1008, 'bad control message');
+        if (control.data.type === 'print') return void this.#print(ws, control.data);
         requests = new DeviceRequests(this.drivers, control.data.classes as DeviceClass[]);
         return;
       }

@@ -2,6 +2,7 @@ import type { AgentConfig } from '../config/agent-config.js';
 import { FfmpegCameraDriver, V4L2_INPUT } from './camera.driver.js';
 import { DeviceBridgeServer } from './device-bridge.server.js';
 import { ZkIdCardDriver } from './id-card.driver.js';
+import { CupsPrinter } from '../paper/cups-printer.js';
 
 /** ffmpeg's input arguments for the configured camera. */
 export function cameraInput(device: string): string[] {
@@ -9,9 +10,10 @@ export function cameraInput(device: string): string[] {
   return V4L2_INPUT.map((arg) => (arg === '/dev/video0' ? device : arg));
 }
 
-/** The device bridge with this terminal's drivers, listening on a free loopback port. */
-export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice'>): Promise<DeviceBridgeServer> {
-  const bridge = new DeviceBridgeServer([new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))]);
+/** The device bridge with this terminal's drivers and its CUPS printing, listening on a free loopback port. */
+export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer'>): Promise<DeviceBridgeServer> {
+  const drivers = [new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))];
+  const bridge = new DeviceBridgeServer(drivers, new CupsPrinter(config.cupsServer ? { server: config.cupsServer } : {}));
   await bridge.listen(0);
   return bridge;
 }

@@ -49,7 +49,7 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
     res.json({
       terminal: { id: terminal.id, name: terminal.name },
       site: site ? { id: site.id, code: site.code, name: site.name } : null,
-      window: window ? { id: window.id, code: window.code, label: window.label } : null,
+      window: window ? { id: window.id, code: window.code, label: window.label, printer: window.printer ?? null } : null,
       department: department ? { id: department.id, name: department.name } : null,
     });
   });

@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import { baseOptions, nameKeyHooks, uuidPk } from '../db/model-helpers.js';
 
 export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreationAttributes<HallWindow>> {
@@ -13,6 +14,8 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
   /** grid position in the hall, for the console's map */
   declare posX: CreationOptional<number>;
   declare posY: CreationOptional<number>;
+  /** the counter's printer (docs/PAPER.md); null: none */
+  declare printer: CreationOptional<WindowPrinter | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -28,6 +31,7 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
         area: { type: DataTypes.STRING(32), allowNull: true },
         posX: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         posY: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        printer: { type: DataTypes.JSON, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

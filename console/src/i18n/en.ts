@@ -357,6 +357,17 @@ export const en: Record<MessageKey, string> = {
   'window.position': 'Position',
   'window.posX': 'Column (X)',
   'window.posY': 'Row (Y)',
+  // paper at the window (docs/PAPER.md)
+  'window.printerSection': 'Window printer',
+  'window.printer': 'Printer',
+  'window.noPrinter': 'None',
+  'window.printerName': 'Print queue',
+  'window.printerNameHelp': 'Name of the CUPS queue on the window\'s terminal; empty: the window has no printer',
+  'window.printerPaper': 'Paper',
+  'window.printerPaper.A4': 'A4',
+  'window.printerPaper.receipt80': '80 mm receipt',
+  'window.printerCopies': 'Copies',
+  'window.printerDuplex': 'Two-sided',
 
   'gateway.subtitle': 'Desktop gateways (guacd); each site or department network may have its own',
   'gateway.name': 'Name',

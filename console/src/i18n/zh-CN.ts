@@ -358,6 +358,17 @@ export const zhCN = {
   'window.position': '坐标',
   'window.posX': '列（X）',
   'window.posY': '行（Y）',
+  // paper at the window (docs/PAPER.md)
+  'window.printerSection': '窗口打印机',
+  'window.printer': '打印机',
+  'window.noPrinter': '无',
+  'window.printerName': '打印队列名',
+  'window.printerNameHelp': '窗口终端上 CUPS 打印队列的名称；留空表示该窗口没有打印机',
+  'window.printerPaper': '纸张',
+  'window.printerPaper.A4': 'A4',
+  'window.printerPaper.receipt80': '80 毫米小票',
+  'window.printerCopies': '份数',
+  'window.printerDuplex': '双面打印',
 
   'gateway.subtitle': '桌面网关（guacd）；每个站点或部门专网可有自己的网关',
   'gateway.name': '名称',

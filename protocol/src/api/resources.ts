@@ -1,4 +1,5 @@
 import { deviceHealthSchema } from '../devices/messages.js';
+import { windowPrinterSchema } from '../paper/printer.js';
 import { z } from 'zod';
 import {
   codeSchema, hostSchema, idSchema, listQueryBase, patchOf, poolSettingsSchema, portSchema, roleSchema, text,
@@ -32,11 +33,13 @@ export const windowCreate = z
     area: text(32).nullable().default(null),
     posX: z.number().int().min(0).max(1000).default(0),
     posY: z.number().int().min(0).max(1000).default(0),
+    /** the printer on the window's counter (docs/PAPER.md); null: the window has none */
+    printer: windowPrinterSchema.nullable().default(null),
   })
   .strict();
 export const windowUpdate = patchOf(windowCreate);
 export const windowQuery = z.object({ ...listQueryBase, sort: z.enum(['code', 'createdAt']).default('code'), siteId: idSchema.optional(), departmentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
-export const windowOut = z.object({ id: z.string(), siteId: z.string(), code: z.string(), label: z.string().nullable(), departmentId: z.string().nullable(), area: z.string().nullable(), posX: z.number(), posY: z.number(), ...stamp });
+export const windowOut = z.object({ id: z.string(), siteId: z.string(), code: z.string(), label: z.string().nullable(), departmentId: z.string().nullable(), area: z.string().nullable(), posX: z.number(), posY: z.number(), printer: windowPrinterSchema.nullable(), ...stamp });
 
 /* ---------- terminals ---------- */
 export const terminalCreate = z.object({ siteId: idSchema, windowId: nullableId.default(null), name: text(200), hardwareId: text(200).nullable().default(null) }).strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceClassSchema } from '../devices/messages.js';
+import { windowPrinterSchema } from '../paper/printer.js';
 import { idSchema } from './common.js';
 
 /** The clerk's window page ⇄ broker (authenticated by the terminal credential). */
@@ -27,6 +28,7 @@ export const windowLoginOut = z.object({ session: windowSessionOut, tunnel: tunn
 export const terminalContextOut = z.object({
   terminal: z.object({ id: z.string(), name: z.string() }),
   site: z.object({ id: z.string(), code: z.string(), name: z.string() }).nullable(),
-  window: z.object({ id: z.string(), code: z.string(), label: z.string().nullable() }).nullable(),
+  /** `printer`: the counter's printer, where the desktop's print jobs go; null: the window has none */
+  window: z.object({ id: z.string(), code: z.string(), label: z.string().nullable(), printer: windowPrinterSchema.nullable().default(null) }).nullable(),
   department: z.object({ id: z.string(), name: z.string() }).nullable(),
 });

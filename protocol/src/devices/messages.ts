@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
+import { bridgePrintSchema } from '../paper/print-job.js';
 import { DEVICE_FRAME_VERSION } from './frame.js';
 
 /** Device classes a pool may enable; the companion and the agent speak of these. */
@@ -113,10 +114,13 @@ export type DeviceProgress = z.infer<typeof deviceProgressSchema>;
 
 /**
  * The window page ⇄ agent socket (loopback): binary messages carry YZDEV channel bytes as they
- * are, in both directions; text messages are these control messages, page → agent.
+ * are, in both directions; text messages are these control messages, page → agent (and
+ * `print.result` back, `protocol/src/paper/print-job.ts`).
  */
 export const bridgeControlSchema = z.discriminatedUnion('type', [
   /** sent first: the classes the session's pool enables (the agent refuses the others) */
   z.object({ type: z.literal('session'), classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length) }).strict(),
+  /** a desktop's print job for the window's printer (docs/PAPER.md); answered with `print.result` */
+  bridgePrintSchema,
 ]);
 export type BridgeControl = z.infer<typeof bridgeControlSchema>;

@@ -33,6 +33,8 @@ interface Props<T extends { id: string }> {
   defaults: Values;
   /** a row as form values */
   toValues: (row: T) => Values;
+  /** the form's body before it is sent, for fields that go together (a window's printer) */
+  toBody?: (body: Record<string, unknown>, values: Values) => Record<string, unknown>;
   filters?: FilterSpec[];
   importKind?: ImportKind;
   /** shown once after create (e.g. a terminal's credential) */
@@ -67,7 +69,8 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
   };
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: props.resource.keys.root });
-  const save = async (body: Record<string, unknown>) => {
+  const save = async (formBody: Record<string, unknown>, values: Values) => {
+    const body = props.toBody ? props.toBody(formBody, values) : formBody;
     if (editing === 'new') {
       const row = (await client.create(body)) as T & Record<string, unknown>;
       feedback.ok(t('common.createdOk', { name: props.nameOf(row) }));
