@@ -72,3 +72,18 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
+
+/**
+ * A write refused because a unique field already holds the value (issue 17): the field a person
+ * typed, named in the message (「编码已存在」) and in `details.field`, instead of a bare CONFLICT.
+ */
+export const UNIQUE_FIELDS = {
+  code: { zh: '编码', en: 'code' },
+  username: { zh: '账号', en: 'account name' },
+} as const satisfies Record<string, { zh: string; en: string }>;
+export type UniqueField = keyof typeof UNIQUE_FIELDS;
+
+export function duplicateText(field: UniqueField, lang: string): string {
+  const name = UNIQUE_FIELDS[field];
+  return lang === 'en' ? `This ${name.en} already exists; choose another` : `${name.zh}已存在，请换一个`;
+}

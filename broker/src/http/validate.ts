@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { safeParseZh } from '@yunzhuo/protocol/api/zod-zh';
 import { AppError } from '../lib/app-error.js';
 
-/** Parses input with a zod schema; every problem is listed in `details.issues`, nothing is echoed back. */
+/** Parses input with a zod schema; every problem is listed in `details.issues` (messages in Chinese), nothing is echoed back. */
 export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'body' | 'query' | 'params' = 'body'): z.output<T> {
-  const result = schema.safeParse(value);
+  const result = safeParseZh(schema, value);
   if (result.success) return result.data;
   const issues = result.error.issues.slice(0, 50).map((i) => ({
     path: [where, ...i.path.map(String)].join('.'),

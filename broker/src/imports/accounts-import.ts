@@ -1,5 +1,6 @@
 import { nameKey } from '@yunzhuo/protocol/api/names';
 import { accountCreate } from '@yunzhuo/protocol/api/resources';
+import { safeParseZh } from '@yunzhuo/protocol/api/zod-zh';
 import { Account } from '../accounts/account.model.js';
 import { presentAccount } from '../accounts/account.presenter.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
@@ -25,9 +26,12 @@ const ROLE_NAMES: Record<string, string> = { 窗口人员: 'clerk', 站点管理
 const split = (s: string | undefined) => (s ?? '').split(/[;；|、]/).map((x) => x.trim()).filter(Boolean);
 
 const REFUSALS = {
-  'other-site': 'username: 该账号属于其他站点，无权修改 / belongs to another site',
-  'county-role': 'username: 该账号是县级管理员或审计员，只有县级管理员可以修改 / only a county admin may change a county admin or auditor',
+  'other-site': '账号：该账号属于其他站点，无权修改',
+  'county-role': '账号：该账号是县级管理员或审计员，只有县级管理员可以修改',
 } as const;
+
+/** the column each field of an account comes from, as the preview names it */
+const ACCOUNT_COLUMNS: Record<string, string> = { username: '账号', displayName: '姓名', password: '初始密码', homeSiteId: '站点', roles: '角色' };
 
 /**
  * Checks one row with the policy of the single-row API (`auth/policy.ts`) and plans its write.
@@ -38,29 +42,29 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   const errors = new RowErrors();
   const key = v.username ?? '?';
   const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
-  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
-  if (!v.siteCode && !actor.roles.includes('admin')) errors.add('site_code: 必填 / required');
+  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`站点：找不到站点 ${v.siteCode}`);
+  if (!v.siteCode && !actor.roles.includes('admin')) errors.add('站点：必填');
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {
     const d = await Department.findOne({ where: { codeKey: nameKey(code) } });
-    if (!d || !canAccess(actor, 'read', d.siteId)) errors.add(`department_codes: 找不到部门 ${code} / unknown department`);
+    if (!d || !canAccess(actor, 'read', d.siteId)) errors.add(`部门：找不到部门 ${code}`);
     else departments.push(d);
   }
   const roles = split(v.roles).map((r) => ROLE_NAMES[r] ?? r);
-  if (!mayGrantRoles(actor, roles)) errors.add('roles: 无权授予该角色 / may not grant this role', 'FORBIDDEN');
-  if (seen.has(key)) errors.add('重复的账号 / duplicate account in this file');
+  if (!mayGrantRoles(actor, roles)) errors.add('角色：无权授予该角色', 'FORBIDDEN');
+  if (seen.has(key)) errors.add('账号：文件中有重复的账号');
   seen.add(key);
   const existing = v.username ? await Account.findOne({ where: { usernameKey: nameKey(v.username) } }) : null;
   const refusal = existing ? accountRefusal(actor, existing) : null;
   if (refusal) errors.add(REFUSALS[refusal], 'FORBIDDEN');
-  const parsed = accountCreate.safeParse({
+  const parsed = safeParseZh(accountCreate, {
     username: v.username,
     displayName: v.displayName,
     password: v.password ?? (existing ? 'unchanged-placeholder' : undefined),
     homeSiteId: site?.id ?? null,
     roles: roles.length ? roles : ['clerk'],
   });
-  if (!parsed.success) for (const i of parsed.error.issues) errors.add(`${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success) errors.addIssues(parsed.error.issues, ACCOUNT_COLUMNS);
   if (errors.any || !parsed.success) return { result: errors.result(row.line, key, null) };
   const { password, departmentIds: _d, poolIds: _p, ...data } = parsed.data;
   let passwordHash: string | undefined;

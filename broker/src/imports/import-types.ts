@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import type { z } from 'zod';
 import type { ImportRowResult } from '@yunzhuo/protocol/api/imports';
 import type { AuditEntry } from '../audit/audit.service.js';
 
@@ -25,6 +26,11 @@ export class RowErrors {
   add(message: string, code: ImportRowResult['codes'][number] = 'VALIDATION_FAILED'): void {
     this.messages.push(message);
     if (!this.codes.includes(code)) this.codes.push(code);
+  }
+
+  /** zod's problems (Chinese, `api/zod-zh.ts`), each under the CSV column a clerk's admin knows */
+  addIssues(issues: readonly z.core.$ZodIssue[], columns: Record<string, string>): void {
+    for (const i of issues) this.add(`${columns[String(i.path[0])] ?? (i.path.join('.') || '本行')}：${i.message}`);
   }
 
   get any(): boolean {

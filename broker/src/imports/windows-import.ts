@@ -1,5 +1,6 @@
 import { nameKey } from '@yunzhuo/protocol/api/names';
 import { windowCreate } from '@yunzhuo/protocol/api/resources';
+import { safeParseZh } from '@yunzhuo/protocol/api/zod-zh';
 import type { Actor } from '../auth/actor.js';
 import { canAccess } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
@@ -17,19 +18,22 @@ export const WINDOW_HEADERS: Record<string, string> = {
   area: 'area', 区域: 'area', pos_x: 'posX', x: 'posX', 列: 'posX', pos_y: 'posY', y: 'posY', 行: 'posY',
 };
 
+/** the column each field of a window comes from, as the preview names it */
+const WINDOW_COLUMNS: Record<string, string> = { siteId: '站点编码', code: '窗口编号', label: '窗口名称', departmentId: '部门编码', area: '区域', posX: '列', posY: '行' };
+
 /** Checks one row against the schema, the actor's scope and what is stored; plans its write. */
 export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>): Promise<PlannedRow> {
   const v = row.values;
   const errors = new RowErrors();
   const key = `${v.siteCode ?? '?'}/${v.code ?? '?'}`;
   const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
-  if (!v.siteCode) errors.add('site_code: 必填 / required');
-  else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
+  if (!v.siteCode) errors.add('站点编码：必填');
+  else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`站点编码：找不到站点 ${v.siteCode}`);
   const department = v.departmentCode ? await Department.findOne({ where: { codeKey: nameKey(v.departmentCode) } }) : null;
-  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
-  if (seen.has(key)) errors.add('重复的窗口 / duplicate window in this file');
+  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`部门编码：找不到部门 ${v.departmentCode}`);
+  if (seen.has(key)) errors.add('窗口编号：文件中有重复的窗口');
   seen.add(key);
-  const parsed = windowCreate.safeParse({
+  const parsed = safeParseZh(windowCreate, {
     siteId: site?.id ?? '00000000-0000-4000-8000-000000000000',
     code: v.code,
     label: v.label ?? null,
@@ -38,7 +42,7 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
     posX: v.posX === undefined ? 0 : Number(v.posX),
     posY: v.posY === undefined ? 0 : Number(v.posY),
   });
-  if (!parsed.success) for (const i of parsed.error.issues) errors.add(`${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success) errors.addIssues(parsed.error.issues, WINDOW_COLUMNS);
   if (errors.any || !parsed.success || !site) return { result: errors.result(row.line, key, null) };
   const existing = await HallWindow.findOne({ where: { siteId: site.id, codeKey: nameKey(parsed.data.code) } });
   const data = parsed.data;

@@ -17,13 +17,13 @@ export const codeSchema = z
   .trim()
   .min(1)
   .max(32)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, - _ . only');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, '只能使用字母、数字和 - _ .，并以字母或数字开头');
 export const hostSchema = z
   .string()
   .trim()
   .min(1)
   .max(255)
-  .regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'a host name or IP address');
+  .regex(/^[A-Za-z0-9.:\-\[\]]+$/, '应为主机名或 IP 地址');
 export const portSchema = z.number().int().min(1).max(65535);
 
 export const poolSettingsSchema = z
@@ -45,7 +45,7 @@ export const poolSettingsSchema = z
     devices: z
       .array(deviceClassSchema)
       .max(DEVICE_CLASSES.length)
-      .refine((classes) => new Set(classes).size === classes.length, 'each device class at most once')
+      .refine((classes) => new Set(classes).size === classes.length, '每类设备只能选一次')
       .default([]),
   })
   .strict();

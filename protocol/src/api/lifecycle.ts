@@ -18,10 +18,10 @@ export const ACTION_OUTCOMES = ['ok', 'failed', 'timeout', 'refused', 'error'] a
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 /** OpenSSH's `ssh-keygen -l -E sha256` form: `SHA256:` + 43 base64 characters, no padding */
-export const fingerprintSchema = z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'SHA256:<43 base64 characters>, as ssh-keygen -l prints it');
-const sshUser = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/, 'a login name');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h)');
+export const fingerprintSchema = z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, '应为 ssh-keygen -l 显示的指纹：SHA256: 后跟 43 个 Base64 字符');
+const sshUser = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/, '应为登录用户名');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), '不是有效的日期');
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM（24 小时制）');
 const timeZone = z.string().max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -29,9 +29,9 @@ const timeZone = z.string().max(64).refine((tz) => {
   } catch {
     return false;
   }
-}, 'an IANA time zone such as Asia/Shanghai');
+}, '应为 IANA 时区名称，例如 Asia/Shanghai');
 /** no NUL and no other control characters but tab and newline */
-const commandText = z.string().trim().min(1).max(4000).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/u, 'must not contain control characters');
+const commandText = z.string().trim().min(1).max(4000).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/u, '不能包含控制字符');
 
 /* ---------- SSH hosts (credentials; the key is write-only, sealed at rest) ---------- */
 export const sshHostCreate = z
@@ -42,7 +42,7 @@ export const sshHostCreate = z
     port: portSchema.default(22),
     username: sshUser,
     /** OpenSSH/PEM private key; stored encrypted, never returned */
-    privateKey: z.string().min(64).max(16_000).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'an OpenSSH or PEM private key'),
+    privateKey: z.string().min(64).max(16_000).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, '应为 OpenSSH 或 PEM 格式的私钥'),
     /** pins the host key of host:port now instead of at first use */
     hostKeyFingerprint: fingerprintSchema.nullable().default(null),
   })
@@ -118,7 +118,7 @@ export const warmupSchema = z
   })
   .strict()
   .refine((w) => Number(w.readyBy.slice(0, 2)) * 60 + Number(w.readyBy.slice(3)) >= w.leadMinutes, {
-    message: 'leadMinutes must not reach back before midnight', path: ['leadMinutes'],
+    message: '提前分钟数不能早于当天零点', path: ['leadMinutes'],
   });
 export type WarmupCalendar = z.infer<typeof warmupSchema>;
 
@@ -133,7 +133,7 @@ export const poolLifecyclePut = z
     warmup: warmupSchema.nullable().default(null),
   })
   .strict()
-  .refine((p) => !p.warmup?.enabled || p.probeDesktops, { message: 'the warm-up needs probeDesktops: it waits for desktops to answer', path: ['warmup'] });
+  .refine((p) => !p.warmup?.enabled || p.probeDesktops, { message: '开启预热需要同时开启桌面探测：预热要等待桌面应答', path: ['warmup'] });
 export const poolLifecycleOut = z.object({
   poolId: z.string(), probeDesktops: z.boolean(), resetTimeoutSeconds: z.number(), startTimeoutSeconds: z.number(),
   warmup: z.object({ enabled: z.boolean(), timeZone: z.string(), days: z.array(z.number()), readyBy: z.string(), leadMinutes: z.number(), desktops: z.number(), maxConcurrentStarts: z.number() }).nullable(),

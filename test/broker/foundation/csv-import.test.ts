@@ -28,6 +28,14 @@ function flagged(report: { rows: Array<{ line: number; errors: string[] }> }): M
   return new Map(report.rows.filter((r) => r.errors.length > 0).map((r) => [r.line, r.errors.join(' | ')]));
 }
 
+/** issue 17: the preview speaks Chinese only, never a half in English (「找不到部门 X / unknown department」) */
+function assertChineseOnly(report: { rows: Array<{ errors: string[] }> }): void {
+  for (const message of report.rows.flatMap((r) => r.errors)) {
+    assert.match(message, /^[\u4e00-\u9fff]+：/, `starts with a Chinese column name: ${message}`);
+    assert.doesNotMatch(message, / \/ [a-z]|[a-z]{3,} [a-z]{3,}/i, `no English words: ${message}`);
+  }
+}
+
 const WINDOW_HEADER = '站点编码,窗口编号,名称,部门编码,区域,列,行';
 const ACCOUNT_HEADER = '账号,姓名,密码,站点,部门,角色';
 
@@ -109,11 +117,12 @@ describe('CSV import', () => {
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     const bad = flagged(preview.body);
     assert.deepEqual([...bad.keys()], [3, 4, 5, 6, 7]);
-    assert.match(bad.get(3)!, /site_code/);
-    assert.match(bad.get(4)!, /duplicate/);
-    assert.match(bad.get(5)!, /^code:/);
-    assert.match(bad.get(6)!, /^posX:/);
-    assert.match(bad.get(7)!, /department_code/);
+    assert.equal(bad.get(3), '站点编码：找不到站点 NO-SUCH-SITE');
+    assert.equal(bad.get(4), '窗口编号：文件中有重复的窗口');
+    assert.match(bad.get(5)!, /^窗口编号：/);
+    assert.equal(bad.get(6), '列：应为数字');
+    assert.equal(bad.get(7), '部门编码：找不到部门 NOPE');
+    assertChineseOnly(preview.body);
     assert.deepEqual([preview.body.valid, preview.body.invalid], [2, 5]);
 
     const applied = await upload(admin, 'windows', bytes, false);
@@ -130,9 +139,9 @@ describe('CSV import', () => {
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     const bad = flagged(preview.body);
     assert.deepEqual([...bad.keys()], [3, 4, 5]);
-    assert.match(bad.get(3)!, /site_code/);
-    assert.match(bad.get(4)!, /site_code/);
-    assert.match(bad.get(5)!, /department_code/);
+    assert.match(bad.get(3)!, /^站点编码：/);
+    assert.match(bad.get(4)!, /^站点编码：/);
+    assert.match(bad.get(5)!, /^部门编码：/);
     assertError(await upload(town, 'windows', bytes, false), 422, 'IMPORT_INVALID');
     assert.equal(await total(admin, 'windows'), before);
   });
@@ -202,12 +211,13 @@ describe('CSV import', () => {
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     const bad = flagged(preview.body);
     assert.deepEqual([...bad.keys()], [3, 4, 5, 6, 7, 8]);
-    assert.match(bad.get(3)!, /site_code/);
-    assert.match(bad.get(4)!, /duplicate/);
-    assert.match(bad.get(5)!, /^username:/);
-    assert.match(bad.get(6)!, /^password:/);
-    assert.match(bad.get(7)!, /department_codes/);
-    assert.match(bad.get(8)!, /^roles/);
+    assert.match(bad.get(3)!, /^站点：找不到站点/);
+    assert.equal(bad.get(4), '账号：文件中有重复的账号');
+    assert.match(bad.get(5)!, /^账号：/);
+    assert.match(bad.get(6)!, /^初始密码：/);
+    assert.equal(bad.get(7), '部门：找不到部门 NOPE');
+    assert.match(bad.get(8)!, /^角色：/);
+    assertChineseOnly(preview.body);
     assertError(await upload(admin, 'accounts', bytes, false), 422, 'IMPORT_INVALID');
     assert.equal(await total(admin, 'accounts'), before, 'nothing half-applied');
     assert.equal(await total(admin, 'accounts?q=zhou.jiu'), 0);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api/api-error';
 import { ErrorView } from '../../components/ErrorView';
-import { useT, type MessageKey } from '../../i18n/i18n';
+import { useI18n, useT, type MessageKey } from '../../i18n/i18n';
 
 export interface Option {
   value: string;
@@ -63,8 +63,10 @@ export function bodyOf(fields: FieldSpec[], values: Values, initial: Values, mod
   return body;
 }
 
-function fieldErrors(error: unknown): Map<string, string> {
+function fieldErrors(error: unknown, lang: string): Map<string, string> {
   const map = new Map<string, string>();
+  // a duplicate names its field (details.field): the message goes beside that field too
+  if (error instanceof ApiError && error.code === 'CONFLICT' && typeof error.details.field === 'string') map.set(error.details.field, error.localized(lang));
   if (error instanceof ApiError) {
     for (const issue of error.issues) {
       const key = issue.path.replace(/^body\./, '');
@@ -92,7 +94,8 @@ export function EntityForm({ fields, initial, mode, onSubmit, onCancel, submitLa
   const [values, setValues] = useState<Values>(initial);
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
-  const errors = fieldErrors(error);
+  const { lang } = useI18n();
+  const errors = fieldErrors(error, lang);
   const set = (name: string, value: unknown) => setValues((v) => ({ ...v, [name]: value }));
 
   const submit = async (e: FormEvent) => {
