@@ -25,6 +25,9 @@ import { newRouter } from './http/async-router.js';
 import { mountCrud, type CrudDeps } from './http/crud.js';
 import { BrokerMetrics } from './http/metrics.js';
 import { OpenApiDocs } from './http/openapi.js';
+import { DirectoryLogin } from './identity/directory-login.js';
+import { DirectorySync } from './identity/directory-sync.js';
+import { mountIdentitySources } from './identity/identity-source.routes.js';
 import { mountImports } from './imports/import.routes.js';
 import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -105,7 +108,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     perAccountAnywhere: config.loginMaxFailuresPerAccountAnywhere,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
-  const authenticator = new AccountAuthenticator(throttle);
+  const directory = new DirectoryLogin({ sequelize, secrets, audit });
+  const directorySync = new DirectorySync({ directory, audit, events, clock, logger });
+  const authenticator = new AccountAuthenticator(throttle, directory);
   const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
 
@@ -144,6 +149,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, gatewayResource, crudDeps);
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
+  mountIdentitySources(consoleApi, { ...crudDeps, secrets, sync: directorySync });
   mountSessionList(consoleApi, docs);
   mountSessionAdmin(consoleApi, lifecycle, docs);
   desktopLifecycle.attach(lifecycle);
@@ -178,6 +184,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   upgrades.set('/tunnel', tunnelServer.handleUpgrade);
   // the reconciler runs the session sweep (grace, idle) with every other repair
   await desktopLifecycle.start();
+  directorySync.start();
   const server = createServer(app);
   const allowedOrigins = new Set(config.allowedOrigins);
   server.on('upgrade', (req, socket, head) => {
@@ -213,6 +220,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     async close() {
       ready = false;
       liveSocket.close();
+      directorySync.close();
       cluster.close();
       await tunnelServer.close();
       await desktopLifecycle.close();

@@ -24,6 +24,8 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, zh: '账号或密码错误', en: 'Wrong account or password' },
   ACCOUNT_DISABLED: { status: 403, zh: '该账号已停用，请联系信息中心', en: 'This account is disabled; contact the IT center' },
   ACCOUNT_LOCKED: { status: 403, zh: '该账号已锁定，请联系信息中心', en: 'This account is locked; contact the IT center' },
+  DIRECTORY_ACCOUNT_LOCKED: { status: 403, zh: '该账号在单位目录（LDAP/AD）中已被锁定或停用，请联系信息中心解锁', en: 'This account is locked or disabled in the directory (LDAP/AD); contact the IT center' },
+  DIRECTORY_UNAVAILABLE: { status: 503, zh: '暂时无法连接单位目录服务器，请稍后再试或联系信息中心', en: 'The directory server cannot be reached; try again later or contact the IT center' },
   NOT_ENTITLED: { status: 403, zh: '该账号无权使用此桌面池', en: 'This account may not use this desktop pool' },
   POOL_CHOICE_REQUIRED: { status: 409, zh: '请选择要使用的部门桌面', en: 'Choose which department desktop to use' },
   POOL_EXHAUSTED: { status: 503, zh: '本窗口所属部门暂无可用桌面，请稍后再试或联系信息中心', en: 'No free desktop in this pool; try again later or contact the IT center' },

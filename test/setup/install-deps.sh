@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
 BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg zip unzip
-  cups printer-driver-cups-pdf poppler-utils)
+  cups printer-driver-cups-pdf poppler-utils slapd ldap-utils)
 # What test/setup/build-guacd.sh needs to build guacd's RDP support.
 GUACD_BUILD_PKGS=(autoconf automake libtool libtool-bin make gcc pkg-config libcairo2-dev libjpeg62-turbo-dev
   libpng-dev uuid-dev libssl-dev libwebp-dev freerdp2-dev libpango1.0-dev)
@@ -123,6 +123,10 @@ trap restore_policy EXIT
 printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_MARK" >"$POLICY_RC"
 chmod 0755 "$POLICY_RC"
 
+# slapd: the directory tests start a private slapd with its own config and database in a temp
+# dir, so the package creates no database of its own and is never a system service.
+echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections
+
 log "apt-get update (system sources)"
 apt-get "${APT_COMMON[@]}" update
 
@@ -145,5 +149,10 @@ trap - EXIT
 # The tests start their own cupsd (loopback, own config dir); the system's must never start at boot.
 if command -v update-rc.d >/dev/null; then update-rc.d cups disable >/dev/null 2>&1 || true; fi
 if [[ -d /run/systemd/system ]]; then systemctl disable --now cups.service cups.socket cups.path >/dev/null 2>&1 || true; fi
+# Installed while policy-rc.d refused every start; keep it from starting at the next boot too.
+if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+  systemctl disable --now slapd >/dev/null 2>&1 || true
+fi
+update-rc.d slapd disable >/dev/null 2>&1 || true
 build_current_guacd
 log "done: guacd $(dpkg-query -W -f='${Version}' guacd) + ${GUACD_VERSIONS[*]}, xrdp $(dpkg-query -W -f='${Version}' xrdp)"

@@ -14,6 +14,10 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare disabled: CreationOptional<boolean>;
   declare locked: CreationOptional<boolean>;
   declare lastLoginAt: Date | null;
+  /** the identity source that vouches for this account (no usable local password), or null */
+  declare identitySourceId: CreationOptional<string | null>;
+  /** the account's entry in that source's directory */
+  declare externalDn: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -30,6 +34,8 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         locked: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        identitySourceId: { type: DataTypes.STRING(36), allowNull: true, defaultValue: null },
+        externalDn: { type: DataTypes.STRING(500), allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

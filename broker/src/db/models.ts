@@ -13,11 +13,12 @@ import { HallWindow } from '../windows/window.model.js';
 import { JoinToken } from '../join-tokens/join-token.model.js';
 import { Rating, RatingInvitation } from '../ratings/rating.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
+import { IdentitySource } from '../identity/identity-source.model.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating,
+  JoinToken, RatingInvitation, Rating, IdentitySource,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -40,6 +40,16 @@ const BY_NAME: Record<string, () => unknown> = {
   timezone: () => 'Asia/Shanghai',
   roles: () => ['clerk'],
   code: () => `W${next()}`,
+  urls: () => ['ldap://127.0.0.1:1'],
+  caCertificate: () => null,
+  baseDn: () => 'ou=people,dc=walk',
+  groupDn: () => 'cn=walk,dc=walk',
+  serviceDn: () => 'cn=svc,dc=walk',
+  groupBaseDn: () => 'ou=groups,dc=walk',
+  userDnTemplate: () => 'uid={username},dc=walk',
+  userFilter: () => '(uid={username})',
+  loginAttribute: () => 'uid',
+  displayNameAttribute: () => 'cn',
 };
 
 let n = 0;

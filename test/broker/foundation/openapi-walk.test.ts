@@ -47,10 +47,11 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   const sshHost = await admin.create('/api/v1/ssh-hosts', { name: uniq('kvm'), siteId: site.id, host: '127.0.0.1', username: 'ops', privateKey: FAKE_KEY });
   const poolAction = await admin.create('/api/v1/pool-actions', { poolId: pool.id, point: 'on-release', sshHostId: sshHost.id, command: 'true' });
   const joinToken = await admin.create('/api/v1/join-tokens', { siteId: site.id });
+  const identitySource = await admin.create('/api/v1/identity-sources', { name: uniq('目录'), siteId: site.id, urls: ['ldap://127.0.0.1:1'], baseDn: 'ou=people,dc=walk', bindMode: 'user', userDnTemplate: 'uid={username},dc=walk', groupMappings: [{ groupDn: 'cn=walk,dc=walk', departmentIds: [department.id], poolIds: [pool.id] }] });
   return {
     sites: site.id, departments: department.id, gateways: gateway.id, pools: pool.id, desktops: desktop.id, accounts: clerk.id,
     windows: window.id, terminals: terminal.id, sessions: login.body.session.id, 'ssh-hosts': sshHost.id, 'pool-actions': poolAction.id,
-    'join-tokens': joinToken.id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
+    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
   };
 }
 
