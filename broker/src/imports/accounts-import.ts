@@ -8,9 +8,9 @@ import { accountRefusal, assertAccountManageable, canAccess, mayGrantRoles } fro
 import { Department } from '../departments/department.model.js';
 import { AppError } from '../lib/app-error.js';
 import { hashPassword } from '../lib/passwords.js';
-import { Site } from '../sites/site.model.js';
 import type { CsvRow } from './csv-decode.js';
 import { RowErrors, type PlannedRow } from './import-types.js';
+import { writableSiteOf } from './row-site.js';
 
 export const ACCOUNT_HEADERS: Record<string, string> = {
   username: 'username', account: 'username', 账号: 'username', 用户名: 'username',
@@ -37,8 +37,7 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   const v = row.values;
   const errors = new RowErrors();
   const key = v.username ?? '?';
-  const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
-  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
+  const site = await writableSiteOf(actor, v.siteCode, errors);
   if (!v.siteCode && !actor.roles.includes('admin')) errors.add('site_code: 必填 / required');
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {
