@@ -9,9 +9,9 @@ import { accountRefusal, assertAccountManageable, canAccess, mayGrantRoles } fro
 import { Department } from '../departments/department.model.js';
 import { AppError } from '../lib/app-error.js';
 import { hashPassword } from '../lib/passwords.js';
-import { Site } from '../sites/site.model.js';
 import type { CsvRow } from './csv-decode.js';
 import { RowErrors, type PlannedRow } from './import-types.js';
+import { writableSiteOf } from './row-site.js';
 
 export const ACCOUNT_HEADERS: Record<string, string> = {
   username: 'username', account: 'username', 账号: 'username', 用户名: 'username',
@@ -41,8 +41,7 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   const v = row.values;
   const errors = new RowErrors();
   const key = v.username ?? '?';
-  const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
-  if (v.siteCode && (!site || !canAccess(actor, 'write', site.id))) errors.add(`站点：找不到站点 ${v.siteCode}`);
+  const site = await writableSiteOf(actor, v.siteCode, errors, '站点');
   if (!v.siteCode && !actor.roles.includes('admin')) errors.add('站点：必填');
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {

@@ -4,11 +4,11 @@ import { safeParseZh } from '@yunzhuo/protocol/api/zod-zh';
 import type { Actor } from '../auth/actor.js';
 import { canAccess } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
-import { Site } from '../sites/site.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { presentWindow } from '../windows/window.resource.js';
 import type { CsvRow } from './csv-decode.js';
 import { RowErrors, type PlannedRow } from './import-types.js';
+import { writableSiteOf } from './row-site.js';
 
 export const WINDOW_HEADERS: Record<string, string> = {
   site_code: 'siteCode', site: 'siteCode', 站点: 'siteCode', 站点编码: 'siteCode', 中心: 'siteCode',
@@ -26,9 +26,8 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
   const v = row.values;
   const errors = new RowErrors();
   const key = `${v.siteCode ?? '?'}/${v.code ?? '?'}`;
-  const site = v.siteCode ? await Site.findOne({ where: { codeKey: nameKey(v.siteCode) } }) : null;
+  const site = await writableSiteOf(actor, v.siteCode, errors, '站点编码');
   if (!v.siteCode) errors.add('站点编码：必填');
-  else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`站点编码：找不到站点 ${v.siteCode}`);
   const department = v.departmentCode ? await Department.findOne({ where: { codeKey: nameKey(v.departmentCode) } }) : null;
   if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`部门编码：找不到部门 ${v.departmentCode}`);
   if (seen.has(key)) errors.add('窗口编号：文件中有重复的窗口');

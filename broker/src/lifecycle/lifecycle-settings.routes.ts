@@ -10,7 +10,7 @@ import { actorOf } from '../http/async-router.js';
 import { findVisible } from '../auth/row-access.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
-import { writeTransaction } from '../db/write-transaction.js';
+import { lockKey, writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import { Pool } from '../pools/pool.model.js';
@@ -102,7 +102,9 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
     assertRowAccess(actor, 'write', null, 'calendar-day');
     const { date } = parseInput(calendarDayParams, req.params, 'params');
     const input = parseInput(calendarDayPut, req.body);
-    const row = await writeTransaction(CalendarDay.sequelize!, async (transaction) => {
+    const sequelize = CalendarDay.sequelize!;
+    const row = await writeTransaction(sequelize, async (transaction) => {
+      await lockKey(sequelize, transaction, `calendar-day:${date}`); // a new date has no row to lock: same-instant PUTs take turns
       const existing = await CalendarDay.findByPk(date, { transaction, lock: true });
       const before = existing ? presentCalendarDay(existing) : null;
       const row = existing ? await existing.update(input, { transaction }) : await CalendarDay.create({ date, ...input }, { transaction });

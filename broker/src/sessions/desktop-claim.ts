@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { dialectOf } from '../db/database.js';
 import type { Pool } from '../pools/pool.model.js';
 
@@ -101,14 +101,18 @@ export async function releaseDesktop(
   sessionId: string,
   now: Date,
   to: 'free' | 'resetting' = 'free',
-  /** also take back a dedicated desktop this session's login had just given to this account */
-  disownFrom?: string,
+  opts: {
+    /** also take back a dedicated desktop this session's login had just given to this account */
+    disownFrom?: string | undefined;
+    /** an admin's write the release is part of */
+    transaction?: Transaction;
+  } = {},
 ): Promise<boolean> {
   const [, affected] = await sequelize.query(
     `UPDATE desktops SET state = :to, session_id = NULL, last_released_at = :now, state_changed_at = :now, updated_at = :now,
        owner_account_id = CASE WHEN :disown IS NOT NULL AND owner_account_id = :disown THEN NULL ELSE owner_account_id END
      WHERE id = :desktopId AND session_id = :sessionId`,
-    { replacements: { desktopId, sessionId, now, to, disown: disownFrom ?? null }, type: QueryTypes.UPDATE },
+    { replacements: { desktopId, sessionId, now, to, disown: opts.disownFrom ?? null }, type: QueryTypes.UPDATE, transaction: opts.transaction },
   );
   return Number(affected) > 0;
 }

@@ -19,12 +19,12 @@ export function mountSessionAdmin(router: Router, lifecycle: SessionLifecycle, d
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
     const session = await findVisible(sessionVisibility, actor, String(req.params.id), 'write');
-    res.json(presentSession(await lifecycle.disconnect(session.id, actor, 'admin')));
+    res.json(presentSession(await lifecycle.disconnectByAdmin(session.id, actor)));
   });
   router.post('/sessions/:id/end', async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);
     const session = await findVisible(sessionVisibility, actor, String(req.params.id), 'write');
-    res.json(presentSession(await lifecycle.end(session.id, actor, 'ended-by-admin')));
+    res.json(presentSession(await lifecycle.endByAdmin(session.id, actor)));
   });
 }

@@ -131,7 +131,7 @@ export class SessionEngine {
       // stored as built (createdAt/updatedAt were set by the insert, not on this copy, which nothing saves)
       session.isNewRecord = false;
     } catch (err) {
-      const giveBack = () => releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', newlyOwned ? account.id : undefined);
+      const giveBack = () => releaseDesktop(this.deps.sequelize, desktop.id, sessionId, now, 'free', { disownFrom: newlyOwned ? account.id : undefined });
       if (isLiveKeyClash(err)) {
         // the same clerk won a concurrent login for this pool: give the desktop back, join that session
         await giveBack();

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { Op, type Sequelize } from 'sequelize';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { ErrorCode } from '@yunzhuo/protocol/errors';
 import type { Actor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Desktop } from '../desktops/desktop.model.js';
+import { afterCommit, writeTransaction } from '../db/write-transaction.js';
 import { auditDeviceUse } from '../devices/device-audit.js';
 import type { DeviceUse } from '../devices/device-use.js';
 import { Gateway } from '../gateways/gateway.model.js';
@@ -146,28 +147,56 @@ export class SessionLifecycle implements TunnelBroker {
     return session;
   }
 
-  /** Leave the desktop running for the pool's grace period. */
-  async disconnect(sessionId: string, actor: Actor | null, reason: string): Promise<DesktopSession> {
-    const moved = await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { actor, reason });
-    this.deps.tunnels().closeSession(sessionId, 'ended-by-admin', reason === 'clerk' ? '已断开 / disconnected' : '管理员已断开此会话 / disconnected by an administrator');
-    return moved ?? this.current(sessionId);
+  /** An admin's disconnect: the session's row and its audit event commit together, or nothing changes. */
+  disconnectByAdmin(sessionId: string, actor: Actor): Promise<DesktopSession> {
+    return writeTransaction(this.deps.sequelize, (transaction) => this.disconnect(sessionId, actor, 'admin', transaction));
   }
 
-  /** Log off: the session ends now and a floating desktop goes back to the pool. */
-  async end(sessionId: string, actor: Actor | null, reason: string): Promise<DesktopSession> {
-    const session = await this.deps.transitions.move(sessionId, [...LIVE], 'ended', { actor, reason });
-    if (!session) return this.current(sessionId);
-    this.#open.delete(sessionId);
-    this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
-    this.deps.tunnels().sessionEnded?.(sessionId); // before the desktop is released: nothing stays attached to it
-    if (session.desktopId) {
-      const to = (await this.deps.hooks?.releaseState(session.desktopId)) ?? 'free';
-      const released = await releaseDesktop(this.deps.sequelize, session.desktopId, session.id, new Date(this.deps.clock.now()), to);
-      if (released && to === 'resetting') this.deps.hooks?.onRelease(session.desktopId);
-      const desktop = await Desktop.findByPk(session.desktopId);
-      if (desktop) this.deps.events.publish('desktop.changed', { id: desktop.id, state: desktop.state, health: desktop.health, poolId: desktop.poolId, siteId: desktop.siteId });
-    }
+  /** An admin's logoff: the session's row, its desktop's and the audit event commit together, or nothing changes. */
+  endByAdmin(sessionId: string, actor: Actor): Promise<DesktopSession> {
+    return writeTransaction(this.deps.sequelize, (transaction) => this.end(sessionId, actor, 'ended-by-admin', transaction));
+  }
+
+  /**
+   * Leave the desktop running for the pool's grace period. In an admin's `transaction` the tunnel
+   * is closed once the move commits; the engine's and the clerk's own calls take none.
+   */
+  async disconnect(sessionId: string, actor: Actor | null, reason: string, transaction?: Transaction): Promise<DesktopSession> {
+    const moved = await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { actor, reason, transaction });
+    afterCommit(transaction, () => void this.deps.tunnels().closeSession(sessionId, 'ended-by-admin', reason === 'clerk' ? '已断开 / disconnected' : '管理员已断开此会话 / disconnected by an administrator'));
+    return moved ?? this.current(sessionId, transaction);
+  }
+
+  /**
+   * Log off: the session ends now and a floating desktop goes back to the pool. In an admin's
+   * `transaction` the session's and the desktop's rows commit with their audit events, and the
+   * tunnel is closed after the commit (a desktop released by a rolled-back write stays held).
+   */
+  async end(sessionId: string, actor: Actor | null, reason: string, transaction?: Transaction): Promise<DesktopSession> {
+    const session = await this.deps.transitions.move(sessionId, [...LIVE], 'ended', { actor, reason, transaction });
+    if (!session) return this.current(sessionId, transaction);
+    afterCommit(transaction, () => {
+      this.#open.delete(sessionId);
+      this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
+      this.deps.tunnels().sessionEnded?.(sessionId); // without a transaction, before the desktop is released: nothing stays attached to it
+    });
+    if (session.desktopId) await this.giveDesktopBack(session.desktopId, session.id, transaction);
     return session;
+  }
+
+  /**
+   * Gives the session's desktop back to its pool (or to `resetting` for its on-release action) if
+   * the session still holds it. Returns whether it did.
+   */
+  async giveDesktopBack(desktopId: string, sessionId: string, transaction?: Transaction): Promise<boolean> {
+    const to = (await this.deps.hooks?.releaseState(desktopId)) ?? 'free';
+    const released = await releaseDesktop(this.deps.sequelize, desktopId, sessionId, new Date(this.deps.clock.now()), to, { transaction });
+    const desktop = await Desktop.findByPk(desktopId, { transaction });
+    afterCommit(transaction, () => {
+      if (released && to === 'resetting') this.deps.hooks?.onRelease(desktopId);
+      if (desktop) this.deps.events.publish('desktop.changed', { id: desktop.id, state: desktop.state, health: desktop.health, poolId: desktop.poolId, siteId: desktop.siteId });
+    });
+    return released;
   }
 
   /** Ends sessions past their pool's grace (disconnected) or idle limit. Returns how many ended. */
@@ -207,8 +236,8 @@ export class SessionLifecycle implements TunnelBroker {
     return session.recordingPath ? path.dirname(session.recordingPath) : path.join(this.deps.recordingDir, session.siteId ?? 'unsited');
   }
 
-  private async current(sessionId: string): Promise<DesktopSession> {
-    const session = await DesktopSession.findByPk(sessionId);
+  private async current(sessionId: string, transaction?: Transaction): Promise<DesktopSession> {
+    const session = await DesktopSession.findByPk(sessionId, { transaction });
     if (!session) throw new AppError('NOT_FOUND', { resource: 'session' });
     return session;
   }

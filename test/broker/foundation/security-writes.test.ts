@@ -94,6 +94,26 @@ describe('security of writes (issue 13: import takeover, refused writes, concurr
     assert.equal((await auditOf(w, 'window.create', window.id))[0]?.after.label, '导入窗口');
   });
 
+  it('finding 1: a town site-admin\'s import row naming a site it does not manage is FORBIDDEN (an unknown site is a bad value); nothing is applied', async () => {
+    const otherCodes = await Promise.all([w.sites.townB.id, w.sites.county.id].map(async (id) => (await w.admin.get(`/api/v1/sites/${id}`)).body.code as string));
+    const imports: Array<['windows' | 'accounts', string[]]> = [
+      ['windows', ['站点编码,窗口编号,名称', `${townCode},OWN-1,本镇窗口`, ...otherCodes.map((code, i) => `${code},FOREIGN-${i},他处窗口`), 'NO-SUCH-SITE,NONE-1,无此站点']],
+      ['accounts', ['账号,姓名,密码,站点', `${uniq('own')},本镇,${NEW_PASSWORD},${townCode}`, ...otherCodes.map((code) => `${uniq('foreign')},他处,${NEW_PASSWORD},${code}`), `${uniq('nosite')},无此站点,${NEW_PASSWORD},NO-SUCH-SITE`]],
+    ];
+    for (const [kind, csv] of imports) {
+      const preview = await importCsv(town, kind, csv, true);
+      assert.equal(preview.status, 200, JSON.stringify(preview.body));
+      const rows: Array<{ action: string | null; codes: string[]; errors: string[] }> = preview.body.rows;
+      assert.deepEqual(rows.map((r) => [r.action, r.codes]), [['create', []], [null, ['FORBIDDEN']], [null, ['FORBIDDEN']], [null, ['VALIDATION_FAILED']]], kind);
+      assert.match(rows[1]!.errors.join(' '), /无权管理站点/);
+      const before = await snapshotDatabase(broker.sequelize);
+      const applied = await importCsv(town, kind, csv, false);
+      assertError(applied, 422, 'IMPORT_INVALID');
+      assert.deepEqual(applied.body.error.details.report.rows.map((r: { codes: string[] }) => r.codes), [[], ['FORBIDDEN'], ['FORBIDDEN'], ['VALIDATION_FAILED']]);
+      assertUnchanged(before, await snapshotDatabase(broker.sequelize), `a ${kind} import naming another site`);
+    }
+  });
+
   it('finding 2: a town site-admin\'s write naming another site\'s pool or gateway is refused and stores nothing', async () => {
     const username = uniq('sneaky');
     const cases: Array<[string, () => Promise<ApiResponse>]> = [

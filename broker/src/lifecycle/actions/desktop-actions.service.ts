@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'sequelize';
 import type { ActionPoint } from '@yunzhuo/protocol/api/lifecycle';
 import type { Actor } from '../../auth/actor.js';
 import type { AuditService } from '../../audit/audit.service.js';
+import { writeTransaction } from '../../db/write-transaction.js';
 import { Desktop, type DesktopState } from '../../desktops/desktop.model.js';
 import { AppError } from '../../lib/app-error.js';
 import type { Clock } from '../../lib/clock.js';
@@ -56,7 +58,11 @@ export class DesktopActions implements DesktopHooks {
     return PoolAction.findOne({ where: { poolId, point, enabled: true } });
   }
 
-  /** Runs `action` for `desktop`; never throws for a failed command (the run says what happened). */
+  /**
+   * Runs `action` for `desktop`; never throws for a failed command (the run says what happened).
+   * A run that did not succeed takes the desktop out of service (`error`) if it was still in the
+   * state the action ran for.
+   */
   async run(action: PoolAction, desktop: Desktop, ctx: { sessionId?: string | null; actor?: Actor | null } = {}): Promise<ActionRun> {
     const started = new Date(this.deps.clock.now());
     const sshHost = await SshHost.findByPk(action.sshHostId);
@@ -81,19 +87,23 @@ export class DesktopActions implements DesktopHooks {
     if (password) {
       // the password must not survive in the record, even if the command echoed it
       result = { ...result, stdout: result.stdout.split(password).join('[redacted]'), stderr: result.stderr.split(password).join('[redacted]') };
-      if (result.outcome === 'ok') await Desktop.update({ rdpPasswordEnc: this.deps.secrets.encrypt(password) }, { where: { id: desktop.id } });
     }
-    const run = await ActionRun.create({
-      actionId: action.id, poolId: desktop.poolId, desktopId: desktop.id, sessionId: ctx.sessionId ?? null, siteId: desktop.siteId,
-      point: action.point, host, port, command: action.command, outcome: result.outcome, exitCode: result.exitCode, signal: result.signal,
-      stdout: result.stdout, stderr: result.stderr, error: result.error?.slice(0, 1000) ?? null, durationMs: result.durationMs,
-      startedAt: started, finishedAt: new Date(started.getTime() + result.durationMs),
+    // what the run changed (the password, the desktop out of service), its record and its audit commit together
+    return writeTransaction(ActionRun.sequelize!, async (transaction) => {
+      if (password && result.outcome === 'ok') await Desktop.update({ rdpPasswordEnc: this.deps.secrets.encrypt(password) }, { where: { id: desktop.id }, transaction });
+      const run = await ActionRun.create({
+        actionId: action.id, poolId: desktop.poolId, desktopId: desktop.id, sessionId: ctx.sessionId ?? null, siteId: desktop.siteId,
+        point: action.point, host, port, command: action.command, outcome: result.outcome, exitCode: result.exitCode, signal: result.signal,
+        stdout: result.stdout, stderr: result.stderr, error: result.error?.slice(0, 1000) ?? null, durationMs: result.durationMs,
+        startedAt: started, finishedAt: new Date(started.getTime() + result.durationMs),
+      }, { transaction });
+      await this.deps.audit.record(ctx.actor ?? null, {
+        action: 'desktop.action', targetType: 'desktop', targetId: desktop.id, siteId: desktop.siteId,
+        details: { runId: run.id, point: action.point, outcome: run.outcome, exitCode: run.exitCode, durationMs: run.durationMs, host, port, error: run.error, sessionId: run.sessionId },
+      }, transaction);
+      if (run.outcome !== 'ok') await this.failDesktop(desktop.id, action.point, run, ctx, transaction);
+      return run;
     });
-    await this.deps.audit.record(ctx.actor ?? null, {
-      action: 'desktop.action', targetType: 'desktop', targetId: desktop.id, siteId: desktop.siteId,
-      details: { runId: run.id, point: action.point, outcome: run.outcome, exitCode: run.exitCode, durationMs: run.durationMs, host, port, error: run.error, sessionId: run.sessionId },
-    });
-    return run;
   }
 
   private unseal(sealed: string): string | null {
@@ -122,15 +132,14 @@ export class DesktopActions implements DesktopHooks {
   async runAt(point: ActionPoint, desktop: Desktop, ctx: { sessionId?: string | null; actor?: Actor | null } = {}): Promise<ActionRun | null> {
     const action = await this.actionFor(desktop.poolId, point);
     if (!action) return null;
-    const run = await this.run(action, desktop, ctx);
-    if (run.outcome !== 'ok') await this.failDesktop(desktop.id, point, run, ctx.sessionId ?? null);
-    return run;
+    return this.run(action, desktop, ctx);
   }
 
-  private async failDesktop(desktopId: string, point: ActionPoint, run: ActionRun, sessionId: string | null): Promise<void> {
+  /** by the run's actor (an admin who ran it now), or by the broker itself */
+  private async failDesktop(desktopId: string, point: ActionPoint, run: ActionRun, ctx: { sessionId?: string | null; actor?: Actor | null }, transaction: Transaction): Promise<void> {
     const reason = `${point} action ${run.outcome}: ${run.error ?? ''}`.trim();
     await moveDesktop(this.deps, desktopId, FAILS_FROM[point], 'error', {
-      reason, ...(sessionId ? { onlySession: sessionId } : {}), details: { runId: run.id },
+      reason, ...(ctx.sessionId ? { onlySession: ctx.sessionId } : {}), actor: ctx.actor ?? null, details: { runId: run.id }, transaction,
     });
   }
 
@@ -153,7 +162,6 @@ export class DesktopActions implements DesktopHooks {
     if (await ActionRun.findOne({ where: { sessionId, desktopId, point: 'before-assign', outcome: 'ok' } })) return;
     const run = await this.run(action, desktop, { sessionId });
     if (run.outcome === 'ok') return;
-    await this.failDesktop(desktopId, 'before-assign', run, sessionId);
     throw new AppError('DESKTOP_PREPARE_FAILED', { desktopId, runId: run.id, outcome: run.outcome });
   }
 
