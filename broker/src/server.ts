@@ -31,7 +31,8 @@ import { mountIdentitySources } from './identity/identity-source.routes.js';
 import { mountImports } from './imports/import.routes.js';
 import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
-import { LiveEvents, relayedEvent, type LiveEvent } from './lib/live-events.js';
+import { LiveEvents } from './lib/live-events.js';
+import { liveEvent } from '@yunzhuo/protocol/api/live-events';
 import { mountLifecycleActions } from './lifecycle/actions/lifecycle-actions.routes.js';
 import { poolActionResource } from './lifecycle/actions/pool-action.resource.js';
 import { DesktopLifecycle } from './lifecycle/desktop-lifecycle.js';
@@ -132,8 +133,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   liveTunnels = cluster;
   events.relayTo((event) => bus.publish('event', event));
   bus.subscribe('event', (payload) => {
-    const event = relayedEvent.safeParse(payload);
-    if (event.success) events.deliver(event.data as LiveEvent);
+    const event = liveEvent.safeParse(payload);
+    if (event.success) events.deliver(event.data);
   });
 
   const docs = new OpenApiDocs();

@@ -25,7 +25,7 @@ describe('agent presence: heartbeat → online → offline (real agent processes
     await fleet.stop();
   });
 
-  const changesOf = (id: string) => events.filter((e): e is LiveEvent<'terminal.changed'> => e.type === 'terminal.changed' && (e.data as { id: string }).id === id);
+  const changesOf = (id: string) => events.filter((e): e is LiveEvent<'terminal.changed'> => e.type === 'terminal.changed' && e.data.id === id);
   /** online transitions after enrollment (which announces the new terminal offline) */
   const changes = (id: string) => changesOf(id).slice(1).map((e) => e.data.online);
 
@@ -38,7 +38,7 @@ describe('agent presence: heartbeat → online → offline (real agent processes
       return s.connected && s.info ? s : false;
     });
     await fleet.waitOnline(id);
-    const onlineEvent = events.find((e) => e.type === 'terminal.changed' && (e.data as { id: string; online: boolean }).id === id && (e.data as { online: boolean }).online);
+    const onlineEvent = events.find((e) => e.type === 'terminal.changed' && e.data.id === id && e.data.online);
     assert.ok(onlineEvent, 'a terminal.changed online event');
     assert.ok(Date.parse(onlineEvent.at) - Date.parse(status.connectedAt) <= 2 * FAST.heartbeatMs, `online ${Date.parse(onlineEvent.at) - Date.parse(status.connectedAt)} ms after connecting`);
     assert.equal(status.lifecycle, 'ready');

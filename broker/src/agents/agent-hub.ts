@@ -63,7 +63,7 @@ export class AgentHub {
     // revocation through `PATCH /terminals/:id` (or a delete) closes the socket at once
     this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.type !== 'resource.changed') return;
-      const data = event.data as { resource: string; id: string };
+      const { data } = event;
       if (data.resource === 'terminals' && this.#links.has(data.id)) {
         this.recheck(data.id).catch((err: unknown) => deps.logger.error({ err, terminalId: data.id }, 'terminal recheck failed'));
       }

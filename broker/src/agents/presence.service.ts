@@ -106,7 +106,7 @@ export class PresenceService {
     // process's own offline announcements are for entries already marked offline: no loop.
     this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.type !== 'terminal.changed') return;
-      const { id, online } = event.data as { id: string; online: boolean };
+      const { id, online } = event.data;
       const entry = this.#entries.get(id);
       if (online || !entry?.connected || !entry.online) return;
       entry.online = false;

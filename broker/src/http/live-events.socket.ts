@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { LiveFeedEvent } from '@yunzhuo/protocol/api/live-events';
 import { inScope, type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../auth/auth.middleware.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { isConsoleUser } from '../auth/policy.js';
 import { every, type Clock } from '../lib/clock.js';
-import type { LiveEvent, LiveEvents } from '../lib/live-events.js';
+import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import { refuseUpgrade } from './upgrade-refusal.js';
 
@@ -21,10 +22,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-function siteOfEvent(event: LiveEvent): string | null {
-  const data = event.data as { siteId?: string | null };
-  return data.siteId ?? null;
-}
 
 /** `/api/v1/events`: the console's live feed, scoped like the API (a town sees only the town). */
 export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger; pingMs: number; clock: Clock }) {
@@ -58,7 +55,7 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
     ws.on('pong', () => (alive.yzAlive = true));
     const unsubscribe = deps.events.subscribe((event) => {
       const { actor } = signIn;
-      const siteId = siteOfEvent(event);
+      const { siteId } = event.data;
       if (!actor.scope.all && siteId !== null && !inScope(actor.scope, siteId)) return;
       if (!actor.scope.all && siteId === null && event.type !== 'resource.changed') return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
@@ -66,7 +63,8 @@ export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEv
     });
     ws.on('close', unsubscribe);
     ws.on('message', () => undefined);
-    ws.send(JSON.stringify({ type: 'hello', at: new Date(deps.clock.now()).toISOString(), data: { username: signIn.actor.username } }));
+    const hello: LiveFeedEvent = { type: 'hello', at: new Date(deps.clock.now()).toISOString(), data: { username: signIn.actor.username } };
+    ws.send(JSON.stringify(hello));
   }
 
   return {

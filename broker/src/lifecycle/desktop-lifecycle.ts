@@ -112,7 +112,7 @@ export class DesktopLifecycle {
     // a desktop an admin put into maintenance gets the pool's on-maintenance action
     this.#unsubscribe = this.deps.events.subscribe((event) => {
       if (event.type !== 'resource.changed') return;
-      const data = event.data as { resource: string; id: string; action: string };
+      const { data } = event;
       if (data.resource === 'desktops' && data.action === 'update') void this.#maintenanceEntered(data.id).catch((err: unknown) => this.deps.logger.error({ err }, 'on-maintenance check failed'));
     }, { localOnly: true });
   }

@@ -57,9 +57,9 @@ export class LoginRows {
     this.#windows = new ShortCache(LOGIN_ROWS_TTL_MS, clock);
     this.#pools = new ShortCache(LOGIN_ROWS_TTL_MS, clock);
     events.subscribe((event) => {
-      if (event.type === 'terminal.changed') return this.#terminals.forget((event.data as { id: string }).id);
+      if (event.type === 'terminal.changed') return this.#terminals.forget(event.data.id);
       if (event.type !== 'resource.changed') return;
-      const { resource, id } = event.data as { resource: string; id: string };
+      const { resource, id } = event.data;
       if (resource === 'terminals') this.#terminals.forget(id);
       else if (resource === 'windows') this.#windows.forget(id);
       else if (resource === 'pools' || resource === 'accounts' || resource === 'departments') this.#pools.forget();

@@ -1,11 +1,7 @@
-import type { LiveEventMap as BrokerEventMap } from '@yunzhuo/protocol/api/live-events';
+import { liveFeedEvent, type LiveFeedEvent } from '@yunzhuo/protocol/api/live-events';
 
 /** What `/api/v1/events` sends: the broker's events plus the greeting on connect. */
-export interface LiveEventMap extends BrokerEventMap {
-  hello: { username: string };
-}
-export type LiveEventType = keyof LiveEventMap;
-export type LiveEvent = { [K in LiveEventType]: { type: K; at: string; data: LiveEventMap[K] } }[LiveEventType];
+export type LiveEvent = LiveFeedEvent;
 
 export type LiveStatus = 'connecting' | 'open' | 'retrying' | 'unavailable';
 
@@ -14,12 +10,12 @@ const MAX_BACKOFF_MS = 15_000;
 /** after this many failed opens in a row we call the feed unavailable (and poll instead) */
 const UNAVAILABLE_AFTER = 3;
 
+/** A message of the feed, validated; null for anything else (an event type this console does not know yet). */
 function parseEvent(raw: unknown): LiveEvent | null {
   if (typeof raw !== 'string') return null;
   try {
-    const msg = JSON.parse(raw) as { type?: unknown; at?: unknown; data?: unknown };
-    if (typeof msg.type !== 'string' || typeof msg.data !== 'object' || msg.data === null) return null;
-    return msg as LiveEvent;
+    const event = liveFeedEvent.safeParse(JSON.parse(raw));
+    return event.success ? event.data : null;
   } catch {
     return null;
   }

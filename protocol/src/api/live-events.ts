@@ -1,19 +1,52 @@
+import { z } from 'zod';
+
 /**
- * The console's live feed (`/api/v1/events`): one typed map shared by the broker that publishes
- * it and the console that listens. Changes are additive.
+ * The console's live feed (`/api/v1/events`) and the events broker processes relay to each
+ * other: one schema per event, from which the typed map shared by the broker that publishes and
+ * every receiver (other broker processes, the console) is derived. Receivers parse, never cast.
+ * Changes are additive. `siteId` scopes delivery: a town admin only receives its own subtree's
+ * events.
  */
-/** `siteId` scopes delivery: a town admin only receives its own subtree's events. */
-export interface LiveEventMap {
-  'session.changed': { id: string; state: string; siteId: string | null; windowId: string | null; accountId: string; poolId: string; desktopId: string | null; endReason?: string | null };
-  'terminal.changed': { id: string; state: string; siteId: string; windowId: string | null; online: boolean };
-  'desktop.changed': { id: string; state: string; health: string; poolId: string; siteId: string | null };
-  'gateway.changed': { id: string; health: string; siteId: string | null };
-  'login.refused': { code: string; username: string; terminalId: string | null; siteId: string | null; poolId?: string | null };
-  'rating.created': { id: string; siteId: string | null; windowId: string | null; score: string };
-  'resource.changed': { resource: string; id: string; action: 'create' | 'update' | 'delete'; siteId: string | null };
+const id = z.string().max(100);
+const text = z.string().max(4000);
+
+export const liveEventData = {
+  'session.changed': z.object({
+    id, state: id, siteId: id.nullable(), windowId: id.nullable(), accountId: id, poolId: id, desktopId: id.nullable(),
+    endReason: text.nullable().optional(),
+  }),
+  'terminal.changed': z.object({ id, state: id, siteId: id, windowId: id.nullable(), online: z.boolean() }),
+  'desktop.changed': z.object({ id, state: id, health: id, poolId: id, siteId: id.nullable() }),
+  'gateway.changed': z.object({ id, health: id, siteId: id.nullable() }),
+  'login.refused': z.object({ code: id, username: text, terminalId: id.nullable(), siteId: id.nullable(), poolId: id.nullable().optional() }),
+  'rating.created': z.object({ id, siteId: id.nullable(), windowId: id.nullable(), score: id }),
+  'resource.changed': z.object({ resource: id, id, action: z.enum(['create', 'update', 'delete']), siteId: id.nullable() }),
   /** shown on the window page of that terminal (sent by an admin's `message` command) */
-  'terminal.message': { terminalId: string; siteId: string; windowId: string | null; commandId: string; text: string; level: string; durationSeconds: number };
-  'terminal.command': { terminalId: string; siteId: string; commandId: string; type: string; outcome: 'ok' | 'failed' };
+  'terminal.message': z.object({ terminalId: id, siteId: id, windowId: id.nullable(), commandId: id, text, level: id, durationSeconds: z.number() }),
+  'terminal.command': z.object({ terminalId: id, siteId: id, commandId: id, type: id, outcome: z.enum(['ok', 'failed']) }),
+};
+
+export type LiveEventMap = { [K in keyof typeof liveEventData]: z.infer<(typeof liveEventData)[K]> };
+export type LiveEventType = keyof LiveEventMap;
+
+/** One event: `type` narrows `data` (a union over `T`, every type by default). */
+export type LiveEvent<T extends LiveEventType = LiveEventType> = { [K in T]: { type: K; at: string; data: LiveEventMap[K] } }[T];
+
+const at = z.string().max(40);
+function eventOf<K extends LiveEventType>(type: K) {
+  return z.object({ type: z.literal(type), at, data: liveEventData[type] });
 }
 
-export type LiveEventType = keyof LiveEventMap;
+/** Any live event (a broker process's, relayed over the cluster bus); an unknown type fails. */
+export const liveEvent = z.discriminatedUnion('type', [
+  eventOf('session.changed'), eventOf('terminal.changed'), eventOf('desktop.changed'), eventOf('gateway.changed'),
+  eventOf('login.refused'), eventOf('rating.created'), eventOf('resource.changed'), eventOf('terminal.message'),
+  eventOf('terminal.command'),
+]);
+
+/** What `/api/v1/events` sends a console: the broker's events plus the greeting on connect. */
+export const liveFeedEvent = z.discriminatedUnion('type', [
+  ...liveEvent.options,
+  z.object({ type: z.literal('hello'), at, data: z.object({ username: text }) }),
+]);
+export type LiveFeedEvent = z.infer<typeof liveFeedEvent>;
