@@ -1,7 +1,10 @@
 import type { AgentConfig } from '../config/agent-config.js';
 import { FfmpegCameraDriver, V4L2_INPUT } from './camera.driver.js';
 import { DeviceBridgeServer } from './device-bridge.server.js';
+import type { DeviceDriver } from './device-driver.js';
 import { ZkIdCardDriver } from './id-card.driver.js';
+import { RatingPadDriver } from './rating-pad.driver.js';
+import { SignaturePadDriver } from './signature-pad.driver.js';
 
 /** ffmpeg's input arguments for the configured camera. */
 export function cameraInput(device: string): string[] {
@@ -10,8 +13,11 @@ export function cameraInput(device: string): string[] {
 }
 
 /** The device bridge with this terminal's drivers, listening on a free loopback port. */
-export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice'>): Promise<DeviceBridgeServer> {
-  const bridge = new DeviceBridgeServer([new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))]);
+export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'signaturePadUrl' | 'ratingPadUrl'>): Promise<DeviceBridgeServer> {
+  const drivers: DeviceDriver[] = [new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))];
+  if (config.signaturePadUrl) drivers.push(new SignaturePadDriver(config.signaturePadUrl));
+  if (config.ratingPadUrl) drivers.push(new RatingPadDriver(config.ratingPadUrl));
+  const bridge = new DeviceBridgeServer(drivers);
   await bridge.listen(0);
   return bridge;
 }
