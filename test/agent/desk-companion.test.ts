@@ -16,9 +16,9 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
   let api: ZkIdrApi;
   let base: string;
 
-  async function start(answer: WindowAnswer = cardReader, options: ConstructorParameters<typeof DeskLink>[1] = {}): Promise<void> {
+  async function start(answer: WindowAnswer = cardReader, options: ConstructorParameters<typeof DeskLink>[1] = {}, acks = false): Promise<void> {
     channel = new MemoryChannel();
-    window = new FakeWindow(channel, answer);
+    window = new FakeWindow(channel, answer, undefined, acks);
     link = new DeskLink(channel, { readSliceMs: 20, ...options });
     api = new ZkIdrApi(link);
     base = `http://127.0.0.1:${await api.listen(0)}/ZKIDROnline`;
@@ -87,6 +87,17 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     window.reset();
     assert.equal((await scan()).body.ret, 0);
     assert.equal(channel.opens, 2);
+  });
+
+  it('a handle gone stale (a new RDP connection while it stayed open): the window that promised acks gives none, the link is reopened and the same read answered', async () => {
+    await start(cardReader, { ackTimeoutMs: 50, requestTimeoutMs: 60_000 }, true);
+    assert.equal((await scan()).body.ret, 0);
+    channel.goStale();
+    window.reset();
+    const again = await scan();
+    assert.equal(again.body.ret, 0, JSON.stringify(again.body));
+    assert.equal(channel.opens, 2, 'reopened once, long before the request timeout');
+    assert.equal(window.requests.length, 2, 'the request lost in the stale handle never reached the window');
   });
 
   it('gives up on a request the window never answers, and the next one starts a fresh link', async () => {

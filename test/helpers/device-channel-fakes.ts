@@ -15,6 +15,8 @@ export class MemoryChannel implements ChannelPort {
   opens = 0;
   onWindowBytes: (bytes: Buffer) => void = () => {};
   #open = false;
+  /** the handle outlived its connection: writes vanish, nothing arrives, no call fails */
+  #stale = false;
   #queue: Buffer[] = [];
   #wake: (() => void) | null = null;
 
@@ -23,13 +25,14 @@ export class MemoryChannel implements ChannelPort {
     if (!this.available) return false;
     this.opens++;
     this.#open = true;
+    this.#stale = false;
     this.#queue = [];
     return true;
   }
 
   async write(bytes: Buffer): Promise<void> {
     if (!this.#open) throw new ChannelClosedError('YZDEV is not open');
-    this.onWindowBytes(Buffer.from(bytes));
+    if (!this.#stale) this.onWindowBytes(Buffer.from(bytes));
   }
 
   async read(timeoutMs: number): Promise<Buffer> {
@@ -58,12 +61,17 @@ export class MemoryChannel implements ChannelPort {
     this.close();
   }
 
+  /** A new RDP connection while the handle stays open (guacd 1.6 orders the channels otherwise): it goes deaf and mute until reopened. */
+  goStale(): void {
+    this.#stale = true;
+  }
+
   get isOpen(): boolean {
     return this.#open;
   }
 
   toDesk(bytes: Buffer): void {
-    if (!this.#open) return; // written while no handle is open: lost, as with the real channel
+    if (!this.#open || this.#stale) return; // written while no live handle is open: lost, as with the real channel
     this.#queue.push(bytes);
     this.#wake?.();
   }
@@ -78,7 +86,13 @@ export class FakeWindow {
   silent = false;
   #decoder = new DeviceFrameDecoder();
 
-  constructor(private readonly channel: MemoryChannel, private readonly answer: WindowAnswer, private readonly classes: DeviceClass[] = ['idcard', 'camera']) {
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly answer: WindowAnswer,
+    private readonly classes: DeviceClass[] = ['idcard', 'camera'],
+    /** as the agent: promise in the hello, and send, a progress frame at once for every request */
+    private readonly acks = false,
+  ) {
     channel.onWindowBytes = (bytes) => this.#receive(bytes);
   }
 
@@ -91,10 +105,11 @@ export class FakeWindow {
     if (this.silent) return;
     for (const frame of this.#decoder.push(bytes)) {
       if (frame.kind === 'hello') {
-        this.#send({ kind: 'hello', requestId: 0, body: helloFor('window', { classes: this.classes }) });
+        this.#send({ kind: 'hello', requestId: 0, body: helloFor('window', { classes: this.classes, ...(this.acks ? { acks: true } : {}) }) });
       } else if (frame.kind === 'request') {
         const request = deviceRequestSchema.parse(frame.body);
         this.requests.push(request);
+        if (this.acks) this.#send({ kind: 'progress', requestId: frame.requestId, body: { stage: 'reading' } });
         const body = this.answer(request);
         if (body === null) continue;
         const isError = typeof body === 'object' && body !== null && 'error' in body;

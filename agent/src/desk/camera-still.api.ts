@@ -27,7 +27,8 @@ export async function serveCameraStill(link: Pick<DeskLink, 'request'>, url: URL
   }
 }
 
-function sendError(res: ServerResponse, code: DeviceRequestError['code']): void {
+/** An error of our own APIs in the house format: `{ error: { code, message } }`, the status of the code. */
+export function sendError(res: ServerResponse, code: DeviceRequestError['code']): void {
   res.writeHead(ERRORS[code].status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
   res.end(JSON.stringify({ error: { code, message: ERRORS[code].zh } }));
 }

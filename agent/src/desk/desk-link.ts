@@ -11,6 +11,13 @@ export class DeviceRequestError extends Error {
   }
 }
 
+/** The window promised to acknowledge every request and did not: the handle outlived its connection. */
+class StaleChannelError extends DeviceRequestError {
+  constructor() {
+    super('DEVICE_NOT_ATTACHED', 'the window did not acknowledge the request: the channel handle is stale');
+  }
+}
+
 export interface DeskLinkOptions {
   /** how long the window has to answer our hello before we call it absent (ms) */
   helloTimeoutMs?: number;
@@ -18,12 +25,16 @@ export interface DeskLinkOptions {
   requestTimeoutMs?: number;
   /** one read waits at most this long, so a close is noticed (ms) */
   readSliceMs?: number;
+  /** a window whose hello promises acks acknowledges a request within this long, or the handle is stale (ms) */
+  ackTimeoutMs?: number;
   software?: string;
 }
 
 interface Pending {
   resolve(frame: DeviceFrame): void;
   reject(error: Error): void;
+  /** the window acknowledged the request (a progress frame) */
+  acknowledged(): void;
 }
 
 const HELLO_ID = 0;
@@ -38,6 +49,7 @@ export class DeskLink {
   readonly #helloTimeoutMs: number;
   readonly #requestTimeoutMs: number;
   readonly #readSliceMs: number;
+  readonly #ackTimeoutMs: number;
   #connecting: Promise<DeviceHello> | null = null;
   #generation = 0; // bumped on every teardown; a read loop of an older generation stops
   #decoder = new DeviceFrameDecoder();
@@ -50,13 +62,26 @@ export class DeskLink {
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 2_000;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#readSliceMs = options.readSliceMs ?? 250;
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? 2_000;
   }
 
   /** Sends one request to the window; resolves with its response, or throws DeviceRequestError. */
   async request(request: DeviceRequest): Promise<DeviceResponse> {
-    await this.#connect();
+    try {
+      return await this.#requestOnce(request);
+    } catch (error) {
+      // the desktop was reconnected over a new RDP connection since the handle was opened: once
+      // more over a fresh link (requests only read a device, so a repeat is harmless)
+      if (error instanceof StaleChannelError) return this.#requestOnce(request);
+      throw error;
+    }
+  }
+
+  async #requestOnce(request: DeviceRequest): Promise<DeviceResponse> {
+    const hello = await this.#connect();
     const id = this.#takeId();
-    const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, 'DEVICE_TIMEOUT');
+    const ackMs = hello.acks ? this.#ackTimeoutMs : undefined;
+    const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, 'DEVICE_TIMEOUT', ackMs);
     if (frame.kind === 'error') {
       const error = deviceErrorSchema.safeParse(frame.body);
       if (!error.success) throw new DeviceRequestError('DEVICE_FAILED', 'the window sent a malformed error');
@@ -92,9 +117,17 @@ export class DeskLink {
     return hello.data;
   }
 
-  /** Writes a frame and waits for the frame answering it; on timeout the link is torn down. */
-  async #exchange(id: number, frame: DeviceFrame, timeoutMs: number, onTimeout: DeviceErrorCode): Promise<DeviceFrame> {
-    const answer = new Promise<DeviceFrame>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+  /**
+   * Writes a frame and waits for the frame answering it; on timeout the link is torn down. With
+   * `ackMs`, a window that has not acknowledged within that long makes the link stale.
+   */
+  async #exchange(id: number, frame: DeviceFrame, timeoutMs: number, onTimeout: DeviceErrorCode, ackMs?: number): Promise<DeviceFrame> {
+    let ackTimer = ackMs === undefined ? null : setTimeout(() => this.#teardown(new StaleChannelError(), id), ackMs);
+    const acknowledged = () => {
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = null;
+    };
+    const answer = new Promise<DeviceFrame>((resolve, reject) => this.#pending.set(id, { resolve, reject, acknowledged }));
     answer.catch(() => {}); // it may fail while the write is still awaited; it is awaited below
     const timer = setTimeout(() => this.#teardown(new DeviceRequestError(onTimeout, `no answer within ${timeoutMs} ms`), id), timeoutMs);
     try {
@@ -105,6 +138,7 @@ export class DeskLink {
       throw error;
     } finally {
       clearTimeout(timer);
+      acknowledged();
       this.#pending.delete(id);
     }
   }
@@ -126,8 +160,8 @@ export class DeskLink {
   #deliver(frame: DeviceFrame): void {
     // the window's hello may come unasked (it reopened its pipe): it answers our pending hello if any
     const id = frame.kind === 'hello' ? HELLO_ID : frame.requestId;
-    if (frame.kind === 'progress') return;
-    this.#pending.get(id)?.resolve(frame);
+    if (frame.kind === 'progress') this.#pending.get(id)?.acknowledged();
+    else this.#pending.get(id)?.resolve(frame);
   }
 
   #broken(code: DeviceErrorCode, message: string): DeviceRequestError {

@@ -4,6 +4,7 @@ import { ERRORS } from '@yunzhuo/protocol/errors';
 import type { DeviceErrorCode, IdCard } from '@yunzhuo/protocol/devices/index';
 import { CAMERA_STILL_PATH, serveCameraStill } from './camera-still.api.js';
 import { DeviceRequestError, type DeskLink } from './desk-link.js';
+import { isPadPath, servePad } from './pad.api.js';
 
 /**
  * The local HTTP API of ZKTeco's ID card reader service, ZKIDROnline (docs/DEVICES.md says why
@@ -74,9 +75,10 @@ export class ZkIdrApi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'OPTIONS') return this.#send(res, 204, null);
+    if (req.method === 'OPTIONS') return this.#send(res, 204, null); // CORS preflight (a page's JSON POST asks one)
     if (req.method !== 'GET' && req.method !== 'POST') return this.#send(res, 405, refusalOf('DEVICE_REQUEST_INVALID'));
     if (url.pathname === CAMERA_STILL_PATH) return serveCameraStill(this.link, url, res);
+    if (isPadPath(url.pathname)) return servePad(this.link, url.pathname, req, res);
     if (url.pathname === `${BASE}/info`) return this.#send(res, 200, { ret: 0, data: { server_version: ZK_SERVER_VERSION } });
     if (url.pathname !== `${BASE}/ScanReadIdCardInfo`) return this.#send(res, 404, refusalOf('DEVICE_REQUEST_INVALID'));
     try {
@@ -95,6 +97,7 @@ export class ZkIdrApi {
       'content-type': 'text/plain; charset=utf-8',
       'access-control-allow-origin': '*',
       'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-headers': 'content-type',
       'cache-control': 'no-store',
     });
     res.end(body === null ? undefined : JSON.stringify(body));

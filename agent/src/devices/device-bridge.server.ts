@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
-  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type BridgeControl, type DeviceClass,
+  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type BridgeControl, type DeviceClass, type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
 import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
@@ -96,9 +96,14 @@ export class DeviceBridgeServer {
         return ws.close(1008, 'not device frames');
       }
       const handler = requests;
+      const send = (frame: DeviceFrame) => {
+        if (ws.readyState === ws.OPEN) ws.send(encodeDeviceFrame(frame), { binary: true });
+      };
       for (const frame of frames) {
+        const ack = handler.acknowledge(frame);
+        if (ack) send(ack);
         void handler.answer(frame).then((answer) => {
-          if (answer && ws.readyState === ws.OPEN) ws.send(encodeDeviceFrame(answer), { binary: true });
+          if (answer) send(answer);
         });
       }
     });

@@ -19,7 +19,7 @@ export class DeviceRequests {
 
   /** null: nothing to answer (progress, a stray response) */
   async answer(frame: DeviceFrame): Promise<DeviceFrame | null> {
-    if (frame.kind === 'hello') return { kind: 'hello', requestId: 0, body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent' }) };
+    if (frame.kind === 'hello') return { kind: 'hello', requestId: 0, body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent', acks: true }) };
     if (frame.kind !== 'request') return null;
     const parsed = deviceRequestSchema.safeParse(frame.body);
     if (!parsed.success) return errorFrame(frame.requestId, 'DEVICE_REQUEST_INVALID', undefined);
@@ -34,6 +34,14 @@ export class DeviceRequests {
     } catch (error) {
       return errorFrame(frame.requestId, error instanceof DeviceError ? error.code : 'DEVICE_FAILED', request.op);
     }
+  }
+
+  /** The at-once answer to a request (our hello promises it): the desktop knows the channel is alive. */
+  acknowledge(frame: DeviceFrame): DeviceFrame | null {
+    if (frame.kind !== 'request') return null;
+    const op = (frame.body as { op?: unknown } | null)?.op;
+    const stage = op === 'camera.still' ? 'capturing' : op === 'signature.capture' || op === 'rating.invite' ? 'waiting-for-citizen' : 'reading';
+    return { kind: 'progress', requestId: frame.requestId, body: { stage } };
   }
 
   async #list(): Promise<DeviceFrame['body']> {

@@ -1,8 +1,11 @@
 import type { AgentConfig } from '../config/agent-config.js';
 import { FfmpegCameraDriver, V4L2_INPUT } from './camera.driver.js';
 import { DeviceBridgeServer } from './device-bridge.server.js';
+import type { DeviceDriver } from './device-driver.js';
 import { ZkIdCardDriver } from './id-card.driver.js';
 import { CupsPrinter } from '../paper/cups-printer.js';
+import { RatingPadDriver } from './rating-pad.driver.js';
+import { SignaturePadDriver } from './signature-pad.driver.js';
 
 /** ffmpeg's input arguments for the configured camera. */
 export function cameraInput(device: string): string[] {
@@ -11,8 +14,12 @@ export function cameraInput(device: string): string[] {
 }
 
 /** The device bridge with this terminal's drivers and its CUPS printing, listening on a free loopback port. */
-export async function startWindowDevices(config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer'>): Promise<DeviceBridgeServer> {
-  const drivers = [new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))];
+export async function startWindowDevices(
+  config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer' | 'signaturePadUrl' | 'ratingPadUrl'>,
+): Promise<DeviceBridgeServer> {
+  const drivers: DeviceDriver[] = [new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))];
+  if (config.signaturePadUrl) drivers.push(new SignaturePadDriver(config.signaturePadUrl));
+  if (config.ratingPadUrl) drivers.push(new RatingPadDriver(config.ratingPadUrl));
   const bridge = new DeviceBridgeServer(drivers, new CupsPrinter(config.cupsServer ? { server: config.cupsServer } : {}));
   await bridge.listen(0);
   return bridge;

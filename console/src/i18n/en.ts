@@ -212,6 +212,8 @@ export const en: Record<MessageKey, string> = {
   'pool.settings.devicesHelp': 'Business systems in the desktop may use these devices on the window through the companion; none = no device channel',
   'pool.devices.idcard': 'ID card reader',
   'pool.devices.camera': 'Document camera',
+  'pool.devices.signature': 'Signature pad',
+  'pool.devices.rating': 'Rating pad',
   'pool.security.any': 'Automatic',
   'pool.security.nla': 'NLA',
   'pool.security.tls': 'TLS',

@@ -213,6 +213,8 @@ export const zhCN = {
   'pool.settings.devicesHelp': '桌面内的业务系统可通过桌面助手使用窗口上的这些设备；不选则不开启设备通道',
   'pool.devices.idcard': '二代身份证读卡器',
   'pool.devices.camera': '高拍仪',
+  'pool.devices.signature': '签字板',
+  'pool.devices.rating': '评价器',
   'pool.security.any': '自动',
   'pool.security.nla': 'NLA',
   'pool.security.tls': 'TLS',

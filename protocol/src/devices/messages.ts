@@ -4,7 +4,7 @@ import { bridgePrintSchema } from '../paper/print-job.js';
 import { DEVICE_FRAME_VERSION } from './frame.js';
 
 /** Device classes a pool may enable; the companion and the agent speak of these. */
-export const DEVICE_CLASSES = ['idcard', 'camera'] as const;
+export const DEVICE_CLASSES = ['idcard', 'camera', 'signature', 'rating'] as const;
 export const deviceClassSchema = z.enum(DEVICE_CLASSES);
 export type DeviceClass = z.infer<typeof deviceClassSchema>;
 
@@ -15,6 +15,12 @@ export const deviceHelloSchema = z.object({
   /** the window: the classes this session may use (the pool's setting) */
   classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length).optional(),
   software: z.string().max(64).optional(),
+  /**
+   * the window: it answers every request at once with a `progress` frame, before the device
+   * works. A companion that sees no such frame within a second or two knows its handle is stale
+   * (the desktop was reconnected over a new RDP connection) and reopens the channel.
+   */
+  acks: z.boolean().optional(),
 });
 export type DeviceHello = z.infer<typeof deviceHelloSchema>;
 
@@ -30,6 +36,10 @@ const stillHeight = z.number().int().min(120).max(2160);
 export const deviceRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('idcard.read'), withPhoto: z.boolean().default(true) }).strict(),
   z.object({ op: z.literal('camera.still'), width: stillWidth.default(1920), height: stillHeight.default(1080) }).strict(),
+  /** the citizen signs on the pad; `prompt` is shown on the pad's screen if it has one */
+  z.object({ op: z.literal('signature.capture'), prompt: z.string().max(64).optional() }).strict(),
+  /** the rating pad facing the citizen asks for a rating of the service just given (好差评, 一次一评) */
+  z.object({ op: z.literal('rating.invite'), caseNumber: z.string().max(64).optional(), itemCode: z.string().max(64).optional() }).strict(),
   z.object({ op: z.literal('devices.list') }).strict(),
 ]);
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
@@ -39,6 +49,8 @@ export type DeviceOp = DeviceRequest['op'];
 export const CLASS_OF_OP: Record<DeviceOp, DeviceClass | null> = {
   'idcard.read': 'idcard',
   'camera.still': 'camera',
+  'signature.capture': 'signature',
+  'rating.invite': 'rating',
   'devices.list': null,
 };
 
@@ -62,6 +74,13 @@ export const idCardSchema = z.object({
 });
 export type IdCard = z.infer<typeof idCardSchema>;
 
+/** One pen stroke, pen down to pen up: points of [x, y, pressure 0..1, ms since the first point of the signature], in pad pixels. */
+export const strokeSchema = z.array(z.tuple([z.number().min(0).max(10_000), z.number().min(0).max(10_000), z.number().min(0).max(1), z.number().int().min(0).max(600_000)])).min(1).max(5_000);
+export type Stroke = z.infer<typeof strokeSchema>;
+
+/** The national 好差评 levels, 5 非常满意 … 1 非常不满意 (1 and 2 are 差评). */
+export const RATING_PAD_LEVELS = [5, 4, 3, 2, 1] as const;
+
 export const deviceStateSchema = z.enum(['present', 'absent', 'error']);
 /** One device of a window, as the agent reports it (devices.list, heartbeats, the hall map). */
 export const deviceHealthSchema = z.object({ class: deviceClassSchema, state: deviceStateSchema, model: z.string().max(64).optional() }).strict();
@@ -76,6 +95,16 @@ export const deviceResponseSchema = z.discriminatedUnion('op', [
     height: z.number().int().positive(),
     jpeg: base64,
   }).strict(),
+  z.object({
+    op: z.literal('signature.capture'),
+    mime: z.literal('image/png'),
+    /** the pad's drawing area, pixels */
+    width: z.number().int().positive().max(10_000),
+    height: z.number().int().positive().max(10_000),
+    image: base64,
+    strokes: z.array(strokeSchema).min(1).max(200),
+  }).strict(),
+  z.object({ op: z.literal('rating.invite'), level: z.number().int().min(1).max(5) }).strict(),
   z.object({
     op: z.literal('devices.list'),
     devices: z.array(deviceHealthSchema).max(16),
@@ -101,13 +130,13 @@ export const deviceErrorSchema = z.object({
   code: deviceErrorCodeSchema,
   message: z.string().max(512),
   /** the op refused, so that the audit names the device even when nothing was read */
-  op: z.enum(['idcard.read', 'camera.still', 'devices.list']).optional(),
+  op: z.enum(['idcard.read', 'camera.still', 'signature.capture', 'rating.invite', 'devices.list']).optional(),
 });
 export type DeviceError = z.infer<typeof deviceErrorSchema>;
 
 /** Sent while a slow device works (a card being read, a camera focusing); the companion may ignore it. */
 export const deviceProgressSchema = z.object({
-  stage: z.enum(['waiting-for-card', 'reading', 'capturing', 'encoding']),
+  stage: z.enum(['waiting-for-card', 'reading', 'capturing', 'encoding', 'waiting-for-citizen']),
   percent: z.number().min(0).max(100).optional(),
 });
 export type DeviceProgress = z.infer<typeof deviceProgressSchema>;

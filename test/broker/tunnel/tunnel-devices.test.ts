@@ -137,4 +137,25 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(owner.check({ opcode: 'end', args: ['1'] }).kind, 'forward');
     assert.equal(owner.check({ opcode: 'blob', args: ['1', 'AAAA'] }).kind, 'reject', 'the stream ended');
   });
+
+  it('a signature and a rating pass for a pool that enables them, audited by size only (never the picture or the strokes); refused for a pool without them', function () {
+    const pipe = { opcode: 'pipe', args: ['1', 'application/octet-stream', 'YZDEV'] };
+    const image = Buffer.from('not a real png, but what the pad drew').toString('base64');
+    const signature: DeviceFrame = { kind: 'response', requestId: 3, body: { op: 'signature.capture', mime: 'image/png', width: 800, height: 400, image, strokes: [[[1, 2, 0.5, 0], [3, 4, 0.6, 10]]] } };
+    const rating: DeviceFrame = { kind: 'response', requestId: 4, body: { op: 'rating.invite', level: 1 } };
+    const blob = (frame: DeviceFrame) => ({ opcode: 'blob', args: ['1', encodeDeviceFrame(frame).toString('base64')] });
+    const uses: unknown[] = [];
+    const pads = new UpstreamPolicy(settings({ devices: ['signature', 'rating'] }), { deviceUses: (use) => uses.push(use) });
+    assert.equal(pads.check(pipe).kind, 'forward');
+    assert.equal(pads.check(blob(signature)).kind, 'forward');
+    assert.equal(pads.check(blob(rating)).kind, 'forward');
+    assert.deepEqual(uses.map((u) => ({ ...(u as object), bytes: undefined })), [
+      { requestId: 3, op: 'signature.capture', deviceClass: 'signature', outcome: 'ok', bytes: undefined, subject: null },
+      { requestId: 4, op: 'rating.invite', deviceClass: 'rating', outcome: 'ok', bytes: undefined, subject: null },
+    ]);
+    assert.doesNotMatch(JSON.stringify(uses), new RegExp(image.slice(0, 16)), 'nothing of the picture');
+    const cardOnly = new UpstreamPolicy(settings({ devices: ['idcard'] }));
+    assert.equal(cardOnly.check(pipe).kind, 'forward');
+    assert.equal(cardOnly.check(blob(signature)).kind, 'reject');
+  });
 });

@@ -1,3 +1,4 @@
+import type { DeviceClass } from '@yunzhuo/protocol/devices/messages';
 import type { Pool, PoolSettings } from '../../api/types';
 import type { FieldSpec, Option, Values } from '../../modules/entity-form/EntityForm';
 
@@ -5,6 +6,9 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 32, clipboard: 'none',
   fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [],
 };
+
+/** every class protocol/src/devices/messages.ts knows (a type import: no zod in the bundle) */
+const DEVICE_CLASSES = ['idcard', 'camera', 'signature', 'rating'] as const satisfies readonly DeviceClass[];
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof PoolSettings)[];
 const s = (key: string) => `s_${key}`;
@@ -31,7 +35,7 @@ export function poolFields(o: { site: Option[]; department: Option[]; gateway: O
     { name: s('recording'), label: 'pool.settings.recording', kind: 'checkbox' },
     { name: s('audio'), label: 'pool.settings.audio', kind: 'checkbox' },
     { name: s('timezone'), label: 'pool.settings.timezone', kind: 'text' },
-    { name: s('devices'), label: 'pool.settings.devices', kind: 'multiselect', options: ['idcard', 'camera'].map((v) => ({ value: v, label: lang('devices', v) })), help: 'pool.settings.devicesHelp' },
+    { name: s('devices'), label: 'pool.settings.devices', kind: 'multiselect', options: DEVICE_CLASSES.map((v) => ({ value: v, label: lang('devices', v) })), help: 'pool.settings.devicesHelp' },
   ];
 }
 
