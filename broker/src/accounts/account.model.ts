@@ -14,6 +14,8 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare disabled: CreationOptional<boolean>;
   declare locked: CreationOptional<boolean>;
   declare lastLoginAt: Date | null;
+  /** a password someone else chose: its owner must replace it at the next console sign-in */
+  declare mustChangePassword: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -30,6 +32,7 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         locked: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+        mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
