@@ -6,6 +6,7 @@ import * as m0005 from './0005-lifecycle.js';
 import * as m0006 from './0006-pool-devices.js';
 import * as m0007 from './0007-name-keys.js';
 import * as m0008 from './0008-window-printer.js';
+import * as m0009 from './0009-password-change.js';
 import * as m0011 from './0011-identity-sources.js';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const migrations: Migration[] = [
   { name: '0006-pool-devices', ...m0006 },
   { name: '0007-name-keys', ...m0007 },
   { name: '0008-window-printer', ...m0008 },
+  { name: '0009-password-change', ...m0009 },
   { name: '0011-identity-sources', ...m0011 },
 ];

@@ -19,6 +19,8 @@ export async function ensureAdminAccount(audit: AuditService, configured?: strin
     homeSiteId: null,
     roles: ['admin'],
     lastLoginAt: null,
+    // a generated password was printed in a log: the admin replaces it at the first sign-in
+    mustChangePassword: generated !== undefined,
   });
   await audit.record(systemActor(), { action: 'account.bootstrap', targetType: 'account', targetId: admin.id });
   return generated ? { created: true, generatedPassword: generated } : { created: true };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Sequelize } from 'sequelize';
 import { AccountAuthenticator } from './accounts/account-authenticator.js';
+import { mountAccountLockouts } from './accounts/account-lockouts.routes.js';
 import { accountResource } from './accounts/account.resource.js';
 import { createAgentFleet } from './agents/agent-fleet.js';
 import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
@@ -146,6 +147,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);
   mountCrud(consoleApi, terminalResource, crudDeps);
+  mountAccountLockouts(consoleApi, { throttle, audit, docs });
   mountCrud(consoleApi, accountResource, crudDeps);
   mountCrud(consoleApi, gatewayResource, crudDeps);
   mountCrud(consoleApi, poolResource, crudDeps);

@@ -21,6 +21,7 @@ export const ERRORS = {
   CONFLICT: { status: 409, zh: '与已有数据冲突', en: 'Conflicts with existing data' },
   IN_USE: { status: 409, zh: '该对象仍在使用中，不能删除', en: 'Still in use; cannot be deleted' },
   TOO_MANY_ATTEMPTS: { status: 429, zh: '尝试次数过多，请稍后再试', en: 'Too many attempts; try again later' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '请先修改初始密码', en: 'Change your initial password first' },
   INVALID_CREDENTIALS: { status: 401, zh: '账号或密码错误', en: 'Wrong account or password' },
   ACCOUNT_DISABLED: { status: 403, zh: '该账号已停用，请联系信息中心', en: 'This account is disabled; contact the IT center' },
   ACCOUNT_LOCKED: { status: 403, zh: '该账号已锁定，请联系信息中心', en: 'This account is locked; contact the IT center' },

@@ -18,6 +18,8 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare identitySourceId: CreationOptional<string | null>;
   /** the account's entry in that source's directory */
   declare externalDn: CreationOptional<string | null>;
+  /** a password someone else chose: its owner must replace it at the next console sign-in */
+  declare mustChangePassword: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -36,6 +38,7 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
         identitySourceId: { type: DataTypes.STRING(36), allowNull: true, defaultValue: null },
         externalDn: { type: DataTypes.STRING(500), allowNull: true, defaultValue: null },
+        mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

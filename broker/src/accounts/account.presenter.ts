@@ -19,6 +19,7 @@ export async function presentAccount(a: Account, transaction?: Transaction): Pro
     poolIds: pools.map((p) => p.poolId).sort(),
     disabled: a.disabled,
     locked: a.locked,
+    mustChangePassword: a.mustChangePassword,
     lastLoginAt: iso(a.lastLoginAt),
     createdAt: iso(a.createdAt)!,
     updatedAt: iso(a.updatedAt)!,

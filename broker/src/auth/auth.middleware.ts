@@ -8,6 +8,8 @@ import { isConsoleUser } from './policy.js';
 export const SESSION_COOKIE = 'yz_session';
 export const CSRF_COOKIE = 'yz_csrf';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** what a user whose password someone else chose may still write: replace it, or leave */
+const BEFORE_PASSWORD_CHANGE = new Set(['/auth/password', '/auth/logout']);
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -27,6 +29,7 @@ export function requireConsoleUser(auth: AuthService): RequestHandler {
       const header = req.get('x-csrf-token');
       if (!header || !sameToken(header, found.csrfToken)) throw new AppError('CSRF_FAILED');
     }
+    if (found.mustChangePassword && !SAFE.has(req.method) && !BEFORE_PASSWORD_CHANGE.has(req.path)) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     req.actor = found.actor;
     req.csrfToken = found.csrfToken;
     next();

@@ -1,5 +1,5 @@
 import type { CookieOptions, Router } from 'express';
-import { loginBody, meOut } from '@yunzhuo/protocol/api/resources';
+import { loginBody, meOut, passwordChangeBody } from '@yunzhuo/protocol/api/resources';
 import { presentAccount } from '../accounts/account.presenter.js';
 import { Account } from '../accounts/account.model.js';
 import { actorOf, clientAddress } from '../http/async-router.js';
@@ -13,6 +13,7 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
   const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
   docs.route('post', '/api/v1/auth/login', { summary: 'Sign in to the console (sets cookies)', tag: 'auth', body: loginBody, response: meOut });
   docs.route('post', '/api/v1/auth/logout', { summary: 'Sign out', tag: 'auth', status: 204 });
+  docs.route('post', '/api/v1/auth/password', { summary: 'Change the signed-in account\'s own password', tag: 'auth', body: passwordChangeBody, status: 204 });
   docs.route('get', '/api/v1/auth/me', { summary: 'The signed-in account', tag: 'auth', response: meOut });
 
   publicRouter.post('/auth/login', async (req, res) => {
@@ -26,6 +27,12 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
   consoleRouter.post('/auth/logout', async (req, res) => {
     await auth.logout(String(req.cookies[SESSION_COOKIE]), actorOf(req));
     res.clearCookie(SESSION_COOKIE, base).clearCookie(CSRF_COOKIE, base).status(204).end();
+  });
+
+  consoleRouter.post('/auth/password', async (req, res) => {
+    const body = parseInput(passwordChangeBody, req.body);
+    await auth.changePassword(actorOf(req), body.currentPassword, body.newPassword);
+    res.status(204).end();
   });
 
   consoleRouter.get('/auth/me', async (req, res) => {

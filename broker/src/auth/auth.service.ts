@@ -3,7 +3,8 @@ import type { Account } from '../accounts/account.model.js';
 import { Account as AccountModel } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../lib/app-error.js';
+import { AppError, isAppError } from '../lib/app-error.js';
+import { hashPassword } from '../lib/passwords.js';
 import type { Clock } from '../lib/clock.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
 import type { SiteTree } from '../sites/site-tree.js';
@@ -42,12 +43,23 @@ export class AuthService {
     return { token, csrfToken, account, expiresAt };
   }
 
-  async authenticate(token: string, address: string | null): Promise<{ actor: Actor; csrfToken: string } | null> {
+  async authenticate(token: string, address: string | null): Promise<{ actor: Actor; csrfToken: string; mustChangePassword: boolean } | null> {
     const session = await AdminSession.findByPk(sha256(token));
     if (!session || session.expiresAt.getTime() <= this.clock.now()) return null;
     const account = await AccountModel.findByPk(session.accountId);
     if (!account || account.disabled || account.locked) return null;
-    return { actor: await this.actorFor(account, address), csrfToken: session.csrfToken };
+    return { actor: await this.actorFor(account, address), csrfToken: session.csrfToken, mustChangePassword: account.mustChangePassword };
+  }
+
+  /** 修改密码: the signed-in user's own, checked against the current one (throttled like a sign-in). */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const account = await this.authenticator.verify(actor.username, currentPassword, actor.address).catch((err: unknown) => {
+      // a wrong current password is a mistake in the form, not a signed-out session
+      if (isAppError(err, 'INVALID_CREDENTIALS')) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'body.currentPassword', code: 'custom', message: '当前密码不正确' }] });
+      throw err;
+    });
+    await account.update({ passwordHash: await hashPassword(newPassword), mustChangePassword: false });
+    await this.audit.record(actor, { action: 'account.password-change', targetType: 'account', targetId: account.id, siteId: account.homeSiteId });
   }
 
   async logout(token: string, actor: Actor): Promise<void> {

@@ -32,10 +32,11 @@ export class LoginThrottle {
   readonly #slowed: SharedCounts;
 
   constructor(opts: { perAccount: number; perAddress: number; perAccountAnywhere: number; windowSeconds: number }) {
-    this.#perAccountAddress = new SharedCounts('throttle.account', opts.perAccount, opts.windowSeconds);
+    // indexed: an account's held places are listed for the console and cleared by an unlock
+    this.#perAccountAddress = new SharedCounts('throttle.account', opts.perAccount, opts.windowSeconds, () => true, true);
     this.#perAddress = new SharedCounts('throttle.address', opts.perAddress, opts.windowSeconds, (address) => isIP(address) !== 0);
     this.#perAccountAnywhere = new SharedCounts('throttle.account-anywhere', opts.perAccountAnywhere, opts.windowSeconds);
-    this.#slowed = new SharedCounts('throttle.account-slowed', 1, SLOW_PATH_SECONDS);
+    this.#slowed = new SharedCounts('throttle.account-slowed', 1, SLOW_PATH_SECONDS, () => true, true);
   }
 
   async assertAllowed(username: string, address: string | null): Promise<void> {
@@ -59,6 +60,28 @@ export class LoginThrottle {
   /** The owner got in from here: this place's count starts again (the account-wide count runs out on its own). */
   async recordSuccess(username: string, address: string | null): Promise<void> {
     await this.#perAccountAddress.clear(pairKey(nameKey(username), address));
+  }
+
+  /**
+   * The accounts held now (from any place), by login key, each with the seconds until it may try
+   * again from the place held longest: what the console shows as 已锁定 (issue 17).
+   */
+  async lockouts(): Promise<Map<string, number>> {
+    const held = new Map<string, number>();
+    const note = (account: string, seconds: number | null) => {
+      if (seconds !== null) held.set(account, Math.max(seconds, held.get(account) ?? 0));
+    };
+    for (const key of await this.#perAccountAddress.keysStartingWith('')) note(key.slice(0, key.indexOf(' ')), await this.#perAccountAddress.blockedFor(key));
+    for (const key of await this.#slowed.keysStartingWith('')) note(key, await this.#slowed.blockedFor(key));
+    return held;
+  }
+
+  /** An admin lets the account in again from everywhere: every count of it starts again. */
+  async unlock(username: string): Promise<void> {
+    const account = nameKey(username);
+    for (const key of await this.#perAccountAddress.keysStartingWith(`${account} `)) await this.#perAccountAddress.clear(key);
+    await this.#perAccountAnywhere.clear(account);
+    await this.#slowed.clear(account);
   }
 
   /** Counts the other broker processes' failures too, and tells them of this one's. */

@@ -81,8 +81,9 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
       const before = current ? await presentAccount(current, transaction) : null;
       const account = current
         // the row found the account by its key (any width or case): its username stays as it is
-        ? await current.update({ ...data, username: current.username, ...(passwordHash ? { passwordHash } : {}) }, { transaction })
-        : await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null }, { transaction });
+        ? await current.update({ ...data, username: current.username, ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}) }, { transaction })
+        // an imported password is an initial one: its owner replaces it at the first console sign-in
+        : await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null, mustChangePassword: true }, { transaction });
       if (departments.length) await setAccountLinks(account.id, { departmentIds: departments.map((d) => d.id) }, transaction);
       const after = await presentAccount(account, transaction);
       audit({ action: current ? 'account.update' : 'account.create', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, before, after, details: { import: true, line: row.line } });

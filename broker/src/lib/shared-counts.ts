@@ -14,6 +14,8 @@ const keyMessage = z.object({ key: z.string().max(200) });
 export class SharedCounts {
   readonly #counts: RateLimiterMemory;
   #bus: ClusterBus | null = null;
+  /** with `indexed`: every key counted (here or on the bus) since it was last found expired, for `keysStartingWith` */
+  readonly #keys: Set<string> | null;
 
   /**
    * `kind`: the bus messages' prefix. `shareable`: which keys go over the bus and are taken from
@@ -24,8 +26,20 @@ export class SharedCounts {
     readonly limit: number,
     windowSeconds: number,
     private readonly shareable: (key: string) => boolean = () => true,
+    indexed = false,
   ) {
     this.#counts = new RateLimiterMemory({ points: limit, duration: windowSeconds, keyPrefix: kind });
+    this.#keys = indexed ? new Set() : null;
+  }
+
+  /** The counted keys that begin with `prefix` (only with `indexed`); expired ones are forgotten on the way. */
+  async keysStartingWith(prefix: string): Promise<string[]> {
+    const found: string[] = [];
+    for (const key of this.#keys ?? []) {
+      if (!(await this.#counts.get(key))) this.#keys?.delete(key);
+      else if (key.startsWith(prefix)) found.push(key);
+    }
+    return found;
   }
 
   /** Seconds until `key` may try again, or null while it is under the limit. */
@@ -43,6 +57,7 @@ export class SharedCounts {
     // only a count that exists is worth telling the other processes about (they hold the same counts)
     const counted = await this.#counts.get(key);
     await this.#counts.delete(key);
+    this.#keys?.delete(key);
     if (counted && this.shareable(key)) this.#bus?.publish(`${this.kind}.clear`, { key });
   }
 
@@ -56,7 +71,9 @@ export class SharedCounts {
     });
     bus.subscribe(`${this.kind}.clear`, (payload) => {
       const key = this.#keyOf(payload);
-      if (key !== null) void this.#counts.delete(key).catch(() => undefined);
+      if (key === null) return;
+      this.#keys?.delete(key);
+      void this.#counts.delete(key).catch(() => undefined);
     });
   }
 
@@ -66,6 +83,7 @@ export class SharedCounts {
   }
 
   async #add(key: string): Promise<void> {
+    this.#keys?.add(key);
     // a RateLimiterRes rejection only reports the counts; anything else is a real error
     await this.#counts.penalty(key, 1).catch((err: unknown) => {
       if (!(err instanceof RateLimiterRes)) throw err;

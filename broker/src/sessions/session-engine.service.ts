@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Op, UniqueConstraintError, type CreationAttributes, type Sequelize } from 'sequelize';
-import type { Account } from '../accounts/account.model.js';
+import { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { groupInsert, groupLookup } from '../db/group-batch.js';
@@ -86,6 +86,8 @@ export class SessionEngine {
     const t1 = performance.now();
     try {
       const result = await this.broker(account, req.terminal, req.poolId);
+      // 最近登录 in the console counts a clerk's window logins too (issue 17); one update by key
+      await Account.update({ lastLoginAt: new Date(this.deps.clock.now()) }, { where: { id: account.id } });
       return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, account);

@@ -8,6 +8,8 @@ export const authKeys = { me: ['auth', 'me'] as const };
 export const authApi = {
   login: (username: string, password: string) => api.post<Me>('/auth/login', { username, password }),
   logout: () => api.post<void>('/auth/logout'),
+  /** 修改密码: the signed-in user's own */
+  changePassword: (currentPassword: string, newPassword: string) => api.post<void>('/auth/password', { currentPassword, newPassword }),
   /** null when not signed in */
   async me(): Promise<Me | null> {
     try {

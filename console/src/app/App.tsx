@@ -5,6 +5,7 @@ import { ErrorView } from '../components/ErrorView';
 import { FeedbackProvider } from '../components/Feedback';
 import { useT } from '../i18n/i18n';
 import { AuthProvider, useMe } from '../modules/auth/AuthProvider';
+import { ForcedPasswordChange } from '../modules/auth/ForcedPasswordChange';
 import { AccountsPage } from '../pages/Accounts/AccountsPage';
 import { AuditPage } from '../pages/Audit/AuditPage';
 import { DepartmentsPage } from '../pages/Departments/DepartmentsPage';
@@ -38,6 +39,7 @@ function Gate() {
         <Route path="*" element={<LoginPage />} />
       </Routes>
     );
+  if (me.data.account.mustChangePassword) return <ForcedPasswordChange me={me.data} />;
   return (
     <AuthProvider me={me.data}>
       <LiveEventsProvider>

@@ -1,7 +1,11 @@
+import { useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { Modal } from '../components/Drawer';
+import { useFeedback } from '../components/Feedback';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { useAuth } from '../modules/auth/AuthProvider';
+import { PasswordChangeForm } from '../modules/auth/PasswordChangeForm';
 import { useLive } from '../realtime/LiveEventsProvider';
 
 const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = [
@@ -34,6 +38,8 @@ export function Layout() {
   const auth = useAuth();
   const live = useLive();
   const location = useLocation();
+  const [changingPassword, setChangingPassword] = useState(false);
+  const feedback = useFeedback();
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -73,6 +79,9 @@ export function Layout() {
               <option value="zh-CN">中文</option>
               <option value="en">English</option>
             </select>
+            <button className="btn btn-ghost" onClick={() => setChangingPassword(true)} data-testid="change-password">
+              {t('password.open')}
+            </button>
             <button className="btn btn-ghost" onClick={() => void auth.signOut()} data-testid="logout">
               {t('auth.logout')}
             </button>
@@ -91,6 +100,17 @@ export function Layout() {
             <Outlet />
           </ErrorBoundary>
         </main>
+        {changingPassword && (
+          <Modal title={t('password.open')} onClose={() => setChangingPassword(false)} testId="password-dialog">
+            <PasswordChangeForm
+              onDone={() => {
+                setChangingPassword(false);
+                feedback.ok(t('password.changed'));
+              }}
+              onCancel={() => setChangingPassword(false)}
+            />
+          </Modal>
+        )}
       </div>
     </div>
   );

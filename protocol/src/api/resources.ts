@@ -62,11 +62,13 @@ export const accountCreate = z
     poolIds: z.array(idSchema).max(50).default([]),
     disabled: z.boolean().default(false),
     locked: z.boolean().default(false),
+    /** the password is chosen by someone else: its owner must replace it at the next console sign-in */
+    mustChangePassword: z.boolean().default(false),
   })
   .strict();
 export const accountUpdate = patchOf(accountCreate.omit({ username: true }));
 export const accountQuery = z.object({ ...listQueryBase, sort: z.enum(['username', 'displayName', 'createdAt']).default('username'), homeSiteId: idSchema.optional(), departmentId: idSchema.optional(), role: roleSchema.optional(), q: z.string().max(100).optional() }).strict();
-export const accountOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), homeSiteId: z.string().nullable(), roles: z.array(z.string()), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), disabled: z.boolean(), locked: z.boolean(), lastLoginAt: z.string().nullable(), ...stamp });
+export const accountOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), homeSiteId: z.string().nullable(), roles: z.array(z.string()), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), disabled: z.boolean(), locked: z.boolean(), mustChangePassword: z.boolean(), lastLoginAt: z.string().nullable(), ...stamp });
 
 /* ---------- gateways ---------- */
 export const gatewayCreate = z.object({ name: text(200), siteId: nullableId.default(null), host: hostSchema, port: portSchema.default(4822) }).strict();
@@ -169,3 +171,11 @@ export const auditOut = z.object({
 /* ---------- auth ---------- */
 export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
 export const meOut = z.object({ account: accountOut, csrfToken: z.string() });
+/** the signed-in console user's own password (修改密码) */
+export const passwordChangeBody = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: password })
+  .strict()
+  .refine((b) => b.newPassword !== b.currentPassword, { message: '新密码不能与当前密码相同', path: ['newPassword'] });
+/** accounts held after too many failed sign-ins (login-throttle), with the seconds left */
+export const accountLockoutOut = z.object({ accountId: z.string(), username: z.string(), retryAfterSeconds: z.number() });
+export const accountLockoutList = z.object({ items: z.array(accountLockoutOut) });

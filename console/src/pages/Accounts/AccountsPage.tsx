@@ -1,6 +1,9 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { lockoutApi, lockoutKeys, lockoutQueries } from '../../api/account-lockouts';
 import { accounts } from '../../api/resources';
 import type { Account } from '../../api/types';
 import { Badge } from '../../components/Badge';
+import { useFeedback } from '../../components/Feedback';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { formatRelative } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
@@ -17,7 +20,23 @@ const ROLES: { value: string; label: MessageKey }[] = [
 
 export function AccountsPage() {
   const { t, lang } = useI18n();
-  const { isCountyAdmin } = useAuth();
+  const { isCountyAdmin, canWrite } = useAuth();
+  const feedback = useFeedback();
+  const queryClient = useQueryClient();
+  // held after too many failed sign-ins (the broker's login throttle): 已锁定 with the time left
+  const lockouts = useQuery(lockoutQueries.list());
+  const heldFor = (a: Account) => lockouts.data?.items.find((l) => l.accountId === a.id)?.retryAfterSeconds ?? null;
+  const unlock = async (a: Account) => {
+    const ok = await feedback.confirm({ title: t('account.unlockTitle', { name: a.displayName }), body: t('account.unlockBody'), confirmLabel: t('account.unlock') });
+    if (!ok) return;
+    try {
+      await lockoutApi.unlock(a.id);
+      await queryClient.invalidateQueries({ queryKey: lockoutKeys.all });
+      feedback.ok(t('account.unlocked', { name: a.displayName }));
+    } catch (err) {
+      feedback.error(err);
+    }
+  };
   const lookups = useLookups({ accounts: false, windows: false });
   const options = useOptions();
   // a site admin may not grant county roles: do not offer them
@@ -47,12 +66,19 @@ export function AccountsPage() {
         {
           key: 'status',
           header: t('account.status'),
-          width: 90,
-          render: (a) => (a.disabled ? <Badge tone="muted">{t('account.disabled')}</Badge> : a.locked ? <Badge tone="bad">{t('account.locked')}</Badge> : <Badge tone="ok">{t('account.enabled')}</Badge>),
+          width: 150,
+          render: (a) => {
+            const held = heldFor(a);
+            if (a.disabled) return <Badge tone="muted">{t('account.disabled')}</Badge>;
+            if (a.locked) return <Badge tone="bad">{t('account.locked')}</Badge>;
+            if (held !== null) return <span data-testid="account-held"><Badge tone="bad">{t('account.heldBadge')}</Badge> <span className="muted">{t('account.heldFor', { minutes: Math.max(1, Math.ceil(held / 60)) })}</span></span>;
+            return <Badge tone="ok">{t('account.enabled')}</Badge>;
+          },
         },
         { key: 'last', header: t('account.lastLogin'), render: (a) => formatRelative(a.lastLoginAt, lang), width: 110 },
       ]}
-      defaults={{ roles: ['clerk'], departmentIds: [], poolIds: [], disabled: false, locked: false }}
+      rowActions={(a) => (canWrite && heldFor(a) !== null ? <button className="btn btn-small" data-testid="unlock" onClick={() => void unlock(a)}>{t('account.unlock')}</button> : null)}
+      defaults={{ roles: ['clerk'], departmentIds: [], poolIds: [], disabled: false, locked: false, mustChangePassword: true }}
       toValues={(a) => ({ ...a, password: '' })}
       fields={[
         { name: 'username', label: 'account.username', kind: 'text', required: true, only: 'create' },
@@ -64,6 +90,7 @@ export function AccountsPage() {
         { name: 'poolIds', label: 'account.pools', kind: 'multiselect', options: options.pool, help: 'account.poolsHelp' },
         { name: 'disabled', label: 'account.disabled', kind: 'checkbox' },
         { name: 'locked', label: 'account.locked', kind: 'checkbox' },
+        { name: 'mustChangePassword', label: 'account.mustChangePassword', kind: 'checkbox', help: 'account.mustChangePasswordHelp' },
       ]}
     />
   );
