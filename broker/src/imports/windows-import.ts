@@ -1,7 +1,7 @@
 import { nameKey } from '@yunzhuo/protocol/api/names';
 import { windowCreate } from '@yunzhuo/protocol/api/resources';
 import type { Actor } from '../auth/actor.js';
-import { canAccess } from '../auth/policy.js';
+import { canAccess, DEPARTMENT_SHARING } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
 import { Site } from '../sites/site.model.js';
 import { HallWindow } from '../windows/window.model.js';
@@ -26,7 +26,7 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
   if (!v.siteCode) errors.add('site_code: 必填 / required');
   else if (!site || !canAccess(actor, 'write', site.id)) errors.add(`site_code: 找不到站点 ${v.siteCode} / unknown site`);
   const department = v.departmentCode ? await Department.findOne({ where: { codeKey: nameKey(v.departmentCode) } }) : null;
-  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
+  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId, DEPARTMENT_SHARING))) errors.add(`department_code: 找不到部门 ${v.departmentCode} / unknown department`);
   if (seen.has(key)) errors.add('重复的窗口 / duplicate window in this file');
   seen.add(key);
   const parsed = windowCreate.safeParse({
