@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
 import { requireRefs, requireWritableSite } from '../auth/references.js';
-import { assertAccountManageable, assertRolesGrantable, COUNTY_ACCOUNT } from '../auth/policy.js';
+import { assertAccountManageable, assertRolesGrantable, COUNTY_ACCOUNT, DEPARTMENT_SHARING } from '../auth/policy.js';
 import { hashPassword } from '../lib/passwords.js';
 import { Pool } from '../pools/pool.model.js';
 import { Account, AccountDepartment, AccountPool } from './account.model.js';
@@ -15,7 +15,7 @@ type Create = z.output<typeof accountCreate>;
 type Update = z.output<typeof accountUpdate>;
 
 async function checkLinks(actor: Actor, input: Create | Update, transaction: Transaction): Promise<void> {
-  await requireRefs(actor, Department, input.departmentIds, 'departmentIds', (d) => d.siteId, transaction);
+  await requireRefs(actor, Department, input.departmentIds, 'departmentIds', (d) => d.siteId, transaction, DEPARTMENT_SHARING);
   await requireRefs(actor, Pool, input.poolIds, 'poolIds', (p) => p.siteId, transaction);
 }
 

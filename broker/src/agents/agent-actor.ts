@@ -4,6 +4,6 @@ import type { Actor } from '../auth/actor.js';
 export function agentActor(address: string | null, terminalId: string | null = null): Actor {
   return {
     id: terminalId ?? 'agent', username: terminalId ? `terminal:${terminalId}` : 'agent', displayName: '终端代理', roles: [],
-    homeSiteId: null, scope: { all: false, rootSiteId: '', siteIds: new Set() }, address,
+    homeSiteId: null, scope: { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() }, address,
   };
 }

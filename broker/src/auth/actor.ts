@@ -1,7 +1,7 @@
 import type { Role } from '@yunzhuo/protocol/api/common';
 
-/** Which sites an actor may see: everything, or one subtree (a town center). */
-export type SiteScope = { all: true } | { all: false; rootSiteId: string; siteIds: ReadonlySet<string> };
+/** Which sites an actor may see: everything, or one subtree (a town center) and, for shared rows, the sites above it. */
+export type SiteScope = { all: true } | { all: false; rootSiteId: string; siteIds: ReadonlySet<string>; ancestorIds: ReadonlySet<string> };
 
 export interface Actor {
   id: string;
@@ -16,6 +16,11 @@ export interface Actor {
 /** The broker itself, for repairs and timers. */
 export function systemActor(address: string | null = null): Actor {
   return { id: 'system', username: 'system', displayName: '系统', roles: ['admin'], homeSiteId: null, scope: { all: true }, address };
+}
+
+/** The site lies above the actor's subtree (the county of a town's site-admin). */
+export function aboveScope(scope: SiteScope, siteId: string | null): boolean {
+  return !scope.all && siteId !== null && scope.ancestorIds.has(siteId);
 }
 
 export function inScope(scope: SiteScope, siteId: string | null): boolean {

@@ -1,22 +1,35 @@
 import { AppError } from '../lib/app-error.js';
-import { inScope, type Actor } from './actor.js';
+import { aboveScope, inScope, type Actor } from './actor.js';
 
 export type Access = 'read' | 'write';
 
 /**
+ * How a kind of row is shared down the site tree: `subtree` rows are seen only inside the
+ * subtree that holds them; `inherited` rows (departments) are also read, never written, by the
+ * site-admins of the sites below: a town builds its pools and gives its clerks the departments
+ * of its county (六统一: the same departments and service list at every level).
+ */
+export type Sharing = 'subtree' | 'inherited';
+
+/** Departments belong to a site and serve every site below it. */
+export const DEPARTMENT_SHARING: Sharing = 'inherited';
+
+/**
  * Every admin-API authorisation decision is made here.
  * - admin: everything. auditor: read everything, write nothing.
- * - site-admin: rows of its own site subtree; county-wide rows (siteId NULL) are readable only.
+ * - site-admin: rows of its own site subtree; county-wide rows (siteId NULL) are readable only,
+ *   and so are `inherited` rows of the sites above its subtree.
  * - clerk: no admin API at all.
  * Rows outside the actor's sight answer NOT_FOUND (a town can't even learn they exist).
  */
-export function canAccess(actor: Actor, access: Access, rowSiteId: string | null): boolean {
+export function canAccess(actor: Actor, access: Access, rowSiteId: string | null, sharing: Sharing = 'subtree'): boolean {
   const roles = actor.roles;
   if (roles.includes('admin')) return true;
   if (access === 'read' && roles.includes('auditor')) return true;
   if (roles.includes('site-admin')) {
     if (rowSiteId === null) return access === 'read';
-    return inScope(actor.scope, rowSiteId);
+    if (inScope(actor.scope, rowSiteId)) return true;
+    return access === 'read' && sharing === 'inherited' && aboveScope(actor.scope, rowSiteId);
   }
   return false;
 }
@@ -26,9 +39,9 @@ export function isConsoleUser(actor: Actor): boolean {
 }
 
 /** For a row the actor asked for by id: invisible rows are NOT_FOUND, visible but read-only ones FORBIDDEN. */
-export function assertRowAccess(actor: Actor, access: Access, rowSiteId: string | null, what: string): void {
-  if (canAccess(actor, access, rowSiteId)) return;
-  if (!canAccess(actor, 'read', rowSiteId)) throw new AppError('NOT_FOUND', { resource: what });
+export function assertRowAccess(actor: Actor, access: Access, rowSiteId: string | null, what: string, sharing: Sharing = 'subtree'): void {
+  if (canAccess(actor, access, rowSiteId, sharing)) return;
+  if (!canAccess(actor, 'read', rowSiteId, sharing)) throw new AppError('NOT_FOUND', { resource: what });
   throw new AppError('FORBIDDEN', { resource: what, access });
 }
 

@@ -2,7 +2,7 @@ import type { Model, ModelStatic, Transaction } from 'sequelize';
 import { AppError } from '../lib/app-error.js';
 import { Site } from '../sites/site.model.js';
 import type { Actor } from './actor.js';
-import { assertCanWriteTo, canAccess } from './policy.js';
+import { assertCanWriteTo, canAccess, type Sharing } from './policy.js';
 
 /**
  * Reference checks of a write: every row a body names must exist and be visible to the actor.
@@ -16,9 +16,10 @@ export async function requireRef<M extends Model>(
   field: string,
   siteOf: (row: M) => string | null,
   transaction?: Transaction,
+  sharing: Sharing = 'subtree',
 ): Promise<M> {
   const row = await model.findByPk(id, transaction ? { transaction } : {});
-  if (!row || !canAccess(actor, 'read', siteOf(row))) {
+  if (!row || !canAccess(actor, 'read', siteOf(row), sharing)) {
     throw new AppError('VALIDATION_FAILED', { issues: [{ path: `body.${field}`, code: 'not_found', message: 'no such row' }] });
   }
   return row;
@@ -32,8 +33,9 @@ export async function requireRefs<M extends Model>(
   field: string,
   siteOf: (row: M) => string | null,
   transaction?: Transaction,
+  sharing: Sharing = 'subtree',
 ): Promise<void> {
-  for (const id of new Set(ids ?? [])) await requireRef(actor, model, id, field, siteOf, transaction);
+  for (const id of new Set(ids ?? [])) await requireRef(actor, model, id, field, siteOf, transaction, sharing);
 }
 
 /**

@@ -2,12 +2,12 @@ import { Op, type Model, type ModelStatic, type Transaction, type WhereOptions }
 import { z } from 'zod';
 import { AppError } from '../lib/app-error.js';
 import type { Actor } from './actor.js';
-import { assertRowAccess } from './policy.js';
+import { assertRowAccess, type Sharing } from './policy.js';
 
-/** The rows of `column` an actor may list: everything, or its subtree (plus county-wide rows). */
-export function scopeWhere(actor: Actor, column: string, countyWideRows = true): WhereOptions {
+/** The rows of `column` an actor may list: everything, or its subtree (plus county-wide rows, plus the sites above for `inherited` rows). */
+export function scopeWhere(actor: Actor, column: string, countyWideRows = true, sharing: Sharing = 'subtree'): WhereOptions {
   if (actor.scope.all) return {};
-  const mine = { [column]: [...actor.scope.siteIds] };
+  const mine = { [column]: [...actor.scope.siteIds, ...(sharing === 'inherited' ? actor.scope.ancestorIds : [])] };
   return countyWideRows ? { [Op.or]: [mine, { [column]: null }] } : mine;
 }
 
@@ -15,6 +15,7 @@ export interface Visibility<M extends Model> {
   model: ModelStatic<M>;
   type: string;
   siteOf(row: M): string | null;
+  sharing?: Sharing;
 }
 
 /**
@@ -25,6 +26,6 @@ export async function findVisible<M extends Model>(def: Visibility<M>, actor: Ac
   if (!z.string().uuid().safeParse(id).success) throw new AppError('NOT_FOUND', { resource: def.type, id });
   const row = await def.model.findByPk(id, transaction ? { transaction, lock: access === 'write' } : {});
   if (!row) throw new AppError('NOT_FOUND', { resource: def.type, id });
-  assertRowAccess(actor, access, def.siteOf(row), def.type);
+  assertRowAccess(actor, access, def.siteOf(row), def.type, def.sharing);
   return row;
 }

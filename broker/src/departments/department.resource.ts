@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { departmentCreate, departmentOut, departmentQuery, departmentUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
 import { iso } from '../http/refs.js';
+import { DEPARTMENT_SHARING } from '../auth/policy.js';
 import { requireWritableSite } from '../auth/references.js';
 import { Department } from './department.model.js';
 
@@ -18,6 +19,7 @@ export const departmentResource: ResourceDef<Department, Create, Update> = {
   model: Department,
   schemas: { create: departmentCreate, update: departmentUpdate, query: departmentQuery, out: departmentOut },
   scopeColumn: 'siteId',
+  sharing: DEPARTMENT_SHARING,
   siteOf: (d) => d.siteId,
   async targetSite(actor, input, existing, t) {
     const siteId = input.siteId !== undefined ? input.siteId : (existing?.siteId ?? null);

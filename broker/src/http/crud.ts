@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { Op, type Model, type ModelStatic, type Order, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
-import { assertCanWriteAnything, assertCanWriteTo } from '../auth/policy.js';
+import { assertCanWriteAnything, assertCanWriteTo, type Sharing } from '../auth/policy.js';
 import { findVisible, scopeWhere } from '../auth/row-access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { writeTransaction } from '../db/write-transaction.js';
@@ -38,6 +38,8 @@ export interface ResourceDef<M extends Model, C, U, P = undefined> {
   extraFilters?(query: Record<string, unknown>): WhereOptions[];
   /** whether rows with a NULL scope column are county-wide (visible to every site); default true */
   countyWideRows?: boolean;
+  /** how rows are shared down the site tree (auth/policy.ts); default `subtree` */
+  sharing?: Sharing;
   searchColumns?: string[];
   present(row: M, transaction?: Transaction): Promise<unknown> | unknown;
   /** slow work that writes nothing (hashing a password), done before the transaction opens */
@@ -63,7 +65,7 @@ export function mountCrud<M extends Model, C, U, P>(router: Router, def: Resourc
   router.get(`/${def.path}`, async (req, res) => {
     const actor = actorOf(req);
     const query = parseInput(def.schemas.query, req.query, 'query') as Record<string, unknown> & { page: number; pageSize: number; sort: string; order: 'asc' | 'desc'; q?: string };
-    const where: WhereOptions[] = [scopeWhere(actor, def.scopeColumn, def.countyWideRows), def.filters(query), ...(def.extraFilters?.(query) ?? [])];
+    const where: WhereOptions[] = [scopeWhere(actor, def.scopeColumn, def.countyWideRows, def.sharing), def.filters(query), ...(def.extraFilters?.(query) ?? [])];
     if (query.q && def.searchColumns) {
       where.push({ [Op.or]: def.searchColumns.map((c) => ({ [c]: { [Op.like]: `%${query.q}%` } })) });
     }

@@ -5,7 +5,7 @@ import { Account } from '../accounts/account.model.js';
 import { presentAccount } from '../accounts/account.presenter.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
 import type { Actor } from '../auth/actor.js';
-import { accountRefusal, assertAccountManageable, canAccess, mayGrantRoles } from '../auth/policy.js';
+import { accountRefusal, assertAccountManageable, canAccess, DEPARTMENT_SHARING, mayGrantRoles } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
 import { AppError } from '../lib/app-error.js';
 import { hashPassword } from '../lib/passwords.js';
@@ -46,7 +46,7 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
   const departments: Department[] = [];
   for (const code of split(v.departmentCodes)) {
     const d = await Department.findOne({ where: { codeKey: nameKey(code) } });
-    if (!d || !canAccess(actor, 'read', d.siteId)) errors.add(`部门：找不到部门 ${code}`);
+    if (!d || !canAccess(actor, 'read', d.siteId, DEPARTMENT_SHARING)) errors.add(`部门：找不到部门 ${code}`);
     else departments.push(d);
   }
   const roles = split(v.roles).map((r) => ROLE_NAMES[r] ?? r);

@@ -2,7 +2,7 @@ import { nameKey } from '@yunzhuo/protocol/api/names';
 import { windowCreate } from '@yunzhuo/protocol/api/resources';
 import { safeParseZh } from '@yunzhuo/protocol/api/zod-zh';
 import type { Actor } from '../auth/actor.js';
-import { canAccess } from '../auth/policy.js';
+import { canAccess, DEPARTMENT_SHARING } from '../auth/policy.js';
 import { Department } from '../departments/department.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { presentWindow } from '../windows/window.resource.js';
@@ -29,7 +29,7 @@ export async function planWindowRow(actor: Actor, row: CsvRow, seen: Set<string>
   const site = await writableSiteOf(actor, v.siteCode, errors, '站点编码');
   if (!v.siteCode) errors.add('站点编码：必填');
   const department = v.departmentCode ? await Department.findOne({ where: { codeKey: nameKey(v.departmentCode) } }) : null;
-  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId))) errors.add(`部门编码：找不到部门 ${v.departmentCode}`);
+  if (v.departmentCode && (!department || !canAccess(actor, 'read', department.siteId, DEPARTMENT_SHARING))) errors.add(`部门编码：找不到部门 ${v.departmentCode}`);
   if (seen.has(key)) errors.add('窗口编号：文件中有重复的窗口');
   seen.add(key);
   const parsed = safeParseZh(windowCreate, {

@@ -5,6 +5,7 @@ import { Department } from '../departments/department.model.js';
 import { Gateway } from '../gateways/gateway.model.js';
 import type { ResourceDef } from '../http/crud.js';
 import { iso } from '../http/refs.js';
+import { DEPARTMENT_SHARING } from '../auth/policy.js';
 import { requireRef, requireRefs, requireWritableSite } from '../auth/references.js';
 import { Pool, PoolGateway } from './pool.model.js';
 
@@ -36,7 +37,7 @@ export const poolResource: ResourceDef<Pool, Create, Update> = {
   siteOf: (p) => p.siteId,
   async targetSite(actor, input, existing, t) {
     if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'pool', t);
-    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId, t);
+    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId, t, DEPARTMENT_SHARING);
     await requireRefs(actor, Gateway, input.gatewayIds, 'gatewayIds', (g) => g.siteId, t);
     return input.siteId ?? existing!.siteId;
   },

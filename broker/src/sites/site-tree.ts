@@ -14,8 +14,9 @@ export class SiteTree {
 
   async scopeFor(roles: Role[], homeSiteId: string | null): Promise<SiteScope> {
     if (roles.includes('admin') || roles.includes('auditor') || !roles.includes('site-admin')) return { all: true };
-    if (!homeSiteId) return { all: false, rootSiteId: '', siteIds: new Set() };
-    return { all: false, rootSiteId: homeSiteId, siteIds: new Set(await this.subtreeIds(homeSiteId)) };
+    if (!homeSiteId) return { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() };
+    const [siteIds, ancestry] = await Promise.all([this.subtreeIds(homeSiteId), this.ancestry(homeSiteId)]);
+    return { all: false, rootSiteId: homeSiteId, siteIds: new Set(siteIds), ancestorIds: new Set(ancestry.slice(1)) };
   }
 
   /** Ids from `siteId` up to the root, nearest first. */

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import { siteCreate, siteOut, siteQuery, siteUpdate } from '@yunzhuo/protocol/api/resources';
 import type { ResourceDef } from '../http/crud.js';
@@ -8,8 +9,13 @@ import { Site } from './site.model.js';
 type Create = z.output<typeof siteCreate>;
 type Update = z.output<typeof siteUpdate>;
 
-export function presentSite(s: Site): z.output<typeof siteOut> {
-  return { id: s.id, parentId: s.parentId, code: s.code, name: s.name, kind: s.kind, address: s.address, createdAt: iso(s.createdAt)!, updatedAt: iso(s.updatedAt)! };
+/** The parent is named (a town's site-admin sees 「桓台县政务服务中心」 above its site, not an id it cannot open). */
+export async function presentSite(s: Site, transaction?: Transaction): Promise<z.output<typeof siteOut>> {
+  const parent = s.parentId ? await Site.findByPk(s.parentId, { attributes: ['name'], ...(transaction ? { transaction } : {}) }) : null;
+  return {
+    id: s.id, parentId: s.parentId, parentName: parent?.name ?? null, code: s.code, name: s.name, kind: s.kind, address: s.address,
+    createdAt: iso(s.createdAt)!, updatedAt: iso(s.updatedAt)!,
+  };
 }
 
 export const siteResource: ResourceDef<Site, Create, Update> = {

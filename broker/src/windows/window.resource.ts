@@ -3,6 +3,7 @@ import { windowCreate, windowOut, windowQuery, windowUpdate } from '@yunzhuo/pro
 import { Department } from '../departments/department.model.js';
 import type { ResourceDef } from '../http/crud.js';
 import { iso } from '../http/refs.js';
+import { DEPARTMENT_SHARING } from '../auth/policy.js';
 import { requireRef, requireWritableSite } from '../auth/references.js';
 import { HallWindow } from './window.model.js';
 
@@ -23,7 +24,7 @@ export const windowResource: ResourceDef<HallWindow, Create, Update> = {
   async targetSite(actor, input, existing, t) {
     const siteId = input.siteId ?? existing!.siteId;
     if (input.siteId) await requireWritableSite(actor, input.siteId, 'siteId', 'window', t);
-    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId, t);
+    if (input.departmentId) await requireRef(actor, Department, input.departmentId, 'departmentId', (d) => d.siteId, t, DEPARTMENT_SHARING);
     return siteId;
   },
   filters: (q) => ({ ...(q.siteId ? { siteId: q.siteId } : {}), ...(q.departmentId ? { departmentId: q.departmentId } : {}) }),

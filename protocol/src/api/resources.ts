@@ -15,7 +15,8 @@ export const siteCreate = z
   .strict();
 export const siteUpdate = patchOf(siteCreate.omit({ parentId: true }));
 export const siteQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'code', 'createdAt']).default('code'), parentId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
-export const siteOut = z.object({ id: z.string(), parentId: z.string().nullable(), code: z.string(), name: z.string(), kind: z.string(), address: z.string().nullable(), ...stamp });
+/** `parentName`: the parent's name, also for a site-admin who cannot read the parent itself */
+export const siteOut = z.object({ id: z.string(), parentId: z.string().nullable(), parentName: z.string().nullable(), code: z.string(), name: z.string(), kind: z.string(), address: z.string().nullable(), ...stamp });
 
 /* ---------- departments ---------- */
 export const departmentCreate = z.object({ code: codeSchema, name: text(200), siteId: nullableId.default(null) }).strict();

@@ -45,7 +45,7 @@ describe('CSV import', () => {
   let f: Factory;
   let town: ApiClient;
   const sites = {} as Record<'county' | 'townA' | 'townB', { id: string }>;
-  const depts = {} as Record<'tax' | 'si' | 'countyOnly', { id: string }>;
+  const depts = {} as Record<'tax' | 'si' | 'countyOnly' | 'townBOnly', { id: string }>;
 
   before(async () => {
     broker = await startTestBroker();
@@ -57,6 +57,7 @@ describe('CSV import', () => {
     depts.tax = await f.department({ code: 'TAX', name: '税务', siteId: null });
     depts.si = await f.department({ code: 'SI', name: '社保', siteId: null });
     depts.countyOnly = await f.department({ code: 'CTY', name: '县属部门', siteId: sites.county.id });
+    depts.townBOnly = await f.department({ code: 'TB', name: '乙镇部门', siteId: sites.townB.id });
     const townAdmin = await f.account({ username: 'town-a-admin', roles: ['site-admin'], homeSiteId: sites.townA.id, password: 'Town-admin-1' });
     town = new ApiClient(broker.url);
     assert.equal((await town.login(townAdmin.username, 'Town-admin-1')).status, 200);
@@ -132,16 +133,17 @@ describe('CSV import', () => {
     assert.equal(await total(admin, `windows?q=X-00`), 0);
   });
 
+  // a department of the county above the town is the town's to use (issue 17); one of a sibling town is not
   it('a town site-admin importing windows of other sites gets those rows flagged and nothing stored', async () => {
-    const bytes = csvBytes([WINDOW_HEADER, 'HT-TOWN-A,T-001,本镇窗口,,,1,1', 'HT-TOWN-B,T-002,他镇窗口,,,1,1', 'HT-COUNTY,T-003,县窗口,,,1,1', 'HT-TOWN-A,T-004,县属部门,CTY,,1,1'], 'utf-8');
+    const bytes = csvBytes([WINDOW_HEADER, 'HT-TOWN-A,T-001,本镇窗口,,,1,1', 'HT-TOWN-B,T-002,他镇窗口,,,1,1', 'HT-COUNTY,T-003,县窗口,,,1,1', 'HT-TOWN-A,T-004,县属部门,CTY,,1,1', 'HT-TOWN-A,T-005,他镇部门,TB,,1,1'], 'utf-8');
     const before = await total(admin, 'windows');
     const preview = await upload(town, 'windows', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     const bad = flagged(preview.body);
-    assert.deepEqual([...bad.keys()], [3, 4, 5]);
+    assert.deepEqual([...bad.keys()], [3, 4, 6]);
     assert.match(bad.get(3)!, /^站点编码：/);
     assert.match(bad.get(4)!, /^站点编码：/);
-    assert.match(bad.get(5)!, /^部门编码：/);
+    assert.match(bad.get(6)!, /^部门编码：/);
     assertError(await upload(town, 'windows', bytes, false), 422, 'IMPORT_INVALID');
     assert.equal(await total(admin, 'windows'), before);
   });

@@ -147,4 +147,36 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
       assert.deepEqual(problems, []);
     });
   }
+
+  // Issue 17 item 4: a county's departments are shared with the towns below it (read, never written)
+  it('town-site-admin: every operation at the county above it; only its departments are read, none is written', async () => {
+    const county = own['county-site-admin'];
+    const shared = new Set([county.departments, county.departmentCode]);
+    const aim: Aim = { path: county, site: county, refs: county };
+    assert.deepEqual(await walk('town-site-admin', operations, () => [aim], foreignOf(county).filter((id) => !shared.has(id!))), []);
+    const town = w.clients['town-site-admin'];
+    const department = `/api/v1/departments/${county.departments}`;
+    assert.equal((await town.get(department)).status, 200);
+    assert.ok((await town.get('/api/v1/departments?pageSize=500')).body.items.some((d: { id: string }) => d.id === county.departments));
+    const before = await snapshotDatabase(broker.sequelize);
+    for (const res of [await town.patch(department, { name: '改名' }), await town.delete(department)]) assert.equal(res.status, 403, JSON.stringify(res.body));
+    assert.deepEqual(snapshotDiff(before, await snapshotDatabase(broker.sequelize)).filter((d) => !REFUSAL_RECORD.test(d)), []);
+  });
+
+  it('town-site-admin: its own pools, windows, clerks and CSV rows may name the county\'s department', async () => {
+    const county = own['county-site-admin'];
+    const mine = own['town-site-admin'];
+    const town = w.clients['town-site-admin'];
+    const created = [
+      await town.post('/api/v1/pools', { name: '镇人社桌面池', departmentId: county.departments, siteId: mine.sites, gatewayIds: [mine.gateways] }),
+      await town.post('/api/v1/windows', { siteId: mine.sites, code: 'T-17', departmentId: county.departments }),
+      await town.post('/api/v1/accounts', { username: 'town17clerk', displayName: '镇窗口人员', password: 'Town-pass-2026', homeSiteId: mine.sites, departmentIds: [county.departments] }),
+    ];
+    for (const res of created) assert.equal(res.status, 201, JSON.stringify(res.body));
+    const csv = `站点编码,窗口编号,名称,部门编码\r\n${mine.siteCode},T-18,镇窗口,${county.departmentCode}\r\n`;
+    const imported = await town.request('POST', '/api/v1/imports/windows?dryRun=false', undefined, { raw: csv, contentType: 'text/csv' });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    const windows = await town.get(`/api/v1/windows?siteId=${mine.sites}&departmentId=${county.departments}`);
+    assert.deepEqual(windows.body.items.map((x: { code: string }) => x.code).sort(), ['T-17', 'T-18']);
+  });
 });

@@ -10,6 +10,8 @@ export interface ResourceSpec {
   places: Place[];
   /** rows without a site: readable by every site admin, or invisible to them (county accounts) */
   countyWide?: 'readable' | 'invisible';
+  /** rows of a site are read (never written) by the site admins of the sites below it (departments) */
+  inherited?: boolean;
   /** a site admin creating in a site it may not write is refused with this */
   createElsewhere?: { status: number; code: string };
   /** a row in `place`: `read` rows are shared, `update`/`delete` rows are fresh */
@@ -30,6 +32,12 @@ const SUBTREE: Partial<Record<RoleName, SitePlace[]>> = {
   'town-site-admin': ['townA'],
 };
 
+/** Sites above a site admin's subtree: the county above town A. */
+const ABOVE: Partial<Record<RoleName, SitePlace[]>> = {
+  'county-site-admin': [],
+  'town-site-admin': ['county'],
+};
+
 /** The expected outcome of one cell, from the rules in the issue, not from the code under test. */
 export function expected(role: RoleName, spec: ResourceSpec, op: Op, place: Place): Expect {
   const read = op === 'list' || op === 'get';
@@ -43,6 +51,7 @@ export function expected(role: RoleName, spec: ResourceSpec, op: Op, place: Plac
     return op === 'create' ? FORBIDDEN : NOT_FOUND;
   }
   if (subtree.includes(place)) return OK;
+  if (spec.inherited && ABOVE[role]!.includes(place)) return read ? OK : FORBIDDEN;
   if (op === 'list') return { ok: true, visible: false };
   if (op === 'create') return { ok: false, ...(spec.createElsewhere ?? FORBIDDEN) };
   return NOT_FOUND;
@@ -88,7 +97,7 @@ export const RESOURCES: ResourceSpec[] = [
     row: async (w, place, purpose) =>
       purpose === 'delete' ? w.admin.create('/api/v1/sites', { parentId: w.sites[sitePlace(place)].id, code: uniq('S'), name: '待删中心', kind: 'other' }) : w.sites[sitePlace(place)],
   },
-  crud('departments', 'department', (w, place) => ({ code: uniq('D'), name: '市场监管', siteId: siteIdOf(w, place) }), () => ({ name: uniq('部门') }), { countyWide: 'readable' }),
+  crud('departments', 'department', (w, place) => ({ code: uniq('D'), name: '市场监管', siteId: siteIdOf(w, place) }), () => ({ name: uniq('部门') }), { countyWide: 'readable', inherited: true }),
   crud('windows', 'window', (w, place) => ({ siteId: siteIdOf(w, place), code: uniq('A-') }), () => ({ label: uniq('窗口') })),
   crud('terminals', 'terminal', (w, place) => ({ siteId: siteIdOf(w, place), windowId: null, name: uniq('终端') }), () => ({ name: uniq('终端') })),
   crud(
