@@ -18,6 +18,11 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare identitySourceId: CreationOptional<string | null>;
   /** the account's entry in that source's directory */
   declare externalDn: CreationOptional<string | null>;
+  /** TOTP secret, AES-256-GCM sealed; set at enrollment, in use once `totpEnabled` */
+  declare totpSecretEnc: CreationOptional<string | null>;
+  declare totpEnabled: CreationOptional<boolean>;
+  /** the last 30-second step a code was accepted for: that code and older ones are refused */
+  declare totpLastStep: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -36,6 +41,9 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         lastLoginAt: { type: DataTypes.DATE, allowNull: true },
         identitySourceId: { type: DataTypes.STRING(36), allowNull: true, defaultValue: null },
         externalDn: { type: DataTypes.STRING(500), allowNull: true, defaultValue: null },
+        totpSecretEnc: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
+        totpEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        totpLastStep: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
