@@ -1,7 +1,7 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 import { fk, id, timestamps } from './columns.js';
 
-const { STRING, BOOLEAN, DATE, TEXT, JSON: JSONB } = DataTypes;
+const { STRING, BOOLEAN, DATE, TEXT, INTEGER, JSON: JSONB } = DataTypes;
 
 /**
  * Identity sources (LDAP / Active Directory): where accounts of a site are checked instead of a
@@ -25,9 +25,24 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   await qi.addColumn('accounts', 'identity_source_id', { type: STRING(36), allowNull: true });
   await qi.addColumn('accounts', 'external_dn', { type: STRING(500), allowNull: true });
   await qi.addIndex('accounts', ['identity_source_id'], { name: 'accounts_identity_source' });
+
+  // TOTP for console users: the secret sealed (SecretBox), the last 30-second step accepted (a
+  // code is never taken twice), and single-use recovery codes stored as sha256
+  await qi.addColumn('accounts', 'totp_secret_enc', { type: TEXT, allowNull: true });
+  await qi.addColumn('accounts', 'totp_enabled', { type: BOOLEAN, allowNull: false, defaultValue: false });
+  await qi.addColumn('accounts', 'totp_last_step', { type: INTEGER, allowNull: true });
+  await qi.createTable('account_recovery_codes', {
+    id: id(),
+    account_id: fk('accounts', { onDelete: 'CASCADE' }),
+    code_hash: { type: STRING(64), allowNull: false, unique: true },
+    used_at: { type: DATE, allowNull: true },
+    created_at: { type: DATE, allowNull: false },
+  });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.dropTable('account_recovery_codes');
+  for (const column of ['totp_last_step', 'totp_enabled', 'totp_secret_enc']) await qi.sequelize.query(`ALTER TABLE accounts DROP COLUMN ${column}`);
   await qi.removeIndex('accounts', 'accounts_identity_source');
   // plain DROP COLUMN on both databases: Sequelize's SQLite removeColumn rebuilds the table, which foreign keys forbid
   await qi.sequelize.query('ALTER TABLE accounts DROP COLUMN external_dn');

@@ -13,6 +13,7 @@ import { requireConsoleUser } from './auth/auth.middleware.js';
 import { mountAuth } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { TotpService } from './auth/totp.service.js';
 import { ensureAdminAccount } from './bootstrap-admin.js';
 import type { Config } from './config/config.schema.js';
 import { dialectOf, openDatabase } from './db/database.js';
@@ -111,9 +112,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     windowSeconds: config.loginThrottleWindowSeconds,
   });
   const directory = new DirectoryLogin({ sequelize, secrets, audit });
-  const directorySync = new DirectorySync({ directory, audit, events, clock, logger });
+  const directorySync = new DirectorySync({ sequelize, directory, audit, events, clock, logger });
   const authenticator = new AccountAuthenticator(throttle, directory);
-  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours);
+  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo' });
+  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle });
   const admin = await ensureAdminAccount(audit, config.adminPassword);
 
   let liveTunnels: LiveTunnels = noLiveTunnels;
@@ -142,7 +144,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
-  mountAuth(publicApi, consoleApi, auth, docs, config.cookieSecure);
+  mountAuth(publicApi, consoleApi, auth, docs, config.cookieSecure, totp);
   mountCrud(consoleApi, siteResource, crudDeps);
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);

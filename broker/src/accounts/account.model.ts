@@ -20,6 +20,11 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare externalDn: CreationOptional<string | null>;
   /** a password someone else chose: its owner must replace it at the next console sign-in */
   declare mustChangePassword: CreationOptional<boolean>;
+  /** TOTP secret, AES-256-GCM sealed; set at enrollment, in use once `totpEnabled` */
+  declare totpSecretEnc: CreationOptional<string | null>;
+  declare totpEnabled: CreationOptional<boolean>;
+  /** the last 30-second step a code was accepted for: that code and older ones are refused */
+  declare totpLastStep: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -39,6 +44,9 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         identitySourceId: { type: DataTypes.STRING(36), allowNull: true, defaultValue: null },
         externalDn: { type: DataTypes.STRING(500), allowNull: true, defaultValue: null },
         mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        totpSecretEnc: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
+        totpEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        totpLastStep: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -1,5 +1,6 @@
 import type { CookieOptions, Router } from 'express';
-import { loginBody, meOut, passwordChangeBody } from '@yunzhuo/protocol/api/resources';
+import { z } from 'zod';
+import { loginBody, meOut, passwordChangeBody, totpConfirmBody, totpConfirmOut, totpEnrollOut } from '@yunzhuo/protocol/api/resources';
 import { presentAccount } from '../accounts/account.presenter.js';
 import { Account } from '../accounts/account.model.js';
 import { actorOf, clientAddress } from '../http/async-router.js';
@@ -7,9 +8,14 @@ import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
+import { assertAccountManageable, assertCanWriteAnything } from './policy.js';
+import { totpRequiredFor, type TotpService } from './totp.service.js';
+import { AppError } from '../lib/app-error.js';
+
+const accountParams = z.object({ id: z.string().uuid() });
 
 /** `consoleRouter` is already behind requireConsoleUser. */
-export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean): void {
+export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean, totp: TotpService): void {
   const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
   docs.route('post', '/api/v1/auth/login', { summary: 'Sign in to the console (sets cookies)', tag: 'auth', body: loginBody, response: meOut });
   docs.route('post', '/api/v1/auth/logout', { summary: 'Sign out', tag: 'auth', status: 204 });
@@ -18,10 +24,10 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
 
   publicRouter.post('/auth/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
-    const login = await auth.login(body.username, body.password, clientAddress(req));
+    const login = await auth.login(body.username, body.password, clientAddress(req), body.totpCode);
     res.cookie(SESSION_COOKIE, login.token, { ...base, httpOnly: true, expires: login.expiresAt });
     res.cookie(CSRF_COOKIE, login.csrfToken, { ...base, httpOnly: false, expires: login.expiresAt });
-    res.json({ account: await presentAccount(login.account), csrfToken: login.csrfToken });
+    res.json({ account: await presentAccount(login.account), csrfToken: login.csrfToken, totp: { enabled: login.account.totpEnabled, required: totpRequiredFor(login.account.roles) } });
   });
 
   consoleRouter.post('/auth/logout', async (req, res) => {
@@ -37,6 +43,37 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
 
   consoleRouter.get('/auth/me', async (req, res) => {
     const account = await Account.findByPk(actorOf(req).id);
-    res.json({ account: account ? await presentAccount(account) : null, csrfToken: req.csrfToken });
+    res.json({
+      account: account ? await presentAccount(account) : null, csrfToken: req.csrfToken,
+      ...(account ? { totp: { enabled: account.totpEnabled, required: totpRequiredFor(account.roles) } } : {}),
+    });
+  });
+
+  docs.route('post', '/api/v1/auth/totp/enroll', { summary: 'Start TOTP enrollment: a new secret and its QR code', tag: 'auth', response: totpEnrollOut });
+  docs.route('post', '/api/v1/auth/totp/confirm', { summary: 'Confirm TOTP with a first code; returns the recovery codes once', tag: 'auth', body: totpConfirmBody, response: totpConfirmOut });
+  docs.route('post', '/api/v1/accounts/{id}/totp/reset', { summary: 'Reset an account\'s TOTP (lost phone), audited', tag: 'accounts', params: accountParams, status: 204 });
+
+  const ownAccount = async (id: string) => {
+    const account = await Account.findByPk(id);
+    if (!account) throw new AppError('UNAUTHENTICATED');
+    return account;
+  };
+  consoleRouter.post('/auth/totp/enroll', async (req, res) => {
+    res.json(await totp.begin(await ownAccount(actorOf(req).id)));
+  });
+  consoleRouter.post('/auth/totp/confirm', async (req, res) => {
+    const body = parseInput(totpConfirmBody, req.body);
+    const actor = actorOf(req);
+    res.json({ recoveryCodes: await totp.confirm(await ownAccount(actor.id), body.code, actor) });
+  });
+  consoleRouter.post('/accounts/:id/totp/reset', async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const { id } = parseInput(accountParams, req.params, 'params');
+    const account = await Account.findByPk(id);
+    if (!account) throw new AppError('NOT_FOUND', { resource: 'account', id });
+    assertAccountManageable(actor, account);
+    await totp.reset(account, actor);
+    res.status(204).end();
   });
 }

@@ -10,7 +10,9 @@ import { randomToken, sha256 } from '../lib/tokens.js';
 import type { SiteTree } from '../sites/site-tree.js';
 import type { Actor } from './actor.js';
 import { AdminSession } from './admin-session.model.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { isConsoleUser } from './policy.js';
+import type { TotpService } from './totp.service.js';
 
 export interface ConsoleLogin {
   token: string;
@@ -27,12 +29,21 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly sessionHours: number,
+    private readonly secondFactor: { totp: TotpService; throttle: LoginThrottle } | null = null,
   ) {}
 
-  async login(username: string, password: string, address: string | null): Promise<ConsoleLogin> {
+  async login(username: string, password: string, address: string | null, totpCode?: string): Promise<ConsoleLogin> {
     const account = await this.authenticator.verify(username, password, address);
     const actor = await this.actorFor(account, address);
     if (!isConsoleUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    if (this.secondFactor) {
+      const { totp, throttle } = this.secondFactor;
+      await totp.verifySignIn(account, totpCode).catch(async (err: unknown) => {
+        // a wrong code counts like a wrong password: six digits are not guessed at leisure
+        if (err instanceof AppError && err.code === 'TOTP_INVALID') await throttle.recordFailure(username, address);
+        throw err;
+      });
+    }
     const token = randomToken();
     const csrfToken = randomToken(24);
     const now = this.clock.now();

@@ -14,11 +14,12 @@ import { JoinToken } from '../join-tokens/join-token.model.js';
 import { Rating, RatingInvitation } from '../ratings/rating.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
+import { RecoveryCode } from '../auth/recovery-code.model.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, IdentitySource,
+  JoinToken, RatingInvitation, Rating, IdentitySource, RecoveryCode,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -6,6 +6,7 @@ import { Account } from '../accounts/account.model.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
 import { systemActor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { IdentitySource } from './identity-source.model.js';
@@ -79,7 +80,7 @@ export class DirectoryLogin {
     const links = grants.mapped ? { departmentIds: grants.departmentIds, poolIds: grants.poolIds } : {};
     const actor = systemActor(address);
     try {
-      return await this.deps.sequelize.transaction(async (transaction) => {
+      return await writeTransaction(this.deps.sequelize, async (transaction) => {
         const account = existing ?? (await Account.findOne({ where: { usernameKey: nameKey(typed), identitySourceId: { [Op.ne]: null } }, transaction }));
         if (account) {
           await account.update(fields, { transaction });

@@ -1,8 +1,10 @@
+import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
 import type { identitySourceSyncOut } from '@yunzhuo/protocol/api/identity';
 import { Account } from '../accounts/account.model.js';
 import { systemActor, type Actor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { every, type Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
@@ -21,7 +23,7 @@ export class DirectorySync {
   #running = false;
   #stop: (() => void) | null = null;
 
-  constructor(private readonly deps: { directory: DirectoryLogin; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger }) {}
+  constructor(private readonly deps: { sequelize: Sequelize; directory: DirectoryLogin; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger }) {}
 
   start(): void {
     this.#stop = every(this.deps.clock, TICK_MS, () => void this.syncDue());
@@ -53,10 +55,13 @@ export class DirectorySync {
     const left = present.size === 0 ? [] : accounts.filter((a) => a.externalDn && !present.has(dnKey(a.externalDn)));
     if (present.size === 0 && accounts.length > 0) this.deps.logger.warn({ source: source.id }, 'directory sync listed no user: nobody disabled');
     for (const account of left) {
-      await account.update({ disabled: true });
-      await this.deps.audit.record(actor, {
-        action: 'account.disable', targetType: 'account', targetId: account.id, siteId: account.homeSiteId,
-        before: { disabled: false }, after: { disabled: true }, details: { reason: 'left-directory', identitySourceId: source.id, dn: account.externalDn },
+      // the account and its audit event together: nobody sees one without the other
+      await writeTransaction(this.deps.sequelize, async (transaction) => {
+        await account.update({ disabled: true }, { transaction });
+        await this.deps.audit.record(actor, {
+          action: 'account.disable', targetType: 'account', targetId: account.id, siteId: account.homeSiteId,
+          before: { disabled: false }, after: { disabled: true }, details: { reason: 'left-directory', identitySourceId: source.id, dn: account.externalDn },
+        }, transaction);
       });
       this.deps.events.publish('resource.changed', { resource: 'accounts', id: account.id, action: 'update', siteId: account.homeSiteId });
     }

@@ -170,8 +170,13 @@ export const auditOut = z.object({
 });
 
 /* ---------- auth ---------- */
-export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
-export const meOut = z.object({ account: accountOut, csrfToken: z.string() });
+/** `totpCode`: the 6-digit code (or a recovery code) of an account with TOTP on */
+export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200), totpCode: z.string().trim().min(6).max(32).optional() }).strict();
+export const totpStatusOut = z.object({ enabled: z.boolean(), required: z.boolean() });
+export const meOut = z.object({ account: accountOut, csrfToken: z.string(), totp: totpStatusOut.optional() });
+export const totpEnrollOut = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
+export const totpConfirmBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, '应为 6 位数字') }).strict();
+export const totpConfirmOut = z.object({ recoveryCodes: z.array(z.string()) });
 /** the signed-in console user's own password (修改密码) */
 export const passwordChangeBody = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword: password })

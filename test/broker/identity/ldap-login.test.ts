@@ -141,7 +141,7 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     const account = await eventually(async () => {
       const a = await Account.findOne({ where: { username: 'zhangwei' } });
       return a?.disabled ? a.id : null;
-    });
+    }, { timeoutMs: 30_000 }); // the sync lists the directory and writes: seconds on a busy machine
     assert.equal(await AuditEvent.count({ where: { action: 'account.disable', targetId: account } }), 1);
     const lina = await Account.findOne({ where: { username: 'lina' } });
     assert.equal(lina?.disabled, false);
