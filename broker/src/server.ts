@@ -35,6 +35,7 @@ import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
 import { mountRatings } from './ratings/rating.routes.js';
 import { RatingService } from './ratings/rating.service.js';
+import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -144,7 +145,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   desktopLifecycle.attach(lifecycle, consoleApi, crudDeps);
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
-  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
+  const ratingTagSets = new RatingTagSets({ audit, clock });
+  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets }), ratingTagSets, docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });

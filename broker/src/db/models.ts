@@ -11,13 +11,13 @@ import { Site } from '../sites/site.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { JoinToken } from '../join-tokens/join-token.model.js';
-import { Rating, RatingInvitation } from '../ratings/rating.model.js';
+import { Rating, RatingInvitation, RatingTagSet } from '../ratings/rating.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating,
+  JoinToken, RatingInvitation, Rating, RatingTagSet,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -9,7 +9,7 @@ export interface LiveEventMap {
   'desktop.changed': { id: string; state: string; health: string; poolId: string; siteId: string | null };
   'gateway.changed': { id: string; health: string; siteId: string | null };
   'login.refused': { code: string; username: string; terminalId: string | null; siteId: string | null; poolId?: string | null };
-  'rating.created': { id: string; siteId: string | null; windowId: string | null; score: string };
+  'rating.created': { id: string; siteId: string | null; windowId: string | null; level: number; bad: boolean };
   'resource.changed': { resource: string; id: string; action: 'create' | 'update' | 'delete'; siteId: string | null };
   /** shown on the window page of that terminal (sent by an admin's `message` command) */
   'terminal.message': { terminalId: string; siteId: string; windowId: string | null; commandId: string; text: string; level: string; durationSeconds: number };
