@@ -1,5 +1,5 @@
 import { DataTypes, QueryTypes, type QueryInterface } from 'sequelize';
-import { fk } from './columns.js';
+import { fk, id, timestamps } from './columns.js';
 
 const { STRING, INTEGER, BOOLEAN, DATE, TEXT, JSON: JSONB } = DataTypes;
 
@@ -59,7 +59,8 @@ async function requireOnPostgres(qi: QueryInterface, table: string, columns: str
  * content tags from a versioned tag set the county edits, optional text, real-name or
  * anonymous, the case (办件编号) and the service item (事项编码) rated, and the channel.
  * Existing ratings are converted as docs/RATINGS.md describes; `down` converts back (lossy:
- * 非常满意 and 满意 both become 好评).
+ * 非常满意 and 满意 both become 好评). Every 差评 from now on opens a work order (回访, 整改,
+ * 申诉复核, 追评); a 差评 excluded on review stays stored but leaves the figures.
  */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.createTable('rating_tag_sets', {
@@ -108,9 +109,42 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   await qi.sequelize.query('ALTER TABLE ratings DROP COLUMN reasons');
   await qi.addIndex('ratings', ['item_code', 'created_at'], { name: 'ratings_item_code_created_at' });
   await qi.addIndex('ratings', ['case_number'], { name: 'ratings_case_number' });
+  await qi.addColumn('ratings', 'excluded', { type: BOOLEAN, allowNull: false, defaultValue: false });
+
+  await qi.createTable('rating_work_orders', {
+    id: id(),
+    // one order per 差评
+    rating_id: { ...fk('ratings'), unique: true },
+    site_id: fk('sites', { allowNull: true }),
+    department_id: fk('departments', { allowNull: true }),
+    window_id: fk('windows', { allowNull: true, onDelete: 'SET NULL' }),
+    account_id: fk('accounts'),
+    state: { type: STRING(16), allowNull: false },
+    visit_due_at: { type: DATE, allowNull: false },
+    rectify_due_at: { type: DATE, allowNull: false },
+    visited_at: { type: DATE, allowNull: true },
+    visit_note: { type: TEXT, allowNull: true },
+    rectified_at: { type: DATE, allowNull: true },
+    rectify_note: { type: TEXT, allowNull: true },
+    appealed_at: { type: DATE, allowNull: true },
+    appeal_reason: { type: TEXT, allowNull: true },
+    reviewed_at: { type: DATE, allowNull: true },
+    reviewed_by: fk('accounts', { allowNull: true, onDelete: 'SET NULL' }),
+    review_decision: { type: STRING(16), allowNull: true },
+    review_note: { type: TEXT, allowNull: true },
+    follow_up_at: { type: DATE, allowNull: true },
+    follow_up_level: { type: INTEGER, allowNull: true },
+    follow_up_comment: { type: TEXT, allowNull: true },
+    ...timestamps(),
+  });
+  await qi.addIndex('rating_work_orders', ['department_id', 'created_at']);
+  await qi.addIndex('rating_work_orders', ['site_id', 'created_at']);
+  await qi.addIndex('rating_work_orders', ['state']);
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.dropTable('rating_work_orders');
+  await qi.sequelize.query('ALTER TABLE ratings DROP COLUMN excluded');
   await qi.removeIndex('ratings', 'ratings_case_number');
   await qi.removeIndex('ratings', 'ratings_item_code_created_at');
   await qi.addColumn('ratings', 'score', { type: STRING(16), allowNull: true });

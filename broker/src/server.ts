@@ -8,7 +8,8 @@ import { createAgentFleet } from './agents/agent-fleet.js';
 import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
 import { mountAudit } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
-import { requireConsoleUser } from './auth/auth.middleware.js';
+import { requireConsoleUser, requireSignedIn } from './auth/auth.middleware.js';
+import { isWorkOrderUser } from './auth/policy.js';
 import { mountAuth } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -36,6 +37,8 @@ import { poolResource } from './pools/pool.resource.js';
 import { mountRatings } from './ratings/rating.routes.js';
 import { RatingService } from './ratings/rating.service.js';
 import { RatingTagSets } from './ratings/rating-tag-sets.js';
+import { mountWorkOrders } from './ratings/work-order.routes.js';
+import { WorkOrderService } from './ratings/work-orders.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -146,7 +149,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   const ratingTagSets = new RatingTagSets({ audit, clock });
-  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets }), ratingTagSets, docs);
+  const workOrders = new WorkOrderService({
+    audit, clock, visitWorkingDays: config.ratingVisitWorkingDays, rectifyWorkingDays: config.ratingRectifyWorkingDays, timeZone: config.hallTimeZone,
+  });
+  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders }), ratingTagSets, docs);
+  const workOrderApi = newRouter();
+  mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
@@ -157,6 +165,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
     requireConsoleUser: requireConsoleUser(auth),
+    workOrderApi,
+    requireWorkOrderUser: requireSignedIn(auth, isWorkOrderUser),
     isReady: () => ready,
   });
   const upgrades = new Map<string, UpgradeHandler>();

@@ -9,7 +9,7 @@ import { randomToken, sha256 } from '../lib/tokens.js';
 import type { SiteTree } from '../sites/site-tree.js';
 import type { Actor } from './actor.js';
 import { AdminSession } from './admin-session.model.js';
-import { isConsoleUser } from './policy.js';
+import { isWorkOrderUser } from './policy.js';
 
 export interface ConsoleLogin {
   token: string;
@@ -31,7 +31,7 @@ export class AuthService {
   async login(username: string, password: string, address: string | null): Promise<ConsoleLogin> {
     const account = await this.authenticator.verify(username, password, address);
     const actor = await this.actorFor(account, address);
-    if (!isConsoleUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
     const token = randomToken();
     const csrfToken = randomToken(24);
     const now = this.clock.now();

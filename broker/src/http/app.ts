@@ -18,6 +18,9 @@ export interface AppParts {
   /** routes behind `requireConsoleUser` */
   consoleApi: Router;
   requireConsoleUser: RequestHandler;
+  /** `/rating-work-orders`: console users and department reviewers (who reach nothing else) */
+  workOrderApi: Router;
+  requireWorkOrderUser: RequestHandler;
   isReady(): boolean;
 }
 
@@ -41,6 +44,7 @@ export function createApp(parts: AppParts): Express {
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(cookieParser());
   api.use(parts.publicApi);
+  api.use('/rating-work-orders', parts.requireWorkOrderUser, parts.workOrderApi);
   api.use(parts.requireConsoleUser, parts.consoleApi);
   app.use('/api/v1', api);
 

@@ -75,6 +75,8 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
   declare caseNumber: string | null;
   declare itemCode: string | null;
   declare channel: RatingChannel;
+  /** a 差评 set aside on 申诉复核: stored, but out of every figure */
+  declare excluded: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -93,6 +95,7 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
         raterName: { type: DataTypes.STRING(50), allowNull: true },
         raterPhone: { type: DataTypes.STRING(11), allowNull: true },
         channel: { type: DataTypes.STRING(24), allowNull: false },
+        excluded: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

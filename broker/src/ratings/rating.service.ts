@@ -9,6 +9,8 @@ import { DesktopSession } from '../sessions/session.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
 import { Rating, RatingInvitation, type RatingTagSet, type ServiceContext } from './rating.model.js';
 import type { RatingTagSets } from './rating-tag-sets.js';
+import { writeTransaction } from '../db/write-transaction.js';
+import type { WorkOrderService } from './work-orders.service.js';
 
 /** How long a citizen has to answer a rating card, in seconds (the page gives up sooner). */
 export const DEFAULT_INVITATION_TTL_SECONDS = 300;
@@ -18,6 +20,7 @@ export interface RatingDeps {
   events: LiveEvents;
   clock: Clock;
   tagSets: RatingTagSets;
+  workOrders: WorkOrderService;
   invitationTtlSeconds?: number;
 }
 
@@ -53,22 +56,27 @@ export class RatingService {
     if (invitation.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('RATING_EXPIRED', { invitationId: invitation.id });
     const tags = [...new Set(input.tags ?? [])];
     await this.deps.tagSets.checkTags(input.tagSetVersion, input.level, tags);
+    const bad = isBadLevel(input.level);
     let rating: Rating;
     try {
-      rating = await Rating.create({
-        invitationId: invitation.id, sessionId: invitation.sessionId, terminalId: invitation.terminalId, windowId: invitation.windowId,
-        siteId: invitation.siteId, accountId: invitation.accountId, departmentId: invitation.departmentId, poolId: invitation.poolId,
-        caseNumber: invitation.caseNumber, itemCode: invitation.itemCode, channel: 'window-device',
-        level: input.level, tags, tagSetVersion: input.tagSetVersion, comment: input.comment ?? null,
-        anonymous: !input.rater, raterName: input.rater?.name ?? null, raterPhone: input.rater?.phone ?? null,
-        createdAt: new Date(this.deps.clock.now()),
+      rating = await writeTransaction(Rating.sequelize!, async (transaction) => {
+        const created = await Rating.create({
+          invitationId: invitation.id, sessionId: invitation.sessionId, terminalId: invitation.terminalId, windowId: invitation.windowId,
+          siteId: invitation.siteId, accountId: invitation.accountId, departmentId: invitation.departmentId, poolId: invitation.poolId,
+          caseNumber: invitation.caseNumber, itemCode: invitation.itemCode, channel: 'window-device',
+          level: input.level, tags, tagSetVersion: input.tagSetVersion, comment: input.comment ?? null,
+          anonymous: !input.rater, raterName: input.rater?.name ?? null, raterPhone: input.rater?.phone ?? null,
+          createdAt: new Date(this.deps.clock.now()),
+        }, { transaction });
+        // every 差评 is followed up: its work order commits with it
+        if (bad) await this.deps.workOrders.openFor(created, transaction);
+        return created;
       });
     } catch (err) {
       // two submits raced past the count: the unique index on invitation_id decided
       if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
       throw err;
     }
-    const bad = isBadLevel(rating.level);
     await this.deps.audit.record(null, {
       action: 'rating.create', targetType: 'rating', targetId: rating.id, siteId: rating.siteId,
       // the rater's name and number stay out of the audit log: it is kept for ever

@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   'role.site-admin': 'Site admin',
   'role.auditor': 'Auditor',
   'role.clerk': 'Clerk',
+  'role.department-reviewer': 'Department reviewer',
 
   'auth.title': 'Sign in to the console',
   'auth.username': 'Account',

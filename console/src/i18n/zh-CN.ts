@@ -30,6 +30,7 @@ export const zhCN = {
   'role.site-admin': '站点管理员',
   'role.auditor': '审计员',
   'role.clerk': '窗口人员',
+  'role.department-reviewer': '部门审核员',
 
   'auth.title': '登录管理控制台',
   'auth.username': '账号',

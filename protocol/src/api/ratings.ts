@@ -69,6 +69,8 @@ export const ratingOut = z.object({
   caseNumber: z.string().nullable(),
   itemCode: z.string().nullable(),
   channel: z.enum(RATING_CHANNELS),
+  /** set aside on 申诉复核: out of every figure */
+  excluded: z.boolean(),
   siteId: z.string().nullable(),
   windowId: z.string().nullable(),
   terminalId: z.string().nullable(),

@@ -50,7 +50,7 @@ describe('好差评: rating API', () => {
       const rest = Object.fromEntries(Object.entries(first.body).filter(([k]) => !['id', 'invitationId', 'terminalId', 'poolId', 'createdAt'].includes(k)));
       assert.deepEqual(rest, {
         sessionId: served.sessionId, windowId: served.window.id, siteId: served.hall.site.id, accountId: served.clerk.id, departmentId: served.hall.department.id,
-        level: 2, bad: true, tags: ['wait-too-long', 'attitude'], tagSetVersion: 1, comment: '等了一个小时', anonymous: true, raterName: null, raterPhone: null,
+        level: 2, bad: true, tags: ['wait-too-long', 'attitude'], tagSetVersion: 1, comment: '等了一个小时', anonymous: true, raterName: null, raterPhone: null, excluded: false,
         caseNumber: '3703210012026120300017', itemCode: '11370321004345009R4000111', channel: 'window-device',
       });
       assert.equal(createdAt, new Date(clock.now()).toISOString());
