@@ -134,7 +134,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
-  mountAuth(publicApi, consoleApi, auth, docs, config.cookieSecure);
+  const reviewerApi = newRouter();
+  mountAuth(publicApi, reviewerApi, auth, docs, config.cookieSecure);
   mountCrud(consoleApi, siteResource, crudDeps);
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);
@@ -155,6 +156,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders }), ratingTagSets, docs);
   const workOrderApi = newRouter();
   mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
+  reviewerApi.use('/rating-work-orders', workOrderApi);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
@@ -165,7 +167,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
     requireConsoleUser: requireConsoleUser(auth),
-    workOrderApi,
+    reviewerApi,
     requireWorkOrderUser: requireSignedIn(auth, isWorkOrderUser),
     isReady: () => ready,
   });

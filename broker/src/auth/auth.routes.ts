@@ -8,8 +8,8 @@ import { parseInput } from '../http/validate.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
 
-/** `consoleRouter` is already behind requireConsoleUser. */
-export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean): void {
+/** `signedInRouter` is behind the sign-in check that admits console users and department reviewers. */
+export function mountAuth(publicRouter: Router, signedInRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean): void {
   const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
   docs.route('post', '/api/v1/auth/login', { summary: 'Sign in to the console (sets cookies)', tag: 'auth', body: loginBody, response: meOut });
   docs.route('post', '/api/v1/auth/logout', { summary: 'Sign out', tag: 'auth', status: 204 });
@@ -23,12 +23,12 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
     res.json({ account: await presentAccount(login.account), csrfToken: login.csrfToken });
   });
 
-  consoleRouter.post('/auth/logout', async (req, res) => {
+  signedInRouter.post('/auth/logout', async (req, res) => {
     await auth.logout(String(req.cookies[SESSION_COOKIE]), actorOf(req));
     res.clearCookie(SESSION_COOKIE, base).clearCookie(CSRF_COOKIE, base).status(204).end();
   });
 
-  consoleRouter.get('/auth/me', async (req, res) => {
+  signedInRouter.get('/auth/me', async (req, res) => {
     const account = await Account.findByPk(actorOf(req).id);
     res.json({ account: account ? await presentAccount(account) : null, csrfToken: req.csrfToken });
   });

@@ -92,6 +92,10 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
     assertError(await stranger.post(`/api/v1/rating-work-orders/${mine.body.items[0].id}/visit`, { note: '越权' }), 404, 'NOT_FOUND');
     assertError(await reviewer.get('/api/v1/sites'), 403, 'FORBIDDEN');
     assertError(await reviewer.get('/api/v1/ratings'), 403, 'FORBIDDEN');
+    assert.deepEqual((await stranger.get('/api/v1/auth/me')).body.account.roles, ['department-reviewer']);
+    assertError(await new ApiClient(broker.url).get('/api/v1/Rating-Work-Orders/'), 401, 'UNAUTHENTICATED');
+    assert.equal((await stranger.post('/api/v1/auth/logout')).status, 204);
+    assertError(await stranger.get('/api/v1/rating-work-orders'), 401, 'UNAUTHENTICATED');
     // a site admin cannot make a reviewer (it would read a department's orders at every site)
     const siteAdmin = await f.account({ roles: ['site-admin'], homeSiteId: hall.site.id, password: 'site-admin-pass-1' });
     const admin2 = new ApiClient(broker.url);
