@@ -8,6 +8,7 @@ import * as m0007 from './0007-name-keys.js';
 import * as m0008 from './0008-window-printer.js';
 import * as m0009 from './0009-password-change.js';
 import * as m0011 from './0011-identity-sources.js';
+import * as m0012 from './0012-rating-levels.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { name: '0008-window-printer', ...m0008 },
   { name: '0009-password-change', ...m0009 },
   { name: '0011-identity-sources', ...m0011 },
+  { name: '0012-rating-levels', ...m0012 },
 ];

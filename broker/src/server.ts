@@ -9,7 +9,8 @@ import { createAgentFleet } from './agents/agent-fleet.js';
 import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
 import { mountAudit } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
-import { requireConsoleUser } from './auth/auth.middleware.js';
+import { requireConsoleUser, requireSignedIn } from './auth/auth.middleware.js';
+import { isWorkOrderUser } from './auth/policy.js';
 import { mountAuth } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -47,6 +48,9 @@ import { mountRatings } from './ratings/rating.routes.js';
 import { RatingService } from './ratings/rating.service.js';
 import { mountPaper } from './paper/paper.routes.js';
 import { PrintAuditService } from './paper/print-audit.service.js';
+import { RatingTagSets } from './ratings/rating-tag-sets.js';
+import { mountWorkOrders } from './ratings/work-order.routes.js';
+import { WorkOrderService } from './ratings/work-orders.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -144,7 +148,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
-  mountAuth(publicApi, consoleApi, auth, docs, config.cookieSecure, totp);
+  const reviewerApi = newRouter();
+  mountAuth(publicApi, reviewerApi, consoleApi, auth, docs, config.cookieSecure, totp);
   mountCrud(consoleApi, siteResource, crudDeps);
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);
@@ -164,7 +169,14 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
-  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock }), docs);
+  const ratingTagSets = new RatingTagSets({ audit, clock });
+  const workOrders = new WorkOrderService({
+    audit, clock, visitWorkingDays: config.ratingVisitWorkingDays, rectifyWorkingDays: config.ratingRectifyWorkingDays, timeZone: config.hallTimeZone,
+  });
+  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders }), ratingTagSets, docs);
+  const workOrderApi = newRouter();
+  mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
+  reviewerApi.use('/rating-work-orders', workOrderApi);
   mountPaper(publicApi, new PrintAuditService(audit), docs);
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
@@ -180,6 +192,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const app = createApp({
     logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
     requireConsoleUser: requireConsoleUser(auth),
+    reviewerApi,
+    requireWorkOrderUser: requireSignedIn(auth, isWorkOrderUser),
     isReady: () => ready,
   });
   const upgrades = new Map<string, UpgradeHandler>();

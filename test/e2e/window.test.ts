@@ -247,28 +247,32 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await pageA2.getByTestId('idle-screen').waitFor();
   });
 
-  it('好差评: the citizen rates once; a second submit is refused', async () => {
+  it('好差评: the clerk enters the case at the bar; the citizen picks one of five levels and its tags, once', async () => {
+    await pageA1.getByTestId('case-number').fill('3703210012026120300017');
+    await pageA1.getByTestId('item-code').fill('11370321004345009R4000111');
     await pageA1.getByTestId('rate').click();
     const card = pageA1.getByTestId('rating-card');
-    await card.locator('[data-step=choosing], [data-score]').first().waitFor();
-    await card.locator('button[data-score=good]:not([disabled])').waitFor();
+    await card.locator('button[data-level="5"]:not([disabled])').waitFor();
+    assert.deepEqual(await card.locator('button[data-level]').allInnerTexts(), ['非常满意', '满意', '基本满意', '不满意', '非常不满意']);
     await world.shot(pageA1, 'rating');
-    await card.locator('button[data-score=bad]').click();
-    await card.locator('button[data-reason=wait-too-long]').click();
-    await card.locator('button[data-reason=system-slow]').click();
+    await card.locator('button[data-level="2"]').click();
+    await card.locator('button[data-tag=wait-too-long]').click();
+    await card.locator('button[data-tag=system-slow]').click();
+    await card.getByTestId('rating-comment').fill('排队太久');
     await pageA1.getByTestId('rating-submit').click();
     await pageA1.getByTestId('rating-thanks').waitFor();
     await pageA1.getByTestId('rating-card').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await pageA1.getByTestId('case-number').inputValue(), '', 'the next citizen\'s case is entered afresh');
 
     const ratings = await world.broker.admin.get(`/api/v1/ratings?windowId=${seatA1.window.id}`);
     assert.equal(ratings.body.total, 1);
     const rating = ratings.body.items[0];
     assert.deepEqual(
-      { score: rating.score, reasons: rating.reasons, accountId: rating.accountId, sessionId: rating.sessionId },
-      { score: 'bad', reasons: ['wait-too-long', 'system-slow'], accountId: clerk1.id, sessionId },
+      { level: rating.level, bad: rating.bad, tags: rating.tags, comment: rating.comment, anonymous: rating.anonymous, caseNumber: rating.caseNumber, itemCode: rating.itemCode, accountId: rating.accountId, sessionId: rating.sessionId },
+      { level: 2, bad: true, tags: ['wait-too-long', 'system-slow'], comment: '排队太久', anonymous: true, caseNumber: '3703210012026120300017', itemCode: '11370321004345009R4000111', accountId: clerk1.id, sessionId },
     );
     const terminal = ApiClient.forTerminal(world.url, seatA1.terminal.credential);
-    assertError(await terminal.post('/api/v1/terminal/ratings', { invitationId: rating.invitationId, score: 'good' }), 409, 'RATING_ALREADY_SUBMITTED');
+    assertError(await terminal.post('/api/v1/terminal/ratings', { invitationId: rating.invitationId, level: 5, tagSetVersion: 1 }), 409, 'RATING_ALREADY_SUBMITTED');
   });
 
   it('注销 ends the session and returns to the idle login', async () => {

@@ -11,7 +11,7 @@ const examples: { [K in LiveEventType]: LiveEvent<K>['data'] } = {
   'desktop.changed': { id: 'd1', state: 'free', health: 'ok', poolId: 'p1', siteId: null },
   'gateway.changed': { id: 'g1', health: 'down', siteId: SITE },
   'login.refused': { code: 'INVALID_CREDENTIALS', username: '张三', terminalId: null, siteId: SITE },
-  'rating.created': { id: 'r1', siteId: SITE, windowId: 'w1', score: 'good' },
+  'rating.created': { id: 'r1', siteId: SITE, windowId: 'w1', level: 2, bad: true },
   'resource.changed': { resource: 'windows', id: 'w1', action: 'create', siteId: SITE },
   'terminal.message': { terminalId: 't1', siteId: SITE, windowId: null, commandId: 'c1', text: '请稍候', level: 'info', durationSeconds: 10 },
   'terminal.command': { terminalId: 't1', siteId: SITE, commandId: 'c1', type: 'lock', outcome: 'ok' },

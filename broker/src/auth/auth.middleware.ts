@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../lib/app-error.js';
 import { clientAddress } from '../http/async-router.js';
 import type { AuthService } from './auth.service.js';
+import type { Actor } from './actor.js';
 import { isConsoleUser } from './policy.js';
 
 export const SESSION_COOKIE = 'yz_session';
@@ -19,12 +20,17 @@ function sameToken(a: string, b: string): boolean {
 
 /** Cookie auth for the admin API; writes must echo the session's CSRF token in `x-csrf-token`. */
 export function requireConsoleUser(auth: AuthService): RequestHandler {
+  return requireSignedIn(auth, isConsoleUser);
+}
+
+/** Cookie auth for routes open to the accounts `allowed` admits (FORBIDDEN for the others). */
+export function requireSignedIn(auth: AuthService, allowed: (actor: Actor) => boolean): RequestHandler {
   return async (req, _res, next) => {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof token !== 'string' || token.length === 0) throw new AppError('UNAUTHENTICATED');
     const found = await auth.authenticate(token, clientAddress(req));
     if (!found) throw new AppError('UNAUTHENTICATED');
-    if (!isConsoleUser(found.actor)) throw new AppError('FORBIDDEN');
+    if (!allowed(found.actor)) throw new AppError('FORBIDDEN');
     if (!SAFE.has(req.method)) {
       const header = req.get('x-csrf-token');
       if (!header || !sameToken(header, found.csrfToken)) throw new AppError('CSRF_FAILED');

@@ -14,8 +14,10 @@ import { AppError } from '../lib/app-error.js';
 
 const accountParams = z.object({ id: z.string().uuid() });
 
-/** `consoleRouter` is already behind requireConsoleUser. */
-export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean, totp: TotpService): void {
+/** `signedInRouter` admits console users and department reviewers; `consoleRouter` is behind requireConsoleUser. */
+export function mountAuth(
+  publicRouter: Router, signedInRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean, totp: TotpService,
+): void {
   const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
   docs.route('post', '/api/v1/auth/login', { summary: 'Sign in to the console (sets cookies)', tag: 'auth', body: loginBody, response: meOut });
   docs.route('post', '/api/v1/auth/logout', { summary: 'Sign out', tag: 'auth', status: 204 });
@@ -30,7 +32,7 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
     res.json({ account: await presentAccount(login.account), csrfToken: login.csrfToken, totp: { enabled: login.account.totpEnabled, required: totpRequiredFor(login.account.roles) } });
   });
 
-  consoleRouter.post('/auth/logout', async (req, res) => {
+  signedInRouter.post('/auth/logout', async (req, res) => {
     await auth.logout(String(req.cookies[SESSION_COOKIE]), actorOf(req));
     res.clearCookie(SESSION_COOKIE, base).clearCookie(CSRF_COOKIE, base).status(204).end();
   });
@@ -41,7 +43,7 @@ export function mountAuth(publicRouter: Router, consoleRouter: Router, auth: Aut
     res.status(204).end();
   });
 
-  consoleRouter.get('/auth/me', async (req, res) => {
+  signedInRouter.get('/auth/me', async (req, res) => {
     const account = await Account.findByPk(actorOf(req).id);
     res.json({
       account: account ? await presentAccount(account) : null, csrfToken: req.csrfToken,

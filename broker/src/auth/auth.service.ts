@@ -11,7 +11,7 @@ import type { SiteTree } from '../sites/site-tree.js';
 import type { Actor } from './actor.js';
 import { AdminSession } from './admin-session.model.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { isConsoleUser } from './policy.js';
+import { isWorkOrderUser } from './policy.js';
 import type { TotpService } from './totp.service.js';
 
 export interface ConsoleLogin {
@@ -35,7 +35,7 @@ export class AuthService {
   async login(username: string, password: string, address: string | null, totpCode?: string): Promise<ConsoleLogin> {
     const account = await this.authenticator.verify(username, password, address);
     const actor = await this.actorFor(account, address);
-    if (!isConsoleUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
     if (this.secondFactor) {
       const { totp, throttle } = this.secondFactor;
       await totp.verifySignIn(account, totpCode).catch(async (err: unknown) => {

@@ -53,7 +53,8 @@ export function assertCanWriteTo(actor: Actor, targetSiteId: string | null, what
 /** pseudo site id of county-level accounts (no home site): never inside a site admin's subtree */
 export const COUNTY_ACCOUNT = 'county-level';
 
-const COUNTY_ROLES: readonly string[] = ['admin', 'auditor'];
+// a department reviewer reads its departments' orders at every site: only the county grants that
+const COUNTY_ROLES: readonly string[] = ['admin', 'auditor', 'department-reviewer'];
 
 /** A site admin may manage clerks and other site admins of its subtree, never grant county roles. */
 export function assertRolesGrantable(actor: Actor, roles: readonly string[] | undefined): void {
@@ -87,4 +88,26 @@ export function mayGrantRoles(actor: Actor, roles: readonly string[]): boolean {
 
 export function assertCanWriteAnything(actor: Actor): void {
   if (!actor.roles.includes('admin') && !actor.roles.includes('site-admin')) throw new AppError('FORBIDDEN', { access: 'write' });
+}
+
+/** a step on a 差评 work order: read it, handle it (回访, 整改, 申诉, 追评), or decide an appeal (复核) */
+export type WorkOrderStep = 'read' | 'handle' | 'review';
+
+/**
+ * 差评 work orders. admin: everything. 复核 is the county's (admin only), so a hall never
+ * judges its own appeal. auditor: read. site-admin: orders of its subtree. department-reviewer:
+ * orders of its own departments, wherever the service was given.
+ */
+export function mayOnWorkOrder(actor: Actor, step: WorkOrderStep, order: { siteId: string | null; departmentId: string | null }, reviewerDepartments: ReadonlySet<string>): boolean {
+  const roles = actor.roles;
+  if (roles.includes('admin')) return true;
+  if (step === 'review') return false;
+  if (step === 'read' && roles.includes('auditor')) return true;
+  if (roles.includes('site-admin') && order.siteId !== null && inScope(actor.scope, order.siteId)) return true;
+  return roles.includes('department-reviewer') && order.departmentId !== null && reviewerDepartments.has(order.departmentId);
+}
+
+/** Who may sign in to the console (and reach its routes): console users, and department reviewers for their work orders only. */
+export function isWorkOrderUser(actor: Actor): boolean {
+  return isConsoleUser(actor) || actor.roles.includes('department-reviewer');
 }

@@ -36,6 +36,11 @@ export const configSchema = z
     recordingDir: z.string().optional(),
     reconcileIntervalSeconds: z.coerce.number().int().min(1).default(30),
     liveFeedPingSeconds: z.coerce.number().int().min(1).max(300).default(25),
+    /** 差评 follow-up deadlines the county sets, in working days after the rating's day (docs/RATINGS.md) */
+    ratingVisitWorkingDays: z.coerce.number().int().min(1).max(60).default(3),
+    ratingRectifyWorkingDays: z.coerce.number().int().min(1).max(120).default(15),
+    /** the hall's time zone: where a working day begins and ends */
+    hallTimeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   })
   .strict();
 
@@ -65,4 +70,7 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_RECORDING_DIR: 'recordingDir',
   YUNZHUO_RECONCILE_INTERVAL_SECONDS: 'reconcileIntervalSeconds',
   YUNZHUO_LIVE_FEED_PING_SECONDS: 'liveFeedPingSeconds',
+  YUNZHUO_RATING_VISIT_WORKING_DAYS: 'ratingVisitWorkingDays',
+  YUNZHUO_RATING_RECTIFY_WORKING_DAYS: 'ratingRectifyWorkingDays',
+  YUNZHUO_HALL_TIME_ZONE: 'hallTimeZone',
 };

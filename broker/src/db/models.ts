@@ -11,7 +11,8 @@ import { Site } from '../sites/site.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { JoinToken } from '../join-tokens/join-token.model.js';
-import { Rating, RatingInvitation } from '../ratings/rating.model.js';
+import { Rating, RatingInvitation, RatingTagSet } from '../ratings/rating.model.js';
+import { RatingWorkOrder } from '../ratings/work-order.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
@@ -19,7 +20,7 @@ import { RecoveryCode } from '../auth/recovery-code.model.js';
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, IdentitySource, RecoveryCode,
+  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, IdentitySource, RecoveryCode,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -18,8 +18,14 @@ export interface AppParts {
   /** routes behind `requireConsoleUser` */
   consoleApi: Router;
   requireConsoleUser: RequestHandler;
+  /** `/rating-work-orders`, `/auth/me`, `/auth/logout`: console users and department reviewers (who reach nothing else) */
+  reviewerApi: Router;
+  requireWorkOrderUser: RequestHandler;
   isReady(): boolean;
 }
+
+/** as express routes them: case-insensitive, a trailing slash allowed */
+const REVIEWER_PATHS = /^\/(rating-work-orders(\/|$)|auth\/(me|logout)\/?$)/i;
 
 export function createApp(parts: AppParts): Express {
   const app = express();
@@ -41,6 +47,8 @@ export function createApp(parts: AppParts): Express {
   api.use(express.json({ limit: '256kb', strict: true }));
   api.use(cookieParser());
   api.use(parts.publicApi);
+  // only these paths admit a department reviewer; `reviewerApi` holds no other route
+  api.use((req, res, next) => (REVIEWER_PATHS.test(req.path) ? parts.requireWorkOrderUser(req, res, next) : next()), parts.reviewerApi);
   api.use(parts.requireConsoleUser, parts.consoleApi);
   app.use('/api/v1', api);
 

@@ -22,7 +22,7 @@ export const ACCOUNT_HEADERS: Record<string, string> = {
   roles: 'roles', role: 'roles', 角色: 'roles',
 };
 
-const ROLE_NAMES: Record<string, string> = { 窗口人员: 'clerk', 站点管理员: 'site-admin', 管理员: 'admin', 审计员: 'auditor' };
+const ROLE_NAMES: Record<string, string> = { 窗口人员: 'clerk', 站点管理员: 'site-admin', 管理员: 'admin', 审计员: 'auditor', 部门审核员: 'department-reviewer' };
 const split = (s: string | undefined) => (s ?? '').split(/[;；|、]/).map((x) => x.trim()).filter(Boolean);
 
 const REFUSALS = {

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelAttributes, type Sequelize } from 'sequelize';
-import type { RatingScore } from '@yunzhuo/protocol/api/ratings';
+import type { RatingChannel, RatingLevel, RatingTag } from '@yunzhuo/protocol/api/rating-words';
 import { baseOptions, uuidPk } from '../db/model-helpers.js';
 
 /** Where and by whom a service was given; copied from the session when the rating is invited. */
@@ -23,6 +23,11 @@ const contextColumns = {
   poolId: { type: DataTypes.STRING(36), allowNull: false },
 } satisfies Partial<ModelAttributes>;
 
+const caseColumns = {
+  caseNumber: { type: DataTypes.STRING(64), allowNull: true },
+  itemCode: { type: DataTypes.STRING(64), allowNull: true },
+} satisfies Partial<ModelAttributes>;
+
 /** The clerk pressed 请评价: one citizen may rate this service once, until `expiresAt`. */
 export class RatingInvitation extends Model<InferAttributes<RatingInvitation>, InferCreationAttributes<RatingInvitation>> implements ServiceContext {
   declare id: CreationOptional<string>;
@@ -33,19 +38,22 @@ export class RatingInvitation extends Model<InferAttributes<RatingInvitation>, I
   declare accountId: string;
   declare departmentId: string | null;
   declare poolId: string;
+  /** 办件编号 and 事项编码 the clerk entered at the window bar */
+  declare caseNumber: string | null;
+  declare itemCode: string | null;
   declare expiresAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): void {
     RatingInvitation.init(
-      { id: uuidPk, ...contextColumns, expiresAt: { type: DataTypes.DATE, allowNull: false }, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE },
+      { id: uuidPk, ...contextColumns, ...caseColumns, expiresAt: { type: DataTypes.DATE, allowNull: false }, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE },
       { ...baseOptions, sequelize, tableName: 'rating_invitations' },
     );
   }
 }
 
-/** A citizen's 好/中/差 for one service; `createdAt` is when it was given. */
+/** A citizen's rating (5 非常满意 … 1 非常不满意) of one service; `createdAt` is when it was given. */
 export class Rating extends Model<InferAttributes<Rating>, InferCreationAttributes<Rating>> implements ServiceContext {
   declare id: CreationOptional<string>;
   declare invitationId: string;
@@ -56,8 +64,19 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
   declare accountId: string;
   declare departmentId: string | null;
   declare poolId: string;
-  declare score: RatingScore;
-  declare reasons: string[];
+  declare level: RatingLevel;
+  /** codes of the tag set version `tagSetVersion`, of this level */
+  declare tags: string[];
+  declare tagSetVersion: number;
+  declare comment: string | null;
+  declare anonymous: boolean;
+  declare raterName: string | null;
+  declare raterPhone: string | null;
+  declare caseNumber: string | null;
+  declare itemCode: string | null;
+  declare channel: RatingChannel;
+  /** a 差评 set aside on 申诉复核: stored, but out of every figure */
+  declare excluded: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -67,12 +86,40 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
         id: uuidPk,
         invitationId: { type: DataTypes.STRING(36), allowNull: false, unique: true },
         ...contextColumns,
-        score: { type: DataTypes.STRING(16), allowNull: false },
-        reasons: { type: DataTypes.JSON, allowNull: false },
+        ...caseColumns,
+        level: { type: DataTypes.INTEGER, allowNull: false },
+        tags: { type: DataTypes.JSON, allowNull: false },
+        tagSetVersion: { type: DataTypes.INTEGER, allowNull: false },
+        comment: { type: DataTypes.TEXT, allowNull: true },
+        anonymous: { type: DataTypes.BOOLEAN, allowNull: false },
+        raterName: { type: DataTypes.STRING(50), allowNull: true },
+        raterPhone: { type: DataTypes.STRING(11), allowNull: true },
+        channel: { type: DataTypes.STRING(24), allowNull: false },
+        excluded: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
       { ...baseOptions, sequelize, tableName: 'ratings' },
+    );
+  }
+}
+
+/** One version of the county's tag set; a new version is a new row, an old one is never changed. */
+export class RatingTagSet extends Model<InferAttributes<RatingTagSet>, InferCreationAttributes<RatingTagSet>> {
+  declare version: number;
+  declare tags: RatingTag[];
+  declare createdBy: string | null;
+  declare createdAt: Date;
+
+  static initModel(sequelize: Sequelize): void {
+    RatingTagSet.init(
+      {
+        version: { type: DataTypes.INTEGER, primaryKey: true },
+        tags: { type: DataTypes.JSON, allowNull: false },
+        createdBy: { type: DataTypes.STRING(36), allowNull: true },
+        createdAt: { type: DataTypes.DATE, allowNull: false },
+      },
+      { sequelize, tableName: 'rating_tag_sets', underscored: true, timestamps: false },
     );
   }
 }

@@ -1,11 +1,16 @@
-import type { RatingScore } from '@yunzhuo/protocol/api/ratings';
+import type { z } from 'zod';
+import { isBadLevel } from '@yunzhuo/protocol/api/rating-words';
+import type { ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import { DesktopSession } from '../sessions/session.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
-import { Rating, RatingInvitation, type ServiceContext } from './rating.model.js';
+import { Rating, RatingInvitation, type RatingTagSet, type ServiceContext } from './rating.model.js';
+import type { RatingTagSets } from './rating-tag-sets.js';
+import { writeTransaction } from '../db/write-transaction.js';
+import type { WorkOrderService } from './work-orders.service.js';
 
 /** How long a citizen has to answer a rating card, in seconds (the page gives up sooner). */
 export const DEFAULT_INVITATION_TTL_SECONDS = 300;
@@ -14,10 +19,14 @@ export interface RatingDeps {
   audit: AuditService;
   events: LiveEvents;
   clock: Clock;
+  tagSets: RatingTagSets;
+  workOrders: WorkOrderService;
   invitationTtlSeconds?: number;
 }
 
-/** 好差评: the window invites a rating of the service it is giving; each invitation is answered once. */
+type Submission = z.output<typeof ratingSubmitBody>;
+
+/** 好差评: the window invites a rating of the service it is giving; each invitation is answered once (一次一评). */
 export class RatingService {
   readonly #ttlMs: number;
 
@@ -25,30 +34,43 @@ export class RatingService {
     this.#ttlMs = (deps.invitationTtlSeconds ?? DEFAULT_INVITATION_TTL_SECONDS) * 1000;
   }
 
-  /** The session must be live and held by this terminal; its window, clerk and department are fixed now. */
-  async invite(terminal: Terminal, sessionId: string): Promise<RatingInvitation> {
-    const session = await DesktopSession.findByPk(sessionId);
+  /** The session must be live and held by this terminal; its window, clerk, department and case are fixed now. */
+  async invite(terminal: Terminal, input: { sessionId: string; caseNumber?: string | undefined; itemCode?: string | undefined }): Promise<{ invitation: RatingInvitation; tagSet: RatingTagSet }> {
+    const session = await DesktopSession.findByPk(input.sessionId);
     if (!session || session.terminalId !== terminal.id) throw new AppError('NOT_FOUND', { resource: 'session' });
     if (session.state === 'ended') throw new AppError('SESSION_ENDED', { endReason: session.endReason });
     const context: ServiceContext = {
       sessionId: session.id, terminalId: terminal.id, windowId: session.windowId, siteId: session.siteId,
       accountId: session.accountId, departmentId: session.departmentId, poolId: session.poolId,
     };
-    return RatingInvitation.create({ ...context, expiresAt: new Date(this.deps.clock.now() + this.#ttlMs) });
+    const invitation = await RatingInvitation.create({
+      ...context, caseNumber: input.caseNumber ?? null, itemCode: input.itemCode ?? null, expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
+    });
+    return { invitation, tagSet: await this.deps.tagSets.current() };
   }
 
-  async submit(terminal: Terminal, input: { invitationId: string; score: RatingScore; reasons?: string[] | undefined }): Promise<Rating> {
+  async submit(terminal: Terminal, input: Submission): Promise<Rating> {
     const invitation = await RatingInvitation.findByPk(input.invitationId);
     if (!invitation || invitation.terminalId !== terminal.id) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
     if (await Rating.count({ where: { invitationId: invitation.id } })) throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
     if (invitation.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('RATING_EXPIRED', { invitationId: invitation.id });
+    const tags = [...new Set(input.tags ?? [])];
+    await this.deps.tagSets.checkTags(input.tagSetVersion, input.level, tags);
+    const bad = isBadLevel(input.level);
     let rating: Rating;
     try {
-      rating = await Rating.create({
-        invitationId: invitation.id, sessionId: invitation.sessionId, terminalId: invitation.terminalId, windowId: invitation.windowId,
-        siteId: invitation.siteId, accountId: invitation.accountId, departmentId: invitation.departmentId, poolId: invitation.poolId,
-        score: input.score, reasons: [...new Set(input.reasons ?? [])],
-        createdAt: new Date(this.deps.clock.now()),
+      rating = await writeTransaction(Rating.sequelize!, async (transaction) => {
+        const created = await Rating.create({
+          invitationId: invitation.id, sessionId: invitation.sessionId, terminalId: invitation.terminalId, windowId: invitation.windowId,
+          siteId: invitation.siteId, accountId: invitation.accountId, departmentId: invitation.departmentId, poolId: invitation.poolId,
+          caseNumber: invitation.caseNumber, itemCode: invitation.itemCode, channel: 'window-device',
+          level: input.level, tags, tagSetVersion: input.tagSetVersion, comment: input.comment ?? null,
+          anonymous: !input.rater, raterName: input.rater?.name ?? null, raterPhone: input.rater?.phone ?? null,
+          createdAt: new Date(this.deps.clock.now()),
+        }, { transaction });
+        // every 差评 is followed up: its work order commits with it
+        if (bad) await this.deps.workOrders.openFor(created, transaction);
+        return created;
       });
     } catch (err) {
       // two submits raced past the count: the unique index on invitation_id decided
@@ -57,9 +79,13 @@ export class RatingService {
     }
     await this.deps.audit.record(null, {
       action: 'rating.create', targetType: 'rating', targetId: rating.id, siteId: rating.siteId,
-      details: { sessionId: rating.sessionId, terminalId: rating.terminalId, windowId: rating.windowId, accountId: rating.accountId, departmentId: rating.departmentId, score: rating.score, reasons: rating.reasons },
+      // the rater's name and number stay out of the audit log: it is kept for ever
+      details: {
+        sessionId: rating.sessionId, terminalId: rating.terminalId, windowId: rating.windowId, accountId: rating.accountId, departmentId: rating.departmentId,
+        level: rating.level, bad, tags: rating.tags, tagSetVersion: rating.tagSetVersion, caseNumber: rating.caseNumber, itemCode: rating.itemCode, anonymous: rating.anonymous,
+      },
     });
-    this.deps.events.publish('rating.created', { id: rating.id, siteId: rating.siteId, windowId: rating.windowId, score: rating.score });
+    this.deps.events.publish('rating.created', { id: rating.id, siteId: rating.siteId, windowId: rating.windowId, level: rating.level, bad });
     return rating;
   }
 }

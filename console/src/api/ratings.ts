@@ -2,7 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Query } from './client';
 import { listAll } from './resource';
 
-/** A citizen's 好/中/差 rating of one service (assumed shape; the ratings API may not exist yet). */
+/** A citizen's rating of one service: 5 非常满意 … 1 非常不满意 (1 and 2 are 差评). */
 export interface Rating {
   id: string;
   sessionId?: string | null;
@@ -10,19 +10,12 @@ export interface Rating {
   windowId: string | null;
   accountId?: string | null;
   departmentId?: string | null;
-  score: string;
+  level: number;
+  bad: boolean;
+  tags: string[];
+  caseNumber: string | null;
+  itemCode: string | null;
   createdAt?: string;
-  at?: string;
-}
-
-export type RatingLevel = 'good' | 'neutral' | 'bad';
-
-/** Accepts English or Chinese score words, so the console does not care which the API picks. */
-export function ratingLevel(score: string): RatingLevel {
-  const s = score.toLowerCase();
-  if (s === 'good' || s === '好' || s === 'satisfied' || s === '5' || s === '4') return 'good';
-  if (s === 'bad' || s === '差' || s === 'poor' || s === 'unsatisfied' || s === '1') return 'bad';
-  return 'neutral';
 }
 
 export const ratingQueries = {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { DEVICE_CLASSES, deviceClassSchema } from '../devices/messages.js';
 import { displayText } from './names.js';
 
-export const ROLES = ['admin', 'site-admin', 'auditor', 'clerk'] as const;
+/** department-reviewer: follows up the 差评 of its own departments (work orders only, no other admin route) */
+export const ROLES = ['admin', 'site-admin', 'auditor', 'clerk', 'department-reviewer'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 

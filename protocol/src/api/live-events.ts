@@ -19,7 +19,7 @@ export const liveEventData = {
   'desktop.changed': z.object({ id, state: id, health: id, poolId: id, siteId: id.nullable() }),
   'gateway.changed': z.object({ id, health: id, siteId: id.nullable() }),
   'login.refused': z.object({ code: id, username: text, terminalId: id.nullable(), siteId: id.nullable(), poolId: id.nullable().optional() }),
-  'rating.created': z.object({ id, siteId: id.nullable(), windowId: id.nullable(), score: id }),
+  'rating.created': z.object({ id, siteId: id.nullable(), windowId: id.nullable(), level: z.number().int(), bad: z.boolean() }),
   'resource.changed': z.object({ resource: id, id, action: z.enum(['create', 'update', 'delete']), siteId: id.nullable() }),
   /** shown on the window page of that terminal (sent by an admin's `message` command) */
   'terminal.message': z.object({ terminalId: id, siteId: id, windowId: id.nullable(), commandId: id, text, level: id, durationSeconds: z.number() }),

@@ -48,10 +48,16 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   const poolAction = await admin.create('/api/v1/pool-actions', { poolId: pool.id, point: 'on-release', sshHostId: sshHost.id, command: 'true' });
   const joinToken = await admin.create('/api/v1/join-tokens', { siteId: site.id });
   const identitySource = await admin.create('/api/v1/identity-sources', { name: uniq('目录'), siteId: site.id, urls: ['ldap://127.0.0.1:1'], baseDn: 'ou=people,dc=walk', bindMode: 'user', userDnTemplate: 'uid={username},dc=walk', groupMappings: [{ groupDn: 'cn=walk,dc=walk', departmentIds: [department.id], poolIds: [pool.id] }] });
+  // a 差评 given here, and the work order it opened
+  const invitation = await client.post('/api/v1/terminal/rating-invitations', { sessionId: login.body.session.id });
+  const rated = await client.post('/api/v1/terminal/ratings', { invitationId: invitation.body.id, level: 1, tagSetVersion: 1 });
+  assert.equal(rated.status, 201, JSON.stringify(rated.body));
+  const orders = await admin.get(`/api/v1/rating-work-orders?siteId=${site.id}`);
+  assert.equal(orders.body.total, 1, JSON.stringify(orders.body));
   return {
     sites: site.id, departments: department.id, gateways: gateway.id, pools: pool.id, desktops: desktop.id, accounts: clerk.id,
     windows: window.id, terminals: terminal.id, sessions: login.body.session.id, 'ssh-hosts': sshHost.id, 'pool-actions': poolAction.id,
-    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
+    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, 'rating-work-orders': orders.body.items[0].id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
   };
 }
 

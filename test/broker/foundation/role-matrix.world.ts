@@ -4,7 +4,8 @@ import { Factory } from '../../helpers/factories.js';
 import type { TestBroker } from '../../helpers/start-broker.js';
 
 /** The five kinds of console caller the matrix runs as. */
-export const ROLES = ['admin', 'county-site-admin', 'town-site-admin', 'auditor', 'clerk'] as const;
+/** department-reviewer: signs in, but reaches only the 差评 work orders of its departments */
+export const ROLES = ['admin', 'county-site-admin', 'town-site-admin', 'auditor', 'clerk', 'department-reviewer'] as const;
 export type RoleName = (typeof ROLES)[number];
 /** Where a target row sits: the county hall, town A, town B, or county-wide (no site). */
 export type SitePlace = 'county' | 'townA' | 'townB';
@@ -84,15 +85,16 @@ export async function buildWorld(broker: TestBroker): Promise<World> {
   const demoted = await signIn(broker, f, { roles: ['site-admin'], homeSiteId: townA.id });
   const demote = await broker.admin.patch(`/api/v1/accounts/${demoted.actor.id}`, { roles: ['clerk'] });
   assert.equal(demote.status, 200, JSON.stringify(demote.body));
+  const reviewer = await signIn(broker, f, { roles: ['department-reviewer'], departmentIds: [departments.townA.id] });
   const me = await broker.admin.get('/api/v1/auth/me');
   const clerk = await f.account({ password: SECRETS.rolePassword });
 
   return {
     broker, admin: broker.admin, f, sites, departments, gateways, pools, sessions,
-    clients: { admin: broker.admin, 'county-site-admin': countyAdmin.client, 'town-site-admin': townAdmin.client, auditor: auditor.client, clerk: demoted.client },
+    clients: { admin: broker.admin, 'county-site-admin': countyAdmin.client, 'town-site-admin': townAdmin.client, auditor: auditor.client, clerk: demoted.client, 'department-reviewer': reviewer.client },
     actors: {
       admin: { id: me.body.account.id, username: 'admin' },
-      'county-site-admin': countyAdmin.actor, 'town-site-admin': townAdmin.actor, auditor: auditor.actor, clerk: demoted.actor,
+      'county-site-admin': countyAdmin.actor, 'town-site-admin': townAdmin.actor, auditor: auditor.actor, clerk: demoted.actor, 'department-reviewer': reviewer.actor,
     },
     clerk: { username: clerk.username, password: SECRETS.rolePassword },
   };

@@ -15,6 +15,7 @@ const ROLES: { value: string; label: MessageKey }[] = [
   { value: 'clerk', label: 'role.clerk' },
   { value: 'site-admin', label: 'role.site-admin' },
   { value: 'auditor', label: 'role.auditor' },
+  { value: 'department-reviewer', label: 'role.department-reviewer' },
   { value: 'admin', label: 'role.admin' },
 ];
 

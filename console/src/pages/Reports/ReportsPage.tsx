@@ -19,6 +19,8 @@ import { loginsPerHour, loginTimeDistribution, ratingsBy, refusalsByReason, util
 
 type Range = 'today' | '7d' | '30d';
 type RatingBy = 'window' | 'clerk' | 'department';
+/** the five levels in the order a report prints them, 非常满意 first */
+const LEVELS = [5, 4, 3, 2, 1] as const;
 const PEAK_HOUR = 8;
 const COLORS = { primary: '#2f6fde', peak: '#e8833a', ok: '#2e9e5b', bad: '#d64545', grid: '#e6e9ef' };
 
@@ -167,7 +169,7 @@ export default function ReportsPage() {
             testId="report-ratings"
             actions={
               !ratingsMissing && (
-                <button className="btn btn-small" onClick={() => exportRows(`ratings-${ratingBy}`, [t(`report.by.${ratingBy}`), t('rating.good'), t('rating.neutral'), t('rating.bad'), t('report.total'), t('report.goodRate'), t('report.satisfaction')], ratingRows.map((r) => [r.name, r.good, r.neutral, r.bad, r.total, formatPercent(r.goodRate), formatPercent(r.satisfaction)]))}>
+                <button className="btn btn-small" onClick={() => exportRows(`ratings-${ratingBy}`, [t(`report.by.${ratingBy}`), ...LEVELS.map((l) => t(`rating.level.${l}`)), t('report.total'), t('report.satisfaction'), t('report.badRate')], ratingRows.map((r) => [r.name, ...r.levels, r.total, formatPercent(r.satisfaction), formatPercent(r.badRate)]))}>
                   {t('common.exportCsv')}
                 </button>
               )
@@ -195,7 +197,7 @@ export default function ReportsPage() {
                   />
                   {overall && (
                     <span>
-                      {t('report.overall', { total: formatInt(overall.total), satisfaction: formatPercent(overall.satisfaction), good: formatPercent(overall.goodRate) })}
+                      {t('report.overall', { total: formatInt(overall.total), satisfaction: formatPercent(overall.satisfaction), bad: formatPercent(overall.badRate) })}
                     </span>
                   )}
                 </div>
@@ -205,12 +207,16 @@ export default function ReportsPage() {
                   empty={<EmptyState title={t('report.noRatings')} />}
                   columns={[
                     { key: 'name', header: t(`report.by.${ratingBy}`), render: (r) => r.name },
-                    { key: 'good', header: t('rating.good'), render: (r) => formatInt(r.good), align: 'right', width: 70 },
-                    { key: 'neutral', header: t('rating.neutral'), render: (r) => formatInt(r.neutral), align: 'right', width: 70 },
-                    { key: 'bad', header: t('rating.bad'), render: (r) => <span className={r.bad ? 'text-bad' : ''}>{formatInt(r.bad)}</span>, align: 'right', width: 70 },
+                    ...LEVELS.map((level, i) => ({
+                      key: `level-${level}`,
+                      header: t(`rating.level.${level}`),
+                      render: (r: RatingRow) => <span className={level <= 2 && r.levels[i] ? 'text-bad' : ''}>{formatInt(r.levels[i] ?? 0)}</span>,
+                      align: 'right' as const,
+                      width: 80,
+                    })),
                     { key: 'total', header: t('report.total'), render: (r) => formatInt(r.total), align: 'right', width: 70 },
-                    { key: 'goodRate', header: t('report.goodRate'), render: (r) => formatPercent(r.goodRate), align: 'right', width: 90 },
                     { key: 'sat', header: t('report.satisfaction'), render: (r) => <b className={r.satisfaction < 0.95 ? 'text-bad' : 'text-ok'}>{formatPercent(r.satisfaction)}</b>, align: 'right', width: 90 },
+                    { key: 'badRate', header: t('report.badRate'), render: (r) => formatPercent(r.badRate), align: 'right', width: 90 },
                   ]}
                 />
               </>

@@ -1,5 +1,4 @@
-import type { Rating, RatingLevel } from '../../api/ratings';
-import { ratingLevel } from '../../api/ratings';
+import type { Rating } from '../../api/ratings';
 import type { AuditEvent, DeskSession, Desktop } from '../../api/types';
 
 /** Sessions requested in each local hour of the day (the 8:30 peak shows at hour 8). */
@@ -87,30 +86,32 @@ export function refusalsByReason(events: AuditEvent[]): { code: string; count: n
 export interface RatingRow {
   key: string;
   name: string;
-  good: number;
-  neutral: number;
-  bad: number;
+  /** counts per level: [5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意] */
+  levels: [number, number, number, number, number];
   total: number;
-  /** 好评率: good / all */
-  goodRate: number;
-  /** 满意率: not bad / all (the rate the 好差评 reports quote, e.g. 99.5%) */
+  /** 差评: levels 2 and 1 */
+  bad: number;
+  /** 满意率: not 差评 / all (the rate the 好差评 reports quote, e.g. 99.5%) */
   satisfaction: number;
+  /** 差评率: 差评 / all */
+  badRate: number;
 }
 
 /** Ratings grouped by window / clerk / department; the clerk and department come from the session when the rating lacks them. */
 export function ratingsBy(ratings: Rating[], keyOf: (r: Rating) => string | null | undefined, nameOf: (key: string) => string): RatingRow[] {
-  const rows = new Map<string, Record<RatingLevel, number>>();
+  const rows = new Map<string, RatingRow['levels']>();
   for (const r of ratings) {
     const key = keyOf(r);
-    if (!key) continue;
-    const row = rows.get(key) ?? { good: 0, neutral: 0, bad: 0 };
-    row[ratingLevel(r.score)] += 1;
+    if (!key || r.level < 1 || r.level > 5) continue;
+    const row = rows.get(key) ?? [0, 0, 0, 0, 0];
+    row[5 - r.level] = (row[5 - r.level] ?? 0) + 1;
     rows.set(key, row);
   }
   return [...rows]
-    .map(([key, c]) => {
-      const total = c.good + c.neutral + c.bad;
-      return { key, name: nameOf(key), ...c, total, goodRate: total ? c.good / total : 0, satisfaction: total ? (c.good + c.neutral) / total : 0 };
+    .map(([key, levels]) => {
+      const total = levels.reduce((a, b) => a + b, 0);
+      const bad = levels[3] + levels[4];
+      return { key, name: nameOf(key), levels, total, bad, satisfaction: total ? (total - bad) / total : 0, badRate: total ? bad / total : 0 };
     })
     .sort((a, b) => a.satisfaction - b.satisfaction || b.total - a.total);
 }

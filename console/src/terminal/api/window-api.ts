@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionOut } from '@yunzhuo/protocol/api/window';
-import type { ratingInvitationOut, RatingScore } from '@yunzhuo/protocol/api/ratings';
+import type { ratingInvitationBody, ratingInvitationOut, ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 
 export type TerminalContext = z.output<typeof terminalContextOut>;
 export type WindowSession = z.output<typeof windowSessionOut>;
 export type TunnelToken = z.output<typeof tunnelTokenOut>;
 export type WindowLogin = z.output<typeof windowLoginOut>;
 export type RatingInvitation = z.output<typeof ratingInvitationOut>;
+/** 办件编号 / 事项编码 the clerk entered at the bar */
+export type RatingCase = Omit<z.input<typeof ratingInvitationBody>, 'sessionId'>;
+export type RatingSubmission = z.input<typeof ratingSubmitBody>;
 
 /** A refusal from the broker (`{error:{code,message,details}}`) or `NETWORK` when it was not reached. */
 export class WindowApiError extends Error {
@@ -96,12 +99,12 @@ export class WindowApi {
     await this.#call('POST', `/terminal/sessions/${sessionId}/logoff`, {});
   }
 
-  async inviteRating(sessionId: string): Promise<RatingInvitation> {
-    return (await this.#call<RatingInvitation>('POST', '/terminal/rating-invitations', { sessionId })).body;
+  async inviteRating(sessionId: string, ratingCase: RatingCase = {}): Promise<RatingInvitation> {
+    return (await this.#call<RatingInvitation>('POST', '/terminal/rating-invitations', { sessionId, ...ratingCase })).body;
   }
 
-  async submitRating(invitationId: string, score: RatingScore, reasons: string[]): Promise<void> {
-    await this.#call('POST', '/terminal/ratings', { invitationId, score, ...(reasons.length ? { reasons } : {}) });
+  async submitRating(submission: RatingSubmission): Promise<void> {
+    await this.#call('POST', '/terminal/ratings', submission);
   }
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { TerminalContext, WindowApi, WindowLogin } from '../api/window-api';
+import type { RatingCase, TerminalContext, WindowApi, WindowLogin } from '../api/window-api';
 import type { HeldDesktop } from '../app/held-desktops';
 import type { ConnectionPhase, DesktopConnection } from '../guac/desktop-connection';
 import { screenSizeOf } from '../guac/display-fit';
@@ -34,6 +34,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   const connections = useRef(new Map<string, DesktopConnection>());
   const [phases, setPhases] = useState<Record<string, ConnectionPhase['kind']>>({});
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [ratingCase, setRatingCase] = useState<RatingCase>({});
   const [barFocused, setBarFocused] = useState(false);
   const clipboard = useClipboardBridge();
   const tunnelUrl = useMemo(() => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/tunnel`, []);
@@ -102,6 +103,8 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           }}
           onAdd={() => setDialog('add')}
           onRate={() => setDialog('rate')}
+          ratingCase={ratingCase}
+          onCaseChange={setRatingCase}
           onDisconnect={() => onRemove(desktops.map((d) => d.session.id), 'disconnect')}
           onLogoff={() => onRemove([activeId], 'logoff')}
           onLeaveBar={() => (document.activeElement as HTMLElement | null)?.blur()}
@@ -136,7 +139,18 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           onCancel={() => setDialog(null)}
         />
       )}
-      {dialog === 'rate' && active && <RatingCard api={api} sessionId={active.session.id} onClose={() => setDialog(null)} />}
+      {dialog === 'rate' && active && (
+        <RatingCard
+          api={api}
+          sessionId={active.session.id}
+          ratingCase={ratingCase}
+          onClose={() => {
+            // one case, one rating (一次一评): the next citizen's case is entered afresh
+            setDialog(null);
+            setRatingCase({});
+          }}
+        />
+      )}
       {idle.secondsLeft !== null && <IdleWarning secondsLeft={idle.secondsLeft} onStay={idle.stay} />}
     </div>
   );

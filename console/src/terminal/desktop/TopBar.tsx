@@ -1,4 +1,5 @@
 import { forwardRef, useEffect, useState } from 'react';
+import type { RatingCase } from '../api/window-api';
 import type { HeldDesktop } from '../app/held-desktops';
 import type { ConnectionPhase } from '../guac/desktop-connection';
 import { Clock } from '../idle/Clock';
@@ -12,16 +13,25 @@ interface Props {
   onSwitch(index: number): void;
   onAdd(): void;
   onRate(): void;
+  /** 办件编号 / 事项编码 of the service at the counter (typed or scanned), carried into the rating */
+  ratingCase: RatingCase;
+  onCaseChange(ratingCase: RatingCase): void;
   onDisconnect(): void;
   onLogoff(): void;
   /** Escape in the bar: back to the desktop */
   onLeaveBar(): void;
 }
 
+/** the case at the counter: typed, or scanned (a scanner types too) */
+const CASE_FIELDS = [
+  { field: 'caseNumber', testId: 'case-number', label: 'bar.caseNumber' },
+  { field: 'itemCode', testId: 'item-code', label: 'bar.itemCode' },
+] as const;
+
 /** How long the 注销 confirmation stays up, in ms. */
 const CONFIRM_MS = 6_000;
 
-/** The thin bar over the desktop: held desktops (Ctrl+Alt+Shift+n), 请评价, 断开, 注销. */
+/** The thin bar over the desktop: held desktops (Ctrl+Alt+Shift+n), the case at the counter, 请评价, 断开, 注销. */
 export const TopBar = forwardRef<HTMLElement, Props>(function TopBar(props, ref) {
   const { t } = useI18n();
   const [confirming, setConfirming] = useState(false);
@@ -57,6 +67,18 @@ export const TopBar = forwardRef<HTMLElement, Props>(function TopBar(props, ref)
       <div className="bar-actions">
         {props.windowCode && <span className="bar-window">{props.windowCode}</span>}
         <Clock compact />
+        {CASE_FIELDS.map(({ field, testId, label }) => (
+          <input
+            key={field}
+            className="bar-case"
+            data-testid={testId}
+            aria-label={t(label)}
+            placeholder={t(label)}
+            maxLength={64}
+            value={props.ratingCase[field] ?? ''}
+            onChange={(e) => props.onCaseChange({ ...props.ratingCase, [field]: e.target.value.trim() })}
+          />
+        ))}
         <button type="button" className="bar-button bar-rate" data-testid="rate" disabled={props.phases[props.activeId ?? ''] !== 'live'} onClick={props.onRate}>
           {t('bar.rate')}
         </button>

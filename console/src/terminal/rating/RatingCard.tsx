@@ -1,21 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
-import { BAD_RATING_REASONS, type RatingScore } from '@yunzhuo/protocol/api/rating-words';
-import type { WindowApi } from '../api/window-api';
+import { isBadLevel, RATING_LEVELS, type RatingLevel } from '@yunzhuo/protocol/api/rating-words';
+import type { RatingCase, WindowApi } from '../api/window-api';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { useI18n } from '../i18n/i18n';
 import { RatingFace } from './RatingFace';
+import { RatingDetails, type Details } from './RatingDetails';
 import { useRating } from './use-rating';
 
 /** The card closes by itself after this long without a touch, in ms; the thanks after THANKS_MS. */
 const IDLE_CLOSE_MS = 60_000;
 const THANKS_MS = 4_000;
-const SCORES: RatingScore[] = ['good', 'neutral', 'bad'];
 
-/** The citizen's 好评 / 中评 / 差评 card: large, one touch, reasons only for 差评, gone by itself. */
-export function RatingCard({ api, sessionId, onClose }: { api: WindowApi; sessionId: string; onClose(): void }) {
+/**
+ * The citizen's card by the national rules: five levels (非常满意 … 非常不满意), then the tags
+ * of that level, optional words, real-name or anonymous, and 提交评价. Gone by itself.
+ */
+export function RatingCard({ api, sessionId, ratingCase = {}, onClose }: { api: WindowApi; sessionId: string; ratingCase?: RatingCase; onClose(): void }) {
   const { t } = useI18n();
-  const { step, submit, pickBad } = useRating(api, sessionId);
-  const [reasons, setReasons] = useState<string[]>([]);
+  const { step, submit, pick } = useRating(api, sessionId, ratingCase);
   const [touchedAt, setTouchedAt] = useState(() => Date.now());
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
@@ -35,15 +37,20 @@ export function RatingCard({ api, sessionId, onClose }: { api: WindowApi; sessio
     return () => window.clearInterval(timer);
   }, [done, touchedAt]);
 
-  const choose = (score: RatingScore) => {
+  const touch = () => setTouchedAt(Date.now());
+  const choose = (level: RatingLevel) => {
     if (step.kind !== 'choosing') return;
-    setTouchedAt(Date.now());
-    if (score === 'bad') pickBad(step.invitationId);
-    else void submit(step.invitationId, score, []);
+    touch();
+    pick(step.invitation, level);
   };
-  const toggleReason = (reason: string) => {
-    setTouchedAt(Date.now());
-    setReasons((current) => (current.includes(reason) ? current.filter((r) => r !== reason) : [...current, reason]));
+  const send = (details: Details) => {
+    if (step.kind !== 'choosing' || step.level === null) return;
+    void submit({
+      invitationId: step.invitation.id, level: step.level, tagSetVersion: step.invitation.tagSet.version,
+      ...(details.tags.length ? { tags: details.tags } : {}),
+      ...(details.comment.trim() ? { comment: details.comment.trim() } : {}),
+      ...(details.rater ? { rater: details.rater } : {}),
+    });
   };
 
   return (
@@ -57,34 +64,30 @@ export function RatingCard({ api, sessionId, onClose }: { api: WindowApi; sessio
           <>
             <h2 id="rating-title">{t('rating.title')}</h2>
             <div className="rating-scores">
-              {SCORES.map((score, i) => (
+              {RATING_LEVELS.map((level, i) => (
                 <button
-                  key={score}
+                  key={level}
                   type="button"
-                  className={`rating-score rating-${score}`}
-                  aria-pressed={step.kind === 'choosing' && step.score === score}
+                  className={`rating-score rating-level-${level}`}
+                  aria-pressed={step.kind === 'choosing' && step.level === level}
                   disabled={step.kind !== 'choosing'}
                   autoFocus={i === 0}
-                  data-score={score}
-                  onClick={() => choose(score)}
+                  data-level={level}
+                  onClick={() => choose(level)}
                 >
-                  <RatingFace score={score} />
-                  {t(`rating.${score}`)}
+                  <RatingFace level={level} />
+                  {t(`rating.level.${level}`)}
                 </button>
               ))}
             </div>
-            {step.kind === 'choosing' && step.score === 'bad' && (
-              <div className="rating-reasons" data-testid="rating-reasons">
-                <h3>{t('rating.reasonsTitle')}</h3>
-                {BAD_RATING_REASONS.map((reason) => (
-                  <button key={reason} type="button" className="rating-reason" aria-pressed={reasons.includes(reason)} data-reason={reason} onClick={() => toggleReason(reason)}>
-                    {t(`reason.${reason}`)}
-                  </button>
-                ))}
-                <button type="button" className="btn-primary" data-testid="rating-submit" onClick={() => void submit(step.invitationId, 'bad', reasons)}>
-                  {t('rating.submit')}
-                </button>
-              </div>
+            {step.kind === 'choosing' && step.level !== null && (
+              <RatingDetails
+                key={step.level}
+                tags={step.invitation.tagSet.tags.filter((tag) => tag.level === step.level)}
+                bad={isBadLevel(step.level)}
+                onTouch={touch}
+                onSubmit={send}
+              />
             )}
           </>
         )}

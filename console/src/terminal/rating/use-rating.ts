@@ -1,35 +1,36 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RatingScore } from '@yunzhuo/protocol/api/rating-words';
-import { isWindowApiError, WindowApiError, type WindowApi } from '../api/window-api';
+import type { RatingLevel } from '@yunzhuo/protocol/api/rating-words';
+import { isWindowApiError, WindowApiError, type RatingCase, type RatingInvitation, type RatingSubmission, type WindowApi } from '../api/window-api';
 
 export type RatingStep =
   | { kind: 'inviting' }
-  | { kind: 'choosing'; invitationId: string; score: RatingScore | null }
+  | { kind: 'choosing'; invitation: RatingInvitation; level: RatingLevel | null }
   | { kind: 'submitting' }
   | { kind: 'thanks' }
   | { kind: 'error'; error: WindowApiError };
 
 const asApiError = (e: unknown) => (isWindowApiError(e) ? e : new WindowApiError(0, 'NETWORK', String(e)));
 
-/** 请评价: an invitation for the session on screen, then one submit. */
-export function useRating(api: WindowApi, sessionId: string) {
+/** 请评价: an invitation for the session on screen (with the case entered at the bar), then one submit. */
+export function useRating(api: WindowApi, sessionId: string, ratingCase: RatingCase) {
   const [step, setStep] = useState<RatingStep>({ kind: 'inviting' });
+  const { caseNumber, itemCode } = ratingCase;
   useEffect(() => {
     let cancelled = false;
-    api.inviteRating(sessionId).then(
-      (invitation) => !cancelled && setStep({ kind: 'choosing', invitationId: invitation.id, score: null }),
+    api.inviteRating(sessionId, { ...(caseNumber ? { caseNumber } : {}), ...(itemCode ? { itemCode } : {}) }).then(
+      (invitation) => !cancelled && setStep({ kind: 'choosing', invitation, level: null }),
       (error: unknown) => !cancelled && setStep({ kind: 'error', error: asApiError(error) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [api, sessionId]);
+  }, [api, sessionId, caseNumber, itemCode]);
 
   const submit = useCallback(
-    async (invitationId: string, score: RatingScore, reasons: string[]) => {
+    async (submission: RatingSubmission) => {
       setStep({ kind: 'submitting' });
       try {
-        await api.submitRating(invitationId, score, reasons);
+        await api.submitRating(submission);
         setStep({ kind: 'thanks' });
       } catch (error) {
         setStep({ kind: 'error', error: asApiError(error) });
@@ -37,6 +38,6 @@ export function useRating(api: WindowApi, sessionId: string) {
     },
     [api],
   );
-  const pickBad = useCallback((invitationId: string) => setStep({ kind: 'choosing', invitationId, score: 'bad' }), []);
-  return { step, submit, pickBad };
+  const pick = useCallback((invitation: RatingInvitation, level: RatingLevel) => setStep({ kind: 'choosing', invitation, level }), []);
+  return { step, submit, pick };
 }
