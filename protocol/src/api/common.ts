@@ -23,7 +23,7 @@ export const hostSchema = z
   .trim()
   .min(1)
   .max(255)
-  .regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'a host name or IP address');
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or IP address');
 export const portSchema = z.number().int().min(1).max(65535);
 
 export const poolSettingsSchema = z

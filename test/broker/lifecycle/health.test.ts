@@ -73,8 +73,8 @@ describe('lifecycle: health probes', function () {
     assert.deepEqual([downAudit.details.from, downAudit.details.to, downAudit.details.detail], ['unknown', 'down', 'ECONNREFUSED']);
     const [gwAudit] = await auditOf(broker, 'gateway.health', silentGw.id);
     assert.match(gwAudit.details.detail, /no answer within 3000 ms/);
-    assert.ok(events.some((e) => e.type === 'desktop.changed' && (e.data as any).id === downDesk.id && (e.data as any).health === 'down'));
-    assert.ok(events.some((e) => e.type === 'gateway.changed' && (e.data as any).id === silentGw.id && (e.data as any).health === 'down'));
+    assert.ok(events.some((e) => e.type === 'desktop.changed' && e.data.id === downDesk.id && e.data.health === 'down'));
+    assert.ok(events.some((e) => e.type === 'gateway.changed' && e.data.id === silentGw.id && e.data.health === 'down'));
 
     // the down desktop is never assigned
     const first = await hall.clerk();
