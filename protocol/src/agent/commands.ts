@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** visible text for the window page: no control characters except line breaks */
 const displayText = (max: number) =>
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
   z.string().trim().min(1).max(max).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/u, 'must not contain control characters');
 const delaySeconds = z.number().int().min(0).max(3600).default(0);
 

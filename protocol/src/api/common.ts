@@ -24,7 +24,7 @@ export const hostSchema = z
   .trim()
   .min(1)
   .max(255)
-  .regex(/^[A-Za-z0-9.:\-\[\]]+$/, '应为主机名或 IP 地址');
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, '应为主机名或 IP 地址');
 export const portSchema = z.number().int().min(1).max(65535);
 
 export const poolSettingsSchema = z

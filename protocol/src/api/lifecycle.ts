@@ -31,6 +31,7 @@ const timeZone = z.string().max(64).refine((tz) => {
   }
 }, '应为 IANA 时区名称，例如 Asia/Shanghai');
 /** no NUL and no other control characters but tab and newline */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const commandText = z.string().trim().min(1).max(4000).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/u, '不能包含控制字符');
 
 /* ---------- SSH hosts (credentials; the key is write-only, sealed at rest) ---------- */

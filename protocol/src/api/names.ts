@@ -6,6 +6,7 @@ import { z } from 'zod';
  * an audit line), the line and paragraph separators (U+2028, U+2029: a second line in a log), and
  * unpaired surrogates (not text at all; every database stores them differently).
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/u;
 
 /** the `reason` a refused name carries in VALIDATION_FAILED's issues */

@@ -5,7 +5,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
-interface Feed { ws: WebSocket; events: Array<{ type: string; data: any }>; closed: Promise<number> }
+interface Feed { ws: WebSocket; events: Array<{ type: string; data: Record<string, unknown> }>; closed: Promise<number> }
 
 /** The console's live feed, opened with a console client's cookie. */
 async function openFeed(broker: TestBroker, client: ApiClient): Promise<Feed> {

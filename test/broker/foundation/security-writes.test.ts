@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ApiClient, assertError, type ApiResponse } from '../../helpers/api-client.js';
+import { ApiClient, assertError, type AnyBody, type ApiResponse } from '../../helpers/api-client.js';
 import { assertUnchanged, snapshotDatabase } from '../../helpers/db-snapshot.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { buildWorld, uniq, type World } from './role-matrix.world.js';
@@ -15,7 +15,7 @@ function importCsv(client: ApiClient, kind: 'accounts' | 'windows', lines: strin
   return client.request('POST', `/api/v1/imports/${kind}?dryRun=${dryRun}`, undefined, { raw: `${lines.join('\r\n')}\r\n`, contentType: 'text/csv' });
 }
 
-async function auditOf(w: World, action: string, targetId: string): Promise<Array<Record<string, any>>> {
+async function auditOf(w: World, action: string, targetId: string): Promise<AnyBody[]> {
   const res = await w.admin.get(`/api/v1/audit-events?action=${action}&targetId=${targetId}&order=asc&pageSize=100`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.items;

@@ -1,6 +1,6 @@
 // Shared by the lifecycle tests: a hall with an SSH host, a pool action, clerks at windows.
 import { QueryTypes } from 'sequelize';
-import type { ApiClient } from '../../helpers/api-client.js';
+import type { AnyBody, ApiClient } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import type { TestBroker } from '../../helpers/start-broker.js';
 
@@ -18,7 +18,7 @@ export async function sessionRow(broker: TestBroker, id: string) {
   return (await broker.admin.get(`/api/v1/sessions/${id}`)).body;
 }
 
-export async function auditOf(broker: TestBroker, action: string, targetId: string): Promise<any[]> {
+export async function auditOf(broker: TestBroker, action: string, targetId: string): Promise<AnyBody[]> {
   return (await broker.admin.get(`/api/v1/audit-events?action=${action}&targetId=${targetId}&pageSize=100`)).body.items;
 }
 

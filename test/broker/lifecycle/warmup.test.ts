@@ -138,6 +138,6 @@ describe('lifecycle: warm-up with an injected clock', function () {
     assert.equal(saturday.length, 1, 'a Saturday listed as a working day');
     assert.equal(saturday[0]!.started.length, 3);
     assert.deepEqual(await tickAt('2026-12-06T07:30:00'), [], 'an ordinary Sunday');
-    assert.deepEqual((await broker.admin.get('/api/v1/calendar-days?from=2026-12-01&to=2026-12-31')).body.items.map((d: any) => [d.date, d.kind]), [['2026-12-01', 'holiday'], ['2026-12-05', 'workday']]);
+    assert.deepEqual((await broker.admin.get('/api/v1/calendar-days?from=2026-12-01&to=2026-12-31')).body.items.map((d: { date: string; kind: string }) => [d.date, d.kind]), [['2026-12-01', 'holiday'], ['2026-12-05', 'workday']]);
   });
 });

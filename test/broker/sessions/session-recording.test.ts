@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiClient, assertError } from '../../helpers/api-client.js';
+import { ApiClient, assertError, type AnyBody } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { FAKE_RDP_ARGS, FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
@@ -204,7 +204,7 @@ describe('session recordings: every part, one directory', () => {
   });
 
   it('documents both routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${broker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, any>> };
+    const doc = (await (await fetch(`${broker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, AnyBody>> };
     const list = doc.paths['/api/v1/sessions/{id}/recordings']?.get;
     assert.deepEqual(Object.keys(list?.responses['200'].content['application/json'].schema.properties.items.items.properties ?? {}), ['index', 'size', 'modifiedAt']);
     const download = doc.paths['/api/v1/sessions/{id}/recording']?.get;
