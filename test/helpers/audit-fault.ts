@@ -16,3 +16,13 @@ export async function failAuditInserts(sequelize: Sequelize, action: string): Pr
   await sequelize.query(`CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON audit_events WHEN NEW.action = '${action}' BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END`);
   return async () => void (await sequelize.query(`DROP TRIGGER ${TRIGGER}`));
 }
+
+/** `send`, while the database refuses audit events of `action`; the fault is gone when this returns. */
+export async function whileAuditFails<T>(sequelize: Sequelize, action: string, send: () => Promise<T>): Promise<T> {
+  const undo = await failAuditInserts(sequelize, action);
+  try {
+    return await send();
+  } finally {
+    await undo();
+  }
+}

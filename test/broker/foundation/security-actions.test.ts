@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
 import type { ApiResponse } from '../../helpers/api-client.js';
-import { failAuditInserts } from '../../helpers/audit-fault.js';
+import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { assertUnchanged, snapshotDatabase } from '../../helpers/db-snapshot.js';
 import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
@@ -122,13 +122,7 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     it(`${c.what}: a failed audit insert leaves the session and desktop as they were; then it works and is audited`, async () => {
       const held = await activeSession();
       const before = await snapshotDatabase(broker.sequelize);
-      const undo = await failAuditInserts(broker.sequelize, c.failAt);
-      let refused: ApiResponse;
-      try {
-        refused = await c.send(held);
-      } finally {
-        await undo();
-      }
+      const refused = await whileAuditFails(broker.sequelize, c.failAt, () => c.send(held));
       assertFaultAnswer(refused);
       assertUnchanged(before, await snapshotDatabase(broker.sequelize), `${c.what} whose audit failed`);
       assert.equal((await sessionOf(held.sessionId)).state, 'active');
@@ -149,13 +143,7 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     const run = () => broker.admin.post(`/api/v1/desktops/${desktopId}/actions`, { point: 'on-release' });
 
     const before = await snapshotDatabase(broker.sequelize);
-    const undo = await failAuditInserts(broker.sequelize, 'desktop.error');
-    let refused: ApiResponse;
-    try {
-      refused = await run();
-    } finally {
-      await undo();
-    }
+    const refused = await whileAuditFails(broker.sequelize, 'desktop.error', run);
     assertFaultAnswer(refused);
     assertUnchanged(before, await snapshotDatabase(broker.sequelize), 'a run whose audit failed');
 
@@ -169,6 +157,27 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     assert.equal((await audited('desktop.error', desktopId)).details.runId, res.body.id);
     const runs = (await broker.admin.get(`/api/v1/action-runs?desktopId=${desktopId}`)).body.items;
     assert.deepEqual(runs.map((r: { id: string }) => r.id), [res.body.id], 'one run recorded: the refused one left none');
+  });
+
+  it('CRUD, import, lifecycle settings and calendar writes: a failed audit insert stores nothing; then each is stored and audited', async () => {
+    const hall = await f.hall({ desktops: 0 });
+    const siteCode: string = hall.site.code;
+    const writes: Array<[string, string, () => Promise<ApiResponse>]> = [
+      ['POST /windows', 'window.create', () => broker.admin.post('/api/v1/windows', { siteId: hall.site.id, code: 'AUD-1' })],
+      ['POST /imports/windows', 'windows.import', () => broker.admin.request('POST', '/api/v1/imports/windows?dryRun=false', undefined, { raw: `站点编码,窗口编号\r\n${siteCode},AUD-2\r\n`, contentType: 'text/csv' })],
+      ['PUT /pools/{id}/lifecycle', 'pool.lifecycle', () => broker.admin.request('PUT', `/api/v1/pools/${hall.pool.id}/lifecycle`, { probeDesktops: false, resetTimeoutSeconds: 700, startTimeoutSeconds: 900, warmup: null })],
+      ['PUT /calendar-days/{date}', 'calendar-day.set', () => broker.admin.request('PUT', '/api/v1/calendar-days/2027-05-01', { kind: 'holiday', label: '劳动节' })],
+    ];
+    for (const [what, failAt, send] of writes) {
+      const before = await snapshotDatabase(broker.sequelize);
+      const refused = await whileAuditFails(broker.sequelize, failAt, send);
+      assertFaultAnswer(refused);
+      assertUnchanged(before, await snapshotDatabase(broker.sequelize), `${what} whose audit failed`);
+      const res = await send();
+      assert.ok([200, 201].includes(res.status), `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+      const [event] = (await broker.admin.get(`/api/v1/audit-events?action=${failAt}&order=asc&pageSize=100`)).body.items;
+      assert.equal(event?.actorName, 'admin', `${what} is audited`);
+    }
   });
 
   it('same-instant PUTs of a new calendar date all succeed in turn, each audited with what it replaced; the last one stands', async () => {
