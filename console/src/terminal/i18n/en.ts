@@ -61,4 +61,8 @@ export const en: Record<MessageKey, string> = {
   'reason.not-resolved': 'My matter was not resolved',
   'reason.unclear-guidance': 'Unclear guidance',
   'reason.system-slow': 'The system was slow',
+  'devices.preview.open': 'Camera preview',
+  'devices.preview.title': 'Document camera, live',
+  'devices.preview.close': 'Close',
+  'devices.preview.waiting': 'Opening the camera…',
 };

@@ -60,6 +60,10 @@ export const zhCN = {
   'reason.not-resolved': '事情没有办成',
   'reason.unclear-guidance': '告知不清楚',
   'reason.system-slow': '系统太慢',
+  'devices.preview.open': '高拍仪预览',
+  'devices.preview.title': '高拍仪实时画面',
+  'devices.preview.close': '关闭',
+  'devices.preview.waiting': '正在打开高拍仪…',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
