@@ -1,8 +1,9 @@
-// `npm run bench:devices`: the window-device path on loopback, without guacd and xrdp: an HTTP
+// `npm run bench:devices:loopback`: the window-device path on loopback, without guacd and xrdp: an HTTP
 // request to yunzhuo-desk's ZKIDROnline API → DeskLink frames → the window page's relay (a
 // WebSocket client passing bytes as they are) → the agent's device bridge → its driver → the
 // ZKIDROnline simulator (which answers at once, so id_read excludes the reader's own time) or
-// ffmpeg's test pattern as the camera. Writes test/bench/results/devices.json.
+// ffmpeg's test pattern as the camera. Writes test/bench/results/devices-loopback.json. The figures
+// of the issue come from the real stack: `npm run bench:devices` (devices.bench.ts).
 import { DeskLink } from '../../agent/src/desk/desk-link.js';
 import { ZkIdrApi } from '../../agent/src/desk/zk-idr.api.js';
 import { FfmpegCameraDriver } from '../../agent/src/devices/camera.driver.js';
@@ -57,7 +58,7 @@ async function main(): Promise<boolean> {
     }
     const bulkSeconds = (performance.now() - bulkStarted) / 1000;
 
-    const { pass } = writeBenchResult('devices', {
+    const { pass } = writeBenchResult('devices-loopback', {
       id_read_p50_ms: median(idReads),
       id_read_p99_ms: percentile(idReads, 99),
       still_1080p_ms: median(stills),
