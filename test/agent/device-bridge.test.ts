@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { DeskLink } from '../../agent/src/desk/desk-link.js';
 import { ZkIdrApi } from '../../agent/src/desk/zk-idr.api.js';
-import { FfmpegCameraDriver } from '../../agent/src/devices/camera.driver.js';
+import { FfmpegCameraDriver, JpegSplitter, PREVIEW } from '../../agent/src/devices/camera.driver.js';
 import { DeviceBridgeServer } from '../../agent/src/devices/device-bridge.server.js';
 import { ZkIdCardDriver } from '../../agent/src/devices/id-card.driver.js';
 import type { DeviceClass } from '../../protocol/src/devices/index.js';
@@ -106,5 +106,36 @@ describe('agent: window devices behind the loopback bridge', function () {
     const refused = await fetch(`${other}/yunzhuo/v1/camera/still`);
     assert.equal(refused.status, 403);
     assert.deepEqual(await refused.json(), { error: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备，请联系信息中心' } });
+  });
+
+  it('the camera\'s live preview for the page\'s side panel: JPEG frames of 640×360 on /preview with the secret, one after another; none without it', async () => {
+    const previewUrl = bridgeUrl.replace('/?', '/preview?');
+    const refused = new WebSocket(previewUrl.replace(/secret=.*/, 'secret=guess'));
+    assert.equal(await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))), 401);
+    const ws = new WebSocket(previewUrl);
+    open.push({ close: () => ws.close() });
+    const frames: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        frames.push(Buffer.from(data));
+        if (frames.length === 2) resolve();
+      });
+      ws.once('close', () => reject(new Error('the preview closed')));
+    });
+    for (const frame of frames) assert.deepEqual(jpegSize(frame), { width: PREVIEW.width, height: PREVIEW.height });
+  });
+
+  it('cuts an MJPEG stream into its pictures wherever the chunks are split', () => {
+    const a = Buffer.from([0xff, 0xd8, 1, 0xff, 0x00, 2, 0xff, 0xd9]);
+    const b = Buffer.from([0xff, 0xd8, 3, 4, 0xff, 0xd9]);
+    const stream = Buffer.concat([Buffer.from([9, 0xff]), a, b]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      for (let cut2 = cut; cut2 <= stream.length; cut2++) {
+        const got: Buffer[] = [];
+        const splitter = new JpegSplitter((jpeg) => got.push(jpeg));
+        for (const part of [stream.subarray(0, cut), stream.subarray(cut, cut2), stream.subarray(cut2)]) splitter.push(part);
+        assert.deepEqual(got, [a, b], `cut at ${cut} and ${cut2}`);
+      }
+    }
   });
 });

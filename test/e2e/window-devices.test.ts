@@ -141,8 +141,10 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     const opened = world.tap.connections.slice(connectionsBefore).filter((c) => c.readyAt !== null).map((c) => c.selected);
     assert.ok(opened.includes('rdp'), `a new RDP connection, not a join of the old one: ${JSON.stringify(opened)}`);
     const newConnectionAt = performance.now();
+    const waitedOn: string[] = [];
     const atB = await eventually(async () => {
       const body = await scanInside(desk);
+      if (body.ret !== 0) waitedOn.push(`${String(body.yzCode)}@${Math.round(performance.now() - newConnectionAt)}`);
       assert.equal(body.ret, 0, JSON.stringify(body));
       return body;
     }, { timeoutMs: 45_000, intervalMs: 500 });
@@ -165,7 +167,7 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     assert.equal(readerB.reads, readsAtB, 'the window that lost the desktop cannot answer device requests');
     await pageB.getByTestId('trouble-to-login').click();
     await pageB.getByTestId('idle-screen').waitFor();
-    console.log(`      first read inside the desktop: ${firstMs} ms; first good read on the new RDP connection after ${reopenMs} ms; reads at D-001 ${reader.reads}, at D-002 ${readerB.reads}`);
+    console.log(`      first read inside the desktop: ${firstMs} ms; first good read on the new RDP connection after ${reopenMs} ms (before it: ${waitedOn.join(' ') || 'none'}); reads at D-001 ${reader.reads}, at D-002 ${readerB.reads}`);
   });
 
   it('a pool with only the camera: a clear refusal of the card inside the desktop with a device.refused audit row, the reader never touched; a 1920×1080 camera still', async () => {
@@ -194,6 +196,23 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
       return camera;
     });
     assert.ok(Number(audited.details.bytes) > jpeg.length, 'the size of what passed, not the image, is kept');
+
+    // the live preview: in a panel of the window page beside the desktop's frame, straight from the
+    // agent; frame after frame, none of it through the desktop's canvas
+    const usedBefore = (await auditRows('device.used')).length;
+    await page.getByTestId('camera-preview-open').click();
+    const image = page.getByTestId('camera-preview-image');
+    await image.waitFor();
+    const firstSrc = await image.getAttribute('src');
+    await page.waitForFunction((src) => {
+      const img = (globalThis as unknown as { document: { querySelector(s: string): { src: string; naturalWidth: number; complete: boolean } | null } }).document.querySelector('[data-testid=camera-preview-image]');
+      return img !== null && img.src !== src && img.complete && img.naturalWidth === 640;
+    }, firstSrc, { timeout: 15_000 });
+    assert.equal(await page.locator('[data-testid=display-frame] [data-testid=camera-preview]').count(), 0, 'not inside the desktop\'s frame');
+    await world.shot(page, 'camera-preview');
+    await page.getByTestId('camera-preview-close').click();
+    await page.getByTestId('camera-preview-open').waitFor();
+    assert.equal((await auditRows('device.used')).length, usedBefore, 'the preview never went through the channel');
     console.log(`      1920×1080 still inside the desktop: ${stillMs} ms, ${jpeg.length} bytes`);
   });
 });

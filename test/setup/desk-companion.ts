@@ -66,6 +66,35 @@ export class DeskCompanion {
     });
   }
 
+  /**
+   * GETs `pathAndQuery` `times` times in a row from ONE process of the desktop's user (no process
+   * start in the figures); resolves with each request's ms and bytes. A non-200 answer, or a
+   * JSON answer with a non-zero `ret`, fails the lot.
+   */
+  timeInside(pathAndQuery: string, times: number): Promise<Array<{ ms: number; bytes: number }>> {
+    const script = `(async () => {
+      const out = [];
+      for (let i = 0; i < ${times}; i++) {
+        const started = performance.now();
+        const res = await fetch(${JSON.stringify(`http://127.0.0.1:${this.port}${pathAndQuery}`)});
+        const body = Buffer.from(await res.arrayBuffer());
+        const ms = performance.now() - started;
+        if (res.status !== 200) throw new Error('status ' + res.status + ': ' + body.subarray(0, 200));
+        if (body[0] === 0x7b && JSON.parse(body.toString().replace(/\\\\/g, '/')).ret !== 0) throw new Error(body.subarray(0, 200).toString());
+        out.push({ ms, bytes: body.length });
+      }
+      process.stdout.write(JSON.stringify(out));
+    })().catch((e) => { console.error(String(e)); process.exit(1); });`;
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["-e", script], { uid: this.user.uid, gid: this.user.gid, env: this.user.env, cwd: "/", stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as Array<{ ms: number; bytes: number }>) : reject(new Error(`timed requests inside the desktop failed (${code}): ${err}`))));
+    });
+  }
+
   stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));

@@ -6,6 +6,40 @@ import { DeviceError, type DeviceDriver, type DeviceHealth } from './device-driv
 /** ffmpeg's input for the camera; `{width}`/`{height}` are replaced by the size asked for. */
 export const V4L2_INPUT = ['-f', 'v4l2', '-video_size', '{width}x{height}', '-i', '/dev/video0'];
 const MAX_JPEG_BYTES = 4 * 1024 * 1024;
+/** The preview on the window page: small and slow enough for a side panel, ~50 KB a frame. */
+export const PREVIEW = { width: 640, height: 360, fps: 5 } as const;
+
+/**
+ * Cuts ffmpeg's MJPEG stream into JPEGs: each runs from SOI (FF D8) to EOI (FF D9); inside the
+ * entropy-coded data every FF is followed by 00, and ffmpeg writes no thumbnails, so the first
+ * EOI after an SOI ends the picture.
+ */
+export class JpegSplitter {
+  #pending = Buffer.alloc(0);
+
+  constructor(private readonly onFrame: (jpeg: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.#pending = Buffer.concat([this.#pending, chunk]);
+    for (;;) {
+      const start = this.#pending.indexOf(SOI);
+      if (start < 0) {
+        this.#pending = this.#pending.subarray(Math.max(0, this.#pending.length - 1));
+        return;
+      }
+      const end = this.#pending.indexOf(EOI, start + 2);
+      if (end < 0) {
+        this.#pending = this.#pending.subarray(start);
+        if (this.#pending.length > MAX_JPEG_BYTES) this.#pending = Buffer.alloc(0); // not a picture: drop it
+        return;
+      }
+      this.onFrame(Buffer.from(this.#pending.subarray(start, end + 2)));
+      this.#pending = this.#pending.subarray(end + 2);
+    }
+  }
+}
+const SOI = Buffer.from([0xff, 0xd8]);
+const EOI = Buffer.from([0xff, 0xd9]);
 
 /**
  * The document camera (高拍仪): one still JPEG per request, through ffmpeg from V4L2, scaled
@@ -25,6 +59,23 @@ export class FfmpegCameraDriver implements DeviceDriver {
       '-frames:v', '1', '-vf', `scale=${width}:${height}`, '-q:v', '3', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
     ]);
     return { op: 'camera.still', mime: 'image/jpeg', width, height, jpeg: jpeg.toString('base64') };
+  }
+
+  preview(onFrame: (jpeg: Buffer) => void): () => void {
+    const { width, height, fps } = PREVIEW;
+    const input = this.input.map((arg) => arg.replaceAll('{width}', String(width)).replaceAll('{height}', String(height)));
+    // a test source is generated as fast as ffmpeg can: -re paces it like a camera
+    const pace = input[1] === 'lavfi' ? ['-re'] : [];
+    const child = spawn(this.ffmpeg, [
+      '-hide_banner', '-loglevel', 'error', ...pace, ...input,
+      '-vf', `scale=${width}:${height},fps=${fps}`, '-q:v', '7', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
+    ], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const splitter = new JpegSplitter(onFrame);
+    child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.on('error', () => {}); // no ffmpeg: no frames; the page shows the panel empty
+    return () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
   }
 
   async health(): Promise<DeviceHealth> {

@@ -13,12 +13,17 @@ import { DeviceRequests } from './device-requests.js';
 /** Largest message the page may send us: a print job's PDF in base64 (a desktop request is small; guacd reassembles ≤ 1 MiB). */
 const MAX_MESSAGE_BYTES = Math.ceil(MAX_PRINT_PDF_BYTES / 3) * 4 + 64 * 1024;
 const MAX_FRAME_BYTES = 1024 * 1024;
+/** The camera's live preview for the window page: one JPEG per binary message. */
+export const PREVIEW_PATH = '/preview';
+/** Frames are skipped while this much is still unsent (a slow page gets fewer, never older, frames). */
+const PREVIEW_BACKLOG_BYTES = 512 * 1024;
 
 /**
  * The window page's way to the devices: a WebSocket on 127.0.0.1 only, opened with the secret
  * the agent put in the kiosk URL's fragment (`#…&devices=<port>.<secret>`), which no page of
  * another origin can know. The page relays YZDEV bytes both ways; the agent decodes the
- * desktop's frames and answers through its drivers.
+ * desktop's frames and answers through its drivers. On `/preview` the same secret opens the
+ * document camera's live picture for the page's side panel.
  */
 export class DeviceBridgeServer {
   readonly secret = randomBytes(24).toString('base64url');
@@ -34,7 +39,8 @@ export class DeviceBridgeServer {
         socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
         return;
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws));
+      const preview = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === PREVIEW_PATH;
+      this.#wss.handleUpgrade(req, socket, head, (ws) => (preview ? this.#preview(ws) : this.#serve(ws)));
     });
   }
 
@@ -74,6 +80,17 @@ export class DeviceBridgeServer {
       ? await printForPage(this.printer, message)
       : { type: 'print.result' as const, id: message.id, ok: false as const, code: 'PRINTER_NOT_CONFIGURED' as const, reason: '终端未启用打印', pages: null, bytes: 0 };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result));
+  }
+
+  /** The document camera's picture, live, straight to the page's side panel: never into the channel. */
+  #preview(ws: WebSocket): void {
+    const camera = this.drivers.find((driver) => driver.preview !== undefined);
+    if (!camera?.preview) return ws.close(1008, 'no camera');
+    const stop = camera.preview((jpeg) => {
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount < PREVIEW_BACKLOG_BYTES) ws.send(jpeg, { binary: true });
+    });
+    ws.on('close', stop);
+    ws.on('message', () => ws.close(1008, 'the preview takes no messages'));
   }
 
   #serve(ws: WebSocket): void {

@@ -14,6 +14,11 @@ export interface DeviceDriver {
   readonly deviceClass: DeviceClass;
   handle(request: DeviceRequest): Promise<DeviceResponse>;
   health(): Promise<DeviceHealth>;
+  /**
+   * A live picture for the window page only (the document camera): `onFrame` gets each JPEG
+   * until the returned function stops it. Never carried into the desktop.
+   */
+  preview?(onFrame: (jpeg: Buffer) => void): () => void;
 }
 
 export function jsonOrNull(text: string): unknown {

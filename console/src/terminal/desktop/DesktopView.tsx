@@ -5,6 +5,7 @@ import { clipboardAllows, type HeldDesktop } from '../app/held-desktops';
 import { DesktopConnection, type ConnectionPhase, type ScreenSize } from '../guac/desktop-connection';
 import { fitDisplay } from '../guac/display-fit';
 import { attachPointer } from '../guac/pointer-input';
+import { CameraPreview } from '../devices/CameraPreview';
 import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
 import { ConnectionOverlay } from './ConnectionOverlay';
 
@@ -28,6 +29,8 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
   const frameRef = useRef<HTMLDivElement>(null);
   const connectionRef = useRef<DesktopConnection | null>(null);
   const [phase, setPhase] = useState<ConnectionPhase>({ kind: 'connecting', attempt: 0 });
+  // the camera's live picture sits beside the desktop's frame, never in it
+  const [previewBridge] = useState(() => (desktop.session.devices.includes('camera') ? loadDeviceBridgeAddress() : null));
   // the latest callbacks, read by the connection built once per mount
   const latest = useRef({ onPhase, onClipboard, onActivity, screen });
   latest.current = { onPhase, onClipboard, onActivity, screen };
@@ -82,6 +85,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
   return (
     <div ref={viewRef} className={active ? 'desktop-view' : 'desktop-view desktop-view-hidden'} data-testid="desktop-view" data-session-id={desktop.session.id} data-phase={phase.kind} aria-hidden={!active}>
       <div ref={frameRef} className="display-frame" data-testid="display-frame" />
+      {active && previewBridge && phase.kind === 'live' ? <CameraPreview bridge={previewBridge} /> : null}
       <ConnectionOverlay phase={phase} onRetry={() => connectionRef.current?.retryNow()} onDismiss={() => onDismiss(desktop.session.id)} />
     </div>
   );

@@ -65,4 +65,8 @@ export const en: Record<MessageKey, string> = {
   'rating.raterPhone': 'Mobile number (optional)',
   'bar.caseNumber': 'Case no.',
   'bar.itemCode': 'Item code',
+  'devices.preview.open': 'Camera preview',
+  'devices.preview.title': 'Document camera, live',
+  'devices.preview.close': 'Close',
+  'devices.preview.waiting': 'Opening the camera…',
 };

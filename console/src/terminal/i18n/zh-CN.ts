@@ -64,6 +64,10 @@ export const zhCN = {
   'rating.raterPhone': '手机号码（选填）',
   'bar.caseNumber': '办件编号',
   'bar.itemCode': '事项编码',
+  'devices.preview.open': '高拍仪预览',
+  'devices.preview.title': '高拍仪实时画面',
+  'devices.preview.close': '关闭',
+  'devices.preview.waiting': '正在打开高拍仪…',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
