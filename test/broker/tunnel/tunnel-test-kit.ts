@@ -12,7 +12,7 @@ import { AppError } from '../../../broker/src/lib/app-error.js';
 import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunnel-target.js';
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
 import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
-import type { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, stepMs = 10): Promise<T> {
@@ -200,4 +200,23 @@ export class TunnelClient {
   bytesReceived(): number {
     return this.messages.reduce((sum, m) => sum + m.length, 0);
   }
+}
+
+/** A relay and a fake guacd (listing `argNames`) for one pool, with a browser past its first frame. */
+export interface LiveTunnel {
+  relay: RelayUnderTest;
+  guacd: FakeGuacd;
+  client: TunnelClient;
+  conn: FakeGuacdConnection;
+  close(): Promise<void>;
+}
+
+export async function liveTunnel(argNames: readonly string[], pool: Partial<PoolSettings>): Promise<LiveTunnel> {
+  const guacd = await FakeGuacd.start({ argNames });
+  const relay = await startRelay();
+  relay.broker.tokens.set('t1', target([guacd], { settings: settings(pool) }));
+  const client = TunnelClient.open(relay.url, 'token=t1');
+  const conn = await guacd.connection(1);
+  await client.waitFor((i) => i.opcode === 'sync');
+  return { relay, guacd, client, conn, close: async () => { await relay.close(); await guacd.close(); } };
 }

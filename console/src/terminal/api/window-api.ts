@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionOut } from '@yunzhuo/protocol/api/window';
 import type { ratingInvitationOut, RatingScore } from '@yunzhuo/protocol/api/ratings';
+import type { PrintReport } from '@yunzhuo/protocol/paper/print-job';
 
 export type TerminalContext = z.output<typeof terminalContextOut>;
 export type WindowSession = z.output<typeof windowSessionOut>;
@@ -98,6 +99,11 @@ export class WindowApi {
 
   async inviteRating(sessionId: string): Promise<RatingInvitation> {
     return (await this.#call<RatingInvitation>('POST', '/terminal/rating-invitations', { sessionId })).body;
+  }
+
+  /** one print on the window's printer, for the audit (docs/PAPER.md) */
+  async reportPrint(report: PrintReport): Promise<void> {
+    await this.#call('POST', '/terminal/print-jobs', report);
   }
 
   async submitRating(invitationId: string, score: RatingScore, reasons: string[]): Promise<void> {

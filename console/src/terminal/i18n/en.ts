@@ -61,4 +61,9 @@ export const en: Record<MessageKey, string> = {
   'reason.not-resolved': 'My matter was not resolved',
   'reason.unclear-guidance': 'Unclear guidance',
   'reason.system-slow': 'The system was slow',
+  // paper at the window (docs/PAPER.md)
+  'paper.printed': 'Sent to the window printer',
+  'paper.failed': 'Printing failed: {reason}',
+  'paper.noPrinter': 'This window has no printer configured; cannot print',
+  'paper.noBridge': 'This terminal does not serve window devices; cannot print',
 };

@@ -60,6 +60,11 @@ export const zhCN = {
   'reason.not-resolved': '事情没有办成',
   'reason.unclear-guidance': '告知不清楚',
   'reason.system-slow': '系统太慢',
+  // paper at the window (docs/PAPER.md)
+  'paper.printed': '已送到窗口打印机',
+  'paper.failed': '打印失败：{reason}',
+  'paper.noPrinter': '本窗口没有配置打印机，无法打印',
+  'paper.noBridge': '本终端未启用窗口设备，无法打印',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
