@@ -1,6 +1,6 @@
 import Guacamole from 'guacamole-common-js';
 import type { WindowApi } from '../api/window-api';
-import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
+import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/limits';
 import { relayDeviceChannel, type DeviceChannelOptions } from '../devices/device-channel-relay';
 import { watchPrintJobs, type WindowPrinting } from '../paper/window-printing';
 import { MAX_RECONNECT_ATTEMPTS, backoffMs } from './backoff';

@@ -1,5 +1,6 @@
 import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import type { BridgePrint, BridgePrintResult, PrintReport } from '@yunzhuo/protocol/paper/print-job';
+import { PRINT_ERROR_CODES } from '@yunzhuo/protocol/paper/limits';
 
 /** What the clerk sees after a desktop printed (a short toast). */
 export type PrintNotice =
@@ -41,6 +42,27 @@ function toBase64(bytes: Uint8Array): string {
 
 let jobs = 0;
 
+/** The agent's `print.result`, checked field by field (the page carries no zod). */
+function printResultOf(text: string): BridgePrintResult | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  const counts = (r.pages === null || typeof r.pages === 'number') && typeof r.bytes === 'number';
+  if (r.type !== 'print.result' || typeof r.id !== 'string' || !counts) return null;
+  const pages = r.pages as number | null;
+  if (r.ok === true && typeof r.jobId === 'string') return { type: 'print.result', id: r.id, ok: true, jobId: r.jobId, pages, bytes: r.bytes as number };
+  if (r.ok === false && typeof r.code === 'string' && typeof r.reason === 'string') {
+    const code = PRINT_ERROR_CODES.find((known) => known === r.code) ?? 'PRINTER_FAILED';
+    return { type: 'print.result', id: r.id, ok: false, code, reason: r.reason.slice(0, 300), pages, bytes: r.bytes as number };
+  }
+  return null;
+}
+
 /**
  * A desktop's print job, from either path, on the window's printer: the PDF goes to the agent
  * (one bridge socket per job), the clerk sees 已送到窗口打印机 or 打印失败：<reason>, and the broker
@@ -80,9 +102,8 @@ export class WindowPrinting {
       const lost = () => settle({ type: 'print.result', id: message.id, ok: false, code: 'PRINTER_FAILED', reason: '窗口终端未响应', pages: null, bytes: 0 });
       socket.onopen = () => socket.send(JSON.stringify(message));
       socket.onmessage = (event) => {
-        if (typeof event.data !== 'string') return;
-        const answer = JSON.parse(event.data) as BridgePrintResult;
-        if (answer.type === 'print.result' && answer.id === message.id) settle(answer);
+        const answer = typeof event.data === 'string' ? printResultOf(event.data) : null;
+        if (answer?.id === message.id) settle(answer);
       };
       socket.onerror = lost;
       socket.onclose = lost;
