@@ -21,6 +21,8 @@ export interface PrivateCups {
   /** cupsdisable with a reason (the printer's state message, e.g. 缺纸) */
   disable(reason: string): Promise<void>;
   enable(): Promise<void>;
+  /** ids of the jobs CUPS has completed on the queue, as lpstat lists them */
+  completedJobs(): Promise<string[]>;
   /** the PDF cups-pdf wrote for this job (`counter-7`), once CUPS calls the job completed */
   outputOf(jobId: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
@@ -72,16 +74,18 @@ export async function startPrivateCups(queue = "counter"): Promise<PrivateCups> 
     await stop();
     throw error;
   }
+  const completedJobs = async (): Promise<string[]> =>
+    (await run("lpstat", ["-h", server, "-W", "completed", "-o", queue])).split("\n").map((line) => line.split(" ")[0] ?? "").filter((id) => id !== "");
   return {
     server,
     queue,
     outDir: at("out"),
     disable: async (reason) => void (await run("cupsdisable", ["-h", server, "-r", reason, queue])),
     enable: async () => void (await run("cupsenable", ["-h", server, queue])),
+    completedJobs,
     outputOf: async (jobId, timeoutMs = 20_000) => {
       const file = await eventually(async () => {
-        const completed = await run("lpstat", ["-h", server, "-W", "completed", "-o", queue]);
-        if (!completed.split("\n").some((line) => line.startsWith(`${jobId} `))) return null;
+        if (!(await completedJobs()).includes(jobId)) return null;
         const number = jobId.slice(jobId.lastIndexOf("-") + 1);
         const file = (await readdir(at("out"))).find((name) => name.endsWith(`job_${number}.pdf`));
         return file ? at(`out/${file}`) : null;

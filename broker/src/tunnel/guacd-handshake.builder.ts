@@ -5,6 +5,9 @@ import { guacdTraits, type GuacdTraits } from './guacd-traits.js';
 import type { DisplayChoice } from './tunnel-query.parser.js';
 import type { TunnelTarget } from './tunnel-target.js';
 
+/** The name of guacd's RDP printer in the desktop: the clerk picks it in the print dialog. */
+export const WINDOW_PRINTER_NAME = '窗口打印机';
+
 /** Image formats every browser decodes; guacd picks among them. */
 const IMAGE_MIMETYPES = ['image/jpeg', 'image/png', 'image/webp'];
 /**
@@ -43,6 +46,11 @@ export function rdpParameters(target: TunnelTarget, display: DisplayChoice): Rea
   if (settings.serverLayout) params.set('server-layout', settings.serverLayout);
   // the window-device channel only when the pool enables a device (docs/DEVICES.md)
   if ((settings.devices ?? []).length > 0) params.set('static-channels', DEVICE_CHANNEL_NAME);
+  // the RDP printer whose jobs come back as PDF file streams for the window's printer (docs/PAPER.md)
+  if (settings.printing === true) {
+    params.set('enable-printing', 'true');
+    params.set('printer-name', WINDOW_PRINTER_NAME);
+  }
   if (target.recording) {
     params.set('recording-path', target.recording.path);
     params.set('recording-name', target.recording.name);

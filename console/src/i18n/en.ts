@@ -211,6 +211,8 @@ export const en: Record<MessageKey, string> = {
   'pool.settings.timezone': 'Time zone',
   'pool.settings.devices': 'Window devices',
   'pool.settings.devicesHelp': 'Business systems in the desktop may use these devices on the window through the companion; none = no device channel',
+  'pool.settings.printing': 'Window printer (RDP printing)',
+  'pool.settings.printingHelp': 'The desktop gets a printer named 窗口打印机 whose jobs the window terminal prints on the window\'s printer (needs a Windows desktop)',
   'pool.devices.idcard': 'ID card reader',
   'pool.devices.camera': 'Document camera',
   'pool.devices.signature': 'Signature pad',

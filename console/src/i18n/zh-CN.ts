@@ -212,6 +212,8 @@ export const zhCN = {
   'pool.settings.timezone': '时区',
   'pool.settings.devices': '窗口设备',
   'pool.settings.devicesHelp': '桌面内的业务系统可通过桌面助手使用窗口上的这些设备；不选则不开启设备通道',
+  'pool.settings.printing': '窗口打印机（RDP 打印）',
+  'pool.settings.printingHelp': '桌面中出现名为“窗口打印机”的打印机，打印内容由窗口终端送到本窗口的打印机（需 Windows 桌面）',
   'pool.devices.idcard': '二代身份证读卡器',
   'pool.devices.camera': '高拍仪',
   'pool.devices.signature': '签字板',

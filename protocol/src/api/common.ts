@@ -48,6 +48,12 @@ export const poolSettingsSchema = z
       .max(DEVICE_CLASSES.length)
       .refine((classes) => new Set(classes).size === classes.length, '每类设备只能选一次')
       .default([]),
+    /**
+     * guacd's RDP printer (`enable-printing`, shown in the desktop as 窗口打印机): a print job comes
+     * back as a PDF file stream that the window page prints on the window's printer (docs/PAPER.md).
+     * Absent (pools made before it) means off.
+     */
+    printing: z.boolean().optional(),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { windowPrinterSchema } from './printer.js';
 
-/** The largest PDF the window prints (a many-page 受理回执 with a scanned seal is a few hundred KB). */
-export const MAX_PRINT_PDF_BYTES = 4 * 1024 * 1024;
+import { MAX_PRINT_PDF_BYTES, PRINT_ERROR_CODES } from './limits.js';
+
+export { MAX_PRINT_PDF_BYTES, PRINT_ERROR_CODES };
 const base64 = z.string().max(Math.ceil(MAX_PRINT_PDF_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 
 /** How a print job reached the window: over YZDEV from yunzhuo-desk, or guacd's RDP printer (a `file` stream). */
 export const PRINT_PATHS = ['channel', 'native'] as const;
 export const printPathSchema = z.enum(PRINT_PATHS);
 
-export const PRINT_ERROR_CODES = ['PRINTER_NOT_CONFIGURED', 'PRINTER_ABSENT', 'PRINTER_FAILED', 'PRINT_JOB_INVALID'] as const;
 export const printErrorCodeSchema = z.enum(PRINT_ERROR_CODES);
 export type PrintErrorCode = z.infer<typeof printErrorCodeSchema>;
 

@@ -13,7 +13,7 @@ import type { TunnelBroker, TunnelTarget } from '../../../broker/src/tunnel/tunn
 import { createTunnelServer, type TunnelServer } from '../../../broker/src/tunnel/tunnel.server.js';
 import type { TunnelLimits } from '../../../broker/src/tunnel/tunnel.limits.js';
 import { eventually } from '../../helpers/eventually.js';
-import type { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
 /** Pacing only (e.g. to make guacd's writes separate reads); never to wait for something NOT to happen. */
@@ -185,4 +185,23 @@ export class TunnelClient {
   bytesReceived(): number {
     return this.messages.reduce((sum, m) => sum + m.length, 0);
   }
+}
+
+/** A relay and a fake guacd (listing `argNames`) for one pool, with a browser past its first frame. */
+export interface LiveTunnel {
+  relay: RelayUnderTest;
+  guacd: FakeGuacd;
+  client: TunnelClient;
+  conn: FakeGuacdConnection;
+  close(): Promise<void>;
+}
+
+export async function liveTunnel(argNames: readonly string[], pool: Partial<PoolSettings>): Promise<LiveTunnel> {
+  const guacd = await FakeGuacd.start({ argNames });
+  const relay = await startRelay();
+  relay.broker.tokens.set('t1', target([guacd], { settings: settings(pool) }));
+  const client = TunnelClient.open(relay.url, 'token=t1');
+  const conn = await guacd.connection(1);
+  await client.waitFor((i) => i.opcode === 'sync');
+  return { relay, guacd, client, conn, close: async () => { await relay.close(); await guacd.close(); } };
 }

@@ -4,7 +4,7 @@ import type { FieldSpec, Option, Values } from '../../modules/entity-form/Entity
 
 export const DEFAULT_SETTINGS: PoolSettings = {
   security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 32, clipboard: 'none',
-  fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [],
+  fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [], printing: false,
 };
 
 /** every class protocol/src/devices/messages.ts knows (a type import: no zod in the bundle) */
@@ -36,6 +36,7 @@ export function poolFields(o: { site: Option[]; department: Option[]; gateway: O
     { name: s('audio'), label: 'pool.settings.audio', kind: 'checkbox' },
     { name: s('timezone'), label: 'pool.settings.timezone', kind: 'text' },
     { name: s('devices'), label: 'pool.settings.devices', kind: 'multiselect', options: DEVICE_CLASSES.map((v) => ({ value: v, label: lang('devices', v) })), help: 'pool.settings.devicesHelp' },
+    { name: s('printing'), label: 'pool.settings.printing', kind: 'checkbox', help: 'pool.settings.printingHelp' },
   ];
 }
 
@@ -44,7 +45,7 @@ export function poolValues(pool: Pool | null): Values {
   const base: Values = pool
     ? { ...pool }
     : { kind: 'floating', gatewayIds: [], graceSeconds: 900, idleSeconds: 0, maxSessions: null, allowOtherSites: true };
-  for (const k of SETTING_KEYS) base[s(k)] = k === 'colorDepth' ? String(settings[k]) : settings[k];
+  for (const k of SETTING_KEYS) base[s(k)] = k === 'colorDepth' ? String(settings[k]) : (settings[k] ?? DEFAULT_SETTINGS[k]);
   return base;
 }
 

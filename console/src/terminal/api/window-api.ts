@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionOut } from '@yunzhuo/protocol/api/window';
 import type { ratingInvitationBody, ratingInvitationOut, ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
+import type { PrintReport } from '@yunzhuo/protocol/paper/print-job';
 
 export type TerminalContext = z.output<typeof terminalContextOut>;
 export type WindowSession = z.output<typeof windowSessionOut>;
@@ -101,6 +102,11 @@ export class WindowApi {
 
   async inviteRating(sessionId: string, ratingCase: RatingCase = {}): Promise<RatingInvitation> {
     return (await this.#call<RatingInvitation>('POST', '/terminal/rating-invitations', { sessionId, ...ratingCase })).body;
+  }
+
+  /** one print on the window's printer, for the audit (docs/PAPER.md) */
+  async reportPrint(report: PrintReport): Promise<void> {
+    await this.#call('POST', '/terminal/print-jobs', report);
   }
 
   async submitRating(submission: RatingSubmission): Promise<void> {

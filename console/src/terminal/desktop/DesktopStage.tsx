@@ -124,6 +124,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
             onClipboard={clipboard.fromDesktop}
             onActivity={idle.stay}
             onDismiss={dismiss}
+            printer={context.window?.printer ?? null}
           />
         ))}
       </div>

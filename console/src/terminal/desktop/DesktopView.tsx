@@ -7,6 +7,9 @@ import { fitDisplay } from '../guac/display-fit';
 import { attachPointer } from '../guac/pointer-input';
 import { CameraPreview } from '../devices/CameraPreview';
 import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
+import { WindowPrinting, type BridgeSocket, type PrintNotice } from '../paper/window-printing';
+import { PrintToast } from '../paper/PrintToast';
+import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import { ConnectionOverlay } from './ConnectionOverlay';
 
 interface Props {
@@ -21,16 +24,19 @@ interface Props {
   onClipboard(text: string): void;
   onActivity(): void;
   onDismiss(sessionId: string): void;
+  /** the window's printer (terminal context): where the desktop's print jobs go */
+  printer: WindowPrinter | null;
 }
 
 /** One held desktop: its connection, its picture fitted to the stage, mouse and touch on it. */
-export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, register, onClipboard, onActivity, onDismiss }: Props) {
+export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, register, onClipboard, onActivity, onDismiss, printer }: Props) {
   const viewRef = useRef<HTMLDivElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const connectionRef = useRef<DesktopConnection | null>(null);
   const [phase, setPhase] = useState<ConnectionPhase>({ kind: 'connecting', attempt: 0 });
   // the camera's live picture sits beside the desktop's frame, never in it
   const [previewBridge] = useState(() => (desktop.session.devices.includes('camera') ? loadDeviceBridgeAddress() : null));
+  const [printNotice, setPrintNotice] = useState<PrintNotice | null>(null);
   // the latest callbacks, read by the connection built once per mount
   const latest = useRef({ onPhase, onClipboard, onActivity, screen });
   latest.current = { onPhase, onClipboard, onActivity, screen };
@@ -66,6 +72,14 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
       },
       onClipboard: clipboardAllows(session, 'from-desktop') ? (text) => latest.current.onClipboard(text) : undefined,
       devices: deviceBridge && session.devices.length > 0 ? { bridge: deviceBridge, classes: session.devices } : undefined,
+      printing: new WindowPrinting({
+        bridgeUrl: deviceBridge?.url ?? null,
+        printer,
+        sessionId: session.id,
+        openSocket: (url) => new WebSocket(url) as BridgeSocket,
+        report: (report) => api.reportPrint(report),
+        notify: setPrintNotice,
+      }),
     });
     connectionRef.current = connection;
     register(session.id, connection);
@@ -86,6 +100,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
     <div ref={viewRef} className={active ? 'desktop-view' : 'desktop-view desktop-view-hidden'} data-testid="desktop-view" data-session-id={desktop.session.id} data-phase={phase.kind} aria-hidden={!active}>
       <div ref={frameRef} className="display-frame" data-testid="display-frame" />
       {active && previewBridge && phase.kind === 'live' ? <CameraPreview bridge={previewBridge} /> : null}
+      {printNotice && <PrintToast notice={printNotice} onDone={() => setPrintNotice(null)} />}
       <ConnectionOverlay phase={phase} onRetry={() => connectionRef.current?.retryNow()} onDismiss={() => onDismiss(desktop.session.id)} />
     </div>
   );

@@ -1,6 +1,8 @@
 import Guacamole from 'guacamole-common-js';
 import type { WindowApi } from '../api/window-api';
+import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/limits';
 import { relayDeviceChannel, type DeviceChannelOptions } from '../devices/device-channel-relay';
+import { watchPrintJobs, type WindowPrinting } from '../paper/window-printing';
 import { MAX_RECONNECT_ATTEMPTS, backoffMs } from './backoff';
 import { markOnce } from './timing-marks';
 import { troubleOfApiError, troubleOfStatus, type Trouble } from './trouble';
@@ -32,6 +34,8 @@ export interface ConnectionOptions {
   onClipboard?: ((text: string) => void) | undefined;
   /** the window devices' channel, when the pool enables devices and the agent runs a bridge */
   devices?: DeviceChannelOptions | undefined;
+  /** print jobs from the desktop (guacd's RDP printer) go to the window's printer, never a download */
+  printing?: WindowPrinting | undefined;
 }
 
 const T = Guacamole.Tunnel.State;
@@ -157,6 +161,7 @@ export class DesktopConnection {
     if (this.opts.onClipboard) client.onclipboard = (stream, mimetype) => this.#readClipboard(stream, mimetype);
     this.#stopDevices?.();
     this.#stopDevices = this.opts.devices ? relayDeviceChannel(client, this.opts.devices) : null;
+    if (this.opts.printing) watchPrintJobs(client, this.opts.printing, MAX_PRINT_PDF_BYTES);
 
     this.opts.onPhase({ kind: 'connecting', attempt });
     const size = this.opts.screen();

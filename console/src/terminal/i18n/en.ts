@@ -69,4 +69,9 @@ export const en: Record<MessageKey, string> = {
   'devices.preview.title': 'Document camera, live',
   'devices.preview.close': 'Close',
   'devices.preview.waiting': 'Opening the camera…',
+  // paper at the window (docs/PAPER.md)
+  'paper.printed': 'Sent to the window printer',
+  'paper.failed': 'Printing failed: {reason}',
+  'paper.noPrinter': 'This window has no printer configured; cannot print',
+  'paper.noBridge': 'This terminal does not serve window devices; cannot print',
 };

@@ -68,6 +68,11 @@ export const zhCN = {
   'devices.preview.title': '高拍仪实时画面',
   'devices.preview.close': '关闭',
   'devices.preview.waiting': '正在打开高拍仪…',
+  // paper at the window (docs/PAPER.md)
+  'paper.printed': '已送到窗口打印机',
+  'paper.failed': '打印失败：{reason}',
+  'paper.noPrinter': '本窗口没有配置打印机，无法打印',
+  'paper.noBridge': '本终端未启用窗口设备，无法打印',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
