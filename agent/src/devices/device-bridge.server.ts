@@ -1,10 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type DeviceClass,
 } from '@yunzhuo/protocol/devices/index';
+import { LoopbackServer } from '../connection/loopback-server.js';
 import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
 import { DeviceRequests } from './device-requests.js';
 
@@ -17,31 +15,9 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
  * another origin can know. The page relays YZDEV bytes both ways; the agent decodes the
  * desktop's frames and answers through its drivers.
  */
-export class DeviceBridgeServer {
-  readonly secret = randomBytes(24).toString('base64url');
-  readonly #http = http.createServer((_req, res) => res.writeHead(426).end());
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  #port = 0;
-
+export class DeviceBridgeServer extends LoopbackServer {
   constructor(private readonly drivers: readonly DeviceDriver[]) {
-    this.#http.on('upgrade', (req, socket, head) => {
-      const given = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('secret') ?? '';
-      if (!this.#secretMatches(given)) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
-        return;
-      }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws));
-    });
-  }
-
-  listen(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#http.once('error', reject);
-      this.#http.listen(port, '127.0.0.1', () => {
-        this.#port = (this.#http.address() as AddressInfo).port;
-        resolve(this.#port);
-      });
-    });
+    super('devices', MAX_MESSAGE_BYTES);
   }
 
   /** Each device's state, for the heartbeat (the hall map shows it). */
@@ -49,23 +25,7 @@ export class DeviceBridgeServer {
     return healthOf(this.drivers);
   }
 
-  /** What the kiosk URL's fragment carries for the page. */
-  get fragment(): string {
-    return `devices=${this.#port}.${this.secret}`;
-  }
-
-  async close(): Promise<void> {
-    for (const ws of this.#wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
-  }
-
-  #secretMatches(given: string): boolean {
-    const a = Buffer.from(given);
-    const b = Buffer.from(this.secret);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
-  #serve(ws: WebSocket): void {
+  protected serve(ws: WebSocket): void {
     const decoder = new DeviceFrameDecoder({ maxPayloadBytes: MAX_MESSAGE_BYTES });
     let requests: DeviceRequests | null = null; // until the page says which classes the session has
     ws.on('message', (data: RawData, isBinary: boolean) => {

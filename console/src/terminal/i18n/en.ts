@@ -61,4 +61,11 @@ export const en: Record<MessageKey, string> = {
   'reason.not-resolved': 'My matter was not resolved',
   'reason.unclear-guidance': 'Unclear guidance',
   'reason.system-slow': 'The system was slow',
+  // issue 17: what an admin puts on the window's screen
+  'screen.level.info': 'Notice from the IT center',
+  'screen.level.warning': 'Reminder from the IT center',
+  'screen.level.urgent': 'Urgent notice from the IT center',
+  'screen.ok': 'OK',
+  'screen.lockedTitle': 'This window was locked by the IT center',
+  'screen.lockedText': 'Please wait; it can be used again once unlocked.',
 };
