@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import type { OsAdapters } from './os/os-adapters.js';
 import type { DeviceBridgeServer } from './devices/device-bridge.server.js';
 import { startWindowDevices } from './devices/window-devices.js';
+import { WindowScreenServer } from './screen/window-screen.server.js';
 import { SettingsStore } from './settings-store.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -37,6 +38,8 @@ export class Agent {
   #stopping = false;
   #wakeEnroll: (() => void) | null = null;
   #devices: DeviceBridgeServer | null = null;
+  /** the window page's screen channel: notices, lock, window binding (issue 17) */
+  readonly #screen = new WindowScreenServer();
   readonly #identities: IdentityStore;
   readonly #settings: SettingsStore;
 
@@ -60,6 +63,7 @@ export class Agent {
       throw err;
     }
     if (!identity) return EXIT.OK; // stopped while enrolling
+    await this.#screen.listen();
     if (this.deps.config.devicesEnabled) this.#devices = await startWindowDevices(this.deps.config);
     log.info('agent starting', { terminalId: identity.terminalId, broker: this.deps.config.brokerUrl, version: AGENT_VERSION });
     const connection = this.#connect(identity);
@@ -67,6 +71,7 @@ export class Agent {
     const final = await connection.done;
     await this.deps.os.kiosk.close().catch(() => undefined);
     await this.#devices?.close();
+    await this.#screen.close();
     this.#setLifecycle('stopped');
     return final === 'revoked' ? EXIT.IDENTITY_REFUSED : EXIT.OK;
   }
@@ -81,7 +86,7 @@ export class Agent {
     const { config, os, log } = this.deps;
     const remote = () => this.#settings.current.remote;
     const kioskEnabled = () => remote().kioskEnabled ?? config.kioskEnabled;
-    const kioskUrl = () => `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}${this.#devices ? `&${this.#devices.fragment}` : ''}`;
+    const kioskUrl = () => `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}&${this.#screen.fragment}${this.#devices ? `&${this.#devices.fragment}` : ''}`;
     const connection: AgentConnection = new AgentConnection({
       brokerUrl: config.brokerUrl,
       credential: identity.credential,
@@ -109,6 +114,7 @@ export class Agent {
         return effective;
       },
       bindWindow: (windowId) => this.#settings.bindWindow(windowId),
+      screen: this.#screen,
     };
     this.#connection = connection;
     connection.start();

@@ -31,6 +31,7 @@ export const ERRORS = {
   DIRECTORY_UNAVAILABLE: { status: 503, zh: '暂时无法连接单位目录服务器，请稍后再试或联系信息中心', en: 'The directory server cannot be reached; try again later or contact the IT center' },
   NOT_ENTITLED: { status: 403, zh: '该账号无权使用此桌面池', en: 'This account may not use this desktop pool' },
   POOL_CHOICE_REQUIRED: { status: 409, zh: '请选择要使用的部门桌面', en: 'Choose which department desktop to use' },
+  NO_OTHER_POOL: { status: 409, zh: '该账号没有其他部门的桌面可用，请联系信息中心开通', en: 'This account has no other department\'s desktop; ask the IT center' },
   POOL_EXHAUSTED: { status: 503, zh: '本窗口所属部门暂无可用桌面，请稍后再试或联系信息中心', en: 'No free desktop in this pool; try again later or contact the IT center' },
   POOL_UNAVAILABLE: { status: 503, zh: '该桌面池正在维护或停止分配', en: 'This pool is draining or in maintenance' },
   TERMINAL_UNKNOWN: { status: 401, zh: '未登记的云终端，请联系信息中心', en: 'Unknown terminal; contact the IT center' },

@@ -211,3 +211,26 @@ export function watch(ws: WebSocket): { messages: Array<{ type: string } & Recor
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   return { messages, closed };
 }
+
+/**
+ * Stands in for the window page on the agent's screen channel (issue 17): connects with the
+ * address in the kiosk URL's fragment, keeps what it hears, and answers `shown` unless told not to.
+ */
+export async function fakeWindowPage(kioskUrl: string, opts: { answer?: boolean } = {}): Promise<{ messages: Array<Record<string, unknown>>; close(): Promise<void> }> {
+  const value = new URLSearchParams(new URL(kioskUrl).hash.slice(1)).get('screen') ?? '';
+  const [port, secret] = value.split('.');
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/?secret=${secret}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const messages: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as Record<string, unknown>;
+    messages.push(m);
+    if (opts.answer !== false) ws.send(JSON.stringify({ type: 'shown', id: m.id }));
+  });
+  // resolves once the agent answered the close: it no longer counts this page
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  return { messages, close: () => (ws.close(), closed) };
+}

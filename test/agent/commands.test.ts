@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LiveEvent } from '../../broker/src/lib/live-events.js';
 import { assertError, ApiClient } from '../helpers/api-client.js';
 import { eventually } from '../helpers/eventually.js';
-import { AgentProcess, FleetBroker, agentHeaders, rawAgentSocket, watch } from './agent-kit.js';
+import { AgentProcess, FleetBroker, agentHeaders, fakeWindowPage, rawAgentSocket, watch } from './agent-kit.js';
 
 describe('agent commands: every command round trip (real agent, recording OS adapter)', function () {
   this.timeout(60_000);
@@ -43,7 +43,7 @@ describe('agent commands: every command round trip (real agent, recording OS ada
 
   it('lock and unlock the screen', async () => {
     const locked = await roundTrip({ type: 'lock' });
-    assert.deepEqual(locked.result, { locked: true });
+    assert.deepEqual(locked.result, { locked: true, shownOnWindow: false }, 'no window page open: the result says so');
     assert.deepEqual(locked.actions().map((a) => a.action), ['screen.lock']);
     const unlocked = await roundTrip({ type: 'unlock' });
     assert.deepEqual(unlocked.actions().map((a) => a.action), ['screen.unlock']);
@@ -59,19 +59,29 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     await eventually(() => off.actions().some((a) => a.action === 'power.shutdown'));
   });
 
-  it('message: pushed to the window page as terminal.message and confirmed by the agent', async () => {
+  /** the window page the agent opened (the recording OS keeps the URL) */
+  const kioskUrl = () => String(agent.records().filter((a) => a.action === 'kiosk.open' || a.action === 'kiosk.restart').at(-1)?.args.url);
+
+  it('message: shown on the window page (its screen channel), which says so; without a page it fails, saying why', async () => {
+    const page = await fakeWindowPage(kioskUrl());
     const sent = await roundTrip({ type: 'message', text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 });
     assert.equal(sent.result.shownBy, 'window-page');
+    assert.deepEqual(page.messages.map(({ id: _id, ...m }) => m), [{ type: 'notice', text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 }]);
+    await page.close();
+    const unseen = await fleet.command(id, { type: 'message', text: '没有页面时' });
+    assertError(unseen, 502, 'COMMAND_FAILED');
+    assert.equal(unseen.body.error.details.agentCode, 'NOT_SHOWN');
     const pushed = events.find((e): e is LiveEvent<'terminal.message'> => e.type === 'terminal.message')!;
     assert.deepEqual(
       { terminalId: pushed.data.terminalId, siteId: pushed.data.siteId, text: pushed.data.text, level: pushed.data.level, durationSeconds: pushed.data.durationSeconds },
       { terminalId: id, siteId, text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 },
     );
-    assert.deepEqual(sent.actions().map((a) => a.action), ['notice.show']);
+    assert.deepEqual(sent.actions().map((a) => a.action), ['notice.show', 'notice.show'], 'shown, then tried again with no page');
   });
 
   it('open-kiosk and restart-kiosk open the window page with the terminal credential', async () => {
-    const url = `${fleet.url}/terminal#credential=${agent.identity.credential}`;
+    const url = kioskUrl();
+    assert.match(url, new RegExp(`^${fleet.url}/terminal#credential=${agent.identity.credential}&screen=\\d+\\.[A-Za-z0-9_-]+$`));
     const opened = await roundTrip({ type: 'open-kiosk' });
     assert.equal(opened.result.kiosk, 'running');
     assert.deepEqual(opened.actions().map((a) => [a.action, a.args.url]), [['kiosk.open', url]]);
@@ -106,8 +116,12 @@ describe('agent commands: every command round trip (real agent, recording OS ada
 
   it('bind-window binds the terminal to a window of its own site only', async () => {
     const window = await fleet.factory.window(siteId, { code: 'A-012' });
+    const page = await fakeWindowPage(kioskUrl());
     const bound = await roundTrip({ type: 'bind-window', windowId: window.id });
-    assert.deepEqual(bound.result, { windowId: window.id });
+    assert.deepEqual(bound.result, { windowId: window.id, shownOnWindow: true });
+    assert.deepEqual(page.messages.map(({ id: _id, ...m }) => m), [{ type: 'window-bound', windowId: window.id }], 'the open page heard of it (no kiosk restart)');
+    assert.deepEqual(bound.actions().map((a) => a.action), []);
+    await page.close();
     assert.equal((await fleet.terminal(id)).windowId, window.id);
     assert.equal(JSON.parse(readFileSync(path.join(agent.stateDir, 'settings.json'), 'utf8')).windowId, window.id);
     const elsewhere = await fleet.factory.window((await fleet.factory.site()).id);

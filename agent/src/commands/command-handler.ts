@@ -1,4 +1,5 @@
 import type { AgentCommand, AgentCommandErrorCode, AgentCommandType, CommandOf, RemoteAgentSettings } from '@yunzhuo/protocol/agent/index';
+import type { WindowScreenShow } from '@yunzhuo/protocol/agent/window-screen';
 import type { Logger } from '../log.js';
 import type { OsAdapters } from '../os/os-adapters.js';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   /** applies and persists; returns the effective remote settings */
   applySettings(settings: RemoteAgentSettings): RemoteAgentSettings;
   bindWindow(windowId: string | null): void;
+  /** the window page's screen channel: true once an open page showed it */
+  screen: { show(message: WindowScreenShow): Promise<boolean> };
 }
 
 export interface HandlerResult {

@@ -1,12 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type BridgeControl, type DeviceClass, type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
 import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
+import { LoopbackServer } from '../connection/loopback-server.js';
 import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
 import { DeviceRequests } from './device-requests.js';
 
@@ -25,54 +23,15 @@ const PREVIEW_BACKLOG_BYTES = 512 * 1024;
  * desktop's frames and answers through its drivers. On `/preview` the same secret opens the
  * document camera's live picture for the page's side panel.
  */
-export class DeviceBridgeServer {
-  readonly secret = randomBytes(24).toString('base64url');
-  readonly #http = http.createServer((_req, res) => res.writeHead(426).end());
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  #port = 0;
-
+export class DeviceBridgeServer extends LoopbackServer {
   /** `printer`: the window's printer; without it a print is answered PRINTER_NOT_CONFIGURED */
   constructor(private readonly drivers: readonly DeviceDriver[], private readonly printer: WindowPrinterPort | null = null) {
-    this.#http.on('upgrade', (req, socket, head) => {
-      const given = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('secret') ?? '';
-      if (!this.#secretMatches(given)) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
-        return;
-      }
-      const preview = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === PREVIEW_PATH;
-      this.#wss.handleUpgrade(req, socket, head, (ws) => (preview ? this.#preview(ws) : this.#serve(ws)));
-    });
-  }
-
-  listen(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#http.once('error', reject);
-      this.#http.listen(port, '127.0.0.1', () => {
-        this.#port = (this.#http.address() as AddressInfo).port;
-        resolve(this.#port);
-      });
-    });
+    super('devices', MAX_MESSAGE_BYTES);
   }
 
   /** Each device's state, for the heartbeat (the hall map shows it). */
   health(): ReturnType<typeof healthOf> {
     return healthOf(this.drivers);
-  }
-
-  /** What the kiosk URL's fragment carries for the page. */
-  get fragment(): string {
-    return `devices=${this.#port}.${this.secret}`;
-  }
-
-  async close(): Promise<void> {
-    for (const ws of this.#wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
-  }
-
-  #secretMatches(given: string): boolean {
-    const a = Buffer.from(given);
-    const b = Buffer.from(this.secret);
-    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   async #print(ws: WebSocket, message: Extract<BridgeControl, { type: 'print' }>): Promise<void> {
@@ -93,7 +52,8 @@ export class DeviceBridgeServer {
     ws.on('message', () => ws.close(1008, 'the preview takes no messages'));
   }
 
-  #serve(ws: WebSocket): void {
+  protected serve(ws: WebSocket, path: string): void {
+    if (path === PREVIEW_PATH) return this.#preview(ws);
     const decoder = new DeviceFrameDecoder({ maxPayloadBytes: MAX_FRAME_BYTES });
     let requests: DeviceRequests | null = null; // until the page says which classes the session has
     ws.on('message', (data: RawData, isBinary: boolean) => {

@@ -19,9 +19,9 @@ export interface KioskBrowser {
   state(): KioskState;
 }
 
-/** The window page shows messages (it gets `terminal.message` from the broker); the OS side may add its own notice. */
+/** The window page shows messages (the agent's window screen channel); the OS side may add its own notice, or none (null). */
 export interface MessageNotice {
-  show(text: string, level: string, durationSeconds: number): Promise<'window-page' | 'desktop-notification'>;
+  show(text: string, level: string, durationSeconds: number): Promise<'desktop-notification' | null>;
 }
 
 export interface SystemFacts {

@@ -24,6 +24,8 @@ export interface WindowLogin {
   username: string;
   password: string;
   poolId?: string | undefined;
+  /** 「+ 其他部门」: pools the clerk already holds here, left out of the choice */
+  exceptPoolIds?: readonly string[] | undefined;
   address: string | null;
 }
 
@@ -85,7 +87,7 @@ export class SessionEngine {
     }
     const t1 = performance.now();
     try {
-      const result = await this.broker(account, req.terminal, req.poolId);
+      const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? []);
       // 最近登录 in the console counts a clerk's window logins too (issue 17); one update by key
       await Account.update({ lastLoginAt: new Date(this.deps.clock.now()) }, { where: { id: account.id } });
       return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
@@ -96,9 +98,9 @@ export class SessionEngine {
   }
 
   /** Everything after the password check; the part the 8:30 rush benchmark times. */
-  async broker(account: Account, terminal: Terminal, poolId?: string): Promise<BrokeredSession> {
+  async broker(account: Account, terminal: Terminal, poolId?: string, exceptPoolIds: readonly string[] = []): Promise<BrokeredSession> {
     const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
-    const pool = await this.choosePool(account, window, poolId);
+    const pool = await this.choosePool(account, window, poolId, exceptPoolIds);
     const reconnect = await this.reconnect(account, pool, terminal, window);
     if (reconnect) return reconnect;
     if (pool.state !== 'active') throw new AppError('POOL_UNAVAILABLE', { poolId: pool.id, poolName: pool.name, state: pool.state });
@@ -150,8 +152,16 @@ export class SessionEngine {
     return { session, pool, tunnel, reconnected: false };
   }
 
-  private async choosePool(account: Account, window: HallWindow | null, poolId?: string): Promise<Pool> {
-    const pools = await this.deps.rows.pools(account.id);
+  private async choosePool(account: Account, window: HallWindow | null, poolId: string | undefined, exceptPoolIds: readonly string[]): Promise<Pool> {
+    const entitled = await this.deps.rows.pools(account.id);
+    if (!poolId && exceptPoolIds.length > 0) {
+      // 「+ 其他部门」 asks for another department's desktop: never the one held, never narrowed by the window
+      const others = entitled.filter((p) => !exceptPoolIds.includes(p.id));
+      if (others.length === 0) throw new AppError('NO_OTHER_POOL', { held: exceptPoolIds.length });
+      if (others.length === 1) return others[0]!;
+      throw new AppError('POOL_CHOICE_REQUIRED', { pools: others.map((p) => ({ id: p.id, name: p.name, departmentId: p.departmentId })) });
+    }
+    const pools = entitled;
     if (poolId) {
       const pool = pools.find((p) => p.id === poolId);
       if (!pool) throw new AppError('NOT_ENTITLED', { poolId });

@@ -57,7 +57,7 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
   router.post('/terminal/sessions', async (req, res) => {
     const terminal = await terminalOf(req);
     const body = parseInput(windowLoginBody, req.body);
-    const result = await engine.login({ terminal, username: body.username, password: body.password, poolId: body.poolId, address: clientAddress(req) });
+    const result = await engine.login({ terminal, username: body.username, password: body.password, poolId: body.poolId, exceptPoolIds: body.exceptPoolIds, address: clientAddress(req) });
     if (result.timing) res.setHeader('Server-Timing', `auth;dur=${result.timing.authMs.toFixed(2)}, broker;dur=${result.timing.brokerMs.toFixed(2)}`);
     res.status(201).json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel) });
   });

@@ -298,6 +298,11 @@ export const en: Record<MessageKey, string> = {
   'command.confirmBody': 'It runs on terminal “{terminal}” and affects whoever is using it.',
   'command.done': '“{command}” done',
   'command.waiting': 'Waiting for the terminal to answer…',
+  // issue 17: honest results on the window screen, bind window
+  'command.messageShown': 'The message is on the window screen',
+  'command.bindWindow': 'Bind window',
+  'command.noWindow': 'No window',
+  'command.bound': 'Bound to window {window}; the window page shows it',
   'command.offlineHint': 'The terminal is offline; commands cannot reach it.',
   'command.history': 'Recent commands',
   'command.noHistory': 'No commands yet',

@@ -299,6 +299,11 @@ export const zhCN = {
   'command.confirmBody': '将对终端「{terminal}」执行，正在使用的人员会受到影响。',
   'command.done': '「{command}」已执行',
   'command.waiting': '正在等待终端响应…',
+  // issue 17: honest results on the window screen, 绑定窗口
+  'command.messageShown': '消息已显示在窗口屏幕上',
+  'command.bindWindow': '绑定窗口',
+  'command.noWindow': '不绑定窗口',
+  'command.bound': '已绑定到窗口 {window}，窗口页面已更新',
   'command.offlineHint': '终端当前离线，命令无法送达。',
   'command.history': '最近命令',
   'command.noHistory': '暂无命令记录',

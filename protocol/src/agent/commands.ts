@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** visible text for the window page: no control characters except line breaks */
 const displayText = (max: number) =>
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  z.string().trim().min(1).max(max).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/u, 'must not contain control characters');
+  z.string().trim().min(1).max(max).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/u, '不能包含控制字符');
 const delaySeconds = z.number().int().min(0).max(3600).default(0);
 
 /** Every command the broker can send to an agent, discriminated by `type`. */
@@ -28,7 +28,7 @@ export const remoteAgentSettings = z
     heartbeatMs: z.number().int().min(1000).max(300_000),
     kioskEnabled: z.boolean(),
     /** page path on the broker the kiosk opens; the credential is always appended as a fragment */
-    kioskPath: z.string().regex(/^\/[A-Za-z0-9/_.-]{0,200}$/, 'an absolute path on the broker'),
+    kioskPath: z.string().regex(/^\/[A-Za-z0-9/_.-]{0,200}$/, '应为以 / 开头的网页路径'),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']),
   })
   .partial()
@@ -51,7 +51,7 @@ export const AGENT_COMMAND_TYPES = [
 ] as const satisfies readonly AgentCommandType[];
 
 /** Stable codes an agent answers a command with when it cannot carry it out. */
-export const AGENT_COMMAND_ERRORS = ['UNSUPPORTED_COMMAND', 'INVALID_PARAMS', 'OS_ACTION_FAILED', 'BUSY', 'DRAINING'] as const;
+export const AGENT_COMMAND_ERRORS = ['UNSUPPORTED_COMMAND', 'INVALID_PARAMS', 'OS_ACTION_FAILED', 'BUSY', 'DRAINING', 'NOT_SHOWN'] as const;
 export const agentCommandErrorCode = z.enum(AGENT_COMMAND_ERRORS);
 export type AgentCommandErrorCode = z.infer<typeof agentCommandErrorCode>;
 

@@ -4,3 +4,4 @@ export * from './close-codes.js';
 export * from './commands.js';
 export * from './messages.js';
 export * from './enrollment.js';
+export * from './window-screen.js';

@@ -1,8 +1,8 @@
 import type { MessageNotice } from '../os-adapters.js';
 
-/** The window page shows the message (the broker pushes `terminal.message` to it); nothing to draw here. */
+/** The window page shows the message (the agent's window screen channel); the kiosk terminal draws nothing else. */
 export class WindowPageNotice implements MessageNotice {
-  async show(): Promise<'window-page'> {
-    return 'window-page';
+  async show(): Promise<null> {
+    return null;
   }
 }

@@ -47,7 +47,7 @@ export function recordingOs(file: string): OsAdapters {
     notice: {
       show: async (text, level, durationSeconds) => {
         record('notice.show', { text, level, durationSeconds });
-        return 'window-page';
+        return null;
       },
     },
     system: {

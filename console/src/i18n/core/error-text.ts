@@ -8,6 +8,10 @@ import { loginWaitText } from '@yunzhuo/protocol/login-wait';
 export function errorText(code: string, lang: string, details: Record<string, unknown> = {}): string | null {
   if (code === 'TOO_MANY_ATTEMPTS' && typeof details.retryAfterSeconds === 'number') return loginWaitText(details.retryAfterSeconds, lang);
   if (code === 'CONFLICT' && typeof details.field === 'string' && details.field in UNIQUE_FIELDS) return duplicateText(details.field as UniqueField, lang);
+  // the agent could not put a message on the window screen: say why, not just "failed"
+  if (code === 'COMMAND_FAILED' && details.agentCode === 'NOT_SHOWN') {
+    return lang === 'en' ? 'The window page is not open on this terminal; the message was not shown' : '该终端的窗口页面没有打开，消息没有显示';
+  }
   const spec = (ERRORS as Record<string, { zh: string; en: string } | undefined>)[code];
   return spec ? (lang === 'en' ? spec.en : spec.zh) : null;
 }

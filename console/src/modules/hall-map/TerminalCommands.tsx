@@ -7,6 +7,7 @@ import { ErrorView } from '../../components/ErrorView';
 import { useFeedback } from '../../components/Feedback';
 import { hasMessage, useT, type MessageKey } from '../../i18n/i18n';
 import { formatDateTime, formatTime } from '../../i18n/core/format';
+import { useLookups } from '../lookups/lookups';
 
 export const COMMAND_LABEL: Record<TerminalCommandType, MessageKey> = {
   message: 'command.message',
@@ -24,12 +25,25 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
   const feedback = useFeedback();
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
+  const lookups = useLookups({ accounts: false });
+  // 绑定窗口: the windows of the terminal's own site; the open window page shows the new one at once
+  const [windowId, setWindowId] = useState(terminal.windowId ?? '');
+  const siteWindows = [...lookups.window.values()].filter((w) => w.siteId === terminal.siteId).sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true }));
+  const bind = useMutation({
+    mutationFn: () => terminalOpsApi.sendCommand(terminal.id, { type: 'bind-window', windowId: windowId || null }),
+    onSuccess: () => {
+      feedback.ok(t('command.bound', { window: windowId ? lookups.windowCode(windowId) : '—' }));
+      void queryClient.invalidateQueries({ queryKey: ['terminals'] });
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['audit-events', 'terminal-commands', terminal.id] }),
+  });
   const history = useQuery(terminalOpsQueries.commandHistory(terminal.id));
   const send = useMutation({
     mutationFn: (type: TerminalCommandType) =>
       terminalOpsApi.sendCommand(terminal.id, type === 'message' ? { type, text: text.trim(), level: 'info', durationSeconds: 30 } : { type }),
     onSuccess: (_r, type) => {
-      feedback.ok(t('command.done', { command: t(COMMAND_LABEL[type]) }));
+      // the agent answers a message only once the window page showed it (issue 17)
+      feedback.ok(type === 'message' ? t('command.messageShown') : t('command.done', { command: t(COMMAND_LABEL[type]) }));
       if (type === 'message') setText('');
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['audit-events', 'terminal-commands', terminal.id] }),
@@ -62,8 +76,20 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
               </button>
             ))}
           </div>
-          {send.isPending && <div className="muted small">{t('command.waiting')}</div>}
+          <div className="inline-form" data-testid="bind-window">
+            <select value={windowId} onChange={(e) => setWindowId(e.target.value)} aria-label={t('command.bindWindow')}>
+              <option value="">{t('command.noWindow')}</option>
+              {siteWindows.map((w) => (
+                <option key={w.id} value={w.id}>{w.code}{w.label ? ` · ${w.label}` : ''}</option>
+              ))}
+            </select>
+            <button className="btn" disabled={bind.isPending || windowId === (terminal.windowId ?? '')} onClick={() => bind.mutate()}>
+              {t('command.bindWindow')}
+            </button>
+          </div>
+          {(send.isPending || bind.isPending) && <div className="muted small">{t('command.waiting')}</div>}
           {send.isError && <ErrorView error={send.error} compact />}
+          {bind.isError && <ErrorView error={bind.error} compact />}
         </>
       )}
       <div className="muted small section-title">{t('command.history')}</div>

@@ -83,8 +83,8 @@ export class WindowApi {
     return (await this.#call<TerminalContext>('GET', '/terminal/context')).body;
   }
 
-  async login(username: string, password: string, poolId?: string): Promise<WindowLogin & { timing: LoginTiming }> {
-    const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', { username, password, ...(poolId ? { poolId } : {}) });
+  async login(username: string, password: string, poolId?: string, exceptPoolIds: readonly string[] = []): Promise<WindowLogin & { timing: LoginTiming }> {
+    const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', { username, password, ...(poolId ? { poolId } : {}), ...(exceptPoolIds.length ? { exceptPoolIds } : {}) });
     return { ...body, timing: serverTiming(headers.get('server-timing')) };
   }
 

@@ -7,18 +7,23 @@ import { IdleScreen } from '../idle/IdleScreen';
 import { BootScreen } from './BootScreen';
 import { withLogin, without, type HeldDesktop } from './held-desktops';
 import { useTerminalContext } from './use-terminal-context';
+import { ScreenOverlay } from '../screen/ScreenOverlay';
+import { loadWindowScreenAddress, useWindowScreen } from '../screen/use-window-screen';
 
 /**
  * The window page: the idle login until a clerk holds a desktop, then the desktops. Whenever
  * the last desktop leaves, the page is back at the idle login: no picture survives a clerk.
  */
 export function WindowApp() {
+  // both addresses are read before the credential loader wipes the fragment
+  const [screenAddress] = useState(() => loadWindowScreenAddress());
   const [api] = useState(() => {
-    loadDeviceBridgeAddress(); // kept for this tab before the credential loader wipes the fragment
+    loadDeviceBridgeAddress(); // kept for this tab
     const credential = loadTerminalCredential();
     return credential ? new WindowApi(credential) : null;
   });
-  const context = useTerminalContext(api);
+  const screen = useWindowScreen(screenAddress);
+  const context = useTerminalContext(api, screen.bound);
   const [desktops, setDesktops] = useState<HeldDesktop[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [clerkName, setClerkName] = useState('');
@@ -47,11 +52,14 @@ export function WindowApp() {
     [api, desktops],
   );
 
+  const overlay = <ScreenOverlay notices={screen.notices} locked={screen.locked} dismiss={screen.dismiss} />;
   if (!api) return <BootScreen state={{ kind: 'no-credential' }} />;
-  if (context.kind !== 'ready') return <BootScreen state={context} />;
+  if (context.kind !== 'ready') return <>{overlay}<BootScreen state={context} /></>;
   const active = desktops.find((d) => d.session.id === activeId) ?? desktops[0];
-  if (!active) return <IdleScreen api={api} context={context.context} onLoggedIn={onLogin} />;
+  if (!active) return <>{overlay}<IdleScreen api={api} context={context.context} onLoggedIn={onLogin} /></>;
   return (
+    <>
+    {overlay}
     <DesktopStage
       api={api}
       context={context.context}
@@ -62,5 +70,6 @@ export function WindowApp() {
       onLogin={onLogin}
       onRemove={onRemove}
     />
+    </>
   );
 }

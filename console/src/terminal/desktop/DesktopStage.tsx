@@ -133,6 +133,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           api={api}
           windowKey={context.window?.id ?? context.terminal.id}
           clerkName={clerkName}
+          heldPoolIds={desktops.map((d) => d.session.poolId)}
           onLoggedIn={(login, username) => {
             setDialog(null);
             onLogin(login, username);

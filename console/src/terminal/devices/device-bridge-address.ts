@@ -1,7 +1,6 @@
-const STORAGE_KEY = 'yz.terminal.devices';
 const ADDRESS = /^(\d{1,5})\.([A-Za-z0-9_-]{16,128})$/;
 
-/** The agent's device bridge on this terminal: loopback only, opened with the agent's secret. */
+/** A WebSocket of the agent on this terminal: loopback only, opened with the agent's secret. */
 export interface DeviceBridgeAddress {
   url: string;
 }
@@ -13,22 +12,28 @@ function parse(value: string | null): DeviceBridgeAddress | null {
 }
 
 /**
- * The agent opens the page with `…#credential=…&devices=<port>.<secret>`; read it before the
- * credential loader wipes the fragment, and keep it for this tab (a reload keeps the devices).
+ * The agent opens the page with `…#credential=…&<key>=<port>.<secret>`; read it before the
+ * credential loader wipes the fragment, and keep it for this tab (a reload keeps it).
  */
-export function loadDeviceBridgeAddress(): DeviceBridgeAddress | null {
-  const given = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('devices');
+export function loadLoopbackAddress(key: string): DeviceBridgeAddress | null {
+  const storageKey = `yz.terminal.${key}`;
+  const given = new URLSearchParams(window.location.hash.replace(/^#/, '')).get(key);
   if (given !== null && parse(given)) {
     try {
-      sessionStorage.setItem(STORAGE_KEY, given);
+      sessionStorage.setItem(storageKey, given);
     } catch {
       /* storage refused: the address lives for this page only */
     }
     return parse(given);
   }
   try {
-    return parse(sessionStorage.getItem(STORAGE_KEY));
+    return parse(sessionStorage.getItem(storageKey));
   } catch {
     return null;
   }
+}
+
+/** The agent's device bridge (`devices=<port>.<secret>`). */
+export function loadDeviceBridgeAddress(): DeviceBridgeAddress | null {
+  return loadLoopbackAddress('devices');
 }

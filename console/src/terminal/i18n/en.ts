@@ -74,4 +74,11 @@ export const en: Record<MessageKey, string> = {
   'paper.failed': 'Printing failed: {reason}',
   'paper.noPrinter': 'This window has no printer configured; cannot print',
   'paper.noBridge': 'This terminal does not serve window devices; cannot print',
+  // issue 17: what an admin puts on the window's screen
+  'screen.level.info': 'Notice from the IT center',
+  'screen.level.warning': 'Reminder from the IT center',
+  'screen.level.urgent': 'Urgent notice from the IT center',
+  'screen.ok': 'OK',
+  'screen.lockedTitle': 'This window was locked by the IT center',
+  'screen.lockedText': 'Please wait; it can be used again once unlocked.',
 };

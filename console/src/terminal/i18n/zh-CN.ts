@@ -73,6 +73,13 @@ export const zhCN = {
   'paper.failed': '打印失败：{reason}',
   'paper.noPrinter': '本窗口没有配置打印机，无法打印',
   'paper.noBridge': '本终端未启用窗口设备，无法打印',
+  // issue 17: what an admin puts on the window's screen
+  'screen.level.info': '信息中心通知',
+  'screen.level.warning': '信息中心提醒',
+  'screen.level.urgent': '信息中心紧急通知',
+  'screen.ok': '知道了',
+  'screen.lockedTitle': '本窗口已被信息中心锁定',
+  'screen.lockedText': '请稍候，解锁后即可继续使用。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -13,6 +13,8 @@ interface Props {
   onLoggedIn(login: WindowLogin, username: string): void;
   onCancel?: () => void;
   initialUsername?: string;
+  /** 「+ 其他部门」: pools of the desktops already held here, left out of the choice */
+  exceptPoolIds?: readonly string[];
 }
 
 function asApiError(error: unknown): WindowApiError {
@@ -20,7 +22,7 @@ function asApiError(error: unknown): WindowApiError {
 }
 
 /** Account + password; a pool choice when the clerk may use several departments' desktops. */
-export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUsername = '' }: Props) {
+export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUsername = '', exceptPoolIds = [] }: Props) {
   const { t } = useI18n();
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
@@ -34,7 +36,7 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     setError(null);
     startLoginMarks(startedAt);
     try {
-      const login = await api.login(username.trim(), password, poolId);
+      const login = await api.login(username.trim(), password, poolId, exceptPoolIds);
       mark({ loginAnsweredAt: performance.now(), authMs: login.timing.authMs, brokerMs: login.timing.brokerMs, sessionId: login.session.id, reconnected: login.session.reconnected });
       if (poolId) rememberPool(windowKey, poolId);
       setPassword('');
@@ -66,7 +68,7 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     return (
       <PoolChoice
         pools={pools}
-        remembered={rememberedPool(windowKey)}
+        remembered={exceptPoolIds.length ? null : rememberedPool(windowKey)}
         busy={busy}
         onChoose={(poolId) => void attempt(performance.now(), poolId)}
         onBack={() => {
