@@ -48,7 +48,9 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   const poolAction = await admin.create('/api/v1/pool-actions', { poolId: pool.id, point: 'on-release', sshHostId: sshHost.id, command: 'true' });
   const joinToken = await admin.create('/api/v1/join-tokens', { siteId: site.id });
   const identitySource = await admin.create('/api/v1/identity-sources', { name: uniq('目录'), siteId: site.id, urls: ['ldap://127.0.0.1:1'], baseDn: 'ou=people,dc=walk', bindMode: 'user', userDnTemplate: 'uid={username},dc=walk', groupMappings: [{ groupDn: 'cn=walk,dc=walk', departmentIds: [department.id], poolIds: [pool.id] }] });
+  const loginRule = await admin.create('/api/v1/login-rules', { name: uniq('规则'), siteId: site.id, departmentIds: [department.id], windowsAtHomeSite: true });
   return {
+    'login-rules': loginRule.id,
     sites: site.id, departments: department.id, gateways: gateway.id, pools: pool.id, desktops: desktop.id, accounts: clerk.id,
     windows: window.id, terminals: terminal.id, sessions: login.body.session.id, 'ssh-hosts': sshHost.id, 'pool-actions': poolAction.id,
     'join-tokens': joinToken.id, 'identity-sources': identitySource.id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
