@@ -38,9 +38,20 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     used_at: { type: DATE, allowNull: true },
     created_at: { type: DATE, allowNull: false },
   });
+
+  // login rules: who may log in at which windows, when, and (console) from which networks
+  await qi.createTable('login_rules', {
+    id: id(),
+    name: { type: STRING(200), allowNull: false },
+    site_id: fk('sites', { allowNull: true }),
+    enabled: { type: BOOLEAN, allowNull: false, defaultValue: true },
+    settings: { type: JSONB, allowNull: false },
+    ...timestamps(),
+  });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.dropTable('login_rules');
   await qi.dropTable('account_recovery_codes');
   for (const column of ['totp_last_step', 'totp_enabled', 'totp_secret_enc']) await qi.sequelize.query(`ALTER TABLE accounts DROP COLUMN ${column}`);
   await qi.removeIndex('accounts', 'accounts_identity_source');

@@ -31,6 +31,8 @@ import { OpenApiDocs } from './http/openapi.js';
 import { DirectoryLogin } from './identity/directory-login.js';
 import { DirectorySync } from './identity/directory-sync.js';
 import { mountIdentitySources } from './identity/identity-source.routes.js';
+import { loginRuleResource } from './identity/login-rule.resource.js';
+import { LoginRules } from './identity/login-rules.js';
 import { mountImports } from './imports/import.routes.js';
 import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -119,7 +121,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const directorySync = new DirectorySync({ sequelize, directory, audit, events, clock, logger });
   const authenticator = new AccountAuthenticator(throttle, directory);
   const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo' });
-  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle });
+  const loginRules = new LoginRules({ siteTree, clock, events, audit });
+  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle }, loginRules);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
 
   let liveTunnels: LiveTunnels = noLiveTunnels;
@@ -131,7 +134,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
   });
   const loginRows = new LoginRows(events, clock);
-  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels, rows: loginRows });
+  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels, rows: loginRows, rules: loginRules });
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger, clock) : localOnlyBus;
@@ -160,6 +163,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   mountIdentitySources(consoleApi, { ...crudDeps, secrets, sync: directorySync });
+  mountCrud(consoleApi, loginRuleResource, crudDeps);
   mountSessionList(consoleApi, docs);
   mountSessionAdmin(consoleApi, lifecycle, docs);
   desktopLifecycle.attach(lifecycle);

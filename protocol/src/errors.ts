@@ -26,6 +26,7 @@ export const ERRORS = {
   ACCOUNT_DISABLED: { status: 403, zh: '该账号已停用，请联系信息中心', en: 'This account is disabled; contact the IT center' },
   ACCOUNT_LOCKED: { status: 403, zh: '该账号已锁定，请联系信息中心', en: 'This account is locked; contact the IT center' },
   DIRECTORY_ACCOUNT_LOCKED: { status: 403, zh: '该账号在单位目录（LDAP/AD）中已被锁定或停用，请联系信息中心解锁', en: 'This account is locked or disabled in the directory (LDAP/AD); contact the IT center' },
+  LOGIN_RULE_REFUSED: { status: 403, zh: '登录规则不允许此次登录', en: 'A login rule refuses this login' },
   TOTP_REQUIRED: { status: 401, zh: '请输入手机令牌上的 6 位动态口令', en: 'Enter the 6-digit code from your authenticator app' },
   TOTP_INVALID: { status: 401, zh: '动态口令错误或已使用过，请输入新的口令', en: 'The code is wrong or was already used; enter a new one' },
   DIRECTORY_UNAVAILABLE: { status: 503, zh: '暂时无法连接单位目录服务器，请稍后再试或联系信息中心', en: 'The directory server cannot be reached; try again later or contact the IT center' },

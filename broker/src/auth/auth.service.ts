@@ -13,6 +13,7 @@ import { AdminSession } from './admin-session.model.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { isWorkOrderUser } from './policy.js';
 import type { TotpService } from './totp.service.js';
+import type { LoginRules } from '../identity/login-rules.js';
 
 export interface ConsoleLogin {
   token: string;
@@ -30,12 +31,19 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly sessionHours: number,
     private readonly secondFactor: { totp: TotpService; throttle: LoginThrottle } | null = null,
+    private readonly rules: LoginRules | null = null,
   ) {}
 
   async login(username: string, password: string, address: string | null, totpCode?: string): Promise<ConsoleLogin> {
     const account = await this.authenticator.verify(username, password, address);
     const actor = await this.actorFor(account, address);
     if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    await this.rules?.checkConsole(account, address).catch(async (err: unknown) => {
+      if (err instanceof AppError) {
+        await this.audit.record(actor, { action: 'auth.login.refused', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, details: { code: err.code, ...err.details } });
+      }
+      throw err;
+    });
     if (this.secondFactor) {
       const { totp, throttle } = this.secondFactor;
       await totp.verifySignIn(account, totpCode).catch(async (err: unknown) => {

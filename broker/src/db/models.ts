@@ -16,11 +16,12 @@ import { RatingWorkOrder } from '../ratings/work-order.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
+import { LoginRule } from '../identity/login-rule.model.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, IdentitySource, RecoveryCode,
+  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, IdentitySource, RecoveryCode, LoginRule,
   ...LIFECYCLE_MODELS,
 ];
 

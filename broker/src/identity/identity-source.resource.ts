@@ -12,6 +12,7 @@ import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { Pool } from '../pools/pool.model.js';
 import { IdentitySource } from './identity-source.model.js';
+import { splitSettingsRow, type RowColumns } from './settings-row.js';
 
 type Create = z.output<typeof identitySourceCreate>;
 type Update = z.output<typeof identitySourceUpdate>;
@@ -24,9 +25,8 @@ export function presentIdentitySource(s: IdentitySource): z.output<typeof identi
   };
 }
 
-function splitInput(input: Create | Update): { row: Partial<Pick<IdentitySource, 'name' | 'siteId' | 'enabled'>>; settings: Partial<IdentitySourceSettings>; servicePassword: string | undefined } {
-  const { name, siteId, enabled, servicePassword, ...settings } = input;
-  const row = { ...(name !== undefined ? { name } : {}), ...(siteId !== undefined ? { siteId } : {}), ...(enabled !== undefined ? { enabled } : {}) };
+function splitInput(input: Create | Update): { row: RowColumns; settings: Partial<IdentitySourceSettings>; servicePassword: string | undefined } {
+  const { row, settings: { servicePassword, ...settings } } = splitSettingsRow(input);
   return { row, settings: settings as Partial<IdentitySourceSettings>, servicePassword };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Op, UniqueConstraintError, type CreationAttributes, type Sequelize } from 'sequelize';
 import { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
+import type { LoginRules } from '../identity/login-rules.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { groupInsert, groupLookup } from '../db/group-batch.js';
 import { copyRow } from '../db/model-helpers.js';
@@ -73,6 +74,8 @@ export class SessionEngine {
       events: LiveEvents;
       clock: Clock;
       rows: LoginRows;
+      /** login rules (window sites, hours); none when the broker is built without them */
+      rules?: LoginRules;
     },
   ) {}
 
@@ -83,6 +86,12 @@ export class SessionEngine {
       account = await this.deps.authenticator.verify(req.username, req.password, req.address);
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, null);
+      throw err;
+    }
+    try {
+      await this.deps.rules?.checkWindow(account, req.terminal.siteId);
+    } catch (err) {
+      if (isAppError(err)) await this.refuse(req, err, account);
       throw err;
     }
     const t1 = performance.now();

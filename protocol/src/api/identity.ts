@@ -60,3 +60,47 @@ export const identitySourceOut = z.object({
 });
 export type IdentitySourceSettings = Omit<z.output<typeof identitySourceCreate>, 'name' | 'siteId' | 'enabled' | 'servicePassword'>;
 export const identitySourceSyncOut = z.object({ checked: z.number().int(), disabled: z.number().int() });
+
+/* ---------- login rules ---------- */
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const cidrSchema = z.string().trim().max(64).regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.8.0.0/16');
+
+/**
+ * Who may log in where and when. A rule applies to the accounts of its site's subtree (every
+ * account when county-wide) that have one of `roles`, one of `departmentIds` or are listed in
+ * `accountIds` (all of them when the three are empty). Every restriction set must hold.
+ */
+export const loginRuleCreate = z
+  .object({
+    name: text(200),
+    siteId: idSchema.nullable().default(null),
+    enabled: z.boolean().default(true),
+    roles: z.array(roleSchema).max(4).default([]),
+    departmentIds: z.array(idSchema).max(50).default([]),
+    accountIds: z.array(idSchema).max(200).default([]),
+    /** window logins only at windows of the account's home site (or its subtree) */
+    windowsAtHomeSite: z.boolean().default(false),
+    /** window logins only at windows of these sites (or their subtrees) */
+    allowedSiteIds: z.array(idSchema).max(50).default([]),
+    /** only between `from` and `to` local time, on working days (the holiday calendar) when `workingDaysOnly` */
+    hours: z.object({ from: hhmm, to: hhmm, workingDaysOnly: z.boolean().default(true), timeZone: z.string().min(1).max(64).refine(validTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai') }).strict().nullable().default(null),
+    /** console sign-in only from these client networks */
+    consoleNetworks: z.array(cidrSchema).max(50).default([]),
+  })
+  .strict();
+export const loginRuleUpdate = patchOf(loginRuleCreate);
+export const loginRuleQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const loginRuleOut = z.object({
+  id: z.string(), name: z.string(), siteId: z.string().nullable(), enabled: z.boolean(), roles: z.array(z.string()), departmentIds: z.array(z.string()),
+  accountIds: z.array(z.string()), windowsAtHomeSite: z.boolean(), allowedSiteIds: z.array(z.string()),
+  hours: z.object({ from: z.string(), to: z.string(), workingDaysOnly: z.boolean(), timeZone: z.string() }).nullable(), consoleNetworks: z.array(z.string()), ...stamp,
+});
+export type LoginRuleSettings = Omit<z.output<typeof loginRuleCreate>, 'name' | 'siteId' | 'enabled'>;

@@ -24,6 +24,7 @@ const REF_FIELDS: Record<string, string> = {
   siteId: 'sites', homeSiteId: 'sites', parentId: 'sites', departmentId: 'departments', departmentIds: 'departments',
   poolId: 'pools', poolIds: 'pools', gatewayIds: 'gateways', windowId: 'windows', ownerAccountId: 'accounts',
   sshHostId: 'ssh-hosts', terminalId: 'terminals', desktopId: 'desktops', sessionId: 'sessions',
+  allowedSiteIds: 'sites', accountIds: 'accounts',
 };
 
 /** Field values the schemas only describe by pattern (kept valid so the request reaches the authorization). */
@@ -41,6 +42,9 @@ const BY_NAME: Record<string, () => unknown> = {
   roles: () => ['clerk'],
   code: () => `W${next()}`,
   urls: () => ['ldap://127.0.0.1:1'],
+  from: () => '08:30',
+  to: () => '17:30',
+  consoleNetworks: () => ['10.8.0.0/16'],
   caCertificate: () => null,
   baseDn: () => 'ou=people,dc=walk',
   groupDn: () => 'cn=walk,dc=walk',
