@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
-import type { ApiResponse } from '../../helpers/api-client.js';
+import type { AnyBody, ApiResponse } from '../../helpers/api-client.js';
 import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { assertUnchanged, snapshotDatabase } from '../../helpers/db-snapshot.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -64,7 +64,7 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
   }
 
   /** by the county admin, as the audit must name it */
-  async function audited(action: string, targetId: string): Promise<Record<string, any>> {
+  async function audited(action: string, targetId: string): Promise<Record<string, AnyBody>> {
     const [event] = await auditOf(action, targetId);
     assert.ok(event, `no ${action} event for ${targetId}`);
     assert.equal(event.actorName, 'admin');
