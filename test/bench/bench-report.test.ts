@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { effectiveTargets, meets, type BenchResult } from './bench-report.js';
+import { effectiveTargets, meets, ratioTo, type BenchResult } from './bench-report.js';
 
 const TINY = fileURLToPath(new URL('./tiny-bench.child.ts', import.meta.url));
 
@@ -88,5 +88,18 @@ describe('bench report: targets', () => {
     assert.equal(meets(0, '== 0'), true);
     assert.equal(meets(4.99, '< 5'), true);
     assert.equal(meets(5, '< 5'), false);
+  });
+});
+
+describe('bench report: ratios against a figure of the same run', () => {
+  it('divides by the base', () => {
+    assert.equal(ratioTo(10.8, 4.32), 2.5);
+  });
+
+  it('gives NaN, which meets no target, when the base is zero, negative or not finite', () => {
+    for (const base of [0, -0.2, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.ok(Number.isNaN(ratioTo(1, base)), `base ${base}`);
+    }
+    assert.equal(meets(ratioTo(1, 0), '< 100'), false);
   });
 });

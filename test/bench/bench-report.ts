@@ -45,6 +45,16 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/**
+ * `value` as a multiple of `base`, a figure measured in the same run (how a latency compares with
+ * the machine's own noise, not a number of milliseconds of one machine). NaN — no figure, so any
+ * target on it fails — when `base` is not a positive finite number.
+ */
+export function ratioTo(value: number, base: number): number {
+  if (!Number.isFinite(value) || !Number.isFinite(base) || base <= 0) return Number.NaN;
+  return value / base;
+}
+
 /** Rounds to `digits` decimals; without it, 3 significant digits below 100 and integers above. */
 export function round(value: number, digits?: number): number {
   if (!Number.isFinite(value)) return value;

@@ -14,6 +14,8 @@ export type DownstreamEnd =
 export interface DownstreamEvents {
   /** the first bytes went to the browser: from now on this gateway is the one */
   onCommitted(): void;
+  /** a read was held back (the first frame has not come yet): `heldBytes` are held in all */
+  onHeld?(heldBytes: number): void;
   /** a `sync` after layer 0's `size`: the desktop is on screen */
   onFirstFrame(): void;
   /** no first frame within firstFrameTimeoutMs and nothing sent yet: try another gateway */
@@ -123,6 +125,7 @@ export class DownstreamPump {
     this.#held.push(slice);
     this.#heldBytes += slice.length;
     if (this.#active || this.#heldBytes > this.deps.limits.heldBytesCap) this.#commit();
+    else this.events.onHeld?.(this.#heldBytes);
   }
 
   /** Until the first frame, every opcode is looked at (little data passes here). */

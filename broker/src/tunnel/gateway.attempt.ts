@@ -28,6 +28,8 @@ export interface AttemptEvents {
   /** called synchronously when the browser gets this gateway's first bytes: the tunnel owns `live` from now on */
   onCommitted(live: LiveGuacd): void;
   onFirstFrame(live: LiveGuacd): void;
+  /** guacd's output is held until the first frame: `heldBytes` so far */
+  onHeld?(live: LiveGuacd, heldBytes: number): void;
   onEnded(end: DownstreamEnd): void;
   onStalled(detail: string): void;
 }
@@ -131,6 +133,10 @@ class HeldAttempt implements DownstreamEvents {
 
   onFirstFrame(): void {
     this.#events.onFirstFrame(this.#live);
+  }
+
+  onHeld(heldBytes: number): void {
+    this.#events.onHeld?.(this.#live, heldBytes);
   }
 
   onFirstFrameTimeout(): void {

@@ -283,6 +283,10 @@ export class TunnelConnection implements AttemptEvents {
     }
   }
 
+  onHeld(live: LiveGuacd, heldBytes: number): void {
+    this.#log.debug({ gateway: live.gatewayId, heldBytes }, 'holding guacd output until the first frame');
+  }
+
   onFirstFrame(live: LiveGuacd): void {
     const sessionId = this.sessionId;
     if (sessionId === null) return;

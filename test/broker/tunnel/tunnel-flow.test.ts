@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { encodeInstruction } from '@yunzhuo/protocol';
 import { FIRST_FRAME, FakeGuacd, type FakeGuacdConnection } from '../../helpers/fake-guacd.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -159,15 +160,20 @@ describe('tunnel: the downstream flow', function () {
   });
 
   it('holds guacd output until the first frame, then sends it as one message', async function () {
+    // the relay logs each read it holds: the first frame is written only once the cursor was read and held
+    let cursorHeld: () => void = () => {};
+    const held = new Promise<void>((resolve) => (cursorHeld = resolve));
+    const logger = pino({ level: 'debug' }, { write: (line: string) => {
+      if (line.includes('holding guacd output until the first frame')) cursorHeld();
+    } });
     guacd = await FakeGuacd.start({
       afterReady: async (conn) => {
         conn.send(encodeInstruction('cursor', 0, 0, -1, 0, 0, 11, 16));
-        // pacing only (the relay shows no sign of a read it holds): apart, the two writes are two
-        // reads, so holding is what makes them one message; merged, they would be one anyway
-        await sleep(50);
+        await held;
         conn.send(FIRST_FRAME);
       },
     });
+    relay = await startRelay({}, { logger });
     const { client } = await live();
     assert.equal(client.messages.length, 2, 'the UUID, then everything up to the first sync at once');
     assert.deepEqual(client.instructions.slice(1).map((i) => i.opcode), ['cursor', 'size', 'sync']);

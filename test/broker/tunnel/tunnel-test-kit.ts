@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { GuacDecoder, INTERNAL_OPCODE, encodeInstruction, instructionSpans, type Instruction } from '@yunzhuo/protocol';
 import { poolSettingsSchema, type PoolSettings } from '@yunzhuo/protocol/api/common';
 import type { DeviceUse } from '../../../broker/src/devices/device-use.js';
@@ -105,11 +105,11 @@ export interface RelayUnderTest {
  */
 export async function startRelay(
   limits: Partial<TunnelLimits> = {},
-  options: { parkDesktops?: boolean | { maxParkMs: number } } = {},
+  options: { parkDesktops?: boolean | { maxParkMs: number }; logger?: Logger } = {},
 ): Promise<RelayUnderTest> {
   const broker = new StubBroker();
   const clock = new ManualClock();
-  const tunnels = createTunnelServer({ broker, logger: pino({ level: 'silent' }), clock, limits, parkDesktops: options.parkDesktops ?? false });
+  const tunnels = createTunnelServer({ broker, logger: options.logger ?? pino({ level: 'silent' }), clock, limits, parkDesktops: options.parkDesktops ?? false });
   const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname === '/tunnel') tunnels.handleUpgrade(req, socket, head);
