@@ -1,5 +1,6 @@
 import type { RatingScore } from '@yunzhuo/protocol/api/ratings';
 import type { AuditService } from '../audit/audit.service.js';
+import { agentActor } from '../agents/agent-actor.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -55,7 +56,8 @@ export class RatingService {
       if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
       throw err;
     }
-    await this.deps.audit.record(null, {
+    // the citizen rated at this terminal: the log names it (and its window)
+    await this.deps.audit.record(agentActor(null, terminal.id), {
       action: 'rating.create', targetType: 'rating', targetId: rating.id, siteId: rating.siteId,
       details: { sessionId: rating.sessionId, terminalId: rating.terminalId, windowId: rating.windowId, accountId: rating.accountId, departmentId: rating.departmentId, score: rating.score, reasons: rating.reasons },
     });
