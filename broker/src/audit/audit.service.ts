@@ -52,7 +52,7 @@ export class AuditService {
   #row(actor: Actor | null, entry: AuditEntry): CreationAttributes<AuditEvent> {
     return {
       at: new Date(this.clock.now()),
-      actorId: actor?.id ?? null,
+      actorId: actor?.id || null, // a refused login names no account: no id
       actorName: actor ? actor.username : null,
       action: entry.action,
       targetType: entry.targetType ?? null,

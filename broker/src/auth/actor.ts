@@ -23,6 +23,14 @@ export function aboveScope(scope: SiteScope, siteId: string | null): boolean {
   return !scope.all && siteId !== null && scope.ancestorIds.has(siteId);
 }
 
+/**
+ * A clerk at a window, as the audit log names them: their login, name and the address the
+ * login came from (the log must not say 系统). It authorises nothing.
+ */
+export function clerkActor(account: { id: string; username: string; displayName: string }, address: string | null): Actor {
+  return { id: account.id, username: account.username, displayName: account.displayName, roles: [], homeSiteId: null, scope: { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() }, address };
+}
+
 export function inScope(scope: SiteScope, siteId: string | null): boolean {
   if (scope.all) return true;
   return siteId !== null && scope.siteIds.has(siteId);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isBadLevel } from '@yunzhuo/protocol/api/rating-words';
 import type { ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 import type { AuditService } from '../audit/audit.service.js';
+import { agentActor } from '../agents/agent-actor.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -77,7 +78,8 @@ export class RatingService {
       if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
       throw err;
     }
-    await this.deps.audit.record(null, {
+    // the citizen rated at this terminal: the log names it (and its window)
+    await this.deps.audit.record(agentActor(null, terminal.id), {
       action: 'rating.create', targetType: 'rating', targetId: rating.id, siteId: rating.siteId,
       // the rater's name and number stay out of the audit log: it is kept for ever
       details: {

@@ -4,6 +4,7 @@ import { Account } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
 import type { LoginRules } from '../identity/login-rules.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { clerkActor, type Actor } from '../auth/actor.js';
 import { groupInsert, groupLookup } from '../db/group-batch.js';
 import { copyRow } from '../db/model-helpers.js';
 import { Desktop } from '../desktops/desktop.model.js';
@@ -96,7 +97,7 @@ export class SessionEngine {
     }
     const t1 = performance.now();
     try {
-      const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? []);
+      const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? [], req.address);
       // 最近登录 in the console counts a clerk's window logins too (issue 17); one update by key
       await Account.update({ lastLoginAt: new Date(this.deps.clock.now()) }, { where: { id: account.id } });
       return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
@@ -107,10 +108,11 @@ export class SessionEngine {
   }
 
   /** Everything after the password check; the part the 8:30 rush benchmark times. */
-  async broker(account: Account, terminal: Terminal, poolId?: string, exceptPoolIds: readonly string[] = []): Promise<BrokeredSession> {
+  async broker(account: Account, terminal: Terminal, poolId?: string, exceptPoolIds: readonly string[] = [], address: string | null = null): Promise<BrokeredSession> {
     const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
     const pool = await this.choosePool(account, window, poolId, exceptPoolIds);
-    const reconnect = await this.reconnect(account, pool, terminal, window);
+    const clerk = clerkActor(account, address);
+    const reconnect = await this.reconnect(account, pool, terminal, window, clerk);
     if (reconnect) return reconnect;
     if (pool.state !== 'active') throw new AppError('POOL_UNAVAILABLE', { poolId: pool.id, poolName: pool.name, state: pool.state });
 
@@ -127,7 +129,7 @@ export class SessionEngine {
     }
     if (!desktop && pool.kind === 'dedicated') {
       // the clerk's own desktop is held: by a concurrent login of the same clerk, still creating its session?
-      const joined = await this.joinLoginInFlight(account, pool, terminal, window);
+      const joined = await this.joinLoginInFlight(account, pool, terminal, window, clerk);
       if (joined) return joined;
     }
     if (!desktop) throw await this.exhausted(pool, account);
@@ -148,7 +150,7 @@ export class SessionEngine {
       if (isLiveKeyClash(err)) {
         // the same clerk won a concurrent login for this pool: give the desktop back, join that session
         await giveBack();
-        const again = await this.reconnect(account, pool, terminal, window);
+        const again = await this.reconnect(account, pool, terminal, window, clerk);
         if (again) return again;
       } else if ((await DesktopSession.count({ where: { id: sessionId } }).catch(() => 1)) === 0) {
         // the row was not stored (not merely its answer lost): the desktop goes back; when unsure the reconciler decides
@@ -156,7 +158,7 @@ export class SessionEngine {
       }
       throw err;
     }
-    await this.deps.transitions.announce(session, null);
+    await this.deps.transitions.announce(session, clerk);
     const tunnel = await this.deps.tokens.issue(session.id, terminal.id);
     return { session, pool, tunnel, reconnected: false };
   }
@@ -187,7 +189,7 @@ export class SessionEngine {
   }
 
   /** The clerk's own live session in this pool, moved to this terminal (roaming / takeover). */
-  private async reconnect(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
+  private async reconnect(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null, clerk: Actor): Promise<BrokeredSession | null> {
     const session = await this.#liveSessions.add(liveKeyOf(account.id, pool.id));
     if (!session) return null;
     if (session.terminalId && session.terminalId !== terminal.id) {
@@ -195,11 +197,11 @@ export class SessionEngine {
       this.deps.tunnels().closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`, terminal.id);
     }
     await session.update({ terminalId: terminal.id, windowId: window?.id ?? null, siteId: terminal.siteId, lastActivityAt: new Date(this.deps.clock.now()) });
-    await this.deps.audit.record(null, {
+    await this.deps.audit.record(clerk, {
       action: 'session.reconnect', targetType: 'session', targetId: session.id, siteId: terminal.siteId,
       details: { accountId: account.id, terminalId: terminal.id, windowId: window?.id ?? null },
     });
-    await this.deps.transitions.announce(session, null, 'reconnect');
+    await this.deps.transitions.announce(session, clerk, 'reconnect');
     const tunnel = await this.deps.tokens.issue(session.id, terminal.id);
     return { session, pool, tunnel, reconnected: true };
   }
@@ -209,14 +211,14 @@ export class SessionEngine {
    * with no session row yet; a second login of the same clerk waits briefly for that row and
    * joins it, instead of being told its desktop is unavailable.
    */
-  private async joinLoginInFlight(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null): Promise<BrokeredSession | null> {
+  private async joinLoginInFlight(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null, clerk: Actor): Promise<BrokeredSession | null> {
     const held = await Desktop.findOne({ where: { poolId: pool.id, ownerAccountId: account.id, sessionId: { [Op.ne]: null } } });
     if (!held) return null;
     // a race resolving itself within milliseconds, not a business timer: real time, not the Clock
     for (let waited = 0; waited < JOIN_WAIT_MS; waited += JOIN_POLL_MS) {
       // only a login still between its claim and its insert is worth waiting for
       const inserted = (await DesktopSession.count({ where: { id: held.sessionId! } })) > 0;
-      const joined = await this.reconnect(account, pool, terminal, window);
+      const joined = await this.reconnect(account, pool, terminal, window, clerk);
       if (joined || inserted) return joined;
       await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
     }
@@ -239,7 +241,9 @@ export class SessionEngine {
   /** Every refusal is logged with its reason, so an admin can see why a clerk got no desktop. */
   private async refuse(req: WindowLogin, err: AppError, account: Account | null): Promise<void> {
     if (err.code === 'POOL_CHOICE_REQUIRED') return;
-    await this.deps.audit.record(null, {
+    // the login as typed, when no account answers to it
+    const who = clerkActor(account ?? { id: '', username: req.username, displayName: req.username }, req.address);
+    await this.deps.audit.record(who, {
       action: 'login.refused', targetType: 'account', targetId: account?.id ?? null, siteId: req.terminal.siteId,
       details: { code: err.code, username: req.username, terminalId: req.terminal.id, windowId: req.terminal.windowId, poolId: req.poolId ?? null, ...err.details },
     });

@@ -159,6 +159,8 @@ export const auditQuery = z
     targetType: z.string().max(32).optional(),
     targetId: z.string().max(64).optional(),
     siteId: idSchema.optional(),
+    /** words: the action's Chinese name or code, the actor, the target's name, the address */
+    q: z.string().trim().min(1).max(100).optional(),
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
   })
@@ -167,6 +169,8 @@ export const auditOut = z.object({
   id: z.number(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), action: z.string(),
   targetType: z.string().nullable(), targetId: z.string().nullable(), siteId: z.string().nullable(), address: z.string().nullable(),
   before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable(), details: z.record(z.string(), z.unknown()).nullable(),
+  /** for people (issue 17): the action's Chinese name, who did it and to what, by name */
+  actionName: z.string(), actorLabel: z.string().nullable(), targetLabel: z.string().nullable(),
 });
 
 /* ---------- auth ---------- */

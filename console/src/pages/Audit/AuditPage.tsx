@@ -11,6 +11,7 @@ import { Pagination } from '../../components/Pagination';
 import { hasMessage, useI18n } from '../../i18n/i18n';
 import { formatDateTime, formatInt, localInputToIso } from '../../i18n/core/format';
 import { auditActionText, AuditActionLabel } from '../../modules/audit/AuditActionLabel';
+import { AuditDetail } from '../../modules/audit/AuditDetail';
 import { downloadText, stampedName, toCsv } from '../../modules/csv/csv';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
@@ -19,6 +20,13 @@ import { QueryView } from '../../components/QueryView';
 const TARGET_TYPES = ['session', 'account', 'terminal', 'desktop', 'pool', 'window', 'site', 'department', 'gateway', 'windows', 'accounts', 'join-token'];
 const COMMON_ACTIONS = ['auth.login', 'login.refused', 'session.requested', 'session.active', 'session.disconnected', 'session.ended', 'session.reconnect', 'terminal.command', 'windows.import', 'accounts.import'];
 const PAGE_SIZE = 50;
+
+/** one line of what an event carries, in words (the detail view shows all of it) */
+function summary(e: AuditEvent): string {
+  const fields = e.before && e.after ? Object.keys(e.after).filter((k) => k !== 'updatedAt' && JSON.stringify(e.before?.[k]) !== JSON.stringify(e.after?.[k])) : [];
+  if (fields.length) return fields.join('、');
+  return Object.entries(e.details ?? {}).filter(([, v]) => v !== null && typeof v !== 'object').slice(0, 3).map(([k, v]) => `${k}: ${String(v)}`).join('；');
+}
 
 export function AuditPage() {
   const { t } = useI18n();
@@ -38,6 +46,7 @@ export function AuditPage() {
     setPage(1);
   };
   const base: AuditQuery = {
+    ...(filters.q ? { q: filters.q } : {}),
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.targetType ? { targetType: filters.targetType } : {}),
     ...(filters.siteId ? { siteId: filters.siteId } : {}),
@@ -52,7 +61,7 @@ export function AuditPage() {
       const rows = await auditApi.all(base);
       const csv = toCsv(
         [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.actionCode'), t('audit.target'), t('audit.targetId'), t('audit.site'), t('audit.address'), t('audit.details')],
-        rows.map((e) => [formatDateTime(e.at), e.actorName ?? t('audit.system'), auditActionText(e.action, t), e.action, e.targetType, e.targetId, e.siteId ? lookups.siteName(e.siteId) : '', e.address, JSON.stringify({ before: e.before, after: e.after, details: e.details })]),
+        rows.map((e) => [formatDateTime(e.at), e.actorLabel ?? t('audit.system'), auditActionText(e.action, t, e.actionName), e.action, e.targetLabel ?? e.targetType, e.targetId, e.siteId ? lookups.siteName(e.siteId) : '', e.address, JSON.stringify({ before: e.before, after: e.after, details: e.details })]),
       );
       downloadText(stampedName('audit'), csv);
       feedback.ok(t('audit.exported', { n: formatInt(rows.length) }));
@@ -81,6 +90,7 @@ export function AuditPage() {
         }
       />
       <Toolbar>
+        <input className="search" type="search" placeholder={t('audit.search')} value={filters.q ?? ''} onChange={(e) => set('q', e.target.value.trim())} aria-label={t('audit.search')} data-testid="audit-search" />
         <input className="search" list="audit-actions" placeholder={t('audit.action')} value={filters.action ?? ''} onChange={(e) => set('action', e.target.value.trim())} aria-label={t('audit.action')} />
         <datalist id="audit-actions">
           {COMMON_ACTIONS.map((a) => (
@@ -124,24 +134,20 @@ export function AuditPage() {
               empty={<EmptyState title={t('common.empty')} />}
               columns={[
                 { key: 'at', header: t('audit.at'), render: (e) => formatDateTime(e.at), width: 160 },
-                { key: 'actor', header: t('audit.actor'), render: (e) => e.actorName ?? <span className="muted">{t('audit.system')}</span>, width: 120 },
-                { key: 'action', header: t('audit.action'), render: (e) => <AuditActionLabel action={e.action} />, width: 170 },
-                { key: 'target', header: t('audit.target'), render: (e) => <span>{targetLabel(e.targetType)} <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code></span>, width: 150 },
+                { key: 'actor', header: t('audit.actor'), render: (e) => e.actorLabel ?? <span className="muted">{t('audit.system')}</span>, width: 160 },
+                { key: 'action', header: t('audit.action'), render: (e) => <AuditActionLabel action={e.action} name={e.actionName} />, width: 170 },
+                { key: 'target', header: t('audit.target'), render: (e) => <span>{targetLabel(e.targetType)} {e.targetLabel ?? <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code>}</span>, width: 200 },
                 { key: 'site', header: t('audit.site'), render: (e) => (e.siteId ? lookups.siteName(e.siteId) : '—'), width: 140 },
                 { key: 'addr', header: t('audit.address'), render: (e) => e.address ?? '—', width: 120 },
                 {
                   key: 'details',
                   header: t('audit.details'),
                   className: 'wrap',
-                  render: (e) =>
-                    open === e.id ? (
-                      <pre className="json">{JSON.stringify({ before: e.before, after: e.after, details: e.details }, null, 2)}</pre>
-                    ) : (
-                      <span className="muted ellipsis">{e.details ? JSON.stringify(e.details) : e.after ? JSON.stringify(e.after) : ''}</span>
-                    ),
+                  render: (e) => <span className="muted ellipsis">{summary(e)}</span>,
                 },
               ]}
             />
+            {data.items.filter((e) => e.id === open).map((e) => <AuditDetail key={e.id} event={e} />)}
             <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
           </>
         )}
