@@ -40,7 +40,7 @@ export const configSchema = z
     ratingVisitWorkingDays: z.coerce.number().int().min(1).max(60).default(3),
     ratingRectifyWorkingDays: z.coerce.number().int().min(1).max(120).default(15),
     /** the hall's time zone: where a working day begins and ends */
-    hallTimeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    hallTimeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   })
   .strict();
 
