@@ -6,6 +6,7 @@ import * as m0005 from './0005-lifecycle.js';
 import * as m0006 from './0006-pool-devices.js';
 import * as m0007 from './0007-name-keys.js';
 import * as m0012 from './0012-rating-levels.js';
+import * as m0013 from './0013-rating-outbox.js';
 
 export interface Migration {
   name: string;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { name: '0006-pool-devices', ...m0006 },
   { name: '0007-name-keys', ...m0007 },
   { name: '0012-rating-levels', ...m0012 },
+  { name: '0013-rating-outbox', ...m0013 },
 ];

@@ -39,6 +39,7 @@ import { RatingService } from './ratings/rating.service.js';
 import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
+import { RatingOutboxSender } from './ratings/rating-outbox.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -76,6 +77,8 @@ export interface RunningBroker {
   lifecycle: SessionLifecycle;
   /** health probes, SSH actions, warm-up, reconciler */
   desktopLifecycle: DesktopLifecycle;
+  /** the outbox to the province; null when YUNZHUO_RATING_OUTBOX_URL is unset */
+  ratingOutbox: RatingOutboxSender | null;
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -197,6 +200,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const ratingOutbox = config.ratingOutboxUrl && config.ratingOutboxSecret
+    ? new RatingOutboxSender(clock, {
+      url: config.ratingOutboxUrl, secret: config.ratingOutboxSecret, maxAttempts: config.ratingOutboxMaxAttempts,
+      backoffMs: config.ratingOutboxBackoffSeconds * 1000, maxBackoffMs: 3600_000, pollMs: config.ratingOutboxPollSeconds * 1000, timeoutMs: 10_000,
+    }, logger)
+    : null;
+  ratingOutbox?.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
 
@@ -209,6 +219,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     engine,
     lifecycle,
     desktopLifecycle,
+    ratingOutbox,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
@@ -216,6 +227,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       cluster.close();
       await tunnelServer.close();
       await desktopLifecycle.close();
+      await ratingOutbox?.close();
       await agents.close();
       await bus.close(); // last: the others hear what this process did while stopping
       server.closeAllConnections();

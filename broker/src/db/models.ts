@@ -13,12 +13,13 @@ import { HallWindow } from '../windows/window.model.js';
 import { JoinToken } from '../join-tokens/join-token.model.js';
 import { Rating, RatingInvitation, RatingTagSet } from '../ratings/rating.model.js';
 import { RatingWorkOrder } from '../ratings/work-order.model.js';
+import { RatingOutboxItem } from '../ratings/rating-outbox.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder,
+  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, RatingOutboxItem,
   ...LIFECYCLE_MODELS,
 ];
 
