@@ -40,6 +40,7 @@ import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
 import { RatingOutboxSender } from './ratings/rating-outbox.js';
+import { mountRatingOutbox } from './ratings/rating-outbox.routes.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -160,6 +161,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const workOrderApi = newRouter();
   mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
   reviewerApi.use('/rating-work-orders', workOrderApi);
+  mountRatingOutbox(consoleApi, { audit, clock, docs });
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { outboxSignature } from '../../../broker/src/ratings/rating-outbox.js';
 import { RatingOutboxItem } from '../../../broker/src/ratings/rating-outbox.model.js';
-import type { ApiClient } from '../../helpers/api-client.js';
+import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
@@ -27,6 +27,7 @@ interface Received {
 function province(windowB: () => string) {
   const log: Received[] = [];
   let failuresLeftA = 3;
+  const state = { acceptB: false };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -36,12 +37,12 @@ function province(windowB: () => string) {
       const ts = String(req.headers['x-yunzhuo-timestamp']);
       const signed = req.headers['x-yunzhuo-signature'] === `sha256=${outboxSignature(SECRET, ts, raw)}` && req.headers['idempotency-key'] === body.idempotencyKey;
       const fromB = body.rating.windowId === windowB();
-      const answered = fromB ? 503 : failuresLeftA-- > 0 ? 500 : 200;
+      const answered = fromB ? (state.acceptB ? 200 : 503) : failuresLeftA-- > 0 ? 500 : 200;
       log.push({ key: body.idempotencyKey, windowId: body.rating.windowId, ratingId: body.ratingId, changeNo: body.changeNo, kind: body.kind, signed, answered });
       res.writeHead(answered).end();
     });
   });
-  return { log, server };
+  return { log, server, state };
 }
 
 describe('rating outbox to the province: same transaction, signed, in order per window, retried, dead letter', () => {
@@ -51,6 +52,8 @@ describe('rating outbox to the province: same transaction, signed, in order per 
   let windowA: string;
   let windowB: string;
   let seats: Record<'A' | 'B', { client: ApiClient; sessionId: string }>;
+  let auditor: ApiClient;
+  let siteAdmin: ApiClient;
 
   before(async () => {
     receiver = province(() => windowB);
@@ -77,6 +80,14 @@ describe('rating outbox to the province: same transaction, signed, in order per 
     windowA = a.windowId;
     windowB = b.windowId;
     seats = { A: a, B: b };
+    const signIn = async (roles: string[], extra: Record<string, unknown>) => {
+      const account = await f.account({ roles, password: 'other-pass-1', ...extra });
+      const client = new ApiClient(broker.url);
+      assert.equal((await client.login(account.username, 'other-pass-1')).status, 200);
+      return client;
+    };
+    auditor = await signIn(['auditor'], {});
+    siteAdmin = await signIn(['site-admin'], { homeSiteId: hall.site.id });
   });
   after(async () => {
     await broker.stop();
@@ -133,5 +144,40 @@ describe('rating outbox to the province: same transaction, signed, in order per 
       [a1, 'delivered', 4], [b1, 'dead', 5], [a2, 'delivered', 1], [b2, 'dead', 5], [a3, 'delivered', 1], [a2, 'delivered', 1],
     ]);
     assert.equal(after[1]?.lastError, 'HTTP 503');
+  });
+
+  it('lists by state for the county (admin, auditor); a county admin sends a dead item again (audited)', async () => {
+    const dead = await auditor.get('/api/v1/rating-outbox?state=dead');
+    assert.equal(dead.status, 200, JSON.stringify(dead.body));
+    assert.equal(dead.body.total, 2);
+    assert.deepEqual(dead.body.items.map((i: { state: string; attempts: number; windowId: string; lastError: string }) => [i.state, i.attempts, i.windowId, i.lastError]), [
+      ['dead', 5, windowB, 'HTTP 503'], ['dead', 5, windowB, 'HTTP 503'],
+    ]);
+    assert.equal((await broker.admin.get('/api/v1/rating-outbox?state=delivered')).body.total, 4);
+    assert.equal((await broker.admin.get('/api/v1/rating-outbox?state=pending')).body.total, 0);
+    assertError(await broker.admin.get('/api/v1/rating-outbox?state=lost'), 400, 'VALIDATION_FAILED');
+    // a hall's admin neither reads nor retries the county's outbox; the auditor only reads
+    assertError(await siteAdmin.get('/api/v1/rating-outbox'), 403, 'FORBIDDEN');
+    const first = dead.body.items[0];
+    assertError(await siteAdmin.post(`/api/v1/rating-outbox/${first.id}/retry`), 403, 'FORBIDDEN');
+    assertError(await auditor.post(`/api/v1/rating-outbox/${first.id}/retry`), 403, 'FORBIDDEN');
+    const delivered = (await broker.admin.get('/api/v1/rating-outbox?state=delivered')).body.items[0];
+    assertError(await broker.admin.post(`/api/v1/rating-outbox/${delivered.id}/retry`), 409, 'RATING_OUTBOX_NOT_DEAD');
+    assertError(await broker.admin.post('/api/v1/rating-outbox/999999/retry'), 404, 'NOT_FOUND');
+
+    receiver.state.acceptB = true;
+    const retried = await broker.admin.post(`/api/v1/rating-outbox/${first.id}/retry`);
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.deepEqual([retried.body.state, retried.body.attempts], ['pending', 0]);
+    const audit = await broker.admin.get(`/api/v1/audit-events?action=rating-outbox.retry&targetId=${first.id}`);
+    assert.equal(audit.body.total, 1, JSON.stringify(audit.body));
+    assert.deepEqual(audit.body.items[0].before.state, 'dead');
+
+    const sentBefore = receiver.log.length;
+    clock.advance(2_000);
+    await broker.ratingOutbox?.runOnce();
+    assert.deepEqual(receiver.log.slice(sentBefore).map((r) => [r.key, r.answered, r.signed]), [[first.idempotencyKey, 200, true]]);
+    const after = await broker.admin.get('/api/v1/rating-outbox?state=dead');
+    assert.deepEqual(after.body.items.map((i: { id: number }) => i.id), [dead.body.items[1].id], 'only the retried item left the dead letters');
   });
 });
