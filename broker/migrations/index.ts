@@ -9,6 +9,7 @@ import * as m0008 from './0008-window-printer.js';
 import * as m0009 from './0009-password-change.js';
 import * as m0011 from './0011-identity-sources.js';
 import * as m0012 from './0012-rating-levels.js';
+import * as m0013 from './0013-rating-outbox.js';
 
 export interface Migration {
   name: string;
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { name: '0009-password-change', ...m0009 },
   { name: '0011-identity-sources', ...m0011 },
   { name: '0012-rating-levels', ...m0012 },
+  { name: '0013-rating-outbox', ...m0013 },
 ];

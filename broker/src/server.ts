@@ -53,6 +53,8 @@ import { PrintAuditService } from './paper/print-audit.service.js';
 import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
+import { RatingOutboxSender } from './ratings/rating-outbox.js';
+import { mountRatingOutbox } from './ratings/rating-outbox.routes.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -90,6 +92,8 @@ export interface RunningBroker {
   lifecycle: SessionLifecycle;
   /** health probes, SSH actions, warm-up, reconciler */
   desktopLifecycle: DesktopLifecycle;
+  /** the outbox to the province; null when YUNZHUO_RATING_OUTBOX_URL is unset */
+  ratingOutbox: RatingOutboxSender | null;
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -182,6 +186,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
   reviewerApi.use('/rating-work-orders', workOrderApi);
   mountPaper(publicApi, new PrintAuditService(audit), docs);
+  mountRatingOutbox(consoleApi, { audit, clock, docs });
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
@@ -227,6 +232,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const ratingOutbox = config.ratingOutboxUrl && config.ratingOutboxSecret
+    ? new RatingOutboxSender(clock, {
+      url: config.ratingOutboxUrl, secret: config.ratingOutboxSecret, maxAttempts: config.ratingOutboxMaxAttempts,
+      backoffMs: config.ratingOutboxBackoffSeconds * 1000, maxBackoffMs: 3600_000, pollMs: config.ratingOutboxPollSeconds * 1000, timeoutMs: 10_000,
+    }, logger)
+    : null;
+  ratingOutbox?.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
 
@@ -239,6 +251,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     engine,
     lifecycle,
     desktopLifecycle,
+    ratingOutbox,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
@@ -247,6 +260,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       cluster.close();
       await tunnelServer.close();
       await desktopLifecycle.close();
+      await ratingOutbox?.close();
       await agents.close();
       await bus.close(); // last: the others hear what this process did while stopping
       server.closeAllConnections();

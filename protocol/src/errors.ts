@@ -58,6 +58,7 @@ export const ERRORS = {
   RATING_EXPIRED: { status: 410, zh: '评价邀请已过期，请窗口工作人员重新发起评价', en: 'The rating invitation has expired; ask the clerk to start a new one' },
   RATING_TAGS_INVALID: { status: 400, zh: '所选评价标签不属于该评价等级，请重新选择', en: 'The tags chosen are not tags of this level; choose again' },
   WORK_ORDER_STATE: { status: 409, zh: '该差评工单当前的状态不允许此操作', en: 'The work order\'s state does not allow this step' },
+  RATING_OUTBOX_NOT_DEAD: { status: 409, zh: '只有已放弃发送的记录才能重新发送', en: 'Only a dead outbox item can be sent again' },
   DESKTOP_PREPARE_FAILED: { status: 502, zh: '桌面准备失败，请重新登录以分配其他桌面', en: 'The desktop could not be prepared; sign in again to get another one' },
   DEVICE_CLASS_DISABLED: { status: 403, zh: '本桌面池未启用该类窗口设备，请联系信息中心', en: 'This desktop pool does not enable this device class; contact the IT center' },
   DEVICE_NOT_ATTACHED: { status: 503, zh: '桌面当前没有连接到窗口，无法使用窗口设备', en: 'No window is attached to this desktop; its devices cannot be used' },

@@ -41,8 +41,16 @@ export const configSchema = z
     ratingRectifyWorkingDays: z.coerce.number().int().min(1).max(120).default(15),
     /** the hall's time zone: where a working day begins and ends */
     hallTimeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    /** the province's receiver of ratings and work-order changes (docs/RATINGS.md); off when unset */
+    ratingOutboxUrl: z.string().url().refine((u) => /^https?:/.test(u), 'must be an http(s) URL').optional(),
+    /** shared secret of the HMAC-SHA256 signature; required with the URL */
+    ratingOutboxSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    ratingOutboxMaxAttempts: z.coerce.number().int().min(1).max(1000).default(12),
+    ratingOutboxBackoffSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+    ratingOutboxPollSeconds: z.coerce.number().int().min(1).max(3600).default(5),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, { message: 'YUNZHUO_RATING_OUTBOX_SECRET is required with YUNZHUO_RATING_OUTBOX_URL', path: ['ratingOutboxSecret'] });
 
 export type Config = z.infer<typeof configSchema> & {
   databaseUrl: string;
@@ -73,4 +81,9 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_RATING_VISIT_WORKING_DAYS: 'ratingVisitWorkingDays',
   YUNZHUO_RATING_RECTIFY_WORKING_DAYS: 'ratingRectifyWorkingDays',
   YUNZHUO_HALL_TIME_ZONE: 'hallTimeZone',
+  YUNZHUO_RATING_OUTBOX_URL: 'ratingOutboxUrl',
+  YUNZHUO_RATING_OUTBOX_SECRET: 'ratingOutboxSecret',
+  YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: 'ratingOutboxMaxAttempts',
+  YUNZHUO_RATING_OUTBOX_BACKOFF_SECONDS: 'ratingOutboxBackoffSeconds',
+  YUNZHUO_RATING_OUTBOX_POLL_SECONDS: 'ratingOutboxPollSeconds',
 };

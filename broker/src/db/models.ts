@@ -13,6 +13,7 @@ import { HallWindow } from '../windows/window.model.js';
 import { JoinToken } from '../join-tokens/join-token.model.js';
 import { Rating, RatingInvitation, RatingTagSet } from '../ratings/rating.model.js';
 import { RatingWorkOrder } from '../ratings/work-order.model.js';
+import { RatingOutboxItem } from '../ratings/rating-outbox.model.js';
 import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
@@ -21,7 +22,7 @@ import { LoginRule } from '../identity/login-rule.model.js';
 const ALL = [
   Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
   PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, IdentitySource, RecoveryCode, LoginRule,
+  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, RatingOutboxItem, IdentitySource, RecoveryCode, LoginRule,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -12,6 +12,7 @@ import { Rating, RatingInvitation, type RatingTagSet, type ServiceContext } from
 import type { RatingTagSets } from './rating-tag-sets.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import type { WorkOrderService } from './work-orders.service.js';
+import { enqueueRatingChange } from './rating-outbox.js';
 
 /** How long a citizen has to answer a rating card, in seconds (the page gives up sooner). */
 export const DEFAULT_INVITATION_TTL_SECONDS = 300;
@@ -70,7 +71,9 @@ export class RatingService {
           createdAt: new Date(this.deps.clock.now()),
         }, { transaction });
         // every 差评 is followed up: its work order commits with it
-        if (bad) await this.deps.workOrders.openFor(created, transaction);
+        const order = bad ? await this.deps.workOrders.openFor(created, transaction) : undefined;
+        // and the province hears of it: the outbox row commits with it too
+        await enqueueRatingChange(transaction, created.createdAt, created, 'rating.created', order);
         return created;
       });
     } catch (err) {

@@ -11,6 +11,7 @@ import type { Clock } from '../lib/clock.js';
 import { Rating } from './rating.model.js';
 import { RatingWorkOrder, type WorkOrderState } from './work-order.model.js';
 import { workingDayDeadline } from './working-days.js';
+import { enqueueRatingChange } from './rating-outbox.js';
 
 export interface WorkOrderDeps {
   audit: AuditService;
@@ -86,6 +87,8 @@ export class WorkOrderService {
       const before = order.get({ plain: true });
       await order.update(this.#changes(order, step, now, actor), { transaction });
       if (step.kind === 'review' && step.decision === 'exclude') await Rating.update({ excluded: true }, { where: { id: order.ratingId }, transaction });
+      const rating = await Rating.findByPk(order.ratingId, { transaction, rejectOnEmpty: true });
+      await enqueueRatingChange(transaction, now, rating, `work-order.${step.kind}`, order);
       await this.deps.audit.record(actor, {
         action: `rating-work-order.${step.kind}`, targetType: 'rating-work-order', targetId: order.id, siteId: order.siteId,
         before: { state: before.state }, after: { state: order.state }, details: { ...step, ratingId: order.ratingId },

@@ -137,6 +137,16 @@ describe('configuration', () => {
     assert.ok(problems.some((p) => p.startsWith('YUNZHUO_PORT:')));
     assert.ok(problems.some((p) => p.startsWith('YUNZHUO_COOKIE_SECURE:')));
   });
+
+  it('sends ratings to the province only with both a URL and a secret', () => {
+    assert.equal(loadConfig({}).ratingOutboxUrl, undefined);
+    const problems = problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings' });
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.ok(problems[0]?.startsWith('YUNZHUO_RATING_OUTBOX_SECRET:'), problems[0]);
+    assert.ok(problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'ftp://province.example/x', YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16) })[0]?.startsWith('YUNZHUO_RATING_OUTBOX_URL:'));
+    const c = loadConfig({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings', YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16), YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: '3' });
+    assert.deepEqual([c.ratingOutboxMaxAttempts, c.ratingOutboxBackoffSeconds, c.ratingOutboxPollSeconds], [3, 30, 5]);
+  });
 });
 
 describe('main entry', function () {

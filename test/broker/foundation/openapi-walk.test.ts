@@ -55,11 +55,14 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   const orders = await admin.get(`/api/v1/rating-work-orders?siteId=${site.id}`);
   assert.equal(orders.body.total, 1, JSON.stringify(orders.body));
   const loginRule = await admin.create('/api/v1/login-rules', { name: uniq('规则'), siteId: site.id, departmentIds: [department.id], windowsAtHomeSite: true });
+  // the change on its way to the province (county-wide: a retry is the county admin's)
+  const outbox = await admin.get('/api/v1/rating-outbox?order=desc&pageSize=1');
+  assert.equal(outbox.body.items[0]?.ratingId, rated.body.id, JSON.stringify(outbox.body));
   return {
     'login-rules': loginRule.id,
     sites: site.id, departments: department.id, gateways: gateway.id, pools: pool.id, desktops: desktop.id, accounts: clerk.id,
     windows: window.id, terminals: terminal.id, sessions: login.body.session.id, 'ssh-hosts': sshHost.id, 'pool-actions': poolAction.id,
-    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, 'rating-work-orders': orders.body.items[0].id, siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
+    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, 'rating-work-orders': orders.body.items[0].id, 'rating-outbox': String(outbox.body.items[0].id), siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
   };
 }
 
