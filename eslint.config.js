@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'data/', 'test/bench/results/', 'test/e2e/artifacts/', '.tmp/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'data/', 'test/bench/results/', 'test/e2e/artifacts/', '.tmp/', 'demo-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

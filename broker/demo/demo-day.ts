@@ -137,10 +137,20 @@ export class DemoDay {
     const seat = this.#pick((s) => s.sessionId !== null && s.agent !== null);
     if (!seat?.sessionId) return;
     const window = this.api.forTerminal(seat.terminal.credential);
-    const invitation = await window.post<{ id: string }>('/api/v1/terminal/rating-invitations', { sessionId: seat.sessionId });
+    const invitation = await window.post<{ id: string; tagSet: { version: number; tags: { level: number; code: string }[] } }>(
+      '/api/v1/terminal/rating-invitations',
+      { sessionId: seat.sessionId },
+    );
+    // five levels (docs/RATINGS.md): most citizens are 非常满意 or 满意, a few give a 差评 with a tag
     const roll = this.random();
-    const score = roll < 0.93 ? 'good' : roll < 0.98 ? 'neutral' : 'bad';
-    await window.post('/api/v1/terminal/ratings', { invitationId: invitation.id, score, ...(score === 'bad' ? { reasons: ['wait-too-long'] } : {}) });
+    const level = roll < 0.7 ? 5 : roll < 0.93 ? 4 : roll < 0.97 ? 3 : roll < 0.99 ? 2 : 1;
+    const tag = invitation.tagSet.tags.find((t) => t.level === level);
+    await window.post('/api/v1/terminal/ratings', {
+      invitationId: invitation.id,
+      level,
+      tagSetVersion: invitation.tagSet.version,
+      ...(level <= 2 && tag ? { tags: [tag.code] } : {}),
+    });
     this.counts.ratings++;
   }
 

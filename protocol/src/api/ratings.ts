@@ -22,7 +22,7 @@ export const ratingTagSchema = z.object({ level: ratingLevelSchema, code: tagCod
 export const ratingTagSetBody = z
   .object({ tags: z.array(ratingTagSchema).min(1).max(100) })
   .strict()
-  .refine((b) => new Set(b.tags.map((t) => `${t.level}:${t.code}`)).size === b.tags.length, { message: 'a code appears twice on one level', path: ['tags'] });
+  .refine((b) => new Set(b.tags.map((t) => `${t.level}:${t.code}`)).size === b.tags.length, { message: '同一级别下的标签编码重复', path: ['tags'] });
 export const ratingTagSetOut = z.object({ version: z.number().int(), tags: z.array(ratingTagSchema), createdAt: z.string(), createdBy: z.string().nullable() });
 
 /** The window page asks for a rating of the service it just gave (terminal credential). */
@@ -39,7 +39,7 @@ export const ratingInvitationOut = z.object({
 });
 
 /** 实名: the citizen chose to give a name (and optionally a mobile number); absent = 匿名. */
-export const raterSchema = z.object({ name: text(50), phone: z.string().regex(/^1\d{10}$/, 'an 11-digit mobile number').optional() }).strict();
+export const raterSchema = z.object({ name: text(50), phone: z.string().regex(/^1\d{10}$/, '应为 11 位手机号码').optional() }).strict();
 
 export const ratingSubmitBody = z
   .object({
