@@ -52,5 +52,10 @@ function treeBytes(dir) {
 }
 
 function walkDirs(dir) {
-  return [dir, ...readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath, e.name))];
+  return [
+    dir,
+    ...readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(e.parentPath, e.name)),
+  ];
 }

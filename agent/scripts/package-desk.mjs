@@ -45,18 +45,36 @@ try {
   mkdirSync(path.join(stage, 'usr/bin'), { recursive: true });
   writeFileSync(path.join(stage, 'usr/bin/yunzhuo-desk'), '#!/bin/sh\nexec node /opt/yunzhuo-desk/yunzhuo-desk.mjs "$@"\n', { mode: 0o755 });
   mkdirSync(path.join(stage, 'etc/xdg/autostart'), { recursive: true });
-  writeFileSync(path.join(stage, 'etc/xdg/autostart/yunzhuo-desk.desktop'), [
-    '[Desktop Entry]', 'Type=Application', 'Name=yunzhuo-desk', 'Name[zh_CN]=云桌桌面助手',
-    'Comment=Window devices (ID card reader) for business pages in this desktop', 'Exec=/usr/bin/yunzhuo-desk', 'NoDisplay=true', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(stage, 'etc/xdg/autostart/yunzhuo-desk.desktop'),
+    [
+      '[Desktop Entry]',
+      'Type=Application',
+      'Name=yunzhuo-desk',
+      'Name[zh_CN]=云桌桌面助手',
+      'Comment=Window devices (ID card reader) for business pages in this desktop',
+      'Exec=/usr/bin/yunzhuo-desk',
+      'NoDisplay=true',
+      '',
+    ].join('\n'),
+  );
   mkdirSync(path.join(stage, 'DEBIAN'));
-  writeFileSync(path.join(stage, 'DEBIAN/control'), [
-    'Package: yunzhuo-desk', `Version: ${version}`, 'Architecture: amd64', 'Section: misc', 'Priority: optional',
-    'Depends: nodejs (>= 18)', 'Maintainer: Yunzhuo <yunzhuo@localhost>',
-    'Description: Yunzhuo companion inside the desktop',
-    ' Serves the local ID card reader API (ZKIDROnline, 127.0.0.1:24010) that business pages call',
-    ' and carries each request to the window\'s devices over the RDP static channel YZDEV.', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(stage, 'DEBIAN/control'),
+    [
+      'Package: yunzhuo-desk',
+      `Version: ${version}`,
+      'Architecture: amd64',
+      'Section: misc',
+      'Priority: optional',
+      'Depends: nodejs (>= 18)',
+      'Maintainer: Yunzhuo <yunzhuo@localhost>',
+      'Description: Yunzhuo companion inside the desktop',
+      ' Serves the local ID card reader API (ZKIDROnline, 127.0.0.1:24010) that business pages call',
+      " and carries each request to the window's devices over the RDP static channel YZDEV.",
+      '',
+    ].join('\n'),
+  );
   const deb = path.join(outDir, `yunzhuo-desk_${version}_amd64.deb`);
   execFileSync('dpkg-deb', ['--root-owner-group', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`built ${bundle} and ${deb}`);
@@ -78,15 +96,18 @@ if (windows) {
     execFileSync('tar', ['xzf', tarball, '-C', path.join(dir, 'node_modules/@koromix/koffi-win32-x64'), '--strip-components=1']);
     // started at every user's logon, in that user's session (a service in session 0 has no channel)
     writeFileSync(path.join(dir, 'yunzhuo-desk.cmd'), '@echo off\r\nnode "%~dp0yunzhuo-desk.mjs" %*\r\n');
-    writeFileSync(path.join(dir, 'install-logon-task.ps1'), [
-      '# Registers yunzhuo-desk to start at the logon of any user, in that user\'s session. Run as administrator.',
-      '$dir = Split-Path -Parent $MyInvocation.MyCommand.Path',
-      '$action = New-ScheduledTaskAction -Execute "node.exe" -Argument "`"$dir\\yunzhuo-desk.mjs`""',
-      '$trigger = New-ScheduledTaskTrigger -AtLogOn',
-      '$principal = New-ScheduledTaskPrincipal -GroupId "S-1-5-32-545" -RunLevel Limited',
-      'Register-ScheduledTask -TaskName "yunzhuo-desk" -Action $action -Trigger $trigger -Principal $principal -Force',
-      '',
-    ].join('\r\n'));
+    writeFileSync(
+      path.join(dir, 'install-logon-task.ps1'),
+      [
+        "# Registers yunzhuo-desk to start at the logon of any user, in that user's session. Run as administrator.",
+        '$dir = Split-Path -Parent $MyInvocation.MyCommand.Path',
+        '$action = New-ScheduledTaskAction -Execute "node.exe" -Argument "`"$dir\\yunzhuo-desk.mjs`""',
+        '$trigger = New-ScheduledTaskTrigger -AtLogOn',
+        '$principal = New-ScheduledTaskPrincipal -GroupId "S-1-5-32-545" -RunLevel Limited',
+        'Register-ScheduledTask -TaskName "yunzhuo-desk" -Action $action -Trigger $trigger -Principal $principal -Force',
+        '',
+      ].join('\r\n'),
+    );
     rmSync(tarball);
     const zip = path.join(outDir, `yunzhuo-desk-${version}-win-x64.zip`);
     rmSync(zip, { force: true });

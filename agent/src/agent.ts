@@ -27,8 +27,13 @@ export interface AgentDeps {
 }
 
 const LIFECYCLE_OF: Record<ConnectionState, AgentLifecycle> = {
-  connecting: 'connecting', ready: 'ready', reconnecting: 'reconnecting', 'awaiting-approval': 'awaiting-approval',
-  revoked: 'revoked', draining: 'draining', stopped: 'stopped',
+  connecting: 'connecting',
+  ready: 'ready',
+  reconnecting: 'reconnecting',
+  'awaiting-approval': 'awaiting-approval',
+  revoked: 'revoked',
+  draining: 'draining',
+  stopped: 'stopped',
 };
 
 /** The agent's run loop: identity (enroll once), one connection, commands through the handler map, drain on stop. */
@@ -86,7 +91,8 @@ export class Agent {
     const { config, os, log } = this.deps;
     const remote = () => this.#settings.current.remote;
     const kioskEnabled = () => remote().kioskEnabled ?? config.kioskEnabled;
-    const kioskUrl = () => `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}&${this.#screen.fragment}${this.#devices ? `&${this.#devices.fragment}` : ''}`;
+    const kioskUrl = () =>
+      `${config.brokerUrl.replace(/\/+$/, '')}${remote().kioskPath ?? config.kioskPath}#credential=${encodeURIComponent(identity.credential)}&${this.#screen.fragment}${this.#devices ? `&${this.#devices.fragment}` : ''}`;
     const connection: AgentConnection = new AgentConnection({
       brokerUrl: config.brokerUrl,
       credential: identity.credential,
@@ -98,7 +104,8 @@ export class Agent {
       onCommand: (message) => runCommand(message, ctx, COMMAND_HANDLERS),
       onWelcome: (welcome) => {
         this.#settings.bindWindow(welcome.windowId);
-        if (kioskEnabled() && os.kiosk.state() !== 'running') os.kiosk.open(kioskUrl()).catch((err: unknown) => log.error('kiosk did not open', { error: String(err) }));
+        if (kioskEnabled() && os.kiosk.state() !== 'running')
+          os.kiosk.open(kioskUrl()).catch((err: unknown) => log.error('kiosk did not open', { error: String(err) }));
       },
       onState: (state, detail) => {
         this.#setLifecycle(LIFECYCLE_OF[state]);
@@ -106,7 +113,10 @@ export class Agent {
       },
     });
     const ctx: CommandContext = {
-      os, log, kioskUrl, kioskEnabled,
+      os,
+      log,
+      kioskUrl,
+      kioskEnabled,
       applySettings: (settings: RemoteAgentSettings) => {
         const effective = this.#settings.merge(settings);
         if (settings.heartbeatMs) connection.setHeartbeatMs(settings.heartbeatMs);
@@ -164,7 +174,10 @@ export class Agent {
 
   #joinToken(): string {
     const { joinToken } = this.deps.config;
-    if (!joinToken) throw new NotEnrolled(`not enrolled yet and no join token given (--join-token / YUNZHUO_AGENT_JOIN_TOKEN / YUNZHUO_JOIN_TOKEN); identity file ${this.#identities.file}`);
+    if (!joinToken)
+      throw new NotEnrolled(
+        `not enrolled yet and no join token given (--join-token / YUNZHUO_AGENT_JOIN_TOKEN / YUNZHUO_JOIN_TOKEN); identity file ${this.#identities.file}`,
+      );
     return joinToken;
   }
 
@@ -173,7 +186,12 @@ export class Agent {
     const hardwareId = config.hardwareId ?? (this.deps.hardwareId ?? detectHardwareId)() ?? `unknown:${config.name}`;
     const enrolled = await (this.deps.enroll ?? enrollOverHttp)(config.brokerUrl, { joinToken, hardwareId, name: config.name, agentVersion: AGENT_VERSION });
     const identity: AgentIdentity = {
-      terminalId: enrolled.terminalId, siteId: enrolled.siteId, credential: enrolled.credential, brokerUrl: config.brokerUrl, hardwareId, enrolledAt: new Date().toISOString(),
+      terminalId: enrolled.terminalId,
+      siteId: enrolled.siteId,
+      credential: enrolled.credential,
+      brokerUrl: config.brokerUrl,
+      hardwareId,
+      enrolledAt: new Date().toISOString(),
     };
     this.#identities.save(identity);
     log.info('enrolled', { terminalId: identity.terminalId, siteId: identity.siteId, state: enrolled.state });

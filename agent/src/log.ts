@@ -12,10 +12,12 @@ export interface Logger {
 
 export function createLogger(level: LogLevel | 'silent', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   let current = RANK[level];
-  const at = (lvl: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[lvl] > current) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
-  };
+  const at =
+    (lvl: LogLevel) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (RANK[lvl] > current) return;
+      write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), setLevel: (l) => void (current = RANK[l]) };
 }
 

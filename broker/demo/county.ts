@@ -61,8 +61,12 @@ export const TOWN_WINDOWS = 6;
 /** clerks per window of a department in the county (the rest of the windows stay free) */
 export const CLERKS_PER_WINDOW = 0.45;
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏飞建波宁琳雪梅婷慧晨浩宇欣然佳怡子涵文博思雨嘉明俊杰晓东海燕春兰志强凤霞丹丹国庆红梅'.split('');
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split(
+    '',
+  );
+const GIVEN =
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏飞建波宁琳雪梅婷慧晨浩宇欣然佳怡子涵文博思雨嘉明俊杰晓东海燕春兰志强凤霞丹丹国庆红梅'.split('');
 
 /** The n-th clerk's name: deterministic, realistic, rarely repeated within a hall. */
 export function clerkName(n: number): string {
@@ -96,7 +100,13 @@ export function countySeats(): Seat[] {
     for (let i = 1; i <= d.windows; i++, slot++) {
       const row = Math.floor(slot / ROW_WIDTH);
       const col = slot % ROW_WIDTH;
-      seats.push({ code: `${d.zone}-${String(i).padStart(3, '0')}`, departmentCode: d.code, area: `${d.zone}区 ${d.name}`, posX: col >= AISLE_COLUMN ? col + 1 : col, posY: row * 2 });
+      seats.push({
+        code: `${d.zone}-${String(i).padStart(3, '0')}`,
+        departmentCode: d.code,
+        area: `${d.zone}区 ${d.name}`,
+        posX: col >= AISLE_COLUMN ? col + 1 : col,
+        posY: row * 2,
+      });
     }
   }
   return seats;

@@ -2,7 +2,11 @@
 // does (`Authorization: Terminal <credential>`), against the broker's public API only.
 
 export class DemoApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -11,7 +15,10 @@ export class DemoApi {
   #cookie = '';
   #csrf = '';
 
-  constructor(readonly baseUrl: string, private readonly terminalCredential?: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly terminalCredential?: string,
+  ) {}
 
   forTerminal(credential: string): DemoApi {
     return new DemoApi(this.baseUrl, credential);
@@ -19,11 +26,17 @@ export class DemoApi {
 
   async signIn(username: string, password: string): Promise<void> {
     const res = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
     });
     const body = (await res.json()) as { csrfToken?: string; error?: { code: string; message: string } };
-    if (res.status !== 200 || !body.csrfToken) throw new DemoApiError(res.status, body.error?.code ?? 'HTTP', `admin sign-in refused: ${body.error?.message ?? res.status}`);
-    this.#cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    if (res.status !== 200 || !body.csrfToken)
+      throw new DemoApiError(res.status, body.error?.code ?? 'HTTP', `admin sign-in refused: ${body.error?.message ?? res.status}`);
+    this.#cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     this.#csrf = body.csrfToken;
   }
 

@@ -41,7 +41,12 @@ export class DemoDay {
   #busy = false;
   readonly #arriving: Array<Promise<void>> = [];
 
-  constructor(private readonly api: DemoApi, private readonly county: SeededCounty, private readonly log: DayLog, private readonly random: () => number = Math.random) {
+  constructor(
+    private readonly api: DemoApi,
+    private readonly county: SeededCounty,
+    private readonly log: DayLog,
+    private readonly random: () => number = Math.random,
+  ) {
     this.#seats = county.terminals.map((terminal) => ({ terminal, agent: null, clerk: null, sessionId: null, tunnel: null }));
     this.#away = [];
   }
@@ -69,7 +74,9 @@ export class DemoDay {
     this.#timer = setInterval(() => {
       if (this.#busy) return;
       this.#busy = true;
-      void this.#tick().catch((err: unknown) => this.log(`模拟事件失败：${(err as Error).message}`)).finally(() => (this.#busy = false));
+      void this.#tick()
+        .catch((err: unknown) => this.log(`模拟事件失败：${(err as Error).message}`))
+        .finally(() => (this.#busy = false));
     }, TICK_MS);
   }
 
@@ -93,13 +100,25 @@ export class DemoDay {
 
   #agent(terminal: DemoTerminal): AgentConnection {
     const info: AgentInfo = {
-      agentVersion: 'demo', hostname: terminal.windowCode, os: 'Linux 6.1 (云终端 演示)', uptimeSeconds: 3600, load: [0.2, 0.1, 0.1],
-      memory: { totalBytes: 2 ** 31, freeBytes: 2 ** 30 }, addresses: [`10.20.${terminal.windowCode.length}.${Math.floor(this.random() * 250) + 2}`],
-      screen: { width: 1920, height: 1080 }, kiosk: 'running', hardwareId: terminal.id.slice(0, 8),
+      agentVersion: 'demo',
+      hostname: terminal.windowCode,
+      os: 'Linux 6.1 (云终端 演示)',
+      uptimeSeconds: 3600,
+      load: [0.2, 0.1, 0.1],
+      memory: { totalBytes: 2 ** 31, freeBytes: 2 ** 30 },
+      addresses: [`10.20.${terminal.windowCode.length}.${Math.floor(this.random() * 250) + 2}`],
+      screen: { width: 1920, height: 1080 },
+      kiosk: 'running',
+      hardwareId: terminal.id.slice(0, 8),
     };
     const agent = new AgentConnection({
-      brokerUrl: this.api.baseUrl, credential: terminal.credential, heartbeatMs: HEARTBEAT_MS, heartbeatJitter: 0.1, backoff: { initialMs: 1000, maxMs: 30_000 },
-      info: () => info, onCommand: async () => ({ outcome: { ok: true, result: {} } }),
+      brokerUrl: this.api.baseUrl,
+      credential: terminal.credential,
+      heartbeatMs: HEARTBEAT_MS,
+      heartbeatJitter: 0.1,
+      backoff: { initialMs: 1000, maxMs: 30_000 },
+      info: () => info,
+      onCommand: async () => ({ outcome: { ok: true, result: {} } }),
     });
     agent.start();
     return agent;
@@ -118,7 +137,9 @@ export class DemoDay {
     const away = this.#away.indexOf(clerk);
     if (away >= 0) this.#away.splice(away, 1);
     try {
-      const res = await this.api.forTerminal(seat.terminal.credential).post<WindowLogin>('/api/v1/terminal/sessions', { username: clerk.username, password: CLERK_PASSWORD });
+      const res = await this.api
+        .forTerminal(seat.terminal.credential)
+        .post<WindowLogin>('/api/v1/terminal/sessions', { username: clerk.username, password: CLERK_PASSWORD });
       seat.sessionId = res.session.id;
       seat.tunnel = openTunnel(this.api.baseUrl, res.tunnel.token);
       this.counts.logins++;
@@ -192,7 +213,9 @@ export class DemoDay {
 
   /** A free desktop's machine goes away: the health probes find its RDP port closed. */
   async #desktopFails(): Promise<void> {
-    const desktops = await this.api.get<{ items: Array<{ id: string; name: string }> }>(`/api/v1/desktops?state=free&siteId=${this.county.countyId}&pageSize=1`);
+    const desktops = await this.api.get<{ items: Array<{ id: string; name: string }> }>(
+      `/api/v1/desktops?state=free&siteId=${this.county.countyId}&pageSize=1`,
+    );
     const desktop = desktops.items[0];
     if (!desktop) return;
     await this.api.request('PATCH', `/api/v1/desktops/${desktop.id}`, { port: await deadPort() });

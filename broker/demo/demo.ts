@@ -40,7 +40,12 @@ async function startBroker(): Promise<Broker> {
   const log = createWriteStream(path.join(dataDir, 'demo-broker.log'));
   const child = spawn(process.execPath, [path.join(ROOT, 'broker/dist/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, YUNZHUO_DATA_DIR: dataDir, YUNZHUO_LOG_LEVEL: process.env.YUNZHUO_LOG_LEVEL ?? 'info', YUNZHUO_RECONCILE_INTERVAL_SECONDS: process.env.YUNZHUO_RECONCILE_INTERVAL_SECONDS ?? '10' },
+    env: {
+      ...process.env,
+      YUNZHUO_DATA_DIR: dataDir,
+      YUNZHUO_LOG_LEVEL: process.env.YUNZHUO_LOG_LEVEL ?? 'info',
+      YUNZHUO_RECONCILE_INTERVAL_SECONDS: process.env.YUNZHUO_RECONCILE_INTERVAL_SECONDS ?? '10',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -83,14 +88,16 @@ async function main(): Promise<void> {
   day.run();
   await createAccounts(api, county, (clerk) => day.clerkReady(clerk), say);
   await day.rushDone();
-  console.log([
-    '',
-    `  控制台 console:   ${broker.url}/console/   管理员 admin / ${process.env.YUNZHUO_ADMIN_PASSWORD ? '（YUNZHUO_ADMIN_PASSWORD）' : adminPassword}`,
-    `  镇管理员 town admin:  suozhen-admin … chenzhuang-admin / ${TOWN_ADMIN_PASSWORD}    审计 auditor: shenji / ${TOWN_ADMIN_PASSWORD}`,
-    `  窗口人员 clerks:  gaj01、rsj01、bdc01 … / ${CLERK_PASSWORD}    窗口页 window page: ${broker.url}/terminal/`,
-    '  Ctrl-C 结束演示 / stops the demo',
-    '',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      `  控制台 console:   ${broker.url}/console/   管理员 admin / ${process.env.YUNZHUO_ADMIN_PASSWORD ? '（YUNZHUO_ADMIN_PASSWORD）' : adminPassword}`,
+      `  镇管理员 town admin:  suozhen-admin … chenzhuang-admin / ${TOWN_ADMIN_PASSWORD}    审计 auditor: shenji / ${TOWN_ADMIN_PASSWORD}`,
+      `  窗口人员 clerks:  gaj01、rsj01、bdc01 … / ${CLERK_PASSWORD}    窗口页 window page: ${broker.url}/terminal/`,
+      '  Ctrl-C 结束演示 / stops the demo',
+      '',
+    ].join('\n'),
+  );
 
   let stopping = false;
   const stop = async (): Promise<void> => {

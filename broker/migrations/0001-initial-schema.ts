@@ -217,9 +217,21 @@ async function appendOnly(qi: QueryInterface, table: string): Promise<void> {
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
   for (const table of [
-    'audit_events', 'admin_sessions', 'tunnel_tokens', 'sessions', 'desktops', 'account_pools',
-    'pool_gateways', 'pools', 'gateways', 'account_departments', 'accounts', 'terminals',
-    'windows', 'departments', 'sites',
+    'audit_events',
+    'admin_sessions',
+    'tunnel_tokens',
+    'sessions',
+    'desktops',
+    'account_pools',
+    'pool_gateways',
+    'pools',
+    'gateways',
+    'account_departments',
+    'accounts',
+    'terminals',
+    'windows',
+    'departments',
+    'sites',
   ]) {
     await qi.dropTable(table);
   }

@@ -21,7 +21,9 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   for (const t of KEYED) {
     await qi.addColumn(t.table, t.key, { type: DataTypes.STRING(200), allowNull: true });
     const scope = t.scope.map((c) => `, ${c} AS scope`).join('');
-    const rows = await qi.sequelize.query<{ id: string; name: string; scope?: string }>(`SELECT id, ${t.source} AS name${scope} FROM ${t.table}`, { type: QueryTypes.SELECT });
+    const rows = await qi.sequelize.query<{ id: string; name: string; scope?: string }>(`SELECT id, ${t.source} AS name${scope} FROM ${t.table}`, {
+      type: QueryTypes.SELECT,
+    });
     const groups = new Map<string, string[]>();
     for (const row of rows) {
       const group = `${row.scope ?? ''} ${nameKey(row.name)}`;
@@ -29,7 +31,9 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     }
     const clashes = [...groups.values()].filter((names) => names.length > 1);
     if (clashes.length > 0) {
-      throw new Error(`${t.table}: 名称仅大小写或全半角不同，请先改名 / differ only by case or width; rename them first: ${clashes.map((n) => n.join(' = ')).join('; ')}`);
+      throw new Error(
+        `${t.table}: 名称仅大小写或全半角不同，请先改名 / differ only by case or width; rename them first: ${clashes.map((n) => n.join(' = ')).join('; ')}`,
+      );
     }
     for (const row of rows) {
       await qi.sequelize.query(`UPDATE ${t.table} SET ${t.key} = :key WHERE id = :id`, { replacements: { key: nameKey(row.name), id: row.id } });

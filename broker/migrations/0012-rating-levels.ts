@@ -9,8 +9,11 @@ const LEVEL_OF_SCORE = { good: 4, neutral: 3, bad: 2 } as const;
 const SCORE_OF_LEVEL = { 5: 'good', 4: 'good', 3: 'neutral', 2: 'bad', 1: 'bad' } as const;
 
 const BAD_TAGS = [
-  ['wait-too-long', '等候时间长'], ['attitude', '服务态度差'], ['not-resolved', '问题未解决'],
-  ['unclear-guidance', '办事指南不清楚'], ['system-slow', '系统卡顿'],
+  ['wait-too-long', '等候时间长'],
+  ['attitude', '服务态度差'],
+  ['not-resolved', '问题未解决'],
+  ['unclear-guidance', '办事指南不清楚'],
+  ['system-slow', '系统卡顿'],
 ] as const;
 /**
  * Version 1 of the county's tag set, frozen here (later versions are written through the API).
@@ -40,7 +43,8 @@ async function eachRatingBatch<T>(qi: QueryInterface, columns: string, handle: (
   let after = '';
   for (;;) {
     const rows = await qi.sequelize.query<T & { id: string }>(`SELECT id, ${columns} FROM ratings WHERE id > :after ORDER BY id LIMIT ${BATCH}`, {
-      type: QueryTypes.SELECT, replacements: { after },
+      type: QueryTypes.SELECT,
+      replacements: { after },
     });
     if (rows.length === 0) return;
     await handle(rows);
@@ -85,9 +89,14 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   await qi.addColumn('ratings', 'rater_phone', { type: STRING(11), allowNull: true });
   await qi.addColumn('ratings', 'channel', { type: STRING(24), allowNull: false, defaultValue: 'window-device' });
 
-  const cases = Object.entries(LEVEL_OF_SCORE).map(([score, level]) => `WHEN '${score}' THEN ${level}`).join(' ');
+  const cases = Object.entries(LEVEL_OF_SCORE)
+    .map(([score, level]) => `WHEN '${score}' THEN ${level}`)
+    .join(' ');
   await qi.sequelize.query(`UPDATE ratings SET level = CASE score ${cases} END, tag_set_version = 1, tags = '[]'`);
-  const unmapped = await qi.sequelize.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM ratings WHERE level IS NULL', { type: QueryTypes.SELECT, plain: true });
+  const unmapped = await qi.sequelize.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM ratings WHERE level IS NULL', {
+    type: QueryTypes.SELECT,
+    plain: true,
+  });
   if (Number(unmapped?.n ?? 0) > 0) throw new Error(`0012: ${unmapped?.n} ratings have a score other than good/neutral/bad; nothing was converted`);
 
   // reasons that are tags of the new level stay tags; any other reason (free text) becomes the comment
@@ -149,12 +158,15 @@ export async function down({ context: qi }: { context: QueryInterface }): Promis
   await qi.removeIndex('ratings', 'ratings_item_code_created_at');
   await qi.addColumn('ratings', 'score', { type: STRING(16), allowNull: true });
   await qi.addColumn('ratings', 'reasons', { type: JSONB, allowNull: true });
-  const cases = Object.entries(SCORE_OF_LEVEL).map(([level, score]) => `WHEN ${level} THEN '${score}'`).join(' ');
+  const cases = Object.entries(SCORE_OF_LEVEL)
+    .map(([level, score]) => `WHEN ${level} THEN '${score}'`)
+    .join(' ');
   await qi.sequelize.query(`UPDATE ratings SET score = CASE level ${cases} END, reasons = '[]'`);
   await eachRatingBatch<{ id: string; tags: unknown; comment: string | null }>(qi, 'tags, comment', async (rows) => {
     for (const row of rows) {
       const reasons = [...jsonArray(row.tags), ...(row.comment ? [row.comment] : [])];
-      if (reasons.length) await qi.sequelize.query('UPDATE ratings SET reasons = :reasons WHERE id = :id', { replacements: { id: row.id, reasons: JSON.stringify(reasons) } });
+      if (reasons.length)
+        await qi.sequelize.query('UPDATE ratings SET reasons = :reasons WHERE id = :id', { replacements: { id: row.id, reasons: JSON.stringify(reasons) } });
     }
   });
   await requireOnPostgres(qi, 'ratings', ['score', 'reasons']);

@@ -11,7 +11,15 @@ const TARGETS = [
   {
     script: 'build:console',
     output: 'console/dist/index.html',
-    inputs: ['console/src', 'console/index.html', 'console/terminal.html', 'console/vite.config.ts', 'console/package.json', 'protocol/src', 'package-lock.json'],
+    inputs: [
+      'console/src',
+      'console/index.html',
+      'console/terminal.html',
+      'console/vite.config.ts',
+      'console/package.json',
+      'protocol/src',
+      'package-lock.json',
+    ],
   },
   {
     script: 'build:broker',

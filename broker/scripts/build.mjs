@@ -5,13 +5,15 @@
 import { build } from 'esbuild';
 import { bundleOptions } from './bundle-options.mjs';
 
-const result = await build(bundleOptions({
-  // the password-hash worker is loaded by its file name (lib/passwords.ts), so it is its own file
-  entryPoints: {
-    main: new URL('../src/main.ts', import.meta.url).pathname,
-    'password-worker': new URL('../src/lib/password-worker.ts', import.meta.url).pathname,
-  },
-  outdir: new URL('../dist', import.meta.url).pathname,
-}));
+const result = await build(
+  bundleOptions({
+    // the password-hash worker is loaded by its file name (lib/passwords.ts), so it is its own file
+    entryPoints: {
+      main: new URL('../src/main.ts', import.meta.url).pathname,
+      'password-worker': new URL('../src/lib/password-worker.ts', import.meta.url).pathname,
+    },
+    outdir: new URL('../dist', import.meta.url).pathname,
+  }),
+);
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(`broker/dist/main.js and password-worker.js built (${Math.round(bytes / 1024)} KiB with its source map)`);

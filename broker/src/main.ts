@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const broker = await startBroker({ config });
   if (broker.generatedAdminPassword) {
     const line = '═'.repeat(64);
-    console.log(`\n${line}\n  云桌 Yunzhuo — 首次启动 / first start\n  管理员账号 admin account:  admin\n  初始密码 initial password:  ${broker.generatedAdminPassword}\n  只显示这一次，请立即登录并修改。Shown once: sign in and change it.\n  控制台 console: ${broker.url}/console/\n${line}\n`);
+    console.log(
+      `\n${line}\n  云桌 Yunzhuo — 首次启动 / first start\n  管理员账号 admin account:  admin\n  初始密码 initial password:  ${broker.generatedAdminPassword}\n  只显示这一次，请立即登录并修改。Shown once: sign in and change it.\n  控制台 console: ${broker.url}/console/\n${line}\n`,
+    );
   }
   let stopping = false;
   const stop = async (signal: string) => {

@@ -134,11 +134,30 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const tokens = new TunnelTokens(clock, config.tunnelTokenTtlSeconds);
   const desktopLifecycle = new DesktopLifecycle({ sequelize, secrets, audit, events, clock, logger, periodSeconds: config.reconcileIntervalSeconds });
   const lifecycle = new SessionLifecycle({
-    sequelize, transitions, tokens, secrets, audit, events, clock, recordingDir: config.recordingDir,
-    tunnels: () => liveTunnels, hooks: desktopLifecycle.actions,
+    sequelize,
+    transitions,
+    tokens,
+    secrets,
+    audit,
+    events,
+    clock,
+    recordingDir: config.recordingDir,
+    tunnels: () => liveTunnels,
+    hooks: desktopLifecycle.actions,
   });
   const loginRows = new LoginRows(events, clock);
-  const engine = new SessionEngine({ sequelize, authenticator, transitions, tokens, audit, events, clock, tunnels: () => liveTunnels, rows: loginRows, rules: loginRules });
+  const engine = new SessionEngine({
+    sequelize,
+    authenticator,
+    transitions,
+    tokens,
+    audit,
+    events,
+    clock,
+    tunnels: () => liveTunnels,
+    rows: loginRows,
+    rules: loginRules,
+  });
   const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger, clock) : localOnlyBus;
@@ -179,7 +198,11 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
   const ratingTagSets = new RatingTagSets({ audit, clock });
   const workOrders = new WorkOrderService({
-    audit, clock, visitWorkingDays: config.ratingVisitWorkingDays, rectifyWorkingDays: config.ratingRectifyWorkingDays, timeZone: config.hallTimeZone,
+    audit,
+    clock,
+    visitWorkingDays: config.ratingVisitWorkingDays,
+    rectifyWorkingDays: config.ratingRectifyWorkingDays,
+    timeZone: config.hallTimeZone,
   });
   mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders }), ratingTagSets, docs);
   const workOrderApi = newRouter();
@@ -199,7 +222,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
 
   const app = createApp({
-    logger, metrics, docs, trustProxy: config.trustProxy, publicApi, consoleApi,
+    logger,
+    metrics,
+    docs,
+    trustProxy: config.trustProxy,
+    publicApi,
+    consoleApi,
     requireConsoleUser: requireConsoleUser(auth),
     reviewerApi,
     requireWorkOrderUser: requireSignedIn(auth, isWorkOrderUser),
@@ -221,7 +249,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     socket.on('error', () => socket.destroy()); // a reset during the upgrade is the client's problem, not a crash
     if (!handler) return void refuseUpgrade(socket, 'NOT_FOUND', { path });
     if (!upgradeOriginAllowed(req, allowedOrigins)) {
-      logger.warn({ code: 'ORIGIN_NOT_ALLOWED', path, origin: req.headers.origin, host: req.headers.host, address: req.socket.remoteAddress }, 'WebSocket upgrade refused: foreign origin');
+      logger.warn(
+        { code: 'ORIGIN_NOT_ALLOWED', path, origin: req.headers.origin, host: req.headers.host, address: req.socket.remoteAddress },
+        'WebSocket upgrade refused: foreign origin',
+      );
       return void refuseUpgrade(socket, 'ORIGIN_NOT_ALLOWED', { origin: req.headers.origin ?? null });
     }
     handler(req, socket, head);
@@ -232,12 +263,22 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const ratingOutbox = config.ratingOutboxUrl && config.ratingOutboxSecret
-    ? new RatingOutboxSender(clock, {
-      url: config.ratingOutboxUrl, secret: config.ratingOutboxSecret, maxAttempts: config.ratingOutboxMaxAttempts,
-      backoffMs: config.ratingOutboxBackoffSeconds * 1000, maxBackoffMs: 3600_000, pollMs: config.ratingOutboxPollSeconds * 1000, timeoutMs: 10_000,
-    }, logger)
-    : null;
+  const ratingOutbox =
+    config.ratingOutboxUrl && config.ratingOutboxSecret
+      ? new RatingOutboxSender(
+          clock,
+          {
+            url: config.ratingOutboxUrl,
+            secret: config.ratingOutboxSecret,
+            maxAttempts: config.ratingOutboxMaxAttempts,
+            backoffMs: config.ratingOutboxBackoffSeconds * 1000,
+            maxBackoffMs: 3600_000,
+            pollMs: config.ratingOutboxPollSeconds * 1000,
+            timeoutMs: 10_000,
+          },
+          logger,
+        )
+      : null;
   ratingOutbox?.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');

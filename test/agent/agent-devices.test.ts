@@ -33,12 +33,15 @@ describe('agent: window devices in the real agent process', function () {
     await fleet.stop();
   });
 
-  it('gives the window page the bridge\'s port and secret in the kiosk URL, and serves the reader through it', async () => {
-    const opened = await eventually(() => {
-      const action = agent.records().find((a) => a.action === 'kiosk.open');
-      assert.ok(action, `no kiosk.open yet; stderr: ${agent.stderr}`);
-      return String(action.args.url);
-    }, { timeoutMs: 20_000 });
+  it("gives the window page the bridge's port and secret in the kiosk URL, and serves the reader through it", async () => {
+    const opened = await eventually(
+      () => {
+        const action = agent.records().find((a) => a.action === 'kiosk.open');
+        assert.ok(action, `no kiosk.open yet; stderr: ${agent.stderr}`);
+        return String(action.args.url);
+      },
+      { timeoutMs: 20_000 },
+    );
     const fragment = new URLSearchParams(new URL(opened).hash.slice(1));
     assert.equal(fragment.get('credential'), agent.identity.credential);
     const [port, secret] = (fragment.get('devices') ?? '').split('.');
@@ -59,18 +62,33 @@ describe('agent: window devices in the real agent process', function () {
 
   it('reports its devices in the heartbeat: the terminal (hall map) shows each present, and the reader absent once its service stops', async () => {
     const id = await agent.terminalId();
-    const shown = await eventually(async () => {
-      const terminal = await fleet.terminal(id);
-      assert.ok(terminal.devices);
-      return terminal.devices;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
-    assert.deepEqual(shown, [{ class: 'idcard', state: 'present', model: 'ZKIDROnline' }, { class: 'camera', state: 'present', model: 'testsrc' }]);
+    const shown = await eventually(
+      async () => {
+        const terminal = await fleet.terminal(id);
+        assert.ok(terminal.devices);
+        return terminal.devices;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    assert.deepEqual(shown, [
+      { class: 'idcard', state: 'present', model: 'ZKIDROnline' },
+      { class: 'camera', state: 'present', model: 'testsrc' },
+    ]);
     await reader.close();
-    await eventually(async () => {
-      const terminal = await fleet.terminal(id);
-      assert.deepEqual(terminal.devices?.map((d) => [d.class, d.state]), [['idcard', 'absent'], ['camera', 'present']]);
-      return true;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        const terminal = await fleet.terminal(id);
+        assert.deepEqual(
+          terminal.devices?.map((d) => [d.class, d.state]),
+          [
+            ['idcard', 'absent'],
+            ['camera', 'present'],
+          ],
+        );
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
   });
 
   it('turns the camera setting into ffmpeg input', () => {

@@ -57,8 +57,11 @@ export class FleetBroker {
   /** Starts the broker again on the same port and data dir. */
   async up(): Promise<void> {
     const config = loadConfig({
-      YUNZHUO_PORT: String(this.first.port), YUNZHUO_DATA_DIR: this.first.dataDir, YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      YUNZHUO_LOG_LEVEL: 'silent', YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600',
+      YUNZHUO_PORT: String(this.first.port),
+      YUNZHUO_DATA_DIR: this.first.dataDir,
+      YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      YUNZHUO_LOG_LEVEL: 'silent',
+      YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600',
     });
     this.#current = await startBroker({ config });
     this.#down = false;
@@ -76,7 +79,15 @@ export class FleetBroker {
     return this.admin.create('/api/v1/join-tokens', { siteId, ...opts });
   }
 
-  async terminal(id: string): Promise<{ id: string; online: boolean; state: string; windowId: string | null; siteId: string; lastSeenAt: string | null; devices: Array<{ class: string; state: string; model?: string }> | null }> {
+  async terminal(id: string): Promise<{
+    id: string;
+    online: boolean;
+    state: string;
+    windowId: string | null;
+    siteId: string;
+    lastSeenAt: string | null;
+    devices: Array<{ class: string; state: string; model?: string }> | null;
+  }> {
     const res = await this.admin.get(`/api/v1/terminals/${id}`);
     if (res.status !== 200) throw new Error(`GET terminal ${id} → ${res.status}`);
     return res.body;
@@ -119,7 +130,7 @@ export class AgentProcess {
   /** (Re)starts the process on the same state dir: a second start reuses the stored identity. */
   spawn(extraEnv: Record<string, string> = {}): void {
     const env: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('YUNZHUO_'))) as Record<string, string>,
+      ...(Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('YUNZHUO_'))) as Record<string, string>),
       YUNZHUO_AGENT_BROKER_URL: this.brokerUrl,
       YUNZHUO_AGENT_STATE_DIR: this.stateDir,
       YUNZHUO_AGENT_OS: 'recording',
@@ -152,11 +163,18 @@ export class AgentProcess {
 
   records(): RecordedAction[] {
     if (!existsSync(this.recordFile)) return [];
-    return readFileSync(this.recordFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RecordedAction);
+    return readFileSync(this.recordFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as RecordedAction);
   }
 
   exited(timeoutMs = 10_000): Promise<number | null> {
-    return Promise.race([this.#exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`agent did not exit; stderr:\n${this.stderr}`)), timeoutMs).unref())]);
+    return Promise.race([
+      this.#exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`agent did not exit; stderr:\n${this.stderr}`)), timeoutMs).unref()),
+    ]);
   }
 
   async stop(): Promise<number | null> {
@@ -216,7 +234,10 @@ export function watch(ws: WebSocket): { messages: Array<{ type: string } & Recor
  * Stands in for the window page on the agent's screen channel (issue 17): connects with the
  * address in the kiosk URL's fragment, keeps what it hears, and answers `shown` unless told not to.
  */
-export async function fakeWindowPage(kioskUrl: string, opts: { answer?: boolean } = {}): Promise<{ messages: Array<Record<string, unknown>>; close(): Promise<void> }> {
+export async function fakeWindowPage(
+  kioskUrl: string,
+  opts: { answer?: boolean } = {},
+): Promise<{ messages: Array<Record<string, unknown>>; close(): Promise<void> }> {
   const value = new URLSearchParams(new URL(kioskUrl).hash.slice(1)).get('screen') ?? '';
   const [port, secret] = value.split('.');
   const ws = new WebSocket(`ws://127.0.0.1:${port}/?secret=${secret}`);

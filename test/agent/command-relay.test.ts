@@ -39,14 +39,23 @@ class FakeLink {
 /** a broker process: its relay on the cluster, the sockets it holds, its clock */
 function broker(cluster: InProcessCluster, clock: ManualClock, links: FakeLink[] = []): AgentCommandRelay {
   const held = new Map(links.map((l) => [l.terminalId, l]));
-  const deps = { hub: { get: (id: string) => held.get(id) }, presence: { update: () => undefined }, bus: cluster.member(), clock, logger: createLogger('silent') };
+  const deps = {
+    hub: { get: (id: string) => held.get(id) },
+    presence: { update: () => undefined },
+    bus: cluster.member(),
+    clock,
+    logger: createLogger('silent'),
+  };
   return new AgentCommandRelay(deps as unknown as ConstructorParameters<typeof AgentCommandRelay>[0]);
 }
 
 /** the settled state of a promise so far: its value, its error code, or 'pending' */
 function watch(promise: Promise<Outcome>): () => string {
   let state = 'pending';
-  promise.then((o) => (state = JSON.stringify(o)), (err: unknown) => (state = isAppError(err) ? err.code : String(err)));
+  promise.then(
+    (o) => (state = JSON.stringify(o)),
+    (err: unknown) => (state = isAppError(err) ? err.code : String(err)),
+  );
   return () => state;
 }
 
@@ -84,7 +93,7 @@ describe('agent commands across broker processes (in-process bus, manual clock)'
     await failsAt(clock, ACCEPT_MS, state, 'TERMINAL_OFFLINE');
   });
 
-  it('accepted but the agent never answers: COMMAND_TIMEOUT at the command\'s timeout, not one tick before', async () => {
+  it("accepted but the agent never answers: COMMAND_TIMEOUT at the command's timeout, not one tick before", async () => {
     const cluster = new InProcessCluster();
     const clock = new ManualClock();
     const link = new FakeLink(randomUUID());

@@ -36,7 +36,9 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.ok, true);
     assert.equal(res.body.type, command.type);
-    const audit = await eventually(async () => (await fleet.admin.get(`/api/v1/audit-events?action=terminal.command&targetId=${id}&order=desc&pageSize=1`)).body.items[0]);
+    const audit = await eventually(
+      async () => (await fleet.admin.get(`/api/v1/audit-events?action=terminal.command&targetId=${id}&order=desc&pageSize=1`)).body.items[0],
+    );
     assert.deepEqual([audit.details.commandId, audit.details.outcome], [res.body.commandId, 'ok']);
     return { result: res.body.result, actions: () => agent.records().slice(before) };
   }
@@ -44,9 +46,15 @@ describe('agent commands: every command round trip (real agent, recording OS ada
   it('lock and unlock the screen', async () => {
     const locked = await roundTrip({ type: 'lock' });
     assert.deepEqual(locked.result, { locked: true, shownOnWindow: false }, 'no window page open: the result says so');
-    assert.deepEqual(locked.actions().map((a) => a.action), ['screen.lock']);
+    assert.deepEqual(
+      locked.actions().map((a) => a.action),
+      ['screen.lock'],
+    );
     const unlocked = await roundTrip({ type: 'unlock' });
-    assert.deepEqual(unlocked.actions().map((a) => a.action), ['screen.unlock']);
+    assert.deepEqual(
+      unlocked.actions().map((a) => a.action),
+      ['screen.unlock'],
+    );
   });
 
   it('reboot and shutdown: answered, then done (or scheduled with a delay)', async () => {
@@ -54,29 +62,51 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     assert.deepEqual(now.result, { scheduledInSeconds: 0 });
     await eventually(() => now.actions().some((a) => a.action === 'power.reboot' && a.args.delaySeconds === 0));
     const later = await roundTrip({ type: 'reboot', delaySeconds: 120 });
-    assert.deepEqual(later.actions().map((a) => [a.action, a.args.delaySeconds]), [['power.reboot', 120]]);
+    assert.deepEqual(
+      later.actions().map((a) => [a.action, a.args.delaySeconds]),
+      [['power.reboot', 120]],
+    );
     const off = await roundTrip({ type: 'shutdown' });
     await eventually(() => off.actions().some((a) => a.action === 'power.shutdown'));
   });
 
   /** the window page the agent opened (the recording OS keeps the URL) */
-  const kioskUrl = () => String(agent.records().filter((a) => a.action === 'kiosk.open' || a.action === 'kiosk.restart').at(-1)?.args.url);
+  const kioskUrl = () =>
+    String(
+      agent
+        .records()
+        .filter((a) => a.action === 'kiosk.open' || a.action === 'kiosk.restart')
+        .at(-1)?.args.url,
+    );
 
   it('message: shown on the window page (its screen channel), which says so; without a page it fails, saying why', async () => {
     const page = await fakeWindowPage(kioskUrl());
     const sent = await roundTrip({ type: 'message', text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 });
     assert.equal(sent.result.shownBy, 'window-page');
-    assert.deepEqual(page.messages.map(({ id: _id, ...m }) => m), [{ type: 'notice', text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 }]);
+    assert.deepEqual(
+      page.messages.map(({ id: _id, ...m }) => m),
+      [{ type: 'notice', text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 }],
+    );
     await page.close();
     const unseen = await fleet.command(id, { type: 'message', text: '没有页面时' });
     assertError(unseen, 502, 'COMMAND_FAILED');
     assert.equal(unseen.body.error.details.agentCode, 'NOT_SHOWN');
     const pushed = events.find((e): e is LiveEvent<'terminal.message'> => e.type === 'terminal.message')!;
     assert.deepEqual(
-      { terminalId: pushed.data.terminalId, siteId: pushed.data.siteId, text: pushed.data.text, level: pushed.data.level, durationSeconds: pushed.data.durationSeconds },
+      {
+        terminalId: pushed.data.terminalId,
+        siteId: pushed.data.siteId,
+        text: pushed.data.text,
+        level: pushed.data.level,
+        durationSeconds: pushed.data.durationSeconds,
+      },
       { terminalId: id, siteId, text: '系统将于 12:00 维护，请保存工作', level: 'warning', durationSeconds: 60 },
     );
-    assert.deepEqual(sent.actions().map((a) => a.action), ['notice.show', 'notice.show'], 'shown, then tried again with no page');
+    assert.deepEqual(
+      sent.actions().map((a) => a.action),
+      ['notice.show', 'notice.show'],
+      'shown, then tried again with no page',
+    );
   });
 
   it('open-kiosk and restart-kiosk open the window page with the terminal credential', async () => {
@@ -84,9 +114,15 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     assert.match(url, new RegExp(`^${fleet.url}/terminal#credential=${agent.identity.credential}&screen=\\d+\\.[A-Za-z0-9_-]+$`));
     const opened = await roundTrip({ type: 'open-kiosk' });
     assert.equal(opened.result.kiosk, 'running');
-    assert.deepEqual(opened.actions().map((a) => [a.action, a.args.url]), [['kiosk.open', url]]);
+    assert.deepEqual(
+      opened.actions().map((a) => [a.action, a.args.url]),
+      [['kiosk.open', url]],
+    );
     const restarted = await roundTrip({ type: 'restart-kiosk' });
-    assert.deepEqual(restarted.actions().map((a) => [a.action, a.args.url]), [['kiosk.restart', url]]);
+    assert.deepEqual(
+      restarted.actions().map((a) => [a.action, a.args.url]),
+      [['kiosk.restart', url]],
+    );
   });
 
   it('set-config changes the heartbeat at once and keeps it (0600) across restarts', async () => {
@@ -105,7 +141,10 @@ describe('agent commands: every command round trip (real agent, recording OS ada
 
   it('a command the agent cannot carry out answers COMMAND_FAILED with the agent code, audited', async () => {
     const off = await roundTrip({ type: 'set-config', settings: { kioskEnabled: false } });
-    assert.deepEqual(off.actions().map((a) => a.action), ['kiosk.close']);
+    assert.deepEqual(
+      off.actions().map((a) => a.action),
+      ['kiosk.close'],
+    );
     const res = await fleet.command(id, { type: 'open-kiosk' });
     assertError(res, 502, 'COMMAND_FAILED');
     assert.equal(res.body.error.details.agentCode, 'INVALID_PARAMS');
@@ -119,8 +158,15 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     const page = await fakeWindowPage(kioskUrl());
     const bound = await roundTrip({ type: 'bind-window', windowId: window.id });
     assert.deepEqual(bound.result, { windowId: window.id, shownOnWindow: true });
-    assert.deepEqual(page.messages.map(({ id: _id, ...m }) => m), [{ type: 'window-bound', windowId: window.id }], 'the open page heard of it (no kiosk restart)');
-    assert.deepEqual(bound.actions().map((a) => a.action), []);
+    assert.deepEqual(
+      page.messages.map(({ id: _id, ...m }) => m),
+      [{ type: 'window-bound', windowId: window.id }],
+      'the open page heard of it (no kiosk restart)',
+    );
+    assert.deepEqual(
+      bound.actions().map((a) => a.action),
+      [],
+    );
     await page.close();
     assert.equal((await fleet.terminal(id)).windowId, window.id);
     assert.equal(JSON.parse(readFileSync(path.join(agent.stateDir, 'settings.json'), 'utf8')).windowId, window.id);
@@ -154,8 +200,11 @@ describe('agent commands: every command round trip (real agent, recording OS ada
     const started = Date.now();
     const res = await fleet.command(terminal.id, { type: 'lock' }, { timeoutSeconds: 1 });
     assertError(res, 504, 'COMMAND_TIMEOUT');
-    assert.ok(Date.now() - started >= 990, "the broker waited for the timeout");
-    assert.ok(seen.messages.some((m) => m.type === 'command'), 'the command reached the socket');
+    assert.ok(Date.now() - started >= 990, 'the broker waited for the timeout');
+    assert.ok(
+      seen.messages.some((m) => m.type === 'command'),
+      'the command reached the socket',
+    );
     const audit = (await fleet.admin.get(`/api/v1/audit-events?action=terminal.command&targetId=${terminal.id}`)).body.items[0];
     assert.equal(audit.details.outcome, 'timeout');
     raw.ws!.close();

@@ -54,14 +54,23 @@ describe('paper: the agent prints on a real CUPS (private cupsd, cups-pdf queue)
 
   it('refuses a queue that does not exist, a CUPS that is not there and bytes that are not a PDF, each with its code', async () => {
     const a4 = { paper: 'A4' as const, copies: 1, duplex: false };
-    await assert.rejects(printer.print({ printer: { name: 'no-such-queue', ...a4 }, title: 't', pdf: samplePdf(['x']) }), (e: unknown) => e instanceof PrintError && e.code === 'PRINTER_ABSENT');
-    await assert.rejects(printer.print({ printer: { name: cups.queue, ...a4 }, title: 't', pdf: Buffer.from('<html>not a pdf</html>') }), (e: unknown) => e instanceof PrintError && e.code === 'PRINT_JOB_INVALID');
+    await assert.rejects(
+      printer.print({ printer: { name: 'no-such-queue', ...a4 }, title: 't', pdf: samplePdf(['x']) }),
+      (e: unknown) => e instanceof PrintError && e.code === 'PRINTER_ABSENT',
+    );
+    await assert.rejects(
+      printer.print({ printer: { name: cups.queue, ...a4 }, title: 't', pdf: Buffer.from('<html>not a pdf</html>') }),
+      (e: unknown) => e instanceof PrintError && e.code === 'PRINT_JOB_INVALID',
+    );
     const away = new CupsPrinter({ server: '127.0.0.1:1' });
-    await assert.rejects(away.print({ printer: { name: cups.queue, ...a4 }, title: 't', pdf: samplePdf(['x']) }), (e: unknown) => e instanceof PrintError && e.code === 'PRINTER_FAILED' && e.reason === '打印服务未运行');
+    await assert.rejects(
+      away.print({ printer: { name: cups.queue, ...a4 }, title: 't', pdf: samplePdf(['x']) }),
+      (e: unknown) => e instanceof PrintError && e.code === 'PRINTER_FAILED' && e.reason === '打印服务未运行',
+    );
   });
 });
 
-describe('paper: the window page prints through the agent\'s device bridge', () => {
+describe("paper: the window page prints through the agent's device bridge", () => {
   let cups: PrivateCups;
   const bridges: DeviceBridgeServer[] = [];
 
@@ -80,7 +89,15 @@ describe('paper: the window page prints through the agent\'s device bridge', () 
     const ws = new WebSocket(`ws://127.0.0.1:${port}/?secret=${bridge.secret}`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const answer = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
-    ws.send(JSON.stringify({ type: 'print', id: 'job-1', printer: { name: cups.queue, paper: 'A4', copies: 1, duplex: false }, title: 'receipt', pdf: pdf.toString('base64') }));
+    ws.send(
+      JSON.stringify({
+        type: 'print',
+        id: 'job-1',
+        printer: { name: cups.queue, paper: 'A4', copies: 1, duplex: false },
+        title: 'receipt',
+        pdf: pdf.toString('base64'),
+      }),
+    );
     const result = bridgePrintResultSchema.parse(JSON.parse(await answer));
     ws.close();
     return result;
@@ -98,7 +115,15 @@ describe('paper: the window page prints through the agent\'s device bridge', () 
     await cups.disable('缺纸');
     try {
       const failed = await printThrough(new DeviceBridgeServer([], new CupsPrinter({ server: cups.server })), samplePdf(['x']));
-      assert.deepEqual(failed, { type: 'print.result', id: 'job-1', ok: false, code: 'PRINTER_FAILED', reason: '缺纸', pages: 1, bytes: samplePdf(['x']).length });
+      assert.deepEqual(failed, {
+        type: 'print.result',
+        id: 'job-1',
+        ok: false,
+        code: 'PRINTER_FAILED',
+        reason: '缺纸',
+        pages: 1,
+        bytes: samplePdf(['x']).length,
+      });
     } finally {
       await cups.enable();
     }

@@ -93,7 +93,13 @@ export function readEnvFile(file: string): Record<string, string> {
 }
 
 export function writeEnvFile(file: string, values: Record<string, string>): void {
-  writeFileSync(file, Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    file,
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
 }
 
 /** What systemd takes from the [Service] section to start the unit. */
@@ -112,7 +118,8 @@ export function readUnit(file = UNIT_FILE): ServiceUnit {
     const [, key, value] = match as unknown as [string, string, string];
     if (key === 'User') unit.user = value;
     else if (key === 'EnvironmentFile') unit.environmentFiles.push({ file: value.replace(/^-/, ''), optional: value.startsWith('-') });
-    else if (key === 'Environment') for (const pair of value.split(/\s+/)) unit.environment[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+    else if (key === 'Environment')
+      for (const pair of value.split(/\s+/)) unit.environment[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
     else if (key === 'ExecStart') unit.execStart = value.split(/\s+/);
   }
   return unit;
@@ -131,7 +138,12 @@ export class UnitProcess {
   constructor(unit: ServiceUnit) {
     const [name, , uid, gid, , home, shell] = execFileSync('getent', ['passwd', unit.user], { encoding: 'utf8' }).trim().split(':');
     const env: Record<string, string> = {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', LANG: 'C.UTF-8', USER: name!, LOGNAME: name!, HOME: home!, SHELL: shell!,
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin',
+      LANG: 'C.UTF-8',
+      USER: name!,
+      LOGNAME: name!,
+      HOME: home!,
+      SHELL: shell!,
     };
     for (const { file, optional } of unit.environmentFiles) {
       if (!existsSync(file) && optional) continue;

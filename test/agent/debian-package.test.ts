@@ -4,8 +4,21 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { eventually } from '../helpers/eventually.js';
 import { FleetBroker } from './agent-kit.js';
 import {
-  buildPackage, debconfSet, debconfShow, dpkg, ENV_FILE, holdDpkgLock, packageStatus, PACKAGE, processesOf, readEnvFile,
-  readUnit, STATE_DIR, UnitProcess, UNIT_FILE, writeEnvFile,
+  buildPackage,
+  debconfSet,
+  debconfShow,
+  dpkg,
+  ENV_FILE,
+  holdDpkgLock,
+  packageStatus,
+  PACKAGE,
+  processesOf,
+  readEnvFile,
+  readUnit,
+  STATE_DIR,
+  UnitProcess,
+  UNIT_FILE,
+  writeEnvFile,
 } from './debian-package-kit.js';
 
 const AGENT_USER = 'yunzhuo-agent';
@@ -15,7 +28,10 @@ const NO_KIOSK = { YUNZHUO_AGENT_KIOSK_ENABLED: 'false', YUNZHUO_AGENT_BACKOFF_M
 
 const policyRc = () => (existsSync('/usr/sbin/policy-rc.d') ? readFileSync('/usr/sbin/policy-rc.d', 'utf8') : null);
 const identity = (): { terminalId: string } => JSON.parse(readFileSync(`${STATE_DIR}/identity.json`, 'utf8'));
-const accountExpiry = () => execFileSync('chage', ['-l', AGENT_USER], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('Account expires'));
+const accountExpiry = () =>
+  execFileSync('chage', ['-l', AGENT_USER], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.startsWith('Account expires'));
 
 describe('the yunzhuo-agent .deb (dpkg on this machine, enrolls against a real broker)', function () {
   this.timeout(180_000);
@@ -101,7 +117,13 @@ describe('the yunzhuo-agent .deb (dpkg on this machine, enrolls against a real b
 
     const purged = await dpkg(['--purge', PACKAGE]);
     assert.equal(purged.code, 0, purged.output);
-    for (const gone of ['/etc/yunzhuo', STATE_DIR, '/etc/sudoers.d/yunzhuo-agent', '/etc/systemd/system/yunzhuo-agent.service', '/etc/systemd/system/multi-user.target.wants/yunzhuo-agent.service']) {
+    for (const gone of [
+      '/etc/yunzhuo',
+      STATE_DIR,
+      '/etc/sudoers.d/yunzhuo-agent',
+      '/etc/systemd/system/yunzhuo-agent.service',
+      '/etc/systemd/system/multi-user.target.wants/yunzhuo-agent.service',
+    ]) {
       assert.equal(existsSync(gone), false, gone);
     }
     assert.equal(await packageStatus(), 'not-installed');

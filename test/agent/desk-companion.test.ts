@@ -7,7 +7,10 @@ import { FakeWindow, MemoryChannel, type WindowAnswer } from '../helpers/device-
 import { SAMPLE_CARD } from '../helpers/id-card-sample.js';
 
 const PHOTO = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]).toString('base64');
-const cardReader: WindowAnswer = (request) => (request.op === 'idcard.read' ? { op: 'idcard.read', card: { ...SAMPLE_CARD, photoJpeg: PHOTO } } : { error: { code: 'DEVICE_ABSENT', message: '窗口未连接该设备' } });
+const cardReader: WindowAnswer = (request) =>
+  request.op === 'idcard.read'
+    ? { op: 'idcard.read', card: { ...SAMPLE_CARD, photoJpeg: PHOTO } }
+    : { error: { code: 'DEVICE_ABSENT', message: '窗口未连接该设备' } };
 
 describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
   let channel: MemoryChannel;
@@ -36,7 +39,7 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     return { status: res.status, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> };
   };
 
-  it('answers a card read in the vendor\'s format, from the card on the window\'s reader', async () => {
+  it("answers a card read in the vendor's format, from the card on the window's reader", async () => {
     await start();
     const { status, headers, body } = await scan();
     assert.equal(status, 200);
@@ -44,8 +47,19 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     assert.deepEqual(body, {
       ret: 0,
       Certificate: {
-        Name: '张三', Sex: '男', Nation: '汉', Birthday: '19900307', Address: SAMPLE_CARD.address, IDNumber: '370321199003071234',
-        IDIssued: '桓台县公安局', IssuedData: '20150101', ValidDate: '20350101', Other: '', CardNumber: '', PhotoName: '', Base64Photo: PHOTO,
+        Name: '张三',
+        Sex: '男',
+        Nation: '汉',
+        Birthday: '19900307',
+        Address: SAMPLE_CARD.address,
+        IDNumber: '370321199003071234',
+        IDIssued: '桓台县公安局',
+        IssuedData: '20150101',
+        ValidDate: '20350101',
+        Other: '',
+        CardNumber: '',
+        PhotoName: '',
+        Base64Photo: PHOTO,
       },
     });
     assert.deepEqual(window.requests, [{ op: 'idcard.read', withPhoto: true }]);
@@ -54,7 +68,7 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     assert.match(info.data.server_version, /^\d+\.\d+\.\d+$/);
   });
 
-  it('maps the window\'s refusals to the vendor\'s ret codes, with our code and a Chinese message', async () => {
+  it("maps the window's refusals to the vendor's ret codes, with our code and a Chinese message", async () => {
     const codes = ['CARD_NOT_PRESENT', 'DEVICE_ABSENT', 'DEVICE_CLASS_DISABLED'];
     let next = 0;
     await start(() => ({ error: { code: codes[next++]!, message: 'x', op: 'idcard.read' } }));
@@ -116,7 +130,7 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     assert.equal(typeof parseDeskArgs(['--verbose']), 'string');
   });
 
-  it('binds xrdp\'s libxrdpapi.so through koffi; outside an xrdp session there is no channel to open', function () {
+  it("binds xrdp's libxrdpapi.so through koffi; outside an xrdp session there is no channel to open", function () {
     const port = new WtsChannelPort('YZDEV', WTS_LIBRARIES.linux);
     const display = process.env.DISPLAY;
     process.env.DISPLAY = ':9876'; // no xrdpapi socket for this display

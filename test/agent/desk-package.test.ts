@@ -35,7 +35,11 @@ describe('yunzhuo-desk package: the bundle and the Debian package work as instal
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('installs the bundle, koffi with its native binary, a launcher and an autostart entry', () => {
-    for (const file of ['opt/yunzhuo-desk/yunzhuo-desk.mjs', 'opt/yunzhuo-desk/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node', 'usr/bin/yunzhuo-desk']) {
+    for (const file of [
+      'opt/yunzhuo-desk/yunzhuo-desk.mjs',
+      'opt/yunzhuo-desk/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node',
+      'usr/bin/yunzhuo-desk',
+    ]) {
       assert.ok(existsSync(path.join(installed, file)), file);
     }
     assert.match(readFileSync(path.join(installed, 'etc/xdg/autostart/yunzhuo-desk.desktop'), 'utf8'), /^Exec=\/usr\/bin\/yunzhuo-desk$/m);
@@ -45,7 +49,8 @@ describe('yunzhuo-desk package: the bundle and the Debian package work as instal
   it('runs from the installed files: serves the reader API and, outside an xrdp session, says no window is attached', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(installed, 'opt/yunzhuo-desk/yunzhuo-desk.mjs'), '--port', String(port)], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DISPLAY: ':9876' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DISPLAY: ':9876' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -57,7 +62,10 @@ describe('yunzhuo-desk package: the bundle and the Debian package work as instal
       });
       const info = (await (await fetch(`http://127.0.0.1:${port}/ZKIDROnline/info`)).json()) as { ret: number };
       assert.equal(info.ret, 0);
-      const scan = (await (await fetch(`http://127.0.0.1:${port}/ZKIDROnline/ScanReadIdCardInfo?OP-DEV=1&CMD-URL=4`)).json()) as { ret: number; yzCode: string };
+      const scan = (await (await fetch(`http://127.0.0.1:${port}/ZKIDROnline/ScanReadIdCardInfo?OP-DEV=1&CMD-URL=4`)).json()) as {
+        ret: number;
+        yzCode: string;
+      };
       assert.deepEqual([scan.ret, scan.yzCode], [30, 'DEVICE_NOT_ATTACHED']);
     } finally {
       if (child.exitCode === null) {
@@ -73,7 +81,14 @@ describe('yunzhuo-desk package: the bundle and the Debian package work as instal
     const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n');
     const dir = 'yunzhuo-desk/';
     const koffiWin = `${dir}node_modules/@koromix/koffi-win32-x64/`;
-    for (const entry of ['yunzhuo-desk.mjs', 'yunzhuo-desk.cmd', 'install-logon-task.ps1', 'node_modules/koffi/index.js', 'node_modules/koffi/src/koffi/index.js', 'node_modules/@koromix/koffi-win32-x64/win32_x64/koffi.node']) {
+    for (const entry of [
+      'yunzhuo-desk.mjs',
+      'yunzhuo-desk.cmd',
+      'install-logon-task.ps1',
+      'node_modules/koffi/index.js',
+      'node_modules/koffi/src/koffi/index.js',
+      'node_modules/@koromix/koffi-win32-x64/win32_x64/koffi.node',
+    ]) {
       assert.ok(entries.includes(`${dir}${entry}`), entry);
     }
     assert.ok(!entries.some((e) => e.includes('koffi-linux-x64')), 'no Linux binary in the Windows zip');
@@ -89,7 +104,7 @@ describe('yunzhuo-desk package: the bundle and the Debian package work as instal
     assert.equal(unzipEntry(zip, `${dir}yunzhuo-desk.cmd`).toString(), '@echo off\r\nnode "%~dp0yunzhuo-desk.mjs" %*\r\n');
     const task = unzipEntry(zip, `${dir}install-logon-task.ps1`).toString();
     assert.match(task, /New-ScheduledTaskTrigger -AtLogOn/);
-    assert.match(task, /-GroupId "S-1-5-32-545"/, 'for every member of Users, in that user\'s own session');
+    assert.match(task, /-GroupId "S-1-5-32-545"/, "for every member of Users, in that user's own session");
     assert.match(task, /yunzhuo-desk\.mjs/);
   });
 });

@@ -49,7 +49,7 @@ describe('agent: window devices behind the loopback bridge', function () {
     assert.match(bridge.fragment, new RegExp(`^devices=${new URL(bridgeUrl).port}\\.${bridge.secret}$`));
   });
 
-  it('reads the card from the vendor service on the terminal, and the companion serves it in that vendor\'s format', async () => {
+  it("reads the card from the vendor service on the terminal, and the companion serves it in that vendor's format", async () => {
     const api = new ZkIdrApi(await companion(['idcard']));
     const base = `http://127.0.0.1:${await api.listen(0)}/ZKIDROnline`;
     open.push(api);
@@ -86,7 +86,13 @@ describe('agent: window devices behind the loopback bridge', function () {
     const small = await link.request({ op: 'camera.still', width: 640, height: 480 });
     assert.deepEqual(jpegSize(Buffer.from(small.op === 'camera.still' ? small.jpeg : '', 'base64')), { width: 640, height: 480 });
     const list = await link.request({ op: 'devices.list' });
-    assert.deepEqual(list, { op: 'devices.list', devices: [{ class: 'idcard', state: 'present', model: 'ZKIDROnline' }, { class: 'camera', state: 'present', model: 'testsrc' }] });
+    assert.deepEqual(list, {
+      op: 'devices.list',
+      devices: [
+        { class: 'idcard', state: 'present', model: 'ZKIDROnline' },
+        { class: 'camera', state: 'present', model: 'testsrc' },
+      ],
+    });
   });
 
   it('the companion serves a camera still to pages in the desktop, and a clear error when the class is off', async () => {
@@ -108,7 +114,7 @@ describe('agent: window devices behind the loopback bridge', function () {
     assert.deepEqual(await refused.json(), { error: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备，请联系信息中心' } });
   });
 
-  it('the camera\'s live preview for the page\'s side panel: JPEG frames of 640×360 on /preview with the secret, one after another; none without it', async () => {
+  it("the camera's live preview for the page's side panel: JPEG frames of 640×360 on /preview with the secret, one after another; none without it", async () => {
     const previewUrl = bridgeUrl.replace('/?', '/preview?');
     const refused = new WebSocket(previewUrl.replace(/secret=.*/, 'secret=guess'));
     assert.equal(await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))), 401);

@@ -10,7 +10,11 @@ import { InProcessCluster } from '../helpers/in-process-cluster.js';
 /** An EnrollmentService whose every join token is refused (nothing else is reached). */
 function refusingService(bus: ClusterBus): EnrollmentService {
   const deps = {
-    joinTokens: { consume: async () => { throw new AppError('JOIN_TOKEN_INVALID'); } },
+    joinTokens: {
+      consume: async () => {
+        throw new AppError('JOIN_TOKEN_INVALID');
+      },
+    },
     audit: { record: async () => undefined },
     events: { publish: () => undefined },
     hub: {},

@@ -16,7 +16,9 @@ describe('agent enrollment with join tokens (real agent processes)', function ()
     return a;
   };
   const refusals = async (code: string) =>
-    (await fleet.admin.get(`/api/v1/audit-events?action=agent.enroll.refused&pageSize=100`)).body.items.filter((e: { details: { code: string } }) => e.details.code === code);
+    (await fleet.admin.get(`/api/v1/audit-events?action=agent.enroll.refused&pageSize=100`)).body.items.filter(
+      (e: { details: { code: string } }) => e.details.code === code,
+    );
 
   before(async () => {
     fleet = await FleetBroker.start();
@@ -52,7 +54,10 @@ describe('agent enrollment with join tokens (real agent processes)', function ()
 
   it('refuses an expired token with JOIN_TOKEN_EXPIRED, audited, and the agent exits 2', async () => {
     const { token, id } = await fleet.joinToken(siteId, { expiresInHours: 0.0003 }); // about a second
-    await eventually(async () => (await fleet.admin.get(`/api/v1/join-tokens?state=expired`)).body.items.some((t: { id: string }) => t.id === id), { timeoutMs: 5000, intervalMs: 100 });
+    await eventually(async () => (await fleet.admin.get(`/api/v1/join-tokens?state=expired`)).body.items.some((t: { id: string }) => t.id === id), {
+      timeoutMs: 5000,
+      intervalMs: 100,
+    });
     const a = await agent({ joinToken: token });
     assert.equal(await a.exited(), 2);
     assert.match(a.stderr, /JOIN_TOKEN_EXPIRED/);
@@ -88,7 +93,9 @@ describe('agent enrollment with join tokens (real agent processes)', function ()
   it('never hands out more uses than the token has, under concurrent enrollment', async () => {
     const { token } = await fleet.joinToken(siteId, { maxUses: 3 });
     const anonymous = new ApiClient(fleet.url);
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => anonymous.post('/api/v1/agent/enroll', { joinToken: token, hardwareId: `race-${i}`, name: `race-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => anonymous.post('/api/v1/agent/enroll', { joinToken: token, hardwareId: `race-${i}`, name: `race-${i}` })),
+    );
     assert.equal(results.filter((r) => r.status === 201).length, 3);
     for (const r of results.filter((x) => x.status !== 201)) assertError(r, 401, 'JOIN_TOKEN_USED_UP');
   });

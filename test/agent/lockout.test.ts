@@ -4,10 +4,22 @@ import { eventually } from '../helpers/eventually.js';
 import { AgentProcess, FleetBroker, agentHeaders, rawAgentSocket, watch } from './agent-kit.js';
 
 const heartbeat = (seq: number, overrides: Record<string, unknown> = {}) => ({
-  type: 'heartbeat', seq, intervalMs: 250, lifecycle: 'ready',
+  type: 'heartbeat',
+  seq,
+  intervalMs: 250,
+  lifecycle: 'ready',
   info: {
-    agentVersion: '9.9.9', hostname: 'raw', os: 'test', uptimeSeconds: 1, load: [0, 0, 0], memory: { totalBytes: 1, freeBytes: 1 },
-    addresses: [], screen: null, kiosk: 'disabled', hardwareId: null, ...overrides,
+    agentVersion: '9.9.9',
+    hostname: 'raw',
+    os: 'test',
+    uptimeSeconds: 1,
+    load: [0, 0, 0],
+    memory: { totalBytes: 1, freeBytes: 1 },
+    addresses: [],
+    screen: null,
+    kiosk: 'disabled',
+    hardwareId: null,
+    ...overrides,
   },
 });
 

@@ -51,7 +51,7 @@ describe('agent: the signature pad and the rating pad, from a page inside the de
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
 
-  it('a signature: the picture (PNG of the pad\'s size) and every stroke, with the prompt shown on the pad', async () => {
+  it("a signature: the picture (PNG of the pad's size) and every stroke, with the prompt shown on the pad", async () => {
     const api = await companion(['signature']);
     const { status, json } = await post(`${api}/signature/capture`, { prompt: '请在签字板上签名确认' });
     assert.equal(status, 200);
@@ -62,7 +62,7 @@ describe('agent: the signature pad and the rating pad, from a page inside the de
     assert.deepEqual(signaturePad.calls, [{ action: 'capture', body: { prompt: '请在签字板上签名确认' } }]);
   });
 
-  it('a rating: the pad is triggered with the case and the item, and the citizen\'s level comes back with its words', async () => {
+  it("a rating: the pad is triggered with the case and the item, and the citizen's level comes back with its words", async () => {
     const api = await companion(['rating']);
     ratingPad.level = 2;
     const { status, json } = await post(`${api}/rating/invite`, { caseNumber: 'HT2026120300017', itemCode: '11370321MB2857390X' });
@@ -74,7 +74,10 @@ describe('agent: the signature pad and the rating pad, from a page inside the de
   it('clear refusals: class not enabled (the pad never touched), nobody signs in time, pad unplugged, a bad request', async () => {
     const onlyRating = await companion(['rating']);
     const disabled = await post(`${onlyRating}/signature/capture`, {});
-    assert.deepEqual([disabled.status, disabled.json], [403, { error: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备，请联系信息中心' } }]);
+    assert.deepEqual(
+      [disabled.status, disabled.json],
+      [403, { error: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备，请联系信息中心' } }],
+    );
     assert.equal(signaturePad.calls.length, 0);
 
     const api = await companion(['signature', 'rating']);
@@ -90,13 +93,16 @@ describe('agent: the signature pad and the rating pad, from a page inside the de
     assert.equal(wrongMethod.status, 400);
   });
 
-  it('reports each pad\'s health for the hall map: present with its model, absent once unplugged', async () => {
+  it("reports each pad's health for the hall map: present with its model, absent once unplugged", async () => {
     assert.deepEqual(await bridge.health(), [
       { class: 'signature', state: 'present', model: 'SIM-SIGN-800' },
       { class: 'rating', state: 'present', model: 'SIM-RATE-5' },
     ]);
     signaturePad.present = false;
     await ratingPad.close();
-    assert.deepEqual(await bridge.health(), [{ class: 'signature', state: 'absent' }, { class: 'rating', state: 'absent' }]);
+    assert.deepEqual(await bridge.health(), [
+      { class: 'signature', state: 'absent' },
+      { class: 'rating', state: 'absent' },
+    ]);
   });
 });

@@ -7,7 +7,12 @@ import WebSocket from 'ws';
 import { DeviceBridgeServer } from '../../agent/src/devices/device-bridge.server.js';
 import { CupsPrinter } from '../../agent/src/paper/cups-printer.js';
 import {
-  WindowPrinting, watchPrintJobs, type BridgeSocket, type FileStreamSource, type PrintInputStream, type PrintNotice,
+  WindowPrinting,
+  watchPrintJobs,
+  type BridgeSocket,
+  type FileStreamSource,
+  type PrintInputStream,
+  type PrintNotice,
 } from '../../console/src/terminal/paper/window-printing.js';
 import type { PrintReport } from '../../protocol/src/paper/print-job.js';
 import { eventually } from '../helpers/eventually.js';

@@ -27,7 +27,10 @@ describe('agent presence: heartbeat → online → offline (real agent processes
 
   const changesOf = (id: string) => events.filter((e): e is LiveEvent<'terminal.changed'> => e.type === 'terminal.changed' && e.data.id === id);
   /** online transitions after enrollment (which announces the new terminal offline) */
-  const changes = (id: string) => changesOf(id).slice(1).map((e) => e.data.online);
+  const changes = (id: string) =>
+    changesOf(id)
+      .slice(1)
+      .map((e) => e.data.online);
 
   it('goes online within two heartbeats of connecting, with its info, and keeps lastSeenAt moving', async () => {
     const a = await AgentProcess.start(fleet.url, { joinToken: token });
@@ -40,7 +43,10 @@ describe('agent presence: heartbeat → online → offline (real agent processes
     await fleet.waitOnline(id);
     const onlineEvent = events.find((e) => e.type === 'terminal.changed' && e.data.id === id && e.data.online);
     assert.ok(onlineEvent, 'a terminal.changed online event');
-    assert.ok(Date.parse(onlineEvent.at) - Date.parse(status.connectedAt) <= 2 * FAST.heartbeatMs, `online ${Date.parse(onlineEvent.at) - Date.parse(status.connectedAt)} ms after connecting`);
+    assert.ok(
+      Date.parse(onlineEvent.at) - Date.parse(status.connectedAt) <= 2 * FAST.heartbeatMs,
+      `online ${Date.parse(onlineEvent.at) - Date.parse(status.connectedAt)} ms after connecting`,
+    );
     assert.equal(status.lifecycle, 'ready');
     assert.equal(status.protocolVersion, '1.0');
     assert.equal(status.heartbeatMs, FAST.heartbeatMs);
@@ -89,7 +95,7 @@ describe('agent presence: heartbeat → online → offline (real agent processes
     assert.deepEqual(changes(a.identity.terminalId), [true, false, true]);
   });
 
-  it('a terminal connected here is this process\'s to expire; whoever declares it offline is answered with online', async () => {
+  it("a terminal connected here is this process's to expire; whoever declares it offline is answered with online", async () => {
     const a = await AgentProcess.start(fleet.url, { joinToken: token });
     agents.push(a);
     const id = await a.terminalId();
@@ -103,7 +109,18 @@ describe('agent presence: heartbeat → online → offline (real agent processes
     await Terminal.update({ online: false }, { where: { id } });
     fleet.broker.events.publish('terminal.changed', { id, state: 'ready', siteId, windowId: null, online: false });
     await fleet.waitOnline(id);
-    await eventually(() => changesOf(id).slice(before).some((e) => e.data.online), { timeoutMs: 4000 });
-    assert.deepEqual(changesOf(id).slice(before).map((e) => e.data.online), [false, true]);
+    await eventually(
+      () =>
+        changesOf(id)
+          .slice(before)
+          .some((e) => e.data.online),
+      { timeoutMs: 4000 },
+    );
+    assert.deepEqual(
+      changesOf(id)
+        .slice(before)
+        .map((e) => e.data.online),
+      [false, true],
+    );
   });
 });

@@ -44,8 +44,14 @@ describe('broker restart: every agent comes back within the backoff bound (real 
 
   it('comes back again after a second restart, the identity unchanged', async () => {
     await fleet.restart();
-    await eventually(async () => (await Promise.all(ids.map(async (id) => (await fleet.admin.get(`/api/v1/terminals/${id}/agent`)).body.connected))).every(Boolean), { timeoutMs: FAST.backoffMaxMs + 2000 });
-    assert.deepEqual(agents.map((a) => a.identity.terminalId), ids);
+    await eventually(
+      async () => (await Promise.all(ids.map(async (id) => (await fleet.admin.get(`/api/v1/terminals/${id}/agent`)).body.connected))).every(Boolean),
+      { timeoutMs: FAST.backoffMaxMs + 2000 },
+    );
+    assert.deepEqual(
+      agents.map((a) => a.identity.terminalId),
+      ids,
+    );
     const terminals = (await fleet.admin.get('/api/v1/terminals?pageSize=50')).body;
     assert.equal(terminals.total, AGENTS, 'nobody enrolled twice');
   });

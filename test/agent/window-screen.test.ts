@@ -41,7 +41,13 @@ describe('window screen channel (agent side)', () => {
     });
     assert.equal(await server.show({ type: 'notice', text: '请保存工作', level: 'urgent', durationSeconds: 0 }), true);
     assert.equal(await server.show({ type: 'window-bound', windowId: null }), true);
-    assert.deepEqual(heard.map(({ id: _id, ...m }) => m), [{ type: 'notice', text: '请保存工作', level: 'urgent', durationSeconds: 0 }, { type: 'window-bound', windowId: null }]);
+    assert.deepEqual(
+      heard.map(({ id: _id, ...m }) => m),
+      [
+        { type: 'notice', text: '请保存工作', level: 'urgent', durationSeconds: 0 },
+        { type: 'window-bound', windowId: null },
+      ],
+    );
     ws.close();
   });
 

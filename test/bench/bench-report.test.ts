@@ -9,7 +9,11 @@ import { effectiveTargets, meets, ratioTo, type BenchResult } from './bench-repo
 
 const TINY = fileURLToPath(new URL('./tiny-bench.child.ts', import.meta.url));
 
-interface Run { code: number | null; stderr: string; result: BenchResult | null }
+interface Run {
+  code: number | null;
+  stderr: string;
+  result: BenchResult | null;
+}
 
 function runTiny(dir: string, env: Record<string, string> = {}, args: string[] = []): Promise<Run> {
   return new Promise((resolve) => {

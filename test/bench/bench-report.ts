@@ -71,11 +71,16 @@ export function meets(value: number, target: string): boolean {
   if (!match || !Number.isFinite(value)) return false;
   const bound = Number(match[2]);
   switch (match[1]) {
-    case '>=': return value >= bound;
-    case '<=': return value <= bound;
-    case '>': return value > bound;
-    case '<': return value < bound;
-    default: return value === bound;
+    case '>=':
+      return value >= bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '<':
+      return value < bound;
+    default:
+      return value === bound;
   }
 }
 
@@ -150,7 +155,11 @@ export function printTable(result: BenchResult, notes: Record<string, string> = 
   });
   const header = ['figure', 'value', 'target', '', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${result.name} — ${result.machine.cpus} × ${result.machine.cpuModel}, node ${result.machine.node}`);
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));

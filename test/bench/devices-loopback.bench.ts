@@ -23,7 +23,10 @@ const BIG_PHOTO = Buffer.alloc(1024 * 1024, 0x5a).toString('base64');
 async function main(): Promise<boolean> {
   const reader = await ZkIdrSimulator.start();
   reader.card = SAMPLE_CARD;
-  const bridge = new DeviceBridgeServer([new ZkIdCardDriver(reader.baseUrl), new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1'])]);
+  const bridge = new DeviceBridgeServer([
+    new ZkIdCardDriver(reader.baseUrl),
+    new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1']),
+  ]);
   const bridgePort = await bridge.listen();
   const { channel, ws } = await channelThroughBridge(`ws://127.0.0.1:${bridgePort}/?secret=${bridge.secret}`, ['idcard', 'camera']);
   const link = new DeskLink(channel, { readSliceMs: 50 });
@@ -58,22 +61,27 @@ async function main(): Promise<boolean> {
     }
     const bulkSeconds = (performance.now() - bulkStarted) / 1000;
 
-    const { pass } = writeBenchResult('devices-loopback', {
-      id_read_p50_ms: median(idReads),
-      id_read_p99_ms: percentile(idReads, 99),
-      still_1080p_ms: median(stills),
-      channel_mbps: (bulkBytes * 8) / bulkSeconds / 1e6,
-      still_1080p_bytes: stillBytes,
-      id_reads: idReads.length,
-    }, {
-      id_read_p50_ms: '<= 300',
-      id_read_p99_ms: '<= 300',
-      still_1080p_ms: '<= 1500',
-      channel_mbps: '>= 10',
-    }, {
-      id_read_p99_ms: 'loopback, no guacd/xrdp in the path',
-      channel_mbps: 'answers of 1.4 MB through frames + bridge',
-    });
+    const { pass } = writeBenchResult(
+      'devices-loopback',
+      {
+        id_read_p50_ms: median(idReads),
+        id_read_p99_ms: percentile(idReads, 99),
+        still_1080p_ms: median(stills),
+        channel_mbps: (bulkBytes * 8) / bulkSeconds / 1e6,
+        still_1080p_bytes: stillBytes,
+        id_reads: idReads.length,
+      },
+      {
+        id_read_p50_ms: '<= 300',
+        id_read_p99_ms: '<= 300',
+        still_1080p_ms: '<= 1500',
+        channel_mbps: '>= 10',
+      },
+      {
+        id_read_p99_ms: 'loopback, no guacd/xrdp in the path',
+        channel_mbps: 'answers of 1.4 MB through frames + bridge',
+      },
+    );
     return pass;
   } finally {
     link.close();

@@ -28,7 +28,10 @@ const SCAN = '/ZKIDROnline/ScanReadIdCardInfo?OP-DEV=1&CMD-URL=4';
 async function main(): Promise<boolean> {
   const world = await WindowWorld.start(DESKTOP);
   const reader = await ZkIdrSimulator.start();
-  const bridge = new DeviceBridgeServer([new ZkIdCardDriver(reader.baseUrl), new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1'])]);
+  const bridge = new DeviceBridgeServer([
+    new ZkIdCardDriver(reader.baseUrl),
+    new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1']),
+  ]);
   let desk: DeskCompanion | null = null;
   try {
     reader.card = SAMPLE_CARD;
@@ -57,23 +60,28 @@ async function main(): Promise<boolean> {
     const bulkBytes = bulk.reduce((sum, r) => sum + r.bytes, 0);
     const bulkSeconds = bulk.reduce((sum, r) => sum + r.ms, 0) / 1000;
 
-    const { pass } = writeBenchResult('devices', {
-      id_read_p50_ms: median(idReads),
-      id_read_p99_ms: percentile(idReads, 99),
-      still_1080p_ms: median(stills.map((r) => r.ms)),
-      channel_mbps: (bulkBytes * 8) / bulkSeconds / 1e6,
-      still_1080p_bytes: median(stills.map((r) => r.bytes)),
-      id_reads: idReads.length,
-      reader_reads: reader.reads,
-    }, {
-      id_read_p50_ms: '<= 300',
-      id_read_p99_ms: '<= 300',
-      still_1080p_ms: '<= 1500',
-      channel_mbps: '>= 10',
-    }, {
-      id_read_p99_ms: `through xrdp + guacd ${world.stack.guacdVersion} + relay + Chromium; the simulated reader answers at once`,
-      channel_mbps: 'card answers of 1.4 MB, window → desktop',
-    });
+    const { pass } = writeBenchResult(
+      'devices',
+      {
+        id_read_p50_ms: median(idReads),
+        id_read_p99_ms: percentile(idReads, 99),
+        still_1080p_ms: median(stills.map((r) => r.ms)),
+        channel_mbps: (bulkBytes * 8) / bulkSeconds / 1e6,
+        still_1080p_bytes: median(stills.map((r) => r.bytes)),
+        id_reads: idReads.length,
+        reader_reads: reader.reads,
+      },
+      {
+        id_read_p50_ms: '<= 300',
+        id_read_p99_ms: '<= 300',
+        still_1080p_ms: '<= 1500',
+        channel_mbps: '>= 10',
+      },
+      {
+        id_read_p99_ms: `through xrdp + guacd ${world.stack.guacdVersion} + relay + Chromium; the simulated reader answers at once`,
+        channel_mbps: 'card answers of 1.4 MB, window → desktop',
+      },
+    );
     return pass;
   } finally {
     await desk?.stop();

@@ -13,7 +13,9 @@ const wss = new WebSocketServer({ server, path: AGENT_SOCKET_PATH, perMessageDef
 const siteId = randomUUID();
 wss.on('connection', (ws) => {
   const terminalId = randomUUID();
-  ws.send(JSON.stringify({ type: 'welcome', protocolVersion: AGENT_PROTOCOL_VERSION, terminalId, siteId, windowId: null, name: terminalId, serverTime: Date.now() }));
+  ws.send(
+    JSON.stringify({ type: 'welcome', protocolVersion: AGENT_PROTOCOL_VERSION, terminalId, siteId, windowId: null, name: terminalId, serverTime: Date.now() }),
+  );
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString()) as { type?: string; seq?: number };
     if (message.type === 'heartbeat') ws.send(JSON.stringify({ type: 'heartbeat-ack', seq: message.seq }));

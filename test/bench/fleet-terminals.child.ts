@@ -12,8 +12,16 @@ let connections: AgentConnection[] = [];
 /** connects each connection had when the last `connect` finished: more is a reconnect */
 let epoch = 0;
 const info = (hardwareId: string): AgentInfo => ({
-  agentVersion: 'bench', hostname: hardwareId, os: 'Linux bench', uptimeSeconds: 3600, load: [0.1, 0.1, 0.1],
-  memory: { totalBytes: 2 ** 31, freeBytes: 2 ** 30 }, addresses: ['10.0.0.1'], screen: { width: 1920, height: 1080 }, kiosk: 'running', hardwareId,
+  agentVersion: 'bench',
+  hostname: hardwareId,
+  os: 'Linux bench',
+  uptimeSeconds: 3600,
+  load: [0.1, 0.1, 0.1],
+  memory: { totalBytes: 2 ** 31, freeBytes: 2 ** 30 },
+  addresses: ['10.0.0.1'],
+  screen: { width: 1920, height: 1080 },
+  kiosk: 'running',
+  hardwareId,
 });
 const reply = (message: unknown): void => void process.send!(message);
 
@@ -33,8 +41,13 @@ function connectAll(brokerUrl: string): void {
   connections = credentials.map((credential, i) => {
     const hardwareId = `${process.pid}-${i}`;
     const c = new AgentConnection({
-      brokerUrl, credential, heartbeatMs: HEARTBEAT_MS, heartbeatJitter: 0.1, backoff: { initialMs: 1000, maxMs: 30_000 },
-      info: () => info(hardwareId), onCommand: async () => ({ outcome: { ok: true, result: {} } }),
+      brokerUrl,
+      credential,
+      heartbeatMs: HEARTBEAT_MS,
+      heartbeatJitter: 0.1,
+      backoff: { initialMs: 1000, maxMs: 30_000 },
+      info: () => info(hardwareId),
+      onCommand: async () => ({ outcome: { ok: true, result: {} } }),
     });
     c.start();
     return c;

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 /** the agent's production heartbeat interval */
 export const HEARTBEAT_MS = 10_000;
 
-export interface WorkerStatus { total: number; ready: number; reconnected: number; sent: number; acked: number; lost: number }
+export interface WorkerStatus {
+  total: number;
+  ready: number;
+  reconnected: number;
+  sent: number;
+  acked: number;
+  lost: number;
+}
 export type WorkerCommand =
   | { cmd: 'enroll'; brokerUrl: string; token: string; count: number; prefix: string; concurrency: number }
   /** (re)connect every enrolled terminal to `brokerUrl` */
@@ -53,5 +60,12 @@ export class Worker {
 /** every worker's status, added up */
 export async function fleetStatus(workers: Worker[]): Promise<WorkerStatus> {
   const all = await Promise.all(workers.map((w) => w.status()));
-  return all.reduce((a, s) => ({ total: a.total + s.total, ready: a.ready + s.ready, reconnected: a.reconnected + s.reconnected, sent: a.sent + s.sent, acked: a.acked + s.acked, lost: a.lost + s.lost }));
+  return all.reduce((a, s) => ({
+    total: a.total + s.total,
+    ready: a.ready + s.ready,
+    reconnected: a.reconnected + s.reconnected,
+    sent: a.sent + s.sent,
+    acked: a.acked + s.acked,
+    lost: a.lost + s.lost,
+  }));
 }

@@ -70,7 +70,14 @@ async function gcSeconds(brokerUrl: string): Promise<number> {
   return [...text.matchAll(/^yunzhuo_nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-interface Steady { cpuPct: number; gcPct: number; cpuMsPerBeat: number; beatsPerS: number; rssMb: number[]; lost: number }
+interface Steady {
+  cpuPct: number;
+  gcPct: number;
+  cpuMsPerBeat: number;
+  beatsPerS: number;
+  rssMb: number[];
+  lost: number;
+}
 
 /** One heartbeat interval to settle, then STEADY_S seconds: CPU, GC (when it has /metrics) and RSS of `pid`, heartbeats acked. */
 async function steadyWindow(pid: number, workers: Worker[], metricsUrl?: string): Promise<Steady> {
@@ -89,7 +96,14 @@ async function steadyWindow(pid: number, workers: Worker[], metricsUrl?: string)
   const seconds = (performance.now() - w0) / 1000;
   const acked = beats1.acked - beats0.acked;
   const gcS = metricsUrl ? (await gcSeconds(metricsUrl)) - gc0 : Number.NaN;
-  return { cpuPct: (cpuS / seconds) * 100, gcPct: (gcS / seconds) * 100, cpuMsPerBeat: (cpuS * 1000) / acked, beatsPerS: acked / seconds, rssMb: rss, lost: beats1.lost - beats0.lost };
+  return {
+    cpuPct: (cpuS / seconds) * 100,
+    gcPct: (gcS / seconds) * 100,
+    cpuMsPerBeat: (cpuS * 1000) / acked,
+    beatsPerS: acked / seconds,
+    rssMb: rss,
+    lost: beats1.lost - beats0.lost,
+  };
 }
 
 async function allReady(workers: Worker[], what: string): Promise<void> {
@@ -127,7 +141,9 @@ async function main(): Promise<void> {
     // 1. enrollment, 16 at a time per worker
     const share = (i: number) => Math.floor(TERMINALS / WORKERS) + (i < TERMINALS % WORKERS ? 1 : 0);
     const t0 = performance.now();
-    await Promise.all(workers.map((w, i) => w.ask({ cmd: 'enroll', brokerUrl: broker.url, token, count: share(i), prefix: `w${i}`, concurrency: 16 }, 'enrolled')));
+    await Promise.all(
+      workers.map((w, i) => w.ask({ cmd: 'enroll', brokerUrl: broker.url, token, count: share(i), prefix: `w${i}`, concurrency: 16 }, 'enrolled')),
+    );
     const enrollS = (performance.now() - t0) / 1000;
     const enrollPerS = TERMINALS / enrollS;
     console.log(`enrolled ${TERMINALS} in ${enrollS.toFixed(1)} s (${enrollPerS.toFixed(0)}/s)`);
@@ -139,7 +155,9 @@ async function main(): Promise<void> {
     console.log(`all ${TERMINALS} connected after ${((performance.now() - c0) / 1000).toFixed(1)} s`);
     const ours = await steadyWindow(broker.child.pid!, workers, broker.url);
     const online = await onlineCount(admin);
-    console.log(`steady: ${online} online; RSS median ${median(ours.rssMb).toFixed(0)} MB, CPU ${ours.cpuPct.toFixed(2)} % of a core (GC ${ours.gcPct.toFixed(2)} %), ${ours.beatsPerS.toFixed(0)} heartbeats/s, ${ours.cpuMsPerBeat.toFixed(3)} ms CPU each`);
+    console.log(
+      `steady: ${online} online; RSS median ${median(ours.rssMb).toFixed(0)} MB, CPU ${ours.cpuPct.toFixed(2)} % of a core (GC ${ours.gcPct.toFixed(2)} %), ${ours.beatsPerS.toFixed(0)} heartbeats/s, ${ours.cpuMsPerBeat.toFixed(3)} ms CPU each`,
+    );
 
     // 4. restart: SIGTERM (agents are told "going away"), a new broker on the same port and data
     const r0 = performance.now();
@@ -154,14 +172,18 @@ async function main(): Promise<void> {
     await sleep(HEARTBEAT_MS + 2000);
     const rssAfter = rssMb(broker.child.pid!);
     const end: WorkerStatus = await fleetStatus(workers);
-    console.log(`restart: new broker up after ${storm.seconds.toFixed(1)} s, all ${TERMINALS} back after ${reconnectS.toFixed(1)} s; RSS after ${rssAfter.toFixed(0)} MB`);
+    console.log(
+      `restart: new broker up after ${storm.seconds.toFixed(1)} s, all ${TERMINALS} back after ${reconnectS.toFixed(1)} s; RSS after ${rssAfter.toFixed(0)} MB`,
+    );
 
     // 5. the same terminals on the bare ws server: its CPU per heartbeat is the floor
     await Promise.all(workers.map((w) => w.ask({ cmd: 'disconnect' }, 'disconnected')));
     await Promise.all(workers.map((w) => w.ask({ cmd: 'connect', brokerUrl: `http://127.0.0.1:${barePort}` }, 'connecting')));
     await allReady(workers, 'all connected to the bare ws server');
     const floor = await steadyWindow(bare.pid!, workers);
-    console.log(`bare ws: CPU ${floor.cpuPct.toFixed(2)} % of a core, ${floor.beatsPerS.toFixed(0)} heartbeats/s, ${floor.cpuMsPerBeat.toFixed(3)} ms CPU each`);
+    console.log(
+      `bare ws: CPU ${floor.cpuPct.toFixed(2)} % of a core, ${floor.beatsPerS.toFixed(0)} heartbeats/s, ${floor.cpuMsPerBeat.toFixed(3)} ms CPU each`,
+    );
 
     // 6. start-up with the fleet in the database but no terminal knocking
     await broker.stop();
@@ -212,10 +234,21 @@ async function main(): Promise<void> {
 
 if (process.env.YZ_FLEET_FD_RAISED !== '1') {
   // one broker holds 5,000 sockets: raise the file-descriptor limit for this process tree first
-  const raised = spawnSync('bash', ['-c', `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, ...process.execArgv, SELF, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, YZ_FLEET_FD_RAISED: '1' },
-  });
+  const raised = spawnSync(
+    'bash',
+    [
+      '-c',
+      `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      SELF,
+      ...process.argv.slice(2),
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, YZ_FLEET_FD_RAISED: '1' },
+    },
+  );
   process.exit(raised.status ?? 1);
 } else {
   main().then(

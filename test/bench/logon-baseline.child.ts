@@ -17,7 +17,9 @@ const server = http.createServer((req, res) => {
     void verifyPassword(password, stored).then((ok) => {
       const status = ok && terminal ? 201 : 401;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok ? { session: { id: terminal?.[1]?.slice(0, 36) }, tunnel: { token: 'x'.repeat(43) } } : { error: { code: 'INVALID_CREDENTIALS' } }));
+      res.end(
+        JSON.stringify(ok ? { session: { id: terminal?.[1]?.slice(0, 36) }, tunnel: { token: 'x'.repeat(43) } } : { error: { code: 'INVALID_CREDENTIALS' } }),
+      );
     });
   });
 });

@@ -31,8 +31,12 @@ type Dialect = 'sqlite' | 'postgres';
 /** `--quick`: the hall (250) on SQLite only, a few minutes; the full run includes it */
 const QUICK = process.argv.includes('--quick');
 const DIALECTS = (QUICK ? ['sqlite'] : (process.env.YZ_BENCH_DIALECTS ?? 'sqlite,postgres').split(',')) as Dialect[];
-const RUSHES = ([['', 250], ['city_', 2500]] as const)
-  .filter(([, n]) => (QUICK ? n === 250 : !process.env.YZ_BENCH_SIZES || process.env.YZ_BENCH_SIZES.split(',').includes(String(n))));
+const RUSHES = (
+  [
+    ['', 250],
+    ['city_', 2500],
+  ] as const
+).filter(([, n]) => (QUICK ? n === 250 : !process.env.YZ_BENCH_SIZES || process.env.YZ_BENCH_SIZES.split(',').includes(String(n))));
 
 /** Targets of every run, and of each rush that runs (a miss makes the run exit 1). */
 const TARGETS = { sessions_created: '== 250' } as const;
@@ -43,22 +47,41 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
 /** brokering-only bursts per scenario; the median is reported */
 const BURSTS = 3;
 
-interface LoginResult { status: number; code?: string; e2eMs: number; brokerMs?: number }
+interface LoginResult {
+  status: number;
+  code?: string;
+  e2eMs: number;
+  brokerMs?: number;
+}
 
 function login(base: URL, credential: string, username: string, t0: number): Promise<LoginResult> {
   const body = JSON.stringify({ username, password: SEED_PASSWORD });
   return new Promise((resolve) => {
-    const req = http.request({ host: base.hostname, port: base.port, path: '/api/v1/terminal/sessions', method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Terminal ${credential}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        const timing = /broker;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
-        const parsed = JSON.parse(text) as { error?: { code: string } };
-        resolve({ status: res.statusCode ?? 0, ...(parsed.error ? { code: parsed.error.code } : {}), e2eMs: performance.now() - t0, ...(timing ? { brokerMs: Number(timing[1]) } : {}) });
-      });
-    });
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path: '/api/v1/terminal/sessions',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Terminal ${credential}` },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          const timing = /broker;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+          const parsed = JSON.parse(text) as { error?: { code: string } };
+          resolve({
+            status: res.statusCode ?? 0,
+            ...(parsed.error ? { code: parsed.error.code } : {}),
+            e2eMs: performance.now() - t0,
+            ...(timing ? { brokerMs: Number(timing[1]) } : {}),
+          });
+        });
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, code: err.code ?? err.message, e2eMs: performance.now() - t0 }));
     req.end(body);
   });
@@ -95,7 +118,9 @@ function cheapHash(): string {
 
 async function doubleAssignments(sequelize: Sequelize): Promise<number> {
   const [row] = await sequelize.query<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM (SELECT desktop_id FROM sessions WHERE state <> 'ended' GROUP BY desktop_id HAVING COUNT(*) > 1) twice`, { type: QueryTypes.SELECT });
+    `SELECT COUNT(*) AS n FROM (SELECT desktop_id FROM sessions WHERE state <> 'ended' GROUP BY desktop_id HAVING COUNT(*) > 1) twice`,
+    { type: QueryTypes.SELECT },
+  );
   return Number(row!.n);
 }
 
@@ -104,7 +129,16 @@ async function scenario(dialect: Dialect, clerks: number) {
   const pg = dialect === 'postgres' ? await createPgDatabase() : null;
   const databaseUrl = pg?.url ?? `sqlite:${path.join(dataDir, 'yunzhuo.db')}`;
   connectionResets = 0;
-  const broker = await startBrokerProcess({ YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: databaseUrl, YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234', YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000' }, 30_000, { built: true });
+  const broker = await startBrokerProcess(
+    {
+      YUNZHUO_DATA_DIR: dataDir,
+      YUNZHUO_DATABASE_URL: databaseUrl,
+      YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234',
+      YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    },
+    30_000,
+    { built: true },
+  );
   const sequelize = openDatabase(databaseUrl);
   initModels(sequelize);
   try {
@@ -132,8 +166,18 @@ async function scenario(dialect: Dialect, clerks: number) {
       brokering_p50_ms: round(percentile(brokerReal, 50)),
       brokering_p95_ms: round(percentile(brokerReal, 95)),
       brokering_p99_ms: round(percentile(brokerReal, 99)),
-      e2e_p50_ms: round(percentile(real.results.map((r) => r.e2eMs), 50)),
-      e2e_p99_ms: round(percentile(real.results.map((r) => r.e2eMs), 99)),
+      e2e_p50_ms: round(
+        percentile(
+          real.results.map((r) => r.e2eMs),
+          50,
+        ),
+      ),
+      e2e_p99_ms: round(
+        percentile(
+          real.results.map((r) => r.e2eMs),
+          99,
+        ),
+      ),
       burst_brokering_p99_ms: round(percentile(brokerBurst, 99)),
       assignments_per_s: round(clerks / burst.wallS, 1),
       e2e_logins_per_s: round(clerks / real.wallS, 1),
@@ -151,11 +195,17 @@ async function scenario(dialect: Dialect, clerks: number) {
 
 /** The same bursts against a bare HTTP server that only verifies the cheap hash: the machine's ceiling today. */
 async function baselineBurstsPerS(clerks: number): Promise<number> {
-  const child = fork(fileURLToPath(new URL('./logon-baseline.child.ts', import.meta.url)), [cheapHash()], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./logon-baseline.child.ts', import.meta.url)), [cheapHash()], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
     const base = new URL(`http://127.0.0.1:${port}`);
-    const hall = { usernames: Array.from({ length: clerks }, (_, i) => `c${i}`), terminals: Array.from({ length: clerks }, (_, i) => `${String(i).padStart(36, '0')}.secret`) } as SeededHall;
+    const hall = {
+      usernames: Array.from({ length: clerks }, (_, i) => `c${i}`),
+      terminals: Array.from({ length: clerks }, (_, i) => `${String(i).padStart(36, '0')}.secret`),
+    } as SeededHall;
     const rates: number[] = [];
     for (let i = 0; i < BURSTS; i++) rates.push(clerks / (await rush(base, hall)).wallS);
     return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;

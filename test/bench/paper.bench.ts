@@ -7,7 +7,14 @@
 import WebSocket from 'ws';
 import { DeviceBridgeServer } from '../../agent/src/devices/device-bridge.server.js';
 import { CupsPrinter } from '../../agent/src/paper/cups-printer.js';
-import { WindowPrinting, watchPrintJobs, type BridgeSocket, type FileStreamSource, type PrintInputStream, type PrintNotice } from '../../console/src/terminal/paper/window-printing.js';
+import {
+  WindowPrinting,
+  watchPrintJobs,
+  type BridgeSocket,
+  type FileStreamSource,
+  type PrintInputStream,
+  type PrintNotice,
+} from '../../console/src/terminal/paper/window-printing.js';
 import { MAX_PRINT_PDF_BYTES } from '../../protocol/src/paper/print-job.js';
 import { samplePdf } from '../helpers/pdf-sample.js';
 import { startPrivateCups } from '../setup/private-cups.js';
@@ -48,18 +55,23 @@ async function main(): Promise<boolean> {
     await printOne(); // first lp/lpstat start (page cache)
     const prints: number[] = [];
     for (let i = 0; i < PRINTS; i++) prints.push(await printOne());
-    const { pass } = writeBenchResult('paper', {
-      print_to_queue_ms: median(prints),
-      print_to_queue_p95_ms: percentile(prints, 95),
-      pdf_bytes: pdf.length,
-      prints: prints.length,
-    }, {
-      print_to_queue_ms: '<= 1000',
-      print_to_queue_p95_ms: '<= 1000',
-    }, {
-      print_to_queue_ms: '1-page A4 PDF: page receives it → job accepted by CUPS (lpstat -p + lp), loopback',
-      scan_to_desktop_ms: 'not measured: scans into the desktop (enable-drive) are not built yet',
-    });
+    const { pass } = writeBenchResult(
+      'paper',
+      {
+        print_to_queue_ms: median(prints),
+        print_to_queue_p95_ms: percentile(prints, 95),
+        pdf_bytes: pdf.length,
+        prints: prints.length,
+      },
+      {
+        print_to_queue_ms: '<= 1000',
+        print_to_queue_p95_ms: '<= 1000',
+      },
+      {
+        print_to_queue_ms: '1-page A4 PDF: page receives it → job accepted by CUPS (lpstat -p + lp), loopback',
+        scan_to_desktop_ms: 'not measured: scans into the desktop (enable-drive) are not built yet',
+      },
+    );
     return pass;
   } finally {
     await bridge.close();

@@ -15,7 +15,10 @@ export const END_MARKER = Buffer.from('4.done;');
 export class RelayProcess {
   port = 0;
 
-  private constructor(readonly kind: RelayKind, private readonly child: ChildProcess) {}
+  private constructor(
+    readonly kind: RelayKind,
+    private readonly child: ChildProcess,
+  ) {}
 
   /** tunnel-relay.child.ts bundled as the broker ships (bench-bundle.ts), run by plain node */
   static bundle(): Promise<string> {

@@ -12,7 +12,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** bytes of `N.sync,` in the first piece: the opcode, cut before its argument */
 const FIRST_PIECE = 7;
 
-export interface SplitSamples { fromFirst: number[]; fromLast: number[] }
+export interface SplitSamples {
+  fromFirst: number[];
+  fromLast: number[];
+}
 
 /** When each upward `sync` (by its argument) reached the fake guacd. */
 export class UpstreamArrivals {

@@ -23,9 +23,13 @@ const HIGH_WATER = 1024 * 1024;
 /** (a) pipes guacd's bytes to WebSocket frames as they come, no parsing; writes a canned handshake blind. */
 function startTcpRelay(server: Server, guacdPort: number): void {
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
-  const handshake = encodeInstruction('select', 'rdp') + encodeInstruction('size', 1024, 768, 96)
-    + encodeInstruction('audio') + encodeInstruction('video') + encodeInstruction('image', 'image/png')
-    + encodeInstruction('connect', 'VERSION_1_3_0');
+  const handshake =
+    encodeInstruction('select', 'rdp') +
+    encodeInstruction('size', 1024, 768, 96) +
+    encodeInstruction('audio') +
+    encodeInstruction('video') +
+    encodeInstruction('image', 'image/png') +
+    encodeInstruction('connect', 'VERSION_1_3_0');
   wss.on('connection', (ws: WebSocket) => {
     const guacd = net.connect({ port: guacdPort, host: '127.0.0.1' });
     guacd.setNoDelay(true);
@@ -79,11 +83,15 @@ function startGuacamoleLite(server: Server, guacdPort: number): void {
   const require = createRequire(import.meta.url);
   console.log = () => {}; // it prints a line per connection whatever its log level
   const GuacamoleLite = require('guacamole-lite') as new (ws: object, guacd: object, client: object) => unknown;
-  new GuacamoleLite({ server }, { host: '127.0.0.1', port: guacdPort }, {
-    crypt: { cypher: 'AES-256-CBC', key: LITE_KEY },
-    log: { level: 0 }, // QUIET; the string 'QUIET' is mapped to 0, which it then treats as unset
-    maxInactivityTime: 0,
-  });
+  new GuacamoleLite(
+    { server },
+    { host: '127.0.0.1', port: guacdPort },
+    {
+      crypt: { cypher: 'AES-256-CBC', key: LITE_KEY },
+      log: { level: 0 }, // QUIET; the string 'QUIET' is mapped to 0, which it then treats as unset
+      maxInactivityTime: 0,
+    },
+  );
 }
 
 let tunnels: TunnelServer | null = null;
@@ -100,7 +108,8 @@ process.on('message', (message: Request) => {
       collect();
       const usage = process.memoryUsage();
       // The young generation's size is a VM-wide heuristic (forced GCs shrink it, allocation regrows it).
-      const young = v8.getHeapSpaceStatistics()
+      const young = v8
+        .getHeapSpaceStatistics()
         .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
         .reduce((sum, space) => sum + space.physical_space_size, 0);
       reply({ rss: usage.rss, heapUsed: usage.heapUsed, young });

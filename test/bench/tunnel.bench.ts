@@ -10,9 +10,7 @@ import { encodeInstruction, type Instruction } from '@yunzhuo/protocol';
 import { FIRST_FRAME, FakeGuacd, type FakeGuacdConnection } from '../helpers/fake-guacd.js';
 import { median, percentile, ratioTo, round, writeBenchResult } from './bench-report.js';
 import { UpstreamArrivals, splitDown, splitUp, timerLateness, type SplitSamples } from './tunnel-bench.split.js';
-import {
-  END_MARKER, RelayProcess, arrival, clientUrl, downstreamRun, openClient, type RelayKind,
-} from './tunnel-bench.clients.js';
+import { END_MARKER, RelayProcess, arrival, clientUrl, downstreamRun, openClient, type RelayKind } from './tunnel-bench.clients.js';
 
 const TARGETS = {
   ratio_vs_tcp_relay: '>= 0.8',
@@ -35,7 +33,8 @@ function syntheticStream(bytes: number): Buffer {
   let size = 0;
   for (let frame = 0; size < bytes; frame++) {
     parts.push(encodeInstruction('img', 1, 14, 0, 'image/png', 64 * (frame % 16), 64 * (frame % 12)));
-    for (let i = 0; i < 4; i++) parts.push(encodeInstruction('blob', 1, Buffer.from(Array.from({ length: 4536 }, () => (Math.random() * 256) | 0)).toString('base64')));
+    for (let i = 0; i < 4; i++)
+      parts.push(encodeInstruction('blob', 1, Buffer.from(Array.from({ length: 4536 }, () => (Math.random() * 256) | 0)).toString('base64')));
     parts.push(encodeInstruction('end', 1), encodeInstruction('copy', -2, 0, 0, 64, 64, 14, 0, 128, 128));
     parts.push(encodeInstruction('rect', 0, 10, 10, 100, 20), encodeInstruction('cfill', 14, 0, 0, 0, 0, 255));
     parts.push(encodeInstruction('sync', 1_700_000_000_000 + frame));
@@ -48,7 +47,9 @@ const fixtureUrl = new URL('../fixtures/guacd-stream.bin', import.meta.url);
 const recorded = existsSync(fixtureUrl);
 const unit = recorded ? readFileSync(fixtureUrl) : syntheticStream(4e6);
 const payload = Buffer.concat([...Array.from({ length: Math.ceil(PAYLOAD_BYTES / unit.length) }, () => unit), END_MARKER]);
-console.log(`stream: ${recorded ? 'recorded fixture' : 'SYNTHETIC (fixture missing)'}, ${unit.length} bytes × ${Math.ceil(PAYLOAD_BYTES / unit.length)} = ${(payload.length / 1e6).toFixed(1)} MB per run`);
+console.log(
+  `stream: ${recorded ? 'recorded fixture' : 'SYNTHETIC (fixture missing)'}, ${unit.length} bytes × ${Math.ceil(PAYLOAD_BYTES / unit.length)} = ${(payload.length / 1e6).toFixed(1)} MB per run`,
+);
 
 // One fake guacd for all; `mode` says what a new connection gets after `ready`.
 let mode: 'replay' | 'frame' = 'frame';
@@ -114,15 +115,16 @@ async function rttDirect(): Promise<number[]> {
     buffered += chunk.toString();
     waiting?.(buffered);
   });
-  const until = (text: string): Promise<void> => new Promise((resolve) => {
-    waiting = (all) => {
-      if (!all.includes(text)) return;
-      buffered = '';
-      waiting = null;
-      resolve();
-    };
-    waiting(buffered);
-  });
+  const until = (text: string): Promise<void> =>
+    new Promise((resolve) => {
+      waiting = (all) => {
+        if (!all.includes(text)) return;
+        buffered = '';
+        waiting = null;
+        resolve();
+      };
+      waiting(buffered);
+    });
   socket.write(encodeInstruction('select', 'rdp') + encodeInstruction('connect', 'VERSION_1_3_0'));
   await until('4.sync,');
   const samples: number[] = [];
@@ -197,51 +199,56 @@ const ours = median(mbps.get('ours')!);
 const tcp = median(mbps.get('tcp-relay')!);
 const lite = median(mbps.get('guacamole-lite')!);
 const added = (kind: RelayKind, p: number): number => percentile(rtt.get(kind)!, p) - percentile(direct, p);
-writeBenchResult('tunnel', {
-  tcp_relay_mbps: tcp,
-  ours_mbps: ours,
-  guacamole_lite_mbps: lite,
-  ratio_vs_tcp_relay: median(ratioTcp),
-  ratio_vs_guacamole_lite: median(ratioLite),
-  added_rtt_p50_ms: added('ours', 50),
-  added_rtt_p99_ms: added('ours', 99),
-  nagle_p99_ms: splitP99('ours down', 'fromLast'),
-  nagle_up_p99_ms: splitP99('ours up', 'fromLast'),
-  tcp_relay_nagle_p99_ms: splitP99('tcp-relay down', 'fromLast'),
-  tcp_relay_nagle_up_p99_ms: splitP99('tcp-relay up', 'fromLast'),
-  rss_per_idle_tunnel_kib: oursIdle.rssKiB,
-  // the machine's noise in this run: each Nagle p99 as a multiple of what the plain relay adds to a round trip
-  nagle_p99_vs_tcp_relay_added_rtt_p99: ratioTo(splitP99('ours down', 'fromLast'), added('tcp-relay', 99)),
-  nagle_up_p99_vs_tcp_relay_added_rtt_p99: ratioTo(splitP99('ours up', 'fromLast'), added('tcp-relay', 99)),
-  // and against the plain relay's own split probe, same direction
-  nagle_p99_vs_tcp_relay_nagle_p99: ratioTo(splitP99('ours down', 'fromLast'), splitP99('tcp-relay down', 'fromLast')),
-  nagle_up_p99_vs_tcp_relay_nagle_up_p99: ratioTo(splitP99('ours up', 'fromLast'), splitP99('tcp-relay up', 'fromLast')),
-  direct_rtt_p50_ms: percentile(direct, 50),
-  direct_rtt_p99_ms: percentile(direct, 99),
-  tcp_relay_added_rtt_p50_ms: added('tcp-relay', 50),
-  tcp_relay_added_rtt_p99_ms: added('tcp-relay', 99),
-  guacamole_lite_added_rtt_p50_ms: added('guacamole-lite', 50),
-  guacamole_lite_added_rtt_p99_ms: added('guacamole-lite', 99),
-  nagle_p50_ms: percentile(split.get('ours down')!.fromLast, 50),
-  nagle_from_first_write_p99_ms: splitP99('ours down', 'fromFirst'),
-  nagle_up_from_first_write_p99_ms: splitP99('ours up', 'fromFirst'),
-  tcp_relay_nagle_from_first_write_p99_ms: splitP99('tcp-relay down', 'fromFirst'),
-  tcp_relay_nagle_up_from_first_write_p99_ms: splitP99('tcp-relay up', 'fromFirst'),
-  timer_1ms_late_p99_ms: percentile(timerLate, 99),
-  rss_excl_young_gen_per_idle_tunnel_kib: oursIdle.rssOldKiB,
-  heap_per_idle_tunnel_kib: oursIdle.heapKiB,
-  tcp_relay_rss_per_idle_tunnel_kib: relayIdle.rssKiB,
-  tcp_relay_heap_per_idle_tunnel_kib: relayIdle.heapKiB,
-  stream_recorded: recorded ? 1 : 0,
-}, TARGETS, {
-  ours_mbps: `median of ${REPETITIONS} rounds after ${WARMUP_ROUNDS} warm-up`,
-  ratio_vs_tcp_relay: 'median of per-round ratios',
-  nagle_p99_ms: 'guacd → browser, a sync in two writes ≥ 1 ms apart, from the last write',
-  nagle_up_p99_ms: 'browser → guacd, the same split in two WebSocket messages, from the last',
-  added_rtt_p99_ms: 'the plain relay adds tcp_relay_added_rtt_p99_ms',
-  nagle_up_p99_vs_tcp_relay_added_rtt_p99: 'issue 14 saw 10.8 / 4.3 = 2.5 on a quiet machine, timed from the first write',
-  nagle_from_first_write_p99_ms: 'includes this process\'s 1 ms timer: see timer_1ms_late_p99_ms',
-  timer_1ms_late_p99_ms: 'how late a 1 ms timer fires here: the noise of every "from the first write"',
-  stream_recorded: recorded ? 'test/fixtures/guacd-stream.bin' : 'synthetic stream',
-});
+writeBenchResult(
+  'tunnel',
+  {
+    tcp_relay_mbps: tcp,
+    ours_mbps: ours,
+    guacamole_lite_mbps: lite,
+    ratio_vs_tcp_relay: median(ratioTcp),
+    ratio_vs_guacamole_lite: median(ratioLite),
+    added_rtt_p50_ms: added('ours', 50),
+    added_rtt_p99_ms: added('ours', 99),
+    nagle_p99_ms: splitP99('ours down', 'fromLast'),
+    nagle_up_p99_ms: splitP99('ours up', 'fromLast'),
+    tcp_relay_nagle_p99_ms: splitP99('tcp-relay down', 'fromLast'),
+    tcp_relay_nagle_up_p99_ms: splitP99('tcp-relay up', 'fromLast'),
+    rss_per_idle_tunnel_kib: oursIdle.rssKiB,
+    // the machine's noise in this run: each Nagle p99 as a multiple of what the plain relay adds to a round trip
+    nagle_p99_vs_tcp_relay_added_rtt_p99: ratioTo(splitP99('ours down', 'fromLast'), added('tcp-relay', 99)),
+    nagle_up_p99_vs_tcp_relay_added_rtt_p99: ratioTo(splitP99('ours up', 'fromLast'), added('tcp-relay', 99)),
+    // and against the plain relay's own split probe, same direction
+    nagle_p99_vs_tcp_relay_nagle_p99: ratioTo(splitP99('ours down', 'fromLast'), splitP99('tcp-relay down', 'fromLast')),
+    nagle_up_p99_vs_tcp_relay_nagle_up_p99: ratioTo(splitP99('ours up', 'fromLast'), splitP99('tcp-relay up', 'fromLast')),
+    direct_rtt_p50_ms: percentile(direct, 50),
+    direct_rtt_p99_ms: percentile(direct, 99),
+    tcp_relay_added_rtt_p50_ms: added('tcp-relay', 50),
+    tcp_relay_added_rtt_p99_ms: added('tcp-relay', 99),
+    guacamole_lite_added_rtt_p50_ms: added('guacamole-lite', 50),
+    guacamole_lite_added_rtt_p99_ms: added('guacamole-lite', 99),
+    nagle_p50_ms: percentile(split.get('ours down')!.fromLast, 50),
+    nagle_from_first_write_p99_ms: splitP99('ours down', 'fromFirst'),
+    nagle_up_from_first_write_p99_ms: splitP99('ours up', 'fromFirst'),
+    tcp_relay_nagle_from_first_write_p99_ms: splitP99('tcp-relay down', 'fromFirst'),
+    tcp_relay_nagle_up_from_first_write_p99_ms: splitP99('tcp-relay up', 'fromFirst'),
+    timer_1ms_late_p99_ms: percentile(timerLate, 99),
+    rss_excl_young_gen_per_idle_tunnel_kib: oursIdle.rssOldKiB,
+    heap_per_idle_tunnel_kib: oursIdle.heapKiB,
+    tcp_relay_rss_per_idle_tunnel_kib: relayIdle.rssKiB,
+    tcp_relay_heap_per_idle_tunnel_kib: relayIdle.heapKiB,
+    stream_recorded: recorded ? 1 : 0,
+  },
+  TARGETS,
+  {
+    ours_mbps: `median of ${REPETITIONS} rounds after ${WARMUP_ROUNDS} warm-up`,
+    ratio_vs_tcp_relay: 'median of per-round ratios',
+    nagle_p99_ms: 'guacd → browser, a sync in two writes ≥ 1 ms apart, from the last write',
+    nagle_up_p99_ms: 'browser → guacd, the same split in two WebSocket messages, from the last',
+    added_rtt_p99_ms: 'the plain relay adds tcp_relay_added_rtt_p99_ms',
+    nagle_up_p99_vs_tcp_relay_added_rtt_p99: 'issue 14 saw 10.8 / 4.3 = 2.5 on a quiet machine, timed from the first write',
+    nagle_from_first_write_p99_ms: "includes this process's 1 ms timer: see timer_1ms_late_p99_ms",
+    timer_1ms_late_p99_ms: 'how late a 1 ms timer fires here: the noise of every "from the first write"',
+    stream_recorded: recorded ? 'test/fixtures/guacd-stream.bin' : 'synthetic stream',
+  },
+);
 process.exit(); // with the exit code writeBenchResult set (1 on a missed target)

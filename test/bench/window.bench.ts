@@ -96,8 +96,14 @@ async function main(): Promise<void> {
       first_frame_new_ms_guacd16: median(current.fresh.map((l) => l.firstFrameMs)),
       first_frame_reconnect_ms_guacd16: median(current.again.map((l) => l.firstFrameMs)),
       broker_share_ms_guacd16: median([...current.fresh, ...current.again].map((l) => l.brokerShareMs)),
-      first_frame_new_p90_ms: percentile(fresh.map((l) => l.firstFrameMs), 90),
-      first_frame_reconnect_p90_ms: percentile(again.map((l) => l.firstFrameMs), 90),
+      first_frame_new_p90_ms: percentile(
+        fresh.map((l) => l.firstFrameMs),
+        90,
+      ),
+      first_frame_reconnect_p90_ms: percentile(
+        again.map((l) => l.firstFrameMs),
+        90,
+      ),
       login_answer_ms: median(all.map((l) => l.answeredMs)),
       password_check_ms: median(all.map((l) => l.authMs)),
       tunnel_handshake_ms: median(all.map((l) => l.tunnelMs)),

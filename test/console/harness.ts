@@ -31,7 +31,17 @@ export function ensureConsoleBuilt(): void {
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   });
 }
 
@@ -63,7 +73,9 @@ export class ConsoleHarness {
     const page = await context.newPage();
     page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
     // the broker's Content-Security-Policy must allow everything the page really does
-    page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${page.url()}: ${msg.text()}`); });
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${page.url()}: ${msg.text()}`);
+    });
     return { context, page };
   }
 

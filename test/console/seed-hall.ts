@@ -52,14 +52,24 @@ export async function seedHall(broker: TestBroker, factory: Factory): Promise<Se
       await factory.window(county.id, { code, posX: i % 8, posY: row * 2, area: `${'ABC'[row]}区`, departmentId: dept.id });
       continue;
     }
-    const { terminal, client } = await factory.windowWithTerminal(county.id, { code, label: `${dept.name}窗口`, posX: i % 8, posY: row * 2, area: `${'ABC'[row]}区`, departmentId: dept.id });
+    const { terminal, client } = await factory.windowWithTerminal(county.id, {
+      code,
+      label: `${dept.name}窗口`,
+      posX: i % 8,
+      posY: row * 2,
+      area: `${'ABC'[row]}区`,
+      departmentId: dept.id,
+    });
     terminals.push({ windowIndex: i, client, terminalId: terminal.id });
   }
   const offline = new Set([terminals[5]!.terminalId, terminals[13]!.terminalId]);
   const online = terminals.map((t) => t.terminalId).filter((id) => !offline.has(id));
-  await broker.sequelize.query(`UPDATE terminals SET online = :yes, last_seen_at = :now, agent_version = '0.1.0', address = '10.20.0.' || substr(id, 1, 2) WHERE id IN (:ids)`, {
-    replacements: { yes: true, now: new Date(), ids: online },
-  });
+  await broker.sequelize.query(
+    `UPDATE terminals SET online = :yes, last_seen_at = :now, agent_version = '0.1.0', address = '10.20.0.' || substr(id, 1, 2) WHERE id IN (:ids)`,
+    {
+      replacements: { yes: true, now: new Date(), ids: online },
+    },
+  );
   for (let w = 0; w < 2; w++) {
     const { terminal } = await factory.windowWithTerminal(town.id, { code: `G-00${w + 1}`, posX: w, posY: 0 });
     await broker.sequelize.query('UPDATE terminals SET online = :yes WHERE id = :id', { replacements: { yes: true, id: terminal.id } });

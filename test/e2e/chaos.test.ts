@@ -53,7 +53,10 @@ describe(`chaos: SIGKILL the broker under ${CLERKS} live sessions (${testDialect
   const sockets: WebSocket[] = [];
 
   const rows = <T extends object>(query: string) => sequelize.query<T>(query, { type: QueryTypes.SELECT });
-  const sessionStates = async () => Object.fromEntries((await rows<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM sessions GROUP BY state')).map((r) => [r.state, Number(r.n)]));
+  const sessionStates = async () =>
+    Object.fromEntries(
+      (await rows<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM sessions GROUP BY state')).map((r) => [r.state, Number(r.n)]),
+    );
   const loginAll = () => Promise.all(hall.usernames.map((u, i) => windowLogin(broker!.url, hall.terminals[i]!, u)));
 
   before(async () => {
@@ -64,7 +67,12 @@ describe(`chaos: SIGKILL the broker under ${CLERKS} live sessions (${testDialect
       databaseUrl = db.url;
       dropDb = db.drop;
     }
-    env = { YUNZHUO_DATA_DIR: dataDir, YUNZHUO_DATABASE_URL: databaseUrl, YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234', YUNZHUO_RECONCILE_INTERVAL_SECONDS: String(PERIOD_SECONDS) };
+    env = {
+      YUNZHUO_DATA_DIR: dataDir,
+      YUNZHUO_DATABASE_URL: databaseUrl,
+      YUNZHUO_ADMIN_PASSWORD: 'admin-pass-1234',
+      YUNZHUO_RECONCILE_INTERVAL_SECONDS: String(PERIOD_SECONDS),
+    };
     broker = await startBrokerProcess(env);
     sequelize = openDatabase(databaseUrl);
     initModels(sequelize);
@@ -84,7 +92,10 @@ describe(`chaos: SIGKILL the broker under ${CLERKS} live sessions (${testDialect
 
   it('after a SIGKILL and a restart everything resolves within one reconciler period; clerks get their desktops back', async () => {
     const first = await loginAll();
-    assert.deepEqual(first.filter((r) => r.status !== 201), []);
+    assert.deepEqual(
+      first.filter((r) => r.status !== 201),
+      [],
+    );
     for (const r of first) sockets.push(openTunnel(broker!.url, r.body.tunnel!.token));
     await eventually(async () => (await sessionStates()).active === CLERKS, { timeoutMs: 60_000, intervalMs: 200 });
     const before = new Map((await rows<{ id: string; desktop_id: string }>('SELECT id, desktop_id FROM sessions')).map((s) => [s.id, s.desktop_id]));
@@ -97,21 +108,34 @@ describe(`chaos: SIGKILL the broker under ${CLERKS} live sessions (${testDialect
     const restartedAt = Date.now();
 
     // within one period of the restart, no session is stuck in a state only a tunnel could end
-    await eventually(async () => {
-      const states = await sessionStates();
-      return states.disconnected === CLERKS && !states.active && !states.connecting && !states.requested;
-    }, { timeoutMs: PERIOD_SECONDS * 1000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        const states = await sessionStates();
+        return states.disconnected === CLERKS && !states.active && !states.connecting && !states.requested;
+      },
+      { timeoutMs: PERIOD_SECONDS * 1000, intervalMs: 100 },
+    );
     const repairs = await AuditEvent.findAll({ where: { action: 'reconciler.repair' } });
-    assert.deepEqual(repairs.map((e) => e.details?.kind), Array(CLERKS).fill('broker-lost'), 'each repair is audited with its reason');
+    assert.deepEqual(
+      repairs.map((e) => e.details?.kind),
+      Array(CLERKS).fill('broker-lost'),
+      'each repair is audited with its reason',
+    );
     assert.deepEqual(new Set(repairs.map((e) => e.targetId)), new Set(before.keys()));
     // every desktop is held by exactly its session; nothing is half-way
     const holders = await rows<{ id: string; state: string; session_id: string | null }>('SELECT id, state, session_id FROM desktops');
-    assert.deepEqual(holders.filter((d) => d.state !== 'assigned'), []);
+    assert.deepEqual(
+      holders.filter((d) => d.state !== 'assigned'),
+      [],
+    );
     for (const [sessionId, desktopId] of before) assert.equal(holders.find((d) => d.id === desktopId)?.session_id, sessionId);
 
     // the clerks log in again at the same windows: same sessions, same desktops, working again
     const again = await loginAll();
-    assert.deepEqual(again.filter((r) => r.status !== 201), []);
+    assert.deepEqual(
+      again.filter((r) => r.status !== 201),
+      [],
+    );
     assert.ok(again.every((r) => r.body.session!.reconnected));
     assert.deepEqual(new Set(again.map((r) => r.body.session!.id)), new Set(before.keys()));
     for (const r of again) sockets.push(openTunnel(broker.url, r.body.tunnel!.token));

@@ -8,7 +8,7 @@ import { ApiClient } from '../helpers/api-client.js';
 /** a message with no Chinese in it (「Invalid input: expected string」) */
 const ASCII_ONLY = /^[\x20-\x7e]*$/;
 
-describe('console: a county admin\'s first week (issue 17)', function () {
+describe("console: a county admin's first week (issue 17)", function () {
   this.timeout(120_000);
   let h: ConsoleHarness;
 
@@ -52,7 +52,13 @@ describe('console: a county admin\'s first week (issue 17)', function () {
     assert.match(await page.locator('[data-testid=entity-form] .error-message').innerText(), /^编码已存在/);
     await h.shot(page, 'week-duplicate-code');
 
-    const csv = ['站点编码,窗口编号,名称,部门编码,区域,列,行', `${site.code},A-001,好窗口,${department.code},A区,0,0`, `${site.code},A-002,坏部门,XYZ,A区,1,0`, `${site.code},A 003!,坏编号,,A区,2,0`, `${site.code},A-004,坏数字,,A区,abc,0`].join('\n');
+    const csv = [
+      '站点编码,窗口编号,名称,部门编码,区域,列,行',
+      `${site.code},A-001,好窗口,${department.code},A区,0,0`,
+      `${site.code},A-002,坏部门,XYZ,A区,1,0`,
+      `${site.code},A 003!,坏编号,,A区,2,0`,
+      `${site.code},A-004,坏数字,,A区,abc,0`,
+    ].join('\n');
     await h.open(page, '/windows', 'page-windows');
     await page.getByTestId('open-import').click();
     await page.getByTestId('import-file').setInputFiles({ name: 'windows.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
@@ -72,7 +78,8 @@ describe('console: a county admin\'s first week (issue 17)', function () {
     const { site, department, pool } = await h.factory.hall({ desktops: 1 });
     const clerk = await h.factory.account({ displayName: '李锁定', homeSiteId: site.id, departmentIds: [department.id], poolIds: [pool.id] });
     const { client } = await h.factory.windowWithTerminal(site.id);
-    for (let i = 0; i < 5; i++) assert.equal((await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: `guess-${i}` })).status, 401);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: `guess-${i}` })).status, 401);
     const held = await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
     assert.match(held.body.error.message, /^登录失败次数过多，请 15 分钟后再试/, 'the window says how long');
 

@@ -24,15 +24,22 @@ const PAGES: [route: string, testId: string, name: string][] = [
 
 /** evaluated in the page: the player's position passed 500 ms */
 /** the page's DOM, as much of it as the waits below read (the test's TypeScript has no DOM library) */
-type PageWindow = { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; querySelectorAll(selector: string): { length: number } } };
+type PageWindow = {
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; querySelectorAll(selector: string): { length: number } };
+};
 // waits are functions, not strings: the broker's CSP (no 'unsafe-eval') refuses a string evaluated in the page
-const PLAYED_HALF_A_SECOND = () => Number((globalThis as unknown as PageWindow).document.querySelector('[data-testid=recording-player]')?.getAttribute('data-position')) > 500;
+const PLAYED_HALF_A_SECOND = () =>
+  Number((globalThis as unknown as PageWindow).document.querySelector('[data-testid=recording-player]')?.getAttribute('data-position')) > 500;
 
 /** no loading spinner left and no raw message keys (a missing translation shows its key) */
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => (globalThis as unknown as PageWindow).document.querySelectorAll('.loading').length === 0, undefined, { timeout: 10_000 });
   const text = await page.locator('#root').innerText();
-  assert.doesNotMatch(text, /\b(?:common|nav|hall|pool|session|terminal|report|import|audit|account|window|site|desktop)\.[a-zA-Z]+\b/, 'an untranslated key is visible');
+  assert.doesNotMatch(
+    text,
+    /\b(?:common|nav|hall|pool|session|terminal|report|import|audit|account|window|site|desktop)\.[a-zA-Z]+\b/,
+    'an untranslated key is visible',
+  );
 }
 
 describe('console pages (Chromium, seeded hall)', function () {
@@ -114,11 +121,17 @@ describe('console pages (Chromium, seeded hall)', function () {
     copyFileSync(path.join(ROOT, 'test/fixtures/guacd-stream.bin'), hall.recordingPath);
     // as guacd names the recording of the session's next guacd connection
     copyFileSync(path.join(ROOT, 'test/fixtures/guacd-stream.bin'), `${hall.recordingPath}.1`);
-    const res = await fetch(`${h.url}/api/v1/sessions/${hall.recordedSessionId}/recording`, { headers: { cookie: [...h.broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(`${h.url}/api/v1/sessions/${hall.recordedSessionId}/recording`, {
+      headers: { cookie: [...h.broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     await h.open(page, `/sessions/${hall.recordedSessionId}/recording`, 'page-recording');
     await settled(page);
     if (res.status === 404) await h.shot(page, 'recording-missing');
-    assert.equal(res.status, 200, `the broker must serve the recording at GET /api/v1/sessions/:id/recording (got ${res.status}); the console's player is built against it`);
+    assert.equal(
+      res.status,
+      200,
+      `the broker must serve the recording at GET /api/v1/sessions/:id/recording (got ${res.status}); the console's player is built against it`,
+    );
     const player = page.getByTestId('recording-player');
     await page.waitForSelector('[data-testid=recording-player][data-loaded=true]', { timeout: 30_000 });
     await page.getByTestId('player-toggle').click();

@@ -10,7 +10,8 @@ import { eventually } from '../helpers/eventually.js';
 const LIVE_BUDGET_MS = 1000;
 
 async function fillForm(page: Page, values: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(values)) await page.fill(`[data-testid=entity-form] [name=${name}], [data-testid=pool-form] [name=${name}], [data-testid=desktop-form] [name=${name}]`, value);
+  for (const [name, value] of Object.entries(values))
+    await page.fill(`[data-testid=entity-form] [name=${name}], [data-testid=pool-form] [name=${name}], [data-testid=desktop-form] [name=${name}]`, value);
 }
 
 describe('console (Chromium, real broker)', function () {
@@ -58,7 +59,12 @@ describe('console (Chromium, real broker)', function () {
   });
 
   it('a sign-in held after too many wrong passwords says how long to wait, in Chinese', async () => {
-    const victim = await h.broker.admin.create('/api/v1/accounts', { username: `held${Date.now().toString(36)}`, displayName: '被猜测的账号', password: 'Held-pass-2026', roles: ['auditor'] });
+    const victim = await h.broker.admin.create('/api/v1/accounts', {
+      username: `held${Date.now().toString(36)}`,
+      displayName: '被猜测的账号',
+      password: 'Held-pass-2026',
+      roles: ['auditor'],
+    });
     for (let i = 0; i < 5; i++) assert.equal((await new ApiClient(h.url).login(victim.username, `guess-${i}`)).status, 401);
     const { context, page } = await h.newPage();
     await page.goto(`${h.url}/console/`);
@@ -102,7 +108,10 @@ describe('console (Chromium, real broker)', function () {
     await form.locator('[name=name]').fill(`税务浮动池${stamp}`);
     await form.locator('[name=departmentId]').selectOption({ label: `税务局${stamp}（TAX${stamp}）` });
     await form.locator('[name=siteId]').selectOption({ label: `桓台县政务服务中心${stamp}（HT${stamp}）` });
-    await form.locator('label', { hasText: `guacd-${stamp}` }).locator('input').check();
+    await form
+      .locator('label', { hasText: `guacd-${stamp}` })
+      .locator('input')
+      .check();
     await form.locator('[name=s_width]').fill('1600');
     await page.getByTestId('form-submit').click();
     await page.getByTestId('desktops-panel').waitFor();
@@ -126,7 +135,13 @@ describe('console (Chromium, real broker)', function () {
 
   it('previews a windows CSV with one bad row, flags it in red, and applies nothing', async () => {
     const site = await h.factory.site({ code: 'IMPT', name: '导入测试中心' });
-    const csv = ['site_code,code,label,area,pos_x,pos_y', 'IMPT,A-001,综合受理1,A区,0,0', 'IMPT,A-002,综合受理2,A区,1,0', 'NOPE,A-003,不存在的站点,A区,2,0', 'IMPT,A-004,综合受理4,A区,3,0'].join('\n');
+    const csv = [
+      'site_code,code,label,area,pos_x,pos_y',
+      'IMPT,A-001,综合受理1,A区,0,0',
+      'IMPT,A-002,综合受理2,A区,1,0',
+      'NOPE,A-003,不存在的站点,A区,2,0',
+      'IMPT,A-004,综合受理4,A区,3,0',
+    ].join('\n');
     const { context, page } = await h.newPage();
     await h.login(page);
     await h.open(page, '/windows', 'page-windows');
@@ -138,7 +153,10 @@ describe('console (Chromium, real broker)', function () {
     const bad = page.locator('[data-testid=import-rows] tr.row-bad');
     assert.equal(await bad.count(), 1, 'exactly one row is flagged');
     assert.match(await bad.innerText(), /NOPE\/A-003[\s\S]*找不到站点/);
-    const background = await bad.locator('td').first().evaluate((td) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td).backgroundColor);
+    const background = await bad
+      .locator('td')
+      .first()
+      .evaluate((td) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td).backgroundColor);
     assert.notEqual(background, 'rgba(0, 0, 0, 0)', 'the bad row is tinted');
     assert.equal(await page.locator('[data-testid=import-rows] tbody tr').count(), 4);
     await page.getByTestId('import-blocked').waitFor();
@@ -213,7 +231,10 @@ describe('console (Chromium, real broker)', function () {
 
     await h.open(page, '/hall', 'page-hall');
     await page.locator('[data-window-code="T-001"]').waitFor();
-    assert.deepEqual((await page.locator('[data-testid=hall-site] option').allInnerTexts()).map((s) => s.trim()), ['果里镇便民服务中心']);
+    assert.deepEqual(
+      (await page.locator('[data-testid=hall-site] option').allInnerTexts()).map((s) => s.trim()),
+      ['果里镇便民服务中心'],
+    );
     assert.equal(await page.locator('[data-window-code="C-001"]').count(), 0);
 
     await h.open(page, '/', 'page-overview');
@@ -227,7 +248,11 @@ describe('console (Chromium, real broker)', function () {
     await h.factory.account({ username: 'shenji', displayName: '审计员', password: 'audit-pass-123', roles: ['auditor'] });
     const { context, page } = await h.newPage();
     await h.login(page, 'shenji', 'audit-pass-123');
-    for (const [route, id] of [['/windows', 'page-windows'], ['/accounts', 'page-accounts'], ['/pools', 'page-pools']] as const) {
+    for (const [route, id] of [
+      ['/windows', 'page-windows'],
+      ['/accounts', 'page-accounts'],
+      ['/pools', 'page-pools'],
+    ] as const) {
       await h.open(page, route, id);
       await page.locator('.data-table').first().waitFor();
       assert.equal(await page.locator('[data-testid=create], [data-testid=create-pool], [data-testid=open-import]').count(), 0, `${route}: no create/import`);

@@ -37,11 +37,14 @@ describe('npm run demo (the demo county, a real broker process)', function () {
     });
     demo.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     demo.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const url = await eventually(() => {
-      const match = /服务端已启动：(http:\/\/\S+)/.exec(output);
-      if (!match?.[1]) throw new Error(`the demo has not started its broker yet:\n${output}`);
-      return match[1];
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    const url = await eventually(
+      () => {
+        const match = /服务端已启动：(http:\/\/\S+)/.exec(output);
+        if (!match?.[1]) throw new Error(`the demo has not started its broker yet:\n${output}`);
+        return match[1];
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     api = new ApiClient(url);
     await api.login('admin', ADMIN_PASSWORD);
   });
@@ -62,15 +65,22 @@ describe('npm run demo (the demo county, a real broker process)', function () {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       return Number(res.body.total);
     };
-    const figures = await eventually(async () => {
-      const sites = await api.get('/api/v1/sites?pageSize=50');
-      const county = (sites.body.items as Array<{ id: string; kind: string }>).find((s) => s.kind === 'county');
-      if (!county) throw new Error('no county yet');
-      const counts = { sites: await total('/api/v1/sites'), departments: await total('/api/v1/departments'), countyWindows: await total(`/api/v1/windows?siteId=${county.id}`) };
-      if (counts.sites < 10 || counts.departments < 17 || counts.countyWindows < 248) throw new Error(`not yet: ${JSON.stringify(counts)}`);
-      countyId = county.id;
-      return counts;
-    }, { timeoutMs: 60_000 - (performance.now() - startedAt), intervalMs: 500 });
+    const figures = await eventually(
+      async () => {
+        const sites = await api.get('/api/v1/sites?pageSize=50');
+        const county = (sites.body.items as Array<{ id: string; kind: string }>).find((s) => s.kind === 'county');
+        if (!county) throw new Error('no county yet');
+        const counts = {
+          sites: await total('/api/v1/sites'),
+          departments: await total('/api/v1/departments'),
+          countyWindows: await total(`/api/v1/windows?siteId=${county.id}`),
+        };
+        if (counts.sites < 10 || counts.departments < 17 || counts.countyWindows < 248) throw new Error(`not yet: ${JSON.stringify(counts)}`);
+        countyId = county.id;
+        return counts;
+      },
+      { timeoutMs: 60_000 - (performance.now() - startedAt), intervalMs: 500 },
+    );
     const seconds = (performance.now() - startedAt) / 1000;
     console.log(`      the county was at the API ${seconds.toFixed(1)} s after \`npm run demo\``);
     assert.deepEqual(figures, { sites: 10, departments: 17, countyWindows: 248 });
@@ -78,15 +88,22 @@ describe('npm run demo (the demo county, a real broker process)', function () {
   });
 
   it('runs a day: live sessions, ratings, an offline terminal and a failed desktop', async () => {
-    const live = await eventually(async () => {
-      const [sessions, ratings, offline, down] = await Promise.all([
-        api.get('/api/v1/sessions?state=active'), api.get('/api/v1/ratings'), api.get('/api/v1/terminals?online=false'), api.get('/api/v1/desktops?health=down'),
-      ]);
-      const seen = { active: sessions.body.total, ratings: ratings.body.total, offline: offline.body.total, down: down.body.total };
-      if (seen.active < 20 || seen.ratings < 3 || seen.offline < 1 || seen.down < 1) throw new Error(`not yet: ${JSON.stringify(seen)}\n${output.slice(-2000)}`);
-      return seen;
-    }, { timeoutMs: 150_000, intervalMs: 1000 });
-    console.log(`      ${(performance.now() - startedAt) / 1000 | 0} s: ${JSON.stringify(live)}`);
+    const live = await eventually(
+      async () => {
+        const [sessions, ratings, offline, down] = await Promise.all([
+          api.get('/api/v1/sessions?state=active'),
+          api.get('/api/v1/ratings'),
+          api.get('/api/v1/terminals?online=false'),
+          api.get('/api/v1/desktops?health=down'),
+        ]);
+        const seen = { active: sessions.body.total, ratings: ratings.body.total, offline: offline.body.total, down: down.body.total };
+        if (seen.active < 20 || seen.ratings < 3 || seen.offline < 1 || seen.down < 1)
+          throw new Error(`not yet: ${JSON.stringify(seen)}\n${output.slice(-2000)}`);
+        return seen;
+      },
+      { timeoutMs: 150_000, intervalMs: 1000 },
+    );
+    console.log(`      ${((performance.now() - startedAt) / 1000) | 0} s: ${JSON.stringify(live)}`);
   });
 
   it('draws the county hall alive (screenshot test/e2e/artifacts/demo-hall.png)', async () => {

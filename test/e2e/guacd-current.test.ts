@@ -34,7 +34,18 @@ client.connect(location.hash.slice(1));
 </script>`;
 
 interface StockWindow {
-  stock: { client: { getDisplay(): { getWidth(): number; getDefaultLayer(): { getCanvas(): { getContext(kind: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } } }; disconnect(): void }; errors: string[] };
+  stock: {
+    client: {
+      getDisplay(): {
+        getWidth(): number;
+        getDefaultLayer(): {
+          getCanvas(): { getContext(kind: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        };
+      };
+      disconnect(): void;
+    };
+    errors: string[];
+  };
 }
 
 describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
@@ -106,17 +117,28 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
     await page.goto(`${broker.url}/stock/index.html#token=${encodeURIComponent(token)}&width=1024&height=768&dpi=96`);
 
     // rendered: layer 0 has the desktop's size and more than one colour on it
-    await page.waitForFunction(() => {
-      const { client } = (globalThis as unknown as StockWindow).stock;
-      const display = client.getDisplay();
-      if (display.getWidth() !== 1024) return false;
-      const pixels = display.getDefaultLayer().getCanvas().getContext('2d').getImageData(0, 0, 1024, 768).data;
-      for (let i = 4; i < pixels.length; i += 4) if (pixels[i] !== pixels[0] || pixels[i + 1] !== pixels[1] || pixels[i + 2] !== pixels[2]) return true;
-      return false;
-    }, undefined, { timeout: 30_000 }).catch(async (error: Error) => {
-      const state = await page.evaluate(() => JSON.stringify({ w: (globalThis as unknown as StockWindow).stock?.client.getDisplay().getWidth(), e: (globalThis as unknown as StockWindow).stock?.errors }));
-      throw new Error(`${error.message}; page: ${state}; ${[...pageErrors, ...consoleLines].join(' | ')}`);
-    });
+    await page
+      .waitForFunction(
+        () => {
+          const { client } = (globalThis as unknown as StockWindow).stock;
+          const display = client.getDisplay();
+          if (display.getWidth() !== 1024) return false;
+          const pixels = display.getDefaultLayer().getCanvas().getContext('2d').getImageData(0, 0, 1024, 768).data;
+          for (let i = 4; i < pixels.length; i += 4) if (pixels[i] !== pixels[0] || pixels[i + 1] !== pixels[1] || pixels[i + 2] !== pixels[2]) return true;
+          return false;
+        },
+        undefined,
+        { timeout: 30_000 },
+      )
+      .catch(async (error: Error) => {
+        const state = await page.evaluate(() =>
+          JSON.stringify({
+            w: (globalThis as unknown as StockWindow).stock?.client.getDisplay().getWidth(),
+            e: (globalThis as unknown as StockWindow).stock?.errors,
+          }),
+        );
+        throw new Error(`${error.message}; page: ${state}; ${[...pageErrors, ...consoleLines].join(' | ')}`);
+      });
     assert.deepEqual(pageErrors, []);
     await page.evaluate(() => (globalThis as unknown as StockWindow).stock.client.disconnect());
 
@@ -144,7 +166,7 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
     assert.deepEqual(logged(/"msg":"gateway attempt failed"/), []);
   });
 
-  it('a desktop parked on guacd 1.6.0 for 20 s of idle screen is still there: the clerk\'s return joins it', async () => {
+  it("a desktop parked on guacd 1.6.0 for 20 s of idle screen is still there: the clerk's return joins it", async () => {
     const seat = await hall(stack.guacd);
     const first = await seat.login();
     const client = await firstFrame(first.token);
@@ -179,7 +201,10 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
     const guacd13 = await startRealStack({ desktops: 0, guacd: '1.3' });
     const failures = async (version: '1.3' | '1.6'): Promise<number> => (await guacdLog(version)).split('\n').filter((l) => /handshake/i.test(l)).length;
     try {
-      for (const [version, endpoint] of [['1.3', guacd13.guacd], ['1.6', stack.guacd]] as const) {
+      for (const [version, endpoint] of [
+        ['1.3', guacd13.guacd],
+        ['1.6', stack.guacd],
+      ] as const) {
         for (let i = 0; i < 3; i++) {
           const result = await tcpProber().gateway(endpoint.host, endpoint.port);
           assert.equal(result.ok, true, `guacd ${version}: ${result.detail}`);
@@ -189,7 +214,10 @@ describe('guacd 1.6.0 and 1.5.5 behind the relay', function () {
         // the three probes above, made earlier, would have written theirs too.
         await new Promise<void>((resolve, reject) => {
           const socket = net.connect(endpoint.port, endpoint.host, () => socket.write(encodeInstruction('select', 'rdp')));
-          socket.once('data', () => socket.destroy()).once('close', () => resolve()).once('error', reject);
+          socket
+            .once('data', () => socket.destroy())
+            .once('close', () => resolve())
+            .once('error', reject);
         });
         // guacd's child writes it when its own 15 s handshake read times out
         await eventually(async () => (await failures(version)) >= 1, { timeoutMs: 40_000, intervalMs: 250 });

@@ -1,10 +1,10 @@
 // Smoke test of the real test stack itself (test/setup/): if this fails, every other e2e test and
 // bench that needs guacd, xrdp or sshd would fail for a reason that is not the broker's.
-import assert from "node:assert/strict";
-import net from "node:net";
-import { GuacSession } from "../setup/guac-session.js";
-import { desktopSessionRunning, startRealStack, type Desktop, type RealStack } from "../setup/real-stack.js";
-import { startSshd, type TestSshd } from "../setup/sshd.js";
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { GuacSession } from '../setup/guac-session.js';
+import { desktopSessionRunning, startRealStack, type Desktop, type RealStack } from '../setup/real-stack.js';
+import { startSshd, type TestSshd } from '../setup/sshd.js';
 
 const FRAME_TIMEOUT_MS = 10_000;
 
@@ -17,16 +17,16 @@ interface FirstFrame {
 async function firstFrame(stack: RealStack, desktop: Desktop): Promise<FirstFrame> {
   const session = await GuacSession.open(stack.guacd, desktop, { width: 1024, height: 768 });
   try {
-    assert.match(session.connectionId, /^\$/, "ready carries a connection id");
-    assert.match(session.serverArgs[0] ?? "", /^VERSION_1_/, "guacd announces a protocol version");
+    assert.match(session.connectionId, /^\$/, 'ready carries a connection id');
+    assert.match(session.serverArgs[0] ?? '', /^VERSION_1_/, 'guacd announces a protocol version');
     const deadline = Date.now() + FRAME_TIMEOUT_MS;
     let syncs = 0;
-    let layer0: FirstFrame["layer0"] | null = null;
+    let layer0: FirstFrame['layer0'] | null = null;
     while (syncs === 0 || layer0 === null) {
       const instruction = await session.next(deadline - Date.now());
-      if (instruction.opcode === "error") assert.fail(`guacd error: ${instruction.args.join(" / ")}`);
-      if (instruction.opcode === "sync") syncs += 1;
-      if (instruction.opcode === "size" && instruction.args[0] === "0") {
+      if (instruction.opcode === 'error') assert.fail(`guacd error: ${instruction.args.join(' / ')}`);
+      if (instruction.opcode === 'sync') syncs += 1;
+      if (instruction.opcode === 'size' && instruction.args[0] === '0') {
         layer0 = { width: Number(instruction.args[1]), height: Number(instruction.args[2]) };
       }
     }
@@ -53,21 +53,21 @@ async function firstFrameRetried(stack: RealStack, desktop: Desktop): Promise<Fi
 function readSshBanner(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    let received = "";
-    socket.setTimeout(5_000, () => socket.destroy(new Error("no SSH banner within 5 s")));
-    socket.on("data", (chunk: Buffer) => {
-      received += chunk.toString("latin1");
-      const end = received.indexOf("\r\n");
+    let received = '';
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no SSH banner within 5 s')));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n');
       if (end >= 0) {
         socket.destroy();
         resolve(received.slice(0, end));
       }
     });
-    socket.on("error", reject);
+    socket.on('error', reject);
   });
 }
 
-describe("real test stack (guacd 1.3 → xrdp → Xvnc, sshd)", function () {
+describe('real test stack (guacd 1.3 → xrdp → Xvnc, sshd)', function () {
   let stack: RealStack | undefined;
   let sshd: TestSshd | undefined;
 
@@ -83,7 +83,7 @@ describe("real test stack (guacd 1.3 → xrdp → Xvnc, sshd)", function () {
     await stack?.stop();
   });
 
-  it("shares one running stack between callers", async function () {
+  it('shares one running stack between callers', async function () {
     assert.ok(stack);
     const second = await startRealStack({ desktops: 2 });
     try {
@@ -116,7 +116,7 @@ describe("real test stack (guacd 1.3 → xrdp → Xvnc, sshd)", function () {
     assert.equal(loggedIn, true, `${desktop.username}'s xterm runs`);
   });
 
-  it("sshd answers with an SSH-2.0 banner and reports its host key", async function () {
+  it('sshd answers with an SSH-2.0 banner and reports its host key', async function () {
     assert.ok(sshd);
     const banner = await readSshBanner(sshd.host, sshd.port);
     assert.match(banner, /^SSH-2\.0-OpenSSH/);
@@ -124,7 +124,7 @@ describe("real test stack (guacd 1.3 → xrdp → Xvnc, sshd)", function () {
     assert.match(sshd.privateKeyPem, /^-----BEGIN OPENSSH PRIVATE KEY-----/);
   });
 
-  it("sshd rotates its host key and keeps its port", async function () {
+  it('sshd rotates its host key and keeps its port', async function () {
     assert.ok(sshd);
     const before = sshd.hostKeyFingerprint;
     await sshd.rotateHostKey();

@@ -54,7 +54,12 @@ describe('tunnel against the real guacd + xrdp stack', function () {
     const department = await f.department();
     const gateways = [];
     for (const port of gatewayPorts) gateways.push(await f.gateway({ siteId: site.id, host: stack.guacd.host, port }));
-    const pool = await f.pool(department.id, site.id, gateways.map((g) => g.id), { settings: { security: 'any', ignoreCert: true, width: 1024, height: 768, ...settings } });
+    const pool = await f.pool(
+      department.id,
+      site.id,
+      gateways.map((g) => g.id),
+      { settings: { security: 'any', ignoreCert: true, width: 1024, height: 768, ...settings } },
+    );
     const desktops = [];
     for (const d of stack.desktops) desktops.push(await f.desktop(pool.id, { host: d.host, port: d.port, rdpUsername: d.username, rdpPassword: d.password }));
     return { site, department, gateways, pool, desktops };
@@ -94,13 +99,18 @@ describe('tunnel against the real guacd + xrdp stack', function () {
     for (const { seat, session } of [a, b]) assert.equal((await seat.client.post(`/api/v1/terminal/sessions/${session.id}/logoff`)).status, 200);
     const ended = (await broker.admin.get(`/api/v1/sessions/${b.session.id}`)).body;
     assert.equal(ended.hasRecording, true);
-    const download = await eventually(async () => {
-      const res = await fetch(`${broker.url}/api/v1/sessions/${b.session.id}/recording`, { headers: { cookie: [...broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      assert.equal(res.status, 200);
-      const bytes = Buffer.from(await res.arrayBuffer());
-      assert.ok(bytes.length > 100, `recording has ${bytes.length} bytes`);
-      return bytes;
-    }, { timeoutMs: 10_000 });
+    const download = await eventually(
+      async () => {
+        const res = await fetch(`${broker.url}/api/v1/sessions/${b.session.id}/recording`, {
+          headers: { cookie: [...broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
+        assert.equal(res.status, 200);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        assert.ok(bytes.length > 100, `recording has ${bytes.length} bytes`);
+        return bytes;
+      },
+      { timeoutMs: 10_000 },
+    );
     assert.match(download.subarray(0, 2000).toString(), /\d+\.size,/, 'raw Guacamole protocol');
   });
 
@@ -119,18 +129,30 @@ describe('tunnel against the real guacd + xrdp stack', function () {
     await firstFrame(second);
     assert.equal((await login.seat.client.post(`/api/v1/terminal/sessions/${login.session.id}/logoff`)).status, 200);
 
-    await eventually(async () => {
-      const res = await broker.admin.get(`/api/v1/sessions/${login.session.id}/recordings`);
-      assert.deepEqual(res.body.items.map((p: { index: number }) => p.index), [0, 1], 'guacd wrote <id> and then <id>.1');
-      return true;
-    }, { timeoutMs: 10_000 });
-    const bytes = await eventually(async () => {
-      const res = await fetch(`${broker.url}/api/v1/sessions/${login.session.id}/recording?part=1`, { headers: { cookie: [...broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      assert.equal(res.status, 200);
-      const body = Buffer.from(await res.arrayBuffer());
-      assert.ok(body.length > 100, `part 1 has ${body.length} bytes`);
-      return body;
-    }, { timeoutMs: 10_000 });
+    await eventually(
+      async () => {
+        const res = await broker.admin.get(`/api/v1/sessions/${login.session.id}/recordings`);
+        assert.deepEqual(
+          res.body.items.map((p: { index: number }) => p.index),
+          [0, 1],
+          'guacd wrote <id> and then <id>.1',
+        );
+        return true;
+      },
+      { timeoutMs: 10_000 },
+    );
+    const bytes = await eventually(
+      async () => {
+        const res = await fetch(`${broker.url}/api/v1/sessions/${login.session.id}/recording?part=1`, {
+          headers: { cookie: [...broker.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
+        assert.equal(res.status, 200);
+        const body = Buffer.from(await res.arrayBuffer());
+        assert.ok(body.length > 100, `part 1 has ${body.length} bytes`);
+        return body;
+      },
+      { timeoutMs: 10_000 },
+    );
     assert.match(bytes.subarray(0, 2000).toString(), /\d+\.size,/, 'the second connection is recorded as raw Guacamole protocol');
   });
 

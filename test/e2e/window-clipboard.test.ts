@@ -99,7 +99,7 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     return clipboard;
   }
 
-  it('both ways: the page\'s text reaches the desktop\'s CLIPBOARD, text copied on the desktop reaches the page, and text copied elsewhere follows when the page gets focus back; both directions again after 断开, on the rejoined connection', async () => {
+  it("both ways: the page's text reaches the desktop's CLIPBOARD, text copied on the desktop reaches the page, and text copied elsewhere follows when the page gets focus back; both directions again after 断开, on the rejoined connection", async () => {
     const pageText = `${marker} 页面→桌面 税务 both`;
     const desktop = await loginWithPageText('both', pageText);
     figures.to_desktop_after_login = await arrival(() => desktop.read(), pageText);
@@ -131,25 +131,25 @@ describe('window page clipboard (Chromium, real guacd + xrdp-chansrv)', function
     figures.from_desktop_after_join = await arrival(() => pageClipboardText(page), desktopAfterJoin);
   });
 
-  it('to the desktop only: the page\'s text arrives, the desktop\'s never reaches the page', async () => {
+  it("to the desktop only: the page's text arrives, the desktop's never reaches the page", async () => {
     const pageText = `${marker} 页面→桌面 to-desktop`;
     const desktop = await loginWithPageText('to-desktop', pageText);
     figures.to_desktop_only = await arrival(() => desktop.read(), pageText);
 
     const desktopText = `${marker} 桌面→页面 to-desktop`;
     // the page's reader works: it sees the text the page holds
-    assert.equal(await pageClipboardText(page), pageText, 'the page\'s clipboard is read');
+    assert.equal(await pageClipboardText(page), pageText, "the page's clipboard is read");
     await desktop.write(desktopText);
-    await neverArrives(() => pageClipboardText(page), desktopText, 'the desktop\'s text reached the page');
-    assert.equal(await pageClipboardText(page), pageText, 'the page\'s clipboard kept its own text');
+    await neverArrives(() => pageClipboardText(page), desktopText, "the desktop's text reached the page");
+    assert.equal(await pageClipboardText(page), pageText, "the page's clipboard kept its own text");
   });
 
-  it('from the desktop only: the page\'s text never reaches the desktop, the desktop\'s arrives', async () => {
+  it("from the desktop only: the page's text never reaches the desktop, the desktop's arrives", async () => {
     const pageText = `${marker} 页面→桌面 from-desktop`;
     const desktop = await loginWithPageText('from-desktop', pageText);
     // the desktop's reader works, so that reading nothing there means nothing arrived
     await desktop.proveReadable();
-    await neverArrives(() => desktop.read(), pageText, 'the page\'s text reached the desktop');
+    await neverArrives(() => desktop.read(), pageText, "the page's text reached the desktop");
 
     const desktopText = `${marker} 桌面→页面 from-desktop`;
     await desktop.write(desktopText);

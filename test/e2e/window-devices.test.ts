@@ -44,11 +44,17 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     world = await WindowWorld.start(FIRST_DESKTOP + 1);
     reader = await ZkIdrSimulator.start();
     reader.card = { ...SAMPLE_CARD, photoJpeg: PHOTO };
-    bridge = new DeviceBridgeServer([new ZkIdCardDriver(reader.baseUrl), new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1'])]);
+    bridge = new DeviceBridgeServer([
+      new ZkIdCardDriver(reader.baseUrl),
+      new FfmpegCameraDriver(['-f', 'lavfi', '-i', 'testsrc2=size={width}x{height}:rate=1']),
+    ]);
     await bridge.listen();
     const site = await world.factory.site({ name: '桓台县政务服务中心', kind: 'county' });
     const gateway = await world.gateway(site.id);
-    const pools = [['身份证', ['idcard']], ['高拍仪', ['camera']]] as const;
+    const pools = [
+      ['身份证', ['idcard']],
+      ['高拍仪', ['camera']],
+    ] as const;
     const clerks = [];
     for (const [i, [name, devices]] of pools.entries()) {
       const desktop = world.stack.desktops[FIRST_DESKTOP - 1 + i]!;
@@ -108,15 +114,26 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     return (await world.broker.admin.get(`/api/v1/audit-events?action=${action}&order=desc&pageSize=20`)).body.items;
   }
 
-  it('reads the card held by the window\'s reader from inside the desktop, in the vendor\'s format, audited with the number masked; after 断开 and a login at another window over a NEW RDP connection, that window\'s card; after a takeover back, the window left behind answers nothing', async () => {
+  it("reads the card held by the window's reader from inside the desktop, in the vendor's format, audited with the number masked; after 断开 and a login at another window over a NEW RDP connection, that window's card; after a takeover back, the window left behind answers nothing", async () => {
     const desk = await loginAndStartCompanion(reads);
     const started = performance.now();
     const first = await scanInside(desk);
     const firstMs = Math.round(performance.now() - started);
     assert.equal(first.ret, 0, JSON.stringify(first));
     assert.deepEqual(first.Certificate, {
-      Name: '张三', Sex: '男', Nation: '汉', Birthday: '19900307', Address: SAMPLE_CARD.address, IDNumber: '370321199003071234',
-      IDIssued: '桓台县公安局', IssuedData: '20150101', ValidDate: '20350101', Other: '', CardNumber: '', PhotoName: '', Base64Photo: PHOTO,
+      Name: '张三',
+      Sex: '男',
+      Nation: '汉',
+      Birthday: '19900307',
+      Address: SAMPLE_CARD.address,
+      IDNumber: '370321199003071234',
+      IDIssued: '桓台县公安局',
+      IssuedData: '20150101',
+      ValidDate: '20350101',
+      Other: '',
+      CardNumber: '',
+      PhotoName: '',
+      Base64Photo: PHOTO,
     });
     const used = await eventually(async () => {
       const rows = await auditRows('device.used');
@@ -138,16 +155,22 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     const connectionsBefore = world.tap.connections.length;
     await submitLogin(pageB, reads.clerk.username);
     await waitForDesktop(pageB);
-    const opened = world.tap.connections.slice(connectionsBefore).filter((c) => c.readyAt !== null).map((c) => c.selected);
+    const opened = world.tap.connections
+      .slice(connectionsBefore)
+      .filter((c) => c.readyAt !== null)
+      .map((c) => c.selected);
     assert.ok(opened.includes('rdp'), `a new RDP connection, not a join of the old one: ${JSON.stringify(opened)}`);
     const newConnectionAt = performance.now();
     const waitedOn: string[] = [];
-    const atB = await eventually(async () => {
-      const body = await scanInside(desk);
-      if (body.ret !== 0) waitedOn.push(`${String(body.yzCode)}@${Math.round(performance.now() - newConnectionAt)}`);
-      assert.equal(body.ret, 0, JSON.stringify(body));
-      return body;
-    }, { timeoutMs: 45_000, intervalMs: 500 });
+    const atB = await eventually(
+      async () => {
+        const body = await scanInside(desk);
+        if (body.ret !== 0) waitedOn.push(`${String(body.yzCode)}@${Math.round(performance.now() - newConnectionAt)}`);
+        assert.equal(body.ret, 0, JSON.stringify(body));
+        return body;
+      },
+      { timeoutMs: 45_000, intervalMs: 500 },
+    );
     const reopenMs = Math.round(performance.now() - newConnectionAt);
     assert.equal((atB.Certificate as Record<string, string>).IDNumber, CARD_B.idNumber, 'the card on the reader of the window now holding the desktop');
     assert.equal(reader.reads, readsAtA, 'the reader of D-001, left behind, was never asked');
@@ -158,16 +181,21 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     await submitLogin(page, reads.clerk.username);
     await waitForDesktop(page);
     await pageB.locator('[data-testid=desktop-trouble][data-trouble=taken-over]').waitFor({ timeout: 10_000 });
-    const back = await eventually(async () => {
-      const body = await scanInside(desk);
-      assert.equal(body.ret, 0, JSON.stringify(body));
-      return body;
-    }, { timeoutMs: 45_000, intervalMs: 500 });
+    const back = await eventually(
+      async () => {
+        const body = await scanInside(desk);
+        assert.equal(body.ret, 0, JSON.stringify(body));
+        return body;
+      },
+      { timeoutMs: 45_000, intervalMs: 500 },
+    );
     assert.equal((back.Certificate as Record<string, string>).IDNumber, SAMPLE_CARD.idNumber);
     assert.equal(readerB.reads, readsAtB, 'the window that lost the desktop cannot answer device requests');
     await pageB.getByTestId('trouble-to-login').click();
     await pageB.getByTestId('idle-screen').waitFor();
-    console.log(`      first read inside the desktop: ${firstMs} ms; first good read on the new RDP connection after ${reopenMs} ms (before it: ${waitedOn.join(' ') || 'none'}); reads at D-001 ${reader.reads}, at D-002 ${readerB.reads}`);
+    console.log(
+      `      first read inside the desktop: ${firstMs} ms; first good read on the new RDP connection after ${reopenMs} ms (before it: ${waitedOn.join(' ') || 'none'}); reads at D-001 ${reader.reads}, at D-002 ${readerB.reads}`,
+    );
   });
 
   it('a pool with only the camera: a clear refusal of the card inside the desktop with a device.refused audit row, the reader never touched; a 1920×1080 camera still', async () => {
@@ -204,11 +232,17 @@ describe('window devices: the ID card reader inside the desktop (Chromium, real 
     const image = page.getByTestId('camera-preview-image');
     await image.waitFor();
     const firstSrc = await image.getAttribute('src');
-    await page.waitForFunction((src) => {
-      const img = (globalThis as unknown as { document: { querySelector(s: string): { src: string; naturalWidth: number; complete: boolean } | null } }).document.querySelector('[data-testid=camera-preview-image]');
-      return img !== null && img.src !== src && img.complete && img.naturalWidth === 640;
-    }, firstSrc, { timeout: 15_000 });
-    assert.equal(await page.locator('[data-testid=display-frame] [data-testid=camera-preview]').count(), 0, 'not inside the desktop\'s frame');
+    await page.waitForFunction(
+      (src) => {
+        const img = (
+          globalThis as unknown as { document: { querySelector(s: string): { src: string; naturalWidth: number; complete: boolean } | null } }
+        ).document.querySelector('[data-testid=camera-preview-image]');
+        return img !== null && img.src !== src && img.complete && img.naturalWidth === 640;
+      },
+      firstSrc,
+      { timeout: 15_000 },
+    );
+    assert.equal(await page.locator('[data-testid=display-frame] [data-testid=camera-preview]').count(), 0, "not inside the desktop's frame");
     await world.shot(page, 'camera-preview');
     await page.getByTestId('camera-preview-close').click();
     await page.getByTestId('camera-preview-open').waitFor();

@@ -37,7 +37,7 @@ describe('window screen: notices, lock and binding reach the open window page (i
     await fleet?.stop();
   });
 
-  it('opens the window page the agent opened, and the console on the terminal\'s commands', async () => {
+  it("opens the window page the agent opened, and the console on the terminal's commands", async () => {
     const opened = () => {
       try {
         return agent.records().find((a) => a.action === 'kiosk.open')?.args.url as string | undefined;

@@ -8,7 +8,18 @@ import { eventually } from '../helpers/eventually.js';
 import { ApiClient, assertError } from '../helpers/api-client.js';
 import { median, writeBenchResult } from '../bench/bench-report.js';
 import type { Desktop } from '../setup/real-stack.js';
-import { CLERK_PASSWORD, VIEWPORT, WindowWorld, desktopPixels, submitLogin, waitForDesktop, waitForLive, type Clerk, type PageMarks, type WindowSeat } from './window/window-world.js';
+import {
+  CLERK_PASSWORD,
+  VIEWPORT,
+  WindowWorld,
+  desktopPixels,
+  submitLogin,
+  waitForDesktop,
+  waitForLive,
+  type Clerk,
+  type PageMarks,
+  type WindowSeat,
+} from './window/window-world.js';
 
 /** desktop accounts yzdesk5..7: apart from the ones other suites use (the bench uses 8..) */
 const FIRST_DESKTOP = 5;
@@ -86,7 +97,13 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     if (brokerShares.length > 0) figures.broker_share_ms = median(brokerShares);
     if (Number.isFinite(figures.first_frame_new_ms) || Number.isFinite(figures.first_frame_reconnect_ms)) {
       // single samples: their own file (npm run bench:window writes window.json), no exit code
-      writeBenchResult('window-e2e', figures, { first_frame_new_ms: '<= 2500', first_frame_reconnect_ms: '<= 1000', broker_share_ms: '<= 300' }, {}, { exitCode: false });
+      writeBenchResult(
+        'window-e2e',
+        figures,
+        { first_frame_new_ms: '<= 2500', first_frame_reconnect_ms: '<= 1000', broker_share_ms: '<= 300' },
+        {},
+        { exitCode: false },
+      );
     }
     await world?.stop();
   });
@@ -155,11 +172,14 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     sessionId = marks.sessionId!;
     figures.first_frame_new_ms = firstFrameMs(marks);
     brokerShares.push(brokerShare(marks));
-    const pixels = await eventually(async () => {
-      const p = await desktopPixels(pageA1);
-      assert.ok(p.backgroundShare > 0.6, `xterm background over ${(p.backgroundShare * 100).toFixed(1)} % of the canvas`);
-      return p;
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    const pixels = await eventually(
+      async () => {
+        const p = await desktopPixels(pageA1);
+        assert.ok(p.backgroundShare > 0.6, `xterm background over ${(p.backgroundShare * 100).toFixed(1)} % of the canvas`);
+        return p;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
     // asked for the stage (1280×760, the viewport minus the 40 px bar); xrdp+Xvnc rounds up to 64 px
     assert.ok(pixels.width >= 1280 && pixels.height >= 760, `desktop ${pixels.width}×${pixels.height}`);
     const frame = (await pageA1.getByTestId('display-frame').boundingBox())!;
@@ -186,7 +206,10 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
 
   it('after 断开, clerk1 logs in at A-002 and finds the same desktop', async () => {
     beforeLeaving = (await desktopPixels(pageA1)).textBands;
-    assert.ok(beforeLeaving.some((n) => n > 50), 'typed lines are on screen');
+    assert.ok(
+      beforeLeaving.some((n) => n > 50),
+      'typed lines are on screen',
+    );
     await pageA1.getByTestId('disconnect').click();
     await pageA1.getByTestId('idle-screen').waitFor();
     assert.equal(await pageA1.locator('canvas').count(), 0, 'no picture of the desktop is left at A-001');
@@ -199,15 +222,21 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     assert.equal(marks.reconnected, true);
     figures.first_frame_reconnect_ms = firstFrameMs(marks);
     brokerShares.push(brokerShare(marks));
-    await passes(async () => {
-      const after = (await desktopPixels(pageA2)).textBands;
-      const differing = after.filter((n, i) => Math.abs(n - (beforeLeaving[i] ?? 0)) > Math.max(20, 0.1 * n)).length;
-      assert.ok(differing <= 1, `the top of the screen matches what was left at A-001 (${differing} bands differ)`);
-    }, { timeoutMs: 15_000, intervalMs: 250 });
+    await passes(
+      async () => {
+        const after = (await desktopPixels(pageA2)).textBands;
+        const differing = after.filter((n, i) => Math.abs(n - (beforeLeaving[i] ?? 0)) > Math.max(20, 0.1 * n)).length;
+        assert.ok(differing <= 1, `the top of the screen matches what was left at A-001 (${differing} bands differ)`);
+      },
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
     await world.shot(pageA2, 'roamed');
     await pageA2.locator('[data-testid=display-frame]').click({ position: { x: 600, y: 400 } });
     await typeLine(pageA2, 'echo "$YZMARK" > ~/yz-after.txt');
-    await passes(async () => assert.equal((await fileOf(desktop, 'yz-after.txt')).trim(), marker, 'the shell typed into at A-001 is still running'), { timeoutMs: 15_000, intervalMs: 200 });
+    await passes(async () => assert.equal((await fileOf(desktop, 'yz-after.txt')).trim(), marker, 'the shell typed into at A-001 is still running'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
     const session = await world.broker.admin.get(`/api/v1/sessions/${sessionId}`);
     assert.equal(session.body.windowId, seatA2.window.id);
 
@@ -227,7 +256,10 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await world.shot(pageA2, 'reconnecting');
     await waitForLive(pageA2, 30_000, sessionId);
     assert.equal(await pageA2.getAttribute('[data-testid=desktop-view]', 'data-session-id'), sessionId);
-    await passes(async () => assert.ok((await desktopPixels(pageA2)).backgroundShare > 0.5, 'the desktop is back on screen'), { timeoutMs: 15_000, intervalMs: 200 });
+    await passes(async () => assert.ok((await desktopPixels(pageA2)).backgroundShare > 0.5, 'the desktop is back on screen'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
     await pageA2.locator('[data-testid=display-frame]').click({ position: { x: 600, y: 400 } });
     await typeLine(pageA2, 'echo "$YZMARK" > ~/yz-blip.txt');
     await passes(async () => assert.equal((await fileOf(desktop, 'yz-blip.txt')).trim(), marker), { timeoutMs: 15_000, intervalMs: 200 });
@@ -262,17 +294,41 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     await pageA1.getByTestId('rating-submit').click();
     await pageA1.getByTestId('rating-thanks').waitFor();
     await pageA1.getByTestId('rating-card').waitFor({ state: 'detached', timeout: 10_000 });
-    assert.equal(await pageA1.getByTestId('case-number').inputValue(), '', 'the next citizen\'s case is entered afresh');
+    assert.equal(await pageA1.getByTestId('case-number').inputValue(), '', "the next citizen's case is entered afresh");
 
     const ratings = await world.broker.admin.get(`/api/v1/ratings?windowId=${seatA1.window.id}`);
     assert.equal(ratings.body.total, 1);
     const rating = ratings.body.items[0];
     assert.deepEqual(
-      { level: rating.level, bad: rating.bad, tags: rating.tags, comment: rating.comment, anonymous: rating.anonymous, caseNumber: rating.caseNumber, itemCode: rating.itemCode, accountId: rating.accountId, sessionId: rating.sessionId },
-      { level: 2, bad: true, tags: ['wait-too-long', 'system-slow'], comment: '排队太久', anonymous: true, caseNumber: '3703210012026120300017', itemCode: '11370321004345009R4000111', accountId: clerk1.id, sessionId },
+      {
+        level: rating.level,
+        bad: rating.bad,
+        tags: rating.tags,
+        comment: rating.comment,
+        anonymous: rating.anonymous,
+        caseNumber: rating.caseNumber,
+        itemCode: rating.itemCode,
+        accountId: rating.accountId,
+        sessionId: rating.sessionId,
+      },
+      {
+        level: 2,
+        bad: true,
+        tags: ['wait-too-long', 'system-slow'],
+        comment: '排队太久',
+        anonymous: true,
+        caseNumber: '3703210012026120300017',
+        itemCode: '11370321004345009R4000111',
+        accountId: clerk1.id,
+        sessionId,
+      },
     );
     const terminal = ApiClient.forTerminal(world.url, seatA1.terminal.credential);
-    assertError(await terminal.post('/api/v1/terminal/ratings', { invitationId: rating.invitationId, level: 5, tagSetVersion: 1 }), 409, 'RATING_ALREADY_SUBMITTED');
+    assertError(
+      await terminal.post('/api/v1/terminal/ratings', { invitationId: rating.invitationId, level: 5, tagSetVersion: 1 }),
+      409,
+      'RATING_ALREADY_SUBMITTED',
+    );
   });
 
   it('注销 ends the session and returns to the idle login', async () => {
@@ -311,7 +367,10 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     assert.equal(await pageA2.getByTestId('desktop-tab').first().getAttribute('aria-selected'), 'true');
     await visible.locator('[data-testid=display-frame]').click({ position: { x: 600, y: 400 } });
     await typeLine(pageA2, 'echo "$USER" > ~/yz-who.txt');
-    await passes(async () => assert.equal((await fileOf(socialDesktop, 'yz-who.txt')).trim(), socialDesktop.username, 'keys went to the desktop on screen'), { timeoutMs: 15_000, intervalMs: 200 });
+    await passes(async () => assert.equal((await fileOf(socialDesktop, 'yz-who.txt')).trim(), socialDesktop.username, 'keys went to the desktop on screen'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
     await world.shot(pageA2, 'two-departments');
 
     await pageA2.getByTestId('disconnect').click();
@@ -321,7 +380,7 @@ describe('window page (Chromium, real guacd + xrdp)', function () {
     }
   });
 
-  it('warns before the pool\'s idle limit and logs off when nobody answers', async () => {
+  it("warns before the pool's idle limit and logs off when nobody answers", async () => {
     assert.equal((await world.broker.admin.patch(`/api/v1/pools/${socialPool.id}`, { idleSeconds: 6 })).status, 200);
     await submitLogin(pageA2, clerkMulti.username);
     await pageA2.getByRole('button', { name: /人社桌面池/ }).click();

@@ -34,7 +34,12 @@ export class ApiClient {
     return res;
   }
 
-  async request<T = AnyBody>(method: string, path: string, body?: unknown, opts: { raw?: Buffer | string; contentType?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = AnyBody>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { raw?: Buffer | string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method !== 'GET' && this.csrf) headers['x-csrf-token'] = this.csrf;

@@ -1,6 +1,11 @@
 import {
-  DeviceFrameDecoder, deviceRequestSchema, encodeDeviceFrame, helloFor,
-  type DeviceClass, type DeviceFrame, type DeviceRequest,
+  DeviceFrameDecoder,
+  deviceRequestSchema,
+  encodeDeviceFrame,
+  helloFor,
+  type DeviceClass,
+  type DeviceFrame,
+  type DeviceRequest,
 } from '../../protocol/src/devices/index.js';
 import { ChannelClosedError, type ChannelPort } from '../../agent/src/desk/channel-port.js';
 
@@ -113,7 +118,11 @@ export class FakeWindow {
         const body = this.answer(request);
         if (body === null) continue;
         const isError = typeof body === 'object' && body !== null && 'error' in body;
-        this.#send(isError ? { kind: 'error', requestId: frame.requestId, body: (body as { error: unknown }).error } : { kind: 'response', requestId: frame.requestId, body });
+        this.#send(
+          isError
+            ? { kind: 'error', requestId: frame.requestId, body: (body as { error: unknown }).error }
+            : { kind: 'response', requestId: frame.requestId, body },
+        );
       }
     }
   }

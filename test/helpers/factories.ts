@@ -27,10 +27,24 @@ export class Factory {
     return this.admin.create('/api/v1/pools', { name: `池-${next()}`, departmentId, siteId, gatewayIds, ...overrides });
   }
   desktop(poolId: string, overrides: Record<string, unknown> = {}) {
-    return this.admin.create('/api/v1/desktops', { poolId, name: `桌面-${next()}`, host: '127.0.0.1', port: 3389, rdpUsername: 'desk', rdpPassword: 'Desk-secret-1!', ...overrides });
+    return this.admin.create('/api/v1/desktops', {
+      poolId,
+      name: `桌面-${next()}`,
+      host: '127.0.0.1',
+      port: 3389,
+      rdpUsername: 'desk',
+      rdpPassword: 'Desk-secret-1!',
+      ...overrides,
+    });
   }
   account(overrides: Record<string, unknown> = {}) {
-    return this.admin.create('/api/v1/accounts', { username: `clerk${next()}`, displayName: '窗口人员', password: 'clerk-pass-1', roles: ['clerk'], ...overrides });
+    return this.admin.create('/api/v1/accounts', {
+      username: `clerk${next()}`,
+      displayName: '窗口人员',
+      password: 'clerk-pass-1',
+      roles: ['clerk'],
+      ...overrides,
+    });
   }
 
   /** A county hall with one department, one gateway, one floating pool of `desktops` desktops. */

@@ -6,10 +6,32 @@ import { GuacDecoder, encodeInstruction, type Instruction } from '@yunzhuo/proto
 
 /** RDP parameter names in the order guacd 1.3 lists them (a subset is enough for a fake). */
 export const FAKE_RDP_ARGS = [
-  'hostname', 'port', 'domain', 'username', 'password', 'width', 'height', 'dpi', 'initial-program',
-  'color-depth', 'disable-audio', 'enable-printing', 'enable-drive', 'drive-path', 'console',
-  'server-layout', 'security', 'ignore-cert', 'disable-auth', 'timezone', 'enable-audio-input',
-  'disable-copy', 'disable-paste', 'recording-path', 'recording-name', 'create-recording-path',
+  'hostname',
+  'port',
+  'domain',
+  'username',
+  'password',
+  'width',
+  'height',
+  'dpi',
+  'initial-program',
+  'color-depth',
+  'disable-audio',
+  'enable-printing',
+  'enable-drive',
+  'drive-path',
+  'console',
+  'server-layout',
+  'security',
+  'ignore-cert',
+  'disable-auth',
+  'timezone',
+  'enable-audio-input',
+  'disable-copy',
+  'disable-paste',
+  'recording-path',
+  'recording-name',
+  'create-recording-path',
   'resize-method',
 ] as const;
 
@@ -39,7 +61,11 @@ export class FakeGuacdConnection {
   #waiters: Array<{ match: (i: Instruction) => boolean; resolve: (i: Instruction) => void }> = [];
   #ready = false;
 
-  constructor(readonly socket: Socket, private readonly options: FakeGuacdOptions & { knows(id: string): boolean }, index: number) {
+  constructor(
+    readonly socket: Socket,
+    private readonly options: FakeGuacdOptions & { knows(id: string): boolean },
+    index: number,
+  ) {
     this.connectionId = `$fake-${index}`;
     socket.setNoDelay(true);
     this.handshake = new Promise((resolve) => (this.#afterHandshake = resolve));
@@ -147,7 +173,10 @@ export class FakeGuacd {
   readonly connections: FakeGuacdConnection[] = [];
   #waiting: Array<(conn: FakeGuacdConnection) => void> = [];
 
-  private constructor(private readonly server: Server, readonly options: FakeGuacdOptions) {
+  private constructor(
+    private readonly server: Server,
+    readonly options: FakeGuacdOptions,
+  ) {
     server.on('connection', (socket) => {
       const knows = (id: string): boolean => this.connections.some((c) => c.connectionId === id);
       const conn = new FakeGuacdConnection(socket, { ...this.options, knows }, this.connections.length + 1);

@@ -14,7 +14,12 @@ export function captureLog(): CapturedLog {
   const written: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      written.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      written.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       done();
     },
   });

@@ -31,7 +31,10 @@ export class ManualClock implements Clock {
 
   /** ms until each pending timer fires, soonest first (a test waits for the code under test to arm one) */
   pending(): number[] {
-    return this.#timers.filter((t) => !t.cancelled).map((t) => t.at - this.#now).sort((a, b) => a - b);
+    return this.#timers
+      .filter((t) => !t.cancelled)
+      .map((t) => t.at - this.#now)
+      .sort((a, b) => a - b);
   }
 
   advance(ms: number): void {

@@ -5,8 +5,17 @@ import type { Stroke } from '../../protocol/src/devices/index.js';
 
 /** A signature: two strokes on an 800×400 pad, [x, y, pressure, ms]. */
 export const SAMPLE_STROKES: Stroke[] = [
-  [[100, 200, 0.4, 0], [180, 150, 0.6, 40], [260, 220, 0.7, 80], [340, 160, 0.5, 120]],
-  [[420, 240, 0.3, 400], [520, 180, 0.8, 450], [640, 230, 0.6, 500]],
+  [
+    [100, 200, 0.4, 0],
+    [180, 150, 0.6, 40],
+    [260, 220, 0.7, 80],
+    [340, 160, 0.5, 120],
+  ],
+  [
+    [420, 240, 0.3, 400],
+    [520, 180, 0.8, 450],
+    [640, 230, 0.6, 500],
+  ],
 ];
 export const PAD_SIZE = { width: 800, height: 400 };
 
@@ -39,7 +48,12 @@ export function strokesPng(strokes: readonly Stroke[], { width, height } = PAD_S
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // greyscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(bytes: Buffer): number {

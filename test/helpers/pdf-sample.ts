@@ -11,7 +11,9 @@ export function samplePdf(lines: readonly string[], size: { widthPt: number; hei
   ];
   for (const [i, line] of lines.entries()) {
     const stream = `BT /F1 20 Tf 40 ${size.heightPt - 80} Td (${line.replace(/[()\\]/g, '\\$&')}) Tj ET`;
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${size.widthPt} ${size.heightPt}] /Contents ${pageIds[i]! + 1} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${size.widthPt} ${size.heightPt}] /Contents ${pageIds[i]! + 1} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`,
+    );
     objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
   }
   let out = '%PDF-1.4\n';

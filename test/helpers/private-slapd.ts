@@ -60,7 +60,9 @@ export async function startPrivateSlapd(): Promise<PrivateSlapd> {
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'slapd.conf'), conf);
-  const child: ChildProcess = spawn('/usr/sbin/slapd', ['-d', '0', '-f', path.join(dir, 'slapd.conf'), '-h', `${url}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/slapd', ['-d', '0', '-f', path.join(dir, 'slapd.conf'), '-h', `${url}/`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -69,22 +71,27 @@ export async function startPrivateSlapd(): Promise<PrivateSlapd> {
     if (result.status !== 0) throw new Error(`ldapmodify failed (${result.status}): ${result.stderr}${result.stdout}`);
   };
   try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`slapd exited ${child.exitCode}: ${stderr}`);
-      const client = new Client({ url, connectTimeout: 1000 });
-      try {
-        await client.bind(SLAPD_ROOT_DN, SLAPD_ROOT_PASSWORD);
-        return true;
-      } finally {
-        await client.unbind().catch(() => undefined);
-      }
-    }, { timeoutMs: 15_000, intervalMs: 50 });
-    ldif([
-      `dn: ${SLAPD_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: county\no: County\n`,
-      `dn: ou=policies,${SLAPD_SUFFIX}\nobjectClass: organizationalUnit\nou: policies\n`,
-      // a locked entry (pwdAccountLockedTime) cannot bind, even with the right password
-      `dn: cn=default,ou=policies,${SLAPD_SUFFIX}\nobjectClass: device\nobjectClass: pwdPolicy\ncn: default\npwdAttribute: userPassword\npwdLockout: TRUE\n`,
-    ].join('\n'));
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`slapd exited ${child.exitCode}: ${stderr}`);
+        const client = new Client({ url, connectTimeout: 1000 });
+        try {
+          await client.bind(SLAPD_ROOT_DN, SLAPD_ROOT_PASSWORD);
+          return true;
+        } finally {
+          await client.unbind().catch(() => undefined);
+        }
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    ldif(
+      [
+        `dn: ${SLAPD_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: county\no: County\n`,
+        `dn: ou=policies,${SLAPD_SUFFIX}\nobjectClass: organizationalUnit\nou: policies\n`,
+        // a locked entry (pwdAccountLockedTime) cannot bind, even with the right password
+        `dn: cn=default,ou=policies,${SLAPD_SUFFIX}\nobjectClass: device\nobjectClass: pwdPolicy\ncn: default\npwdAttribute: userPassword\npwdLockout: TRUE\n`,
+      ].join('\n'),
+    );
   } catch (err) {
     child.kill('SIGTERM');
     await exited;

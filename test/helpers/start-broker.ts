@@ -23,7 +23,9 @@ export interface TestBroker extends RunningBroker {
  * YUNZHUO_TEST_DATABASE=postgres) a fresh PostgreSQL database.
  */
 /** `logger`: the broker logs there instead of nowhere (tests that read what it says) */
-export async function startTestBroker(opts: { clock?: Clock; env?: Record<string, string>; dialect?: 'sqlite' | 'postgres'; logger?: Logger } = {}): Promise<TestBroker> {
+export async function startTestBroker(
+  opts: { clock?: Clock; env?: Record<string, string>; dialect?: 'sqlite' | 'postgres'; logger?: Logger } = {},
+): Promise<TestBroker> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'yz-broker-'));
   const dialect = opts.dialect ?? testDialect();
   const pgdb = dialect === 'postgres' ? await createPgDatabase() : null;

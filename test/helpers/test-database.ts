@@ -38,9 +38,21 @@ export async function openEmptyDatabase(dialect: 'sqlite' | 'postgres'): Promise
   if (dialect === 'postgres') {
     const db = await createPgDatabase();
     const sequelize = openDatabase(db.url);
-    return { sequelize, close: async () => { await sequelize.close(); await db.drop(); } };
+    return {
+      sequelize,
+      close: async () => {
+        await sequelize.close();
+        await db.drop();
+      },
+    };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'yz-migrate-'));
   const sequelize = openDatabase(`sqlite:${path.join(dir, 'yunzhuo.db')}`);
-  return { sequelize, close: async () => { await sequelize.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    sequelize,
+    close: async () => {
+      await sequelize.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -41,9 +41,17 @@ export class ZkIdrSimulator {
     if (!this.card) return void res.end('{"ret":10}');
     const c = this.card;
     const fields = [
-      ['Name', c.name], ['Sex', c.sex], ['Nation', c.nation], ['Birthday', c.birthDate], ['Address', c.address],
-      ['IDNumber', c.idNumber], ['IDIssued', c.issuer], ['IssuedData', c.validFrom], ['ValidDate', c.validTo],
-      ['Other', ''], ['CardNumber', ''],
+      ['Name', c.name],
+      ['Sex', c.sex],
+      ['Nation', c.nation],
+      ['Birthday', c.birthDate],
+      ['Address', c.address],
+      ['IDNumber', c.idNumber],
+      ['IDIssued', c.issuer],
+      ['IssuedData', c.validFrom],
+      ['ValidDate', c.validTo],
+      ['Other', ''],
+      ['CardNumber', ''],
     ].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
     fields.push('"PhotoName":"C:\\Program Files (x86)\\ZKIDROnline\\bin\\zp.bmp"', `"Base64Photo":${JSON.stringify(c.photoJpeg ?? '')}`);
     res.end(`{"ret":0,"Certificate":{${fields.join(',')}}}`);

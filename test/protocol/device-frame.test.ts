@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import {
-  DEVICE_FRAME_ERROR_CODES, DeviceFrameDecoder, DeviceFrameError, chunksOf, encodeDeviceFrame,
-  type DeviceFrame, type DeviceFrameDecoderOptions, type DeviceFrameErrorCode,
+  DEVICE_FRAME_ERROR_CODES,
+  DeviceFrameDecoder,
+  DeviceFrameError,
+  chunksOf,
+  encodeDeviceFrame,
+  type DeviceFrame,
+  type DeviceFrameDecoderOptions,
+  type DeviceFrameErrorCode,
 } from '../../protocol/src/devices/index.js';
 import { random, splits } from './guac-test-helpers.js';
 
@@ -33,7 +39,10 @@ const FIXTURES: Array<{ wire: Buffer; frames: DeviceFrame[] }> = [
   { wire: Buffer.concat([hex('5944 01 01 00000000 00000004'), Buffer.from('null')]), frames: [{ kind: 'hello', requestId: 0, body: null }] },
   { wire: Buffer.concat([hex('5944 01 04 ffffffff 00000002'), Buffer.from('{}')]), frames: [{ kind: 'error', requestId: 0xffffffff, body: {} }] },
   // a UTF-8 name split across blobs must survive: 张 is three bytes
-  { wire: Buffer.concat([hex('5944 01 03 0000002a 00000011'), Buffer.from('{"name":"张三"}')]), frames: [{ kind: 'response', requestId: 42, body: { name: '张三' } }] },
+  {
+    wire: Buffer.concat([hex('5944 01 03 0000002a 00000011'), Buffer.from('{"name":"张三"}')]),
+    frames: [{ kind: 'response', requestId: 42, body: { name: '张三' } }],
+  },
 ];
 
 describe('device channel framing', () => {
@@ -56,8 +65,14 @@ describe('device channel framing', () => {
 
   it('decodes all fixtures back to back from one chunk and from 6 KB blobs', () => {
     const all = Buffer.concat(FIXTURES.map((f) => f.wire));
-    assert.deepEqual(decodeAll([all]), FIXTURES.flatMap((f) => f.frames));
-    assert.deepEqual(decodeAll([...chunksOf(all, 5)]), FIXTURES.flatMap((f) => f.frames));
+    assert.deepEqual(
+      decodeAll([all]),
+      FIXTURES.flatMap((f) => f.frames),
+    );
+    assert.deepEqual(
+      decodeAll([...chunksOf(all, 5)]),
+      FIXTURES.flatMap((f) => f.frames),
+    );
   });
 
   it('carries a 1 MiB response in 6 KB blobs and reports what it holds', () => {
@@ -129,7 +144,9 @@ describe('device channel framing', () => {
     });
 
     it('accepts a payload of exactly the limit and refuses what it cannot encode', () => {
-      assert.deepEqual(decodeAll([encodeDeviceFrame({ kind: 'hello', requestId: 1, body: 'ab' })], { maxPayloadBytes: 4 }), [{ kind: 'hello', requestId: 1, body: 'ab' }]);
+      assert.deepEqual(decodeAll([encodeDeviceFrame({ kind: 'hello', requestId: 1, body: 'ab' })], { maxPayloadBytes: 4 }), [
+        { kind: 'hello', requestId: 1, body: 'ab' },
+      ]);
       assert.throws(() => encodeDeviceFrame({ kind: 'hello', requestId: 1, body: 'abc' }, 4), RangeError);
       assert.throws(() => encodeDeviceFrame({ kind: 'hello', requestId: -1, body: null }), RangeError);
       assert.throws(() => encodeDeviceFrame({ kind: 'hello', requestId: 2 ** 32, body: null }), RangeError);

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { ERRORS } from '../../protocol/src/errors.js';
 import {
-  CLASS_OF_OP, DEVICE_ERROR_CODES, deviceErrorSchema, deviceHelloSchema, deviceRequestSchema, deviceResponseSchema, helloFor, idCardSchema,
+  CLASS_OF_OP,
+  DEVICE_ERROR_CODES,
+  deviceErrorSchema,
+  deviceHelloSchema,
+  deviceRequestSchema,
+  deviceResponseSchema,
+  helloFor,
+  idCardSchema,
 } from '../../protocol/src/devices/index.js';
 import { SAMPLE_CARD } from '../helpers/id-card-sample.js';
-
 
 describe('device channel messages', () => {
   it('fills request defaults and refuses unknown ops and fields', () => {

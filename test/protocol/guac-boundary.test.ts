@@ -15,7 +15,10 @@ describe('guacamole instruction boundary scanner', () => {
         assert.deepEqual(Buffer.concat(slices), wire, `pieces ${pieces.map((p) => p.length).join('+')}`);
         assert.equal(held, tail.length);
         const opcodes = slices.flatMap((slice) => instructionSpans(slice).map((span) => span.opcode));
-        assert.deepEqual(opcodes, instructions.map((i) => i.opcode));
+        assert.deepEqual(
+          opcodes,
+          instructions.map((i) => i.opcode),
+        );
       }
     });
   }

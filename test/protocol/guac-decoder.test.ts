@@ -26,7 +26,10 @@ describe('guacamole streaming decoder', () => {
 
   it('decodes every fixture from one chunk', () => {
     const all = Buffer.concat(FIXTURES.map((f) => f.wire));
-    assert.deepEqual(decodeAll([all]), FIXTURES.flatMap((f) => f.instructions));
+    assert.deepEqual(
+      decodeAll([all]),
+      FIXTURES.flatMap((f) => f.instructions),
+    );
   });
 
   it('returns nothing until an instruction is whole, and reports what it holds', () => {

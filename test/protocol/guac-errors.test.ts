@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  GuacDecoder, GuacProtocolError, InstructionBoundaryScanner, instructionSpans, type GuacErrorCode,
-} from '../../protocol/src/guacamole/index.js';
+import { GuacDecoder, GuacProtocolError, InstructionBoundaryScanner, instructionSpans, type GuacErrorCode } from '../../protocol/src/guacamole/index.js';
 
 interface BadInput {
   name: string;
@@ -101,8 +99,14 @@ describe('guacamole codec errors', () => {
     }
     assert.ok(first instanceof GuacProtocolError);
     assert.equal(first.code, 'BAD_LENGTH');
-    assert.throws(() => decoder.push(Buffer.alloc(0)), (error) => error === first);
-    assert.throws(() => decoder.end(), (error) => error === first);
+    assert.throws(
+      () => decoder.push(Buffer.alloc(0)),
+      (error) => error === first,
+    );
+    assert.throws(
+      () => decoder.end(),
+      (error) => error === first,
+    );
 
     const scanner = new InstructionBoundaryScanner({ maxInstructionBytes: 8 });
     assert.throws(() => scanner.push(Buffer.from('3.nop;4.size,1.0;')), { code: 'TOO_LARGE' });

@@ -10,7 +10,10 @@ export const FIXTURES: { wire: Buffer; instructions: Instruction[] }[] = [
   { wire: Buffer.from(`0.,36.${uuid};`), instructions: [{ opcode: '', args: [uuid] }] },
   {
     wire: Buffer.from('0.,4.ping,13.1700000000000;4.sync,8.12345678;'),
-    instructions: [{ opcode: '', args: ['ping', '1700000000000'] }, { opcode: 'sync', args: ['12345678'] }],
+    instructions: [
+      { opcode: '', args: ['ping', '1700000000000'] },
+      { opcode: 'sync', args: ['12345678'] },
+    ],
   },
   {
     wire: Buffer.from('9.clipboard,6.a,b;c.,0.,3.é€😀;'),
@@ -18,7 +21,10 @@ export const FIXTURES: { wire: Buffer; instructions: Instruction[] }[] = [
   },
   {
     wire: Buffer.from('4.args,13.VERSION_1_3_0,8.hostname,4.port;3.nop;'),
-    instructions: [{ opcode: 'args', args: ['VERSION_1_3_0', 'hostname', 'port'] }, { opcode: 'nop', args: [] }],
+    instructions: [
+      { opcode: 'args', args: ['VERSION_1_3_0', 'hostname', 'port'] },
+      { opcode: 'nop', args: [] },
+    ],
   },
   { wire: Buffer.from('007.leading;'), instructions: [{ opcode: 'leading', args: [] }] },
 ];

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import {
-  GUAC_ERROR_CODES, GuacDecoder, GuacProtocolError, InstructionBoundaryScanner, encodeInstruction,
-  instructionSpans, type GuacErrorCode, type Instruction,
+  GUAC_ERROR_CODES,
+  GuacDecoder,
+  GuacProtocolError,
+  InstructionBoundaryScanner,
+  encodeInstruction,
+  instructionSpans,
+  type GuacErrorCode,
+  type Instruction,
 } from '../../protocol/src/guacamole/index.js';
 import { random, randomChunks, type Random } from './guac-test-helpers.js';
 
@@ -30,15 +36,21 @@ function mutate(bytes: Buffer, rng: Random): Buffer {
     const at = rng.int(out.length + 1);
     const value = rng.chance(0.5) ? rng.pick(INTERESTING) : rng.int(256);
     switch (rng.int(4)) {
-      case 0: if (at < out.length) out[at] = out[at]! ^ (1 << rng.int(8)); break;
-      case 1: out.splice(at, 0, value); break;
-      case 2: out.splice(at, 1); break;
-      default: out.splice(at, 0, ...Buffer.from(String(rng.int(100_000)))); // a random length
+      case 0:
+        if (at < out.length) out[at] = out[at]! ^ (1 << rng.int(8));
+        break;
+      case 1:
+        out.splice(at, 0, value);
+        break;
+      case 2:
+        out.splice(at, 1);
+        break;
+      default:
+        out.splice(at, 0, ...Buffer.from(String(rng.int(100_000)))); // a random length
     }
   }
   return Buffer.from(out);
 }
-
 
 /** Pushes chunks; anything thrown but a known GuacProtocolError fails the test. */
 function run<T>(chunks: Buffer[], push: (chunk: Buffer) => T[], end: () => void, held: () => number, max: number) {
@@ -51,7 +63,11 @@ function run<T>(chunks: Buffer[], push: (chunk: Buffer) => T[], end: () => void,
     } catch (thrown) {
       if (!(thrown instanceof GuacProtocolError)) throw thrown;
       assert.ok(GUAC_ERROR_CODES.includes(thrown.code), thrown.code);
-      assert.throws(() => push(Buffer.from('3.nop;')), (again) => again === thrown, 'stays poisoned');
+      assert.throws(
+        () => push(Buffer.from('3.nop;')),
+        (again) => again === thrown,
+        'stays poisoned',
+      );
       error = thrown;
       break;
     }
@@ -62,13 +78,28 @@ function run<T>(chunks: Buffer[], push: (chunk: Buffer) => T[], end: () => void,
 
 function decode(chunks: Buffer[], max: number) {
   const decoder = new GuacDecoder({ maxInstructionBytes: max });
-  return run(chunks, (c) => decoder.push(c), () => decoder.end(), () => decoder.bufferedBytes, max);
+  return run(
+    chunks,
+    (c) => decoder.push(c),
+    () => decoder.end(),
+    () => decoder.bufferedBytes,
+    max,
+  );
 }
 
 function scan(chunks: Buffer[], max: number) {
   const scanner = new InstructionBoundaryScanner({ maxInstructionBytes: max });
-  const push = (c: Buffer) => { const slice = scanner.push(c); return slice ? [slice] : []; };
-  return run(chunks, push, () => scanner.end(), () => scanner.bufferedBytes, max);
+  const push = (c: Buffer) => {
+    const slice = scanner.push(c);
+    return slice ? [slice] : [];
+  };
+  return run(
+    chunks,
+    push,
+    () => scanner.end(),
+    () => scanner.bufferedBytes,
+    max,
+  );
 }
 
 describe('guacamole codec fuzz', () => {
@@ -82,8 +113,7 @@ describe('guacamole codec fuzz', () => {
       const instructions = Array.from({ length: 1 + rng.int(5) }, () => randomInstruction(rng));
       const wire = encodeAll(instructions);
       const max = rng.chance(0.2) ? 16 + rng.int(200) : 64 * 1024;
-      const mutated = rng.chance(0.1) ? Buffer.from(Array.from({ length: rng.int(64) }, () => rng.int(256)))
-        : rng.chance(0.75) ? mutate(wire, rng) : wire;
+      const mutated = rng.chance(0.1) ? Buffer.from(Array.from({ length: rng.int(64) }, () => rng.int(256))) : rng.chance(0.75) ? mutate(wire, rng) : wire;
       const chunks = randomChunks(mutated, rng, rng.chance(0.5) ? 4 : 64);
       const decoded = decode(chunks, max);
       const scanned = scan(chunks, max);
@@ -100,10 +130,16 @@ describe('guacamole codec fuzz', () => {
         assert.equal(scanned.error, null, `case ${n}: ${scanned.error?.message}`);
         assert.deepEqual(Buffer.concat(scanned.out), mutated);
         const spans = scanned.out.flatMap((slice) => instructionSpans(slice));
-        assert.deepEqual(spans.map((s) => s.opcode), decoded.out.map((i) => i.opcode));
+        assert.deepEqual(
+          spans.map((s) => s.opcode),
+          decoded.out.map((i) => i.opcode),
+        );
         if (mutated === wire) {
           const ends = scanned.out.flatMap((slice) => instructionSpans(slice).map((s) => s.end - s.start));
-          assert.deepEqual(ends, instructions.map((i) => Buffer.byteLength(encodeInstruction(i.opcode, ...i.args))));
+          assert.deepEqual(
+            ends,
+            instructions.map((i) => Buffer.byteLength(encodeInstruction(i.opcode, ...i.args))),
+          );
         }
       }
     }

@@ -59,7 +59,7 @@ export function scanAll(pieces: Buffer[], options?: GuacCodecOptions): { slices:
 
 export function randomChunks(bytes: Buffer, rng: Random, maxChunk: number): Buffer[] {
   const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const size = 1 + rng.int(maxChunk);
     chunks.push(bytes.subarray(i, i + size));
     i += size;

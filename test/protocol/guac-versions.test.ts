@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import {
-  CLIENT_INPUT_OPCODES, CLIENT_STREAM_OPCODES, GUAC_PROTOCOL_VERSIONS, INTERNAL_OPCODE,
-  isClientInputOpcode, isClientStreamOpcode, negotiateVersion,
+  CLIENT_INPUT_OPCODES,
+  CLIENT_STREAM_OPCODES,
+  GUAC_PROTOCOL_VERSIONS,
+  INTERNAL_OPCODE,
+  isClientInputOpcode,
+  isClientStreamOpcode,
+  negotiateVersion,
 } from '../../protocol/src/guacamole/index.js';
 
 describe('guacamole versions and opcodes', () => {
@@ -27,8 +32,23 @@ describe('guacamole versions and opcodes', () => {
   it('splits client opcodes into input and stream sets that do not overlap', () => {
     const all = [...CLIENT_INPUT_OPCODES, ...CLIENT_STREAM_OPCODES].sort();
     assert.deepEqual(all, [
-      'ack', 'argv', 'audio', 'blob', 'clipboard', 'disconnect', 'end', 'file', 'get',
-      'key', 'mouse', 'nop', 'pipe', 'put', 'size', 'sync', 'touch',
+      'ack',
+      'argv',
+      'audio',
+      'blob',
+      'clipboard',
+      'disconnect',
+      'end',
+      'file',
+      'get',
+      'key',
+      'mouse',
+      'nop',
+      'pipe',
+      'put',
+      'size',
+      'sync',
+      'touch',
     ]);
     assert.ok(isClientInputOpcode('key') && !isClientInputOpcode('clipboard'));
     assert.ok(isClientStreamOpcode('clipboard') && !isClientStreamOpcode('mouse'));

@@ -1,7 +1,7 @@
 // Local accounts that serve as desktops: xrdp logs them in and runs their ~/.xsession in Xvnc.
 // Idempotent: an existing account gets its password and ~/.xsession set again.
-import { chmod, chown, readFile, writeFile } from "node:fs/promises";
-import { run } from "./processes.js";
+import { chmod, chown, readFile, writeFile } from 'node:fs/promises';
+import { run } from './processes.js';
 
 export interface DesktopAccount {
   username: string;
@@ -12,7 +12,7 @@ export interface DesktopAccount {
  * One xterm with a fixed plain background that covers any screen up to ~3000 px (no window
  * manager, so no -maximized): a pixel check can expect DESKTOP_BACKGROUND almost everywhere.
  */
-export const DESKTOP_BACKGROUND = "#1d4e89";
+export const DESKTOP_BACKGROUND = '#1d4e89';
 
 const XTERM = `xterm -geometry 300x120+0+0 -bg '${DESKTOP_BACKGROUND}' -fg '#ffffff' -fa 'DejaVu Sans Mono' -fs 16 +sb -b 0`;
 
@@ -21,7 +21,7 @@ export function quietDesktop(index: number): DesktopAccount {
 }
 
 /** A desktop whose terminal lists /usr forever: a steady stream of screen updates. */
-export const BUSY_DESKTOP: DesktopAccount = { username: "yzdesk-busy", password: "Yz-busy-1!" };
+export const BUSY_DESKTOP: DesktopAccount = { username: 'yzdesk-busy', password: 'Yz-busy-1!' };
 
 function xsessionFor(account: DesktopAccount): string {
   const command =
@@ -43,14 +43,14 @@ export function ensureDesktopAccount(account: DesktopAccount): Promise<void> {
 async function createOrRefresh(account: DesktopAccount): Promise<void> {
   let entry = await passwdEntry(account.username);
   if (entry === null) {
-    await run("useradd", ["--create-home", "--shell", "/bin/bash", "--comment", "Yunzhuo test desktop", account.username]);
+    await run('useradd', ['--create-home', '--shell', '/bin/bash', '--comment', 'Yunzhuo test desktop', account.username]);
     entry = await passwdEntry(account.username);
     if (entry === null) throw new Error(`useradd ${account.username} left no passwd entry`);
   }
-  await run("chpasswd", [], `${account.username}:${account.password}\n`);
+  await run('chpasswd', [], `${account.username}:${account.password}\n`);
   const xsession = `${entry.home}/.xsession`;
   const wanted = xsessionFor(account);
-  const current = await readFile(xsession, "utf8").catch(() => "");
+  const current = await readFile(xsession, 'utf8').catch(() => '');
   if (current !== wanted) {
     await writeFile(xsession, wanted, { mode: 0o755 });
     await chmod(xsession, 0o755);
@@ -59,8 +59,8 @@ async function createOrRefresh(account: DesktopAccount): Promise<void> {
 }
 
 async function passwdEntry(username: string): Promise<{ uid: number; gid: number; home: string } | null> {
-  const line = await run("getent", ["passwd", username]).catch(() => null);
+  const line = await run('getent', ['passwd', username]).catch(() => null);
   if (line === null) return null;
-  const fields = line.trim().split(":");
+  const fields = line.trim().split(':');
   return { uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5] ?? `/home/${username}` };
 }

@@ -1,16 +1,16 @@
 // The X CLIPBOARD selection of a logged-in desktop, read and set with Debian's xclip run as the
 // desktop's user on its Xvnc display (the DISPLAY sesman gave the session's xterm). xrdp-chansrv,
 // which sesman starts beside Xvnc, carries this selection to and from the RDP client (guacd).
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { desktopUserOf, type DesktopUser } from "./desktop-user.js";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { desktopUserOf, type DesktopUser } from './desktop-user.js';
 
-const XCLIP = "/usr/bin/xclip";
+const XCLIP = '/usr/bin/xclip';
 /** CLIPBOARD is the one xrdp-chansrv carries; PRIMARY (select to copy) only proves the reader works */
-type Selection = "clipboard" | "primary";
-const selection = (name: Selection) => ["-selection", name, "-t", "UTF8_STRING"];
+type Selection = 'clipboard' | 'primary';
+const selection = (name: Selection) => ['-selection', name, '-t', 'UTF8_STRING'];
 /** what `xclip -quiet -i` prints once it owns the selection */
-const OWNING = "Waiting for selection requests";
+const OWNING = 'Waiting for selection requests';
 /**
  * What `xclip -o` (exit 1) says when no program owns the selection or its owner offers no text (it
  * falls back from UTF8_STRING to STRING first). Anything else (no display, refused .Xauthority) is
@@ -37,30 +37,30 @@ export class DesktopClipboard {
    * Throws when xclip fails otherwise: a reader that cannot reach the display must not pass for
    * an empty clipboard.
    */
-  read(answerMs = 2_000, from: Selection = "clipboard"): Promise<string | null> {
+  read(answerMs = 2_000, from: Selection = 'clipboard'): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      const child = this.#xclip(["-o", ...selection(from)]);
+      const child = this.#xclip(['-o', ...selection(from)]);
       let unanswered = false;
       const timer = setTimeout(() => {
         unanswered = true;
         child.kill();
       }, answerMs);
-      let out = "";
-      let said = "";
-      child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-      child.stderr?.on("data", (chunk: Buffer) => (said += chunk.toString("utf8")));
-      child.on("error", reject);
-      child.on("close", (code) => {
+      let out = '';
+      let said = '';
+      child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0) resolve(out);
         else if (unanswered || NOTHING.test(said)) resolve(null);
-        else reject(new Error(`xclip -o exited ${code}: ${said.trim() || "(nothing said)"}`));
+        else reject(new Error(`xclip -o exited ${code}: ${said.trim() || '(nothing said)'}`));
       });
     });
   }
 
   /** Puts `text` on the selection: an xclip owns it until another program takes it over, or until close(). */
-  async write(text: string, to: Selection = "clipboard"): Promise<void> {
+  async write(text: string, to: Selection = 'clipboard'): Promise<void> {
     await this.#own(text, to);
   }
 
@@ -70,9 +70,9 @@ export class DesktopClipboard {
    */
   async proveReadable(): Promise<void> {
     const probe = `probe ${process.pid} ${Date.now()}`;
-    const owner = await this.#own(probe, "primary");
+    const owner = await this.#own(probe, 'primary');
     try {
-      const read = await this.read(2_000, "primary");
+      const read = await this.read(2_000, 'primary');
       if (read !== probe) throw new Error(`the desktop's selection reader read ${JSON.stringify(read)}, not the probe ${JSON.stringify(probe)}`);
     } finally {
       owner.kill();
@@ -88,15 +88,15 @@ export class DesktopClipboard {
   /** An xclip that owns `to` with `text`, once it says so. */
   #own(text: string, to: Selection): Promise<ChildProcess> {
     return new Promise((resolve, reject) => {
-      const child = this.#xclip(["-quiet", "-i", ...selection(to)]);
+      const child = this.#xclip(['-quiet', '-i', ...selection(to)]);
       this.#owners.add(child);
-      let said = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        said += chunk.toString("utf8");
+      let said = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        said += chunk.toString('utf8');
         if (said.includes(OWNING)) resolve(child);
       });
-      child.on("error", reject);
-      child.on("close", (code) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
         this.#owners.delete(child);
         reject(new Error(`xclip -i exited ${code} before owning the ${to} selection: ${said.trim()}`));
       });
@@ -106,6 +106,6 @@ export class DesktopClipboard {
 
   #xclip(args: string[]): ChildProcess {
     const { uid, gid, env } = this.user;
-    return spawn(XCLIP, args, { uid, gid, env, cwd: env.HOME, stdio: ["pipe", "pipe", "pipe"] });
+    return spawn(XCLIP, args, { uid, gid, env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 }

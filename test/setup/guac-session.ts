@@ -1,8 +1,8 @@
 // Opens an RDP connection through a real guacd the way the broker's tunnel side must: the whole
 // handshake is done here, never by a browser. Used by the real-stack smoke test and the fixture
 // recorder. See shared/notes/real-desktop-stack.md for the parameter choices.
-import net from "node:net";
-import { WireDecoder, encodeInstruction, type WireInstruction } from "./guac-wire.js";
+import net from 'node:net';
+import { WireDecoder, encodeInstruction, type WireInstruction } from './guac-wire.js';
 
 export interface Endpoint {
   host: string;
@@ -24,7 +24,7 @@ export interface OpenRdpOptions {
 }
 
 /** Protocol version we announce; guacd 1.3.0+ accept it and it needs no `name` instruction. */
-const CLIENT_VERSION = "VERSION_1_3_0";
+const CLIENT_VERSION = 'VERSION_1_3_0';
 
 export class GuacSession {
   readonly connectionId: string;
@@ -45,19 +45,19 @@ export class GuacSession {
     this.serverArgs = serverArgs;
     this.connectionId = connectionId;
     this.queue = leftover;
-    socket.removeAllListeners("data");
-    socket.on("data", (chunk: Buffer) => {
+    socket.removeAllListeners('data');
+    socket.on('data', (chunk: Buffer) => {
       for (const instruction of decoder.push(chunk)) {
-        if (answerSync && instruction.opcode === "sync") this.send("sync", ...instruction.args.slice(0, 1));
+        if (answerSync && instruction.opcode === 'sync') this.send('sync', ...instruction.args.slice(0, 1));
         this.queue.push(instruction);
       }
       this.wake();
     });
-    socket.on("close", () => this.fail(new Error("guacd closed the connection")));
-    socket.on("error", (error: Error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('guacd closed the connection')));
+    socket.on('error', (error: Error) => this.fail(error));
     if (answerSync) {
       for (const instruction of leftover) {
-        if (instruction.opcode === "sync") this.send("sync", ...instruction.args.slice(0, 1));
+        if (instruction.opcode === 'sync') this.send('sync', ...instruction.args.slice(0, 1));
       }
     }
   }
@@ -70,16 +70,16 @@ export class GuacSession {
     const received: WireInstruction[] = [];
     let wake: (() => void) | null = null;
     let failure: Error | null = null;
-    socket.on("data", (chunk: Buffer) => {
+    socket.on('data', (chunk: Buffer) => {
       received.push(...decoder.push(chunk));
       wake?.();
     });
-    socket.on("error", (error: Error) => {
+    socket.on('error', (error: Error) => {
       failure = error;
       wake?.();
     });
-    socket.on("close", () => {
-      failure ??= new Error("guacd closed the connection during the handshake");
+    socket.on('close', () => {
+      failure ??= new Error('guacd closed the connection during the handshake');
       wake?.();
     });
     const deadline = Date.now() + (options.timeoutMs ?? 15_000);
@@ -87,14 +87,14 @@ export class GuacSession {
       for (;;) {
         const instruction = received.shift();
         if (instruction) {
-          if (instruction.opcode === "error") {
-            throw new Error(`guacd error during handshake: ${instruction.args.join(" / ")}`);
+          if (instruction.opcode === 'error') {
+            throw new Error(`guacd error during handshake: ${instruction.args.join(' / ')}`);
           }
           return instruction;
         }
         if (failure) throw failure;
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error("guacd handshake timed out");
+        if (left <= 0) throw new Error('guacd handshake timed out');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           wake = () => {
@@ -107,39 +107,35 @@ export class GuacSession {
     };
 
     try {
-      socket.write(encodeInstruction("select", "rdp"));
+      socket.write(encodeInstruction('select', 'rdp'));
       const args = await next();
-      if (args.opcode !== "args") throw new Error(`expected args, got ${args.opcode}`);
-      const [serverVersion = "", ...names] = args.args;
+      if (args.opcode !== 'args') throw new Error(`expected args, got ${args.opcode}`);
+      const [serverVersion = '', ...names] = args.args;
       const values: Record<string, string> = {
         hostname: desktop.host,
         port: String(desktop.port),
         username: desktop.username,
         password: desktop.password,
-        "ignore-cert": "true",
-        security: "any",
+        'ignore-cert': 'true',
+        security: 'any',
         width: String(width),
         height: String(height),
-        dpi: "96",
-        "disable-audio": "true",
+        dpi: '96',
+        'disable-audio': 'true',
       };
-      const versioned = serverVersion.startsWith("VERSION_");
+      const versioned = serverVersion.startsWith('VERSION_');
       socket.write(
-        encodeInstruction("size", String(width), String(height), "96") +
+        encodeInstruction('size', String(width), String(height), '96') +
           // No audio mimetypes: with them guacd 1.3.0 sometimes never sends layer 0's size.
-          encodeInstruction("audio") +
-          encodeInstruction("video") +
-          encodeInstruction("image", "image/png", "image/jpeg", "image/webp") +
-          (versioned ? encodeInstruction("timezone", "Asia/Shanghai") : "") +
-          encodeInstruction(
-            "connect",
-            ...(versioned ? [CLIENT_VERSION] : []),
-            ...(versioned ? names : args.args).map((name) => values[name] ?? ""),
-          ),
+          encodeInstruction('audio') +
+          encodeInstruction('video') +
+          encodeInstruction('image', 'image/png', 'image/jpeg', 'image/webp') +
+          (versioned ? encodeInstruction('timezone', 'Asia/Shanghai') : '') +
+          encodeInstruction('connect', ...(versioned ? [CLIENT_VERSION] : []), ...(versioned ? names : args.args).map((name) => values[name] ?? '')),
       );
       const ready = await next();
-      if (ready.opcode !== "ready") throw new Error(`expected ready, got ${ready.opcode}`);
-      return new GuacSession(socket, decoder, args.args, ready.args[0] ?? "", received.splice(0), options.answerSync ?? true);
+      if (ready.opcode !== 'ready') throw new Error(`expected ready, got ${ready.opcode}`);
+      return new GuacSession(socket, decoder, args.args, ready.args[0] ?? '', received.splice(0), options.answerSync ?? true);
     } catch (error) {
       socket.destroy();
       throw error;
@@ -175,14 +171,14 @@ export class GuacSession {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const instruction = await this.next(Math.max(1, deadline - Date.now()));
-      if (instruction.opcode === "error") throw new Error(`guacd error: ${instruction.args.join(" / ")}`);
+      if (instruction.opcode === 'error') throw new Error(`guacd error: ${instruction.args.join(' / ')}`);
       if (predicate(instruction)) return instruction;
     }
   }
 
   close(): void {
     if (this.socket.destroyed) return;
-    this.socket.end(encodeInstruction("disconnect"));
+    this.socket.end(encodeInstruction('disconnect'));
     this.socket.destroySoon();
   }
 

@@ -14,7 +14,7 @@ export interface WireInstruction {
 
 /** Element lengths count Unicode code points, not UTF-16 units or bytes. */
 export function encodeInstruction(opcode: string, ...args: string[]): string {
-  return [opcode, ...args].map((element) => `${[...element].length}.${element}`).join(",") + ";";
+  return [opcode, ...args].map((element) => `${[...element].length}.${element}`).join(',') + ';';
 }
 
 const DOT = 0x2e;
@@ -71,12 +71,12 @@ export function parseOne(buf: Buffer, start: number): WireInstruction | null {
       pos += utf8SequenceLength(buf[pos] ?? 0);
     }
     if (pos >= buf.length) return null;
-    elements.push(buf.toString("utf8", valueStart, pos));
+    elements.push(buf.toString('utf8', valueStart, pos));
     const terminator = buf[pos];
     pos += 1;
     if (terminator === SEMICOLON) break;
     if (terminator !== COMMA) throw new Error(`bad terminator 0x${(terminator ?? 0).toString(16)} at ${pos - 1}`);
   }
-  const [opcode = "", ...args] = elements;
+  const [opcode = '', ...args] = elements;
   return { opcode, args, byteLength: pos - start, raw: buf.subarray(start, pos) };
 }

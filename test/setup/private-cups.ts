@@ -2,14 +2,14 @@
 // log directories (the system's cupsd never runs, see install-deps.sh), and one cups-pdf queue
 // whose PDFs land in a temp dir. cups-pdf reads its settings only from /etc/cups: each queue gets
 // its own `cups-pdf-<instance>.conf` there (its device URI is `cups-pdf:/<instance>`), removed on stop.
-import { existsSync } from "node:fs";
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { eventually } from "../helpers/eventually.js";
-import { freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort } from "./processes.js";
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eventually } from '../helpers/eventually.js';
+import { freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort } from './processes.js';
 
-const LOOPBACK = "127.0.0.1";
-const CUPS_PDF_PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd";
+const LOOPBACK = '127.0.0.1';
+const CUPS_PDF_PPD = '/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd';
 
 export interface PrivateCups {
   /** `host:port`, for `lp -h` and the agent's CupsPrinter */
@@ -30,10 +30,10 @@ export interface PrivateCups {
 
 let instances = 0;
 
-export async function startPrivateCups(queue = "counter"): Promise<PrivateCups> {
+export async function startPrivateCups(queue = 'counter'): Promise<PrivateCups> {
   if (!existsSync(CUPS_PDF_PPD)) throw new Error(`missing ${CUPS_PDF_PPD}: run \`bash test/setup/install-deps.sh\` as root first`);
-  const dir = await makeTempDir("yz-cups-", 0o755);
-  const dirs = { conf: "conf", spool: "spool", cache: "cache", state: "state", log: "log", tmp: "tmp", out: "out" };
+  const dir = await makeTempDir('yz-cups-', 0o755);
+  const dirs = { conf: 'conf', spool: 'spool', cache: 'cache', state: 'state', log: 'log', tmp: 'tmp', out: 'out' };
   for (const sub of Object.values(dirs)) await mkdir(path.join(dir, sub));
   // filters run as lp: they need a temp dir they can write and an output dir the backend can reach
   await chmod(path.join(dir, dirs.tmp), 0o1777);
@@ -42,26 +42,51 @@ export async function startPrivateCups(queue = "counter"): Promise<PrivateCups> 
   const server = `${LOOPBACK}:${port}`;
   const at = (sub: string) => path.join(dir, sub);
   await writeFile(
-    at("conf/cupsd.conf"),
+    at('conf/cupsd.conf'),
     [
-      `Listen ${server}`, "LogLevel warn", "WebInterface No", "Browsing Off", "DefaultAuthType None", "PreserveJobFiles No",
-      "<Location />", "  Order allow,deny", "  Allow all", "</Location>",
-      "<Policy default>", "  JobPrivateAccess all", "  JobPrivateValues none", "  SubscriptionPrivateAccess all", "  SubscriptionPrivateValues none",
-      "  <Limit All>", "    Order deny,allow", "  </Limit>", "</Policy>", "",
-    ].join("\n"),
+      `Listen ${server}`,
+      'LogLevel warn',
+      'WebInterface No',
+      'Browsing Off',
+      'DefaultAuthType None',
+      'PreserveJobFiles No',
+      '<Location />',
+      '  Order allow,deny',
+      '  Allow all',
+      '</Location>',
+      '<Policy default>',
+      '  JobPrivateAccess all',
+      '  JobPrivateValues none',
+      '  SubscriptionPrivateAccess all',
+      '  SubscriptionPrivateValues none',
+      '  <Limit All>',
+      '    Order deny,allow',
+      '  </Limit>',
+      '</Policy>',
+      '',
+    ].join('\n'),
   );
   await writeFile(
-    at("conf/cups-files.conf"),
+    at('conf/cups-files.conf'),
     [
-      `ServerRoot ${at("conf")}`, `RequestRoot ${at("spool")}`, `CacheDir ${at("cache")}`, `StateDir ${at("state")}`, `TempDir ${at("tmp")}`,
-      `AccessLog ${at("log/access_log")}`, `ErrorLog ${at("log/error_log")}`, `PageLog ${at("log/page_log")}`, "Sandboxing Relaxed", "FileDevice No", "",
-    ].join("\n"),
+      `ServerRoot ${at('conf')}`,
+      `RequestRoot ${at('spool')}`,
+      `CacheDir ${at('cache')}`,
+      `StateDir ${at('state')}`,
+      `TempDir ${at('tmp')}`,
+      `AccessLog ${at('log/access_log')}`,
+      `ErrorLog ${at('log/error_log')}`,
+      `PageLog ${at('log/page_log')}`,
+      'Sandboxing Relaxed',
+      'FileDevice No',
+      '',
+    ].join('\n'),
   );
   const instance = `yz${process.pid}x${++instances}`;
   const pdfConf = `/etc/cups/cups-pdf-${instance}.conf`;
-  await writeFile(pdfConf, [`Out ${at("out")}`, `AnonDirName ${at("out")}`, "Label 0", ""].join("\n"));
+  await writeFile(pdfConf, [`Out ${at('out')}`, `AnonDirName ${at('out')}`, 'Label 0', ''].join('\n'));
 
-  const cupsd = startDaemon("cupsd", "cupsd", ["-f", "-c", at("conf/cupsd.conf"), "-s", at("conf/cups-files.conf")], at("log/cupsd.out"));
+  const cupsd = startDaemon('cupsd', 'cupsd', ['-f', '-c', at('conf/cupsd.conf'), '-s', at('conf/cups-files.conf')], at('log/cupsd.out'));
   const stop = async (): Promise<void> => {
     await stopDaemon(cupsd);
     await rm(pdfConf, { force: true });
@@ -69,27 +94,33 @@ export async function startPrivateCups(queue = "counter"): Promise<PrivateCups> 
   };
   try {
     await waitForPort([LOOPBACK], port, cupsd);
-    await run("lpadmin", ["-h", server, "-p", queue, "-E", "-v", `cups-pdf:/${instance}`, "-P", CUPS_PDF_PPD]);
+    await run('lpadmin', ['-h', server, '-p', queue, '-E', '-v', `cups-pdf:/${instance}`, '-P', CUPS_PDF_PPD]);
   } catch (error) {
     await stop();
     throw error;
   }
   const completedJobs = async (): Promise<string[]> =>
-    (await run("lpstat", ["-h", server, "-W", "completed", "-o", queue])).split("\n").map((line) => line.split(" ")[0] ?? "").filter((id) => id !== "");
+    (await run('lpstat', ['-h', server, '-W', 'completed', '-o', queue]))
+      .split('\n')
+      .map((line) => line.split(' ')[0] ?? '')
+      .filter((id) => id !== '');
   return {
     server,
     queue,
-    outDir: at("out"),
-    disable: async (reason) => void (await run("cupsdisable", ["-h", server, "-r", reason, queue])),
-    enable: async () => void (await run("cupsenable", ["-h", server, queue])),
+    outDir: at('out'),
+    disable: async (reason) => void (await run('cupsdisable', ['-h', server, '-r', reason, queue])),
+    enable: async () => void (await run('cupsenable', ['-h', server, queue])),
     completedJobs,
     outputOf: async (jobId, timeoutMs = 20_000) => {
-      const file = await eventually(async () => {
-        if (!(await completedJobs()).includes(jobId)) return null;
-        const number = jobId.slice(jobId.lastIndexOf("-") + 1);
-        const file = (await readdir(at("out"))).find((name) => name.endsWith(`job_${number}.pdf`));
-        return file ? at(`out/${file}`) : null;
-      }, { timeoutMs, intervalMs: 50 });
+      const file = await eventually(
+        async () => {
+          if (!(await completedJobs()).includes(jobId)) return null;
+          const number = jobId.slice(jobId.lastIndexOf('-') + 1);
+          const file = (await readdir(at('out'))).find((name) => name.endsWith(`job_${number}.pdf`));
+          return file ? at(`out/${file}`) : null;
+        },
+        { timeoutMs, intervalMs: 50 },
+      );
       if (file === null) throw new Error(`no PDF for ${jobId}`);
       return file;
     },
@@ -99,8 +130,8 @@ export async function startPrivateCups(queue = "counter"): Promise<PrivateCups> 
 
 /** The text of a PDF (poppler's pdftotext) and its first page's size in points (pdfinfo). */
 export async function pdfFacts(file: string): Promise<{ text: string; pages: number; widthPt: number; heightPt: number }> {
-  const text = await run("pdftotext", ["-layout", file, "-"]);
-  const info = await run("pdfinfo", [file]);
+  const text = await run('pdftotext', ['-layout', file, '-']);
+  const info = await run('pdfinfo', [file]);
   const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
   const pages = /Pages:\s+(\d+)/.exec(info);
   if (!size || !pages) throw new Error(`pdfinfo said nothing of the page size:\n${info}`);

@@ -6,21 +6,11 @@
 // One stack per process: every startRealStack() call shares it (xrdp, sesman, the desktops; one
 // guacd per version asked for), and it stops when the last caller's stop() runs (or, failing
 // that, when the process exits). YZ_GUACD=1.3|1.5|1.6 picks the version a caller gets by default.
-import { existsSync } from "node:fs";
-import { readFile, readdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { BUSY_DESKTOP, ensureDesktopAccount, quietDesktop, type DesktopAccount } from "./desktop-accounts.js";
-import {
-  anyPortAnswers,
-  freePort,
-  makeTempDir,
-  removeTempDir,
-  run,
-  startDaemon,
-  stopDaemon,
-  waitForPort,
-  type Daemon,
-} from "./processes.js";
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUSY_DESKTOP, ensureDesktopAccount, quietDesktop, type DesktopAccount } from './desktop-accounts.js';
+import { anyPortAnswers, freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort, type Daemon } from './processes.js';
 
 export interface Endpoint {
   host: string;
@@ -32,19 +22,19 @@ export interface Desktop extends Endpoint {
   password: string;
 }
 
-export type GuacdVersion = "1.3" | "1.5" | "1.6";
+export type GuacdVersion = '1.3' | '1.5' | '1.6';
 
 /** Where each guacd lives: Debian's package, or our builds (test/setup/build-guacd.sh). */
 export const GUACD_BINARIES: Readonly<Record<GuacdVersion, string>> = {
-  "1.3": "/usr/sbin/guacd",
-  "1.5": "/opt/yunzhuo/guacd-1.5.5/sbin/guacd",
-  "1.6": "/opt/yunzhuo/guacd-1.6.0/sbin/guacd",
+  '1.3': '/usr/sbin/guacd',
+  '1.5': '/opt/yunzhuo/guacd-1.5.5/sbin/guacd',
+  '1.6': '/opt/yunzhuo/guacd-1.6.0/sbin/guacd',
 };
 
 /** The guacd version of this run: `YZ_GUACD`, else Debian's 1.3.0. */
 export function guacdVersionOfRun(): GuacdVersion {
-  const asked = process.env.YZ_GUACD ?? "1.3";
-  if (asked === "1.3" || asked === "1.5" || asked === "1.6") return asked;
+  const asked = process.env.YZ_GUACD ?? '1.3';
+  if (asked === '1.3' || asked === '1.5' || asked === '1.6') return asked;
   throw new Error(`YZ_GUACD must be 1.3, 1.5 or 1.6, not ${JSON.stringify(asked)}`);
 }
 
@@ -70,8 +60,8 @@ interface RunningStack {
   daemons: Daemon[];
 }
 
-const LOOPBACK = "127.0.0.1";
-const REQUIRED_BINARIES = ["/usr/sbin/xrdp", "/usr/sbin/xrdp-sesman", "/usr/bin/Xvnc", "/usr/bin/xterm"];
+const LOOPBACK = '127.0.0.1';
+const REQUIRED_BINARIES = ['/usr/sbin/xrdp', '/usr/sbin/xrdp-sesman', '/usr/bin/Xvnc', '/usr/bin/xterm'];
 
 let launching: Promise<RunningStack> | null = null;
 let users = 0;
@@ -119,13 +109,13 @@ export async function desktopSessionRunning(username: string): Promise<boolean> 
 
 /** The pid of the xterm that `username`'s desktop session runs (its environment has the session's DISPLAY), or null. */
 export async function desktopProgramPid(username: string): Promise<number | null> {
-  const uid = Number((await run("id", ["-u", username])).trim());
-  for (const entry of await readdir("/proc")) {
+  const uid = Number((await run('id', ['-u', username])).trim());
+  for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
     const name = /^Name:\s*(\S+)/m.exec(status)?.[1];
     const realUid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
-    if (name === "xterm" && Number(realUid) === uid) return Number(entry);
+    if (name === 'xterm' && Number(realUid) === uid) return Number(entry);
   }
   return null;
 }
@@ -140,24 +130,24 @@ async function releaseStack(): Promise<void> {
 }
 
 async function launch(): Promise<RunningStack> {
-  if (process.getuid?.() !== 0) throw new Error("the real stack needs root (it creates accounts and runs xrdp)");
+  if (process.getuid?.() !== 0) throw new Error('the real stack needs root (it creates accounts and runs xrdp)');
   const missing = REQUIRED_BINARIES.filter((binary) => !existsSync(binary));
   if (missing.length > 0) {
-    throw new Error(`missing ${missing.join(", ")}: run \`bash test/setup/install-deps.sh\` as root first`);
+    throw new Error(`missing ${missing.join(', ')}: run \`bash test/setup/install-deps.sh\` as root first`);
   }
-  const workDir = await makeTempDir("yunzhuo-stack-");
+  const workDir = await makeTempDir('yunzhuo-stack-');
   // guacd runs as root here, but a packaged guacd runs as its own user: keep it writable for any.
-  const recordingDir = await makeTempDir("yunzhuo-recordings-", 0o777);
+  const recordingDir = await makeTempDir('yunzhuo-recordings-', 0o777);
   const daemons: Daemon[] = [];
   const stack: RunningStack = { guacds: new Map(), rdp: { host: LOOPBACK, port: 0 }, recordingDir, workDir, daemons };
   try {
-    await run("sh", ["/usr/share/xrdp/socksetup"]);
+    await run('sh', ['/usr/share/xrdp/socksetup']);
     await startSesman(workDir, daemons);
 
     stack.rdp.port = await freePort();
-    const xrdpIni = path.join(workDir, "xrdp.ini");
+    const xrdpIni = path.join(workDir, 'xrdp.ini');
     await writeFile(xrdpIni, await privateXrdpIni(stack.rdp.port, workDir));
-    const xrdp = startDaemon("xrdp", "/usr/sbin/xrdp", ["--nodaemon", "--config", xrdpIni], path.join(workDir, "xrdp.out"));
+    const xrdp = startDaemon('xrdp', '/usr/sbin/xrdp', ['--nodaemon', '--config', xrdpIni], path.join(workDir, 'xrdp.out'));
     daemons.push(xrdp);
     await waitForPort([LOOPBACK], stack.rdp.port, xrdp);
     return stack;
@@ -186,7 +176,7 @@ async function startGuacd(stack: RunningStack, version: GuacdVersion): Promise<E
     name,
     binary,
     // -L warning: with info/debug a guacd 1.3 child can deadlock on its logging lock.
-    ["-f", "-b", LOOPBACK, "-l", String(endpoint.port), "-L", "warning", "-p", path.join(stack.workDir, `${name}.pid`)],
+    ['-f', '-b', LOOPBACK, '-l', String(endpoint.port), '-L', 'warning', '-p', path.join(stack.workDir, `${name}.pid`)],
     path.join(stack.workDir, `${name}.out`),
   );
   stack.daemons.push(guacd);
@@ -197,8 +187,8 @@ async function startGuacd(stack: RunningStack, version: GuacdVersion): Promise<E
 /** What a guacd of this stack wrote (its log at -L warning), for tests that check it says nothing wrong. */
 export async function guacdLog(version: GuacdVersion = guacdVersionOfRun()): Promise<string> {
   const stack = launching ? await launching.catch(() => null) : null;
-  if (!stack) return "";
-  return readFile(path.join(stack.workDir, `guacd-${version}.out`), "utf8").catch(() => "");
+  if (!stack) return '';
+  return readFile(path.join(stack.workDir, `guacd-${version}.out`), 'utf8').catch(() => '');
 }
 
 /**
@@ -207,30 +197,30 @@ export async function guacdLog(version: GuacdVersion = guacdVersionOfRun()): Pro
  * earlier run), it is used and left running.
  */
 async function startSesman(workDir: string, daemons: Daemon[]): Promise<void> {
-  const systemIni = await readFile("/etc/xrdp/sesman.ini", "utf8");
-  const port = Number(iniValue(systemIni, "Globals", "ListenPort") ?? "3350");
+  const systemIni = await readFile('/etc/xrdp/sesman.ini', 'utf8');
+  const port = Number(iniValue(systemIni, 'Globals', 'ListenPort') ?? '3350');
   // It binds [::1] even when told 127.0.0.1.
-  const hosts = [LOOPBACK, "::1"];
+  const hosts = [LOOPBACK, '::1'];
   if (await anyPortAnswers(hosts, port)) {
     process.stderr.write(`real-stack: reusing the xrdp-sesman already listening on port ${port}\n`);
     return;
   }
-  let ini = setIniValue(systemIni, "Logging", "LogFile", path.join(workDir, "xrdp-sesman.log"));
-  ini = setIniValue(ini, "Logging", "EnableSyslog", "false");
-  const sesmanIni = path.join(workDir, "sesman.ini");
+  let ini = setIniValue(systemIni, 'Logging', 'LogFile', path.join(workDir, 'xrdp-sesman.log'));
+  ini = setIniValue(ini, 'Logging', 'EnableSyslog', 'false');
+  const sesmanIni = path.join(workDir, 'sesman.ini');
   await writeFile(sesmanIni, ini);
-  const sesman = startDaemon("xrdp-sesman", "/usr/sbin/xrdp-sesman", ["--nodaemon", "--config", sesmanIni], path.join(workDir, "sesman.out"));
+  const sesman = startDaemon('xrdp-sesman', '/usr/sbin/xrdp-sesman', ['--nodaemon', '--config', sesmanIni], path.join(workDir, 'sesman.out'));
   daemons.push(sesman);
   await waitForPort(hosts, port, sesman);
 }
 
 async function privateXrdpIni(port: number, workDir: string): Promise<string> {
-  let ini = await readFile("/etc/xrdp/xrdp.ini", "utf8");
-  ini = setIniValue(ini, "Globals", "port", `tcp://.:${port}`); // 127.0.0.1 only
-  ini = setIniValue(ini, "Globals", "autorun", "Xvnc"); // the first section, [Xorg], needs xorgxrdp
-  ini = setIniValue(ini, "Channels", "YZDEV", "true"); // the window-device channel: xrdp drops channels it does not list
-  ini = setIniValue(ini, "Logging", "LogFile", path.join(workDir, "xrdp.log"));
-  return setIniValue(ini, "Logging", "EnableSyslog", "false");
+  let ini = await readFile('/etc/xrdp/xrdp.ini', 'utf8');
+  ini = setIniValue(ini, 'Globals', 'port', `tcp://.:${port}`); // 127.0.0.1 only
+  ini = setIniValue(ini, 'Globals', 'autorun', 'Xvnc'); // the first section, [Xorg], needs xorgxrdp
+  ini = setIniValue(ini, 'Channels', 'YZDEV', 'true'); // the window-device channel: xrdp drops channels it does not list
+  ini = setIniValue(ini, 'Logging', 'LogFile', path.join(workDir, 'xrdp.log'));
+  return setIniValue(ini, 'Logging', 'EnableSyslog', 'false');
 }
 
 async function shutdown(stack: RunningStack): Promise<void> {
@@ -249,7 +239,7 @@ function sectionBounds(lines: string[], section: string): { start: number; end: 
 }
 
 export function iniValue(text: string, section: string, key: string): string | undefined {
-  const lines = text.split("\n");
+  const lines = text.split('\n');
   const bounds = sectionBounds(lines, section);
   if (!bounds) return undefined;
   for (const line of lines.slice(bounds.start + 1, bounds.end)) {
@@ -261,15 +251,15 @@ export function iniValue(text: string, section: string, key: string): string | u
 
 /** Sets `key=value` in `[section]`, replacing an active line or adding one after the header. */
 export function setIniValue(text: string, section: string, key: string, value: string): string {
-  const lines = text.split("\n");
+  const lines = text.split('\n');
   const bounds = sectionBounds(lines, section);
   if (!bounds) return `${text.trimEnd()}\n\n[${section}]\n${key}=${value}\n`;
   for (let i = bounds.start + 1; i < bounds.end; i += 1) {
-    if (new RegExp(`^\\s*${key}\\s*=`).test(lines[i] ?? "")) {
+    if (new RegExp(`^\\s*${key}\\s*=`).test(lines[i] ?? '')) {
       lines[i] = `${key}=${value}`;
-      return lines.join("\n");
+      return lines.join('\n');
     }
   }
   lines.splice(bounds.start + 1, 0, `${key}=${value}`);
-  return lines.join("\n");
+  return lines.join('\n');
 }

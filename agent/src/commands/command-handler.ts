@@ -25,7 +25,10 @@ export interface HandlerResult {
 
 /** A refusal with one of the protocol's stable codes. */
 export class CommandError extends Error {
-  constructor(readonly code: AgentCommandErrorCode, message: string) {
+  constructor(
+    readonly code: AgentCommandErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

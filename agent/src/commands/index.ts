@@ -12,7 +12,15 @@ import { unlock } from './unlock.js';
 
 /** One handler per command; the map's type makes a missing one a compile error. */
 export const COMMAND_HANDLERS: CommandHandlers = {
-  reboot, shutdown, lock, unlock, message, 'open-kiosk': openKiosk, 'restart-kiosk': restartKiosk, 'set-config': setConfig, 'bind-window': bindWindow,
+  reboot,
+  shutdown,
+  lock,
+  unlock,
+  message,
+  'open-kiosk': openKiosk,
+  'restart-kiosk': restartKiosk,
+  'set-config': setConfig,
+  'bind-window': bindWindow,
 };
 
 export async function runCommand(

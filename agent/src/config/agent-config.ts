@@ -5,13 +5,21 @@ import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** a device service on this terminal: never anything off the box */
-const loopbackUrl = z.string().url().regex(/^http:\/\/(127\.0\.0\.1|localhost)[:/]/, 'must be a loopback http:// URL');
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const loopbackUrl = z
+  .string()
+  .url()
+  .regex(/^http:\/\/(127\.0\.0\.1|localhost)[:/]/, 'must be a loopback http:// URL');
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 /** Every agent setting, its default, and (by name) its env variable `YUNZHUO_AGENT_<UPPER_SNAKE>` and flag `--<kebab-case>`. */
 export const agentConfigSchema = z
   .object({
-    brokerUrl: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://'),
+    brokerUrl: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'must start with http:// or https://'),
     /** needed for the first run only; the identity it buys is kept in `stateDir` */
     joinToken: z.string().min(8).optional(),
     name: z.string().min(1).max(200).default(hostname()),
@@ -30,16 +38,25 @@ export const agentConfigSchema = z
     /** run the browser as this user (runuser as root, sudo as the package's yunzhuo-agent user) */
     kioskUser: z.string().min(1).optional(),
     display: z.string().min(1).default(':0'),
-    kioskPath: z.string().regex(/^\/[A-Za-z0-9/_.-]{0,200}$/).default('/terminal'),
+    kioskPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_.-]{0,200}$/)
+      .default('/terminal'),
     logLevel: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
     /** serve the window's devices to the window page (docs/DEVICES.md) */
     devicesEnabled: boolish.default(false),
     /** the ID card reader vendor's local service on this terminal (ZKIDROnline) */
     idcardServiceUrl: loopbackUrl.default('http://127.0.0.1:24010/ZKIDROnline'),
     /** the document camera: a V4L2 device, or `lavfi:<source>` (tests: `lavfi:testsrc=size={width}x{height}:rate=1`) */
-    cameraDevice: z.string().regex(/^(\/dev\/[A-Za-z0-9_/-]+|lavfi:[A-Za-z0-9_=:{}x.,-]+)$/).default('/dev/video0'),
+    cameraDevice: z
+      .string()
+      .regex(/^(\/dev\/[A-Za-z0-9_/-]+|lavfi:[A-Za-z0-9_=:{}x.,-]+)$/)
+      .default('/dev/video0'),
     /** the CUPS server the window's printer queue is on, `host:port` (default: the terminal's own, docs/PAPER.md) */
-    cupsServer: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, 'host:port').optional(),
+    cupsServer: z
+      .string()
+      .regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, 'host:port')
+      .optional(),
     /** the signature pad's service on this terminal (Yunzhuo's pad service API); unset: no signature pad */
     signaturePadUrl: loopbackUrl.optional(),
     /** the rating pad's service on this terminal (Yunzhuo's pad service API); unset: no rating pad */
@@ -52,9 +69,29 @@ export const agentConfigSchema = z
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 type Key = keyof z.input<typeof agentConfigSchema>;
 const KEYS: Key[] = [
-  'brokerUrl', 'joinToken', 'name', 'stateDir', 'hardwareId', 'heartbeatMs', 'heartbeatJitter', 'backoffInitialMs', 'backoffMaxMs',
-  'os', 'recordFile', 'kioskEnabled', 'kioskCommand', 'kioskUser', 'display', 'kioskPath', 'logLevel',
-  'devicesEnabled', 'idcardServiceUrl', 'cameraDevice', 'cupsServer', 'signaturePadUrl', 'ratingPadUrl',
+  'brokerUrl',
+  'joinToken',
+  'name',
+  'stateDir',
+  'hardwareId',
+  'heartbeatMs',
+  'heartbeatJitter',
+  'backoffInitialMs',
+  'backoffMaxMs',
+  'os',
+  'recordFile',
+  'kioskEnabled',
+  'kioskCommand',
+  'kioskUser',
+  'display',
+  'kioskPath',
+  'logLevel',
+  'devicesEnabled',
+  'idcardServiceUrl',
+  'cameraDevice',
+  'cupsServer',
+  'signaturePadUrl',
+  'ratingPadUrl',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,7 +1,19 @@
 import WebSocket from 'ws';
 import {
-  AGENT_CLOSE, AGENT_MAX_MESSAGE_BYTES, AGENT_PROTOCOL_HEADER, AGENT_PROTOCOL_VERSION, AGENT_SOCKET_PATH, brokerToAgentSchema, isFinalClose,
-  parseFrame, unknownCommandEnvelope, type AgentInfo, type AgentToBroker, type BrokerToAgent, type CommandMessage, type CommandResultMessage,
+  AGENT_CLOSE,
+  AGENT_MAX_MESSAGE_BYTES,
+  AGENT_PROTOCOL_HEADER,
+  AGENT_PROTOCOL_VERSION,
+  AGENT_SOCKET_PATH,
+  brokerToAgentSchema,
+  isFinalClose,
+  parseFrame,
+  unknownCommandEnvelope,
+  type AgentInfo,
+  type AgentToBroker,
+  type BrokerToAgent,
+  type CommandMessage,
+  type CommandResultMessage,
   type WelcomeMessage,
 } from '@yunzhuo/protocol/agent/index';
 import { silentLogger, type Logger } from '../log.js';
@@ -143,7 +155,11 @@ export class AgentConnection {
       const envelope = safeJson(raw);
       const unknown = unknownCommandEnvelope.safeParse(envelope);
       if (unknown.success) {
-        this.#send({ type: 'command-result', commandId: unknown.data.commandId, outcome: { ok: false, error: { code: 'UNSUPPORTED_COMMAND', message: `unknown command ${unknown.data.command.type}` } } });
+        this.#send({
+          type: 'command-result',
+          commandId: unknown.data.commandId,
+          outcome: { ok: false, error: { code: 'UNSUPPORTED_COMMAND', message: `unknown command ${unknown.data.command.type}` } },
+        });
         return;
       }
       this.#log.warn('broker message failed the schema', { reason: parsed.reason });
@@ -175,7 +191,11 @@ export class AgentConnection {
   #runCommand(message: CommandMessage): void {
     this.stats.commands++;
     if (this.#stopping) {
-      this.#send({ type: 'command-result', commandId: message.commandId, outcome: { ok: false, error: { code: 'DRAINING', message: 'the agent is stopping' } } });
+      this.#send({
+        type: 'command-result',
+        commandId: message.commandId,
+        outcome: { ok: false, error: { code: 'DRAINING', message: 'the agent is stopping' } },
+      });
       return;
     }
     const run = (async () => {

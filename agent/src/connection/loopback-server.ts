@@ -14,7 +14,10 @@ export abstract class LoopbackServer {
   protected readonly wss: WebSocketServer;
   #port = 0;
 
-  constructor(private readonly fragmentKey: string, maxPayload: number) {
+  constructor(
+    private readonly fragmentKey: string,
+    maxPayload: number,
+  ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload });
     this.#http.on('upgrade', (req, socket, head) => {
       const given = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('secret') ?? '';

@@ -1,12 +1,24 @@
 import {
-  DeviceFrameDecoder, deviceErrorSchema, deviceHelloSchema, deviceResponseSchema, encodeDeviceFrame, helloFor,
-  type DeviceErrorCode, type DeviceFrame, type DeviceHello, type DeviceRequest, type DeviceResponse,
+  DeviceFrameDecoder,
+  deviceErrorSchema,
+  deviceHelloSchema,
+  deviceResponseSchema,
+  encodeDeviceFrame,
+  helloFor,
+  type DeviceErrorCode,
+  type DeviceFrame,
+  type DeviceHello,
+  type DeviceRequest,
+  type DeviceResponse,
 } from '@yunzhuo/protocol/devices/index';
 import { ChannelClosedError, type ChannelPort } from './channel-port.js';
 
 export class DeviceRequestError extends Error {
   override readonly name = 'DeviceRequestError';
-  constructor(readonly code: DeviceErrorCode, message: string) {
+  constructor(
+    readonly code: DeviceErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -58,7 +70,10 @@ export class DeskLink {
   /** the window's hello of the live link */
   window: DeviceHello | null = null;
 
-  constructor(private readonly port: ChannelPort, private readonly options: DeskLinkOptions = {}) {
+  constructor(
+    private readonly port: ChannelPort,
+    private readonly options: DeskLinkOptions = {},
+  ) {
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 2_000;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#readSliceMs = options.readSliceMs ?? 250;
@@ -109,7 +124,12 @@ export class DeskLink {
     if (!this.port.open()) throw new DeviceRequestError('DEVICE_NOT_ATTACHED', 'no window connection carries the device channel');
     const generation = this.#generation;
     void this.#readLoop(generation);
-    const frame = await this.#exchange(HELLO_ID, { kind: 'hello', requestId: HELLO_ID, body: helloFor('desk', this.options.software ? { software: this.options.software } : {}) }, this.#helloTimeoutMs, 'DEVICE_NOT_ATTACHED');
+    const frame = await this.#exchange(
+      HELLO_ID,
+      { kind: 'hello', requestId: HELLO_ID, body: helloFor('desk', this.options.software ? { software: this.options.software } : {}) },
+      this.#helloTimeoutMs,
+      'DEVICE_NOT_ATTACHED',
+    );
     const hello = deviceHelloSchema.safeParse(frame.body);
     if (frame.kind !== 'hello' || !hello.success) throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the window did not answer with a hello');
     if (hello.data.role !== 'window') throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the other end is not a window');

@@ -43,7 +43,10 @@ export class WtsChannelPort implements ChannelPort {
   #busy = 0;
   #closeWhenIdle: unknown[] = [];
 
-  constructor(readonly channelName: string, libraryPath: string = WTS_LIBRARIES[process.platform === 'win32' ? 'win32' : 'linux']) {
+  constructor(
+    readonly channelName: string,
+    libraryPath: string = WTS_LIBRARIES[process.platform === 'win32' ? 'win32' : 'linux'],
+  ) {
     this.#calls = bind(libraryPath);
   }
 

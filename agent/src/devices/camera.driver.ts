@@ -48,15 +48,32 @@ const EOI = Buffer.from([0xff, 0xd9]);
 export class FfmpegCameraDriver implements DeviceDriver {
   readonly deviceClass = 'camera' as const;
 
-  constructor(private readonly input: readonly string[] = V4L2_INPUT, private readonly ffmpeg = 'ffmpeg', private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly input: readonly string[] = V4L2_INPUT,
+    private readonly ffmpeg = 'ffmpeg',
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   async handle(request: DeviceRequest): Promise<DeviceResponse> {
     if (request.op !== 'camera.still') throw new DeviceError('DEVICE_REQUEST_INVALID', `${request.op} is not for the camera`);
     const { width, height } = request;
     const input = this.input.map((arg) => arg.replaceAll('{width}', String(width)).replaceAll('{height}', String(height)));
     const jpeg = await this.#run([
-      '-hide_banner', '-loglevel', 'error', ...input,
-      '-frames:v', '1', '-vf', `scale=${width}:${height}`, '-q:v', '3', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      ...input,
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${width}:${height}`,
+      '-q:v',
+      '3',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'mjpeg',
+      'pipe:1',
     ]);
     return { op: 'camera.still', mime: 'image/jpeg', width, height, jpeg: jpeg.toString('base64') };
   }
@@ -66,10 +83,26 @@ export class FfmpegCameraDriver implements DeviceDriver {
     const input = this.input.map((arg) => arg.replaceAll('{width}', String(width)).replaceAll('{height}', String(height)));
     // a test source is generated as fast as ffmpeg can: -re paces it like a camera
     const pace = input[1] === 'lavfi' ? ['-re'] : [];
-    const child = spawn(this.ffmpeg, [
-      '-hide_banner', '-loglevel', 'error', ...pace, ...input,
-      '-vf', `scale=${width}:${height},fps=${fps}`, '-q:v', '7', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
-    ], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      this.ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        ...pace,
+        ...input,
+        '-vf',
+        `scale=${width}:${height},fps=${fps}`,
+        '-q:v',
+        '7',
+        '-f',
+        'image2pipe',
+        '-c:v',
+        'mjpeg',
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     const splitter = new JpegSplitter(onFrame);
     child.stdout.on('data', (chunk: Buffer) => splitter.push(chunk));
     child.on('error', () => {}); // no ffmpeg: no frames; the page shows the panel empty
@@ -81,7 +114,10 @@ export class FfmpegCameraDriver implements DeviceDriver {
   async health(): Promise<DeviceHealth> {
     const device = this.input[this.input.indexOf('-i') + 1] ?? '';
     if (!device.startsWith('/dev/')) return { state: 'present', model: device.split(/[=:]/)[0] ?? 'ffmpeg' };
-    return access(device).then(() => ({ state: 'present' as const, model: device }), () => ({ state: 'absent' as const }));
+    return access(device).then(
+      () => ({ state: 'present' as const, model: device }),
+      () => ({ state: 'absent' as const }),
+    );
   }
 
   #run(args: string[]): Promise<Buffer> {
@@ -102,9 +138,15 @@ export class FfmpegCameraDriver implements DeviceDriver {
       child.on('error', () => reject(new DeviceError('DEVICE_ABSENT', `${this.ffmpeg} could not be started`)));
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        if (signal === 'SIGKILL') return reject(new DeviceError(bytes > MAX_JPEG_BYTES ? 'DEVICE_FAILED' : 'DEVICE_TIMEOUT', 'the camera did not deliver a still'));
+        if (signal === 'SIGKILL')
+          return reject(new DeviceError(bytes > MAX_JPEG_BYTES ? 'DEVICE_FAILED' : 'DEVICE_TIMEOUT', 'the camera did not deliver a still'));
         if (code !== 0 || bytes === 0) {
-          return reject(new DeviceError(/No such file|Cannot open|No such device/i.test(stderr) ? 'DEVICE_ABSENT' : 'DEVICE_FAILED', `ffmpeg exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}`));
+          return reject(
+            new DeviceError(
+              /No such file|Cannot open|No such device/i.test(stderr) ? 'DEVICE_ABSENT' : 'DEVICE_FAILED',
+              `ffmpeg exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}`,
+            ),
+          );
         }
         resolve(Buffer.concat(out));
       });

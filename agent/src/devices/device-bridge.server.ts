@@ -1,6 +1,11 @@
 import type { RawData, WebSocket } from 'ws';
 import {
-  DeviceFrameDecoder, bridgeControlSchema, encodeDeviceFrame, type BridgeControl, type DeviceClass, type DeviceFrame,
+  DeviceFrameDecoder,
+  bridgeControlSchema,
+  encodeDeviceFrame,
+  type BridgeControl,
+  type DeviceClass,
+  type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
 import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
@@ -25,7 +30,10 @@ const PREVIEW_BACKLOG_BYTES = 512 * 1024;
  */
 export class DeviceBridgeServer extends LoopbackServer {
   /** `printer`: the window's printer; without it a print is answered PRINTER_NOT_CONFIGURED */
-  constructor(private readonly drivers: readonly DeviceDriver[], private readonly printer: WindowPrinterPort | null = null) {
+  constructor(
+    private readonly drivers: readonly DeviceDriver[],
+    private readonly printer: WindowPrinterPort | null = null,
+  ) {
     super('devices', MAX_MESSAGE_BYTES);
   }
 
@@ -37,7 +45,15 @@ export class DeviceBridgeServer extends LoopbackServer {
   async #print(ws: WebSocket, message: Extract<BridgeControl, { type: 'print' }>): Promise<void> {
     const result = this.printer
       ? await printForPage(this.printer, message)
-      : { type: 'print.result' as const, id: message.id, ok: false as const, code: 'PRINTER_NOT_CONFIGURED' as const, reason: '终端未启用打印', pages: null, bytes: 0 };
+      : {
+          type: 'print.result' as const,
+          id: message.id,
+          ok: false as const,
+          code: 'PRINTER_NOT_CONFIGURED' as const,
+          reason: '终端未启用打印',
+          pages: null,
+          bytes: 0,
+        };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result));
   }
 

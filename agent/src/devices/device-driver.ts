@@ -2,7 +2,10 @@ import type { DeviceClass, DeviceErrorCode, DeviceHealthReport, DeviceRequest, D
 
 export class DeviceError extends Error {
   override readonly name = 'DeviceError';
-  constructor(readonly code: DeviceErrorCode, message: string) {
+  constructor(
+    readonly code: DeviceErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -31,8 +34,10 @@ export function jsonOrNull(text: string): unknown {
 
 /** Each driver's health, an unexpected failure counting as `error`. */
 export function healthOf(drivers: Iterable<DeviceDriver>): Promise<DeviceHealthReport[]> {
-  return Promise.all([...drivers].map(async (driver) => {
-    const health = await driver.health().catch((): DeviceHealth => ({ state: 'error' }));
-    return { class: driver.deviceClass, ...health };
-  }));
+  return Promise.all(
+    [...drivers].map(async (driver) => {
+      const health = await driver.health().catch((): DeviceHealth => ({ state: 'error' }));
+      return { class: driver.deviceClass, ...health };
+    }),
+  );
 }

@@ -1,7 +1,4 @@
-import {
-  CLASS_OF_OP, deviceRequestSchema, helloFor,
-  type DeviceClass, type DeviceFrame, type DeviceOp,
-} from '@yunzhuo/protocol/devices/index';
+import { CLASS_OF_OP, deviceRequestSchema, helloFor, type DeviceClass, type DeviceFrame, type DeviceOp } from '@yunzhuo/protocol/devices/index';
 import { ERRORS } from '@yunzhuo/protocol/errors';
 import { DeviceError, healthOf, type DeviceDriver } from './device-driver.js';
 
@@ -13,13 +10,17 @@ import { DeviceError, healthOf, type DeviceDriver } from './device-driver.js';
 export class DeviceRequests {
   readonly #drivers: ReadonlyMap<DeviceClass, DeviceDriver>;
 
-  constructor(drivers: readonly DeviceDriver[], private readonly classes: readonly DeviceClass[]) {
+  constructor(
+    drivers: readonly DeviceDriver[],
+    private readonly classes: readonly DeviceClass[],
+  ) {
     this.#drivers = new Map(drivers.map((driver) => [driver.deviceClass, driver]));
   }
 
   /** null: nothing to answer (progress, a stray response) */
   async answer(frame: DeviceFrame): Promise<DeviceFrame | null> {
-    if (frame.kind === 'hello') return { kind: 'hello', requestId: 0, body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent', acks: true }) };
+    if (frame.kind === 'hello')
+      return { kind: 'hello', requestId: 0, body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent', acks: true }) };
     if (frame.kind !== 'request') return null;
     const parsed = deviceRequestSchema.safeParse(frame.body);
     if (!parsed.success) return errorFrame(frame.requestId, 'DEVICE_REQUEST_INVALID', undefined);

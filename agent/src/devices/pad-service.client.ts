@@ -1,6 +1,4 @@
-import {
-  deviceResponseSchema, type DeviceClass, type DeviceOp, type DeviceRequest, type DeviceResponse,
-} from '@yunzhuo/protocol/devices/index';
+import { deviceResponseSchema, type DeviceClass, type DeviceOp, type DeviceRequest, type DeviceResponse } from '@yunzhuo/protocol/devices/index';
 import { DeviceError, jsonOrNull, type DeviceDriver, type DeviceHealth } from './device-driver.js';
 
 /**
@@ -12,7 +10,10 @@ import { DeviceError, jsonOrNull, type DeviceDriver, type DeviceHealth } from '.
  *                                pad in time, 409 the pad is busy, anything else a failure
  */
 export class PadServiceClient {
-  constructor(private readonly baseUrl: string, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {}
 
   async call(action: string, body: object): Promise<unknown> {
     let res: Response;
@@ -62,7 +63,11 @@ export class PadDriver implements DeviceDriver {
   readonly deviceClass: DeviceClass;
   readonly #pad: PadServiceClient;
 
-  constructor(private readonly spec: PadSpec, baseUrl: string, timeoutMs: number) {
+  constructor(
+    private readonly spec: PadSpec,
+    baseUrl: string,
+    timeoutMs: number,
+  ) {
     this.deviceClass = spec.deviceClass;
     this.#pad = new PadServiceClient(baseUrl, timeoutMs);
   }
@@ -70,8 +75,11 @@ export class PadDriver implements DeviceDriver {
   async handle(request: DeviceRequest): Promise<DeviceResponse> {
     if (request.op !== this.spec.op) throw new DeviceError('DEVICE_REQUEST_INVALID', `${request.op} is not for the ${this.deviceClass} pad`);
     const answer = await this.#pad.call(this.spec.action, this.spec.body(request));
-    const parsed = deviceResponseSchema.safeParse(this.spec.response(answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : null));
-    if (!parsed.success || parsed.data.op !== this.spec.op) throw new DeviceError('DEVICE_FAILED', `the ${this.deviceClass} pad service answered something else`);
+    const parsed = deviceResponseSchema.safeParse(
+      this.spec.response(answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : null),
+    );
+    if (!parsed.success || parsed.data.op !== this.spec.op)
+      throw new DeviceError('DEVICE_FAILED', `the ${this.deviceClass} pad service answered something else`);
     return parsed.data;
   }
 

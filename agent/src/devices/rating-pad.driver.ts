@@ -9,16 +9,20 @@ export const DEFAULT_RATING_PAD_URL = 'http://127.0.0.1:24021/rating-pad';
  */
 export class RatingPadDriver extends PadDriver {
   constructor(baseUrl = DEFAULT_RATING_PAD_URL, timeoutMs = 120_000) {
-    super({
-      deviceClass: 'rating',
-      op: 'rating.invite',
-      action: 'invite',
-      body: (request) => {
-        if (request.op !== 'rating.invite') return {};
-        const { op: _op, ...invitation } = request;
-        return invitation;
+    super(
+      {
+        deviceClass: 'rating',
+        op: 'rating.invite',
+        action: 'invite',
+        body: (request) => {
+          if (request.op !== 'rating.invite') return {};
+          const { op: _op, ...invitation } = request;
+          return invitation;
+        },
+        response: (answer) => ({ op: 'rating.invite', level: answer?.level }),
       },
-      response: (answer) => ({ op: 'rating.invite', level: answer?.level }),
-    }, baseUrl, timeoutMs);
+      baseUrl,
+      timeoutMs,
+    );
   }
 }

@@ -9,12 +9,23 @@ export const DEFAULT_SIGNATURE_PAD_URL = 'http://127.0.0.1:24020/signature-pad';
  */
 export class SignaturePadDriver extends PadDriver {
   constructor(baseUrl = DEFAULT_SIGNATURE_PAD_URL, timeoutMs = 120_000) {
-    super({
-      deviceClass: 'signature',
-      op: 'signature.capture',
-      action: 'capture',
-      body: (request) => (request.op === 'signature.capture' && request.prompt !== undefined ? { prompt: request.prompt } : {}),
-      response: (answer) => ({ op: 'signature.capture', mime: 'image/png', width: answer?.width, height: answer?.height, image: answer?.png, strokes: answer?.strokes }),
-    }, baseUrl, timeoutMs);
+    super(
+      {
+        deviceClass: 'signature',
+        op: 'signature.capture',
+        action: 'capture',
+        body: (request) => (request.op === 'signature.capture' && request.prompt !== undefined ? { prompt: request.prompt } : {}),
+        response: (answer) => ({
+          op: 'signature.capture',
+          mime: 'image/png',
+          width: answer?.width,
+          height: answer?.height,
+          image: answer?.png,
+          strokes: answer?.strokes,
+        }),
+      },
+      baseUrl,
+      timeoutMs,
+    );
   }
 }

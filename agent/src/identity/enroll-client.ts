@@ -1,7 +1,11 @@
 import { enrollResponse, type EnrollRequest, type EnrollResponse } from '@yunzhuo/protocol/agent/index';
 
 export class EnrollRefused extends Error {
-  constructor(readonly code: string, readonly status: number, message: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
   }
 }

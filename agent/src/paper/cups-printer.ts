@@ -5,7 +5,10 @@ import { looksLikePdf, pdfPageCount, type PrintErrorCode } from '@yunzhuo/protoc
 export class PrintError extends Error {
   override readonly name = 'PrintError';
   /** `reason`: what the clerk reads after 打印失败： (CUPS's own printer-state message when it has one) */
-  constructor(readonly code: PrintErrorCode, readonly reason: string) {
+  constructor(
+    readonly code: PrintErrorCode,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }
@@ -60,9 +63,20 @@ export class CupsPrinter {
     await this.#requireEnabled(job.printer.name);
     const { printer } = job;
     const args = [
-      ...this.#server, '-d', printer.name, '-n', String(printer.copies), '-t', job.title,
-      '-o', `media=${CUPS_MEDIA[printer.paper]}`, '-o', `sides=${printer.duplex ? 'two-sided-long-edge' : 'one-sided'}`,
-      '-o', 'document-format=application/pdf', '--',
+      ...this.#server,
+      '-d',
+      printer.name,
+      '-n',
+      String(printer.copies),
+      '-t',
+      job.title,
+      '-o',
+      `media=${CUPS_MEDIA[printer.paper]}`,
+      '-o',
+      `sides=${printer.duplex ? 'two-sided-long-edge' : 'one-sided'}`,
+      '-o',
+      'document-format=application/pdf',
+      '--',
     ];
     const run = await this.#run(this.#lp, args, job.pdf);
     const jobId = /request id is (\S+)/.exec(run.stdout)?.[1];
@@ -72,7 +86,10 @@ export class CupsPrinter {
 
   /** present / absent / error, for the heartbeat */
   async health(queue: string): Promise<'present' | 'absent' | 'error'> {
-    return this.#requireEnabled(queue).then(() => 'present' as const, (error: unknown) => (error instanceof PrintError && error.code === 'PRINTER_ABSENT' ? 'absent' : 'error'));
+    return this.#requireEnabled(queue).then(
+      () => 'present' as const,
+      (error: unknown) => (error instanceof PrintError && error.code === 'PRINTER_ABSENT' ? 'absent' : 'error'),
+    );
   }
 
   async #requireEnabled(queue: string): Promise<void> {
@@ -85,7 +102,11 @@ export class CupsPrinter {
     }
     // "printer q disabled since … -\n\t<printer-state-message>"
     if (/^printer \S+ disabled/m.test(run.stdout)) {
-      const message = run.stdout.split('\n').slice(1).map((line) => line.trim()).find((line) => line !== '');
+      const message = run.stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim())
+        .find((line) => line !== '');
       throw new PrintError('PRINTER_FAILED', message ?? '打印机已停用');
     }
   }
@@ -113,7 +134,12 @@ export class CupsPrinter {
 
 /** CUPS's refusal in the clerk's words: a missing queue, a queue not accepting jobs, a server away. */
 function failure(stderr: string): PrintError {
-  const said = stderr.trim().split('\n').pop()?.replace(/^\w+:\s*/, '') ?? '';
+  const said =
+    stderr
+      .trim()
+      .split('\n')
+      .pop()
+      ?.replace(/^\w+:\s*/, '') ?? '';
   if (/does not exist|Unknown destination|Invalid destination/i.test(said)) return new PrintError('PRINTER_ABSENT', '打印队列不存在');
   if (/not accepting jobs/i.test(said)) return new PrintError('PRINTER_FAILED', '打印机不接受任务');
   return new PrintError('PRINTER_FAILED', said.slice(0, 200) || '打印服务出错');

@@ -15,7 +15,11 @@ import { Account } from './account.model.js';
  */
 export class AccountAuthenticator {
   /** accounts of logins arriving together (the 8:30 rush) are read in one query, by login key */
-  readonly #byUsername = groupLookup((keys: string[]) => Account.findAll({ where: { usernameKey: keys } }), (a) => a.usernameKey, copyRow);
+  readonly #byUsername = groupLookup(
+    (keys: string[]) => Account.findAll({ where: { usernameKey: keys } }),
+    (a) => a.usernameKey,
+    copyRow,
+  );
 
   constructor(
     private readonly throttle: LoginThrottle,
@@ -42,13 +46,21 @@ export class AccountAuthenticator {
     return account;
   }
 
-  async #checkedByDirectory(directory: DirectoryLogin, username: string, password: string, address: string | null, account: Account | null, sources: Parameters<DirectoryLogin['login']>[3]): Promise<Account> {
+  async #checkedByDirectory(
+    directory: DirectoryLogin,
+    username: string,
+    password: string,
+    address: string | null,
+    account: Account | null,
+    sources: Parameters<DirectoryLogin['login']>[3],
+  ): Promise<Account> {
     let checked: Account;
     try {
       checked = await directory.login(username, password, account, sources, address);
     } catch (err) {
       // a directory that does not answer is no guess; a wrong password and a locked entry are
-      if (err instanceof AppError && (err.code === 'INVALID_CREDENTIALS' || err.code === 'DIRECTORY_ACCOUNT_LOCKED')) await this.throttle.recordFailure(username, address);
+      if (err instanceof AppError && (err.code === 'INVALID_CREDENTIALS' || err.code === 'DIRECTORY_ACCOUNT_LOCKED'))
+        await this.throttle.recordFailure(username, address);
       throw err;
     }
     await this.throttle.recordSuccess(username, address);

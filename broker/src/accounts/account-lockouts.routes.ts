@@ -20,7 +20,12 @@ const params = z.object({ id: z.string().uuid() });
 export function mountAccountLockouts(router: Router, deps: { throttle: LoginThrottle; audit: AuditService; docs: OpenApiDocs }): void {
   const { throttle, audit, docs } = deps;
   docs.route('get', '/api/v1/account-lockouts', { summary: 'Accounts held after too many failed sign-ins', tag: 'accounts', response: accountLockoutList });
-  docs.route('post', '/api/v1/accounts/{id}/unlock', { summary: 'Let a held account sign in again from everywhere', tag: 'accounts', params, response: accountOut });
+  docs.route('post', '/api/v1/accounts/{id}/unlock', {
+    summary: 'Let a held account sign in again from everywhere',
+    tag: 'accounts',
+    params,
+    response: accountOut,
+  });
 
   router.get('/account-lockouts', async (req, res) => {
     const actor = actorOf(req);
@@ -40,7 +45,13 @@ export function mountAccountLockouts(router: Router, deps: { throttle: LoginThro
     assertAccountManageable(actor, account);
     const before = (await throttle.lockouts()).get(account.usernameKey) ?? null;
     await throttle.unlock(account.username);
-    await audit.record(actor, { action: 'account.unlock', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, details: { retryAfterSeconds: before } });
+    await audit.record(actor, {
+      action: 'account.unlock',
+      targetType: 'account',
+      targetId: account.id,
+      siteId: account.homeSiteId,
+      details: { retryAfterSeconds: before },
+    });
     res.json(await presentAccount(account));
   });
 }

@@ -51,7 +51,9 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
         updatedAt: DataTypes.DATE,
       },
       {
-        ...baseOptions, sequelize, tableName: 'accounts',
+        ...baseOptions,
+        sequelize,
+        tableName: 'accounts',
         // every way an account is written (console, CSV import, first start) keeps the key in step
         hooks: nameKeyHooks<Account>('username', 'usernameKey'),
       },

@@ -20,14 +20,24 @@ async function checkLinks(actor: Actor, input: Create | Update, transaction: Tra
 }
 
 /** Replaces the account's departments and pools named in the input (already checked). */
-export async function setAccountLinks(accountId: string, links: { departmentIds?: string[] | undefined; poolIds?: string[] | undefined }, transaction: Transaction): Promise<void> {
+export async function setAccountLinks(
+  accountId: string,
+  links: { departmentIds?: string[] | undefined; poolIds?: string[] | undefined },
+  transaction: Transaction,
+): Promise<void> {
   if (links.departmentIds) {
     await AccountDepartment.destroy({ where: { accountId }, transaction });
-    await AccountDepartment.bulkCreate([...new Set(links.departmentIds)].map((departmentId) => ({ accountId, departmentId })), { transaction });
+    await AccountDepartment.bulkCreate(
+      [...new Set(links.departmentIds)].map((departmentId) => ({ accountId, departmentId })),
+      { transaction },
+    );
   }
   if (links.poolIds) {
     await AccountPool.destroy({ where: { accountId }, transaction });
-    await AccountPool.bulkCreate([...new Set(links.poolIds)].map((poolId) => ({ accountId, poolId })), { transaction });
+    await AccountPool.bulkCreate(
+      [...new Set(links.poolIds)].map((poolId) => ({ accountId, poolId })),
+      { transaction },
+    );
   }
 }
 
@@ -55,7 +65,15 @@ export const accountResource: ResourceDef<Account, Create, Update, string | null
   extraFilters: (q) => [
     ...(q.role ? [Sequelize.where(Sequelize.cast(Sequelize.col('roles'), 'text'), { [Op.like]: `%"${String(q.role)}"%` })] : []),
     ...(q.departmentId
-      ? [{ id: { [Op.in]: Sequelize.literal(`(SELECT account_id FROM account_departments WHERE department_id = ${Account.sequelize!.escape(String(q.departmentId))})`) } }]
+      ? [
+          {
+            id: {
+              [Op.in]: Sequelize.literal(
+                `(SELECT account_id FROM account_departments WHERE department_id = ${Account.sequelize!.escape(String(q.departmentId))})`,
+              ),
+            },
+          },
+        ]
       : []),
   ],
   searchColumns: ['username', 'displayName'],

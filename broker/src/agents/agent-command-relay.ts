@@ -13,7 +13,11 @@ export type CommandAnswer = CommandResultMessage['outcome'];
 
 const uuid = z.string().uuid();
 const requestMessage = z.object({
-  requestId: uuid, terminalId: uuid, commandId: uuid, command: agentCommandSchema, timeoutMs: z.number().int().positive().max(130_000),
+  requestId: uuid,
+  terminalId: uuid,
+  commandId: uuid,
+  command: agentCommandSchema,
+  timeoutMs: z.number().int().positive().max(130_000),
   /** epoch ms after which the asking broker has given up: the command must not run any more */
   acceptBy: z.number().int(),
 });
@@ -101,7 +105,11 @@ export class AgentCommandRelay {
         },
       });
       // never sent late: once ACCEPT_MS has passed the admin has been told the terminal is offline
-      this.deps.bus.publish('agent.command', { requestId, terminalId, commandId, command, timeoutMs, acceptBy: this.deps.clock.now() + ACCEPT_MS }, { backlog: false });
+      this.deps.bus.publish(
+        'agent.command',
+        { requestId, terminalId, commandId, command, timeoutMs, acceptBy: this.deps.clock.now() + ACCEPT_MS },
+        { backlog: false },
+      );
     });
   }
 

@@ -46,15 +46,23 @@ export class AgentCommandService {
     const started = this.deps.clock.now();
     const audit = (outcome: string, extra: object) =>
       this.deps.audit.record(actor, {
-        action: 'terminal.command', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId,
+        action: 'terminal.command',
+        targetType: 'terminal',
+        targetId: terminal.id,
+        siteId: terminal.siteId,
         details: { commandId, type: command.type, command, outcome, durationMs: this.deps.clock.now() - started, ...extra },
       });
 
     if (command.type === 'message') {
       // the window page shows the text; the agent only confirms it is there to show it
       this.deps.events.publish('terminal.message', {
-        terminalId: terminal.id, siteId: terminal.siteId, windowId: terminal.windowId, commandId,
-        text: command.text, level: command.level, durationSeconds: command.durationSeconds,
+        terminalId: terminal.id,
+        siteId: terminal.siteId,
+        windowId: terminal.windowId,
+        commandId,
+        text: command.text,
+        level: command.level,
+        durationSeconds: command.durationSeconds,
       });
     }
     let outcome;
@@ -79,10 +87,20 @@ export class AgentCommandService {
     const before = { windowId: terminal.windowId };
     await writeTransaction(Terminal.sequelize!, async (transaction) => {
       await terminal.update({ windowId }, { transaction });
-      await this.deps.audit.record(actor, { action: 'terminal.update', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: { windowId } }, transaction);
+      await this.deps.audit.record(
+        actor,
+        { action: 'terminal.update', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: { windowId } },
+        transaction,
+      );
     });
     this.deps.presence.update(terminal.id, { windowId });
-    this.deps.events.publish('terminal.changed', { id: terminal.id, state: terminal.state, siteId: terminal.siteId, windowId, online: this.deps.presence.get(terminal.id)?.online ?? terminal.online });
+    this.deps.events.publish('terminal.changed', {
+      id: terminal.id,
+      state: terminal.state,
+      siteId: terminal.siteId,
+      windowId,
+      online: this.deps.presence.get(terminal.id)?.online ?? terminal.online,
+    });
   }
 
   #publish(terminal: Terminal, commandId: string, type: string, outcome: 'ok' | 'failed'): void {

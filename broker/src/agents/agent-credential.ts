@@ -61,7 +61,11 @@ export class AgentCredentials {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, BATCH);
       try {
-        const rows = (await Terminal.findAll({ where: { id: [...new Set(batch.map((b) => b.id))] }, raw: true, attributes: [...COLUMNS] })) as unknown as StoredRow[];
+        const rows = (await Terminal.findAll({
+          where: { id: [...new Set(batch.map((b) => b.id))] },
+          raw: true,
+          attributes: [...COLUMNS],
+        })) as unknown as StoredRow[];
         const byId = new Map(rows.map((r) => [r.id, r]));
         for (const waiter of batch) waiter.resolve(byId.get(waiter.id) ?? null);
       } catch (err) {

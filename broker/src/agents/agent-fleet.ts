@@ -31,7 +31,13 @@ export interface AgentFleetDeps {
 
 /** The agent side of the broker, assembled: join tokens, enrollment, the `/agent` socket, presence, commands. */
 export function createAgentFleet(deps: AgentFleetDeps) {
-  const presence = new PresenceService({ sequelize: deps.sequelize, clock: deps.clock, events: deps.events, logger: deps.logger, ...(deps.timings ? { timings: deps.timings } : {}) });
+  const presence = new PresenceService({
+    sequelize: deps.sequelize,
+    clock: deps.clock,
+    events: deps.events,
+    logger: deps.logger,
+    ...(deps.timings ? { timings: deps.timings } : {}),
+  });
   const hub = new AgentHub({ presence, events: deps.events, clock: deps.clock, logger: deps.logger });
   const joinTokens = new JoinTokenService({ audit: deps.audit, events: deps.events, clock: deps.clock });
   const enrollment = new EnrollmentService({ joinTokens, audit: deps.audit, events: deps.events, hub });

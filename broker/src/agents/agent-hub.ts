@@ -3,7 +3,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ERRORS, type ErrorCode } from '@yunzhuo/protocol/errors';
 import {
-  AGENT_CLOSE, AGENT_MAX_MESSAGE_BYTES, AGENT_PROTOCOL_HEADER, AGENT_PROTOCOL_VERSION, agentToBrokerSchema, checkAgentProtocol, parseFrame,
+  AGENT_CLOSE,
+  AGENT_MAX_MESSAGE_BYTES,
+  AGENT_PROTOCOL_HEADER,
+  AGENT_PROTOCOL_VERSION,
+  agentToBrokerSchema,
+  checkAgentProtocol,
+  parseFrame,
   type AgentToBroker,
 } from '@yunzhuo/protocol/agent/index';
 import { isAppError } from '../lib/app-error.js';
@@ -115,11 +121,14 @@ export class AgentHub {
     this.#unsubscribe();
     const links = [...this.#links.values()];
     this.#links.clear();
-    const closed = links.map((link) => new Promise<void>((resolve) => {
-      if (link.ws.readyState === link.ws.CLOSED) return resolve();
-      link.ws.once('close', () => resolve());
-      link.close(AGENT_CLOSE.GOING_AWAY, 'broker stopping');
-    }));
+    const closed = links.map(
+      (link) =>
+        new Promise<void>((resolve) => {
+          if (link.ws.readyState === link.ws.CLOSED) return resolve();
+          link.ws.once('close', () => resolve());
+          link.close(AGENT_CLOSE.GOING_AWAY, 'broker stopping');
+        }),
+    );
     await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     for (const link of links) link.ws.terminate();
     this.#wss.close();
@@ -136,8 +145,13 @@ export class AgentHub {
     this.deps.presence.connected(terminal, meta);
     this.#listen(link);
     link.send({
-      type: 'welcome', protocolVersion: AGENT_PROTOCOL_VERSION, terminalId: terminal.id, siteId: terminal.siteId,
-      windowId: terminal.windowId, name: terminal.name, serverTime: this.deps.clock.now(),
+      type: 'welcome',
+      protocolVersion: AGENT_PROTOCOL_VERSION,
+      terminalId: terminal.id,
+      siteId: terminal.siteId,
+      windowId: terminal.windowId,
+      name: terminal.name,
+      serverTime: this.deps.clock.now(),
     });
   }
 
@@ -165,4 +179,3 @@ export class AgentHub {
     handler(link, message);
   }
 }
-

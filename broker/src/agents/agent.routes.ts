@@ -28,11 +28,38 @@ export interface AgentRouteDeps {
 /** Enrollment (public), and the admin side of the fleet: approve, revoke, commands, live agent status. */
 export function mountAgentRoutes(publicApi: Router, consoleApi: Router, deps: AgentRouteDeps): void {
   const { docs } = deps;
-  docs.route('post', '/api/v1/agent/enroll', { summary: 'A thin client trades a join token for its terminal identity', tag: 'agent', body: enrollRequest, response: enrollResponse, status: 201 });
-  docs.route('post', '/api/v1/terminals/{id}/approve', { summary: 'Approve a terminal that enrolled with an approval-only join token', tag: 'terminals', params, response: terminalOut });
-  docs.route('post', '/api/v1/terminals/{id}/revoke', { summary: "Revoke a terminal's credential; its agent is disconnected at once", tag: 'terminals', params, response: terminalOut });
-  docs.route('post', '/api/v1/terminals/{id}/commands', { summary: "Send a command to the terminal's agent and wait for its answer", tag: 'terminals', params, body: commandRequestBody, response: commandResultOut });
-  docs.route('get', '/api/v1/terminals/{id}/agent', { summary: "The agent's live status as the broker sees it", tag: 'terminals', params, response: agentStatusOut });
+  docs.route('post', '/api/v1/agent/enroll', {
+    summary: 'A thin client trades a join token for its terminal identity',
+    tag: 'agent',
+    body: enrollRequest,
+    response: enrollResponse,
+    status: 201,
+  });
+  docs.route('post', '/api/v1/terminals/{id}/approve', {
+    summary: 'Approve a terminal that enrolled with an approval-only join token',
+    tag: 'terminals',
+    params,
+    response: terminalOut,
+  });
+  docs.route('post', '/api/v1/terminals/{id}/revoke', {
+    summary: "Revoke a terminal's credential; its agent is disconnected at once",
+    tag: 'terminals',
+    params,
+    response: terminalOut,
+  });
+  docs.route('post', '/api/v1/terminals/{id}/commands', {
+    summary: "Send a command to the terminal's agent and wait for its answer",
+    tag: 'terminals',
+    params,
+    body: commandRequestBody,
+    response: commandResultOut,
+  });
+  docs.route('get', '/api/v1/terminals/{id}/agent', {
+    summary: "The agent's live status as the broker sees it",
+    tag: 'terminals',
+    params,
+    response: agentStatusOut,
+  });
 
   publicApi.post('/agent/enroll', async (req, res) => {
     const body = parseInput(enrollRequest, req.body);

@@ -43,8 +43,16 @@ export class EnrollmentService {
       const token = await this.deps.joinTokens.consume(request.joinToken);
       const joinTokenId = token.id;
       const terminal = Terminal.build({
-        siteId: token.siteId, windowId: null, name: request.name, hardwareId: request.hardwareId, state: token.requireApproval ? 'pending' : 'active',
-        lastSeenAt: null, agentVersion: request.agentVersion ?? null, address, secretHash: null, info: null,
+        siteId: token.siteId,
+        windowId: null,
+        name: request.name,
+        hardwareId: request.hardwareId,
+        state: token.requireApproval ? 'pending' : 'active',
+        lastSeenAt: null,
+        agentVersion: request.agentVersion ?? null,
+        address,
+        secretHash: null,
+        info: null,
       });
       const credential = issueTerminalCredential(terminal);
       try {
@@ -54,7 +62,11 @@ export class EnrollmentService {
         throw err;
       }
       await this.deps.audit.record(agentActor(address, terminal.id), {
-        action: 'agent.enroll', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, after: presentTerminal(terminal),
+        action: 'agent.enroll',
+        targetType: 'terminal',
+        targetId: terminal.id,
+        siteId: terminal.siteId,
+        after: presentTerminal(terminal),
         details: { joinTokenId, hardwareId: request.hardwareId, state: terminal.state },
       });
       this.deps.events.publish('resource.changed', { resource: 'terminals', id: terminal.id, action: 'create', siteId: terminal.siteId });
@@ -65,7 +77,10 @@ export class EnrollmentService {
       await this.#refusals.add(address ?? UNKNOWN_ADDRESS);
       const siteId = typeof err.details.siteId === 'string' ? err.details.siteId : null;
       await this.deps.audit.record(actor, {
-        action: 'agent.enroll.refused', targetType: 'join-token', targetId: typeof err.details.joinTokenId === 'string' ? err.details.joinTokenId : null, siteId,
+        action: 'agent.enroll.refused',
+        targetType: 'join-token',
+        targetId: typeof err.details.joinTokenId === 'string' ? err.details.joinTokenId : null,
+        siteId,
         details: { code: err.code, hardwareId: request.hardwareId, name: request.name, address },
       });
       throw new AppError(err.code);
@@ -84,7 +99,11 @@ export class EnrollmentService {
       if (terminal.state !== 'pending') throw new AppError('CONFLICT', { state: terminal.state, reason: 'only a pending terminal can be approved' });
       const before = presentTerminal(terminal);
       await terminal.update({ state: 'active' }, { transaction });
-      await this.deps.audit.record(actor, { action: 'terminal.approve', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) }, transaction);
+      await this.deps.audit.record(
+        actor,
+        { action: 'terminal.approve', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) },
+        transaction,
+      );
       return terminal;
     });
     this.deps.events.publish('resource.changed', { resource: 'terminals', id: terminal.id, action: 'update', siteId: terminal.siteId });
@@ -99,7 +118,11 @@ export class EnrollmentService {
       const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write', transaction);
       const before = presentTerminal(terminal);
       await terminal.update({ state: 'revoked', secretHash: null, online: false }, { transaction });
-      await this.deps.audit.record(actor, { action: 'terminal.revoke', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) }, transaction);
+      await this.deps.audit.record(
+        actor,
+        { action: 'terminal.revoke', targetType: 'terminal', targetId: terminal.id, siteId: terminal.siteId, before, after: presentTerminal(terminal) },
+        transaction,
+      );
       return terminal;
     });
     this.deps.hub.disconnect(terminal.id, 'revoked', 'revoked');

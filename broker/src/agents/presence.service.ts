@@ -71,7 +71,18 @@ export function storedInfo(value: unknown): Partial<StoredInfo> | null {
 
 /** Fields whose change is worth a write at once; the rest refresh every `infoRefreshMs`. */
 function signatureOf(info: AgentInfo, intervalMs: number, address: string | null): string {
-  return JSON.stringify([info.agentVersion, info.hostname, info.os, info.addresses, info.screen, info.kiosk, info.hardwareId, info.devices ?? null, intervalMs, address]);
+  return JSON.stringify([
+    info.agentVersion,
+    info.hostname,
+    info.os,
+    info.addresses,
+    info.screen,
+    info.kiosk,
+    info.hardwareId,
+    info.devices ?? null,
+    intervalMs,
+    address,
+  ]);
 }
 
 /**
@@ -118,9 +129,11 @@ export class PresenceService {
   /** Terminals a previous broker left online are tracked without a socket until they reconnect or expire. */
   async start(): Promise<void> {
     // raw and narrow: after a restart this is the whole fleet, and only the heartbeat interval of `info` is needed
-    const rows = (await Terminal.findAll({ where: { online: true }, attributes: ['id', 'siteId', 'windowId', 'state', 'lastSeenAt', 'info'], raw: true })) as unknown as Array<
-      Pick<Terminal, 'id' | 'siteId' | 'windowId' | 'state' | 'lastSeenAt'> & { info: unknown }
-    >;
+    const rows = (await Terminal.findAll({
+      where: { online: true },
+      attributes: ['id', 'siteId', 'windowId', 'state', 'lastSeenAt', 'info'],
+      raw: true,
+    })) as unknown as Array<Pick<Terminal, 'id' | 'siteId' | 'windowId' | 'state' | 'lastSeenAt'> & { info: unknown }>;
     const now = this.deps.clock.now();
     for (const row of rows) {
       const seenAt = row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : null;
@@ -144,7 +157,17 @@ export class PresenceService {
     const now = this.deps.clock.now();
     const entry = this.#entries.get(terminal.id) ?? this.#blank(terminal, now);
     if (!this.#entries.has(terminal.id)) entry.online = terminal.online;
-    Object.assign(entry, { siteId: terminal.siteId, windowId: terminal.windowId, state: terminal.state, connected: true, draining: false, lastBeatAt: now, connectedAt: now, protocolVersion: meta.protocolVersion, address: meta.address });
+    Object.assign(entry, {
+      siteId: terminal.siteId,
+      windowId: terminal.windowId,
+      state: terminal.state,
+      connected: true,
+      draining: false,
+      lastBeatAt: now,
+      connectedAt: now,
+      protocolVersion: meta.protocolVersion,
+      address: meta.address,
+    });
     // what is stored already needs no rewrite: a broker restart must not rewrite the whole fleet's info
     const stored = storedInfo(terminal.info);
     if (entry.infoSignature === null && stored?.agentVersion && typeof stored.heartbeatMs === 'number') {
@@ -349,7 +372,13 @@ export class PresenceService {
   }
 
   #publish(entry: Presence): void {
-    this.deps.events.publish('terminal.changed', { id: entry.terminalId, state: entry.state, siteId: entry.siteId, windowId: entry.windowId, online: entry.online });
+    this.deps.events.publish('terminal.changed', {
+      id: entry.terminalId,
+      state: entry.state,
+      siteId: entry.siteId,
+      windowId: entry.windowId,
+      online: entry.online,
+    });
   }
 
   #markSeen(terminalId: string): void {
@@ -360,9 +389,23 @@ export class PresenceService {
 
   #blank(row: { id: string; siteId: string; windowId: string | null; state: string }, now: number): Presence {
     return {
-      terminalId: row.id, siteId: row.siteId, windowId: row.windowId, state: row.state, online: false, connected: false, draining: false,
-      lastBeatAt: now, intervalMs: this.#timings.defaultIntervalMs, connectedAt: null, lifecycle: null, protocolVersion: null,
-      address: null, info: null, infoSignature: null, infoWrittenAt: 0, seenWrittenAt: null,
+      terminalId: row.id,
+      siteId: row.siteId,
+      windowId: row.windowId,
+      state: row.state,
+      online: false,
+      connected: false,
+      draining: false,
+      lastBeatAt: now,
+      intervalMs: this.#timings.defaultIntervalMs,
+      connectedAt: null,
+      lifecycle: null,
+      protocolVersion: null,
+      address: null,
+      info: null,
+      infoSignature: null,
+      infoWrittenAt: 0,
+      seenWrittenAt: null,
     };
   }
 

@@ -103,10 +103,14 @@ const KNOWN_ACTIONS = [
  */
 export async function auditSearch(words: string): Promise<WhereOptions> {
   const like = { [Op.like]: `%${words}%` };
-  const matched = new Map(await Promise.all(KINDS.map(async (k) => {
-    const rows = await k.model.findAll({ where: { [Op.or]: k.columns.map((c) => ({ [c]: like })) }, attributes: ['id'], limit: MATCH_LIMIT });
-    return [k.type, rows.map((r) => String(r.get('id')))] as const;
-  })));
+  const matched = new Map(
+    await Promise.all(
+      KINDS.map(async (k) => {
+        const rows = await k.model.findAll({ where: { [Op.or]: k.columns.map((c) => ({ [c]: like })) }, attributes: ['id'], limit: MATCH_LIMIT });
+        return [k.type, rows.map((r) => String(r.get('id')))] as const;
+      }),
+    ),
+  );
   const windowIds = matched.get('window') ?? [];
   const atWindows = windowIds.length ? await Terminal.findAll({ where: { windowId: windowIds }, attributes: ['id'], limit: MATCH_LIMIT }) : [];
   const terminalIds = [...(matched.get('terminal') ?? []), ...atWindows.map((t) => t.id)];

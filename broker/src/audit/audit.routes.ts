@@ -14,9 +14,21 @@ import { auditSearch, nameAuditEvents, type AuditNames } from './audit-names.js'
 
 export function presentAudit(e: AuditEvent, names: AuditNames) {
   return {
-    id: e.id, at: iso(e.at)!, actorId: e.actorId, actorName: e.actorName, action: e.action, targetType: e.targetType,
-    targetId: e.targetId, siteId: e.siteId, address: e.address, before: e.before, after: e.after, details: e.details,
-    actionName: auditActionWords(e.action), actorLabel: names.actor(e), targetLabel: names.target(e),
+    id: e.id,
+    at: iso(e.at)!,
+    actorId: e.actorId,
+    actorName: e.actorName,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    siteId: e.siteId,
+    address: e.address,
+    before: e.before,
+    after: e.after,
+    details: e.details,
+    actionName: auditActionWords(e.action),
+    actorLabel: names.actor(e),
+    targetLabel: names.target(e),
   };
 }
 
@@ -33,7 +45,10 @@ export function mountAudit(router: Router, docs: OpenApiDocs): void {
     ];
     const { rows, count } = await AuditEvent.findAndCountAll({
       where: { [Op.and]: where },
-      order: [['at', q.order.toUpperCase()], ['id', q.order.toUpperCase()]],
+      order: [
+        ['at', q.order.toUpperCase()],
+        ['id', q.order.toUpperCase()],
+      ],
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });

@@ -28,7 +28,15 @@ export function aboveScope(scope: SiteScope, siteId: string | null): boolean {
  * login came from (the log must not say 系统). It authorises nothing.
  */
 export function clerkActor(account: { id: string; username: string; displayName: string }, address: string | null): Actor {
-  return { id: account.id, username: account.username, displayName: account.displayName, roles: [], homeSiteId: null, scope: { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() }, address };
+  return {
+    id: account.id,
+    username: account.username,
+    displayName: account.displayName,
+    roles: [],
+    homeSiteId: null,
+    scope: { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() },
+    address,
+  };
 }
 
 export function inScope(scope: SiteScope, siteId: string | null): boolean {

@@ -16,12 +16,18 @@ const accountParams = z.object({ id: z.string().uuid() });
 
 /** `signedInRouter` admits console users and department reviewers; `consoleRouter` is behind requireConsoleUser. */
 export function mountAuth(
-  publicRouter: Router, signedInRouter: Router, consoleRouter: Router, auth: AuthService, docs: OpenApiDocs, secureCookies: boolean, totp: TotpService,
+  publicRouter: Router,
+  signedInRouter: Router,
+  consoleRouter: Router,
+  auth: AuthService,
+  docs: OpenApiDocs,
+  secureCookies: boolean,
+  totp: TotpService,
 ): void {
   const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
   docs.route('post', '/api/v1/auth/login', { summary: 'Sign in to the console (sets cookies)', tag: 'auth', body: loginBody, response: meOut });
   docs.route('post', '/api/v1/auth/logout', { summary: 'Sign out', tag: 'auth', status: 204 });
-  docs.route('post', '/api/v1/auth/password', { summary: 'Change the signed-in account\'s own password', tag: 'auth', body: passwordChangeBody, status: 204 });
+  docs.route('post', '/api/v1/auth/password', { summary: "Change the signed-in account's own password", tag: 'auth', body: passwordChangeBody, status: 204 });
   docs.route('get', '/api/v1/auth/me', { summary: 'The signed-in account', tag: 'auth', response: meOut });
 
   publicRouter.post('/auth/login', async (req, res) => {
@@ -29,7 +35,11 @@ export function mountAuth(
     const login = await auth.login(body.username, body.password, clientAddress(req), body.totpCode);
     res.cookie(SESSION_COOKIE, login.token, { ...base, httpOnly: true, expires: login.expiresAt });
     res.cookie(CSRF_COOKIE, login.csrfToken, { ...base, httpOnly: false, expires: login.expiresAt });
-    res.json({ account: await presentAccount(login.account), csrfToken: login.csrfToken, totp: { enabled: login.account.totpEnabled, required: totpRequiredFor(login.account.roles) } });
+    res.json({
+      account: await presentAccount(login.account),
+      csrfToken: login.csrfToken,
+      totp: { enabled: login.account.totpEnabled, required: totpRequiredFor(login.account.roles) },
+    });
   });
 
   signedInRouter.post('/auth/logout', async (req, res) => {
@@ -46,14 +56,25 @@ export function mountAuth(
   signedInRouter.get('/auth/me', async (req, res) => {
     const account = await Account.findByPk(actorOf(req).id);
     res.json({
-      account: account ? await presentAccount(account) : null, csrfToken: req.csrfToken,
+      account: account ? await presentAccount(account) : null,
+      csrfToken: req.csrfToken,
       ...(account ? { totp: { enabled: account.totpEnabled, required: totpRequiredFor(account.roles) } } : {}),
     });
   });
 
   docs.route('post', '/api/v1/auth/totp/enroll', { summary: 'Start TOTP enrollment: a new secret and its QR code', tag: 'auth', response: totpEnrollOut });
-  docs.route('post', '/api/v1/auth/totp/confirm', { summary: 'Confirm TOTP with a first code; returns the recovery codes once', tag: 'auth', body: totpConfirmBody, response: totpConfirmOut });
-  docs.route('post', '/api/v1/accounts/{id}/totp/reset', { summary: 'Reset an account\'s TOTP (lost phone), audited', tag: 'accounts', params: accountParams, status: 204 });
+  docs.route('post', '/api/v1/auth/totp/confirm', {
+    summary: 'Confirm TOTP with a first code; returns the recovery codes once',
+    tag: 'auth',
+    body: totpConfirmBody,
+    response: totpConfirmOut,
+  });
+  docs.route('post', '/api/v1/accounts/{id}/totp/reset', {
+    summary: "Reset an account's TOTP (lost phone), audited",
+    tag: 'accounts',
+    params: accountParams,
+    status: 204,
+  });
 
   const ownAccount = async (id: string) => {
     const account = await Account.findByPk(id);

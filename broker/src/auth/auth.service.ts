@@ -40,7 +40,13 @@ export class AuthService {
     if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
     await this.rules?.checkConsole(account, address).catch(async (err: unknown) => {
       if (err instanceof AppError) {
-        await this.audit.record(actor, { action: 'auth.login.refused', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, details: { code: err.code, ...err.details } });
+        await this.audit.record(actor, {
+          action: 'auth.login.refused',
+          targetType: 'account',
+          targetId: account.id,
+          siteId: account.homeSiteId,
+          details: { code: err.code, ...err.details },
+        });
       }
       throw err;
     });
@@ -74,7 +80,8 @@ export class AuthService {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
     const account = await this.authenticator.verify(actor.username, currentPassword, actor.address).catch((err: unknown) => {
       // a wrong current password is a mistake in the form, not a signed-out session
-      if (isAppError(err, 'INVALID_CREDENTIALS')) throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'body.currentPassword', code: 'custom', message: '当前密码不正确' }] });
+      if (isAppError(err, 'INVALID_CREDENTIALS'))
+        throw new AppError('VALIDATION_FAILED', { issues: [{ path: 'body.currentPassword', code: 'custom', message: '当前密码不正确' }] });
       throw err;
     });
     await account.update({ passwordHash: await hashPassword(newPassword), mustChangePassword: false });

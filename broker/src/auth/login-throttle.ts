@@ -41,7 +41,10 @@ export class LoginThrottle {
 
   async assertAllowed(username: string, address: string | null): Promise<void> {
     const account = nameKey(username);
-    const checks: Array<[SharedCounts, string]> = [[this.#perAccountAddress, pairKey(account, address)], [this.#slowed, account]];
+    const checks: Array<[SharedCounts, string]> = [
+      [this.#perAccountAddress, pairKey(account, address)],
+      [this.#slowed, account],
+    ];
     if (address) checks.push([this.#perAddress, address]);
     for (const [counts, key] of checks) {
       const retryAfterSeconds = await counts.blockedFor(key);

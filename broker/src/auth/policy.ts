@@ -98,7 +98,12 @@ export type WorkOrderStep = 'read' | 'handle' | 'review';
  * judges its own appeal. auditor: read. site-admin: orders of its subtree. department-reviewer:
  * orders of its own departments, wherever the service was given.
  */
-export function mayOnWorkOrder(actor: Actor, step: WorkOrderStep, order: { siteId: string | null; departmentId: string | null }, reviewerDepartments: ReadonlySet<string>): boolean {
+export function mayOnWorkOrder(
+  actor: Actor,
+  step: WorkOrderStep,
+  order: { siteId: string | null; departmentId: string | null },
+  reviewerDepartments: ReadonlySet<string>,
+): boolean {
   const roles = actor.roles;
   if (roles.includes('admin')) return true;
   if (step === 'review') return false;

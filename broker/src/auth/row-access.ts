@@ -22,7 +22,13 @@ export interface Visibility<M extends Model> {
  * A row the actor asked for by id. Inside a write's transaction the row is read there (and
  * locked on PostgreSQL), so what is checked is what is changed.
  */
-export async function findVisible<M extends Model>(def: Visibility<M>, actor: Actor, id: string, access: 'read' | 'write', transaction?: Transaction): Promise<M> {
+export async function findVisible<M extends Model>(
+  def: Visibility<M>,
+  actor: Actor,
+  id: string,
+  access: 'read' | 'write',
+  transaction?: Transaction,
+): Promise<M> {
   if (!z.string().uuid().safeParse(id).success) throw new AppError('NOT_FOUND', { resource: def.type, id });
   const row = await def.model.findByPk(id, transaction ? { transaction, lock: access === 'write' } : {});
   if (!row) throw new AppError('NOT_FOUND', { resource: def.type, id });

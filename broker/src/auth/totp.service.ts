@@ -27,7 +27,11 @@ function recoveryCode(): string {
   return `${raw.slice(0, 8)}-${raw.slice(8)}`;
 }
 
-const normalizeRecovery = (code: string) => code.trim().toLowerCase().replace(/[^0-9a-f]/g, '');
+const normalizeRecovery = (code: string) =>
+  code
+    .trim()
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '');
 
 /**
  * Time-based one-time codes (RFC 6238, 30 s, SHA-1, 6 digits: what every phone app reads) for
@@ -59,7 +63,10 @@ export class TotpService {
       await Account.update({ totpEnabled: true }, { where: { id: account.id }, transaction });
       await RecoveryCode.destroy({ where: { accountId: account.id }, transaction });
       const createdAt = new Date(this.deps.clock.now());
-      await RecoveryCode.bulkCreate(codes.map((c) => ({ accountId: account.id, codeHash: sha256(normalizeRecovery(c)), usedAt: null, createdAt })), { transaction });
+      await RecoveryCode.bulkCreate(
+        codes.map((c) => ({ accountId: account.id, codeHash: sha256(normalizeRecovery(c)), usedAt: null, createdAt })),
+        { transaction },
+      );
       await this.deps.audit.record(actor, { action: 'auth.totp.enable', targetType: 'account', targetId: account.id, siteId: account.homeSiteId }, transaction);
     });
     return codes;
@@ -83,7 +90,18 @@ export class TotpService {
     await writeTransaction(this.deps.sequelize, async (transaction) => {
       await Account.update({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null }, { where: { id: account.id }, transaction });
       await RecoveryCode.destroy({ where: { accountId: account.id }, transaction });
-      await this.deps.audit.record(actor, { action: 'account.totp.reset', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, before: { totpEnabled: account.totpEnabled }, after: { totpEnabled: false } }, transaction);
+      await this.deps.audit.record(
+        actor,
+        {
+          action: 'account.totp.reset',
+          targetType: 'account',
+          targetId: account.id,
+          siteId: account.homeSiteId,
+          before: { totpEnabled: account.totpEnabled },
+          after: { totpEnabled: false },
+        },
+        transaction,
+      );
     });
   }
 

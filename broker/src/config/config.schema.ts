@@ -40,9 +40,23 @@ export const configSchema = z
     ratingVisitWorkingDays: z.coerce.number().int().min(1).max(60).default(3),
     ratingRectifyWorkingDays: z.coerce.number().int().min(1).max(120).default(15),
     /** the hall's time zone: where a working day begins and ends */
-    hallTimeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    hallTimeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Shanghai')
+      .default('Asia/Shanghai'),
     /** the province's receiver of ratings and work-order changes (docs/RATINGS.md); off when unset */
-    ratingOutboxUrl: z.string().url().refine((u) => /^https?:/.test(u), 'must be an http(s) URL').optional(),
+    ratingOutboxUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+      .optional(),
     /** shared secret of the HMAC-SHA256 signature; required with the URL */
     ratingOutboxSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     ratingOutboxMaxAttempts: z.coerce.number().int().min(1).max(1000).default(12),
@@ -50,7 +64,10 @@ export const configSchema = z
     ratingOutboxPollSeconds: z.coerce.number().int().min(1).max(3600).default(5),
   })
   .strict()
-  .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, { message: 'YUNZHUO_RATING_OUTBOX_SECRET is required with YUNZHUO_RATING_OUTBOX_URL', path: ['ratingOutboxSecret'] });
+  .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, {
+    message: 'YUNZHUO_RATING_OUTBOX_SECRET is required with YUNZHUO_RATING_OUTBOX_URL',
+    path: ['ratingOutboxSecret'],
+  });
 
 export type Config = z.infer<typeof configSchema> & {
   databaseUrl: string;

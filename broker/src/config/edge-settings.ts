@@ -25,27 +25,28 @@ function entryProblem(entry: string): string | null {
   return /^\d{1,3}$/.test(prefix) && bits <= max ? null : `${entry}: prefix must be 0–${max}`;
 }
 
-export const trustedProxiesSchema = z
-  .union([z.boolean(), z.number(), z.string(), z.array(z.string())])
-  .transform((value, ctx): TrustedProxies => {
-    if (value === true || value === 'true' || value === 'yes') return 1;
-    if (value === false || value === 'false' || value === 'no' || value === '') return false;
-    if (typeof value === 'number' || /^\d+$/.test(String(value))) {
-      const hops = Number(value);
-      if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
-        ctx.addIssue({ code: 'custom', message: 'a number of proxy hops must be 0–10' });
-        return z.NEVER;
-      }
-      return hops === 0 ? false : hops;
-    }
-    const entries = (Array.isArray(value) ? value : String(value).split(',')).map((e) => e.trim()).filter((e) => e !== '');
-    const problems = entries.map(entryProblem).filter((p) => p !== null);
-    if (problems.length > 0 || entries.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `true, false, a number of hops, or proxy addresses/CIDRs (comma-separated): ${problems.join('; ') || 'empty list'}` });
+export const trustedProxiesSchema = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]).transform((value, ctx): TrustedProxies => {
+  if (value === true || value === 'true' || value === 'yes') return 1;
+  if (value === false || value === 'false' || value === 'no' || value === '') return false;
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) {
+    const hops = Number(value);
+    if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
+      ctx.addIssue({ code: 'custom', message: 'a number of proxy hops must be 0–10' });
       return z.NEVER;
     }
-    return entries;
-  });
+    return hops === 0 ? false : hops;
+  }
+  const entries = (Array.isArray(value) ? value : String(value).split(',')).map((e) => e.trim()).filter((e) => e !== '');
+  const problems = entries.map(entryProblem).filter((p) => p !== null);
+  if (problems.length > 0 || entries.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `true, false, a number of hops, or proxy addresses/CIDRs (comma-separated): ${problems.join('; ') || 'empty list'}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 function originProblem(entry: string): string | null {
   try {

@@ -54,9 +54,8 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     if (!configured.has(connection)) {
       configured.add(connection);
       await new Promise<void>((resolve, reject) =>
-        connection.exec(
-          'PRAGMA journal_mode=WAL; PRAGMA busy_timeout=15000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;',
-          (err) => (err ? reject(err) : resolve()),
+        connection.exec('PRAGMA journal_mode=WAL; PRAGMA busy_timeout=15000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;', (err) =>
+          err ? reject(err) : resolve(),
         ),
       );
     }

@@ -69,7 +69,8 @@ export class GroupBatch<In, Out> {
   /** `run` as a promise that rejects (never throws) and answers one result per item */
   async #runSafely(items: In[]): Promise<Out[]> {
     const results = await this.run(items);
-    if (!Array.isArray(results) || results.length !== items.length) throw new Error(`a batch of ${items.length} got ${Array.isArray(results) ? results.length : typeof results} results`);
+    if (!Array.isArray(results) || results.length !== items.length)
+      throw new Error(`a batch of ${items.length} got ${Array.isArray(results) ? results.length : typeof results} results`);
     return results;
   }
 }
@@ -97,18 +98,14 @@ export function groupInsert<Row>(insert: (rows: Row[]) => Promise<unknown>): Gro
  * asking for the same key in one group share its row, unless `copy` gives each its own (for
  * rows a caller goes on to change).
  */
-export function groupLookup<Key, Row>(
-  find: (keys: Key[]) => Promise<Row[]>,
-  keyOf: (row: Row) => Key,
-  copy?: (row: Row) => Row,
-): GroupBatch<Key, Row | null> {
+export function groupLookup<Key, Row>(find: (keys: Key[]) => Promise<Row[]>, keyOf: (row: Row) => Key, copy?: (row: Row) => Row): GroupBatch<Key, Row | null> {
   return new GroupBatch<Key, Row | null>(async (keys) => {
     const rows = new Map((await find([...new Set(keys)])).map((row) => [keyOf(row), row]));
     const given = new Set<Key>();
     return keys.map((key) => {
       const row = rows.get(key);
       if (!row) return null;
-      if (!copy || !given.has(key)) return given.add(key), row;
+      if (!copy || !given.has(key)) return (given.add(key), row);
       return copy(row);
     });
   });

@@ -20,9 +20,30 @@ import { RecoveryCode } from '../auth/recovery-code.model.js';
 import { LoginRule } from '../identity/login-rule.model.js';
 
 const ALL = [
-  Site, Department, HallWindow, Terminal, Account, AccountDepartment, AccountPool, Gateway, Pool,
-  PoolGateway, Desktop, DesktopSession, TunnelToken, AdminSession, AuditEvent,
-  JoinToken, RatingInvitation, Rating, RatingTagSet, RatingWorkOrder, RatingOutboxItem, IdentitySource, RecoveryCode, LoginRule,
+  Site,
+  Department,
+  HallWindow,
+  Terminal,
+  Account,
+  AccountDepartment,
+  AccountPool,
+  Gateway,
+  Pool,
+  PoolGateway,
+  Desktop,
+  DesktopSession,
+  TunnelToken,
+  AdminSession,
+  AuditEvent,
+  JoinToken,
+  RatingInvitation,
+  Rating,
+  RatingTagSet,
+  RatingWorkOrder,
+  RatingOutboxItem,
+  IdentitySource,
+  RecoveryCode,
+  LoginRule,
   ...LIFECYCLE_MODELS,
 ];
 

@@ -26,7 +26,10 @@ export async function writeTransaction<T>(sequelize: Sequelize, work: (transacti
   else {
     const previous = sqliteTail.get(sequelize) ?? Promise.resolve();
     run = previous.then(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, tracked));
-    sqliteTail.set(sequelize, run.catch(() => undefined));
+    sqliteTail.set(
+      sequelize,
+      run.catch(() => undefined),
+    );
   }
   const result = await run;
   runAll(effects);
@@ -68,5 +71,9 @@ const KEY_LOCKS = 0x595a4b59;
  */
 export async function lockKey(sequelize: Sequelize, transaction: Transaction, key: string): Promise<void> {
   if (dialectOf(sequelize) !== 'postgres') return;
-  await sequelize.query('SELECT pg_advisory_xact_lock(:namespace, hashtext(:key))', { replacements: { namespace: KEY_LOCKS, key }, transaction, type: QueryTypes.SELECT });
+  await sequelize.query('SELECT pg_advisory_xact_lock(:namespace, hashtext(:key))', {
+    replacements: { namespace: KEY_LOCKS, key },
+    transaction,
+    type: QueryTypes.SELECT,
+  });
 }

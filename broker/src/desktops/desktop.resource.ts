@@ -14,9 +14,22 @@ type Update = z.output<typeof desktopUpdate>;
 
 export function presentDesktop(d: Desktop): z.output<typeof desktopOut> {
   return {
-    id: d.id, poolId: d.poolId, siteId: d.siteId, name: d.name, host: d.host, port: d.port, rdpUsername: d.rdpUsername,
-    state: d.state, health: d.health, drain: d.drain, ownerAccountId: d.ownerAccountId, sessionId: d.sessionId,
-    stateReason: d.stateReason, lastReleasedAt: iso(d.lastReleasedAt), createdAt: iso(d.createdAt)!, updatedAt: iso(d.updatedAt)!,
+    id: d.id,
+    poolId: d.poolId,
+    siteId: d.siteId,
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    rdpUsername: d.rdpUsername,
+    state: d.state,
+    health: d.health,
+    drain: d.drain,
+    ownerAccountId: d.ownerAccountId,
+    sessionId: d.sessionId,
+    stateReason: d.stateReason,
+    lastReleasedAt: iso(d.lastReleasedAt),
+    createdAt: iso(d.createdAt)!,
+    updatedAt: iso(d.updatedAt)!,
   };
 }
 
@@ -46,22 +59,32 @@ export function desktopResource(secrets: SecretBox): ResourceDef<Desktop, Create
       const { rdpPassword, ...rest } = input;
       const pool = await Pool.findByPk(input.poolId, { transaction });
       if (!pool) throw invalidField('poolId', 'no such pool');
-      return Desktop.create({
-        ...rest,
-        siteId: input.siteId ?? pool.siteId,
-        rdpPasswordEnc: secrets.encrypt(rdpPassword),
-        sessionId: null, stateReason: null, stateChangedAt: new Date(), lastReleasedAt: null, lastCheckedAt: null,
-      }, { transaction });
+      return Desktop.create(
+        {
+          ...rest,
+          siteId: input.siteId ?? pool.siteId,
+          rdpPasswordEnc: secrets.encrypt(rdpPassword),
+          sessionId: null,
+          stateReason: null,
+          stateChangedAt: new Date(),
+          lastReleasedAt: null,
+          lastCheckedAt: null,
+        },
+        { transaction },
+      );
     },
     async update(_actor, row, input, transaction) {
       const { rdpPassword, state, ...rest } = input;
       if (state && row.state === 'assigned') throw new AppError('IN_USE', { reason: 'the desktop has a session; end it or use drain' });
       if (input.poolId && input.poolId !== row.poolId && row.sessionId) throw new AppError('IN_USE', { reason: 'the desktop has a session' });
-      return row.update({
-        ...rest,
-        ...(state ? { state, stateChangedAt: new Date(), stateReason: null } : {}),
-        ...(rdpPassword ? { rdpPasswordEnc: secrets.encrypt(rdpPassword) } : {}),
-      }, { transaction });
+      return row.update(
+        {
+          ...rest,
+          ...(state ? { state, stateChangedAt: new Date(), stateReason: null } : {}),
+          ...(rdpPassword ? { rdpPasswordEnc: secrets.encrypt(rdpPassword) } : {}),
+        },
+        { transaction },
+      );
     },
     async remove(_actor, row, transaction) {
       if (row.sessionId) throw new AppError('IN_USE', { reason: 'the desktop has a session' });

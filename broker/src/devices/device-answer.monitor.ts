@@ -1,6 +1,11 @@
 import {
-  CLASS_OF_OP, DeviceFrameDecoder, DeviceFrameError, deviceErrorSchema, deviceResponseSchema,
-  type DeviceClass, type DeviceFrame,
+  CLASS_OF_OP,
+  DeviceFrameDecoder,
+  DeviceFrameError,
+  deviceErrorSchema,
+  deviceResponseSchema,
+  type DeviceClass,
+  type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
 import type { DeviceUseSink } from './device-use.js';
 import { maskIdNumber } from './personal-data.js';
@@ -15,7 +20,10 @@ export class DeviceAnswerMonitor {
   #decoder = new DeviceFrameDecoder();
   readonly #allowed: ReadonlySet<DeviceClass>;
 
-  constructor(allowed: readonly DeviceClass[], private readonly sink: DeviceUseSink) {
+  constructor(
+    allowed: readonly DeviceClass[],
+    private readonly sink: DeviceUseSink,
+  ) {
     this.#allowed = new Set(allowed);
   }
 
@@ -49,14 +57,25 @@ export class DeviceAnswerMonitor {
       if (deviceClass !== null && !this.#allowed.has(deviceClass)) return `device channel: ${deviceClass} is not enabled for the pool`;
       if (deviceClass === null) return null; // a device list uses no device
       this.sink({
-        requestId: frame.requestId, op: answer.op, deviceClass, outcome: 'ok', bytes: byteLength(frame.body),
+        requestId: frame.requestId,
+        op: answer.op,
+        deviceClass,
+        outcome: 'ok',
+        bytes: byteLength(frame.body),
         subject: answer.op === 'idcard.read' ? maskIdNumber(answer.card.idNumber) : null,
       });
     } else if (frame.kind === 'error') {
       const parsed = deviceErrorSchema.safeParse(frame.body);
       if (!parsed.success) return 'device channel: an error that is not a device error';
       const op = parsed.data.op ?? null;
-      this.sink({ requestId: frame.requestId, op, deviceClass: op ? CLASS_OF_OP[op] : null, outcome: parsed.data.code, bytes: byteLength(frame.body), subject: null });
+      this.sink({
+        requestId: frame.requestId,
+        op,
+        deviceClass: op ? CLASS_OF_OP[op] : null,
+        outcome: parsed.data.code,
+        bytes: byteLength(frame.body),
+        subject: null,
+      });
     }
     // hello and progress carry no personal data and use no device
     return null;

@@ -9,7 +9,17 @@ type Create = z.output<typeof gatewayCreate>;
 type Update = z.output<typeof gatewayUpdate>;
 
 export function presentGateway(g: Gateway): z.output<typeof gatewayOut> {
-  return { id: g.id, name: g.name, siteId: g.siteId, host: g.host, port: g.port, health: g.health, lastCheckedAt: iso(g.lastCheckedAt), createdAt: iso(g.createdAt)!, updatedAt: iso(g.updatedAt)! };
+  return {
+    id: g.id,
+    name: g.name,
+    siteId: g.siteId,
+    host: g.host,
+    port: g.port,
+    health: g.health,
+    lastCheckedAt: iso(g.lastCheckedAt),
+    createdAt: iso(g.createdAt)!,
+    updatedAt: iso(g.updatedAt)!,
+  };
 }
 
 export const gatewayResource: ResourceDef<Gateway, Create, Update> = {

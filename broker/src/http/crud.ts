@@ -64,12 +64,25 @@ export function mountCrud<M extends Model, C, U, P>(router: Router, def: Resourc
 
   router.get(`/${def.path}`, async (req, res) => {
     const actor = actorOf(req);
-    const query = parseInput(def.schemas.query, req.query, 'query') as Record<string, unknown> & { page: number; pageSize: number; sort: string; order: 'asc' | 'desc'; q?: string };
-    const where: WhereOptions[] = [scopeWhere(actor, def.scopeColumn, def.countyWideRows, def.sharing), def.filters(query), ...(def.extraFilters?.(query) ?? [])];
+    const query = parseInput(def.schemas.query, req.query, 'query') as Record<string, unknown> & {
+      page: number;
+      pageSize: number;
+      sort: string;
+      order: 'asc' | 'desc';
+      q?: string;
+    };
+    const where: WhereOptions[] = [
+      scopeWhere(actor, def.scopeColumn, def.countyWideRows, def.sharing),
+      def.filters(query),
+      ...(def.extraFilters?.(query) ?? []),
+    ];
     if (query.q && def.searchColumns) {
       where.push({ [Op.or]: def.searchColumns.map((c) => ({ [c]: { [Op.like]: `%${query.q}%` } })) });
     }
-    const order: Order = [[query.sort, query.order.toUpperCase()], ['id', 'ASC']];
+    const order: Order = [
+      [query.sort, query.order.toUpperCase()],
+      ['id', 'ASC'],
+    ];
     const { rows, count } = await def.model.findAndCountAll({
       where: { [Op.and]: where },
       order,

@@ -22,7 +22,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-
 /** `/api/v1/events`: the console's live feed, scoped like the API (a town sees only the town). */
 export function createLiveEventsSocket(deps: { auth: AuthService; events: LiveEvents; logger: Logger; pingMs: number; clock: Clock }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });

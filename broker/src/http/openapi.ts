@@ -16,7 +16,20 @@ export class OpenApiDocs {
   readonly #registry = new OpenAPIRegistry();
   #cached: object | undefined;
 
-  route(method: Method, path: string, opts: { summary: string; tag: string; body?: z.ZodTypeAny; csvBody?: boolean; query?: AnyObject; params?: AnyObject; response?: z.ZodTypeAny; status?: number }): void {
+  route(
+    method: Method,
+    path: string,
+    opts: {
+      summary: string;
+      tag: string;
+      body?: z.ZodTypeAny;
+      csvBody?: boolean;
+      query?: AnyObject;
+      params?: AnyObject;
+      response?: z.ZodTypeAny;
+      status?: number;
+    },
+  ): void {
     this.#cached = undefined;
     const status = String(opts.status ?? 200);
     this.#registry.registerPath({
@@ -26,7 +39,14 @@ export class OpenApiDocs {
       tags: [opts.tag],
       request: {
         ...(opts.body ? { body: { content: { 'application/json': { schema: opts.body } } } } : {}),
-        ...(opts.csvBody ? { body: { required: true, content: { 'text/csv': { schema: { type: 'string', description: 'CSV with a header row: UTF-8, UTF-8 with BOM, or GB18030' } } } } } : {}),
+        ...(opts.csvBody
+          ? {
+              body: {
+                required: true,
+                content: { 'text/csv': { schema: { type: 'string', description: 'CSV with a header row: UTF-8, UTF-8 with BOM, or GB18030' } } },
+              },
+            }
+          : {}),
         ...(opts.query ? { query: opts.query } : {}),
         ...(opts.params ? { params: opts.params } : {}),
       },
@@ -48,11 +68,13 @@ export class OpenApiDocs {
   }
 
   document(): object {
-    this.#cached ??= withoutRegexFlags(new OpenApiGeneratorV31(this.#registry.definitions).generateDocument({
-      openapi: '3.1.0',
-      info: { title: 'Yunzhuo broker API (云桌)', version: '1' },
-      servers: [{ url: '/' }],
-    }));
+    this.#cached ??= withoutRegexFlags(
+      new OpenApiGeneratorV31(this.#registry.definitions).generateDocument({
+        openapi: '3.1.0',
+        info: { title: 'Yunzhuo broker API (云桌)', version: '1' },
+        servers: [{ url: '/' }],
+      }),
+    );
     return this.#cached;
   }
 }

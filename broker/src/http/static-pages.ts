@@ -6,7 +6,9 @@ import { PAGE_CSP } from './security-headers.js';
 
 /** console/dist next to this package: from broker/src/http/ (tsx) or from broker/dist/ (the production bundle) */
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const CONSOLE_DIST = [path.resolve(here, '../../../console/dist'), path.resolve(here, '../../console/dist')].find((dir) => existsSync(path.join(dir, '..', 'package.json'))) ?? path.resolve(here, '../../../console/dist');
+export const CONSOLE_DIST =
+  [path.resolve(here, '../../../console/dist'), path.resolve(here, '../../console/dist')].find((dir) => existsSync(path.join(dir, '..', 'package.json'))) ??
+  path.resolve(here, '../../../console/dist');
 
 /** The console (`/console`) and the window page (`/terminal`) from the console's production build. */
 export function mountStaticPages(app: Express, dist = CONSOLE_DIST): void {

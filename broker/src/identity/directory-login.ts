@@ -56,7 +56,13 @@ export class DirectoryLogin {
       if (!source?.enabled) throw new AppError('INVALID_CREDENTIALS');
       return [source];
     }
-    return IdentitySource.findAll({ where: { enabled: true }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
+    return IdentitySource.findAll({
+      where: { enabled: true },
+      order: [
+        ['createdAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    });
   }
 
   async login(username: string, password: string, account: Account | null, sources: IdentitySource[], address: string | null): Promise<Account> {
@@ -88,15 +94,29 @@ export class DirectoryLogin {
           return account;
         }
         const created = await Account.create(
-          { ...fields, username: usernameFor(user.login, typed), passwordHash: DIRECTORY_PASSWORD_MARK, homeSiteId: source.siteId, identitySourceId: source.id, lastLoginAt: null },
+          {
+            ...fields,
+            username: usernameFor(user.login, typed),
+            passwordHash: DIRECTORY_PASSWORD_MARK,
+            homeSiteId: source.siteId,
+            identitySourceId: source.id,
+            lastLoginAt: null,
+          },
           { transaction },
         );
         await setAccountLinks(created.id, { departmentIds: grants.departmentIds, poolIds: grants.poolIds }, transaction);
-        await this.deps.audit.record(actor, {
-          action: 'account.provision', targetType: 'account', targetId: created.id, siteId: created.homeSiteId,
-          after: { username: created.username, roles: grants.roles, departmentIds: grants.departmentIds, poolIds: grants.poolIds },
-          details: { identitySourceId: source.id, dn: user.dn },
-        }, transaction);
+        await this.deps.audit.record(
+          actor,
+          {
+            action: 'account.provision',
+            targetType: 'account',
+            targetId: created.id,
+            siteId: created.homeSiteId,
+            after: { username: created.username, roles: grants.roles, departmentIds: grants.departmentIds, poolIds: grants.poolIds },
+            details: { identitySourceId: source.id, dn: user.dn },
+          },
+          transaction,
+        );
         return created;
       });
     } catch (err) {

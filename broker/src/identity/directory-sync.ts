@@ -23,7 +23,9 @@ export class DirectorySync {
   #running = false;
   #stop: (() => void) | null = null;
 
-  constructor(private readonly deps: { sequelize: Sequelize; directory: DirectoryLogin; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger }) {}
+  constructor(
+    private readonly deps: { sequelize: Sequelize; directory: DirectoryLogin; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger },
+  ) {}
 
   start(): void {
     this.#stop = every(this.deps.clock, TICK_MS, () => void this.syncDue());
@@ -58,10 +60,19 @@ export class DirectorySync {
       // the account and its audit event together: nobody sees one without the other
       await writeTransaction(this.deps.sequelize, async (transaction) => {
         await account.update({ disabled: true }, { transaction });
-        await this.deps.audit.record(actor, {
-          action: 'account.disable', targetType: 'account', targetId: account.id, siteId: account.homeSiteId,
-          before: { disabled: false }, after: { disabled: true }, details: { reason: 'left-directory', identitySourceId: source.id, dn: account.externalDn },
-        }, transaction);
+        await this.deps.audit.record(
+          actor,
+          {
+            action: 'account.disable',
+            targetType: 'account',
+            targetId: account.id,
+            siteId: account.homeSiteId,
+            before: { disabled: false },
+            after: { disabled: true },
+            details: { reason: 'left-directory', identitySourceId: source.id, dn: account.externalDn },
+          },
+          transaction,
+        );
       });
       this.deps.events.publish('resource.changed', { resource: 'accounts', id: account.id, action: 'update', siteId: account.homeSiteId });
     }

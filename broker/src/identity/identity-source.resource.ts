@@ -1,6 +1,12 @@
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
-import { identitySourceCreate, identitySourceOut, identitySourceQuery, identitySourceUpdate, type IdentitySourceSettings } from '@yunzhuo/protocol/api/identity';
+import {
+  identitySourceCreate,
+  identitySourceOut,
+  identitySourceQuery,
+  identitySourceUpdate,
+  type IdentitySourceSettings,
+} from '@yunzhuo/protocol/api/identity';
 import { Account } from '../accounts/account.model.js';
 import type { Actor } from '../auth/actor.js';
 import { assertRolesGrantable } from '../auth/policy.js';
@@ -20,13 +26,23 @@ type Update = z.output<typeof identitySourceUpdate>;
 export function presentIdentitySource(s: IdentitySource): z.output<typeof identitySourceOut> {
   const { settings } = s;
   return {
-    id: s.id, name: s.name, siteId: s.siteId, enabled: s.enabled, ...settings,
-    hasServicePassword: s.servicePasswordEnc !== null, lastSyncAt: iso(s.lastSyncAt), createdAt: iso(s.createdAt)!, updatedAt: iso(s.updatedAt)!,
+    id: s.id,
+    name: s.name,
+    siteId: s.siteId,
+    enabled: s.enabled,
+    ...settings,
+    hasServicePassword: s.servicePasswordEnc !== null,
+    lastSyncAt: iso(s.lastSyncAt),
+    createdAt: iso(s.createdAt)!,
+    updatedAt: iso(s.updatedAt)!,
   };
 }
 
 function splitInput(input: Create | Update): { row: RowColumns; settings: Partial<IdentitySourceSettings>; servicePassword: string | undefined } {
-  const { row, settings: { servicePassword, ...settings } } = splitSettingsRow(input);
+  const {
+    row,
+    settings: { servicePassword, ...settings },
+  } = splitSettingsRow(input);
   return { row, settings: settings as Partial<IdentitySourceSettings>, servicePassword };
 }
 
@@ -70,7 +86,15 @@ export function identitySourceResource(secrets: SecretBox): ResourceDef<Identity
       const full = settings as IdentitySourceSettings;
       checkBinding(full, servicePassword !== undefined);
       return IdentitySource.create(
-        { name: input.name, siteId: input.siteId, enabled: input.enabled, ...row, settings: full, servicePasswordEnc: servicePassword ? secrets.encrypt(servicePassword) : null, lastSyncAt: null },
+        {
+          name: input.name,
+          siteId: input.siteId,
+          enabled: input.enabled,
+          ...row,
+          settings: full,
+          servicePasswordEnc: servicePassword ? secrets.encrypt(servicePassword) : null,
+          lastSyncAt: null,
+        },
         { transaction },
       );
     },

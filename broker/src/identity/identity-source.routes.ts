@@ -16,7 +16,12 @@ const params = z.object({ id: z.string().uuid() });
 export function mountIdentitySources(router: Router, deps: CrudDeps & { secrets: SecretBox; sync: DirectorySync }): void {
   const resource = identitySourceResource(deps.secrets);
   mountCrud(router, resource, deps);
-  deps.docs.route('post', '/api/v1/identity-sources/{id}/sync', { summary: 'Sync now: disable the accounts that left the directory', tag: 'identity-sources', params, response: identitySourceSyncOut });
+  deps.docs.route('post', '/api/v1/identity-sources/{id}/sync', {
+    summary: 'Sync now: disable the accounts that left the directory',
+    tag: 'identity-sources',
+    params,
+    response: identitySourceSyncOut,
+  });
   router.post('/identity-sources/:id/sync', async (req, res) => {
     const actor = actorOf(req);
     assertCanWriteAnything(actor);

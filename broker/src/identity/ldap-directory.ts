@@ -11,11 +11,7 @@ export interface DirectoryUser {
   groups: Set<string>;
 }
 
-export type DirectoryCheck =
-  | { outcome: 'ok'; user: DirectoryUser }
-  | { outcome: 'wrong-password' }
-  | { outcome: 'no-such-user' }
-  | { outcome: 'locked' };
+export type DirectoryCheck = { outcome: 'ok'; user: DirectoryUser } | { outcome: 'wrong-password' } | { outcome: 'no-such-user' } | { outcome: 'locked' };
 
 /** AD: the in-chain matching rule finds nested groups in one search. */
 const AD_IN_CHAIN = '1.2.840.113556.1.4.1941';
@@ -54,7 +50,15 @@ export class LdapDirectory {
       // groups are read as the service account where there is one (a user may not read groups)
       if (this.settings.bindMode === 'search') await this.#bindService(client);
       const text = (attribute: string) => firstText(entry[attribute]);
-      return { outcome: 'ok', user: { dn: entry.dn, login: text(this.settings.loginAttribute) ?? login, displayName: text(this.settings.displayNameAttribute) ?? login, groups: await this.#groupsOf(client, entry.dn) } };
+      return {
+        outcome: 'ok',
+        user: {
+          dn: entry.dn,
+          login: text(this.settings.loginAttribute) ?? login,
+          displayName: text(this.settings.displayNameAttribute) ?? login,
+          groups: await this.#groupsOf(client, entry.dn),
+        },
+      };
     });
   }
 
@@ -112,7 +116,12 @@ export class LdapDirectory {
   async #groupsOf(client: Client, userDn: string): Promise<Set<string>> {
     const base = this.settings.groupBaseDn ?? this.settings.baseDn;
     if (this.settings.flavor === 'ad') {
-      const { searchEntries } = await client.search(base, { scope: 'sub', filter: `(member:${AD_IN_CHAIN}:=${escapeFilterValue(userDn)})`, attributes: ['1.1'], paged: { pageSize: 500 } });
+      const { searchEntries } = await client.search(base, {
+        scope: 'sub',
+        filter: `(member:${AD_IN_CHAIN}:=${escapeFilterValue(userDn)})`,
+        attributes: ['1.1'],
+        paged: { pageSize: 500 },
+      });
       return new Set(searchEntries.map((e) => dnKey(e.dn)));
     }
     const groups = new Set<string>();
@@ -133,7 +142,12 @@ export class LdapDirectory {
     let lastError: unknown;
     for (const url of this.settings.urls) {
       const tlsOptions = { minVersion: 'TLSv1.2' as const, ...(ca ? { ca } : {}) };
-      const client = new Client({ url, timeout: this.settings.timeoutMs, connectTimeout: this.settings.timeoutMs, ...(url.startsWith('ldaps:') ? { tlsOptions } : {}) });
+      const client = new Client({
+        url,
+        timeout: this.settings.timeoutMs,
+        connectTimeout: this.settings.timeoutMs,
+        ...(url.startsWith('ldaps:') ? { tlsOptions } : {}),
+      });
       try {
         if (this.settings.startTls && url.startsWith('ldap:')) await client.startTLS(tlsOptions);
         return await work(client);

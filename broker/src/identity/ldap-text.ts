@@ -13,7 +13,10 @@ export function escapeDnValue(value: string): string {
 
 /** DNs compared the way directories do for our purposes: case and spaces after separators ignored. */
 export function dnKey(dn: string): string {
-  return dn.trim().replace(/\s*([,=+])\s*/g, '$1').toLowerCase();
+  return dn
+    .trim()
+    .replace(/\s*([,=+])\s*/g, '$1')
+    .toLowerCase();
 }
 
 export function fillTemplate(template: string, value: string): string {

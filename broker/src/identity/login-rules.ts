@@ -41,7 +41,8 @@ export class LoginRules {
   async checkWindow(account: Account, siteId: string): Promise<void> {
     for (const rule of await this.#applicable(account)) {
       const s = rule.settings;
-      if (s.windowsAtHomeSite && account.homeSiteId && !(await this.deps.siteTree.subtreeIds(account.homeSiteId)).includes(siteId)) this.#refuse(rule, 'window-site', { siteId });
+      if (s.windowsAtHomeSite && account.homeSiteId && !(await this.deps.siteTree.subtreeIds(account.homeSiteId)).includes(siteId))
+        this.#refuse(rule, 'window-site', { siteId });
       if (s.allowedSiteIds.length > 0) {
         const allowed = (await Promise.all(s.allowedSiteIds.map((id) => this.deps.siteTree.subtreeIds(id)))).flat();
         if (!allowed.includes(siteId)) this.#refuse(rule, 'window-site', { siteId });
@@ -73,23 +74,42 @@ export class LoginRules {
   }
 
   #refuse(rule: LoginRule, restriction: Restriction, details: Record<string, unknown>): never {
-    throw new AppError('LOGIN_RULE_REFUSED', { rule: rule.name, ruleId: rule.id, restriction, ...details }, `登录规则「${rule.name}」：${REASONS[restriction]} / Login rule "${rule.name}" refuses this login (${restriction})`);
+    throw new AppError(
+      'LOGIN_RULE_REFUSED',
+      { rule: rule.name, ruleId: rule.id, restriction, ...details },
+      `登录规则「${rule.name}」：${REASONS[restriction]} / Login rule "${rule.name}" refuses this login (${restriction})`,
+    );
   }
 
   async #applicable(account: Account): Promise<LoginRule[]> {
     const rules = await this.#rules();
     if (rules.length === 0) return [];
-    const inSite = await Promise.all(rules.map(async (r) => r.siteId === null || (account.homeSiteId !== null && (await this.deps.siteTree.subtreeIds(r.siteId)).includes(account.homeSiteId))));
+    const inSite = await Promise.all(
+      rules.map(
+        async (r) => r.siteId === null || (account.homeSiteId !== null && (await this.deps.siteTree.subtreeIds(r.siteId)).includes(account.homeSiteId)),
+      ),
+    );
     const candidates = rules.filter((_, i) => inSite[i]);
     const needsDepartments = candidates.some((r) => r.settings.departmentIds.length > 0);
-    const departments = needsDepartments ? new Set((await AccountDepartment.findAll({ where: { accountId: account.id } })).map((d) => d.departmentId)) : new Set<string>();
+    const departments = needsDepartments
+      ? new Set((await AccountDepartment.findAll({ where: { accountId: account.id } })).map((d) => d.departmentId))
+      : new Set<string>();
     return candidates.filter((r) => appliesTo(r.settings, account, departments));
   }
 
   #rules(): Promise<LoginRule[]> {
     const now = this.deps.clock.now();
     if (this.#cache && now - this.#cache.at < RULES_TTL_MS) return this.#cache.rules;
-    const cache = { at: now, rules: LoginRule.findAll({ where: { enabled: true }, order: [['name', 'ASC'], ['id', 'ASC']] }) };
+    const cache = {
+      at: now,
+      rules: LoginRule.findAll({
+        where: { enabled: true },
+        order: [
+          ['name', 'ASC'],
+          ['id', 'ASC'],
+        ],
+      }),
+    };
     this.#cache = cache;
     // a failed read is not kept: the next login asks again
     cache.rules.catch(() => {

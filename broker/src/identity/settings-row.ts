@@ -8,5 +8,8 @@ export interface RowColumns {
 /** Splits a create/update body into the row's own columns (only those given) and its settings. */
 export function splitSettingsRow<T extends RowColumns>(input: T): { row: RowColumns; settings: Omit<T, keyof RowColumns> } {
   const { name, siteId, enabled, ...settings } = input;
-  return { row: { ...(name !== undefined ? { name } : {}), ...(siteId !== undefined ? { siteId } : {}), ...(enabled !== undefined ? { enabled } : {}) }, settings };
+  return {
+    row: { ...(name !== undefined ? { name } : {}), ...(siteId !== undefined ? { siteId } : {}), ...(enabled !== undefined ? { enabled } : {}) },
+    settings,
+  };
 }

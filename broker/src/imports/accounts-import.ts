@@ -14,16 +14,41 @@ import { RowErrors, type PlannedRow } from './import-types.js';
 import { writableSiteOf } from './row-site.js';
 
 export const ACCOUNT_HEADERS: Record<string, string> = {
-  username: 'username', account: 'username', 账号: 'username', 用户名: 'username',
-  display_name: 'displayName', name: 'displayName', 姓名: 'displayName',
-  password: 'password', 密码: 'password', 初始密码: 'password',
-  site_code: 'siteCode', site: 'siteCode', 站点: 'siteCode', 中心: 'siteCode',
-  department_codes: 'departmentCodes', departments: 'departmentCodes', department: 'departmentCodes', 部门: 'departmentCodes',
-  roles: 'roles', role: 'roles', 角色: 'roles',
+  username: 'username',
+  account: 'username',
+  账号: 'username',
+  用户名: 'username',
+  display_name: 'displayName',
+  name: 'displayName',
+  姓名: 'displayName',
+  password: 'password',
+  密码: 'password',
+  初始密码: 'password',
+  site_code: 'siteCode',
+  site: 'siteCode',
+  站点: 'siteCode',
+  中心: 'siteCode',
+  department_codes: 'departmentCodes',
+  departments: 'departmentCodes',
+  department: 'departmentCodes',
+  部门: 'departmentCodes',
+  roles: 'roles',
+  role: 'roles',
+  角色: 'roles',
 };
 
-const ROLE_NAMES: Record<string, string> = { 窗口人员: 'clerk', 站点管理员: 'site-admin', 管理员: 'admin', 审计员: 'auditor', 部门审核员: 'department-reviewer' };
-const split = (s: string | undefined) => (s ?? '').split(/[;；|、]/).map((x) => x.trim()).filter(Boolean);
+const ROLE_NAMES: Record<string, string> = {
+  窗口人员: 'clerk',
+  站点管理员: 'site-admin',
+  管理员: 'admin',
+  审计员: 'auditor',
+  部门审核员: 'department-reviewer',
+};
+const split = (s: string | undefined) =>
+  (s ?? '')
+    .split(/[;；|、]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 const REFUSALS = {
   'other-site': '账号：该账号属于其他站点，无权修改',
@@ -76,17 +101,26 @@ export async function planAccountRow(actor: Actor, row: CsvRow, seen: Set<string
     async apply({ transaction, audit }) {
       // checked again on the row as it is now, locked: the plan was made outside the transaction
       const current = await Account.findOne({ where: { usernameKey: nameKey(data.username) }, transaction, lock: true });
-      if ((current?.id ?? null) !== (existing?.id ?? null)) throw new AppError('CONFLICT', { line: row.line, username: data.username, reason: 'the account changed since the preview' });
+      if ((current?.id ?? null) !== (existing?.id ?? null))
+        throw new AppError('CONFLICT', { line: row.line, username: data.username, reason: 'the account changed since the preview' });
       if (current) assertAccountManageable(actor, current);
       const before = current ? await presentAccount(current, transaction) : null;
       const account = current
-        // the row found the account by its key (any width or case): its username stays as it is
-        ? await current.update({ ...data, username: current.username, ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}) }, { transaction })
-        // an imported password is an initial one: its owner replaces it at the first console sign-in
-        : await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null, mustChangePassword: true }, { transaction });
+        ? // the row found the account by its key (any width or case): its username stays as it is
+          await current.update({ ...data, username: current.username, ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}) }, { transaction })
+        : // an imported password is an initial one: its owner replaces it at the first console sign-in
+          await Account.create({ ...data, passwordHash: passwordHash!, lastLoginAt: null, mustChangePassword: true }, { transaction });
       if (departments.length) await setAccountLinks(account.id, { departmentIds: departments.map((d) => d.id) }, transaction);
       const after = await presentAccount(account, transaction);
-      audit({ action: current ? 'account.update' : 'account.create', targetType: 'account', targetId: account.id, siteId: account.homeSiteId, before, after, details: { import: true, line: row.line } });
+      audit({
+        action: current ? 'account.update' : 'account.create',
+        targetType: 'account',
+        targetId: account.id,
+        siteId: account.homeSiteId,
+        before,
+        after,
+        details: { import: true, line: row.line },
+      });
     },
   };
 }

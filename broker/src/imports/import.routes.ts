@@ -12,7 +12,12 @@ const importQuery = z.object({ dryRun: z.enum(['true', 'false']).default('true')
 export function mountImports(router: Router, deps: { imports: ImportService; docs: OpenApiDocs }): void {
   const raw = express.raw({ type: () => true, limit: '10mb' });
   for (const kind of ['windows', 'accounts'] as const) {
-    deps.docs.route('post', `/api/v1/imports/${kind}`, { summary: `Import ${kind} from CSV (UTF-8, UTF-8 BOM or GB18030); dryRun=true previews`, tag: 'imports', query: importQuery, csvBody: true });
+    deps.docs.route('post', `/api/v1/imports/${kind}`, {
+      summary: `Import ${kind} from CSV (UTF-8, UTF-8 BOM or GB18030); dryRun=true previews`,
+      tag: 'imports',
+      query: importQuery,
+      csvBody: true,
+    });
     router.post(`/imports/${kind}`, raw, async (req, res) => {
       const actor = actorOf(req);
       const { dryRun } = parseInput(importQuery, req.query, 'query');

@@ -39,8 +39,14 @@ export class ImportService {
     for (const row of rows) planned.push(await KINDS[kind].plan(actor, row, seen));
     const invalid = planned.filter((p) => p.result.errors.length > 0).length;
     const report: ImportReport = {
-      kind, encoding, dryRun, applied: false, total: rows.length,
-      valid: rows.length - invalid, invalid, rows: planned.map((p) => p.result),
+      kind,
+      encoding,
+      dryRun,
+      applied: false,
+      total: rows.length,
+      valid: rows.length - invalid,
+      invalid,
+      rows: planned.map((p) => p.result),
     };
     if (dryRun) return report;
     if (invalid > 0) throw new AppError('IMPORT_INVALID', { report });
@@ -49,7 +55,11 @@ export class ImportService {
     await writeTransaction(Site.sequelize!, async (transaction) => {
       const entries: AuditEntry[] = [];
       for (const p of planned) await p.apply?.({ transaction, audit: (entry) => void entries.push(entry) });
-      entries.push({ action: `${kind}.import`, targetType: kind, details: { total: report.total, created: count('create'), updated: count('update'), encoding } });
+      entries.push({
+        action: `${kind}.import`,
+        targetType: kind,
+        details: { total: report.total, created: count('create'), updated: count('update'), encoding },
+      });
       await this.deps.audit.recordMany(actor, entries, transaction);
     });
     this.deps.events.publish('resource.changed', { resource: kind, id: '*', action: 'update', siteId: null });

@@ -13,8 +13,19 @@ const params = z.object({ id: z.string().uuid() }).strict();
 
 /** `/api/v1/join-tokens`: list, create (the token is in the response once), revoke. */
 export function mountJoinTokens(router: Router, service: JoinTokenService, clock: Clock, docs: OpenApiDocs): void {
-  docs.route('get', '/api/v1/join-tokens', { summary: 'List join tokens (a site-admin sees its own subtree)', tag: 'join-tokens', query: joinTokenQuery, response: pageOf(joinTokenOut) });
-  docs.route('post', '/api/v1/join-tokens', { summary: 'Create a join token for enrolling terminals (shown once)', tag: 'join-tokens', body: joinTokenCreate, response: joinTokenCreatedOut, status: 201 });
+  docs.route('get', '/api/v1/join-tokens', {
+    summary: 'List join tokens (a site-admin sees its own subtree)',
+    tag: 'join-tokens',
+    query: joinTokenQuery,
+    response: pageOf(joinTokenOut),
+  });
+  docs.route('post', '/api/v1/join-tokens', {
+    summary: 'Create a join token for enrolling terminals (shown once)',
+    tag: 'join-tokens',
+    body: joinTokenCreate,
+    response: joinTokenCreatedOut,
+    status: 201,
+  });
   docs.route('post', '/api/v1/join-tokens/{id}/revoke', { summary: 'Revoke a join token', tag: 'join-tokens', params, response: joinTokenOut });
 
   router.get('/join-tokens', async (req, res) => {

@@ -36,12 +36,26 @@ export class JoinTokenService {
     const now = this.deps.clock.now();
     const row = await writeTransaction(JoinToken.sequelize!, async (transaction) => {
       await requireRef(actor, Site, input.siteId, 'siteId', (s) => s.id, transaction);
-      const row = await JoinToken.create({
-        siteId: input.siteId, label: input.label, tokenHash: sha256(token), tokenPrefix: token.slice(0, JOIN_TOKEN_PREFIX.length + 6),
-        expiresAt: new Date(now + input.expiresInHours * 3600_000), maxUses: input.maxUses, requireApproval: input.requireApproval,
-        revokedAt: null, lastUsedAt: null, createdBy: actor.id,
-      }, { transaction });
-      await this.deps.audit.record(actor, { action: 'join-token.create', targetType: 'join-token', targetId: row.id, siteId: row.siteId, after: presentJoinToken(row, now) }, transaction);
+      const row = await JoinToken.create(
+        {
+          siteId: input.siteId,
+          label: input.label,
+          tokenHash: sha256(token),
+          tokenPrefix: token.slice(0, JOIN_TOKEN_PREFIX.length + 6),
+          expiresAt: new Date(now + input.expiresInHours * 3600_000),
+          maxUses: input.maxUses,
+          requireApproval: input.requireApproval,
+          revokedAt: null,
+          lastUsedAt: null,
+          createdBy: actor.id,
+        },
+        { transaction },
+      );
+      await this.deps.audit.record(
+        actor,
+        { action: 'join-token.create', targetType: 'join-token', targetId: row.id, siteId: row.siteId, after: presentJoinToken(row, now) },
+        transaction,
+      );
       return row;
     });
     this.deps.events.publish('resource.changed', { resource: 'join-tokens', id: row.id, action: 'create', siteId: row.siteId });
@@ -54,7 +68,10 @@ export class JoinTokenService {
     if (q.state) where.push(this.#stateWhere(q.state));
     return JoinToken.findAndCountAll({
       where: { [Op.and]: where },
-      order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']],
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });
@@ -70,7 +87,11 @@ export class JoinTokenService {
       if (row.revokedAt) return { row, changed: false };
       const before = presentJoinToken(row, now);
       await row.update({ revokedAt: new Date(now) }, { transaction });
-      await this.deps.audit.record(actor, { action: 'join-token.revoke', targetType: 'join-token', targetId: row.id, siteId: row.siteId, before, after: presentJoinToken(row, now) }, transaction);
+      await this.deps.audit.record(
+        actor,
+        { action: 'join-token.revoke', targetType: 'join-token', targetId: row.id, siteId: row.siteId, before, after: presentJoinToken(row, now) },
+        transaction,
+      );
       return { row, changed: true };
     });
     if (!changed) return row;

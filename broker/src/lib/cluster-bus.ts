@@ -40,10 +40,18 @@ export interface ClusterBus {
 
 /** SQLite: one broker per database file, so there is nobody else to tell. */
 export const localOnlyBus: ClusterBus = {
-  clustered: false, publish: () => undefined, subscribe: () => undefined, onReconnect: () => undefined, close: async () => undefined,
+  clustered: false,
+  publish: () => undefined,
+  subscribe: () => undefined,
+  onReconnect: () => undefined,
+  close: async () => undefined,
 };
 
-interface Queued { text: string; at: number; backlog: boolean }
+interface Queued {
+  text: string;
+  at: number;
+  backlog: boolean;
+}
 
 /**
  * LISTEN/NOTIFY on a dedicated connection (TCP keep-alive on, and a NOTIFY to itself every
@@ -90,7 +98,8 @@ export class PgClusterBus implements ClusterBus {
 
   publish(kind: string, payload: unknown, opts: { backlog?: boolean } = {}): void {
     const text = JSON.stringify({ kind, payload });
-    if (Buffer.byteLength(text) > MAX_PAYLOAD - 100) return void this.logger.warn({ kind, bytes: Buffer.byteLength(text) }, 'cluster message too large, not sent');
+    if (Buffer.byteLength(text) > MAX_PAYLOAD - 100)
+      return void this.logger.warn({ kind, bytes: Buffer.byteLength(text) }, 'cluster message too large, not sent');
     this.#queue.push({ text, at: this.clock.now(), backlog: opts.backlog !== false });
     this.#flushing ??= setImmediate(() => this.#flush());
   }
@@ -130,14 +139,17 @@ export class PgClusterBus implements ClusterBus {
     const queued = this.#queue.filter((q) => now - q.at <= BACKLOG_MAX_AGE_MS);
     this.#queue = [];
     // at the 8:30 rush hundreds of events a second become a few NOTIFYs, each under the 8000-byte limit
-    for (let i = 0; i < queued.length; ) {
+    for (let i = 0; i < queued.length;) {
       const batch: Queued[] = [];
       let bytes = 64;
       while (i < queued.length && (batch.length === 0 || bytes + Buffer.byteLength(queued[i]!.text) + 1 <= MAX_PAYLOAD)) {
         bytes += Buffer.byteLength(queued[i]!.text) + 1;
         batch.push(queued[i++]!);
       }
-      this.#notify(client, batch.map((q) => q.text)).catch((err: unknown) => {
+      this.#notify(
+        client,
+        batch.map((q) => q.text),
+      ).catch((err: unknown) => {
         this.logger.warn({ err, messages: batch.length }, 'cluster messages not sent; kept for the next connection');
         this.#queue.unshift(...batch.filter((q) => q.backlog)); // a command is never sent late
       });

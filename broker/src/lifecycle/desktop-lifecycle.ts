@@ -68,7 +68,15 @@ export class DesktopLifecycle {
     const { audit, events, clock, logger } = deps;
     this.#periodMs = deps.periodSeconds * 1000;
     this.knownHosts = new KnownHosts(audit, clock);
-    this.actions = new DesktopActions({ secrets: deps.secrets, executor: deps.executor ?? nodeSshExecutor, knownHosts: this.knownHosts, audit, events, clock, logger });
+    this.actions = new DesktopActions({
+      secrets: deps.secrets,
+      executor: deps.executor ?? nodeSshExecutor,
+      knownHosts: this.knownHosts,
+      audit,
+      events,
+      clock,
+      logger,
+    });
     this.instances = new BrokerInstances(clock, heartbeatMsFor(this.#periodMs));
     this.health = new HealthMonitor({ prober: deps.prober ?? tcpProber(), audit, events, clock, logger, ...(deps.health ? { settings: deps.health } : {}) });
     this.warmup = new WarmupService({ actions: this.actions, audit, events, clock });
@@ -93,8 +101,15 @@ export class DesktopLifecycle {
   attach(lifecycle: SessionLifecycle): void {
     const { sequelize, audit, events, clock } = this.deps;
     this.#reconciler = new Reconciler({
-      sequelize, lifecycle, actions: this.actions, instances: this.instances, audit, events, clock,
-      terminalTrackedHere: (id) => this.terminalTrackedHere(id), ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}),
+      sequelize,
+      lifecycle,
+      actions: this.actions,
+      instances: this.instances,
+      audit,
+      events,
+      clock,
+      terminalTrackedHere: (id) => this.terminalTrackedHere(id),
+      ...(this.deps.reconciler ? { settings: this.deps.reconciler } : {}),
     });
     this.#resets = new ForcedResets({ sequelize, lifecycle, actions: this.actions, audit, events, clock });
   }
@@ -110,11 +125,15 @@ export class DesktopLifecycle {
     repeat(this.#periodMs, () => this.reconcile(), 'reconciler run');
     this.#scheduleHealth();
     // a desktop an admin put into maintenance gets the pool's on-maintenance action
-    this.#unsubscribe = this.deps.events.subscribe((event) => {
-      if (event.type !== 'resource.changed') return;
-      const { data } = event;
-      if (data.resource === 'desktops' && data.action === 'update') void this.#maintenanceEntered(data.id).catch((err: unknown) => this.deps.logger.error({ err }, 'on-maintenance check failed'));
-    }, { localOnly: true });
+    this.#unsubscribe = this.deps.events.subscribe(
+      (event) => {
+        if (event.type !== 'resource.changed') return;
+        const { data } = event;
+        if (data.resource === 'desktops' && data.action === 'update')
+          void this.#maintenanceEntered(data.id).catch((err: unknown) => this.deps.logger.error({ err }, 'on-maintenance check failed'));
+      },
+      { localOnly: true },
+    );
   }
 
   /** One reconciler run (plus the warm-up, under the same lock); concurrent calls share a run. */
@@ -128,7 +147,8 @@ export class DesktopLifecycle {
     // ±20 % jitter: brokers started together do not probe the fleet in lockstep
     const delay = Math.round(this.#periodMs * (0.8 + Math.random() * 0.4));
     this.#healthTimer = this.deps.clock.setTimeout(() => {
-      this.health.runCycle()
+      this.health
+        .runCycle()
         .catch((err: unknown) => this.deps.logger.error({ err }, 'health cycle failed'))
         .finally(() => this.#scheduleHealth());
     }, delay);

@@ -27,7 +27,9 @@ export async function moveDesktop(
   desktopId: string,
   from: DesktopState[],
   to: DesktopState,
-  opts: { reason: string | null; actor?: Actor | null; onlySession?: string; clearSession?: boolean; details?: object; transaction?: Transaction } = { reason: null },
+  opts: { reason: string | null; actor?: Actor | null; onlySession?: string; clearSession?: boolean; details?: object; transaction?: Transaction } = {
+    reason: null,
+  },
 ): Promise<Desktop | null> {
   const { transaction } = opts;
   const now = new Date(deps.clock.now());
@@ -40,10 +42,17 @@ export async function moveDesktop(
   if (affected === 0) return null;
   const desktop = await Desktop.findByPk(desktopId, { transaction });
   if (!desktop) return null;
-  await deps.audit.record(opts.actor ?? null, {
-    action: `desktop.${to}`, targetType: 'desktop', targetId: desktop.id, siteId: desktop.siteId,
-    details: { from, to, reason: opts.reason, poolId: desktop.poolId, ...opts.details },
-  }, transaction);
+  await deps.audit.record(
+    opts.actor ?? null,
+    {
+      action: `desktop.${to}`,
+      targetType: 'desktop',
+      targetId: desktop.id,
+      siteId: desktop.siteId,
+      details: { from, to, reason: opts.reason, poolId: desktop.poolId, ...opts.details },
+    },
+    transaction,
+  );
   afterCommit(transaction, () => publishDesktop(deps.events, desktop));
   return desktop;
 }

@@ -2,7 +2,15 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { pageOf } from '@yunzhuo/protocol/api/common';
 import {
-  calendarDayOut, calendarDayParams, calendarDayPut, calendarDayQuery, knownHostOut, knownHostPut, knownHostQuery, poolLifecycleOut, poolLifecyclePut,
+  calendarDayOut,
+  calendarDayParams,
+  calendarDayPut,
+  calendarDayQuery,
+  knownHostOut,
+  knownHostPut,
+  knownHostQuery,
+  poolLifecycleOut,
+  poolLifecyclePut,
 } from '@yunzhuo/protocol/api/lifecycle';
 import { assertCanWriteAnything, assertRowAccess } from '../auth/policy.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -27,13 +35,45 @@ const idParams = z.object({ id: z.string().uuid() });
 /** Pool lifecycle settings (probes, timeouts, warm-up calendar), pinned host keys, holidays. */
 export function mountLifecycleSettings(router: Router, deps: { audit: AuditService; knownHosts: KnownHosts; clock: Clock; docs: OpenApiDocs }): void {
   const { audit, knownHosts, docs } = deps;
-  docs.route('get', '/api/v1/pools/{id}/lifecycle', { summary: 'A pool\'s lifecycle settings and warm-up calendar', tag: 'lifecycle', params: idParams, response: poolLifecycleOut });
-  docs.route('put', '/api/v1/pools/{id}/lifecycle', { summary: 'Set a pool\'s lifecycle settings and warm-up calendar', tag: 'lifecycle', params: idParams, body: poolLifecyclePut, response: poolLifecycleOut });
+  docs.route('get', '/api/v1/pools/{id}/lifecycle', {
+    summary: "A pool's lifecycle settings and warm-up calendar",
+    tag: 'lifecycle',
+    params: idParams,
+    response: poolLifecycleOut,
+  });
+  docs.route('put', '/api/v1/pools/{id}/lifecycle', {
+    summary: "Set a pool's lifecycle settings and warm-up calendar",
+    tag: 'lifecycle',
+    params: idParams,
+    body: poolLifecyclePut,
+    response: poolLifecycleOut,
+  });
   docs.route('get', '/api/v1/ssh-known-hosts', { summary: 'Pinned SSH host keys', tag: 'lifecycle', query: knownHostQuery, response: pageOf(knownHostOut) });
-  docs.route('put', '/api/v1/ssh-known-hosts', { summary: 'Pin (or replace) the host key of an SSH endpoint', tag: 'lifecycle', body: knownHostPut, response: knownHostOut });
-  docs.route('delete', '/api/v1/ssh-known-hosts/{id}', { summary: 'Forget a pin (the next connection pins what it sees)', tag: 'lifecycle', params: idParams, status: 204 });
-  docs.route('get', '/api/v1/calendar-days', { summary: 'Holidays and make-up working days (调休) of the warm-up', tag: 'lifecycle', query: calendarDayQuery, response: pageOf(calendarDayOut) });
-  docs.route('put', '/api/v1/calendar-days/{date}', { summary: 'Mark a date as a holiday or a working day', tag: 'lifecycle', params: calendarDayParams, body: calendarDayPut, response: calendarDayOut });
+  docs.route('put', '/api/v1/ssh-known-hosts', {
+    summary: 'Pin (or replace) the host key of an SSH endpoint',
+    tag: 'lifecycle',
+    body: knownHostPut,
+    response: knownHostOut,
+  });
+  docs.route('delete', '/api/v1/ssh-known-hosts/{id}', {
+    summary: 'Forget a pin (the next connection pins what it sees)',
+    tag: 'lifecycle',
+    params: idParams,
+    status: 204,
+  });
+  docs.route('get', '/api/v1/calendar-days', {
+    summary: 'Holidays and make-up working days (调休) of the warm-up',
+    tag: 'lifecycle',
+    query: calendarDayQuery,
+    response: pageOf(calendarDayOut),
+  });
+  docs.route('put', '/api/v1/calendar-days/{date}', {
+    summary: 'Mark a date as a holiday or a working day',
+    tag: 'lifecycle',
+    params: calendarDayParams,
+    body: calendarDayPut,
+    response: calendarDayOut,
+  });
   docs.route('delete', '/api/v1/calendar-days/{date}', { summary: 'Unmark a date', tag: 'lifecycle', params: calendarDayParams, status: 204 });
 
   router.get('/pools/:id/lifecycle', async (req, res) => {
@@ -66,7 +106,12 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
     const q = parseInput(knownHostQuery, req.query, 'query');
     const { rows, count } = await SshKnownHost.findAndCountAll({
       where: q.host ? { host: q.host } : {},
-      order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']], limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
     });
     res.json({ items: rows.map(presentKnownHost), total: count, page: q.page, pageSize: q.pageSize });
   });
@@ -93,7 +138,9 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
     if (q.to) range[Op.lte] = q.to;
     const { rows, count } = await CalendarDay.findAndCountAll({
       where: Object.getOwnPropertySymbols(range).length ? { date: range } : {},
-      order: [['date', q.order.toUpperCase()]], limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+      order: [['date', q.order.toUpperCase()]],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
     });
     res.json({ items: rows.map(presentCalendarDay), total: count, page: q.page, pageSize: q.pageSize });
   });
@@ -108,7 +155,11 @@ export function mountLifecycleSettings(router: Router, deps: { audit: AuditServi
       const existing = await CalendarDay.findByPk(date, { transaction, lock: true });
       const before = existing ? presentCalendarDay(existing) : null;
       const row = existing ? await existing.update(input, { transaction }) : await CalendarDay.create({ date, ...input }, { transaction });
-      await audit.record(actor, { action: 'calendar-day.set', targetType: 'calendar-day', targetId: date, before, after: presentCalendarDay(row) }, transaction);
+      await audit.record(
+        actor,
+        { action: 'calendar-day.set', targetType: 'calendar-day', targetId: date, before, after: presentCalendarDay(row) },
+        transaction,
+      );
       return row;
     });
     res.json(presentCalendarDay(row));

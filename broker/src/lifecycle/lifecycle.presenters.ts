@@ -10,8 +10,16 @@ import { SshKnownHost, type SshHost } from './ssh/ssh-host.model.js';
 export async function presentSshHost(h: SshHost): Promise<z.output<typeof sshHostOut>> {
   const pin = await SshKnownHost.findOne({ where: { host: h.host, port: h.port } });
   return {
-    id: h.id, name: h.name, siteId: h.siteId, host: h.host, port: h.port, username: h.username,
-    hasPrivateKey: h.privateKeyEnc.length > 0, hostKeyFingerprint: pin?.fingerprint ?? null, createdAt: iso(h.createdAt)!, updatedAt: iso(h.updatedAt)!,
+    id: h.id,
+    name: h.name,
+    siteId: h.siteId,
+    host: h.host,
+    port: h.port,
+    username: h.username,
+    hasPrivateKey: h.privateKeyEnc.length > 0,
+    hostKeyFingerprint: pin?.fingerprint ?? null,
+    createdAt: iso(h.createdAt)!,
+    updatedAt: iso(h.updatedAt)!,
   };
 }
 
@@ -21,24 +29,53 @@ export function presentKnownHost(k: SshKnownHost): z.output<typeof knownHostOut>
 
 export function presentPoolAction(a: PoolAction): z.output<typeof poolActionOut> {
   return {
-    id: a.id, poolId: a.poolId, siteId: a.siteId, point: a.point, sshHostId: a.sshHostId, runOn: a.runOn, command: a.command,
-    timeoutSeconds: a.timeoutSeconds, enabled: a.enabled, createdAt: iso(a.createdAt)!, updatedAt: iso(a.updatedAt)!,
+    id: a.id,
+    poolId: a.poolId,
+    siteId: a.siteId,
+    point: a.point,
+    sshHostId: a.sshHostId,
+    runOn: a.runOn,
+    command: a.command,
+    timeoutSeconds: a.timeoutSeconds,
+    enabled: a.enabled,
+    createdAt: iso(a.createdAt)!,
+    updatedAt: iso(a.updatedAt)!,
   };
 }
 
 export function presentActionRun(r: ActionRun): z.output<typeof actionRunOut> {
   return {
-    id: r.id, actionId: r.actionId, poolId: r.poolId, desktopId: r.desktopId, sessionId: r.sessionId, siteId: r.siteId, point: r.point,
-    host: r.host, port: r.port, command: r.command, outcome: r.outcome, exitCode: r.exitCode, signal: r.signal, stdout: r.stdout,
-    stderr: r.stderr, error: r.error, durationMs: r.durationMs, startedAt: iso(r.startedAt)!, finishedAt: iso(r.finishedAt)!,
+    id: r.id,
+    actionId: r.actionId,
+    poolId: r.poolId,
+    desktopId: r.desktopId,
+    sessionId: r.sessionId,
+    siteId: r.siteId,
+    point: r.point,
+    host: r.host,
+    port: r.port,
+    command: r.command,
+    outcome: r.outcome,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    error: r.error,
+    durationMs: r.durationMs,
+    startedAt: iso(r.startedAt)!,
+    finishedAt: iso(r.finishedAt)!,
   };
 }
 
 export function presentPoolLifecycle(poolId: string, row: PoolLifecycle | null): z.output<typeof poolLifecycleOut> {
   const s = row ?? LIFECYCLE_DEFAULTS;
   return {
-    poolId, probeDesktops: s.probeDesktops, resetTimeoutSeconds: s.resetTimeoutSeconds, startTimeoutSeconds: s.startTimeoutSeconds,
-    warmup: s.warmup ? { ...s.warmup } : null, updatedAt: row ? iso(row.updatedAt) : null,
+    poolId,
+    probeDesktops: s.probeDesktops,
+    resetTimeoutSeconds: s.resetTimeoutSeconds,
+    startTimeoutSeconds: s.startTimeoutSeconds,
+    warmup: s.warmup ? { ...s.warmup } : null,
+    updatedAt: row ? iso(row.updatedAt) : null,
   };
 }
 

@@ -15,9 +15,20 @@ type Update = z.output<typeof poolUpdate>;
 export async function presentPool(p: Pool, transaction?: Transaction): Promise<z.output<typeof poolOut>> {
   const links = await PoolGateway.findAll({ where: { poolId: p.id }, order: [['priority', 'ASC']], ...(transaction ? { transaction } : {}) });
   return {
-    id: p.id, name: p.name, departmentId: p.departmentId, siteId: p.siteId, kind: p.kind, state: p.state, settings: p.settings,
-    gatewayIds: links.map((l) => l.gatewayId), graceSeconds: p.graceSeconds, idleSeconds: p.idleSeconds, maxSessions: p.maxSessions,
-    allowOtherSites: p.allowOtherSites, createdAt: iso(p.createdAt)!, updatedAt: iso(p.updatedAt)!,
+    id: p.id,
+    name: p.name,
+    departmentId: p.departmentId,
+    siteId: p.siteId,
+    kind: p.kind,
+    state: p.state,
+    settings: p.settings,
+    gatewayIds: links.map((l) => l.gatewayId),
+    graceSeconds: p.graceSeconds,
+    idleSeconds: p.idleSeconds,
+    maxSessions: p.maxSessions,
+    allowOtherSites: p.allowOtherSites,
+    createdAt: iso(p.createdAt)!,
+    updatedAt: iso(p.updatedAt)!,
   };
 }
 
@@ -25,7 +36,10 @@ export async function presentPool(p: Pool, transaction?: Transaction): Promise<z
 async function setGateways(poolId: string, gatewayIds: string[] | undefined, transaction: Transaction): Promise<void> {
   if (!gatewayIds) return;
   await PoolGateway.destroy({ where: { poolId }, transaction });
-  await PoolGateway.bulkCreate([...new Set(gatewayIds)].map((gatewayId, priority) => ({ poolId, gatewayId, priority })), { transaction });
+  await PoolGateway.bulkCreate(
+    [...new Set(gatewayIds)].map((gatewayId, priority) => ({ poolId, gatewayId, priority })),
+    { transaction },
+  );
 }
 
 export const poolResource: ResourceDef<Pool, Create, Update> = {

@@ -30,18 +30,37 @@ export function outboxSignature(secret: string, timestamp: string, body: string)
 function ratingFacts(rating: Rating) {
   // the rater's name and number stay in the hall (as in the audit log)
   return {
-    id: rating.id, level: rating.level, tags: rating.tags, tagSetVersion: rating.tagSetVersion, comment: rating.comment, anonymous: rating.anonymous,
-    caseNumber: rating.caseNumber, itemCode: rating.itemCode, channel: rating.channel, windowId: rating.windowId, accountId: rating.accountId,
-    departmentId: rating.departmentId, siteId: rating.siteId, createdAt: rating.createdAt.toISOString(),
+    id: rating.id,
+    level: rating.level,
+    tags: rating.tags,
+    tagSetVersion: rating.tagSetVersion,
+    comment: rating.comment,
+    anonymous: rating.anonymous,
+    caseNumber: rating.caseNumber,
+    itemCode: rating.itemCode,
+    channel: rating.channel,
+    windowId: rating.windowId,
+    accountId: rating.accountId,
+    departmentId: rating.departmentId,
+    siteId: rating.siteId,
+    createdAt: rating.createdAt.toISOString(),
   };
 }
 
 function orderFacts(order: RatingWorkOrder) {
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
-    id: order.id, state: order.state, visitDueAt: iso(order.visitDueAt), rectifyDueAt: iso(order.rectifyDueAt), visitedAt: iso(order.visitedAt),
-    rectifiedAt: iso(order.rectifiedAt), appealedAt: iso(order.appealedAt), reviewedAt: iso(order.reviewedAt), reviewDecision: order.reviewDecision ?? null,
-    followUpAt: iso(order.followUpAt), followUpLevel: order.followUpLevel ?? null,
+    id: order.id,
+    state: order.state,
+    visitDueAt: iso(order.visitDueAt),
+    rectifyDueAt: iso(order.rectifyDueAt),
+    visitedAt: iso(order.visitedAt),
+    rectifiedAt: iso(order.rectifiedAt),
+    appealedAt: iso(order.appealedAt),
+    reviewedAt: iso(order.reviewedAt),
+    reviewDecision: order.reviewDecision ?? null,
+    followUpAt: iso(order.followUpAt),
+    followUpLevel: order.followUpLevel ?? null,
   };
 }
 
@@ -50,12 +69,34 @@ function orderFacts(order: RatingWorkOrder) {
  * never commits without its row, and a rolled-back change leaves none.
  */
 export async function enqueueRatingChange(
-  transaction: Transaction, at: Date, rating: Rating, kind: 'rating.created' | `work-order.${string}`, order?: RatingWorkOrder,
+  transaction: Transaction,
+  at: Date,
+  rating: Rating,
+  kind: 'rating.created' | `work-order.${string}`,
+  order?: RatingWorkOrder,
 ): Promise<RatingOutboxItem> {
   const changeNo = (await RatingOutboxItem.count({ where: { ratingId: rating.id }, transaction })) + 1;
-  const body = { idempotencyKey: `${rating.id}:${changeNo}`, kind, ratingId: rating.id, changeNo, occurredAt: at.toISOString(), rating: ratingFacts(rating), workOrder: order ? orderFacts(order) : null };
+  const body = {
+    idempotencyKey: `${rating.id}:${changeNo}`,
+    kind,
+    ratingId: rating.id,
+    changeNo,
+    occurredAt: at.toISOString(),
+    rating: ratingFacts(rating),
+    workOrder: order ? orderFacts(order) : null,
+  };
   return RatingOutboxItem.create(
-    { ratingId: rating.id, changeNo, kind, windowKey: rating.windowId ?? '', payload: JSON.stringify(body), state: 'pending', nextAttemptAt: at, createdAt: at, updatedAt: at },
+    {
+      ratingId: rating.id,
+      changeNo,
+      kind,
+      windowKey: rating.windowId ?? '',
+      payload: JSON.stringify(body),
+      state: 'pending',
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+    },
     { transaction },
   );
 }
@@ -69,11 +110,19 @@ export class RatingOutboxSender {
   #stop: (() => void) | null = null;
   #running: Promise<void> | null = null;
 
-  constructor(private readonly clock: Clock, private readonly settings: OutboxSettings, private readonly logger?: Logger) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly settings: OutboxSettings,
+    private readonly logger?: Logger,
+  ) {}
 
   start(): void {
     // a pass that fails (the database away) is retried on the next tick; the rows are still there
-    this.#stop = every(this.clock, this.settings.pollMs, () => void this.runOnce().catch((err: unknown) => this.logger?.warn({ err }, 'rating outbox pass failed')));
+    this.#stop = every(
+      this.clock,
+      this.settings.pollMs,
+      () => void this.runOnce().catch((err: unknown) => this.logger?.warn({ err }, 'rating outbox pass failed')),
+    );
   }
 
   /** One pass; a pass already under way is joined, not doubled. */
@@ -128,7 +177,12 @@ export class RatingOutboxSender {
     }
     const attempts = item.attempts + 1;
     const wait = Math.min(this.settings.backoffMs * 2 ** (attempts - 1), this.settings.maxBackoffMs);
-    await item.update({ attempts, lastError: error.slice(0, 500), state: attempts >= this.settings.maxAttempts ? 'dead' : 'pending', nextAttemptAt: new Date(this.clock.now() + wait) });
+    await item.update({
+      attempts,
+      lastError: error.slice(0, 500),
+      state: attempts >= this.settings.maxAttempts ? 'dead' : 'pending',
+      nextAttemptAt: new Date(this.clock.now() + wait),
+    });
     // a dead item lets the rest of its window go
     return attempts >= this.settings.maxAttempts;
   }

@@ -20,8 +20,15 @@ function counts(c: LevelCounts): Counts {
   const total = c[1] + c[2] + c[3] + c[4] + c[5];
   const bad = c[1] + c[2];
   return {
-    verySatisfied: c[5], satisfied: c[4], basicallySatisfied: c[3], dissatisfied: c[2], veryDissatisfied: c[1],
-    total, bad, satisfaction: total ? (total - bad) / total : 0, badRate: total ? bad / total : 0,
+    verySatisfied: c[5],
+    satisfied: c[4],
+    basicallySatisfied: c[3],
+    dissatisfied: c[2],
+    veryDissatisfied: c[1],
+    total,
+    bad,
+    satisfaction: total ? (total - bad) / total : 0,
+    badRate: total ? bad / total : 0,
   };
 }
 
@@ -60,8 +67,11 @@ export async function summarizeRatings(where: WhereOptions[], groupBy: RatingGro
     overall[level] = (overall[level] ?? 0) + Number(row.n);
     byKey.set(row.key, c);
   }
-  const names = await namesOf(groupBy, [...byKey.keys()].filter((k): k is string => k !== null));
-  const items = [...byKey].map(([key, c]) => ({ key, name: key === null ? null : names.get(key) ?? null, ...counts(c) }));
+  const names = await namesOf(
+    groupBy,
+    [...byKey.keys()].filter((k): k is string => k !== null),
+  );
+  const items = [...byKey].map(([key, c]) => ({ key, name: key === null ? null : (names.get(key) ?? null), ...counts(c) }));
   // the weakest first: that is what a supervisor reads the report for
   items.sort((a, b) => a.satisfaction - b.satisfaction || b.total - a.total || String(a.name).localeCompare(String(b.name)));
   return { groupBy, items, overall: counts(overall) };

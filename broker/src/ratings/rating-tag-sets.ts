@@ -51,7 +51,11 @@ export class RatingTagSets {
           { version: (newest?.version ?? 0) + 1, tags, createdBy: actor.id === 'system' ? null : actor.id, createdAt: new Date(this.deps.clock.now()) },
           { transaction },
         );
-        await this.deps.audit.record(actor, { action: 'rating-tag-set.create', targetType: 'rating-tag-set', targetId: String(set.version), after: presentTagSet(set) }, transaction);
+        await this.deps.audit.record(
+          actor,
+          { action: 'rating-tag-set.create', targetType: 'rating-tag-set', targetId: String(set.version), after: presentTagSet(set) },
+          transaction,
+        );
         return set;
       });
     } catch (err) {

@@ -47,7 +47,14 @@ export class RatingInvitation extends Model<InferAttributes<RatingInvitation>, I
 
   static initModel(sequelize: Sequelize): void {
     RatingInvitation.init(
-      { id: uuidPk, ...contextColumns, ...caseColumns, expiresAt: { type: DataTypes.DATE, allowNull: false }, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE },
+      {
+        id: uuidPk,
+        ...contextColumns,
+        ...caseColumns,
+        expiresAt: { type: DataTypes.DATE, allowNull: false },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
       { ...baseOptions, sequelize, tableName: 'rating_invitations' },
     );
   }

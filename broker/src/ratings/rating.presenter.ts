@@ -11,10 +11,27 @@ export function maskPhone(phone: string | null): string | null {
 
 export function presentRating(r: Rating): z.output<typeof ratingOut> {
   return {
-    id: r.id, invitationId: r.invitationId, sessionId: r.sessionId, level: r.level, bad: isBadLevel(r.level), tags: r.tags ?? [],
-    tagSetVersion: r.tagSetVersion, comment: r.comment, anonymous: r.anonymous, raterName: r.raterName, raterPhone: maskPhone(r.raterPhone),
-    caseNumber: r.caseNumber, itemCode: r.itemCode, channel: r.channel, excluded: r.excluded ?? false,
-    siteId: r.siteId, windowId: r.windowId, terminalId: r.terminalId, accountId: r.accountId,
-    departmentId: r.departmentId, poolId: r.poolId, createdAt: iso(r.createdAt)!,
+    id: r.id,
+    invitationId: r.invitationId,
+    sessionId: r.sessionId,
+    level: r.level,
+    bad: isBadLevel(r.level),
+    tags: r.tags ?? [],
+    tagSetVersion: r.tagSetVersion,
+    comment: r.comment,
+    anonymous: r.anonymous,
+    raterName: r.raterName,
+    raterPhone: maskPhone(r.raterPhone),
+    caseNumber: r.caseNumber,
+    itemCode: r.itemCode,
+    channel: r.channel,
+    excluded: r.excluded ?? false,
+    siteId: r.siteId,
+    windowId: r.windowId,
+    terminalId: r.terminalId,
+    accountId: r.accountId,
+    departmentId: r.departmentId,
+    poolId: r.poolId,
+    createdAt: iso(r.createdAt)!,
   };
 }

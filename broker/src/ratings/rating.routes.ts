@@ -3,7 +3,15 @@ import { Op, type WhereOptions } from 'sequelize';
 import { pageOf } from '@yunzhuo/protocol/api/common';
 import { z } from 'zod';
 import {
-  ratingInvitationBody, ratingInvitationOut, ratingOut, ratingQuery, ratingSubmitBody, ratingSummaryOut, ratingSummaryQuery, ratingTagSetBody, ratingTagSetOut,
+  ratingInvitationBody,
+  ratingInvitationOut,
+  ratingOut,
+  ratingQuery,
+  ratingSubmitBody,
+  ratingSummaryOut,
+  ratingSummaryQuery,
+  ratingTagSetBody,
+  ratingTagSetOut,
 } from '@yunzhuo/protocol/api/ratings';
 import type { Actor } from '../auth/actor.js';
 import { assertCanWriteTo } from '../auth/policy.js';
@@ -21,7 +29,10 @@ import { summarizeRatings } from './rating-summary.js';
 import { presentTagSet, type RatingTagSets } from './rating-tag-sets.js';
 
 /** Site scope plus the report filters every ratings read shares. */
-function visibleRatings(actor: Actor, q: { siteId?: string; windowId?: string; accountId?: string; departmentId?: string; itemCode?: string; from?: string; to?: string }): WhereOptions[] {
+function visibleRatings(
+  actor: Actor,
+  q: { siteId?: string; windowId?: string; accountId?: string; departmentId?: string; itemCode?: string; from?: string; to?: string },
+): WhereOptions[] {
   return [
     scopeWhere(actor, 'siteId', false),
     equalityFilters(q, ['siteId', 'windowId', 'accountId', 'departmentId', 'itemCode']),
@@ -32,19 +43,49 @@ function visibleRatings(actor: Actor, q: { siteId?: string; windowId?: string; a
 /** 好差评: the window page invites and submits (terminal credential); the console reads. */
 export function mountRatings(publicApi: Router, consoleApi: Router, ratings: RatingService, tagSets: RatingTagSets, docs: OpenApiDocs): void {
   const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req));
-  docs.route('post', '/api/v1/terminal/rating-invitations', { summary: 'Invite the citizen to rate the service of a session held here', tag: 'ratings', body: ratingInvitationBody, response: ratingInvitationOut, status: 201 });
-  docs.route('post', '/api/v1/terminal/ratings', { summary: 'Submit the rating of an invitation (once)', tag: 'ratings', body: ratingSubmitBody, response: ratingOut, status: 201 });
+  docs.route('post', '/api/v1/terminal/rating-invitations', {
+    summary: 'Invite the citizen to rate the service of a session held here',
+    tag: 'ratings',
+    body: ratingInvitationBody,
+    response: ratingInvitationOut,
+    status: 201,
+  });
+  docs.route('post', '/api/v1/terminal/ratings', {
+    summary: 'Submit the rating of an invitation (once)',
+    tag: 'ratings',
+    body: ratingSubmitBody,
+    response: ratingOut,
+    status: 201,
+  });
   docs.route('get', '/api/v1/ratings', { summary: 'List ratings', tag: 'ratings', query: ratingQuery, response: pageOf(ratingOut) });
-  docs.route('get', '/api/v1/ratings/summary', { summary: '满意率 and 差评率 per window, clerk, department, site or service item', tag: 'ratings', query: ratingSummaryQuery, response: ratingSummaryOut });
-  docs.route('get', '/api/v1/rating-tag-sets', { summary: 'Every version of the county\'s rating tag set, newest first', tag: 'ratings', response: z.object({ items: z.array(ratingTagSetOut) }) });
-  docs.route('post', '/api/v1/rating-tag-sets', { summary: 'Publish a new version of the rating tag set (county admin)', tag: 'ratings', body: ratingTagSetBody, response: ratingTagSetOut, status: 201 });
+  docs.route('get', '/api/v1/ratings/summary', {
+    summary: '满意率 and 差评率 per window, clerk, department, site or service item',
+    tag: 'ratings',
+    query: ratingSummaryQuery,
+    response: ratingSummaryOut,
+  });
+  docs.route('get', '/api/v1/rating-tag-sets', {
+    summary: "Every version of the county's rating tag set, newest first",
+    tag: 'ratings',
+    response: z.object({ items: z.array(ratingTagSetOut) }),
+  });
+  docs.route('post', '/api/v1/rating-tag-sets', {
+    summary: 'Publish a new version of the rating tag set (county admin)',
+    tag: 'ratings',
+    body: ratingTagSetBody,
+    response: ratingTagSetOut,
+    status: 201,
+  });
 
   publicApi.post('/terminal/rating-invitations', async (req, res) => {
     const terminal = await terminalOf(req);
     const body = parseInput(ratingInvitationBody, req.body);
     const { invitation, tagSet } = await ratings.invite(terminal, body);
     res.status(201).json({
-      id: invitation.id, expiresAt: iso(invitation.expiresAt)!, caseNumber: invitation.caseNumber, itemCode: invitation.itemCode,
+      id: invitation.id,
+      expiresAt: iso(invitation.expiresAt)!,
+      caseNumber: invitation.caseNumber,
+      itemCode: invitation.itemCode,
       tagSet: { version: tagSet.version, tags: tagSet.tags },
     });
   });
@@ -69,7 +110,10 @@ export function mountRatings(publicApi: Router, consoleApi: Router, ratings: Rat
     if (q.caseNumber) where.push({ caseNumber: q.caseNumber });
     const { rows, count } = await Rating.findAndCountAll({
       where: { [Op.and]: where },
-      order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']],
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });

@@ -37,16 +37,27 @@ export class RatingService {
   }
 
   /** The session must be live and held by this terminal; its window, clerk, department and case are fixed now. */
-  async invite(terminal: Terminal, input: { sessionId: string; caseNumber?: string | undefined; itemCode?: string | undefined }): Promise<{ invitation: RatingInvitation; tagSet: RatingTagSet }> {
+  async invite(
+    terminal: Terminal,
+    input: { sessionId: string; caseNumber?: string | undefined; itemCode?: string | undefined },
+  ): Promise<{ invitation: RatingInvitation; tagSet: RatingTagSet }> {
     const session = await DesktopSession.findByPk(input.sessionId);
     if (!session || session.terminalId !== terminal.id) throw new AppError('NOT_FOUND', { resource: 'session' });
     if (session.state === 'ended') throw new AppError('SESSION_ENDED', { endReason: session.endReason });
     const context: ServiceContext = {
-      sessionId: session.id, terminalId: terminal.id, windowId: session.windowId, siteId: session.siteId,
-      accountId: session.accountId, departmentId: session.departmentId, poolId: session.poolId,
+      sessionId: session.id,
+      terminalId: terminal.id,
+      windowId: session.windowId,
+      siteId: session.siteId,
+      accountId: session.accountId,
+      departmentId: session.departmentId,
+      poolId: session.poolId,
     };
     const invitation = await RatingInvitation.create({
-      ...context, caseNumber: input.caseNumber ?? null, itemCode: input.itemCode ?? null, expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
+      ...context,
+      caseNumber: input.caseNumber ?? null,
+      itemCode: input.itemCode ?? null,
+      expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
     });
     return { invitation, tagSet: await this.deps.tagSets.current() };
   }
@@ -62,14 +73,30 @@ export class RatingService {
     let rating: Rating;
     try {
       rating = await writeTransaction(Rating.sequelize!, async (transaction) => {
-        const created = await Rating.create({
-          invitationId: invitation.id, sessionId: invitation.sessionId, terminalId: invitation.terminalId, windowId: invitation.windowId,
-          siteId: invitation.siteId, accountId: invitation.accountId, departmentId: invitation.departmentId, poolId: invitation.poolId,
-          caseNumber: invitation.caseNumber, itemCode: invitation.itemCode, channel: 'window-device',
-          level: input.level, tags, tagSetVersion: input.tagSetVersion, comment: input.comment ?? null,
-          anonymous: !input.rater, raterName: input.rater?.name ?? null, raterPhone: input.rater?.phone ?? null,
-          createdAt: new Date(this.deps.clock.now()),
-        }, { transaction });
+        const created = await Rating.create(
+          {
+            invitationId: invitation.id,
+            sessionId: invitation.sessionId,
+            terminalId: invitation.terminalId,
+            windowId: invitation.windowId,
+            siteId: invitation.siteId,
+            accountId: invitation.accountId,
+            departmentId: invitation.departmentId,
+            poolId: invitation.poolId,
+            caseNumber: invitation.caseNumber,
+            itemCode: invitation.itemCode,
+            channel: 'window-device',
+            level: input.level,
+            tags,
+            tagSetVersion: input.tagSetVersion,
+            comment: input.comment ?? null,
+            anonymous: !input.rater,
+            raterName: input.rater?.name ?? null,
+            raterPhone: input.rater?.phone ?? null,
+            createdAt: new Date(this.deps.clock.now()),
+          },
+          { transaction },
+        );
         // every 差评 is followed up: its work order commits with it
         const order = bad ? await this.deps.workOrders.openFor(created, transaction) : undefined;
         // and the province hears of it: the outbox row commits with it too
@@ -83,11 +110,24 @@ export class RatingService {
     }
     // the citizen rated at this terminal: the log names it (and its window)
     await this.deps.audit.record(agentActor(null, terminal.id), {
-      action: 'rating.create', targetType: 'rating', targetId: rating.id, siteId: rating.siteId,
+      action: 'rating.create',
+      targetType: 'rating',
+      targetId: rating.id,
+      siteId: rating.siteId,
       // the rater's name and number stay out of the audit log: it is kept for ever
       details: {
-        sessionId: rating.sessionId, terminalId: rating.terminalId, windowId: rating.windowId, accountId: rating.accountId, departmentId: rating.departmentId,
-        level: rating.level, bad, tags: rating.tags, tagSetVersion: rating.tagSetVersion, caseNumber: rating.caseNumber, itemCode: rating.itemCode, anonymous: rating.anonymous,
+        sessionId: rating.sessionId,
+        terminalId: rating.terminalId,
+        windowId: rating.windowId,
+        accountId: rating.accountId,
+        departmentId: rating.departmentId,
+        level: rating.level,
+        bad,
+        tags: rating.tags,
+        tagSetVersion: rating.tagSetVersion,
+        caseNumber: rating.caseNumber,
+        itemCode: rating.itemCode,
+        anonymous: rating.anonymous,
       },
     });
     this.deps.events.publish('rating.created', { id: rating.id, siteId: rating.siteId, windowId: rating.windowId, level: rating.level, bad });

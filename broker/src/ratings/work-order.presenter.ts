@@ -11,14 +11,37 @@ export function lateness(o: RatingWorkOrder, now: number): { visitOverdue: boole
   return { visitOverdue: late(o.visitedAt, o.visitDueAt), rectifyOverdue: late(o.rectifiedAt, o.rectifyDueAt) };
 }
 
-export function presentWorkOrder(o: RatingWorkOrder, rating: Pick<Rating, 'level' | 'tags' | 'caseNumber' | 'itemCode'>, now: number): z.output<typeof workOrderOut> {
+export function presentWorkOrder(
+  o: RatingWorkOrder,
+  rating: Pick<Rating, 'level' | 'tags' | 'caseNumber' | 'itemCode'>,
+  now: number,
+): z.output<typeof workOrderOut> {
   return {
-    id: o.id, ratingId: o.ratingId, state: o.state, level: rating.level, tags: rating.tags ?? [], caseNumber: rating.caseNumber, itemCode: rating.itemCode,
-    siteId: o.siteId, windowId: o.windowId, accountId: o.accountId, departmentId: o.departmentId,
-    visitDueAt: iso(o.visitDueAt)!, rectifyDueAt: iso(o.rectifyDueAt)!,
-    visitedAt: iso(o.visitedAt), visitNote: o.visitNote, rectifiedAt: iso(o.rectifiedAt), rectifyNote: o.rectifyNote,
-    appealedAt: iso(o.appealedAt), appealReason: o.appealReason, reviewedAt: iso(o.reviewedAt), reviewDecision: o.reviewDecision, reviewNote: o.reviewNote,
-    followUpAt: iso(o.followUpAt), followUpLevel: o.followUpLevel, followUpComment: o.followUpComment,
+    id: o.id,
+    ratingId: o.ratingId,
+    state: o.state,
+    level: rating.level,
+    tags: rating.tags ?? [],
+    caseNumber: rating.caseNumber,
+    itemCode: rating.itemCode,
+    siteId: o.siteId,
+    windowId: o.windowId,
+    accountId: o.accountId,
+    departmentId: o.departmentId,
+    visitDueAt: iso(o.visitDueAt)!,
+    rectifyDueAt: iso(o.rectifyDueAt)!,
+    visitedAt: iso(o.visitedAt),
+    visitNote: o.visitNote,
+    rectifiedAt: iso(o.rectifiedAt),
+    rectifyNote: o.rectifyNote,
+    appealedAt: iso(o.appealedAt),
+    appealReason: o.appealReason,
+    reviewedAt: iso(o.reviewedAt),
+    reviewDecision: o.reviewDecision,
+    reviewNote: o.reviewNote,
+    followUpAt: iso(o.followUpAt),
+    followUpLevel: o.followUpLevel,
+    followUpComment: o.followUpComment,
     ...lateness(o, now),
     createdAt: iso(o.createdAt)!,
   };

@@ -3,7 +3,14 @@ import { col, Op, where as sqlWhere, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { pageOf } from '@yunzhuo/protocol/api/common';
 import {
-  workOrderAppealBody, workOrderFollowUpBody, workOrderNoteBody, workOrderOut, workOrderQuery, workOrderReportOut, workOrderReportQuery, workOrderReviewBody,
+  workOrderAppealBody,
+  workOrderFollowUpBody,
+  workOrderNoteBody,
+  workOrderOut,
+  workOrderQuery,
+  workOrderReportOut,
+  workOrderReportQuery,
+  workOrderReviewBody,
 } from '@yunzhuo/protocol/api/rating-work-orders';
 import type { Actor } from '../auth/actor.js';
 import { Department } from '../departments/department.model.js';
@@ -51,7 +58,12 @@ async function present(orders: RatingWorkOrder[], now: number) {
 export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService; clock: Clock; docs: OpenApiDocs }): void {
   const { orders, clock, docs } = deps;
   docs.route('get', BASE, { summary: 'List 差评 work orders', tag: 'ratings', query: workOrderQuery, response: pageOf(workOrderOut) });
-  docs.route('get', `${BASE}/report`, { summary: 'Work orders per department: open, overdue, rectified on time', tag: 'ratings', query: workOrderReportQuery, response: workOrderReportOut });
+  docs.route('get', `${BASE}/report`, {
+    summary: 'Work orders per department: open, overdue, rectified on time',
+    tag: 'ratings',
+    query: workOrderReportQuery,
+    response: workOrderReportOut,
+  });
   docs.route('get', `${BASE}/{id}`, { summary: 'One 差评 work order', tag: 'ratings', params: idParams, response: workOrderOut });
   router.get('/', async (req, res) => {
     const q = parseInput(workOrderQuery, req.query, 'query');
@@ -60,7 +72,13 @@ export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService
     if (q.overdue === true) where.push(overdueWhere(now));
     if (q.overdue === false) where.push({ [Op.not]: overdueWhere(now) });
     const { rows, count } = await RatingWorkOrder.findAndCountAll({
-      where: { [Op.and]: where }, order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']], limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+      where: { [Op.and]: where },
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
     });
     res.json({ items: await present(rows, now.getTime()), total: count, page: q.page, pageSize: q.pageSize });
   });
@@ -88,7 +106,7 @@ export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService
     const rate = (c: ReturnType<typeof empty>) => ({ ...c, onTimeRate: c.total - c.excluded ? c.rectifiedOnTime / (c.total - c.excluded) : 0 });
     const ids = [...byDepartment.keys()].filter((k): k is string => k !== null);
     const names = new Map((await Department.findAll({ where: { id: ids } })).map((d) => [d.id, d.name]));
-    const items = [...byDepartment].map(([departmentId, c]) => ({ departmentId, name: departmentId ? names.get(departmentId) ?? null : null, ...rate(c) }));
+    const items = [...byDepartment].map(([departmentId, c]) => ({ departmentId, name: departmentId ? (names.get(departmentId) ?? null) : null, ...rate(c) }));
     // the most overdue first: that is what the report is read for
     items.sort((a, b) => b.visitOverdue + b.rectifyOverdue - (a.visitOverdue + a.rectifyOverdue) || String(a.name).localeCompare(String(b.name)));
     res.json({ items, overall: rate(overall) });
@@ -112,7 +130,10 @@ export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService
   };
   mountStep('visit', workOrderNoteBody, '回访: the citizen was called back', (b) => ({ kind: 'visit', note: b.note }));
   mountStep('rectify', workOrderNoteBody, '整改: what was put right', (b) => ({ kind: 'rectify', note: b.note }));
-  mountStep('appeal', workOrderAppealBody, '申诉: the department asks to set a mistaken or malicious 差评 aside', (b) => ({ kind: 'appeal', reason: b.reason }));
+  mountStep('appeal', workOrderAppealBody, '申诉: the department asks to set a mistaken or malicious 差评 aside', (b) => ({
+    kind: 'appeal',
+    reason: b.reason,
+  }));
   mountStep('review', workOrderReviewBody, '复核 of an appeal (county admin): exclude the rating or keep it', (b) => ({ kind: 'review', ...b }));
-  mountStep('follow-up', workOrderFollowUpBody, '追评: the citizen\'s second word, once', (b) => ({ kind: 'follow-up', ...b }));
+  mountStep('follow-up', workOrderFollowUpBody, "追评: the citizen's second word, once", (b) => ({ kind: 'follow-up', ...b }));
 }

@@ -39,7 +39,13 @@ const FROM: Record<WorkOrderStepInput['kind'], readonly WorkOrderState[]> = {
   'follow-up': ['visited', 'rectified'],
 };
 
-const NEEDS: Record<WorkOrderStepInput['kind'], WorkOrderStep> = { visit: 'handle', rectify: 'handle', appeal: 'handle', review: 'review', 'follow-up': 'handle' };
+const NEEDS: Record<WorkOrderStepInput['kind'], WorkOrderStep> = {
+  visit: 'handle',
+  rectify: 'handle',
+  appeal: 'handle',
+  review: 'review',
+  'follow-up': 'handle',
+};
 
 /** 差评 follow-up: a work order per 差评 with working-day deadlines, and its steps. */
 export class WorkOrderService {
@@ -51,10 +57,16 @@ export class WorkOrderService {
     const at = rating.createdAt.getTime();
     return RatingWorkOrder.create(
       {
-        ratingId: rating.id, siteId: rating.siteId, departmentId: rating.departmentId, windowId: rating.windowId, accountId: rating.accountId, state: 'open',
+        ratingId: rating.id,
+        siteId: rating.siteId,
+        departmentId: rating.departmentId,
+        windowId: rating.windowId,
+        accountId: rating.accountId,
+        state: 'open',
         visitDueAt: workingDayDeadline(at, this.deps.visitWorkingDays, this.deps.timeZone, listed),
         rectifyDueAt: workingDayDeadline(at, this.deps.rectifyWorkingDays, this.deps.timeZone, listed),
-        createdAt: rating.createdAt, updatedAt: rating.createdAt,
+        createdAt: rating.createdAt,
+        updatedAt: rating.createdAt,
       },
       { transaction },
     );
@@ -70,7 +82,8 @@ export class WorkOrderService {
   /** An order the actor may read; NOT_FOUND otherwise (a department never learns of another's orders). */
   async findVisible(actor: Actor, id: string): Promise<RatingWorkOrder> {
     const order = await RatingWorkOrder.findByPk(id);
-    if (!order || !mayOnWorkOrder(actor, 'read', order, await this.reviewerDepartments(actor))) throw new AppError('NOT_FOUND', { resource: 'rating-work-order' });
+    if (!order || !mayOnWorkOrder(actor, 'read', order, await this.reviewerDepartments(actor)))
+      throw new AppError('NOT_FOUND', { resource: 'rating-work-order' });
     return order;
   }
 
@@ -81,18 +94,29 @@ export class WorkOrderService {
       if (!order || !mayOnWorkOrder(actor, 'read', order, departments)) throw new AppError('NOT_FOUND', { resource: 'rating-work-order' });
       if (!mayOnWorkOrder(actor, NEEDS[step.kind], order, departments)) throw new AppError('FORBIDDEN', { resource: 'rating-work-order', step: step.kind });
       if (!FROM[step.kind].includes(order.state)) throw new AppError('WORK_ORDER_STATE', { state: order.state, step: step.kind });
-      if (step.kind === 'appeal' && order.appealedAt) throw new AppError('WORK_ORDER_STATE', { state: order.state, step: step.kind, reason: 'appealed once already' });
-      if (step.kind === 'follow-up' && order.followUpAt) throw new AppError('WORK_ORDER_STATE', { state: order.state, step: step.kind, reason: 'one 追评 only' });
+      if (step.kind === 'appeal' && order.appealedAt)
+        throw new AppError('WORK_ORDER_STATE', { state: order.state, step: step.kind, reason: 'appealed once already' });
+      if (step.kind === 'follow-up' && order.followUpAt)
+        throw new AppError('WORK_ORDER_STATE', { state: order.state, step: step.kind, reason: 'one 追评 only' });
       const now = new Date(this.deps.clock.now());
       const before = order.get({ plain: true });
       await order.update(this.#changes(order, step, now, actor), { transaction });
       if (step.kind === 'review' && step.decision === 'exclude') await Rating.update({ excluded: true }, { where: { id: order.ratingId }, transaction });
       const rating = await Rating.findByPk(order.ratingId, { transaction, rejectOnEmpty: true });
       await enqueueRatingChange(transaction, now, rating, `work-order.${step.kind}`, order);
-      await this.deps.audit.record(actor, {
-        action: `rating-work-order.${step.kind}`, targetType: 'rating-work-order', targetId: order.id, siteId: order.siteId,
-        before: { state: before.state }, after: { state: order.state }, details: { ...step, ratingId: order.ratingId },
-      }, transaction);
+      await this.deps.audit.record(
+        actor,
+        {
+          action: `rating-work-order.${step.kind}`,
+          targetType: 'rating-work-order',
+          targetId: order.id,
+          siteId: order.siteId,
+          before: { state: before.state },
+          after: { state: order.state },
+          details: { ...step, ratingId: order.ratingId },
+        },
+        transaction,
+      );
       return order;
     });
   }
@@ -108,7 +132,10 @@ export class WorkOrderService {
       case 'review':
         return {
           state: step.decision === 'exclude' ? 'excluded' : order.visitedAt ? 'visited' : 'open',
-          reviewedAt: now, reviewDecision: step.decision, reviewNote: step.note, reviewedBy: actor.id === 'system' ? null : actor.id,
+          reviewedAt: now,
+          reviewDecision: step.decision,
+          reviewNote: step.note,
+          reviewedBy: actor.id === 'system' ? null : actor.id,
         };
       case 'follow-up':
         return { followUpAt: now, followUpLevel: step.level, followUpComment: step.comment ?? null };

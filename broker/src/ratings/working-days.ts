@@ -15,7 +15,9 @@ function weekdayOf(date: string): number {
 
 /** `+08:00` for Asia/Shanghai at `epochMs` (`Z` for UTC). */
 function offsetOf(timeZone: string, epochMs: number): string {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ??
+    'GMT';
   const offset = name.replace('GMT', '');
   return offset === '' ? 'Z' : offset;
 }
@@ -27,7 +29,7 @@ function offsetOf(timeZone: string, epochMs: number): string {
  */
 export function workingDayDeadline(fromMs: number, workingDays: number, timeZone: string, listed: CalendarDays): Date {
   let date = localTime(fromMs, timeZone).date;
-  for (let counted = 0; counted < workingDays; ) {
+  for (let counted = 0; counted < workingDays;) {
     date = nextDate(date);
     if (isWorkingDay(WEEK, { date, weekday: weekdayOf(date), minutes: 0 }, listed)) counted++;
   }

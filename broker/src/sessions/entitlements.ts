@@ -15,6 +15,12 @@ export async function entitledPoolsOf(accountIds: string[]): Promise<Pool[][]> {
   if (grants.length === 0) return accountIds.map(() => []);
   const granted = new Map<string, Set<string>>();
   for (const g of grants) granted.set(g.account_id, (granted.get(g.account_id) ?? new Set()).add(g.pool_id));
-  const pools = await Pool.findAll({ where: { id: [...new Set(grants.map((g) => g.pool_id))] }, order: [['name', 'ASC'], ['id', 'ASC']] });
+  const pools = await Pool.findAll({
+    where: { id: [...new Set(grants.map((g) => g.pool_id))] },
+    order: [
+      ['name', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   return accountIds.map((id) => pools.filter((p) => granted.get(id)?.has(p.id)));
 }

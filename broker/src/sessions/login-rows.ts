@@ -48,8 +48,14 @@ export class LoginRows {
   readonly #terminals: ShortCache<Terminal | null>;
   readonly #windows: ShortCache<HallWindow | null>;
   readonly #pools: ShortCache<Pool[]>;
-  readonly #readTerminals = groupLookup((ids: string[]) => Terminal.findAll({ where: { id: ids } }), (t) => t.id);
-  readonly #readWindows = groupLookup((ids: string[]) => HallWindow.findAll({ where: { id: ids } }), (w) => w.id);
+  readonly #readTerminals = groupLookup(
+    (ids: string[]) => Terminal.findAll({ where: { id: ids } }),
+    (t) => t.id,
+  );
+  readonly #readWindows = groupLookup(
+    (ids: string[]) => HallWindow.findAll({ where: { id: ids } }),
+    (w) => w.id,
+  );
   readonly #readPools = new GroupBatch(entitledPoolsOf);
 
   constructor(events: LiveEvents, clock: Clock) {

@@ -13,7 +13,12 @@ const params = z.object({ id: z.string().uuid() });
 
 /** Admins end or disconnect any session in their scope. */
 export function mountSessionAdmin(router: Router, lifecycle: SessionLifecycle, docs: OpenApiDocs): void {
-  docs.route('post', '/api/v1/sessions/{id}/disconnect', { summary: 'Force a disconnect (desktop kept for the grace period)', tag: 'sessions', params, response: sessionOut });
+  docs.route('post', '/api/v1/sessions/{id}/disconnect', {
+    summary: 'Force a disconnect (desktop kept for the grace period)',
+    tag: 'sessions',
+    params,
+    response: sessionOut,
+  });
   docs.route('post', '/api/v1/sessions/{id}/end', { summary: 'Force a logoff (desktop released)', tag: 'sessions', params, response: sessionOut });
   router.post('/sessions/:id/disconnect', async (req, res) => {
     const actor = actorOf(req);

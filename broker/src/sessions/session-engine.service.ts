@@ -62,7 +62,11 @@ export class SessionEngine {
   /** sessions created by logins arriving together are inserted together; a clash (same clerk, same pool) fails only its own login */
   readonly #newSessions = groupInsert<CreationAttributes<DesktopSession>>((rows) => DesktopSession.bulkCreate(rows));
   /** the clerk's own live session in a pool, looked up for many logins at once (the 8:30 rush) */
-  readonly #liveSessions = groupLookup((keys: string[]) => DesktopSession.findAll({ where: { liveKey: keys } }), (s) => s.liveKey!, copyRow);
+  readonly #liveSessions = groupLookup(
+    (keys: string[]) => DesktopSession.findAll({ where: { liveKey: keys } }),
+    (s) => s.liveKey!,
+    copyRow,
+  );
 
   constructor(
     private readonly deps: {
@@ -108,7 +112,13 @@ export class SessionEngine {
   }
 
   /** Everything after the password check; the part the 8:30 rush benchmark times. */
-  async broker(account: Account, terminal: Terminal, poolId?: string, exceptPoolIds: readonly string[] = [], address: string | null = null): Promise<BrokeredSession> {
+  async broker(
+    account: Account,
+    terminal: Terminal,
+    poolId?: string,
+    exceptPoolIds: readonly string[] = [],
+    address: string | null = null,
+  ): Promise<BrokeredSession> {
     const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
     const pool = await this.choosePool(account, window, poolId, exceptPoolIds);
     const clerk = clerkActor(account, address);
@@ -135,11 +145,27 @@ export class SessionEngine {
     if (!desktop) throw await this.exhausted(pool, account);
 
     const session = DesktopSession.build({
-      id: sessionId, accountId: account.id, poolId: pool.id, desktopId: desktop.id, terminalId: terminal.id,
-      windowId: window?.id ?? null, siteId: terminal.siteId, departmentId: pool.departmentId, gatewayId: null,
-      state: 'requested', endReason: null, liveKey: liveKeyOf(account.id, pool.id), requestedAt: now,
-      connectingAt: null, activeAt: null, disconnectedAt: null, endedAt: null, lastActivityAt: now,
-      recordingPath: null, guacConnectionId: null, brokerInstance: null,
+      id: sessionId,
+      accountId: account.id,
+      poolId: pool.id,
+      desktopId: desktop.id,
+      terminalId: terminal.id,
+      windowId: window?.id ?? null,
+      siteId: terminal.siteId,
+      departmentId: pool.departmentId,
+      gatewayId: null,
+      state: 'requested',
+      endReason: null,
+      liveKey: liveKeyOf(account.id, pool.id),
+      requestedAt: now,
+      connectingAt: null,
+      activeAt: null,
+      disconnectedAt: null,
+      endedAt: null,
+      lastActivityAt: now,
+      recordingPath: null,
+      guacConnectionId: null,
+      brokerInstance: null,
     });
     try {
       await this.#newSessions.add(session.get({ plain: true }));
@@ -194,11 +220,16 @@ export class SessionEngine {
     if (!session) return null;
     if (session.terminalId && session.terminalId !== terminal.id) {
       const where = window ? `窗口 ${window.code}` : `终端 ${terminal.name}`;
-      this.deps.tunnels().closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`, terminal.id);
+      this.deps
+        .tunnels()
+        .closeSession(session.id, 'taken-over', `已在${where}登录 / signed in at ${window ? `window ${window.code}` : terminal.name}`, terminal.id);
     }
     await session.update({ terminalId: terminal.id, windowId: window?.id ?? null, siteId: terminal.siteId, lastActivityAt: new Date(this.deps.clock.now()) });
     await this.deps.audit.record(clerk, {
-      action: 'session.reconnect', targetType: 'session', targetId: session.id, siteId: terminal.siteId,
+      action: 'session.reconnect',
+      targetType: 'session',
+      targetId: session.id,
+      siteId: terminal.siteId,
       details: { accountId: account.id, terminalId: terminal.id, windowId: window?.id ?? null },
     });
     await this.deps.transitions.announce(session, clerk, 'reconnect');
@@ -244,9 +275,25 @@ export class SessionEngine {
     // the login as typed, when no account answers to it
     const who = clerkActor(account ?? { id: '', username: req.username, displayName: req.username }, req.address);
     await this.deps.audit.record(who, {
-      action: 'login.refused', targetType: 'account', targetId: account?.id ?? null, siteId: req.terminal.siteId,
-      details: { code: err.code, username: req.username, terminalId: req.terminal.id, windowId: req.terminal.windowId, poolId: req.poolId ?? null, ...err.details },
+      action: 'login.refused',
+      targetType: 'account',
+      targetId: account?.id ?? null,
+      siteId: req.terminal.siteId,
+      details: {
+        code: err.code,
+        username: req.username,
+        terminalId: req.terminal.id,
+        windowId: req.terminal.windowId,
+        poolId: req.poolId ?? null,
+        ...err.details,
+      },
     });
-    this.deps.events.publish('login.refused', { code: err.code, username: req.username, terminalId: req.terminal.id, siteId: req.terminal.siteId, poolId: req.poolId ?? null });
+    this.deps.events.publish('login.refused', {
+      code: err.code,
+      username: req.username,
+      terminalId: req.terminal.id,
+      siteId: req.terminal.siteId,
+      poolId: req.poolId ?? null,
+    });
   }
 }

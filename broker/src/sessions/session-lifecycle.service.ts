@@ -79,7 +79,13 @@ export class SessionLifecycle implements TunnelBroker {
       sessionId: session.id,
       terminalId: session.terminalId,
       gateways: healthyFirst.map((g) => ({ id: g.id, host: g.host, port: g.port })),
-      desktop: { id: desktop.id, host: desktop.host, port: desktop.port, username: desktop.rdpUsername, password: this.deps.secrets.decrypt(desktop.rdpPasswordEnc) },
+      desktop: {
+        id: desktop.id,
+        host: desktop.host,
+        port: desktop.port,
+        username: desktop.rdpUsername,
+        password: this.deps.secrets.decrypt(desktop.rdpPasswordEnc),
+      },
       settings: pool.settings,
       recording: pool.settings.recording ? { path: this.recordingDirOf(session), name: session.id } : null,
     };
@@ -122,7 +128,13 @@ export class SessionLifecycle implements TunnelBroker {
   async reportGatewayFailure(gatewayId: string, code: ErrorCode, detail: string): Promise<void> {
     const gateway = await Gateway.findByPk(gatewayId);
     if (!gateway) return;
-    await this.deps.audit.record(null, { action: 'gateway.failure', targetType: 'gateway', targetId: gatewayId, siteId: gateway.siteId, details: { code, detail } });
+    await this.deps.audit.record(null, {
+      action: 'gateway.failure',
+      targetType: 'gateway',
+      targetId: gatewayId,
+      siteId: gateway.siteId,
+      details: { code, detail },
+    });
     if (gateway.health !== 'down') {
       await gateway.update({ health: 'down', lastCheckedAt: new Date(this.deps.clock.now()) });
       this.deps.events.publish('gateway.changed', { id: gateway.id, health: 'down', siteId: gateway.siteId });
@@ -163,7 +175,13 @@ export class SessionLifecycle implements TunnelBroker {
    */
   async disconnect(sessionId: string, actor: Actor | null, reason: string, transaction?: Transaction): Promise<DesktopSession> {
     const moved = await this.deps.transitions.move(sessionId, [...ATTACHED], 'disconnected', { actor, reason, transaction });
-    afterCommit(transaction, () => void this.deps.tunnels().closeSession(sessionId, 'ended-by-admin', reason === 'clerk' ? '已断开 / disconnected' : '管理员已断开此会话 / disconnected by an administrator'));
+    afterCommit(
+      transaction,
+      () =>
+        void this.deps
+          .tunnels()
+          .closeSession(sessionId, 'ended-by-admin', reason === 'clerk' ? '已断开 / disconnected' : '管理员已断开此会话 / disconnected by an administrator'),
+    );
     return moved ?? this.current(sessionId, transaction);
   }
 
@@ -177,7 +195,13 @@ export class SessionLifecycle implements TunnelBroker {
     if (!session) return this.current(sessionId, transaction);
     afterCommit(transaction, () => {
       this.#open.delete(sessionId);
-      this.deps.tunnels().closeSession(sessionId, reason === 'logoff' ? 'logoff' : 'ended-by-admin', reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended');
+      this.deps
+        .tunnels()
+        .closeSession(
+          sessionId,
+          reason === 'logoff' ? 'logoff' : 'ended-by-admin',
+          reason === 'logoff' ? '已注销 / logged off' : '会话已结束 / the session was ended',
+        );
       this.deps.tunnels().sessionEnded?.(sessionId); // without a transaction, before the desktop is released: nothing stays attached to it
     });
     if (session.desktopId) await this.giveDesktopBack(session.desktopId, session.id, transaction);
@@ -194,7 +218,14 @@ export class SessionLifecycle implements TunnelBroker {
     const desktop = await Desktop.findByPk(desktopId, { transaction });
     afterCommit(transaction, () => {
       if (released && to === 'resetting') this.deps.hooks?.onRelease(desktopId);
-      if (desktop) this.deps.events.publish('desktop.changed', { id: desktop.id, state: desktop.state, health: desktop.health, poolId: desktop.poolId, siteId: desktop.siteId });
+      if (desktop)
+        this.deps.events.publish('desktop.changed', {
+          id: desktop.id,
+          state: desktop.state,
+          health: desktop.health,
+          poolId: desktop.poolId,
+          siteId: desktop.siteId,
+        });
     });
     return released;
   }

@@ -29,7 +29,10 @@ export function mountSessionList(router: Router, docs: OpenApiDocs): void {
     else if (q.state) where.push({ state: q.state });
     const { rows, count } = await DesktopSession.findAndCountAll({
       where: { [Op.and]: where },
-      order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']],
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });

@@ -21,8 +21,18 @@ const params = z.object({ id: z.string().uuid() });
  */
 export function mountSessionRecording(router: Router, deps: { audit: AuditService; docs: OpenApiDocs; recordingDir: string }): void {
   const parts = new RecordingParts(deps.recordingDir);
-  deps.docs.route('get', '/api/v1/sessions/{id}/recordings', { summary: 'List the parts of the session recording (one per guacd connection), in order', tag: 'sessions', params, response: recordingPartsOut });
-  deps.docs.route('get', '/api/v1/sessions/{id}/recording', { summary: 'Download one part of the session recording (raw Guacamole protocol)', tag: 'sessions', params, query: recordingPartQuery });
+  deps.docs.route('get', '/api/v1/sessions/{id}/recordings', {
+    summary: 'List the parts of the session recording (one per guacd connection), in order',
+    tag: 'sessions',
+    params,
+    response: recordingPartsOut,
+  });
+  deps.docs.route('get', '/api/v1/sessions/{id}/recording', {
+    summary: 'Download one part of the session recording (raw Guacamole protocol)',
+    tag: 'sessions',
+    params,
+    query: recordingPartQuery,
+  });
 
   router.get('/sessions/:id/recordings', async (req, res) => {
     const { recordingPath } = await recordedSession(actorOf(req), String(req.params.id));
@@ -36,7 +46,13 @@ export function mountSessionRecording(router: Router, deps: { audit: AuditServic
     const part = await parts.open(recordingPath, index);
     if (!part) throw new AppError('NOT_FOUND', { resource: 'recording', part: index });
     try {
-      await deps.audit.record(actor, { action: 'session.recording.view', targetType: 'session', targetId: session.id, siteId: session.siteId, details: { part: index } });
+      await deps.audit.record(actor, {
+        action: 'session.recording.view',
+        targetType: 'session',
+        targetId: session.id,
+        siteId: session.siteId,
+        details: { part: index },
+      });
       res.setHeader('Content-Type', 'application/octet-stream');
       res.setHeader('Cache-Control', 'private, no-store');
       await sendPart(res, part);

@@ -33,7 +33,13 @@ export class SessionTransitions {
     sessionId: string,
     from: SessionState[],
     to: Exclude<SessionState, 'requested'>,
-    opts: { actor?: Actor | null; reason?: string; extra?: Partial<InferAttributes<DesktopSession>>; onlyIf?: WhereOptions<DesktopSession>; transaction?: Transaction } = {},
+    opts: {
+      actor?: Actor | null;
+      reason?: string;
+      extra?: Partial<InferAttributes<DesktopSession>>;
+      onlyIf?: WhereOptions<DesktopSession>;
+      transaction?: Transaction;
+    } = {},
   ): Promise<DesktopSession | null> {
     const { transaction } = opts;
     const now = new Date(this.clock.now());
@@ -52,19 +58,35 @@ export class SessionTransitions {
   }
 
   async announce(session: DesktopSession, actor: Actor | null, reason?: string, transaction?: Transaction): Promise<void> {
-    await this.audit.record(actor, {
-      action: `session.${session.state}`,
-      targetType: 'session',
-      targetId: session.id,
-      siteId: session.siteId,
-      details: {
-        accountId: session.accountId, poolId: session.poolId, desktopId: session.desktopId,
-        terminalId: session.terminalId, windowId: session.windowId, ...(reason ? { reason } : {}),
+    await this.audit.record(
+      actor,
+      {
+        action: `session.${session.state}`,
+        targetType: 'session',
+        targetId: session.id,
+        siteId: session.siteId,
+        details: {
+          accountId: session.accountId,
+          poolId: session.poolId,
+          desktopId: session.desktopId,
+          terminalId: session.terminalId,
+          windowId: session.windowId,
+          ...(reason ? { reason } : {}),
+        },
       },
-    }, transaction);
-    afterCommit(transaction, () => this.events.publish('session.changed', {
-      id: session.id, state: session.state, siteId: session.siteId, windowId: session.windowId,
-      accountId: session.accountId, poolId: session.poolId, desktopId: session.desktopId, endReason: session.endReason,
-    }));
+      transaction,
+    );
+    afterCommit(transaction, () =>
+      this.events.publish('session.changed', {
+        id: session.id,
+        state: session.state,
+        siteId: session.siteId,
+        windowId: session.windowId,
+        accountId: session.accountId,
+        poolId: session.poolId,
+        desktopId: session.desktopId,
+        endReason: session.endReason,
+      }),
+    );
   }
 }

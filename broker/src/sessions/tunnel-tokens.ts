@@ -35,10 +35,7 @@ export class TunnelTokens {
     if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw new AppError('TOKEN_INVALID');
     const tokenHash = sha256(token);
     const now = new Date(this.clock.now());
-    const [affected] = await TunnelToken.update(
-      { usedAt: now },
-      { where: { tokenHash, usedAt: null, expiresAt: { [Op.gt]: now } } },
-    );
+    const [affected] = await TunnelToken.update({ usedAt: now }, { where: { tokenHash, usedAt: null, expiresAt: { [Op.gt]: now } } });
     const row = await TunnelToken.findByPk(tokenHash);
     if (!row) throw new AppError('TOKEN_INVALID');
     if (affected === 1) return row;

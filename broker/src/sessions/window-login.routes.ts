@@ -21,8 +21,15 @@ const presentToken = (t: IssuedToken) => ({ token: t.token, expiresAt: iso(t.exp
 
 async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: boolean) {
   return {
-    id: s.id, state: s.state, poolId: pool.id, poolName: pool.name, departmentId: pool.departmentId,
-    graceSeconds: pool.graceSeconds, idleSeconds: pool.idleSeconds, clipboard: pool.settings.clipboard, reconnected,
+    id: s.id,
+    state: s.state,
+    poolId: pool.id,
+    poolName: pool.name,
+    departmentId: pool.departmentId,
+    graceSeconds: pool.graceSeconds,
+    idleSeconds: pool.idleSeconds,
+    clipboard: pool.settings.clipboard,
+    reconnected,
     devices: pool.settings.devices ?? [], // a pool row written before 0006 has none
   };
 }
@@ -35,11 +42,29 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
     const { id } = parseInput(sessionParams, req.params, 'params');
     return { terminal, id };
   };
-  docs.route('get', '/api/v1/terminal/context', { summary: 'Where this terminal stands: site, window, department', tag: 'window', response: terminalContextOut });
-  docs.route('post', '/api/v1/terminal/sessions', { summary: 'A clerk logs in at this terminal and gets a desktop', tag: 'window', body: windowLoginBody, response: windowLoginOut, status: 201 });
+  docs.route('get', '/api/v1/terminal/context', {
+    summary: 'Where this terminal stands: site, window, department',
+    tag: 'window',
+    response: terminalContextOut,
+  });
+  docs.route('post', '/api/v1/terminal/sessions', {
+    summary: 'A clerk logs in at this terminal and gets a desktop',
+    tag: 'window',
+    body: windowLoginBody,
+    response: windowLoginOut,
+    status: 201,
+  });
   docs.route('get', '/api/v1/terminal/sessions', { summary: 'Live sessions held at this terminal', tag: 'window' });
-  docs.route('post', '/api/v1/terminal/sessions/{id}/tunnel-token', { summary: 'A fresh tunnel token to reconnect the same desktop', tag: 'window', params: sessionParams });
-  docs.route('post', '/api/v1/terminal/sessions/{id}/disconnect', { summary: 'Leave: the desktop is kept for the grace period', tag: 'window', params: sessionParams });
+  docs.route('post', '/api/v1/terminal/sessions/{id}/tunnel-token', {
+    summary: 'A fresh tunnel token to reconnect the same desktop',
+    tag: 'window',
+    params: sessionParams,
+  });
+  docs.route('post', '/api/v1/terminal/sessions/{id}/disconnect', {
+    summary: 'Leave: the desktop is kept for the grace period',
+    tag: 'window',
+    params: sessionParams,
+  });
   docs.route('post', '/api/v1/terminal/sessions/{id}/logoff', { summary: 'Log off: the desktop is released', tag: 'window', params: sessionParams });
 
   router.get('/terminal/context', async (req, res) => {
@@ -57,7 +82,14 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
   router.post('/terminal/sessions', async (req, res) => {
     const terminal = await terminalOf(req);
     const body = parseInput(windowLoginBody, req.body);
-    const result = await engine.login({ terminal, username: body.username, password: body.password, poolId: body.poolId, exceptPoolIds: body.exceptPoolIds, address: clientAddress(req) });
+    const result = await engine.login({
+      terminal,
+      username: body.username,
+      password: body.password,
+      poolId: body.poolId,
+      exceptPoolIds: body.exceptPoolIds,
+      address: clientAddress(req),
+    });
     if (result.timing) res.setHeader('Server-Timing', `auth;dur=${result.timing.authMs.toFixed(2)}, broker;dur=${result.timing.brokerMs.toFixed(2)}`);
     res.status(201).json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel) });
   });
@@ -66,7 +98,15 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
     const terminal = await terminalOf(req);
     const sessions = await DesktopSession.findAll({ where: { terminalId: terminal.id, state: ['requested', 'connecting', 'active', 'disconnected'] } });
     const pools = await Pool.findAll({ where: { id: sessions.map((s) => s.poolId) } });
-    const items = await Promise.all(sessions.map((s) => presentWindowSession(s, pools.find((p) => p.id === s.poolId)!, false)));
+    const items = await Promise.all(
+      sessions.map((s) =>
+        presentWindowSession(
+          s,
+          pools.find((p) => p.id === s.poolId)!,
+          false,
+        ),
+      ),
+    );
     res.json({ items });
   });
 

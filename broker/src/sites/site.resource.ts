@@ -13,8 +13,15 @@ type Update = z.output<typeof siteUpdate>;
 export async function presentSite(s: Site, transaction?: Transaction): Promise<z.output<typeof siteOut>> {
   const parent = s.parentId ? await Site.findByPk(s.parentId, { attributes: ['name'], ...(transaction ? { transaction } : {}) }) : null;
   return {
-    id: s.id, parentId: s.parentId, parentName: parent?.name ?? null, code: s.code, name: s.name, kind: s.kind, address: s.address,
-    createdAt: iso(s.createdAt)!, updatedAt: iso(s.updatedAt)!,
+    id: s.id,
+    parentId: s.parentId,
+    parentName: parent?.name ?? null,
+    code: s.code,
+    name: s.name,
+    kind: s.kind,
+    address: s.address,
+    createdAt: iso(s.createdAt)!,
+    updatedAt: iso(s.updatedAt)!,
   };
 }
 

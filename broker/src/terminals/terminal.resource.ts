@@ -14,9 +14,19 @@ type Update = z.output<typeof terminalUpdate>;
 
 export function presentTerminal(t: Terminal): z.output<typeof terminalOut> {
   return {
-    id: t.id, siteId: t.siteId, windowId: t.windowId, name: t.name, hardwareId: t.hardwareId, state: t.state, online: t.online,
-    lastSeenAt: iso(t.lastSeenAt), agentVersion: t.agentVersion, address: t.address, devices: devicesOf(t.info),
-    createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)!,
+    id: t.id,
+    siteId: t.siteId,
+    windowId: t.windowId,
+    name: t.name,
+    hardwareId: t.hardwareId,
+    state: t.state,
+    online: t.online,
+    lastSeenAt: iso(t.lastSeenAt),
+    agentVersion: t.agentVersion,
+    address: t.address,
+    devices: devicesOf(t.info),
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
   };
 }
 

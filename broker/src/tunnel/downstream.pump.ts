@@ -5,10 +5,7 @@ import type { Clock, ClockTimer } from '../lib/clock.js';
 import type { TunnelLimits } from './tunnel.limits.js';
 
 export type DownstreamEnd =
-  | { kind: 'guacd-error'; status: number; message: string }
-  | { kind: 'guacd-disconnect' }
-  | { kind: 'guacd-closed' }
-  | { kind: 'bad-data'; message: string };
+  { kind: 'guacd-error'; status: number; message: string } | { kind: 'guacd-disconnect' } | { kind: 'guacd-closed' } | { kind: 'bad-data'; message: string };
 
 /** Implemented by the owner as methods (no per-tunnel closures: see the note in tunnel.connection.ts). */
 export interface DownstreamEvents {

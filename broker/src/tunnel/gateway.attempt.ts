@@ -75,9 +75,12 @@ export async function attemptGateway(options: AttemptOptions): Promise<GatewayAt
     maxInstructionBytes: deps.limits.maxDownstreamInstructionBytes,
     signal: options.signal,
     join: options.join,
-    reply: (args) => buildHandshakeReply(args, rdpParameters(target, display), {
-      display, settings: target.settings, name: target.terminalId ?? target.sessionId,
-    }),
+    reply: (args) =>
+      buildHandshakeReply(args, rdpParameters(target, display), {
+        display,
+        settings: target.settings,
+        name: target.terminalId ?? target.sessionId,
+      }),
   }).catch((error: unknown) => {
     if (error instanceof GatewayAttemptError) return error;
     throw error;
@@ -146,7 +149,7 @@ class HeldAttempt implements DownstreamEvents {
 
   onSyncBeforeLayer0(): void {
     if (!this.#mayLoseLayer0Size) return;
-    const detail = 'a sync came before layer 0\'s size (guacd lost it)';
+    const detail = "a sync came before layer 0's size (guacd lost it)";
     if (this.#keepLostSize) {
       this.#live.pump.stop();
       if (this.#keepLostSize(this.#live)) return this.#settle(new GatewayAttemptError('lost-size', detail, GUAC_STATUS.UPSTREAM_TIMEOUT));

@@ -1,7 +1,5 @@
 import net, { type Socket } from 'node:net';
-import {
-  GuacDecoder, InstructionBoundaryScanner, encodeInstruction, instructionSpans, type Instruction,
-} from '@yunzhuo/protocol';
+import { GuacDecoder, InstructionBoundaryScanner, encodeInstruction, instructionSpans, type Instruction } from '@yunzhuo/protocol';
 import type { Clock, ClockTimer } from '../lib/clock.js';
 import { GUAC_STATUS } from './guac-status.codes.js';
 import type { GuacdTraits } from './guacd-traits.js';

@@ -15,7 +15,14 @@ export interface TunnelTarget {
 }
 
 export const TUNNEL_CLOSE_REASONS = [
-  'browser-closed', 'logoff', 'taken-over', 'ended-by-admin', 'gateway-failed', 'desktop-failed', 'protocol-violation', 'broker-shutdown',
+  'browser-closed',
+  'logoff',
+  'taken-over',
+  'ended-by-admin',
+  'gateway-failed',
+  'desktop-failed',
+  'protocol-violation',
+  'broker-shutdown',
 ] as const;
 export type TunnelCloseReason = (typeof TUNNEL_CLOSE_REASONS)[number];
 

@@ -156,7 +156,14 @@ export class TunnelConnection implements AttemptEvents {
     }
     closeBrowser(this.ws, reason, notice, { terminate: options.terminate ?? false, status: options.status, label: options.label });
     const sessionId = this.#sessionId;
-    const closed = { session: sessionId, reason, detail: options.detail, ms: this.deps.clock.now() - this.#openedAt, bytesDown: stats.bytesDown, bytesUp: stats.bytesUp };
+    const closed = {
+      session: sessionId,
+      reason,
+      detail: options.detail,
+      ms: this.deps.clock.now() - this.#openedAt,
+      bytesDown: stats.bytesDown,
+      bytesUp: stats.bytesUp,
+    };
     if (sessionId === null) this.#log.info(closed, 'tunnel closed');
     else {
       // logged once the engine knows: what a process logs after this line sees the session's new state
@@ -189,7 +196,9 @@ export class TunnelConnection implements AttemptEvents {
       this.#tell(() => this.deps.broker.markClosed(target.sessionId, this.#closedAs));
       return;
     }
-    this.#upstream.setPolicy(new UpstreamPolicy(target.settings, { deviceUses: (use) => this.#tell(async () => this.deps.broker.recordDeviceUse?.(target.sessionId, use)) }));
+    this.#upstream.setPolicy(
+      new UpstreamPolicy(target.settings, { deviceUses: (use) => this.#tell(async () => this.deps.broker.recordDeviceUse?.(target.sessionId, use)) }),
+    );
     this.hooks.redeemed(this);
     this.#phase = 'connecting';
     await this.#connect(target, chooseDisplay(request, target.settings));
@@ -221,12 +230,21 @@ export class TunnelConnection implements AttemptEvents {
     if (!parking || !parked) return null;
     const gateway = target.gateways.find((g) => g.id === parked.gatewayId);
     if (!gateway) {
-      parking.release(target.sessionId, 'its gateway is no longer the pool\'s', parked.connectionId);
+      parking.release(target.sessionId, "its gateway is no longer the pool's", parked.connectionId);
       return null;
     }
     this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
     const abort = (this.#abort = new AbortController());
-    const failure = await attemptGateway({ ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this, join: parked.connectionId });
+    const failure = await attemptGateway({
+      ws: this.ws,
+      deps: this.deps,
+      target,
+      gateway,
+      display,
+      signal: abort.signal,
+      events: this,
+      join: parked.connectionId,
+    });
     // joined (our user is in) or not (the parked one is likely dead): either way it has done its job
     parking.release(target.sessionId, failure === null ? 'joined' : `join failed: ${failure.message}`, parked.connectionId);
     if (failure === null || this.#isClosed()) return true;
@@ -244,14 +262,20 @@ export class TunnelConnection implements AttemptEvents {
       const gateway = gateways[i % gateways.length]!;
       this.#tell(() => this.deps.broker.markConnecting(target.sessionId, gateway.id));
       const failure = await attemptGateway({
-        ws: this.ws, deps: this.deps, target, gateway, display, signal: abort.signal, events: this,
+        ws: this.ws,
+        deps: this.deps,
+        target,
+        gateway,
+        display,
+        signal: abort.signal,
+        events: this,
         failFastWithoutLayer0: i < attempts - 1,
         keepLostSize: this.deps.parking ? (live) => this.#parkLostSize(target.sessionId, live) : undefined,
       });
       if (failure === null || this.#isClosed()) return;
       let failed = failure;
       if (failure.kind === 'lost-size') {
-        this.#log.info({ gateway: gateway.id }, 'guacd lost layer 0\'s size; joining the same connection for its whole screen');
+        this.#log.info({ gateway: gateway.id }, "guacd lost layer 0's size; joining the same connection for its whole screen");
         const joined = await this.#join(target, display);
         if (joined === true) return;
         this.#abort = abort; // #join had its own
@@ -261,9 +285,13 @@ export class TunnelConnection implements AttemptEvents {
       this.#log.warn({ gateway: gateway.id, host: gateway.host, port: gateway.port, kind: failed.kind, detail: failed.message }, 'gateway attempt failed');
       this.#tell(() => this.deps.broker.reportGatewayFailure(gateway.id, 'GATEWAY_UNAVAILABLE', `${failed.kind}: ${failed.message}`));
     }
-    this.close('gateway-failed', { status: last?.status ?? GUAC_STATUS.UPSTREAM_NOT_FOUND, message: messageFor('GATEWAY_UNAVAILABLE') }, {
-      detail: last ? `${last.kind}: ${last.message}` : 'the pool names no gateway',
-    });
+    this.close(
+      'gateway-failed',
+      { status: last?.status ?? GUAC_STATUS.UPSTREAM_NOT_FOUND, message: messageFor('GATEWAY_UNAVAILABLE') },
+      {
+        detail: last ? `${last.kind}: ${last.message}` : 'the pool names no gateway',
+      },
+    );
   }
 
   /** guacd 1.3 lost layer 0's size for this fresh connection: parked, #join gets its whole screen. */

@@ -23,7 +23,6 @@ export interface TunnelServerDeps {
   parkDesktops?: boolean | { maxParkMs: number };
 }
 
-
 export interface TunnelServer {
   /** For `GET /tunnel` upgrades (the HTTP server routes by path). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -64,7 +63,9 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
   });
   const parking = deps.parkDesktops
     ? new DesktopParking({
-        clock: deps.clock, logger, guacdCloseGraceMs: limits.guacdCloseGraceMs,
+        clock: deps.clock,
+        logger,
+        guacdCloseGraceMs: limits.guacdCloseGraceMs,
         maxParkMs: typeof deps.parkDesktops === 'object' ? deps.parkDesktops.maxParkMs : DEFAULT_MAX_PARK_MS,
       })
     : undefined;
@@ -127,7 +128,10 @@ export function createTunnelServer(deps: TunnelServerDeps): TunnelServer {
       shuttingDown = true;
       const tunnels = [...live];
       for (const tunnel of tunnels) {
-        tunnel.close('broker-shutdown', { status: statusForCloseReason('broker-shutdown'), message: '服务正在重启，请稍后重新连接 / the broker is restarting; reconnect shortly' });
+        tunnel.close('broker-shutdown', {
+          status: statusForCloseReason('broker-shutdown'),
+          message: '服务正在重启，请稍后重新连接 / the broker is restarting; reconnect shortly',
+        });
       }
       await Promise.all(tunnels.map((tunnel) => tunnel.done));
       parking?.close();

@@ -1,6 +1,4 @@
-import {
-  INTERNAL_OPCODE, encodeInstruction, isClientInputOpcode, isClientStreamOpcode, type Instruction,
-} from '@yunzhuo/protocol';
+import { INTERNAL_OPCODE, encodeInstruction, isClientInputOpcode, isClientStreamOpcode, type Instruction } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
 import { DeviceAnswerMonitor } from '../devices/device-answer.monitor.js';

@@ -11,7 +11,19 @@ type Create = z.output<typeof windowCreate>;
 type Update = z.output<typeof windowUpdate>;
 
 export function presentWindow(w: HallWindow): z.output<typeof windowOut> {
-  return { id: w.id, siteId: w.siteId, code: w.code, label: w.label, departmentId: w.departmentId, area: w.area, posX: w.posX, posY: w.posY, printer: w.printer ?? null, createdAt: iso(w.createdAt)!, updatedAt: iso(w.updatedAt)! };
+  return {
+    id: w.id,
+    siteId: w.siteId,
+    code: w.code,
+    label: w.label,
+    departmentId: w.departmentId,
+    area: w.area,
+    posX: w.posX,
+    posY: w.posY,
+    printer: w.printer ?? null,
+    createdAt: iso(w.createdAt)!,
+    updatedAt: iso(w.updatedAt)!,
+  };
 }
 
 export const windowResource: ResourceDef<HallWindow, Create, Update> = {

@@ -45,7 +45,12 @@ export const sessionQueries = {
   detail: (id: string) => queryOptions({ queryKey: sessionKeys.detail(id), queryFn: () => sessionsApi.get(id) }),
   /** a live session's last part grows and new parts appear: as fresh as any list */
   recordingParts: (id: string) =>
-    queryOptions({ queryKey: sessionKeys.recordingParts(id), queryFn: ({ signal }) => sessionsApi.recordingParts(id, signal), staleTime: RECORDING_PARTS_STALE_MS, retry: false }),
+    queryOptions({
+      queryKey: sessionKeys.recordingParts(id),
+      queryFn: ({ signal }) => sessionsApi.recordingParts(id, signal),
+      staleTime: RECORDING_PARTS_STALE_MS,
+      retry: false,
+    }),
   /**
    * Up to megabytes, handed to the player whole, so never refetched under a playing viewer (focus).
    * A part followed by another is `complete` (guacd has moved on to the next connection) and is

@@ -24,13 +24,15 @@ export const terminalOpsApi = {
   sendCommand: (terminalId: string, command: AgentCommandInput) =>
     api.post<CommandResult>(`/terminals/${terminalId}/commands`, { command, timeoutSeconds: COMMAND_TIMEOUT_S }),
   /** commands with their outcomes, from the audit log (every attempt is one row) */
-  commandHistory: (terminalId: string) => auditApi.list({ targetType: 'terminal', targetId: terminalId, action: 'terminal.command', pageSize: 10, order: 'desc' }),
+  commandHistory: (terminalId: string) =>
+    auditApi.list({ targetType: 'terminal', targetId: terminalId, action: 'terminal.command', pageSize: 10, order: 'desc' }),
   async setEnrollment(terminalId: string, action: 'approve' | 'revoke'): Promise<Terminal> {
     try {
       return await api.post<Terminal>(`/terminals/${terminalId}/${action}`);
     } catch (err) {
       // a broker without the fleet endpoints: the plain resource update does the same
-      if (isApiError(err) && err.isMissingEndpoint) return api.patch<Terminal>(`/terminals/${terminalId}`, { state: action === 'approve' ? 'active' : 'revoked' });
+      if (isApiError(err) && err.isMissingEndpoint)
+        return api.patch<Terminal>(`/terminals/${terminalId}`, { state: action === 'approve' ? 'active' : 'revoked' });
       throw err;
     }
   },

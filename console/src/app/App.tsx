@@ -32,7 +32,12 @@ function Gate() {
   const t = useT();
   const me = useMe();
   if (me.isPending) return <Loading label={t('common.loading')} />;
-  if (me.isError) return <div className="center-page"><ErrorView error={me.error} /></div>;
+  if (me.isError)
+    return (
+      <div className="center-page">
+        <ErrorView error={me.error} />
+      </div>
+    );
   if (!me.data)
     return (
       <Routes>
@@ -52,14 +57,28 @@ function Gate() {
             <Route path="pools/:poolId" element={<PoolsPage />} />
             <Route path="terminals" element={<TerminalsPage />} />
             <Route path="sessions" element={<SessionsPage />} />
-            <Route path="sessions/:sessionId/recording" element={<Suspense fallback={<Loading label={t('common.loading')} />}><RecordingPage /></Suspense>} />
+            <Route
+              path="sessions/:sessionId/recording"
+              element={
+                <Suspense fallback={<Loading label={t('common.loading')} />}>
+                  <RecordingPage />
+                </Suspense>
+              }
+            />
             <Route path="accounts" element={<AccountsPage />} />
             <Route path="departments" element={<DepartmentsPage />} />
             <Route path="windows" element={<WindowsPage />} />
             <Route path="sites" element={<SitesPage />} />
             <Route path="gateways" element={<GatewaysPage />} />
             <Route path="audit" element={<AuditPage />} />
-            <Route path="reports" element={<Suspense fallback={<Loading label={t('common.loading')} />}><ReportsPage /></Suspense>} />
+            <Route
+              path="reports"
+              element={
+                <Suspense fallback={<Loading label={t('common.loading')} />}>
+                  <ReportsPage />
+                </Suspense>
+              }
+            />
             <Route path="login" element={<Navigate to="/" replace />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Route>

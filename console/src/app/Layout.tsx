@@ -75,7 +75,13 @@ export function Layout() {
             <span className="user" data-testid="current-user">
               {auth.account.displayName} <span className="muted">({auth.roles.map((r) => (ROLE_KEY[r] ? t(ROLE_KEY[r]) : r)).join('、')})</span>
             </span>
-            <select className="lang-switch" value={lang} onChange={(e) => setLang(e.target.value === 'en' ? 'en' : 'zh-CN')} aria-label={t('app.language')} data-testid="lang-switch">
+            <select
+              className="lang-switch"
+              value={lang}
+              onChange={(e) => setLang(e.target.value === 'en' ? 'en' : 'zh-CN')}
+              aria-label={t('app.language')}
+              data-testid="lang-switch"
+            >
               <option value="zh-CN">中文</option>
               <option value="en">English</option>
             </select>

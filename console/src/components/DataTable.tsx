@@ -65,7 +65,9 @@ export function DataTable<T>({ rows, columns, rowKey, empty, rowClassName, onRow
           ) : (
             rows.map((row) => {
               const key = rowKey(row);
-              const classes = [rowClassName?.(row), onRowClick ? 'clickable' : undefined, key === selectedKey ? 'selected' : undefined].filter(Boolean).join(' ');
+              const classes = [rowClassName?.(row), onRowClick ? 'clickable' : undefined, key === selectedKey ? 'selected' : undefined]
+                .filter(Boolean)
+                .join(' ');
               return (
                 <tr key={key} className={classes || undefined} onClick={onRowClick ? () => onRowClick(row) : undefined} data-key={key}>
                   {columns.map((c) => (

@@ -2,7 +2,21 @@ import { useEffect, type ReactNode } from 'react';
 import { useT } from '../i18n/i18n';
 
 /** A right-hand panel for forms and details; Escape closes it. */
-export function Drawer({ title, onClose, children, width = 520, footer, testId }: { title: ReactNode; onClose: () => void; children: ReactNode; width?: number; footer?: ReactNode; testId?: string }) {
+export function Drawer({
+  title,
+  onClose,
+  children,
+  width = 520,
+  footer,
+  testId,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  width?: number;
+  footer?: ReactNode;
+  testId?: string;
+}) {
   const t = useT();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -25,7 +39,19 @@ export function Drawer({ title, onClose, children, width = 520, footer, testId }
   );
 }
 
-export function Modal({ title, onClose, children, footer, testId }: { title: ReactNode; onClose: () => void; children: ReactNode; footer?: ReactNode; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  testId,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId?: string;
+}) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);

@@ -41,8 +41,7 @@ export function FeedbackProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Feedback>(
     () => ({
       ok: (text) => push({ tone: 'ok', text }),
-      error: (err) =>
-        push(err instanceof ApiError ? { tone: 'bad', text: err.localized(lang), code: err.code } : { tone: 'bad', text: t('error.unexpected') }),
+      error: (err) => push(err instanceof ApiError ? { tone: 'bad', text: err.localized(lang), code: err.code } : { tone: 'bad', text: t('error.unexpected') }),
       confirm: (req) => new Promise<boolean>((resolve) => setConfirming({ ...req, resolve })),
     }),
     [push, lang, t],

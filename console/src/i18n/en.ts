@@ -212,7 +212,8 @@ export const en: Record<MessageKey, string> = {
   'pool.settings.devices': 'Window devices',
   'pool.settings.devicesHelp': 'Business systems in the desktop may use these devices on the window through the companion; none = no device channel',
   'pool.settings.printing': 'Window printer (RDP printing)',
-  'pool.settings.printingHelp': 'The desktop gets a printer named 窗口打印机 whose jobs the window terminal prints on the window\'s printer (needs a Windows desktop)',
+  'pool.settings.printingHelp':
+    "The desktop gets a printer named 窗口打印机 whose jobs the window terminal prints on the window's printer (needs a Windows desktop)",
   'pool.devices.idcard': 'ID card reader',
   'pool.devices.camera': 'Document camera',
   'pool.devices.signature': 'Signature pad',
@@ -356,7 +357,7 @@ export const en: Record<MessageKey, string> = {
   'department.siteHelp': 'None = county-wide',
   'department.countyWide': 'County-wide',
 
-  'window.subtitle': "Windows in the hall; their position places them on the hall map",
+  'window.subtitle': 'Windows in the hall; their position places them on the hall map',
   'window.code': 'Window',
   'window.label': 'Label',
   'window.site': 'Site',
@@ -372,7 +373,7 @@ export const en: Record<MessageKey, string> = {
   'window.printer': 'Printer',
   'window.noPrinter': 'None',
   'window.printerName': 'Print queue',
-  'window.printerNameHelp': 'Name of the CUPS queue on the window\'s terminal; empty: the window has no printer',
+  'window.printerNameHelp': "Name of the CUPS queue on the window's terminal; empty: the window has no printer",
   'window.printerPaper': 'Paper',
   'window.printerPaper.A4': 'A4',
   'window.printerPaper.receipt80': '80 mm receipt',
@@ -409,7 +410,8 @@ export const en: Record<MessageKey, string> = {
   'account.heldFor': 'too many failed sign-ins; released in about {minutes} min',
   'account.unlock': 'Unlock',
   'account.unlockTitle': 'Unlock “{name}”?',
-  'account.unlockBody': 'This account is held after repeated wrong passwords. Unlocking lets it sign in again at once, at any window and in the console; the unlock is written to the audit log.',
+  'account.unlockBody':
+    'This account is held after repeated wrong passwords. Unlocking lets it sign in again at once, at any window and in the console; the unlock is written to the audit log.',
   'account.unlocked': 'Unlocked “{name}”',
   'account.mustChangePassword': 'Must change password at next sign-in',
   'account.mustChangePasswordHelp': 'An initial or reset password chosen by an admin: the owner replaces it at their first console sign-in',
@@ -427,7 +429,8 @@ export const en: Record<MessageKey, string> = {
   'import.open': 'Import CSV',
   'import.titleWindows': 'Import windows',
   'import.titleAccounts': 'Import accounts',
-  'import.help': 'Choose a CSV file (UTF-8 or GB18030; “Save as CSV” from Excel works). Preview first; it imports only when every row is good, and nothing if any row is bad.',
+  'import.help':
+    'Choose a CSV file (UTF-8 or GB18030; “Save as CSV” from Excel works). Preview first; it imports only when every row is good, and nothing if any row is bad.',
   'import.template': 'Download template',
   'import.preview': 'Preview',
   'import.total': '{n} rows',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-/** visible text for the window page: no control characters except line breaks */
-const displayText = (max: number) =>
+/** no control characters except line breaks */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  z.string().trim().min(1).max(max).regex(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/u, '不能包含控制字符');
+const NO_CONTROL_BUT_LINE_BREAKS = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/u;
+/** visible text for the window page */
+const displayText = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_BUT_LINE_BREAKS, '不能包含控制字符');
 const delaySeconds = z.number().int().min(0).max(3600).default(0);
 
 /** Every command the broker can send to an agent, discriminated by `type`. */
@@ -38,8 +39,15 @@ export const setConfigCommand = z.object({ type: z.literal('set-config'), settin
 export const bindWindowCommand = z.object({ type: z.literal('bind-window'), windowId: z.string().uuid().nullable() }).strict();
 
 export const agentCommandSchema = z.discriminatedUnion('type', [
-  rebootCommand, shutdownCommand, lockCommand, unlockCommand, messageCommand,
-  openKioskCommand, restartKioskCommand, setConfigCommand, bindWindowCommand,
+  rebootCommand,
+  shutdownCommand,
+  lockCommand,
+  unlockCommand,
+  messageCommand,
+  openKioskCommand,
+  restartKioskCommand,
+  setConfigCommand,
+  bindWindowCommand,
 ]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
 export type AgentCommandInput = z.input<typeof agentCommandSchema>;
@@ -47,7 +55,15 @@ export type AgentCommandType = AgentCommand['type'];
 export type CommandOf<T extends AgentCommandType> = Extract<AgentCommand, { type: T }>;
 
 export const AGENT_COMMAND_TYPES = [
-  'reboot', 'shutdown', 'lock', 'unlock', 'message', 'open-kiosk', 'restart-kiosk', 'set-config', 'bind-window',
+  'reboot',
+  'shutdown',
+  'lock',
+  'unlock',
+  'message',
+  'open-kiosk',
+  'restart-kiosk',
+  'set-config',
+  'bind-window',
 ] as const satisfies readonly AgentCommandType[];
 
 /** Stable codes an agent answers a command with when it cannot carry it out. */

@@ -32,7 +32,11 @@ export const joinTokenCreate = z
     siteId: idSchema,
     label: text(200).nullable().default(null),
     /** hours from now; a week at most, because a token is a key to the site */
-    expiresInHours: z.number().positive().max(24 * 7).default(24),
+    expiresInHours: z
+      .number()
+      .positive()
+      .max(24 * 7)
+      .default(24),
     maxUses: z.number().int().min(1).max(100_000).default(1),
     requireApproval: z.boolean().default(false),
   })

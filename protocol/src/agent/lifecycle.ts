@@ -5,8 +5,6 @@ import { z } from 'zod';
  * starting → enrolling → (awaiting-approval) → connecting → ready ⇄ reconnecting → draining → stopped;
  * `revoked` is terminal: the broker refused the credential for good.
  */
-export const AGENT_LIFECYCLE = [
-  'starting', 'enrolling', 'awaiting-approval', 'connecting', 'ready', 'reconnecting', 'draining', 'stopped', 'revoked',
-] as const;
+export const AGENT_LIFECYCLE = ['starting', 'enrolling', 'awaiting-approval', 'connecting', 'ready', 'reconnecting', 'draining', 'stopped', 'revoked'] as const;
 export const agentLifecycleSchema = z.enum(AGENT_LIFECYCLE);
 export type AgentLifecycle = z.infer<typeof agentLifecycleSchema>;

@@ -22,7 +22,10 @@ export const agentInfoSchema = z
     load: z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]),
     memory: z.object({ totalBytes: z.number().int().nonnegative(), freeBytes: z.number().int().nonnegative() }).strict(),
     addresses: z.array(shortText(64)).max(32),
-    screen: z.object({ width: z.number().int().positive().max(16384), height: z.number().int().positive().max(16384) }).strict().nullable(),
+    screen: z
+      .object({ width: z.number().int().positive().max(16384), height: z.number().int().positive().max(16384) })
+      .strict()
+      .nullable(),
     kiosk: kioskState,
     hardwareId: shortText(200).nullable(),
     /** the window devices the agent serves, when it serves any (docs/DEVICES.md) */

@@ -8,7 +8,13 @@ import { z } from 'zod';
  */
 const id = z.string().min(1).max(64);
 export const windowScreenMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('notice'), id, text: z.string().min(1).max(500), level: z.enum(['info', 'warning', 'urgent']), durationSeconds: z.number().int().min(0).max(3600) }),
+  z.object({
+    type: z.literal('notice'),
+    id,
+    text: z.string().min(1).max(500),
+    level: z.enum(['info', 'warning', 'urgent']),
+    durationSeconds: z.number().int().min(0).max(3600),
+  }),
   z.object({ type: z.literal('lock'), id }),
   z.object({ type: z.literal('unlock'), id }),
   z.object({ type: z.literal('window-bound'), id, windowId: z.string().nullable() }),

@@ -42,14 +42,39 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
-  session: '会话', account: '账号', terminal: '云终端', desktop: '桌面', pool: '桌面池', window: '窗口', site: '站点',
-  department: '部门', gateway: '网关', windows: '窗口（批量）', accounts: '账号（批量）', 'join-token': '入网令牌', rating: '评价',
-  'ssh-host': 'SSH 主机', 'pool-action': '桌面池动作', 'calendar-day': '工作日历', 'ssh-known-host': '主机密钥',
+  session: '会话',
+  account: '账号',
+  terminal: '云终端',
+  desktop: '桌面',
+  pool: '桌面池',
+  window: '窗口',
+  site: '站点',
+  department: '部门',
+  gateway: '网关',
+  windows: '窗口（批量）',
+  accounts: '账号（批量）',
+  'join-token': '入网令牌',
+  rating: '评价',
+  'ssh-host': 'SSH 主机',
+  'pool-action': '桌面池动作',
+  'calendar-day': '工作日历',
+  'ssh-known-host': '主机密钥',
 };
 
 const VERB_WORDS: Record<string, string> = {
-  create: '新建', update: '修改', delete: '删除', import: '导入', approve: '批准', revoke: '吊销', command: '命令',
-  free: '空闲', assigned: '已分配', maintenance: '维护', error: '故障', resetting: '重置中', starting: '启动中',
+  create: '新建',
+  update: '修改',
+  delete: '删除',
+  import: '导入',
+  approve: '批准',
+  revoke: '吊销',
+  command: '命令',
+  free: '空闲',
+  assigned: '已分配',
+  maintenance: '维护',
+  error: '故障',
+  resetting: '重置中',
+  starting: '启动中',
 };
 
 /** 「窗口 · 新建」 for `window.create`; an unknown action keeps its code. */

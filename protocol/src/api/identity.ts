@@ -3,7 +3,11 @@ import { idSchema, listQueryBase, patchOf, roleSchema, text } from './common.js'
 
 const stamp = { createdAt: z.string(), updatedAt: z.string() };
 const dnSchema = z.string().trim().min(3).max(500).regex(/=/, 'an LDAP DN such as ou=people,dc=county,dc=gov');
-const ldapUrl = z.string().trim().max(300).regex(/^ldaps?:\/\/[^\s/?#]+\/?$/, 'ldap://host:389 or ldaps://host:636');
+const ldapUrl = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^ldaps?:\/\/[^\s/?#]+\/?$/, 'ldap://host:389 or ldaps://host:636');
 
 /** Directory groups (by DN) → what their members get; an account gets the union of its groups' grants. */
 export const groupMappingSchema = z
@@ -31,32 +35,80 @@ export const identitySourceCreate = z
     urls: z.array(ldapUrl).min(1).max(2),
     startTls: z.boolean().default(false),
     /** PEM of the CA that signed the directory's certificate (LDAPS / StartTLS) */
-    caCertificate: z.string().max(20_000).regex(/-----BEGIN CERTIFICATE-----/, 'a PEM certificate').nullable().default(null),
+    caCertificate: z
+      .string()
+      .max(20_000)
+      .regex(/-----BEGIN CERTIFICATE-----/, 'a PEM certificate')
+      .nullable()
+      .default(null),
     timeoutMs: z.number().int().min(200).max(60_000).default(5000),
     baseDn: dnSchema,
     bindMode: z.enum(['user', 'search']).default('search'),
-    userDnTemplate: z.string().trim().max(500).regex(/\{username\}/, 'contains {username}').nullable().default(null),
+    userDnTemplate: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/\{username\}/, 'contains {username}')
+      .nullable()
+      .default(null),
     serviceDn: dnSchema.nullable().default(null),
     servicePassword: z.string().min(1).max(500).optional(),
-    userFilter: z.string().trim().max(500).regex(/^\(.*\{username\}.*\)$/, 'an LDAP filter with {username}').default('(uid={username})'),
-    loginAttribute: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/).default('uid'),
-    displayNameAttribute: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/).default('cn'),
+    userFilter: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^\(.*\{username\}.*\)$/, 'an LDAP filter with {username}')
+      .default('(uid={username})'),
+    loginAttribute: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)
+      .default('uid'),
+    displayNameAttribute: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)
+      .default('cn'),
     groupBaseDn: dnSchema.nullable().default(null),
     groupMappings: z.array(groupMappingSchema).max(200).default([]),
     /** roles of an account no mapped group grants a role */
     defaultRoles: z.array(roleSchema).max(4).default(['clerk']),
-    syncIntervalMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+    syncIntervalMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(60),
   })
   .strict();
 export const identitySourceUpdate = patchOf(identitySourceCreate);
-export const identitySourceQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const identitySourceQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() })
+  .strict();
 export const identitySourceOut = z.object({
-  id: z.string(), name: z.string(), siteId: z.string().nullable(), enabled: z.boolean(), flavor: z.string(), urls: z.array(z.string()),
-  startTls: z.boolean(), caCertificate: z.string().nullable(), timeoutMs: z.number(), baseDn: z.string(), bindMode: z.string(),
-  userDnTemplate: z.string().nullable(), serviceDn: z.string().nullable(), hasServicePassword: z.boolean(), userFilter: z.string(),
-  loginAttribute: z.string(), displayNameAttribute: z.string(), groupBaseDn: z.string().nullable(),
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  enabled: z.boolean(),
+  flavor: z.string(),
+  urls: z.array(z.string()),
+  startTls: z.boolean(),
+  caCertificate: z.string().nullable(),
+  timeoutMs: z.number(),
+  baseDn: z.string(),
+  bindMode: z.string(),
+  userDnTemplate: z.string().nullable(),
+  serviceDn: z.string().nullable(),
+  hasServicePassword: z.boolean(),
+  userFilter: z.string(),
+  loginAttribute: z.string(),
+  displayNameAttribute: z.string(),
+  groupBaseDn: z.string().nullable(),
   groupMappings: z.array(z.object({ groupDn: z.string(), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), roles: z.array(z.string()) })),
-  defaultRoles: z.array(z.string()), syncIntervalMinutes: z.number(), lastSyncAt: z.string().nullable(), ...stamp,
+  defaultRoles: z.array(z.string()),
+  syncIntervalMinutes: z.number(),
+  lastSyncAt: z.string().nullable(),
+  ...stamp,
 });
 export type IdentitySourceSettings = Omit<z.output<typeof identitySourceCreate>, 'name' | 'siteId' | 'enabled' | 'servicePassword'>;
 export const identitySourceSyncOut = z.object({ checked: z.number().int(), disabled: z.number().int() });
@@ -71,7 +123,11 @@ function validTimeZone(tz: string): boolean {
   }
 }
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
-const cidrSchema = z.string().trim().max(64).regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.8.0.0/16');
+const cidrSchema = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.8.0.0/16');
 
 /**
  * Who may log in where and when. A rule applies to the accounts of its site's subtree (every
@@ -91,16 +147,36 @@ export const loginRuleCreate = z
     /** window logins only at windows of these sites (or their subtrees) */
     allowedSiteIds: z.array(idSchema).max(50).default([]),
     /** only between `from` and `to` local time, on working days (the holiday calendar) when `workingDaysOnly` */
-    hours: z.object({ from: hhmm, to: hhmm, workingDaysOnly: z.boolean().default(true), timeZone: z.string().min(1).max(64).refine(validTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai') }).strict().nullable().default(null),
+    hours: z
+      .object({
+        from: hhmm,
+        to: hhmm,
+        workingDaysOnly: z.boolean().default(true),
+        timeZone: z.string().min(1).max(64).refine(validTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     /** console sign-in only from these client networks */
     consoleNetworks: z.array(cidrSchema).max(50).default([]),
   })
   .strict();
 export const loginRuleUpdate = patchOf(loginRuleCreate);
-export const loginRuleQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const loginRuleQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() })
+  .strict();
 export const loginRuleOut = z.object({
-  id: z.string(), name: z.string(), siteId: z.string().nullable(), enabled: z.boolean(), roles: z.array(z.string()), departmentIds: z.array(z.string()),
-  accountIds: z.array(z.string()), windowsAtHomeSite: z.boolean(), allowedSiteIds: z.array(z.string()),
-  hours: z.object({ from: z.string(), to: z.string(), workingDaysOnly: z.boolean(), timeZone: z.string() }).nullable(), consoleNetworks: z.array(z.string()), ...stamp,
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  enabled: z.boolean(),
+  roles: z.array(z.string()),
+  departmentIds: z.array(z.string()),
+  accountIds: z.array(z.string()),
+  windowsAtHomeSite: z.boolean(),
+  allowedSiteIds: z.array(z.string()),
+  hours: z.object({ from: z.string(), to: z.string(), workingDaysOnly: z.boolean(), timeZone: z.string() }).nullable(),
+  consoleNetworks: z.array(z.string()),
+  ...stamp,
 });
 export type LoginRuleSettings = Omit<z.output<typeof loginRuleCreate>, 'name' | 'siteId' | 'enabled'>;

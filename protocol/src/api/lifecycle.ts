@@ -18,21 +18,36 @@ export const ACTION_OUTCOMES = ['ok', 'failed', 'timeout', 'refused', 'error'] a
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 /** OpenSSH's `ssh-keygen -l -E sha256` form: `SHA256:` + 43 base64 characters, no padding */
-export const fingerprintSchema = z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, '应为 ssh-keygen -l 显示的指纹：SHA256: 后跟 43 个 Base64 字符');
-const sshUser = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/, '应为登录用户名');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), '不是有效的日期');
+export const fingerprintSchema = z
+  .string()
+  .trim()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, '应为 ssh-keygen -l 显示的指纹：SHA256: 后跟 43 个 Base64 字符');
+const sshUser = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/, '应为登录用户名');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), '不是有效的日期');
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM（24 小时制）');
-const timeZone = z.string().max(64).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, '应为 IANA 时区名称，例如 Asia/Shanghai');
+const timeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, '应为 IANA 时区名称，例如 Asia/Shanghai');
 /** no NUL and no other control characters but tab and newline */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const commandText = z.string().trim().min(1).max(4000).regex(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/u, '不能包含控制字符');
+const NO_CONTROL_BUT_TAB_NEWLINE = /^[^\u0000-\u0008\u000b-\u001f\u007f]*$/u;
+const commandText = z.string().trim().min(1).max(4000).regex(NO_CONTROL_BUT_TAB_NEWLINE, '不能包含控制字符');
 
 /* ---------- SSH hosts (credentials; the key is write-only, sealed at rest) ---------- */
 export const sshHostCreate = z
@@ -43,22 +58,42 @@ export const sshHostCreate = z
     port: portSchema.default(22),
     username: sshUser,
     /** OpenSSH/PEM private key; stored encrypted, never returned */
-    privateKey: z.string().min(64).max(16_000).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, '应为 OpenSSH 或 PEM 格式的私钥'),
+    privateKey: z
+      .string()
+      .min(64)
+      .max(16_000)
+      .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, '应为 OpenSSH 或 PEM 格式的私钥'),
     /** pins the host key of host:port now instead of at first use */
     hostKeyFingerprint: fingerprintSchema.nullable().default(null),
   })
   .strict();
 export const sshHostUpdate = patchOf(sshHostCreate);
-export const sshHostQuery = z.object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() }).strict();
+export const sshHostQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() })
+  .strict();
 export const sshHostOut = z.object({
-  id: z.string(), name: z.string(), siteId: z.string().nullable(), host: z.string(), port: z.number(), username: z.string(),
-  hasPrivateKey: z.boolean(), hostKeyFingerprint: z.string().nullable(), ...stamp,
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  host: z.string(),
+  port: z.number(),
+  username: z.string(),
+  hasPrivateKey: z.boolean(),
+  hostKeyFingerprint: z.string().nullable(),
+  ...stamp,
 });
 
 /* ---------- pinned host keys ---------- */
 export const knownHostPut = z.object({ host: hostSchema, port: portSchema.default(22), fingerprint: fingerprintSchema }).strict();
 export const knownHostQuery = z.object({ ...listQueryBase, sort: z.enum(['host', 'pinnedAt']).default('host'), host: z.string().max(255).optional() }).strict();
-export const knownHostOut = z.object({ id: z.string(), host: z.string(), port: z.number(), fingerprint: z.string(), source: z.enum(['first-use', 'admin']), pinnedAt: z.string() });
+export const knownHostOut = z.object({
+  id: z.string(),
+  host: z.string(),
+  port: z.number(),
+  fingerprint: z.string(),
+  source: z.enum(['first-use', 'admin']),
+  pinnedAt: z.string(),
+});
 
 /* ---------- pool actions ---------- */
 export const poolActionCreate = z
@@ -75,10 +110,20 @@ export const poolActionCreate = z
   })
   .strict();
 export const poolActionUpdate = patchOf(poolActionCreate.omit({ poolId: true, point: true }));
-export const poolActionQuery = z.object({ ...listQueryBase, sort: z.enum(['point', 'createdAt']).default('point'), poolId: idSchema.optional(), point: actionPointSchema.optional() }).strict();
+export const poolActionQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['point', 'createdAt']).default('point'), poolId: idSchema.optional(), point: actionPointSchema.optional() })
+  .strict();
 export const poolActionOut = z.object({
-  id: z.string(), poolId: z.string(), siteId: z.string(), point: actionPointSchema, sshHostId: z.string(), runOn: z.string(),
-  command: z.string(), timeoutSeconds: z.number(), enabled: z.boolean(), ...stamp,
+  id: z.string(),
+  poolId: z.string(),
+  siteId: z.string(),
+  point: actionPointSchema,
+  sshHostId: z.string(),
+  runOn: z.string(),
+  command: z.string(),
+  timeoutSeconds: z.number(),
+  enabled: z.boolean(),
+  ...stamp,
 });
 export const runActionBody = z.object({ point: actionPointSchema }).strict();
 
@@ -96,10 +141,25 @@ export const actionRunQuery = z
   })
   .strict();
 export const actionRunOut = z.object({
-  id: z.string(), actionId: z.string().nullable(), poolId: z.string(), desktopId: z.string(), sessionId: z.string().nullable(),
-  siteId: z.string().nullable(), point: actionPointSchema, host: z.string(), port: z.number(), command: z.string(),
-  outcome: z.enum(ACTION_OUTCOMES), exitCode: z.number().nullable(), signal: z.string().nullable(), stdout: z.string(), stderr: z.string(),
-  error: z.string().nullable(), durationMs: z.number(), startedAt: z.string(), finishedAt: z.string(),
+  id: z.string(),
+  actionId: z.string().nullable(),
+  poolId: z.string(),
+  desktopId: z.string(),
+  sessionId: z.string().nullable(),
+  siteId: z.string().nullable(),
+  point: actionPointSchema,
+  host: z.string(),
+  port: z.number(),
+  command: z.string(),
+  outcome: z.enum(ACTION_OUTCOMES),
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  error: z.string().nullable(),
+  durationMs: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
 });
 
 /* ---------- per-pool lifecycle settings and the warm-up calendar ---------- */
@@ -119,7 +179,8 @@ export const warmupSchema = z
   })
   .strict()
   .refine((w) => Number(w.readyBy.slice(0, 2)) * 60 + Number(w.readyBy.slice(3)) >= w.leadMinutes, {
-    message: '提前分钟数不能早于当天零点', path: ['leadMinutes'],
+    message: '提前分钟数不能早于当天零点',
+    path: ['leadMinutes'],
   });
 export type WarmupCalendar = z.infer<typeof warmupSchema>;
 
@@ -136,15 +197,30 @@ export const poolLifecyclePut = z
   .strict()
   .refine((p) => !p.warmup?.enabled || p.probeDesktops, { message: '开启预热需要同时开启桌面探测：预热要等待桌面应答', path: ['warmup'] });
 export const poolLifecycleOut = z.object({
-  poolId: z.string(), probeDesktops: z.boolean(), resetTimeoutSeconds: z.number(), startTimeoutSeconds: z.number(),
-  warmup: z.object({ enabled: z.boolean(), timeZone: z.string(), days: z.array(z.number()), readyBy: z.string(), leadMinutes: z.number(), desktops: z.number(), maxConcurrentStarts: z.number() }).nullable(),
+  poolId: z.string(),
+  probeDesktops: z.boolean(),
+  resetTimeoutSeconds: z.number(),
+  startTimeoutSeconds: z.number(),
+  warmup: z
+    .object({
+      enabled: z.boolean(),
+      timeZone: z.string(),
+      days: z.array(z.number()),
+      readyBy: z.string(),
+      leadMinutes: z.number(),
+      desktops: z.number(),
+      maxConcurrentStarts: z.number(),
+    })
+    .nullable(),
   updatedAt: z.string().nullable(),
 });
 
 /* ---------- holidays and make-up working days (调休), county-wide ---------- */
 export const calendarDayPut = z.object({ kind: z.enum(['holiday', 'workday']), label: text(100).nullable().default(null) }).strict();
 export const calendarDayParams = z.object({ date: isoDate });
-export const calendarDayQuery = z.object({ ...listQueryBase, sort: z.enum(['date']).default('date'), from: isoDate.optional(), to: isoDate.optional() }).strict();
+export const calendarDayQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['date']).default('date'), from: isoDate.optional(), to: isoDate.optional() })
+  .strict();
 export const calendarDayOut = z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), label: z.string().nullable() });
 
 /* ---------- forced repairs ---------- */

@@ -12,7 +12,13 @@ const text = z.string().max(4000);
 
 export const liveEventData = {
   'session.changed': z.object({
-    id, state: id, siteId: id.nullable(), windowId: id.nullable(), accountId: id, poolId: id, desktopId: id.nullable(),
+    id,
+    state: id,
+    siteId: id.nullable(),
+    windowId: id.nullable(),
+    accountId: id,
+    poolId: id,
+    desktopId: id.nullable(),
     endReason: text.nullable().optional(),
   }),
   'terminal.changed': z.object({ id, state: id, siteId: id, windowId: id.nullable(), online: z.boolean() }),
@@ -39,8 +45,14 @@ function eventOf<K extends LiveEventType>(type: K) {
 
 /** Any live event (a broker process's, relayed over the cluster bus); an unknown type fails. */
 export const liveEvent = z.discriminatedUnion('type', [
-  eventOf('session.changed'), eventOf('terminal.changed'), eventOf('desktop.changed'), eventOf('gateway.changed'),
-  eventOf('login.refused'), eventOf('rating.created'), eventOf('resource.changed'), eventOf('terminal.message'),
+  eventOf('session.changed'),
+  eventOf('terminal.changed'),
+  eventOf('desktop.changed'),
+  eventOf('gateway.changed'),
+  eventOf('login.refused'),
+  eventOf('rating.created'),
+  eventOf('resource.changed'),
+  eventOf('terminal.message'),
   eventOf('terminal.command'),
 ]);
 

@@ -39,4 +39,10 @@ export const usernameSchema = z
   .string()
   .refine((v) => !hasUnsafeCharacters(v), { message: UNSAFE_MESSAGE, params: { reason: NAME_UNSAFE_CHARACTERS } })
   .transform((v) => v.normalize('NFKC').trim())
-  .pipe(z.string().min(1).max(64).regex(/^[\p{L}\p{N}_.@-]+$/u, '只能使用字母、数字和 _ . @ -'));
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\p{L}\p{N}_.@-]+$/u, '只能使用字母、数字和 _ . @ -'),
+  );

@@ -3,9 +3,7 @@ import { listQueryBase } from './common.js';
 
 export const RATING_OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
 
-export const ratingOutboxQuery = z
-  .object({ ...listQueryBase, state: z.enum(RATING_OUTBOX_STATES).optional() })
-  .strict();
+export const ratingOutboxQuery = z.object({ ...listQueryBase, state: z.enum(RATING_OUTBOX_STATES).optional() }).strict();
 
 export const ratingOutboxParams = z.object({ id: z.coerce.number().int().positive() });
 

@@ -57,7 +57,10 @@ export const workOrderQuery = z
     state: workOrderStateSchema.optional(),
     siteId: idSchema.optional(),
     departmentId: idSchema.optional(),
-    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   })
   .strict();
 

@@ -2,20 +2,38 @@ import { z } from 'zod';
 import { idSchema, listQueryBase, text } from './common.js';
 import { RATING_CHANNELS, RATING_LEVELS, type RatingLevel } from './rating-words.js';
 
-export {
-  RATING_CHANNELS, RATING_LEVEL_WORDS, RATING_LEVELS, isBadLevel, type RatingChannel, type RatingLevel, type RatingTag,
-} from './rating-words.js';
+export { RATING_CHANNELS, RATING_LEVEL_WORDS, RATING_LEVELS, isBadLevel, type RatingChannel, type RatingLevel, type RatingTag } from './rating-words.js';
 
 /** 5 非常满意 … 1 非常不满意 (the national data standard's numbers). */
-export const ratingLevelSchema = z.union(RATING_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<5>, z.ZodLiteral<4>, z.ZodLiteral<3>, z.ZodLiteral<2>, z.ZodLiteral<1>]);
+export const ratingLevelSchema = z.union(
+  RATING_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<5>, z.ZodLiteral<4>, z.ZodLiteral<3>, z.ZodLiteral<2>, z.ZodLiteral<1>],
+);
 /** the same from a query string (`?level=2`) */
-const ratingLevelQuery = z.coerce.number().int().refine((n): n is RatingLevel => (RATING_LEVELS as readonly number[]).includes(n), 'a level 1–5');
+const ratingLevelQuery = z.coerce
+  .number()
+  .int()
+  .refine((n): n is RatingLevel => (RATING_LEVELS as readonly number[]).includes(n), 'a level 1–5');
 
 /** 办件编号 (case number of one application) and 事项编码 (service item code): printable, no spaces. */
-export const caseNumberSchema = z.string().trim().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'letters, digits and signs only');
-export const itemCodeSchema = z.string().trim().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'letters, digits and signs only');
+export const caseNumberSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'letters, digits and signs only');
+export const itemCodeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'letters, digits and signs only');
 
-const tagCode = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'letters, digits and - only');
+const tagCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'letters, digits and - only');
 export const ratingTagSchema = z.object({ level: ratingLevelSchema, code: tagCode, label: text(30) }).strict();
 
 /** A new version of the county's tag set (the whole set; versions are never edited). */
@@ -26,9 +44,7 @@ export const ratingTagSetBody = z
 export const ratingTagSetOut = z.object({ version: z.number().int(), tags: z.array(ratingTagSchema), createdAt: z.string(), createdBy: z.string().nullable() });
 
 /** The window page asks for a rating of the service it just gave (terminal credential). */
-export const ratingInvitationBody = z
-  .object({ sessionId: idSchema, caseNumber: caseNumberSchema.optional(), itemCode: itemCodeSchema.optional() })
-  .strict();
+export const ratingInvitationBody = z.object({ sessionId: idSchema, caseNumber: caseNumberSchema.optional(), itemCode: itemCodeSchema.optional() }).strict();
 export const ratingInvitationOut = z.object({
   id: z.string(),
   expiresAt: z.string(),
@@ -39,7 +55,15 @@ export const ratingInvitationOut = z.object({
 });
 
 /** 实名: the citizen chose to give a name (and optionally a mobile number); absent = 匿名. */
-export const raterSchema = z.object({ name: text(50), phone: z.string().regex(/^1\d{10}$/, '应为 11 位手机号码').optional() }).strict();
+export const raterSchema = z
+  .object({
+    name: text(50),
+    phone: z
+      .string()
+      .regex(/^1\d{10}$/, '应为 11 位手机号码')
+      .optional(),
+  })
+  .strict();
 
 export const ratingSubmitBody = z
   .object({
@@ -97,7 +121,10 @@ export const ratingQuery = z
     sort: z.enum(['createdAt']).default('createdAt'),
     level: ratingLevelQuery.optional(),
     caseNumber: caseNumberSchema.optional(),
-    bad: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    bad: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     ...ratingFilters,
   })
   .strict();

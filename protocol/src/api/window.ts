@@ -6,7 +6,9 @@ import { idSchema } from './common.js';
 /** The clerk's window page ⇄ broker (authenticated by the terminal credential). */
 export const windowLoginBody = z
   .object({
-    username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200), poolId: idSchema.optional(),
+    username: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(200),
+    poolId: idSchema.optional(),
     /** 「+ 其他部门」: the pools of the desktops the clerk already holds here; the choice is among the others */
     exceptPoolIds: z.array(idSchema).max(20).optional(),
   })

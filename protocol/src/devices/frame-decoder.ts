@@ -1,7 +1,12 @@
 import { DeviceFrameError, type DeviceFrameErrorCode } from './frame-errors.js';
 import {
-  DEFAULT_MAX_DEVICE_PAYLOAD_BYTES, DEVICE_FRAME_HEADER_BYTES, DEVICE_FRAME_MAGIC, DEVICE_FRAME_VERSION,
-  kindOfByte, type DeviceFrame, type DeviceFrameKind,
+  DEFAULT_MAX_DEVICE_PAYLOAD_BYTES,
+  DEVICE_FRAME_HEADER_BYTES,
+  DEVICE_FRAME_MAGIC,
+  DEVICE_FRAME_VERSION,
+  kindOfByte,
+  type DeviceFrame,
+  type DeviceFrameKind,
 } from './frame.js';
 
 export interface DeviceFrameDecoderOptions {

@@ -24,9 +24,7 @@ export const DEVICE_BLOB_BYTES = 6 * 1024;
 export const DEVICE_FRAME_KINDS = { hello: 1, request: 2, response: 3, error: 4, progress: 5 } as const;
 export type DeviceFrameKind = keyof typeof DEVICE_FRAME_KINDS;
 
-const KIND_BY_BYTE = new Map<number, DeviceFrameKind>(
-  Object.entries(DEVICE_FRAME_KINDS).map(([name, byte]) => [byte, name as DeviceFrameKind]),
-);
+const KIND_BY_BYTE = new Map<number, DeviceFrameKind>(Object.entries(DEVICE_FRAME_KINDS).map(([name, byte]) => [byte, name as DeviceFrameKind]));
 
 export function kindOfByte(byte: number): DeviceFrameKind | undefined {
   return KIND_BY_BYTE.get(byte);

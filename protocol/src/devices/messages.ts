@@ -54,7 +54,10 @@ export const CLASS_OF_OP: Record<DeviceOp, DeviceClass | null> = {
   'devices.list': null,
 };
 
-const base64 = z.string().max(6 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const base64 = z
+  .string()
+  .max(6 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const yyyymmdd = z.string().regex(/^\d{8}$/, 'YYYYMMDD');
 
 /** The fields printed on a second-generation ID card (GB 16101-2008 / 居民身份证), as read by the chip. */
@@ -75,7 +78,10 @@ export const idCardSchema = z.object({
 export type IdCard = z.infer<typeof idCardSchema>;
 
 /** One pen stroke, pen down to pen up: points of [x, y, pressure 0..1, ms since the first point of the signature], in pad pixels. */
-export const strokeSchema = z.array(z.tuple([z.number().min(0).max(10_000), z.number().min(0).max(10_000), z.number().min(0).max(1), z.number().int().min(0).max(600_000)])).min(1).max(5_000);
+export const strokeSchema = z
+  .array(z.tuple([z.number().min(0).max(10_000), z.number().min(0).max(10_000), z.number().min(0).max(1), z.number().int().min(0).max(600_000)]))
+  .min(1)
+  .max(5_000);
 export type Stroke = z.infer<typeof strokeSchema>;
 
 /** The national 好差评 levels, 5 非常满意 … 1 非常不满意 (1 and 2 are 差评). */
@@ -88,27 +94,33 @@ export type DeviceHealthReport = z.infer<typeof deviceHealthSchema>;
 
 export const deviceResponseSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('idcard.read'), card: idCardSchema }).strict(),
-  z.object({
-    op: z.literal('camera.still'),
-    mime: z.literal('image/jpeg'),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-    jpeg: base64,
-  }).strict(),
-  z.object({
-    op: z.literal('signature.capture'),
-    mime: z.literal('image/png'),
-    /** the pad's drawing area, pixels */
-    width: z.number().int().positive().max(10_000),
-    height: z.number().int().positive().max(10_000),
-    image: base64,
-    strokes: z.array(strokeSchema).min(1).max(200),
-  }).strict(),
+  z
+    .object({
+      op: z.literal('camera.still'),
+      mime: z.literal('image/jpeg'),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      jpeg: base64,
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('signature.capture'),
+      mime: z.literal('image/png'),
+      /** the pad's drawing area, pixels */
+      width: z.number().int().positive().max(10_000),
+      height: z.number().int().positive().max(10_000),
+      image: base64,
+      strokes: z.array(strokeSchema).min(1).max(200),
+    })
+    .strict(),
   z.object({ op: z.literal('rating.invite'), level: z.number().int().min(1).max(5) }).strict(),
-  z.object({
-    op: z.literal('devices.list'),
-    devices: z.array(deviceHealthSchema).max(16),
-  }).strict(),
+  z
+    .object({
+      op: z.literal('devices.list'),
+      devices: z.array(deviceHealthSchema).max(16),
+    })
+    .strict(),
 ]);
 export type DeviceResponse = z.infer<typeof deviceResponseSchema>;
 

@@ -1,9 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { GuacProtocolError, type GuacErrorCode } from './errors.js';
-import {
-  COMMA, DIGIT_0, DIGIT_9, MAX_LENGTH_DIGITS, PERIOD, SEMICOLON,
-  resolveMaxInstructionBytes, type GuacCodecOptions,
-} from './limits.js';
+import { COMMA, DIGIT_0, DIGIT_9, MAX_LENGTH_DIGITS, PERIOD, SEMICOLON, resolveMaxInstructionBytes, type GuacCodecOptions } from './limits.js';
 
 const LENGTH = 0;
 const ELEMENT = 1;

@@ -1,8 +1,5 @@
 import { GuacProtocolError, type GuacErrorCode } from './errors.js';
-import {
-  COMMA, DIGIT_0, DIGIT_9, MAX_LENGTH_DIGITS, PERIOD, SEMICOLON,
-  resolveMaxInstructionBytes, type GuacCodecOptions,
-} from './limits.js';
+import { COMMA, DIGIT_0, DIGIT_9, MAX_LENGTH_DIGITS, PERIOD, SEMICOLON, resolveMaxInstructionBytes, type GuacCodecOptions } from './limits.js';
 
 export interface Instruction {
   opcode: string;

@@ -9,9 +9,7 @@ export const CLIENT_INPUT_OPCODES = ['key', 'mouse', 'touch', 'size', 'sync', 'n
  * (clipboard, file transfer, audio input, named pipes, argument updates). A relay applies
  * its clipboard/file policy to these.
  */
-export const CLIENT_STREAM_OPCODES = [
-  'clipboard', 'file', 'pipe', 'audio', 'argv', 'blob', 'end', 'ack', 'get', 'put',
-] as const;
+export const CLIENT_STREAM_OPCODES = ['clipboard', 'file', 'pipe', 'audio', 'argv', 'blob', 'end', 'ack', 'get', 'put'] as const;
 
 export type ClientInputOpcode = (typeof CLIENT_INPUT_OPCODES)[number];
 export type ClientStreamOpcode = (typeof CLIENT_STREAM_OPCODES)[number];

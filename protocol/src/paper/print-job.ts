@@ -4,7 +4,10 @@ import { windowPrinterSchema } from './printer.js';
 import { MAX_PRINT_PDF_BYTES, PRINT_ERROR_CODES } from './limits.js';
 
 export { MAX_PRINT_PDF_BYTES, PRINT_ERROR_CODES };
-const base64 = z.string().max(Math.ceil(MAX_PRINT_PDF_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const base64 = z
+  .string()
+  .max(Math.ceil(MAX_PRINT_PDF_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 
 /** How a print job reached the window: over YZDEV from yunzhuo-desk, or guacd's RDP printer (a `file` stream). */
 export const PRINT_PATHS = ['channel', 'native'] as const;
@@ -28,8 +31,27 @@ export type BridgePrint = z.infer<typeof bridgePrintSchema>;
 
 /** Agent → window page (text message): the outcome of one print, never its content. */
 export const bridgePrintResultSchema = z.discriminatedUnion('ok', [
-  z.object({ type: z.literal('print.result'), id: z.string(), ok: z.literal(true), jobId: z.string().max(200), pages: z.number().int().min(0).nullable(), bytes: z.number().int().min(0) }).strict(),
-  z.object({ type: z.literal('print.result'), id: z.string(), ok: z.literal(false), code: printErrorCodeSchema, reason: z.string().max(300), pages: z.number().int().min(0).nullable(), bytes: z.number().int().min(0) }).strict(),
+  z
+    .object({
+      type: z.literal('print.result'),
+      id: z.string(),
+      ok: z.literal(true),
+      jobId: z.string().max(200),
+      pages: z.number().int().min(0).nullable(),
+      bytes: z.number().int().min(0),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('print.result'),
+      id: z.string(),
+      ok: z.literal(false),
+      code: printErrorCodeSchema,
+      reason: z.string().max(300),
+      pages: z.number().int().min(0).nullable(),
+      bytes: z.number().int().min(0),
+    })
+    .strict(),
 ]);
 export type BridgePrintResult = z.infer<typeof bridgePrintResultSchema>;
 

@@ -12,7 +12,11 @@ export type PrinterPaper = z.infer<typeof printerPaperSchema>;
 export const windowPrinterSchema = z
   .object({
     /** the CUPS queue name on the terminal: letters, digits, `-`, `_`, `.` (CUPS refuses others) */
-    name: z.string().min(1).max(127).regex(/^[A-Za-z0-9_.-]+$/, 'a CUPS queue name: letters, digits, - _ .'),
+    name: z
+      .string()
+      .min(1)
+      .max(127)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'a CUPS queue name: letters, digits, - _ .'),
     paper: printerPaperSchema.default('A4'),
     copies: z.number().int().min(1).max(9).default(1),
     duplex: z.boolean().default(false),

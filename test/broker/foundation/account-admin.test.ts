@@ -18,14 +18,19 @@ describe('accounts: last login, lockout and unlock, password change (issue 17)',
   });
   after(async () => broker?.stop());
 
-  const audits = async (action: string) => (await broker.admin.get(`/api/v1/audit-events?action=${action}&pageSize=50`)).body.items as Array<{ targetId: string; details: Record<string, unknown> | null }>;
+  const audits = async (action: string) =>
+    (await broker.admin.get(`/api/v1/audit-events?action=${action}&pageSize=50`)).body.items as Array<{
+      targetId: string;
+      details: Record<string, unknown> | null;
+    }>;
 
   it('a clerk held after five wrong passwords at a window is listed with the time left, and an unlock lets them in', async () => {
     const { site, department, pool } = await f.hall({ desktops: 1 });
     const clerk = await f.account({ homeSiteId: site.id, departmentIds: [department.id], poolIds: [pool.id] });
     const { client } = await f.windowWithTerminal(site.id);
     assert.equal((await broker.admin.get(`/api/v1/accounts/${clerk.id}`)).body.lastLoginAt, null);
-    for (let i = 0; i < 5; i++) assertError(await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: `guess-${i}` }), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 5; i++)
+      assertError(await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: `guess-${i}` }), 401, 'INVALID_CREDENTIALS');
     const held = await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
     assertError(held, 429, 'TOO_MANY_ATTEMPTS');
     assert.match(held.body.error.message, /^登录失败次数过多，请 15 分钟后再试/);
@@ -36,7 +41,10 @@ describe('accounts: last login, lockout and unlock, password change (issue 17)',
 
     const unlocked = await broker.admin.post(`/api/v1/accounts/${clerk.id}/unlock`, {});
     assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
-    assert.equal((await broker.admin.get('/api/v1/account-lockouts')).body.items.some((l: { accountId: string }) => l.accountId === clerk.id), false);
+    assert.equal(
+      (await broker.admin.get('/api/v1/account-lockouts')).body.items.some((l: { accountId: string }) => l.accountId === clerk.id),
+      false,
+    );
     const audit = (await audits('account.unlock')).find((a) => a.targetId === clerk.id);
     assert.ok(audit, 'the unlock is audited');
     assert.ok(Number(audit.details?.retryAfterSeconds) > 840);
@@ -62,8 +70,14 @@ describe('accounts: last login, lockout and unlock, password change (issue 17)',
     assert.equal((await client.login('pw-owner', 'Owner-pass-2026')).status, 200);
     const wrong = await client.post('/api/v1/auth/password', { currentPassword: 'not-it-2026', newPassword: 'Owner-pass-2027' });
     assertError(wrong, 400, 'VALIDATION_FAILED');
-    assert.deepEqual(wrong.body.error.details.issues.map((i: { path: string; message: string }) => [i.path, i.message]), [['body.currentPassword', '当前密码不正确']]);
-    assert.equal((await client.post('/api/v1/auth/password', { currentPassword: 'Owner-pass-2026', newPassword: 'Owner-pass-2026' })).body.error.details.issues[0].message, '新密码不能与当前密码相同');
+    assert.deepEqual(
+      wrong.body.error.details.issues.map((i: { path: string; message: string }) => [i.path, i.message]),
+      [['body.currentPassword', '当前密码不正确']],
+    );
+    assert.equal(
+      (await client.post('/api/v1/auth/password', { currentPassword: 'Owner-pass-2026', newPassword: 'Owner-pass-2026' })).body.error.details.issues[0].message,
+      '新密码不能与当前密码相同',
+    );
     assert.equal((await client.post('/api/v1/auth/password', { currentPassword: 'Owner-pass-2026', newPassword: 'Owner-pass-2027' })).status, 204);
     assert.equal((await new ApiClient(broker.url).login('pw-owner', 'Owner-pass-2026')).status, 401);
     assert.equal((await new ApiClient(broker.url).login('pw-owner', 'Owner-pass-2027')).status, 200);

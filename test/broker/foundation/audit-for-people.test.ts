@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
-type Event = { action: string; actionName: string; actorLabel: string | null; targetLabel: string | null; address: string | null; before: unknown; after: unknown };
+type Event = {
+  action: string;
+  actionName: string;
+  actorLabel: string | null;
+  targetLabel: string | null;
+  address: string | null;
+  before: unknown;
+  after: unknown;
+};
 
 /** Issue 17 item 5: the audit log names actions in Chinese, people and rows by name, and finds them by words. */
 describe('audit log for people', function () {
@@ -34,7 +42,7 @@ describe('audit log for people', function () {
   });
   after(() => broker.stop());
 
-  it('a clerk\'s login names the clerk, the address and the window, not 系统', async () => {
+  it("a clerk's login names the clerk, the address and the window, not 系统", async () => {
     const [login] = await events('action=session.requested');
     assert.equal(login?.actionName, '窗口人员登录');
     assert.equal(login?.actorLabel, '李娜（lina01）');

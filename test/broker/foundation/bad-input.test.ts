@@ -53,14 +53,54 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     const gateway = await f.gateway({ siteId: site.id });
     const pool = await f.pool(department.id, site.id, [gateway.id]);
     targets.push(
-      { path: 'sites', body: () => ({ code: uniq('S'), name: '县中心', kind: 'town', parentId: site.id }), textField: 'name', wrong: [{ name: 123 }, { kind: 'castle' }, { parentId: 'not-a-uuid' }, { name: null }, { address: ['x'] }] },
-      { path: 'departments', body: () => ({ code: uniq('D'), name: '税务', siteId: site.id }), textField: 'name', wrong: [{ code: 'a b' }, { siteId: 7 }, { name: {} }] },
-      { path: 'windows', body: () => ({ siteId: site.id, code: uniq('A-') }), textField: 'label', wrong: [{ posX: '3' }, { posX: 1.5 }, { posY: -1 }, { siteId: 42 }, { label: 'a\u0000b' }] },
-      { path: 'terminals', body: () => ({ siteId: site.id, windowId: null, name: uniq('终端') }), textField: 'name', wrong: [{ name: ['x'] }, { windowId: 'w-1' }, { name: '' }] },
-      { path: 'accounts', body: () => ({ username: uniq('u'), displayName: '人员', password: 'Acct-pass-2026', homeSiteId: site.id }), textField: 'displayName', wrong: [{ roles: 'admin' }, { roles: ['root'] }, { disabled: 'yes' }, { password: 'short' }, { departmentIds: [1] }] },
-      { path: 'gateways', body: () => ({ name: uniq('guacd'), host: '10.1.1.1', port: 4822, siteId: site.id }), textField: 'name', wrong: [{ port: '4822' }, { port: 70000 }, { host: 'evil host;rm -rf' }, { host: SQL }] },
-      { path: 'pools', body: () => ({ name: uniq('池'), departmentId: department.id, siteId: site.id, gatewayIds: [gateway.id] }), textField: 'name', wrong: [{ graceSeconds: -1 }, { settings: { clipboard: 'all' } }, { gatewayIds: [] }, { kind: 'shared' }, { maxSessions: 'many' }] },
-      { path: 'desktops', body: () => ({ poolId: pool.id, name: uniq('桌面'), host: '10.1.1.2', rdpUsername: 'desk', rdpPassword: DESKTOP_PASSWORD }), textField: 'name', wrong: [{ port: 'x' }, { rdpPassword: 5 }, { state: 'assigned' }, { poolId: null }] },
+      {
+        path: 'sites',
+        body: () => ({ code: uniq('S'), name: '县中心', kind: 'town', parentId: site.id }),
+        textField: 'name',
+        wrong: [{ name: 123 }, { kind: 'castle' }, { parentId: 'not-a-uuid' }, { name: null }, { address: ['x'] }],
+      },
+      {
+        path: 'departments',
+        body: () => ({ code: uniq('D'), name: '税务', siteId: site.id }),
+        textField: 'name',
+        wrong: [{ code: 'a b' }, { siteId: 7 }, { name: {} }],
+      },
+      {
+        path: 'windows',
+        body: () => ({ siteId: site.id, code: uniq('A-') }),
+        textField: 'label',
+        wrong: [{ posX: '3' }, { posX: 1.5 }, { posY: -1 }, { siteId: 42 }, { label: 'a\u0000b' }],
+      },
+      {
+        path: 'terminals',
+        body: () => ({ siteId: site.id, windowId: null, name: uniq('终端') }),
+        textField: 'name',
+        wrong: [{ name: ['x'] }, { windowId: 'w-1' }, { name: '' }],
+      },
+      {
+        path: 'accounts',
+        body: () => ({ username: uniq('u'), displayName: '人员', password: 'Acct-pass-2026', homeSiteId: site.id }),
+        textField: 'displayName',
+        wrong: [{ roles: 'admin' }, { roles: ['root'] }, { disabled: 'yes' }, { password: 'short' }, { departmentIds: [1] }],
+      },
+      {
+        path: 'gateways',
+        body: () => ({ name: uniq('guacd'), host: '10.1.1.1', port: 4822, siteId: site.id }),
+        textField: 'name',
+        wrong: [{ port: '4822' }, { port: 70000 }, { host: 'evil host;rm -rf' }, { host: SQL }],
+      },
+      {
+        path: 'pools',
+        body: () => ({ name: uniq('池'), departmentId: department.id, siteId: site.id, gatewayIds: [gateway.id] }),
+        textField: 'name',
+        wrong: [{ graceSeconds: -1 }, { settings: { clipboard: 'all' } }, { gatewayIds: [] }, { kind: 'shared' }, { maxSessions: 'many' }],
+      },
+      {
+        path: 'desktops',
+        body: () => ({ poolId: pool.id, name: uniq('桌面'), host: '10.1.1.2', rdpUsername: 'desk', rdpPassword: DESKTOP_PASSWORD }),
+        textField: 'name',
+        wrong: [{ port: 'x' }, { rdpPassword: 5 }, { state: 'assigned' }, { poolId: null }],
+      },
     );
     for (const t of targets) rows.set(t.path, await admin.create(`/api/v1/${t.path}`, t.body()));
   });
@@ -91,7 +131,12 @@ describe('bad input is refused with a stable code and changes nothing', () => {
 
       it('unknown fields → 400 VALIDATION_FAILED', async () => {
         for (const t of targets) {
-          for (const extra of [{ isAdmin: true }, { passwordHash: 'scrypt$1$2$3$x$y' }, { id: '00000000-0000-4000-8000-000000000000' }, { createdAt: '2020-01-01T00:00:00Z' }]) {
+          for (const extra of [
+            { isAdmin: true },
+            { passwordHash: 'scrypt$1$2$3$x$y' },
+            { id: '00000000-0000-4000-8000-000000000000' },
+            { createdAt: '2020-01-01T00:00:00Z' },
+          ]) {
             await refused(t, op, (url) => admin.request(method(op), url, full(t, op, extra)), 400, ['VALIDATION_FAILED']);
           }
         }
@@ -115,13 +160,18 @@ describe('bad input is refused with a stable code and changes nothing', () => {
 
       it('a JSON body without a JSON content type → 400 and nothing changed', async () => {
         for (const t of targets) {
-          await refused(t, op, (url) => admin.request(method(op), url, undefined, { raw: JSON.stringify(full(t, op, {})), contentType: 'text/plain' }), 400, ['VALIDATION_FAILED']);
+          await refused(t, op, (url) => admin.request(method(op), url, undefined, { raw: JSON.stringify(full(t, op, {})), contentType: 'text/plain' }), 400, [
+            'VALIDATION_FAILED',
+          ]);
         }
       });
 
       it('SQL-looking text is stored verbatim and harmless, and every table still answers', async () => {
         for (const t of targets) {
-          const res = op === 'create' ? await admin.post(`/api/v1/${t.path}`, t.body()) : await admin.patch(`/api/v1/${t.path}/${rows.get(t.path)!.id}`, { [t.textField]: SQL });
+          const res =
+            op === 'create'
+              ? await admin.post(`/api/v1/${t.path}`, t.body())
+              : await admin.patch(`/api/v1/${t.path}/${rows.get(t.path)!.id}`, { [t.textField]: SQL });
           if (op === 'create') {
             assert.equal(res.status, 201, JSON.stringify(res.body));
             const stored = await admin.patch(`/api/v1/${t.path}/${res.body.id}`, { [t.textField]: SQL });
@@ -149,7 +199,11 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     const acct = await f.account({ roles: ['site-admin'], homeSiteId: site.id, departmentIds: [department.id], locked: true });
     const pool = rows.get('pools')!;
     assert.equal((await admin.patch(`/api/v1/pools/${pool.id}`, { graceSeconds: 60, settings: { clipboard: 'both' } })).status, 200);
-    for (const [path, id, change] of [['windows', win.id, { label: '二号窗' }], ['accounts', acct.id, { displayName: '改名' }], ['pools', pool.id, { name: '改名池' }]] as const) {
+    for (const [path, id, change] of [
+      ['windows', win.id, { label: '二号窗' }],
+      ['accounts', acct.id, { displayName: '改名' }],
+      ['pools', pool.id, { name: '改名池' }],
+    ] as const) {
       const before = (await admin.get(`/api/v1/${path}/${id}`)).body;
       const res = await admin.patch(`/api/v1/${path}/${id}`, change);
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -161,7 +215,18 @@ describe('bad input is refused with a stable code and changes nothing', () => {
 
   it('bad list queries → 400 VALIDATION_FAILED', async () => {
     for (const path of ['sites', 'departments', 'windows', 'terminals', 'accounts', 'gateways', 'pools', 'desktops', 'sessions', 'audit-events']) {
-      for (const q of ['page=0', 'page=-1', 'page=abc', 'pageSize=0', 'pageSize=501', 'sort=passwordHash', `sort=${encodeURIComponent(SQL)}`, 'order=sideways', 'nosuchfilter=1', 'siteId=not-a-uuid']) {
+      for (const q of [
+        'page=0',
+        'page=-1',
+        'page=abc',
+        'pageSize=0',
+        'pageSize=501',
+        'sort=passwordHash',
+        `sort=${encodeURIComponent(SQL)}`,
+        'order=sideways',
+        'nosuchfilter=1',
+        'siteId=not-a-uuid',
+      ]) {
         assertError(await admin.get(`/api/v1/${path}?${q}`), 400, 'VALIDATION_FAILED');
       }
     }
@@ -207,18 +272,33 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     const account = await admin.post('/api/v1/accounts', targets.find((t) => t.path === 'accounts')!.body());
     const desktop = await admin.post('/api/v1/desktops', targets.find((t) => t.path === 'desktops')!.body());
     const responses = [
-      account, desktop,
-      await admin.get('/api/v1/accounts?pageSize=500'), await admin.get(`/api/v1/accounts/${account.body.id}`),
-      await admin.get('/api/v1/desktops?pageSize=500'), await admin.get(`/api/v1/desktops/${desktop.body.id}`),
+      account,
+      desktop,
+      await admin.get('/api/v1/accounts?pageSize=500'),
+      await admin.get(`/api/v1/accounts/${account.body.id}`),
+      await admin.get('/api/v1/desktops?pageSize=500'),
+      await admin.get(`/api/v1/desktops/${desktop.body.id}`),
       await admin.patch(`/api/v1/desktops/${desktop.body.id}`, { rdpPassword: 'Rotated-desk-secret-4' }),
       await admin.patch(`/api/v1/accounts/${account.body.id}`, { password: 'Rotated-acct-pass-4' }),
-      await admin.get('/api/v1/auth/me'), await new ApiClient(broker.url).login('admin', ADMIN_PASSWORD),
+      await admin.get('/api/v1/auth/me'),
+      await new ApiClient(broker.url).login('admin', ADMIN_PASSWORD),
       await admin.get('/api/v1/audit-events?pageSize=500'),
     ];
     for (const res of responses) {
       assert.ok(res.status < 300, JSON.stringify(res.body));
       const text = JSON.stringify(res.body);
-      for (const secret of ['passwordHash', 'password_hash', 'rdpPassword', 'scrypt$', 'v1:', DESKTOP_PASSWORD, 'Acct-pass-2026', 'Rotated-desk-secret-4', 'Rotated-acct-pass-4', ADMIN_PASSWORD]) {
+      for (const secret of [
+        'passwordHash',
+        'password_hash',
+        'rdpPassword',
+        'scrypt$',
+        'v1:',
+        DESKTOP_PASSWORD,
+        'Acct-pass-2026',
+        'Rotated-desk-secret-4',
+        'Rotated-acct-pass-4',
+        ADMIN_PASSWORD,
+      ]) {
         assert.equal(text.includes(secret), false, `a response holds ${secret}: ${text.slice(0, 200)}`);
       }
     }

@@ -20,7 +20,11 @@ describe('client address behind trusted proxies', () => {
 
   const loginAuditAddress = async (broker: TestBroker, forwardedFor: string): Promise<string | null> => {
     const client = new ApiClient(broker.url);
-    assert.equal((await client.request('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': forwardedFor } })).status, 200);
+    assert.equal(
+      (await client.request('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': forwardedFor } }))
+        .status,
+      200,
+    );
     const events = itemsOf(auditOut, await broker.admin.get(`/api/v1/audit-events?action=auth.login&order=desc&pageSize=1`));
     return events[0]?.address ?? null;
   };

@@ -51,10 +51,13 @@ async function startAndStop(dataDir: string): Promise<{ stdout: string; port: nu
   const port = await freePort();
   const run = runMain({ YUNZHUO_DATA_DIR: dataDir, YUNZHUO_PORT: String(port), YUNZHUO_LOG_LEVEL: 'silent', YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600' });
   try {
-    await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return res.status === 200 && ((await res.json()) as { status: string }).status === 'ok';
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return res.status === 200 && ((await res.json()) as { status: string }).status === 'ok';
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
   } catch (err) {
     run.kill('SIGKILL');
     throw new Error(`broker did not get healthy: ${String(err)}\n${run.stderr()}`);
@@ -124,10 +127,23 @@ describe('configuration', () => {
       YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS: '600',
       YUNZHUO_PORTT: '8080',
     });
-    for (const key of ['YUNZHUO_PORT:', 'YUNZHUO_LOG_LEVEL:', 'YUNZHUO_DATABASE_URL:', 'YUNZHUO_SECRET_KEY:', 'YUNZHUO_ADMIN_PASSWORD:', 'YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS:']) {
-      assert.ok(problems.some((p) => p.startsWith(key)), `${key} missing from ${JSON.stringify(problems)}`);
+    for (const key of [
+      'YUNZHUO_PORT:',
+      'YUNZHUO_LOG_LEVEL:',
+      'YUNZHUO_DATABASE_URL:',
+      'YUNZHUO_SECRET_KEY:',
+      'YUNZHUO_ADMIN_PASSWORD:',
+      'YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS:',
+    ]) {
+      assert.ok(
+        problems.some((p) => p.startsWith(key)),
+        `${key} missing from ${JSON.stringify(problems)}`,
+      );
     }
-    assert.ok(problems.some((p) => p.startsWith('YUNZHUO_PORTT: unknown setting')), JSON.stringify(problems));
+    assert.ok(
+      problems.some((p) => p.startsWith('YUNZHUO_PORTT: unknown setting')),
+      JSON.stringify(problems),
+    );
     assert.equal(problems.length, 7, JSON.stringify(problems));
   });
 
@@ -143,8 +159,16 @@ describe('configuration', () => {
     const problems = problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings' });
     assert.equal(problems.length, 1, JSON.stringify(problems));
     assert.ok(problems[0]?.startsWith('YUNZHUO_RATING_OUTBOX_SECRET:'), problems[0]);
-    assert.ok(problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'ftp://province.example/x', YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16) })[0]?.startsWith('YUNZHUO_RATING_OUTBOX_URL:'));
-    const c = loadConfig({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings', YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16), YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: '3' });
+    assert.ok(
+      problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'ftp://province.example/x', YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16) })[0]?.startsWith(
+        'YUNZHUO_RATING_OUTBOX_URL:',
+      ),
+    );
+    const c = loadConfig({
+      YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings',
+      YUNZHUO_RATING_OUTBOX_SECRET: 'x'.repeat(16),
+      YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: '3',
+    });
     assert.deepEqual([c.ratingOutboxMaxAttempts, c.ratingOutboxBackoffSeconds, c.ratingOutboxPollSeconds], [3, 30, 5]);
   });
 });

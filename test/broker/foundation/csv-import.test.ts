@@ -64,22 +64,37 @@ describe('CSV import', () => {
   });
   after(() => broker.stop());
 
-  for (const [encoding, prefix] of [['utf-8', 'U'], ['utf-8-bom', 'M'], ['gb18030', 'G']] as const) {
+  for (const [encoding, prefix] of [
+    ['utf-8', 'U'],
+    ['utf-8-bom', 'M'],
+    ['gb18030', 'G'],
+  ] as const) {
     it(`windows in ${encoding} with Chinese headers: preview, apply, re-apply as updates`, async () => {
-      const bytes = csvBytes([
-        WINDOW_HEADER,
-        `HT-COUNTY,${prefix}-001,综合受理一号窗,TAX,A区,1,2`,
-        `HT-COUNTY,${prefix}-002,"企业开办专窗, 含刻章",,A区,2,2`,
-        `HT-TOWN-A,${prefix}-101,镇综合窗口,SI,便民大厅,3,4`,
-      ], encoding);
+      const bytes = csvBytes(
+        [
+          WINDOW_HEADER,
+          `HT-COUNTY,${prefix}-001,综合受理一号窗,TAX,A区,1,2`,
+          `HT-COUNTY,${prefix}-002,"企业开办专窗, 含刻章",,A区,2,2`,
+          `HT-TOWN-A,${prefix}-101,镇综合窗口,SI,便民大厅,3,4`,
+        ],
+        encoding,
+      );
       const before = await total(admin, 'windows');
       const preview = await upload(admin, 'windows', bytes, true);
       assert.equal(preview.status, 200, JSON.stringify(preview.body));
       assert.equal(preview.body.encoding, encoding);
-      assert.deepEqual({ dryRun: preview.body.dryRun, applied: preview.body.applied, total: preview.body.total, valid: preview.body.valid, invalid: preview.body.invalid }, { dryRun: true, applied: false, total: 3, valid: 3, invalid: 0 });
-      assert.deepEqual(preview.body.rows.map((r: { line: number; action: string; key: string }) => [r.line, r.action, r.key]), [
-        [2, 'create', `HT-COUNTY/${prefix}-001`], [3, 'create', `HT-COUNTY/${prefix}-002`], [4, 'create', `HT-TOWN-A/${prefix}-101`],
-      ]);
+      assert.deepEqual(
+        { dryRun: preview.body.dryRun, applied: preview.body.applied, total: preview.body.total, valid: preview.body.valid, invalid: preview.body.invalid },
+        { dryRun: true, applied: false, total: 3, valid: 3, invalid: 0 },
+      );
+      assert.deepEqual(
+        preview.body.rows.map((r: { line: number; action: string; key: string }) => [r.line, r.action, r.key]),
+        [
+          [2, 'create', `HT-COUNTY/${prefix}-001`],
+          [3, 'create', `HT-COUNTY/${prefix}-002`],
+          [4, 'create', `HT-TOWN-A/${prefix}-101`],
+        ],
+      );
       assert.equal(await total(admin, 'windows'), before, 'a dry run stores nothing');
 
       const applied = await upload(admin, 'windows', bytes, false);
@@ -97,22 +112,28 @@ describe('CSV import', () => {
 
       const again = await upload(admin, 'windows', bytes, false);
       assert.equal(again.status, 200, JSON.stringify(again.body));
-      assert.deepEqual(again.body.rows.map((r: { action: string }) => r.action), ['update', 'update', 'update']);
+      assert.deepEqual(
+        again.body.rows.map((r: { action: string }) => r.action),
+        ['update', 'update', 'update'],
+      );
       assert.equal(await total(admin, 'windows'), before + 3);
     });
   }
 
   it('windows with bad rows: the dry run flags exactly those lines, apply stores nothing', async () => {
-    const bytes = csvBytes([
-      WINDOW_HEADER,
-      'HT-COUNTY,X-001,正常窗口,,,1,1',
-      'NO-SUCH-SITE,X-002,未知站点,,,1,1',
-      'HT-COUNTY,X-001,重复窗口,,,2,1',
-      'HT-COUNTY,X 003!,坏编号,,,1,1',
-      'HT-COUNTY,X-004,坏数字,,,abc,1',
-      'HT-COUNTY,X-005,未知部门,NOPE,,1,1',
-      'HT-COUNTY,X-006,正常窗口二,TAX,,3,1',
-    ], 'gb18030');
+    const bytes = csvBytes(
+      [
+        WINDOW_HEADER,
+        'HT-COUNTY,X-001,正常窗口,,,1,1',
+        'NO-SUCH-SITE,X-002,未知站点,,,1,1',
+        'HT-COUNTY,X-001,重复窗口,,,2,1',
+        'HT-COUNTY,X 003!,坏编号,,,1,1',
+        'HT-COUNTY,X-004,坏数字,,,abc,1',
+        'HT-COUNTY,X-005,未知部门,NOPE,,1,1',
+        'HT-COUNTY,X-006,正常窗口二,TAX,,3,1',
+      ],
+      'gb18030',
+    );
     const before = await total(admin, 'windows');
     const preview = await upload(admin, 'windows', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
@@ -135,7 +156,17 @@ describe('CSV import', () => {
 
   // a department of the county above the town is the town's to use (issue 17); one of a sibling town is not
   it('a town site-admin importing windows of other sites gets those rows flagged and nothing stored', async () => {
-    const bytes = csvBytes([WINDOW_HEADER, 'HT-TOWN-A,T-001,本镇窗口,,,1,1', 'HT-TOWN-B,T-002,他镇窗口,,,1,1', 'HT-COUNTY,T-003,县窗口,,,1,1', 'HT-TOWN-A,T-004,县属部门,CTY,,1,1', 'HT-TOWN-A,T-005,他镇部门,TB,,1,1'], 'utf-8');
+    const bytes = csvBytes(
+      [
+        WINDOW_HEADER,
+        'HT-TOWN-A,T-001,本镇窗口,,,1,1',
+        'HT-TOWN-B,T-002,他镇窗口,,,1,1',
+        'HT-COUNTY,T-003,县窗口,,,1,1',
+        'HT-TOWN-A,T-004,县属部门,CTY,,1,1',
+        'HT-TOWN-A,T-005,他镇部门,TB,,1,1',
+      ],
+      'utf-8',
+    );
     const before = await total(admin, 'windows');
     const preview = await upload(town, 'windows', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
@@ -155,7 +186,13 @@ describe('CSV import', () => {
     const preview = await upload(admin, 'accounts', gb, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     assert.equal(preview.body.encoding, 'gb18030');
-    assert.deepEqual(preview.body.rows.map((r: { line: number; action: string; key: string; errors: string[] }) => [r.line, r.action, r.key, r.errors.length]), [[2, 'create', 'zhang.san', 0], [3, 'create', 'li.si', 0]]);
+    assert.deepEqual(
+      preview.body.rows.map((r: { line: number; action: string; key: string; errors: string[] }) => [r.line, r.action, r.key, r.errors.length]),
+      [
+        [2, 'create', 'zhang.san', 0],
+        [3, 'create', 'li.si', 0],
+      ],
+    );
     assert.equal(await total(admin, 'accounts'), before);
 
     const applied = await upload(admin, 'accounts', gb, false);
@@ -189,25 +226,34 @@ describe('CSV import', () => {
     const bytes = csvBytes([ACCOUNT_HEADER, 'ＺＨＡＯ.ＬＩＵ,赵六六,Zl-pass-2026,ht-county,tax,窗口人员'], 'utf-8');
     const preview = await upload(admin, 'accounts', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
-    assert.deepEqual(preview.body.rows.map((r: { action: string; errors: string[] }) => [r.action, r.errors]), [['update', []]]);
+    assert.deepEqual(
+      preview.body.rows.map((r: { action: string; errors: string[] }) => [r.action, r.errors]),
+      [['update', []]],
+    );
     const applied = await upload(admin, 'accounts', bytes, false);
     assert.equal(applied.status, 200, JSON.stringify(applied.body));
     assert.equal(await total(admin, 'accounts'), before, 'no second account');
     const zhao = (await admin.get('/api/v1/accounts?q=zhao')).body.items.filter((a: { username: string }) => a.username.toLowerCase().includes('zhao'));
-    assert.deepEqual(zhao.map((a: { username: string; displayName: string }) => [a.username, a.displayName]), [['zhao.liu', '赵六六']]);
+    assert.deepEqual(
+      zhao.map((a: { username: string; displayName: string }) => [a.username, a.displayName]),
+      [['zhao.liu', '赵六六']],
+    );
   });
 
   it('accounts with bad rows: the dry run flags exactly those lines, apply stores nothing', async () => {
-    const bytes = csvBytes([
-      ACCOUNT_HEADER,
-      'zhou.jiu,周九,Zj-pass-2026,HT-COUNTY,TAX,',
-      'zhao.liu,赵六,Zl-pass-2026,NO-SUCH-SITE,TAX,',
-      'zhou.jiu,周九二,Zj-pass-2026,HT-COUNTY,,',
-      'bad name,坏名,Bn-pass-2026,HT-COUNTY,,',
-      'qian.qi,钱七,short,HT-COUNTY,,',
-      'sun.ba,孙八,Sb-pass-2026,HT-COUNTY,NOPE,',
-      'wu.shi,吴十,Ws-pass-2026,HT-COUNTY,,超级用户',
-    ], 'utf-8');
+    const bytes = csvBytes(
+      [
+        ACCOUNT_HEADER,
+        'zhou.jiu,周九,Zj-pass-2026,HT-COUNTY,TAX,',
+        'zhao.liu,赵六,Zl-pass-2026,NO-SUCH-SITE,TAX,',
+        'zhou.jiu,周九二,Zj-pass-2026,HT-COUNTY,,',
+        'bad name,坏名,Bn-pass-2026,HT-COUNTY,,',
+        'qian.qi,钱七,short,HT-COUNTY,,',
+        'sun.ba,孙八,Sb-pass-2026,HT-COUNTY,NOPE,',
+        'wu.shi,吴十,Ws-pass-2026,HT-COUNTY,,超级用户',
+      ],
+      'utf-8',
+    );
     const before = await total(admin, 'accounts');
     const preview = await upload(admin, 'accounts', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
@@ -226,16 +272,19 @@ describe('CSV import', () => {
   });
 
   it('a town site-admin importing accounts of other sites or with county roles gets those rows flagged', async () => {
-    const bytes = csvBytes([
-      ACCOUNT_HEADER,
-      'town.clerk,镇窗口人员,Tc-pass-2026,HT-TOWN-A,SI,',
-      'other.clerk,他镇人员,Oc-pass-2026,HT-TOWN-B,SI,',
-      'county.clerk,县人员,Cc-pass-2026,HT-COUNTY,SI,',
-      'town.boss,镇长,Tb-pass-2026,HT-TOWN-A,,管理员',
-      'town.aud,镇审计,Ta-pass-2026,HT-TOWN-A,,审计员',
-      'no.site,无站点,Ns-pass-2026,,SI,',
-      'zhang.san,冒名,Zz-pass-2026,HT-TOWN-A,,',
-    ], 'utf-8');
+    const bytes = csvBytes(
+      [
+        ACCOUNT_HEADER,
+        'town.clerk,镇窗口人员,Tc-pass-2026,HT-TOWN-A,SI,',
+        'other.clerk,他镇人员,Oc-pass-2026,HT-TOWN-B,SI,',
+        'county.clerk,县人员,Cc-pass-2026,HT-COUNTY,SI,',
+        'town.boss,镇长,Tb-pass-2026,HT-TOWN-A,,管理员',
+        'town.aud,镇审计,Ta-pass-2026,HT-TOWN-A,,审计员',
+        'no.site,无站点,Ns-pass-2026,,SI,',
+        'zhang.san,冒名,Zz-pass-2026,HT-TOWN-A,,',
+      ],
+      'utf-8',
+    );
     const before = await total(admin, 'accounts');
     const preview = await upload(town, 'accounts', bytes, true);
     assert.equal(preview.status, 200, JSON.stringify(preview.body));

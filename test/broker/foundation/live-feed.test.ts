@@ -5,7 +5,11 @@ import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
-interface Feed { ws: WebSocket; events: Array<{ type: string; data: Record<string, unknown> }>; closed: Promise<number> }
+interface Feed {
+  ws: WebSocket;
+  events: Array<{ type: string; data: Record<string, unknown> }>;
+  closed: Promise<number>;
+}
 
 /** The console's live feed, opened with a console client's cookie. */
 async function openFeed(broker: TestBroker, client: ApiClient): Promise<Feed> {
@@ -14,7 +18,10 @@ async function openFeed(broker: TestBroker, client: ApiClient): Promise<Feed> {
   const events: Feed['events'] = [];
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   ws.on('message', (raw) => events.push(JSON.parse(String(raw))));
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   await eventually(() => events.some((e) => e.type === 'hello'));
   return { ws, events, closed };
 }
@@ -51,19 +58,22 @@ describe('the console live feed', function () {
     const inB = await f.window(townB.id);
     const inA = await f.window(townA.id);
     await eventually(() => windowsCreated(feed).includes(inA.id));
-    assert.equal(windowsCreated(feed).includes(inB.id), false, 'town B is not this admin\'s');
+    assert.equal(windowsCreated(feed).includes(inB.id), false, "town B is not this admin's");
 
     await broker.admin.patch(`/api/v1/accounts/${account.id}`, { homeSiteId: townB.id });
     // the next pings re-read the sign-in: from then on a window created in town B reaches the feed
     // each round: a window in B, then one in A; one of the two towns is in scope, and once the
     // feed has A's (old scope) B's would have come before it. A ping between the two can hide
     // both: that round times out and the next one decides.
-    await eventually(async () => {
-      const probe = await f.window(townB.id);
-      const marker = await f.window(townA.id);
-      await eventually(() => windowsCreated(feed).some((id) => id === probe.id || id === marker.id), { timeoutMs: 2_000 });
-      return windowsCreated(feed).includes(probe.id);
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        const probe = await f.window(townB.id);
+        const marker = await f.window(townA.id);
+        await eventually(() => windowsCreated(feed).some((id) => id === probe.id || id === marker.id), { timeoutMs: 2_000 });
+        return windowsCreated(feed).includes(probe.id);
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     const laterA = await f.window(townA.id);
     const laterB = await f.window(townB.id);
     await eventually(() => windowsCreated(feed).includes(laterB.id));

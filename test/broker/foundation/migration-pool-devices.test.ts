@@ -9,10 +9,25 @@ import { createMigrator } from '../../../broker/src/db/migrator.js';
 import { createPgDatabase, testDialect } from '../../helpers/test-database.js';
 
 const BEFORE = '0005-lifecycle';
-const OLD_SETTINGS = { security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 24, clipboard: 'none', fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai' };
+const OLD_SETTINGS = {
+  security: 'any',
+  ignoreCert: true,
+  width: 1920,
+  height: 1080,
+  dpi: 96,
+  colorDepth: 24,
+  clipboard: 'none',
+  fileTransfer: false,
+  recording: false,
+  audio: false,
+  timezone: 'Asia/Shanghai',
+};
 
 async function settingsOf(sequelize: Sequelize, id: string): Promise<Record<string, unknown>> {
-  const [row] = await sequelize.query<{ settings: string | Record<string, unknown> }>('SELECT settings FROM pools WHERE id = :id', { replacements: { id }, type: QueryTypes.SELECT });
+  const [row] = await sequelize.query<{ settings: string | Record<string, unknown> }>('SELECT settings FROM pools WHERE id = :id', {
+    replacements: { id },
+    type: QueryTypes.SELECT,
+  });
   assert.ok(row, `pool ${id}`);
   return typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, unknown>) : row.settings;
 }

@@ -6,15 +6,31 @@ import { openEmptyDatabase } from '../../helpers/test-database.js';
 
 /** the tables of the first migration; later migrations add more, which the test takes as they come */
 const CORE_TABLES = [
-  'sites', 'departments', 'windows', 'terminals', 'accounts', 'account_departments', 'gateways', 'pools',
-  'pool_gateways', 'account_pools', 'desktops', 'sessions', 'tunnel_tokens', 'admin_sessions', 'audit_events',
+  'sites',
+  'departments',
+  'windows',
+  'terminals',
+  'accounts',
+  'account_departments',
+  'gateways',
+  'pools',
+  'pool_gateways',
+  'account_pools',
+  'desktops',
+  'sessions',
+  'tunnel_tokens',
+  'admin_sessions',
+  'audit_events',
 ];
 /** umzug's own bookkeeping table survives `down`; everything else must go */
 const STORAGE_TABLE = 'schema_migrations';
 
 async function tables(sequelize: Sequelize): Promise<string[]> {
   const raw = (await sequelize.getQueryInterface().showAllTables()) as Array<string | { tableName: string }>;
-  return raw.map((t) => (typeof t === 'string' ? t : t.tableName)).filter((t) => t !== 'sqlite_sequence').sort();
+  return raw
+    .map((t) => (typeof t === 'string' ? t : t.tableName))
+    .filter((t) => t !== 'sqlite_sequence')
+    .sort();
 }
 
 async function insertAuditRow(sequelize: Sequelize, action: string): Promise<void> {
@@ -59,7 +75,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it('creates every app table on the first up', async () => {
       const done = await createMigrator(sequelize).up();
-      assert.deepEqual(done.map((m) => m.name), migrations.map((m) => m.name));
+      assert.deepEqual(
+        done.map((m) => m.name),
+        migrations.map((m) => m.name),
+      );
       firstUp = await tables(sequelize);
       for (const t of [...CORE_TABLES, STORAGE_TABLE]) assert.ok(firstUp.includes(t), `table ${t}`);
     });
@@ -73,7 +92,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it('removes every app table (and, on PostgreSQL, every function and enum type) on down to 0', async () => {
       const undone = await createMigrator(sequelize).down({ to: 0 });
-      assert.deepEqual(undone.map((m) => m.name), migrations.map((m) => m.name).reverse());
+      assert.deepEqual(
+        undone.map((m) => m.name),
+        migrations.map((m) => m.name).reverse(),
+      );
       assert.deepEqual(await tables(sequelize), [STORAGE_TABLE]);
       assert.deepEqual(await createMigrator(sequelize).executed(), []);
       if (dialect === 'postgres') assert.deepEqual(await pgLeftovers(sequelize), []);
@@ -81,7 +103,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it('runs every migration again on the second up, with an empty audit log', async () => {
       const done = await createMigrator(sequelize).up();
-      assert.deepEqual(done.map((m) => m.name), migrations.map((m) => m.name));
+      assert.deepEqual(
+        done.map((m) => m.name),
+        migrations.map((m) => m.name),
+      );
       assert.deepEqual(await createMigrator(sequelize).pending(), []);
       assert.deepEqual(await tables(sequelize), firstUp);
       assert.deepEqual(await auditActions(sequelize), []);

@@ -53,13 +53,21 @@ describe('names: normalized, unique by login key, no unsafe characters', () => {
     const created = await f.account({ username: 'ｃｌｅｒｋ９０１', displayName: 'Jose\u0301 张三' });
     assert.equal(created.username, 'clerk901');
     assert.equal(created.displayName, 'Jos\u00e9 张三');
-    assertError(await broker.admin.post('/api/v1/accounts', { username: 'CLERK901', displayName: 'x', password: 'clerk-pass-1', roles: ['clerk'] }), 409, 'CONFLICT');
+    assertError(
+      await broker.admin.post('/api/v1/accounts', { username: 'CLERK901', displayName: 'x', password: 'clerk-pass-1', roles: ['clerk'] }),
+      409,
+      'CONFLICT',
+    );
   });
 
-  it('codes of sites, departments and a site\'s windows are unique whatever their case', async () => {
+  it("codes of sites, departments and a site's windows are unique whatever their case", async () => {
     const code = `T${Date.now().toString(36)}`;
     const site = await f.site({ code: code.toUpperCase() });
-    assertError(await broker.admin.post('/api/v1/sites', { code: code.toLowerCase(), name: '镇便民服务中心', kind: 'town', parentId: site.id }), 409, 'CONFLICT');
+    assertError(
+      await broker.admin.post('/api/v1/sites', { code: code.toLowerCase(), name: '镇便民服务中心', kind: 'town', parentId: site.id }),
+      409,
+      'CONFLICT',
+    );
     await f.department({ code: `${code}-TAX`.toUpperCase() });
     assertError(await broker.admin.post('/api/v1/departments', { code: `${code}-tax`.toLowerCase(), name: '税务' }), 409, 'CONFLICT');
     const other = await f.site({ kind: 'town', parentId: site.id });
@@ -71,10 +79,17 @@ describe('names: normalized, unique by login key, no unsafe characters', () => {
   for (const [what, name] of Object.entries(UNSAFE)) {
     it(`a name with ${what} is refused in every name field, and nothing is stored`, async () => {
       const site = await f.site();
-      const counts = async () => Promise.all(['sites', 'accounts', 'windows', 'departments'].map(async (r) => (await broker.admin.get(`/api/v1/${r}?pageSize=1`)).body.total));
+      const counts = async () =>
+        Promise.all(['sites', 'accounts', 'windows', 'departments'].map(async (r) => (await broker.admin.get(`/api/v1/${r}?pageSize=1`)).body.total));
       const before = await counts();
-      assertUnsafeName(await broker.admin.post('/api/v1/accounts', { username: `u${Date.now()}`, displayName: name, password: 'clerk-pass-1', roles: ['clerk'] }), 'displayName');
-      assertUnsafeName(await broker.admin.post('/api/v1/accounts', { username: name, displayName: 'x', password: 'clerk-pass-1', roles: ['clerk'] }), 'username');
+      assertUnsafeName(
+        await broker.admin.post('/api/v1/accounts', { username: `u${Date.now()}`, displayName: name, password: 'clerk-pass-1', roles: ['clerk'] }),
+        'displayName',
+      );
+      assertUnsafeName(
+        await broker.admin.post('/api/v1/accounts', { username: name, displayName: 'x', password: 'clerk-pass-1', roles: ['clerk'] }),
+        'username',
+      );
       assertUnsafeName(await broker.admin.post('/api/v1/sites', { code: `S${Date.now()}`, name, kind: 'town', parentId: site.id }), 'name');
       assertUnsafeName(await broker.admin.post('/api/v1/departments', { code: `D${Date.now()}`, name }), 'name');
       assertUnsafeName(await broker.admin.post('/api/v1/windows', { siteId: site.id, code: `W${Date.now()}`, label: name }), 'label');

@@ -64,8 +64,14 @@ describe('OpenAPI document, metrics and health', () => {
       assert.ok(collection && item, `paths of ${resource}`);
       assert.deepEqual(Object.keys(collection).sort(), ['get', 'post']);
       assert.deepEqual(Object.keys(item).sort(), ['delete', 'get', 'patch']);
-      assert.ok(collection.get!.parameters?.some((p) => p.in === 'query' && p.name === 'pageSize'), 'list documents its query');
-      assert.ok(item.get!.parameters?.some((p) => p.in === 'path' && p.name === 'id'), 'item documents its id');
+      assert.ok(
+        collection.get!.parameters?.some((p) => p.in === 'query' && p.name === 'pageSize'),
+        'list documents its query',
+      );
+      assert.ok(
+        item.get!.parameters?.some((p) => p.in === 'path' && p.name === 'id'),
+        'item documents its id',
+      );
       const create = collection.post!.requestBody?.content['application/json']?.schema;
       const update = item.patch!.requestBody?.content['application/json']?.schema;
       assert.ok(create?.properties && update?.properties, `${resource} body schemas`);
@@ -81,9 +87,14 @@ describe('OpenAPI document, metrics and health', () => {
 
   it('lists auth, sessions, audit events and both imports', () => {
     const expected: Array<[string, string]> = [
-      ['/api/v1/auth/login', 'post'], ['/api/v1/auth/logout', 'post'], ['/api/v1/auth/me', 'get'],
-      ['/api/v1/sessions', 'get'], ['/api/v1/sessions/{id}', 'get'], ['/api/v1/audit-events', 'get'],
-      ['/api/v1/imports/windows', 'post'], ['/api/v1/imports/accounts', 'post'],
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/logout', 'post'],
+      ['/api/v1/auth/me', 'get'],
+      ['/api/v1/sessions', 'get'],
+      ['/api/v1/sessions/{id}', 'get'],
+      ['/api/v1/audit-events', 'get'],
+      ['/api/v1/imports/windows', 'post'],
+      ['/api/v1/imports/accounts', 'post'],
     ];
     for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
     const login = doc.paths['/api/v1/auth/login']!.post!.requestBody?.content['application/json']?.schema;
@@ -123,7 +134,10 @@ describe('OpenAPI document, metrics and health', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await res.text();
     assert.match(text, /^# TYPE yunzhuo_http_request_duration_seconds histogram$/m);
-    assert.ok((sample(text, 'yunzhuo_http_request_duration_seconds_count', '{method="GET",route="/api/v1/sites",status="200"}') ?? 0) >= 1, 'GET /api/v1/sites was timed');
+    assert.ok(
+      (sample(text, 'yunzhuo_http_request_duration_seconds_count', '{method="GET",route="/api/v1/sites",status="200"}') ?? 0) >= 1,
+      'GET /api/v1/sites was timed',
+    );
     assert.match(text, /^# TYPE yunzhuo_sessions gauge$/m);
     assert.equal(sample(text, 'yunzhuo_sessions', '{state="requested"}'), 1);
     assert.equal(sample(text, 'yunzhuo_sessions', '{state="active"}'), 0);

@@ -21,10 +21,22 @@ export type JsonSchema = {
 export type RefResolver = (field: string) => string;
 
 const REF_FIELDS: Record<string, string> = {
-  siteId: 'sites', homeSiteId: 'sites', parentId: 'sites', departmentId: 'departments', departmentIds: 'departments',
-  poolId: 'pools', poolIds: 'pools', gatewayIds: 'gateways', windowId: 'windows', ownerAccountId: 'accounts',
-  sshHostId: 'ssh-hosts', terminalId: 'terminals', desktopId: 'desktops', sessionId: 'sessions',
-  allowedSiteIds: 'sites', accountIds: 'accounts',
+  siteId: 'sites',
+  homeSiteId: 'sites',
+  parentId: 'sites',
+  departmentId: 'departments',
+  departmentIds: 'departments',
+  poolId: 'pools',
+  poolIds: 'pools',
+  gatewayIds: 'gateways',
+  windowId: 'windows',
+  ownerAccountId: 'accounts',
+  sshHostId: 'ssh-hosts',
+  terminalId: 'terminals',
+  desktopId: 'desktops',
+  sessionId: 'sessions',
+  allowedSiteIds: 'sites',
+  accountIds: 'accounts',
 };
 
 /** Field values the schemas only describe by pattern (kept valid so the request reaches the authorization). */

@@ -29,7 +29,8 @@ function operationsOf(doc: { paths: Record<string, Record<string, { requestBody?
     Object.entries(methods).map(([method, op]) => {
       const content = op.requestBody?.content ?? {};
       return { method: method.toUpperCase(), path, body: content['application/json']?.schema, csv: 'text/csv' in content };
-    }));
+    }),
+  );
 }
 
 /** One row of every kind in `site` (made by the admin), a live session included. */
@@ -47,7 +48,15 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   const sshHost = await admin.create('/api/v1/ssh-hosts', { name: uniq('kvm'), siteId: site.id, host: '127.0.0.1', username: 'ops', privateKey: FAKE_KEY });
   const poolAction = await admin.create('/api/v1/pool-actions', { poolId: pool.id, point: 'on-release', sshHostId: sshHost.id, command: 'true' });
   const joinToken = await admin.create('/api/v1/join-tokens', { siteId: site.id });
-  const identitySource = await admin.create('/api/v1/identity-sources', { name: uniq('目录'), siteId: site.id, urls: ['ldap://127.0.0.1:1'], baseDn: 'ou=people,dc=walk', bindMode: 'user', userDnTemplate: 'uid={username},dc=walk', groupMappings: [{ groupDn: 'cn=walk,dc=walk', departmentIds: [department.id], poolIds: [pool.id] }] });
+  const identitySource = await admin.create('/api/v1/identity-sources', {
+    name: uniq('目录'),
+    siteId: site.id,
+    urls: ['ldap://127.0.0.1:1'],
+    baseDn: 'ou=people,dc=walk',
+    bindMode: 'user',
+    userDnTemplate: 'uid={username},dc=walk',
+    groupMappings: [{ groupDn: 'cn=walk,dc=walk', departmentIds: [department.id], poolIds: [pool.id] }],
+  });
   // a 差评 given here, and the work order it opened
   const invitation = await client.post('/api/v1/terminal/rating-invitations', { sessionId: login.body.session.id });
   const rated = await client.post('/api/v1/terminal/ratings', { invitationId: invitation.body.id, level: 1, tagSetVersion: 1 });
@@ -60,15 +69,34 @@ async function buildSiteRows(w: World, site: { id: string; code: string }): Prom
   assert.equal(outbox.body.items[0]?.ratingId, rated.body.id, JSON.stringify(outbox.body));
   return {
     'login-rules': loginRule.id,
-    sites: site.id, departments: department.id, gateways: gateway.id, pools: pool.id, desktops: desktop.id, accounts: clerk.id,
-    windows: window.id, terminals: terminal.id, sessions: login.body.session.id, 'ssh-hosts': sshHost.id, 'pool-actions': poolAction.id,
-    'join-tokens': joinToken.id, 'identity-sources': identitySource.id, 'rating-work-orders': orders.body.items[0].id, 'rating-outbox': String(outbox.body.items[0].id), siteCode: site.code, departmentCode: department.code, windowCode: window.code, username: clerk.username,
+    sites: site.id,
+    departments: department.id,
+    gateways: gateway.id,
+    pools: pool.id,
+    desktops: desktop.id,
+    accounts: clerk.id,
+    windows: window.id,
+    terminals: terminal.id,
+    sessions: login.body.session.id,
+    'ssh-hosts': sshHost.id,
+    'pool-actions': poolAction.id,
+    'join-tokens': joinToken.id,
+    'identity-sources': identitySource.id,
+    'rating-work-orders': orders.body.items[0].id,
+    'rating-outbox': String(outbox.body.items[0].id),
+    siteCode: site.code,
+    departmentCode: department.code,
+    windowCode: window.code,
+    username: clerk.username,
   };
 }
 
 /** The request: path ids, site fields and references each from the aim; ids it lacks do not exist. */
 function requestFor(op: Operation, aim: Aim): { url: string; body?: unknown; csv?: string } {
-  const segments = op.path.replace('/api/v1/', '').replace(/^terminal\//, '').split('/');
+  const segments = op.path
+    .replace('/api/v1/', '')
+    .replace(/^terminal\//, '')
+    .split('/');
   const url = op.path.replace('{id}', aim.path[segments[0]!] ?? UNKNOWN_ID).replace('{date}', aim.path.date ?? '2027-02-01');
   if (op.csv) {
     const site = aim.site.siteCode ?? 'NO-SUCH-SITE';
@@ -114,9 +142,10 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
     let before: DatabaseSnapshot = await snapshotDatabase(broker.sequelize);
     for (const [op, aim] of ops.flatMap((op) => aimsOf(op).map((aim) => [op, aim] as const))) {
       const req = requestFor(op, aim);
-      const res: ApiResponse = req.csv !== undefined
-        ? await client.request(op.method, `${req.url}?dryRun=false`, undefined, { raw: req.csv, contentType: 'text/csv' })
-        : await client.request(op.method, req.url, req.body);
+      const res: ApiResponse =
+        req.csv !== undefined
+          ? await client.request(op.method, `${req.url}?dryRun=false`, undefined, { raw: req.csv, contentType: 'text/csv' })
+          : await client.request(op.method, req.url, req.body);
       const after = await snapshotDatabase(broker.sequelize);
       const what = `${op.method} ${op.path} → ${res.status} ${res.body?.error?.code ?? ''}`;
       const sent = `${req.url} ${JSON.stringify(req.body ?? req.csv ?? '')}`;
@@ -134,7 +163,10 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
     return problems;
   }
 
-  const foreignOf = (rows: Rows) => Object.entries(rows).filter(([k]) => k !== 'date').map(([, v]) => v);
+  const foreignOf = (rows: Rows) =>
+    Object.entries(rows)
+      .filter(([k]) => k !== 'date')
+      .map(([, v]) => v);
 
   for (const role of ROLES) {
     it(`${role}: every operation at another site's rows; a refusal changes nothing, no such write is accepted`, async () => {
@@ -145,14 +177,22 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
 
   for (const role of ['county-site-admin', 'town-site-admin'] as const) {
     it(`${role}: every write with a body, into its own site and rows, naming the other site's rows`, async () => {
-      const writes = operations.filter((op) => (op.body || op.csv) && op.method !== 'GET' && !op.path.startsWith('/api/v1/terminal/') && op.path !== '/api/v1/agent/enroll');
+      const writes = operations.filter(
+        (op) => (op.body || op.csv) && op.method !== 'GET' && !op.path.startsWith('/api/v1/terminal/') && op.path !== '/api/v1/agent/enroll',
+      );
       // one request per reference field: that field names the neighbour's row, every other one its own
       const aimsOf = (op: Operation): Aim[] => {
         if (!op.body) return [{ path: own[role], site: own[role], refs: other }];
         const fields = new Set<string>();
         exampleOf(op.body, (field) => (fields.add(field), UNKNOWN_ID));
-        return [...fields].filter((f) => !SITE_FIELDS.has(f) && refResource(f))
-          .map((foreignField) => ({ path: own[role], site: own[role], refs: own[role], refOf: (field: string) => (field === foreignField ? other : own[role]) }));
+        return [...fields]
+          .filter((f) => !SITE_FIELDS.has(f) && refResource(f))
+          .map((foreignField) => ({
+            path: own[role],
+            site: own[role],
+            refs: own[role],
+            refOf: (field: string) => (field === foreignField ? other : own[role]),
+          }));
       };
       const problems = await walk(role, writes, aimsOf, foreignOf(other));
       assert.deepEqual(problems, []);
@@ -164,24 +204,41 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
     const county = own['county-site-admin'];
     const shared = new Set([county.departments, county.departmentCode]);
     const aim: Aim = { path: county, site: county, refs: county };
-    assert.deepEqual(await walk('town-site-admin', operations, () => [aim], foreignOf(county).filter((id) => !shared.has(id!))), []);
+    assert.deepEqual(
+      await walk(
+        'town-site-admin',
+        operations,
+        () => [aim],
+        foreignOf(county).filter((id) => !shared.has(id!)),
+      ),
+      [],
+    );
     const town = w.clients['town-site-admin'];
     const department = `/api/v1/departments/${county.departments}`;
     assert.equal((await town.get(department)).status, 200);
     assert.ok((await town.get('/api/v1/departments?pageSize=500')).body.items.some((d: { id: string }) => d.id === county.departments));
     const before = await snapshotDatabase(broker.sequelize);
     for (const res of [await town.patch(department, { name: '改名' }), await town.delete(department)]) assert.equal(res.status, 403, JSON.stringify(res.body));
-    assert.deepEqual(snapshotDiff(before, await snapshotDatabase(broker.sequelize)).filter((d) => !REFUSAL_RECORD.test(d)), []);
+    assert.deepEqual(
+      snapshotDiff(before, await snapshotDatabase(broker.sequelize)).filter((d) => !REFUSAL_RECORD.test(d)),
+      [],
+    );
   });
 
-  it('town-site-admin: its own pools, windows, clerks and CSV rows may name the county\'s department', async () => {
+  it("town-site-admin: its own pools, windows, clerks and CSV rows may name the county's department", async () => {
     const county = own['county-site-admin'];
     const mine = own['town-site-admin'];
     const town = w.clients['town-site-admin'];
     const created = [
       await town.post('/api/v1/pools', { name: '镇人社桌面池', departmentId: county.departments, siteId: mine.sites, gatewayIds: [mine.gateways] }),
       await town.post('/api/v1/windows', { siteId: mine.sites, code: 'T-17', departmentId: county.departments }),
-      await town.post('/api/v1/accounts', { username: 'town17clerk', displayName: '镇窗口人员', password: 'Town-pass-2026', homeSiteId: mine.sites, departmentIds: [county.departments] }),
+      await town.post('/api/v1/accounts', {
+        username: 'town17clerk',
+        displayName: '镇窗口人员',
+        password: 'Town-pass-2026',
+        homeSiteId: mine.sites,
+        departmentIds: [county.departments],
+      }),
     ];
     for (const res of created) assert.equal(res.status, 201, JSON.stringify(res.body));
     const csv = `站点编码,窗口编号,名称,部门编码\r\n${mine.siteCode},T-18,镇窗口,${county.departmentCode}\r\n`;

@@ -28,7 +28,12 @@ describe('pages and assets at the edge', () => {
   });
   after(async () => broker?.stop());
 
-  for (const probe of ['/assets/no-such-file.js', '/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2fbroker%2fpackage.json']) {
+  for (const probe of [
+    '/assets/no-such-file.js',
+    '/assets/../../package.json',
+    '/assets/%2e%2e/%2e%2e/package.json',
+    '/assets/..%2f..%2fbroker%2fpackage.json',
+  ]) {
     it(`GET ${probe} answers 404 NOT_FOUND and logs nothing`, async () => {
       const before = log.warnings().length;
       const res = await rawGet(broker.url, probe);

@@ -4,7 +4,12 @@ import { assertRowAccess, canAccess } from '../../../broker/src/auth/policy.js';
 
 /** County C with towns T (the actor's home) and U; N is a neighbouring county. */
 const townAdmin: Actor = {
-  id: 'a', username: 'suozhen-admin', displayName: '索镇管理员', roles: ['site-admin'], homeSiteId: 'T', address: null,
+  id: 'a',
+  username: 'suozhen-admin',
+  displayName: '索镇管理员',
+  roles: ['site-admin'],
+  homeSiteId: 'T',
+  address: null,
   scope: { all: false, rootSiteId: 'T', siteIds: new Set(['T']), ancestorIds: new Set(['C']) },
 };
 

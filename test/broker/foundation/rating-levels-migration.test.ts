@@ -33,12 +33,25 @@ async function insert(sequelize: Sequelize, table: string, row: Record<string, u
 async function seedThreeLevelRatings(sequelize: Sequelize): Promise<string[]> {
   const now = new Date();
   const stamps = { created_at: now, updated_at: now };
-  const site = randomUUID(); const department = randomUUID(); const account = randomUUID(); const pool = randomUUID(); const session = randomUUID();
+  const site = randomUUID();
+  const department = randomUUID();
+  const account = randomUUID();
+  const pool = randomUUID();
+  const session = randomUUID();
   await insert(sequelize, 'sites', { id: site, path: `/${site}/`, code: 'HT', name: '桓台县政务服务中心', kind: 'county', ...stamps });
   await insert(sequelize, 'departments', { id: department, code: 'SHEBAO', name: '社保', ...stamps });
   await insert(sequelize, 'accounts', { id: account, username: 'clerk1', display_name: '窗口一', password_hash: 'x', roles: '["clerk"]', ...stamps });
   await insert(sequelize, 'pools', { id: pool, name: '社保桌面', department_id: department, site_id: site, settings: '{}', ...stamps });
-  await insert(sequelize, 'sessions', { id: session, account_id: account, pool_id: pool, site_id: site, department_id: department, state: 'ended', requested_at: now, ...stamps });
+  await insert(sequelize, 'sessions', {
+    id: session,
+    account_id: account,
+    pool_id: pool,
+    site_id: site,
+    department_id: department,
+    state: 'ended',
+    requested_at: now,
+    ...stamps,
+  });
   const ids: string[] = [];
   for (const [score, reasons] of CASES) {
     const context = { session_id: session, site_id: site, account_id: account, department_id: department, pool_id: pool };
@@ -52,7 +65,9 @@ async function seedThreeLevelRatings(sequelize: Sequelize): Promise<string[]> {
 }
 
 async function countBy(sequelize: Sequelize, column: string): Promise<Record<string, number>> {
-  const rows = await sequelize.query<{ k: string | number; n: string | number }>(`SELECT ${column} AS k, COUNT(*) AS n FROM ratings GROUP BY ${column}`, { type: QueryTypes.SELECT });
+  const rows = await sequelize.query<{ k: string | number; n: string | number }>(`SELECT ${column} AS k, COUNT(*) AS n FROM ratings GROUP BY ${column}`, {
+    type: QueryTypes.SELECT,
+  });
   return Object.fromEntries(rows.map((r) => [String(r.k), Number(r.n)]));
 }
 
@@ -72,9 +87,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('converts every rating: 好评 → 4 满意, 中评 → 3 基本满意, 差评 → 2 不满意; reasons → tags of the level or the comment', async () => {
       await createMigrator(sequelize).up();
       assert.deepEqual(await countBy(sequelize, 'level'), { 4: 7, 3: 3, 2: 4 });
-      const rows = await sequelize.query<{ id: string; level: number; tags: unknown; comment: string | null; tag_set_version: number; anonymous: unknown; channel: string; case_number: null }>(
-        'SELECT id, level, tags, comment, tag_set_version, anonymous, channel, case_number FROM ratings', { type: QueryTypes.SELECT },
-      );
+      const rows = await sequelize.query<{
+        id: string;
+        level: number;
+        tags: unknown;
+        comment: string | null;
+        tag_set_version: number;
+        anonymous: unknown;
+        channel: string;
+        case_number: null;
+      }>('SELECT id, level, tags, comment, tag_set_version, anonymous, channel, case_number FROM ratings', { type: QueryTypes.SELECT });
       assert.equal(rows.length, CASES.length);
       const byId = new Map(rows.map((r) => [r.id, r]));
       CASES.forEach(([score, reasons, level, tags, comment], i) => {
@@ -88,9 +110,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const columns = Object.keys(await sequelize.getQueryInterface().describeTable('ratings'));
       assert.ok(!columns.includes('score') && !columns.includes('reasons'), 'the three-level columns are gone');
       const tagSet = await sequelize.query<{ version: number; tags: unknown }>('SELECT version, tags FROM rating_tag_sets', { type: QueryTypes.SELECT });
-      assert.deepEqual(tagSet.map((t) => Number(t.version)), [1]);
+      assert.deepEqual(
+        tagSet.map((t) => Number(t.version)),
+        [1],
+      );
       const v1 = json(tagSet[0]!.tags) as Array<{ level: number; code: string }>;
-      for (const level of [5, 4, 3, 2, 1]) assert.ok(v1.some((t) => t.level === level), `version 1 has tags of level ${level}`);
+      for (const level of [5, 4, 3, 2, 1])
+        assert.ok(
+          v1.some((t) => t.level === level),
+          `version 1 has tags of level ${level}`,
+        );
     });
 
     it('down converts back to 好/中/差 with the tags and comment as reasons, counts kept', async () => {

@@ -83,38 +83,81 @@ function rowFactory(path: string, make: (w: World, place: Place) => Promise<{ id
   };
 }
 
-function crud(path: string, type: string, body: (w: World, place: Place) => Record<string, unknown>, update: () => Record<string, unknown>, extra: Partial<ResourceSpec> = {}): ResourceSpec {
+function crud(
+  path: string,
+  type: string,
+  body: (w: World, place: Place) => Record<string, unknown>,
+  update: () => Record<string, unknown>,
+  extra: Partial<ResourceSpec> = {},
+): ResourceSpec {
   return {
-    path, type, ops: CRUD, places: extra.countyWide ? ALL_PLACES : SITE_PLACES,
+    path,
+    type,
+    ops: CRUD,
+    places: extra.countyWide ? ALL_PLACES : SITE_PLACES,
     row: rowFactory(path, (w, place) => w.admin.create(`/api/v1/${path}`, body(w, place))),
-    createBody: body, updateBody: update, ...extra,
+    createBody: body,
+    updateBody: update,
+    ...extra,
   };
 }
 
 export const RESOURCES: ResourceSpec[] = [
   {
-    ...crud('sites', 'site', (w, place) => ({ parentId: w.sites[sitePlace(place)].id, code: uniq('S'), name: '新中心', kind: 'other' }), () => ({ name: uniq('改名中心') })),
+    ...crud(
+      'sites',
+      'site',
+      (w, place) => ({ parentId: w.sites[sitePlace(place)].id, code: uniq('S'), name: '新中心', kind: 'other' }),
+      () => ({ name: uniq('改名中心') }),
+    ),
     // the county and town rows themselves; deletes take a fresh leaf under them (same subtree)
     row: async (w, place, purpose) =>
-      purpose === 'delete' ? w.admin.create('/api/v1/sites', { parentId: w.sites[sitePlace(place)].id, code: uniq('S'), name: '待删中心', kind: 'other' }) : w.sites[sitePlace(place)],
+      purpose === 'delete'
+        ? w.admin.create('/api/v1/sites', { parentId: w.sites[sitePlace(place)].id, code: uniq('S'), name: '待删中心', kind: 'other' })
+        : w.sites[sitePlace(place)],
   },
-  crud('departments', 'department', (w, place) => ({ code: uniq('D'), name: '市场监管', siteId: siteIdOf(w, place) }), () => ({ name: uniq('部门') }), { countyWide: 'readable', inherited: true }),
-  crud('windows', 'window', (w, place) => ({ siteId: siteIdOf(w, place), code: uniq('A-') }), () => ({ label: uniq('窗口') })),
-  crud('terminals', 'terminal', (w, place) => ({ siteId: siteIdOf(w, place), windowId: null, name: uniq('终端') }), () => ({ name: uniq('终端') })),
   crud(
-    'accounts', 'account',
+    'departments',
+    'department',
+    (w, place) => ({ code: uniq('D'), name: '市场监管', siteId: siteIdOf(w, place) }),
+    () => ({ name: uniq('部门') }),
+    { countyWide: 'readable', inherited: true },
+  ),
+  crud(
+    'windows',
+    'window',
+    (w, place) => ({ siteId: siteIdOf(w, place), code: uniq('A-') }),
+    () => ({ label: uniq('窗口') }),
+  ),
+  crud(
+    'terminals',
+    'terminal',
+    (w, place) => ({ siteId: siteIdOf(w, place), windowId: null, name: uniq('终端') }),
+    () => ({ name: uniq('终端') }),
+  ),
+  crud(
+    'accounts',
+    'account',
     (w, place) => ({ username: uniq('u'), displayName: '窗口人员', password: SECRETS.accountPassword, homeSiteId: siteIdOf(w, place), roles: ['clerk'] }),
     () => ({ displayName: uniq('改名') }),
     { countyWide: 'invisible' },
   ),
-  crud('gateways', 'gateway', (w, place) => ({ name: uniq('guacd'), host: '10.0.0.9', port: 4822, siteId: siteIdOf(w, place) }), () => ({ name: uniq('guacd') }), { countyWide: 'readable' }),
   crud(
-    'pools', 'pool',
+    'gateways',
+    'gateway',
+    (w, place) => ({ name: uniq('guacd'), host: '10.0.0.9', port: 4822, siteId: siteIdOf(w, place) }),
+    () => ({ name: uniq('guacd') }),
+    { countyWide: 'readable' },
+  ),
+  crud(
+    'pools',
+    'pool',
     (w, place) => ({ name: uniq('池'), departmentId: w.departments[place].id, siteId: siteIdOf(w, place), gatewayIds: [w.gateways[place].id] }),
     () => ({ name: uniq('池') }),
   ),
   crud(
-    'desktops', 'desktop',
+    'desktops',
+    'desktop',
     (w, place) => ({ poolId: w.pools[sitePlace(place)].id, name: uniq('桌面'), host: '10.0.0.20', rdpUsername: 'desk', rdpPassword: SECRETS.desktopPassword }),
     () => ({ name: uniq('桌面') }),
     // the site is implied by the pool, which a site admin outside it cannot see: "no such pool"
@@ -122,7 +165,10 @@ export const RESOURCES: ResourceSpec[] = [
   ),
   { path: 'sessions', type: 'session', ops: ['list', 'get'], places: SITE_PLACES, row: async (w, place) => w.sessions[sitePlace(place)] },
   {
-    path: 'audit-events', type: 'audit', ops: ['list'], places: SITE_PLACES,
+    path: 'audit-events',
+    type: 'audit',
+    ops: ['list'],
+    places: SITE_PLACES,
     // the audit event of a window created in `place` carries that site
     row: rowFactory('audit-events', (w, place) => w.admin.create('/api/v1/windows', { siteId: siteIdOf(w, place), code: uniq('AU-') })),
     listPath: (row) => `/api/v1/audit-events?targetId=${row.id}&action=window.create`,

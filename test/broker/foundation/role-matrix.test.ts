@@ -40,7 +40,11 @@ async function runCell(w: World, role: RoleName, spec: ResourceSpec, op: Op, pla
     const { res, items } = await listAll(client, spec.listPath?.(row) ?? base);
     if (!exp.ok) return refused(res);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(items.some((i) => i.id === row.id || i.targetId === row.id), exp.visible, `row in ${place} listed`);
+    assert.equal(
+      items.some((i) => i.id === row.id || i.targetId === row.id),
+      exp.visible,
+      `row in ${place} listed`,
+    );
     return;
   }
   if (op === 'get') {
@@ -177,7 +181,10 @@ describe('role matrix: every role × resource × operation × site', function ()
       const rows = await broker.sequelize.query('SELECT * FROM audit_events', { type: QueryTypes.SELECT });
       assert.ok(rows.length > 100);
       const text = JSON.stringify(rows);
-      const hashes = await broker.sequelize.query<{ s: string }>('SELECT password_hash AS s FROM accounts UNION ALL SELECT rdp_password_enc AS s FROM desktops', { type: QueryTypes.SELECT });
+      const hashes = await broker.sequelize.query<{ s: string }>(
+        'SELECT password_hash AS s FROM accounts UNION ALL SELECT rdp_password_enc AS s FROM desktops',
+        { type: QueryTypes.SELECT },
+      );
       for (const secret of [...Object.values(SECRETS), ...hashes.map((h) => h.s), 'scrypt$', 'v1:']) {
         assert.equal(text.includes(secret), false, `audit log contains ${secret.slice(0, 12)}…`);
       }

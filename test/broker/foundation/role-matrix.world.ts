@@ -90,11 +90,29 @@ export async function buildWorld(broker: TestBroker): Promise<World> {
   const clerk = await f.account({ password: SECRETS.rolePassword });
 
   return {
-    broker, admin: broker.admin, f, sites, departments, gateways, pools, sessions,
-    clients: { admin: broker.admin, 'county-site-admin': countyAdmin.client, 'town-site-admin': townAdmin.client, auditor: auditor.client, clerk: demoted.client, 'department-reviewer': reviewer.client },
+    broker,
+    admin: broker.admin,
+    f,
+    sites,
+    departments,
+    gateways,
+    pools,
+    sessions,
+    clients: {
+      admin: broker.admin,
+      'county-site-admin': countyAdmin.client,
+      'town-site-admin': townAdmin.client,
+      auditor: auditor.client,
+      clerk: demoted.client,
+      'department-reviewer': reviewer.client,
+    },
     actors: {
       admin: { id: me.body.account.id, username: 'admin' },
-      'county-site-admin': countyAdmin.actor, 'town-site-admin': townAdmin.actor, auditor: auditor.actor, clerk: demoted.actor, 'department-reviewer': reviewer.actor,
+      'county-site-admin': countyAdmin.actor,
+      'town-site-admin': townAdmin.actor,
+      auditor: auditor.actor,
+      clerk: demoted.actor,
+      'department-reviewer': reviewer.actor,
     },
     clerk: { username: clerk.username, password: SECRETS.rolePassword },
   };

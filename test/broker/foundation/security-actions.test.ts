@@ -46,7 +46,8 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
 
   const sessionOf = async (id: string) => (await broker.admin.get(`/api/v1/sessions/${id}`)).body;
   const desktopOf = async (id: string) => (await broker.admin.get(`/api/v1/desktops/${id}`)).body;
-  const auditOf = async (action: string, targetId: string) => (await broker.admin.get(`/api/v1/audit-events?action=${action}&targetId=${targetId}&order=asc&pageSize=100`)).body.items;
+  const auditOf = async (action: string, targetId: string) =>
+    (await broker.admin.get(`/api/v1/audit-events?action=${action}&targetId=${targetId}&order=asc&pageSize=100`)).body.items;
 
   /** a clerk's active session on a fresh one-desktop hall (tunnel events sent as the relay would) */
   async function activeSession(): Promise<Held & { poolId: string }> {
@@ -136,7 +137,14 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
   it('POST /desktops/{id}/actions: a failed audit insert stores no run and leaves the desktop as it was; then the run is recorded, audited, and takes the desktop out of service', async () => {
     const hall = await f.hall({ desktops: 1 });
     const desktopId: string = hall.desktops[0].id;
-    const sshHost = await broker.admin.create('/api/v1/ssh-hosts', { name: 'kvm-closed', siteId: hall.site.id, host: '127.0.0.1', port: await freePort(), username: 'ops', privateKey: FAKE_KEY });
+    const sshHost = await broker.admin.create('/api/v1/ssh-hosts', {
+      name: 'kvm-closed',
+      siteId: hall.site.id,
+      host: '127.0.0.1',
+      port: await freePort(),
+      username: 'ops',
+      privateKey: FAKE_KEY,
+    });
     await broker.admin.create('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'on-release', sshHostId: sshHost.id, command: 'true' });
     // a desktop being cleaned after use: its on-release action cannot reach its host
     await broker.sequelize.query(`UPDATE desktops SET state = 'resetting' WHERE id = :id`, { replacements: { id: desktopId }, type: QueryTypes.UPDATE });
@@ -156,7 +164,11 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     assert.equal((await audited('desktop.action', desktopId)).details.runId, res.body.id);
     assert.equal((await audited('desktop.error', desktopId)).details.runId, res.body.id);
     const runs = (await broker.admin.get(`/api/v1/action-runs?desktopId=${desktopId}`)).body.items;
-    assert.deepEqual(runs.map((r: { id: string }) => r.id), [res.body.id], 'one run recorded: the refused one left none');
+    assert.deepEqual(
+      runs.map((r: { id: string }) => r.id),
+      [res.body.id],
+      'one run recorded: the refused one left none',
+    );
   });
 
   it('CRUD, import, lifecycle settings and calendar writes: a failed audit insert stores nothing; then each is stored and audited', async () => {
@@ -164,9 +176,31 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     const siteCode: string = hall.site.code;
     const writes: Array<[string, string, () => Promise<ApiResponse>]> = [
       ['POST /windows', 'window.create', () => broker.admin.post('/api/v1/windows', { siteId: hall.site.id, code: 'AUD-1' })],
-      ['POST /imports/windows', 'windows.import', () => broker.admin.request('POST', '/api/v1/imports/windows?dryRun=false', undefined, { raw: `站点编码,窗口编号\r\n${siteCode},AUD-2\r\n`, contentType: 'text/csv' })],
-      ['PUT /pools/{id}/lifecycle', 'pool.lifecycle', () => broker.admin.request('PUT', `/api/v1/pools/${hall.pool.id}/lifecycle`, { probeDesktops: false, resetTimeoutSeconds: 700, startTimeoutSeconds: 900, warmup: null })],
-      ['PUT /calendar-days/{date}', 'calendar-day.set', () => broker.admin.request('PUT', '/api/v1/calendar-days/2027-05-01', { kind: 'holiday', label: '劳动节' })],
+      [
+        'POST /imports/windows',
+        'windows.import',
+        () =>
+          broker.admin.request('POST', '/api/v1/imports/windows?dryRun=false', undefined, {
+            raw: `站点编码,窗口编号\r\n${siteCode},AUD-2\r\n`,
+            contentType: 'text/csv',
+          }),
+      ],
+      [
+        'PUT /pools/{id}/lifecycle',
+        'pool.lifecycle',
+        () =>
+          broker.admin.request('PUT', `/api/v1/pools/${hall.pool.id}/lifecycle`, {
+            probeDesktops: false,
+            resetTimeoutSeconds: 700,
+            startTimeoutSeconds: 900,
+            warmup: null,
+          }),
+      ],
+      [
+        'PUT /calendar-days/{date}',
+        'calendar-day.set',
+        () => broker.admin.request('PUT', '/api/v1/calendar-days/2027-05-01', { kind: 'holiday', label: '劳动节' }),
+      ],
     ];
     for (const [what, failAt, send] of writes) {
       const before = await snapshotDatabase(broker.sequelize);
@@ -193,11 +227,16 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
       try {
         await broker.sequelize.query('LOCK TABLE calendar_days IN EXCLUSIVE MODE', { transaction: hold });
         sent = Promise.all(labels.map(put));
-        await eventually(async () => {
-          const [row] = await broker.sequelize.query<{ waiting: string }>(
-            `SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`, { type: QueryTypes.SELECT });
-          return Number(row?.waiting) === labels.length;
-        }, { timeoutMs: 20_000 });
+        await eventually(
+          async () => {
+            const [row] = await broker.sequelize.query<{ waiting: string }>(
+              `SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              { type: QueryTypes.SELECT },
+            );
+            return Number(row?.waiting) === labels.length;
+          },
+          { timeoutMs: 20_000 },
+        );
       } finally {
         await hold.commit();
       }
@@ -205,7 +244,11 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
     } else {
       answers = await Promise.all(labels.map(put));
     }
-    assert.deepEqual(answers.map((a) => a.status), labels.map(() => 200), JSON.stringify(answers.map((a) => a.body)));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      labels.map(() => 200),
+      JSON.stringify(answers.map((a) => a.body)),
+    );
 
     const events = await auditOf('calendar-day.set', date);
     assert.equal(events.length, labels.length, 'every PUT is audited');

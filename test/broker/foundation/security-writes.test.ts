@@ -74,7 +74,12 @@ describe('security of writes (issue 13: import takeover, refused writes, concurr
   it('finding 1: an import writes one audit event per row changed, with before and after, beside the aggregate one', async () => {
     const existing = await w.f.account({ homeSiteId: w.sites.townA.id, displayName: '旧名字' });
     const fresh = uniq('imported');
-    const res = await importCsv(town, 'accounts', ['账号,姓名,站点,密码', `${existing.username},新名字,${townCode},`, `${fresh},新人,${townCode},${NEW_PASSWORD}`], false);
+    const res = await importCsv(
+      town,
+      'accounts',
+      ['账号,姓名,站点,密码', `${existing.username},新名字,${townCode},`, `${fresh},新人,${townCode},${NEW_PASSWORD}`],
+      false,
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const [updated] = await auditOf(w, 'account.update', existing.id);
     assert.ok(updated, 'the changed account has its own audit event');
@@ -94,35 +99,94 @@ describe('security of writes (issue 13: import takeover, refused writes, concurr
     assert.equal((await auditOf(w, 'window.create', window.id))[0]?.after.label, '导入窗口');
   });
 
-  it('finding 1: a town site-admin\'s import row naming a site it does not manage is FORBIDDEN (an unknown site is a bad value); nothing is applied', async () => {
-    const otherCodes = await Promise.all([w.sites.townB.id, w.sites.county.id].map(async (id) => (await w.admin.get(`/api/v1/sites/${id}`)).body.code as string));
+  it("finding 1: a town site-admin's import row naming a site it does not manage is FORBIDDEN (an unknown site is a bad value); nothing is applied", async () => {
+    const otherCodes = await Promise.all(
+      [w.sites.townB.id, w.sites.county.id].map(async (id) => (await w.admin.get(`/api/v1/sites/${id}`)).body.code as string),
+    );
     const imports: Array<['windows' | 'accounts', string[]]> = [
-      ['windows', ['站点编码,窗口编号,名称', `${townCode},OWN-1,本镇窗口`, ...otherCodes.map((code, i) => `${code},FOREIGN-${i},他处窗口`), 'NO-SUCH-SITE,NONE-1,无此站点']],
-      ['accounts', ['账号,姓名,密码,站点', `${uniq('own')},本镇,${NEW_PASSWORD},${townCode}`, ...otherCodes.map((code) => `${uniq('foreign')},他处,${NEW_PASSWORD},${code}`), `${uniq('nosite')},无此站点,${NEW_PASSWORD},NO-SUCH-SITE`]],
+      [
+        'windows',
+        [
+          '站点编码,窗口编号,名称',
+          `${townCode},OWN-1,本镇窗口`,
+          ...otherCodes.map((code, i) => `${code},FOREIGN-${i},他处窗口`),
+          'NO-SUCH-SITE,NONE-1,无此站点',
+        ],
+      ],
+      [
+        'accounts',
+        [
+          '账号,姓名,密码,站点',
+          `${uniq('own')},本镇,${NEW_PASSWORD},${townCode}`,
+          ...otherCodes.map((code) => `${uniq('foreign')},他处,${NEW_PASSWORD},${code}`),
+          `${uniq('nosite')},无此站点,${NEW_PASSWORD},NO-SUCH-SITE`,
+        ],
+      ],
     ];
     for (const [kind, csv] of imports) {
       const preview = await importCsv(town, kind, csv, true);
       assert.equal(preview.status, 200, JSON.stringify(preview.body));
       const rows: Array<{ action: string | null; codes: string[]; errors: string[] }> = preview.body.rows;
-      assert.deepEqual(rows.map((r) => [r.action, r.codes]), [['create', []], [null, ['FORBIDDEN']], [null, ['FORBIDDEN']], [null, ['VALIDATION_FAILED']]], kind);
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.codes]),
+        [
+          ['create', []],
+          [null, ['FORBIDDEN']],
+          [null, ['FORBIDDEN']],
+          [null, ['VALIDATION_FAILED']],
+        ],
+        kind,
+      );
       assert.match(rows[1]!.errors.join(' '), /无权管理站点/);
       const before = await snapshotDatabase(broker.sequelize);
       const applied = await importCsv(town, kind, csv, false);
       assertError(applied, 422, 'IMPORT_INVALID');
-      assert.deepEqual(applied.body.error.details.report.rows.map((r: { codes: string[] }) => r.codes), [[], ['FORBIDDEN'], ['FORBIDDEN'], ['VALIDATION_FAILED']]);
+      assert.deepEqual(
+        applied.body.error.details.report.rows.map((r: { codes: string[] }) => r.codes),
+        [[], ['FORBIDDEN'], ['FORBIDDEN'], ['VALIDATION_FAILED']],
+      );
       assertUnchanged(before, await snapshotDatabase(broker.sequelize), `a ${kind} import naming another site`);
     }
   });
 
-  it('finding 2: a town site-admin\'s write naming another site\'s pool or gateway is refused and stores nothing', async () => {
+  it("finding 2: a town site-admin's write naming another site's pool or gateway is refused and stores nothing", async () => {
     const username = uniq('sneaky');
     const cases: Array<[string, () => Promise<ApiResponse>]> = [
-      ['account with a county pool', () => town.post('/api/v1/accounts', { username, displayName: '越权', password: NEW_PASSWORD, roles: ['site-admin'], homeSiteId: w.sites.townA.id, poolIds: [w.pools.county.id] })],
-      ['pool with a county gateway', () => town.post('/api/v1/pools', { name: uniq('池'), departmentId: w.departments.townA.id, siteId: w.sites.townA.id, gatewayIds: [w.gateways.county.id] })],
-      ['account with a department of town B', () => town.post('/api/v1/accounts', { username, displayName: '越权', password: NEW_PASSWORD, roles: ['clerk'], homeSiteId: w.sites.townA.id, departmentIds: [w.departments.townB.id] })],
+      [
+        'account with a county pool',
+        () =>
+          town.post('/api/v1/accounts', {
+            username,
+            displayName: '越权',
+            password: NEW_PASSWORD,
+            roles: ['site-admin'],
+            homeSiteId: w.sites.townA.id,
+            poolIds: [w.pools.county.id],
+          }),
+      ],
+      [
+        'pool with a county gateway',
+        () =>
+          town.post('/api/v1/pools', { name: uniq('池'), departmentId: w.departments.townA.id, siteId: w.sites.townA.id, gatewayIds: [w.gateways.county.id] }),
+      ],
+      [
+        'account with a department of town B',
+        () =>
+          town.post('/api/v1/accounts', {
+            username,
+            displayName: '越权',
+            password: NEW_PASSWORD,
+            roles: ['clerk'],
+            homeSiteId: w.sites.townA.id,
+            departmentIds: [w.departments.townB.id],
+          }),
+      ],
     ];
     const colleague = await w.f.account({ username: uniq('colleague'), roles: ['site-admin'], homeSiteId: w.sites.townA.id, password: OLD_PASSWORD });
-    cases.push(['password change with a county pool', () => town.patch(`/api/v1/accounts/${colleague.id}`, { password: NEW_PASSWORD, poolIds: [w.pools.county.id] })]);
+    cases.push([
+      'password change with a county pool',
+      () => town.patch(`/api/v1/accounts/${colleague.id}`, { password: NEW_PASSWORD, poolIds: [w.pools.county.id] }),
+    ]);
     for (const [what, send] of cases) {
       const before = await snapshotDatabase(broker.sequelize);
       assertError(await send(), 400, 'VALIDATION_FAILED');
@@ -133,19 +197,33 @@ describe('security of writes (issue 13: import takeover, refused writes, concurr
     assert.equal(await loginStatus(broker, colleague.username, OLD_PASSWORD), 200);
   });
 
-  it('finding 2: an admin\'s pool naming an unknown gateway is refused and not created', async () => {
+  it("finding 2: an admin's pool naming an unknown gateway is refused and not created", async () => {
     const before = await snapshotDatabase(broker.sequelize);
-    const res = await w.admin.post('/api/v1/pools', { name: uniq('池'), departmentId: w.departments.county.id, siteId: w.sites.county.id, gatewayIds: ['00000000-0000-4000-8000-00000000dead'] });
+    const res = await w.admin.post('/api/v1/pools', {
+      name: uniq('池'),
+      departmentId: w.departments.county.id,
+      siteId: w.sites.county.id,
+      gatewayIds: ['00000000-0000-4000-8000-00000000dead'],
+    });
     assertError(res, 400, 'VALIDATION_FAILED');
     assert.equal(res.body.error.details.issues[0].path, 'body.gatewayIds');
     assertUnchanged(before, await snapshotDatabase(broker.sequelize), 'a pool with an unknown gateway');
   });
 
-  it('finding 9: concurrent PUTs of a pool\'s lifecycle settings all succeed in turn, each audited with what it replaced', async () => {
+  it("finding 9: concurrent PUTs of a pool's lifecycle settings all succeed in turn, each audited with what it replaced", async () => {
     const pool = await w.f.pool(w.departments.county.id, w.sites.county.id, [w.gateways.county.id]);
-    const bodies = [600, 700, 800, 900, 1000, 1100].map((resetTimeoutSeconds) => ({ probeDesktops: false, resetTimeoutSeconds, startTimeoutSeconds: 900, warmup: null }));
+    const bodies = [600, 700, 800, 900, 1000, 1100].map((resetTimeoutSeconds) => ({
+      probeDesktops: false,
+      resetTimeoutSeconds,
+      startTimeoutSeconds: 900,
+      warmup: null,
+    }));
     const answers = await Promise.all(bodies.map((b) => w.admin.request('PUT', `/api/v1/pools/${pool.id}/lifecycle`, b)));
-    assert.deepEqual(answers.map((a) => a.status), bodies.map(() => 200), JSON.stringify(answers.map((a) => a.body)));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      bodies.map(() => 200),
+      JSON.stringify(answers.map((a) => a.body)),
+    );
     const events = await auditOf(w, 'pool.lifecycle', pool.id);
     assert.equal(events.length, bodies.length);
     assert.equal(events[0]!.before.updatedAt, null, 'the first one replaced the defaults');

@@ -7,7 +7,11 @@ import { FakeGuacd } from '../../helpers/fake-guacd.js';
 import { captureLog, type CapturedLog } from '../../helpers/log-capture.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
-interface Upgrade { status: number; code: string | undefined; ws?: WebSocket }
+interface Upgrade {
+  status: number;
+  code: string | undefined;
+  ws?: WebSocket;
+}
 
 /** Opens a WebSocket as a hand-made client would; resolves on open (101) or on the refusal's status and error code. */
 function upgrade(url: string, opts: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<Upgrade> {

@@ -56,7 +56,13 @@ describe('validation messages in Chinese (issue 17)', function () {
   it('an empty create names each missing field as 必填', async () => {
     const res = await broker.admin.request('POST', '/api/v1/windows', {});
     assert.equal(res.status, 400);
-    assert.deepEqual(res.body.error.details.issues.map((i: { path: string; message: string }) => [i.path, i.message]), [['body.siteId', '必填'], ['body.code', '必填']]);
+    assert.deepEqual(
+      res.body.error.details.issues.map((i: { path: string; message: string }) => [i.path, i.message]),
+      [
+        ['body.siteId', '必填'],
+        ['body.code', '必填'],
+      ],
+    );
   });
 
   it('a duplicate code or account names the field: 编码已存在, 账号已存在', async () => {
@@ -64,14 +70,19 @@ describe('validation messages in Chinese (issue 17)', function () {
     const again = await broker.admin.request('POST', '/api/v1/departments', { code: department.code.toLowerCase(), name: '又一个' });
     assert.equal(again.status, 409, JSON.stringify(again.body));
     assert.equal(again.body.error.code, 'CONFLICT');
-    assert.equal(again.body.error.details.field, "code", JSON.stringify(again.body));
+    assert.equal(again.body.error.details.field, 'code', JSON.stringify(again.body));
     assert.match(again.body.error.message, /^编码已存在，请换一个/);
     const site = await f.site();
     const window = await f.window(site.id);
     const twin = await broker.admin.request('POST', '/api/v1/windows', { siteId: site.id, code: window.code });
     assert.equal(twin.body.error.details.field, 'code');
     const account = await f.account();
-    const same = await broker.admin.request('POST', '/api/v1/accounts', { username: account.username.toUpperCase(), displayName: '重名', password: 'clerk-pass-1', roles: ['clerk'] });
+    const same = await broker.admin.request('POST', '/api/v1/accounts', {
+      username: account.username.toUpperCase(),
+      displayName: '重名',
+      password: 'clerk-pass-1',
+      roles: ['clerk'],
+    });
     assert.equal(same.status, 409);
     assert.equal(same.body.error.details.field, 'username');
     assert.match(same.body.error.message, /^账号已存在/);

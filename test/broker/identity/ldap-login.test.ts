@@ -37,20 +37,22 @@ describe('identity sources: LDAP logins against a private slapd', function () {
 
   before(async () => {
     slapd = await startPrivateSlapd();
-    slapd.ldif([
-      `dn: ${people}\nobjectClass: organizationalUnit\nou: people\n`,
-      `dn: ${groups}\nobjectClass: organizationalUnit\nou: groups\n`,
-      `dn: ${SERVICE_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: yunzhuo\nuserPassword: svc-pass-2026\n`,
-      person('zhangwei', '张伟', 'Zw-ldap-2026'),
-      person('lina', '李娜', 'Ln-ldap-2026'),
-      person('wangfang', '王芳', 'Wf-ldap-2026'),
-      person('chenjie', '陈杰', 'Cj-ldap-2026'),
-      group('social-window', [`uid=zhangwei,${people}`, `uid=wangfang,${people}`]),
-      // nested: lina is in tax-front, which is in tax
-      group('tax-front', [`uid=lina,${people}`]),
-      group('tax', [`cn=tax-front,${groups}`]),
-      group('it-admins', [`uid=chenjie,${people}`]),
-    ].join('\n'));
+    slapd.ldif(
+      [
+        `dn: ${people}\nobjectClass: organizationalUnit\nou: people\n`,
+        `dn: ${groups}\nobjectClass: organizationalUnit\nou: groups\n`,
+        `dn: ${SERVICE_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: yunzhuo\nuserPassword: svc-pass-2026\n`,
+        person('zhangwei', '张伟', 'Zw-ldap-2026'),
+        person('lina', '李娜', 'Ln-ldap-2026'),
+        person('wangfang', '王芳', 'Wf-ldap-2026'),
+        person('chenjie', '陈杰', 'Cj-ldap-2026'),
+        group('social-window', [`uid=zhangwei,${people}`, `uid=wangfang,${people}`]),
+        // nested: lina is in tax-front, which is in tax
+        group('tax-front', [`uid=lina,${people}`]),
+        group('tax', [`cn=tax-front,${groups}`]),
+        group('it-admins', [`uid=chenjie,${people}`]),
+      ].join('\n'),
+    );
     broker = await startTestBroker({ clock });
     f = new Factory(broker.admin);
     hall = await f.hall({ desktops: 3 });
@@ -59,8 +61,15 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     window = (await f.windowWithTerminal(hall.site.id)).client;
     const dead = `ldap://127.0.0.1:${await freePort()}`;
     const source = await broker.admin.create('/api/v1/identity-sources', {
-      name: '县政务外网目录', siteId: hall.site.id, urls: [dead, slapd.url], timeoutMs: 3000, baseDn: people, groupBaseDn: groups,
-      bindMode: 'search', serviceDn: SERVICE_DN, servicePassword: 'svc-pass-2026',
+      name: '县政务外网目录',
+      siteId: hall.site.id,
+      urls: [dead, slapd.url],
+      timeoutMs: 3000,
+      baseDn: people,
+      groupBaseDn: groups,
+      bindMode: 'search',
+      serviceDn: SERVICE_DN,
+      servicePassword: 'svc-pass-2026',
       groupMappings: [
         { groupDn: `cn=social-window,${groups}`, departmentIds: [hall.department.id] },
         { groupDn: `CN=Tax, ${groups.toUpperCase()}`, departmentIds: [taxDepartment.id] },
@@ -138,10 +147,13 @@ describe('identity sources: LDAP logins against a private slapd', function () {
   it('the scheduled sync (on the injected clock) disables a clerk removed from the directory, audited', async () => {
     slapd.ldif(`dn: uid=zhangwei,${people}\nchangetype: delete\n`);
     clock.advance(61 * 60_000);
-    const account = await eventually(async () => {
-      const a = await Account.findOne({ where: { username: 'zhangwei' } });
-      return a?.disabled ? a.id : null;
-    }, { timeoutMs: 30_000 }); // the sync lists the directory and writes: seconds on a busy machine
+    const account = await eventually(
+      async () => {
+        const a = await Account.findOne({ where: { username: 'zhangwei' } });
+        return a?.disabled ? a.id : null;
+      },
+      { timeoutMs: 30_000 },
+    ); // the sync lists the directory and writes: seconds on a busy machine
     assert.equal(await AuditEvent.count({ where: { action: 'account.disable', targetId: account } }), 1);
     const lina = await Account.findOne({ where: { username: 'lina' } });
     assert.equal(lina?.disabled, false);
@@ -152,7 +164,12 @@ describe('identity sources: LDAP logins against a private slapd', function () {
 
   it('no server answering is its own error, in Chinese', async () => {
     const dead = await broker.admin.create('/api/v1/identity-sources', {
-      name: '停机目录', siteId: hall.site.id, urls: [`ldap://127.0.0.1:${await freePort()}`], baseDn: people, bindMode: 'user', userDnTemplate: `uid={username},${people}`,
+      name: '停机目录',
+      siteId: hall.site.id,
+      urls: [`ldap://127.0.0.1:${await freePort()}`],
+      baseDn: people,
+      bindMode: 'user',
+      userDnTemplate: `uid={username},${people}`,
     });
     const res = await window.post('/api/v1/terminal/sessions', { username: 'zhaolei', password: 'Zl-ldap-2026' });
     assertError(res, 503, 'DIRECTORY_UNAVAILABLE');

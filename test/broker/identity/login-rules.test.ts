@@ -48,7 +48,11 @@ describe('login rules: window sites, office hours, console networks', function (
     const pool = await f.pool(department.id, hall.site.id, [hall.gateway.id]);
     await f.desktop(pool.id);
     await f.desktop(pool.id);
-    const rule = await broker.admin.create('/api/v1/login-rules', { name: '工作日办公时间', departmentIds: [department.id], hours: { from: '08:30', to: '17:30' } });
+    const rule = await broker.admin.create('/api/v1/login-rules', {
+      name: '工作日办公时间',
+      departmentIds: [department.id],
+      hours: { from: '08:30', to: '17:30' },
+    });
     const clerk = await f.account({ homeSiteId: hall.site.id, departmentIds: [department.id] });
     const login = () => countyWindow.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
 

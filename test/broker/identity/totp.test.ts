@@ -34,15 +34,23 @@ describe('TOTP for console users', function () {
     assert.match(enroll.body.otpauthUrl, /^otpauth:\/\/totp\//);
     assert.match(enroll.body.qrDataUrl, /^data:image\/png;base64,/);
     const secret: string = enroll.body.secret;
-    assertError(await me.post('/api/v1/auth/totp/confirm', { code: String((Number(codeAt(secret, clock.now())) + 1) % 1_000_000).padStart(6, '0') }), 401, 'TOTP_INVALID');
+    assertError(
+      await me.post('/api/v1/auth/totp/confirm', { code: String((Number(codeAt(secret, clock.now())) + 1) % 1_000_000).padStart(6, '0') }),
+      401,
+      'TOTP_INVALID',
+    );
     const confirm = await me.post('/api/v1/auth/totp/confirm', { code: codeAt(secret, clock.now()) });
     assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
     const recovery: string[] = confirm.body.recoveryCodes;
     assert.equal(recovery.length, 10);
     const [stored] = await broker.sequelize.query('SELECT code_hash, used_at FROM account_recovery_codes');
-    assert.ok((stored as Array<{ code_hash: string }>).every((r) => !recovery.some((c) => r.code_hash.includes(c.replace('-', '')))), 'recovery codes are stored hashed');
+    assert.ok(
+      (stored as Array<{ code_hash: string }>).every((r) => !recovery.some((c) => r.code_hash.includes(c.replace('-', '')))),
+      'recovery codes are stored hashed',
+    );
 
-    const login = (totpCode?: string) => new ApiClient(broker.url).post('/api/v1/auth/login', { username: user.username, password: 'Site-admin-pass-1', ...(totpCode ? { totpCode } : {}) });
+    const login = (totpCode?: string) =>
+      new ApiClient(broker.url).post('/api/v1/auth/login', { username: user.username, password: 'Site-admin-pass-1', ...(totpCode ? { totpCode } : {}) });
     const noCode = await login();
     assertError(noCode, 401, 'TOTP_REQUIRED');
     assert.match(noCode.body.error.message, /动态口令/);

@@ -54,18 +54,24 @@ describe('GroupBatch (group commit)', () => {
   it('retries a failed batch item by item: only the bad item fails', async () => {
     const calls: number[][] = [];
     let hold: (() => void) | undefined;
-    const batch = new GroupBatch<number, number>(async (items) => {
-      calls.push(items);
-      if (items[0] === 0) await new Promise<void>((r) => (hold = r));
-      if (items.includes(13)) throw new Error('bad row 13');
-      return items;
-    }, { retryAlone: () => true });
+    const batch = new GroupBatch<number, number>(
+      async (items) => {
+        calls.push(items);
+        if (items[0] === 0) await new Promise<void>((r) => (hold = r));
+        if (items.includes(13)) throw new Error('bad row 13');
+        return items;
+      },
+      { retryAlone: () => true },
+    );
     const first = batch.add(0);
     const answers = [11, 12, 13, 14].map((i) => batch.add(i));
     hold!();
     await first;
     const settled = await Promise.allSettled(answers);
-    assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((settled[2] as PromiseRejectedResult).reason), /bad row 13/);
     assert.deepEqual(calls, [[0], [11, 12, 13, 14], [11], [12], [13], [14]]);
   });
@@ -84,7 +90,10 @@ describe('GroupBatch (group commit)', () => {
     hold!();
     await first;
     const settled = await Promise.allSettled(answers);
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
     assert.equal(calls, 2);
   });
 
@@ -101,7 +110,10 @@ describe('GroupBatch (group commit)', () => {
     let rest = ['a', 'bad', 'b'].map((r) => insert.add(r));
     hold!();
     await first;
-    assert.deepEqual((await Promise.allSettled(rest)).map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      (await Promise.allSettled(rest)).map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.deepEqual(groups.slice(1), [['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
 
     groups.length = 0;
@@ -110,7 +122,10 @@ describe('GroupBatch (group commit)', () => {
     rest = ['a', 'b'].map((r) => insert.add(r));
     hold!();
     await first;
-    assert.deepEqual((await Promise.allSettled(rest)).map((s) => s.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      (await Promise.allSettled(rest)).map((s) => s.status),
+      ['rejected', 'rejected'],
+    );
     assert.deepEqual(groups, [['first'], ['a', 'b']], 'an outage is not repeated row by row');
   });
 
@@ -187,7 +202,10 @@ describe('Audit events written in groups', () => {
       options.logging = logging;
     }
     const stored = await AuditEvent.findAll({ where: { targetType: 'test' }, order: [['id', 'ASC']] });
-    assert.deepEqual(stored.map((e) => e.targetId), Array.from({ length: 50 }, (_, i) => String(i)).filter((i) => i !== '25'));
+    assert.deepEqual(
+      stored.map((e) => e.targetId),
+      Array.from({ length: 50 }, (_, i) => String(i)).filter((i) => i !== '25'),
+    );
     // first alone, then the rest as one group; the group failed on row 25 and was retried row by row
     const grouped = inserts.filter((sql) => (sql.match(new RegExp(`${marker}\\.`, 'g')) ?? []).length > 1);
     assert.equal(grouped.length, 1, 'the 49 events after the first went out as one INSERT');

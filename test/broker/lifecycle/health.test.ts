@@ -110,12 +110,25 @@ describe('lifecycle: health probes', function () {
       return { ok: true, detail: '', ms: 0 };
     };
     const prober: Prober = { desktop: probe, gateway: probe };
-    const health = new HealthMonitor({ prober, audit: new AuditService(systemClock), events: broker.events, clock: systemClock, logger: pino({ level: 'silent' }), settings: { concurrency: 16 } });
+    const health = new HealthMonitor({
+      prober,
+      audit: new AuditService(systemClock),
+      events: broker.events,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      settings: { concurrency: 16 },
+    });
     const cycle = await health.runCycle();
     assert.equal(peak, 16, 'as many probes at once as the concurrency setting, no more');
-    const [row] = await broker.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :pool AND health = 'up'`, { replacements: { pool: probed.poolId }, type: QueryTypes.SELECT });
+    const [row] = await broker.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :pool AND health = 'up'`, {
+      replacements: { pool: probed.poolId },
+      type: QueryTypes.SELECT,
+    });
     assert.equal(Number(row!.n), 1000);
-    const [other] = await broker.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :pool AND health <> 'unknown'`, { replacements: { pool: unprobed.poolId }, type: QueryTypes.SELECT });
+    const [other] = await broker.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :pool AND health <> 'unknown'`, {
+      replacements: { pool: unprobed.poolId },
+      type: QueryTypes.SELECT,
+    });
     assert.equal(Number(other!.n), 0, 'a pool without probeDesktops is not probed');
     assert.ok(cycle.probed >= 1000);
   });

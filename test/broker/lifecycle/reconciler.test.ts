@@ -44,8 +44,13 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
   async function onInstance(sessionId: string, instance: { machine?: string; pid?: number; lateMs?: number; stopped?: boolean }) {
     const id = randomUUID();
     await BrokerInstance.create({
-      id, machine: instance.machine ?? 'other-host/pid:[1]', pid: instance.pid ?? 1, startedAt: now(),
-      heartbeatAt: new Date(clock.now() - (instance.lateMs ?? 0)), heartbeatMs: 10_000, stoppedAt: instance.stopped ? now() : null,
+      id,
+      machine: instance.machine ?? 'other-host/pid:[1]',
+      pid: instance.pid ?? 1,
+      startedAt: now(),
+      heartbeatAt: new Date(clock.now() - (instance.lateMs ?? 0)),
+      heartbeatMs: 10_000,
+      stoppedAt: instance.stopped ? now() : null,
     });
     await sql(broker, 'UPDATE sessions SET broker_instance = :id WHERE id = :sessionId', { id, sessionId });
     return id;
@@ -59,7 +64,10 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
     clock.advance(31_000);
     const report = await reconcile();
     assert.ok(report.ran);
-    assert.deepEqual(report.repairs.filter((r) => r.targetId === s.id).map((r) => r.kind), ['broker-lost']);
+    assert.deepEqual(
+      report.repairs.filter((r) => r.targetId === s.id).map((r) => r.kind),
+      ['broker-lost'],
+    );
     const row = await sessionRow(broker, s.id);
     assert.equal(row.state, 'disconnected');
     assert.equal((await desktopRow(broker, s.desktopId)).sessionId, s.id, 'the clerk gets the same desktop back at the next login');
@@ -144,11 +152,17 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
       assert.equal((await Terminal.findByPk(orphan.id))!.online, true, 'not overdue yet');
       clock.advance(2_000);
       const report = await reconcile();
-      assert.deepEqual(report.repairs.filter((r) => r.kind === 'terminal-stale').map((r) => r.targetId), [orphan.id]);
+      assert.deepEqual(
+        report.repairs.filter((r) => r.kind === 'terminal-stale').map((r) => r.targetId),
+        [orphan.id],
+      );
       const online = async (id: string) => (await Terminal.findByPk(id))!.online;
       assert.deepEqual([await online(orphan.id), await online(slow.id), await online(fresh.id)], [false, true, true]);
       assert.match((await auditOf(broker, 'reconciler.repair', orphan.id))[0].details.reason, /no broker process has seen it for 41 s/);
-      assert.deepEqual(announced.filter((d) => (d as { id: string }).id === orphan.id).map((d) => (d as { online: boolean }).online), [false]);
+      assert.deepEqual(
+        announced.filter((d) => (d as { id: string }).id === orphan.id).map((d) => (d as { online: boolean }).online),
+        [false],
+      );
       await reconcile();
       assert.equal((await auditOf(broker, 'reconciler.repair', orphan.id)).length, 1, 'repaired once');
     } finally {
@@ -168,7 +182,10 @@ describe('lifecycle: the reconciler repairs every stale state (injected clock)',
 
   it('a desktop held for an ended session, or for no session, is given back; one just claimed is left alone', async () => {
     const lostWrite = await sessionIn('active');
-    await sql(broker, `UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = :now, end_reason = 'logoff' WHERE id = :id`, { id: lostWrite.id, now: now() });
+    await sql(broker, `UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = :now, end_reason = 'logoff' WHERE id = :id`, {
+      id: lostWrite.id,
+      now: now(),
+    });
     const nobody = await lifecycleHall(broker);
     const deskId = nobody.desktops[0].id;
     await sql(broker, `UPDATE desktops SET state = 'assigned', session_id = NULL, state_changed_at = :now WHERE id = :id`, { id: deskId, now: now() });

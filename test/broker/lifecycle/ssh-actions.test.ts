@@ -20,7 +20,13 @@ describe('lifecycle: SSH actions against a real sshd', function () {
   before(async () => {
     sshd = await startSshd();
     broker = await startTestBroker();
-    const host = await broker.admin.create('/api/v1/ssh-hosts', { name: 'hypervisor-1', host: sshd.host, port: sshd.port, username: sshd.user, privateKey: sshd.privateKeyPem });
+    const host = await broker.admin.create('/api/v1/ssh-hosts', {
+      name: 'hypervisor-1',
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: sshd.privateKeyPem,
+    });
     sshHostId = host.id;
   });
   after(async () => {
@@ -54,19 +60,29 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assert.ok(seen.durationMs > 0 && seen.durationMs < 30_000, String(seen.durationMs));
     assert.equal(seen.command, 'echo reset {{desktop.name}} as "$(whoami)"; echo warn >&2');
     const freed = await auditOf(broker, 'desktop.free', desk);
-    assert.deepEqual(freed.map((e) => e.details?.from), [['resetting']], 'the move back to free is audited');
+    assert.deepEqual(
+      freed.map((e) => e.details?.from),
+      [['resetting']],
+      'the move back to free is audited',
+    );
     const audited = await auditOf(broker, 'desktop.action', desk);
     assert.equal(audited[0]?.details?.outcome, 'ok');
     assert.equal(audited[0]?.details?.runId, seen.id);
 
     // first use pinned the host key; the key is sealed at rest and never presented
     const pins = itemsOf(knownHostOut, await broker.admin.get(`/api/v1/ssh-known-hosts?host=${sshd.host}`));
-    assert.deepEqual(pins.map((p) => [p.port, p.fingerprint, p.source]), [[sshd.port, sshd.hostKeyFingerprint, 'first-use']]);
+    assert.deepEqual(
+      pins.map((p) => [p.port, p.fingerprint, p.source]),
+      [[sshd.port, sshd.hostKeyFingerprint, 'first-use']],
+    );
     const host = (await broker.admin.get(`/api/v1/ssh-hosts/${sshHostId}`)).body;
     assert.equal(host.hasPrivateKey, true);
     assert.equal(host.hostKeyFingerprint, sshd.hostKeyFingerprint);
     assert.ok(!JSON.stringify(host).includes('PRIVATE KEY'));
-    const [stored] = await broker.sequelize.query<{ private_key_enc: string }>('SELECT private_key_enc FROM ssh_hosts WHERE id = :id', { replacements: { id: sshHostId }, type: QueryTypes.SELECT });
+    const [stored] = await broker.sequelize.query<{ private_key_enc: string }>('SELECT private_key_enc FROM ssh_hosts WHERE id = :id', {
+      replacements: { id: sshHostId },
+      type: QueryTypes.SELECT,
+    });
     assert.match(stored!.private_key_enc, /^v1:/);
     assert.ok(!stored!.private_key_enc.includes('PRIVATE KEY'));
   });
@@ -122,7 +138,10 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assert.match(refused.error ?? '', /host key mismatch/);
     assert.ok(refused.error?.includes(oldKey) && refused.error.includes(sshd.hostKeyFingerprint));
     assert.equal(existsSync(marker), false, 'the command never ran on the impostor');
-    const d = await eventually(async () => { const row = await desktopRow(broker, desk); return row.state === 'error' && row; });
+    const d = await eventually(async () => {
+      const row = await desktopRow(broker, desk);
+      return row.state === 'error' && row;
+    });
     assert.match(d.stateReason, /on-maintenance action refused: host key mismatch/);
     const mismatch = await auditOf(broker, 'ssh.host-key-mismatch', `${sshd.host}:${sshd.port}`);
     assert.equal(mismatch[0]?.details?.presented, sshd.hostKeyFingerprint);
@@ -146,7 +165,13 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     const started = Date.now();
     await clerk.client.post(`/api/v1/terminal/sessions/${body.session.id}/logoff`);
     const desk = hall.desktops[0].id;
-    const d = await eventually(async () => { const row = await desktopRow(broker, desk); return row.state === 'error' && row; }, { timeoutMs: 20_000 });
+    const d = await eventually(
+      async () => {
+        const row = await desktopRow(broker, desk);
+        return row.state === 'error' && row;
+      },
+      { timeoutMs: 20_000 },
+    );
     const elapsed = Date.now() - started;
     const [run] = await runsOf(desk);
     assert.ok(run, 'the run is recorded');
@@ -164,7 +189,11 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assertError(typo, 400, 'VALIDATION_FAILED');
     await action(hall.pool.id, 'start', 'virsh start {{desktop.name}}');
     assertError(await broker.admin.post('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'start', sshHostId, command: 'true' }), 409, 'CONFLICT');
-    assertError(await broker.admin.post('/api/v1/ssh-hosts', { name: 'x', host: '127.0.0.1', username: 'root', privateKey: 'not a key' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await broker.admin.post('/api/v1/ssh-hosts', { name: 'x', host: '127.0.0.1', username: 'root', privateKey: 'not a key' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await broker.admin.delete(`/api/v1/ssh-hosts/${sshHostId}`), 409, 'IN_USE');
     assertError(await broker.admin.post(`/api/v1/desktops/${hall.desktops[0].id}/actions`, { point: 'on-release' }), 404, 'NOT_FOUND');
 
@@ -175,9 +204,19 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     const client = new ApiClient(broker.url);
     await client.login(townAdmin.username, 'town-admin-pass-1');
     assertError(await client.post('/api/v1/pool-actions', { poolId: townPool.id, point: 'start', sshHostId, command: 'true' }), 403, 'FORBIDDEN');
-    const own = await client.create('/api/v1/ssh-hosts', { name: 'town-kvm', siteId: town.id, host: '127.0.0.1', username: 'ops', privateKey: sshd.privateKeyPem });
+    const own = await client.create('/api/v1/ssh-hosts', {
+      name: 'town-kvm',
+      siteId: town.id,
+      host: '127.0.0.1',
+      username: 'ops',
+      privateKey: sshd.privateKeyPem,
+    });
     assert.equal((await client.post('/api/v1/pool-actions', { poolId: townPool.id, point: 'start', sshHostId: own.id, command: 'true' })).status, 201);
-    assertError(await client.post('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'on-release', sshHostId: own.id, command: 'true' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await client.post('/api/v1/pool-actions', { poolId: hall.pool.id, point: 'on-release', sshHostId: own.id, command: 'true' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assert.deepEqual((await client.get('/api/v1/action-runs')).body.items, []);
   });
 });

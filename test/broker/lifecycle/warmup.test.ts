@@ -19,14 +19,17 @@ const at = (local: string) => Date.parse(`${local}+08:00`);
 const KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'A'.repeat(70)}\n-----END OPENSSH PRIVATE KEY-----\n`;
 
 describe('lifecycle: warm-up calendar (pure)', () => {
-  it('reads local time in the calendar\'s zone', () => {
+  it("reads local time in the calendar's zone", () => {
     assert.deepEqual(localTime(at('2026-11-30T07:05:00'), 'Asia/Shanghai'), { date: '2026-11-30', weekday: 1, minutes: 425 });
     // 23:30 UTC on Sunday is already Monday morning in Shanghai
     assert.deepEqual(localTime(Date.parse('2026-11-29T23:30:00Z'), 'Asia/Shanghai'), { date: '2026-11-30', weekday: 1, minutes: 450 });
   });
 
   it('working days: weekdays, minus listed holidays, plus listed make-up days (调休)', () => {
-    const listed = new Map([['2026-10-01', 'holiday' as const], ['2026-10-10', 'workday' as const]]);
+    const listed = new Map([
+      ['2026-10-01', 'holiday' as const],
+      ['2026-10-10', 'workday' as const],
+    ]);
     assert.equal(isWorkingDay(CAL, localTime(at('2026-10-01T07:30:00'), 'Asia/Shanghai'), listed), false, 'National Day, a Thursday');
     assert.equal(isWorkingDay(CAL, localTime(at('2026-10-10T07:30:00'), 'Asia/Shanghai'), listed), true, 'a Saturday made a working day');
     assert.equal(isWorkingDay(CAL, localTime(at('2026-10-11T07:30:00'), 'Asia/Shanghai'), listed), false, 'an ordinary Sunday');
@@ -79,7 +82,15 @@ describe('lifecycle: warm-up with an injected clock', function () {
     broker = await startTestBroker();
     const audit = new AuditService(clock);
     const logger = pino({ level: 'silent' });
-    actions = new DesktopActions({ secrets: new SecretBox(loadOrCreateSecretKey(broker.dataDir)), executor, knownHosts: new KnownHosts(audit, clock), audit, events: broker.events, clock, logger });
+    actions = new DesktopActions({
+      secrets: new SecretBox(loadOrCreateSecretKey(broker.dataDir)),
+      executor,
+      knownHosts: new KnownHosts(audit, clock),
+      audit,
+      events: broker.events,
+      clock,
+      logger,
+    });
     warmup = new WarmupService({ actions, audit, events: broker.events, clock });
     health = new HealthMonitor({ prober, audit, events: broker.events, clock, logger, settings: { failuresToDown: 1 } });
   });
@@ -122,7 +133,8 @@ describe('lifecycle: warm-up with an injected clock', function () {
 
   it('skips listed holidays and weekends, and warms a listed make-up working day', async () => {
     const poolId = await warmPool(3, 42000, { ...CAL, desktops: 3, maxConcurrentStarts: 3 });
-    const put = (date: string, kind: string) => broker.admin.request('PUT', `/api/v1/calendar-days/${date}`, { kind, label: kind === 'holiday' ? '假日' : '调休上班' });
+    const put = (date: string, kind: string) =>
+      broker.admin.request('PUT', `/api/v1/calendar-days/${date}`, { kind, label: kind === 'holiday' ? '假日' : '调休上班' });
     assert.equal((await put('2026-12-01', 'holiday')).status, 200);
     assert.equal((await put('2026-12-05', 'workday')).status, 200);
     /** the pool's tick at a local time: none when it is outside its warm-up window */
@@ -138,6 +150,12 @@ describe('lifecycle: warm-up with an injected clock', function () {
     assert.equal(saturday.length, 1, 'a Saturday listed as a working day');
     assert.equal(saturday[0]!.started.length, 3);
     assert.deepEqual(await tickAt('2026-12-06T07:30:00'), [], 'an ordinary Sunday');
-    assert.deepEqual((await broker.admin.get('/api/v1/calendar-days?from=2026-12-01&to=2026-12-31')).body.items.map((d: { date: string; kind: string }) => [d.date, d.kind]), [['2026-12-01', 'holiday'], ['2026-12-05', 'workday']]);
+    assert.deepEqual(
+      (await broker.admin.get('/api/v1/calendar-days?from=2026-12-01&to=2026-12-31')).body.items.map((d: { date: string; kind: string }) => [d.date, d.kind]),
+      [
+        ['2026-12-01', 'holiday'],
+        ['2026-12-05', 'workday'],
+      ],
+    );
   });
 });

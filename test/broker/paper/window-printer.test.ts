@@ -36,8 +36,13 @@ describe('paper: the window printer in the API, and the audit of each print', ()
     const site = await f.site();
     const window = await f.window(site.id, { printer: { name: 'counter' } });
     for (const printer of [
-      { name: 'counter A4' }, { name: '' }, { name: 'counter', paper: 'A3' }, { name: 'counter', copies: 0 },
-      { name: 'counter', copies: 10 }, { name: 'counter', paper: 'receipt80', duplex: true }, { name: 'counter', color: true },
+      { name: 'counter A4' },
+      { name: '' },
+      { name: 'counter', paper: 'A3' },
+      { name: 'counter', copies: 0 },
+      { name: 'counter', copies: 10 },
+      { name: 'counter', paper: 'receipt80', duplex: true },
+      { name: 'counter', color: true },
     ]) {
       const res = await broker.admin.patch(`/api/v1/windows/${window.id}`, { printer });
       assertError(res, 400, 'VALIDATION_FAILED');
@@ -66,21 +71,71 @@ describe('paper: the window printer in the API, and the audit of each print', ()
     assert.equal(login.status, 201, JSON.stringify(login.body));
     const sessionId = login.body.session.id as string;
 
-    const printed = await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1234 });
+    const printed = await at.client.post('/api/v1/terminal/print-jobs', {
+      sessionId,
+      via: 'channel',
+      outcome: 'printed',
+      queue: 'counter',
+      pages: 1,
+      bytes: 1234,
+    });
     assert.equal(printed.status, 204, JSON.stringify(printed.body));
-    const failed = await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'native', outcome: 'failed', queue: 'counter', pages: 2, bytes: 99, code: 'PRINTER_FAILED', reason: '缺纸' });
+    const failed = await at.client.post('/api/v1/terminal/print-jobs', {
+      sessionId,
+      via: 'native',
+      outcome: 'failed',
+      queue: 'counter',
+      pages: 2,
+      bytes: 99,
+      code: 'PRINTER_FAILED',
+      reason: '缺纸',
+    });
     assert.equal(failed.status, 204);
 
     const other = await f.windowWithTerminal(hall.site.id);
-    assertError(await other.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1 }), 404, 'NOT_FOUND');
-    assertError(await at.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1, content: 'JVBERi0=' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await other.client.post('/api/v1/terminal/print-jobs', { sessionId, via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 1 }),
+      404,
+      'NOT_FOUND',
+    );
+    assertError(
+      await at.client.post('/api/v1/terminal/print-jobs', {
+        sessionId,
+        via: 'channel',
+        outcome: 'printed',
+        queue: 'counter',
+        pages: 1,
+        bytes: 1,
+        content: 'JVBERi0=',
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
 
     const rows = await broker.admin.get(`/api/v1/audit-events?targetId=${sessionId}&pageSize=200`);
     assert.equal(rows.status, 200, JSON.stringify(rows.body));
     const paper = (rows.body.items as Array<{ action: string; details: Record<string, unknown> }>).filter((row) => row.action.startsWith('paper.'));
     const byAction = Object.fromEntries(paper.map((row) => [row.action, row.details]));
     assert.equal(paper.length, 2, 'the refused reports wrote nothing');
-    assert.deepEqual(byAction['paper.printed'], { accountId: clerk.id, windowId: at.window.id, terminalId: at.terminal.id, via: 'channel', queue: 'counter', pages: 1, bytes: 1234 });
-    assert.deepEqual(byAction['paper.print-failed'], { accountId: clerk.id, windowId: at.window.id, terminalId: at.terminal.id, via: 'native', queue: 'counter', pages: 2, bytes: 99, code: 'PRINTER_FAILED', reason: '缺纸' });
+    assert.deepEqual(byAction['paper.printed'], {
+      accountId: clerk.id,
+      windowId: at.window.id,
+      terminalId: at.terminal.id,
+      via: 'channel',
+      queue: 'counter',
+      pages: 1,
+      bytes: 1234,
+    });
+    assert.deepEqual(byAction['paper.print-failed'], {
+      accountId: clerk.id,
+      windowId: at.window.id,
+      terminalId: at.terminal.id,
+      via: 'native',
+      queue: 'counter',
+      pages: 2,
+      bytes: 99,
+      code: 'PRINTER_FAILED',
+      reason: '缺纸',
+    });
   });
 });

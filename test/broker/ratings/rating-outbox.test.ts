@@ -35,10 +35,19 @@ function province(windowB: () => string) {
       const raw = Buffer.concat(chunks).toString('utf8');
       const body = JSON.parse(raw) as { idempotencyKey: string; ratingId: string; changeNo: number; kind: string; rating: { windowId: string | null } };
       const ts = String(req.headers['x-yunzhuo-timestamp']);
-      const signed = req.headers['x-yunzhuo-signature'] === `sha256=${outboxSignature(SECRET, ts, raw)}` && req.headers['idempotency-key'] === body.idempotencyKey;
+      const signed =
+        req.headers['x-yunzhuo-signature'] === `sha256=${outboxSignature(SECRET, ts, raw)}` && req.headers['idempotency-key'] === body.idempotencyKey;
       const fromB = body.rating.windowId === windowB();
       const answered = fromB ? (state.acceptB ? 200 : 503) : failuresLeftA-- > 0 ? 500 : 200;
-      log.push({ key: body.idempotencyKey, windowId: body.rating.windowId, ratingId: body.ratingId, changeNo: body.changeNo, kind: body.kind, signed, answered });
+      log.push({
+        key: body.idempotencyKey,
+        windowId: body.rating.windowId,
+        ratingId: body.ratingId,
+        changeNo: body.changeNo,
+        kind: body.kind,
+        signed,
+        answered,
+      });
       res.writeHead(answered).end();
     });
   });
@@ -62,8 +71,11 @@ describe('rating outbox to the province: same transaction, signed, in order per 
     broker = await startTestBroker({
       clock,
       env: {
-        YUNZHUO_RATING_OUTBOX_URL: `http://127.0.0.1:${port}/ratings`, YUNZHUO_RATING_OUTBOX_SECRET: SECRET,
-        YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: '5', YUNZHUO_RATING_OUTBOX_BACKOFF_SECONDS: '1', YUNZHUO_RATING_OUTBOX_POLL_SECONDS: '1',
+        YUNZHUO_RATING_OUTBOX_URL: `http://127.0.0.1:${port}/ratings`,
+        YUNZHUO_RATING_OUTBOX_SECRET: SECRET,
+        YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: '5',
+        YUNZHUO_RATING_OUTBOX_BACKOFF_SECONDS: '1',
+        YUNZHUO_RATING_OUTBOX_POLL_SECONDS: '1',
       },
     });
     const f = new Factory(broker.admin);
@@ -114,10 +126,17 @@ describe('rating outbox to the province: same transaction, signed, in order per 
 
     // every change has its row, committed with it, before anything is sent
     const rows = await RatingOutboxItem.findAll({ order: [['seq', 'ASC']] });
-    assert.deepEqual(rows.map((r) => [r.ratingId, r.changeNo, r.kind, r.state]), [
-      [a1, 1, 'rating.created', 'pending'], [b1, 1, 'rating.created', 'pending'], [a2, 1, 'rating.created', 'pending'],
-      [b2, 1, 'rating.created', 'pending'], [a3, 1, 'rating.created', 'pending'], [a2, 2, 'work-order.visit', 'pending'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.ratingId, r.changeNo, r.kind, r.state]),
+      [
+        [a1, 1, 'rating.created', 'pending'],
+        [b1, 1, 'rating.created', 'pending'],
+        [a2, 1, 'rating.created', 'pending'],
+        [b2, 1, 'rating.created', 'pending'],
+        [a3, 1, 'rating.created', 'pending'],
+        [a2, 2, 'work-order.visit', 'pending'],
+      ],
+    );
     assert.equal(receiver.log.length, 0);
 
     for (let pass = 0; pass < 12; pass++) {
@@ -126,23 +145,46 @@ describe('rating outbox to the province: same transaction, signed, in order per 
     }
 
     const accepted = receiver.log.filter((r) => r.answered === 200);
-    assert.ok(receiver.log.every((r) => r.signed), 'every signature verifies');
+    assert.ok(
+      receiver.log.every((r) => r.signed),
+      'every signature verifies',
+    );
     // window A: three failures of its head, then everything once, in order
-    assert.deepEqual(receiver.log.filter((r) => r.windowId === windowA).map((r) => [r.key, r.answered]), [
-      [`${a1}:1`, 500], [`${a1}:1`, 500], [`${a1}:1`, 500], [`${a1}:1`, 200], [`${a2}:1`, 200], [`${a3}:1`, 200], [`${a2}:2`, 200],
-    ]);
+    assert.deepEqual(
+      receiver.log.filter((r) => r.windowId === windowA).map((r) => [r.key, r.answered]),
+      [
+        [`${a1}:1`, 500],
+        [`${a1}:1`, 500],
+        [`${a1}:1`, 500],
+        [`${a1}:1`, 200],
+        [`${a2}:1`, 200],
+        [`${a3}:1`, 200],
+        [`${a2}:2`, 200],
+      ],
+    );
     assert.equal(new Set(accepted.map((r) => r.key)).size, accepted.length, 'no change accepted twice');
     // window B: its head is tried five times before its second item is ever sent
-    assert.deepEqual(receiver.log.filter((r) => r.windowId === windowB).map((r) => r.key), [...Array(5).fill(`${b1}:1`), ...Array(5).fill(`${b2}:1`)]);
+    assert.deepEqual(
+      receiver.log.filter((r) => r.windowId === windowB).map((r) => r.key),
+      [...Array(5).fill(`${b1}:1`), ...Array(5).fill(`${b2}:1`)],
+    );
     // A was delivered while B was still failing
     const lastOfA = receiver.log.findIndex((r) => r.key === `${a2}:2`);
     const lastOfB = receiver.log.length - 1 - [...receiver.log].reverse().findIndex((r) => r.windowId === windowB);
     assert.ok(lastOfA < lastOfB, 'window B never held window A back');
 
     const after = await RatingOutboxItem.findAll({ order: [['seq', 'ASC']] });
-    assert.deepEqual(after.map((r) => [r.ratingId, r.state, r.attempts]), [
-      [a1, 'delivered', 4], [b1, 'dead', 5], [a2, 'delivered', 1], [b2, 'dead', 5], [a3, 'delivered', 1], [a2, 'delivered', 1],
-    ]);
+    assert.deepEqual(
+      after.map((r) => [r.ratingId, r.state, r.attempts]),
+      [
+        [a1, 'delivered', 4],
+        [b1, 'dead', 5],
+        [a2, 'delivered', 1],
+        [b2, 'dead', 5],
+        [a3, 'delivered', 1],
+        [a2, 'delivered', 1],
+      ],
+    );
     assert.equal(after[1]?.lastError, 'HTTP 503');
   });
 
@@ -150,9 +192,13 @@ describe('rating outbox to the province: same transaction, signed, in order per 
     const dead = await auditor.get('/api/v1/rating-outbox?state=dead');
     assert.equal(dead.status, 200, JSON.stringify(dead.body));
     assert.equal(dead.body.total, 2);
-    assert.deepEqual(dead.body.items.map((i: { state: string; attempts: number; windowId: string; lastError: string }) => [i.state, i.attempts, i.windowId, i.lastError]), [
-      ['dead', 5, windowB, 'HTTP 503'], ['dead', 5, windowB, 'HTTP 503'],
-    ]);
+    assert.deepEqual(
+      dead.body.items.map((i: { state: string; attempts: number; windowId: string; lastError: string }) => [i.state, i.attempts, i.windowId, i.lastError]),
+      [
+        ['dead', 5, windowB, 'HTTP 503'],
+        ['dead', 5, windowB, 'HTTP 503'],
+      ],
+    );
     assert.equal((await broker.admin.get('/api/v1/rating-outbox?state=delivered')).body.total, 4);
     assert.equal((await broker.admin.get('/api/v1/rating-outbox?state=pending')).body.total, 0);
     assertError(await broker.admin.get('/api/v1/rating-outbox?state=lost'), 400, 'VALIDATION_FAILED');
@@ -176,8 +222,15 @@ describe('rating outbox to the province: same transaction, signed, in order per 
     const sentBefore = receiver.log.length;
     clock.advance(2_000);
     await broker.ratingOutbox?.runOnce();
-    assert.deepEqual(receiver.log.slice(sentBefore).map((r) => [r.key, r.answered, r.signed]), [[first.idempotencyKey, 200, true]]);
+    assert.deepEqual(
+      receiver.log.slice(sentBefore).map((r) => [r.key, r.answered, r.signed]),
+      [[first.idempotencyKey, 200, true]],
+    );
     const after = await broker.admin.get('/api/v1/rating-outbox?state=dead');
-    assert.deepEqual(after.body.items.map((i: { id: number }) => i.id), [dead.body.items[1].id], 'only the retried item left the dead letters');
+    assert.deepEqual(
+      after.body.items.map((i: { id: number }) => i.id),
+      [dead.body.items[1].id],
+      'only the retried item left the dead letters',
+    );
   });
 });

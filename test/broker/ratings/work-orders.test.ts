@@ -56,7 +56,10 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
   after(() => broker.stop());
 
   async function rate(level: number, tags: string[] = []): Promise<string> {
-    const invitation = await served.client.post('/api/v1/terminal/rating-invitations', { sessionId: served.sessionId, caseNumber: `CASE-${level}-${clock.at}` });
+    const invitation = await served.client.post('/api/v1/terminal/rating-invitations', {
+      sessionId: served.sessionId,
+      caseNumber: `CASE-${level}-${clock.at}`,
+    });
     const res = await served.client.post('/api/v1/terminal/ratings', { invitationId: invitation.body.id, level, tagSetVersion: 1, tags });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.id;
@@ -73,14 +76,30 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
     const order = await orderOf(bad);
     // 回访 within 1 working day: Fri 1 (holiday), weekend, Mon 4 (holiday) → Tue 5; 整改 within 3: Tue 5, Wed 6, Thu 7
     assert.deepEqual(
-      { state: order.state, level: order.level, tags: order.tags, visitDueAt: order.visitDueAt, rectifyDueAt: order.rectifyDueAt, departmentId: order.departmentId, siteId: order.siteId },
-      { state: 'open', level: 1, tags: ['attitude', 'wait-too-long'], visitDueAt: iso('2027-01-06T00:00:00'), rectifyDueAt: iso('2027-01-08T00:00:00'), departmentId: hall.department.id, siteId: hall.site.id },
+      {
+        state: order.state,
+        level: order.level,
+        tags: order.tags,
+        visitDueAt: order.visitDueAt,
+        rectifyDueAt: order.rectifyDueAt,
+        departmentId: order.departmentId,
+        siteId: order.siteId,
+      },
+      {
+        state: 'open',
+        level: 1,
+        tags: ['attitude', 'wait-too-long'],
+        visitDueAt: iso('2027-01-06T00:00:00'),
+        rectifyDueAt: iso('2027-01-08T00:00:00'),
+        departmentId: hall.department.id,
+        siteId: hall.site.id,
+      },
     );
     const all = await broker.admin.get(`/api/v1/rating-work-orders?siteId=${hall.site.id}&pageSize=500`);
     assert.equal(all.body.total, 1, 'the 满意 opened nothing');
   });
 
-  it('the department reviewer sees its departments\' orders only, and no other admin route', async () => {
+  it("the department reviewer sees its departments' orders only, and no other admin route", async () => {
     const other = await f.account({ roles: ['department-reviewer'], departmentIds: [(await f.department()).id], password: REVIEWER_PASSWORD });
     const stranger = new ApiClient(broker.url);
     assert.equal((await stranger.login(other.username, REVIEWER_PASSWORD)).status, 200);
@@ -100,7 +119,13 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
     const siteAdmin = await f.account({ roles: ['site-admin'], homeSiteId: hall.site.id, password: 'site-admin-pass-1' });
     const admin2 = new ApiClient(broker.url);
     assert.equal((await admin2.login(siteAdmin.username, 'site-admin-pass-1')).status, 200);
-    const made = await admin2.post('/api/v1/accounts', { username: `rv${Date.now()}`, displayName: '审核', password: 'Reviewer-pass-9', homeSiteId: hall.site.id, roles: ['department-reviewer'] });
+    const made = await admin2.post('/api/v1/accounts', {
+      username: `rv${Date.now()}`,
+      displayName: '审核',
+      password: 'Reviewer-pass-9',
+      homeSiteId: hall.site.id,
+      roles: ['department-reviewer'],
+    });
     assertError(made, 403, 'FORBIDDEN');
   });
 
@@ -130,7 +155,15 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
     const row = report.body.items.find((i: { departmentId: string }) => i.departmentId === hall.department.id);
     // the first test's order was never visited: both its steps are late now
     assert.deepEqual(
-      { total: row.total, open: row.open, visitOverdue: row.visitOverdue, rectifyOverdue: row.rectifyOverdue, rectifiedOnTime: row.rectifiedOnTime, onTimeRate: row.onTimeRate, name: row.name },
+      {
+        total: row.total,
+        open: row.open,
+        visitOverdue: row.visitOverdue,
+        rectifyOverdue: row.rectifyOverdue,
+        rectifiedOnTime: row.rectifiedOnTime,
+        onTimeRate: row.onTimeRate,
+        name: row.name,
+      },
       { total: 2, open: 1, visitOverdue: 1, rectifyOverdue: 2, rectifiedOnTime: 0, onTimeRate: 0, name: hall.department.name },
     );
   });
@@ -147,7 +180,10 @@ describe('差评 work orders: working-day deadlines, 回访, 整改, 申诉复�
     const after = (await broker.admin.get(`/api/v1/ratings/summary?groupBy=department&departmentId=${hall.department.id}`)).body.overall;
     assert.equal(after.total, before.total, 'the excluded 差评 is out of the figures');
     const listed = await broker.admin.get(`/api/v1/ratings?level=1&departmentId=${hall.department.id}`);
-    assert.ok(listed.body.items.some((r: { id: string; excluded: boolean }) => r.id === ratingId && r.excluded), 'still listed, marked');
+    assert.ok(
+      listed.body.items.some((r: { id: string; excluded: boolean }) => r.id === ratingId && r.excluded),
+      'still listed, marked',
+    );
 
     // an appeal the county refuses puts the order back where it was; a second appeal is refused
     const kept = await orderOf(await rate(2));

@@ -17,9 +17,13 @@ describe('working-day deadlines (回访 / 整改 within N working days)', () => 
     assert.equal(due.toISOString(), new Date('2026-12-08T00:00:00+08:00').toISOString());
   });
 
-  it('the county\'s holidays are skipped and its make-up working days (调休) count', () => {
+  it("the county's holidays are skipped and its make-up working days (调休) count", () => {
     // the county lists 元旦 (Fri 1 Jan) and Mon 4 Jan as holidays and Sun 10 Jan as a 调休 working day
-    const listed = new Map<string, 'holiday' | 'workday'>([['2027-01-01', 'holiday'], ['2027-01-04', 'holiday'], ['2027-01-10', 'workday']]);
+    const listed = new Map<string, 'holiday' | 'workday'>([
+      ['2027-01-01', 'holiday'],
+      ['2027-01-04', 'holiday'],
+      ['2027-01-10', 'workday'],
+    ]);
     // Thu 31 Dec; 1 working day: Fri 1 (holiday), Sat, Sun, Mon 4 (holiday) → Tue 5
     assert.equal(workingDayDeadline(at('2026-12-31T10:00:00+08:00'), 1, TZ, listed).toISOString(), new Date('2027-01-06T00:00:00+08:00').toISOString());
     // Thu 7 Jan; 2 working days: Fri 8, Sat 9 off, Sun 10 调休 → due at the end of Sun 10

@@ -61,12 +61,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(ok.length, 200, JSON.stringify(results.filter((r) => r.status !== 201 && r.body.error?.code !== 'POOL_EXHAUSTED').slice(0, 3)));
       assert.equal(exhausted.length, 300);
       const [row] = await sequelize.query<{ live: number; desktops: number }>(
-        `SELECT COUNT(*) AS live, COUNT(DISTINCT desktop_id) AS desktops FROM sessions WHERE state <> 'ended'`, { type: QueryTypes.SELECT });
+        `SELECT COUNT(*) AS live, COUNT(DISTINCT desktop_id) AS desktops FROM sessions WHERE state <> 'ended'`,
+        { type: QueryTypes.SELECT },
+      );
       assert.equal(Number(row!.live), 200);
       assert.equal(Number(row!.desktops), 200);
       const doubled = await sequelize.query(
         `SELECT d.id FROM desktops d JOIN sessions s ON s.desktop_id = d.id AND s.state <> 'ended' WHERE d.session_id IS NULL OR d.session_id <> s.id`,
-        { type: QueryTypes.SELECT });
+        { type: QueryTypes.SELECT },
+      );
       assert.deepEqual(doubled, []);
     });
 
@@ -74,8 +77,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await sequelize.query(`UPDATE desktops SET state = 'free', session_id = NULL`);
       await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL`);
       const clerk = hall.usernames[500]!;
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => windowLogin(brokers[i % 2]!.url, hall.terminals[i % hall.terminals.length]!, clerk)));
-      assert.deepEqual(results.filter((r) => r.status !== 201), []);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => windowLogin(brokers[i % 2]!.url, hall.terminals[i % hall.terminals.length]!, clerk)),
+      );
+      assert.deepEqual(
+        results.filter((r) => r.status !== 201),
+        [],
+      );
       assert.equal(new Set(results.map((r) => r.body.session!.id)).size, 1);
       const [row] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM desktops WHERE session_id IS NOT NULL`, { type: QueryTypes.SELECT });
       assert.equal(Number(row!.n), 1, 'every losing attempt gave its desktop back');

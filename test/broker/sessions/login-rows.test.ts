@@ -19,7 +19,10 @@ describe('login rows: the short cache (injected clock)', () => {
 
   it('does not remember a failed read', async () => {
     const cache = new ShortCache<string>(LOGIN_ROWS_TTL_MS, new ManualClock());
-    await assert.rejects(cache.get('t1', async () => Promise.reject(new Error('db down'))), /db down/);
+    await assert.rejects(
+      cache.get('t1', async () => Promise.reject(new Error('db down'))),
+      /db down/,
+    );
     assert.equal(await cache.get('t1', async () => 'row'), 'row');
   });
 });

@@ -48,7 +48,11 @@ async function acrossTheBus(to: BrokerProcess, kind: string, count: number, act:
   await eventually(async () => (await busReceived(to, kind)) >= before + count);
 }
 
-interface Tunnel { ws: WebSocket; text: () => string; closed: Promise<void> }
+interface Tunnel {
+  ws: WebSocket;
+  text: () => string;
+  closed: Promise<void>;
+}
 
 function openTunnel(base: string, token: string): Tunnel {
   const ws = new WebSocket(`${base.replace('http', 'ws')}/tunnel?token=${encodeURIComponent(token)}&width=1280&height=720`, 'guacamole');
@@ -72,7 +76,8 @@ describe('two broker processes sharing PostgreSQL', function () {
   const tunnels: Tunnel[] = [];
 
   const stateOf = async (sessionId: string) =>
-    (await sequelize.query<{ state: string }>('SELECT state FROM sessions WHERE id = :sessionId', { replacements: { sessionId }, type: QueryTypes.SELECT }))[0]?.state;
+    (await sequelize.query<{ state: string }>('SELECT state FROM sessions WHERE id = :sessionId', { replacements: { sessionId }, type: QueryTypes.SELECT }))[0]
+      ?.state;
   const tunnel = (base: string, token: string) => {
     const t = openTunnel(base, token);
     tunnels.push(t);
@@ -117,12 +122,17 @@ describe('two broker processes sharing PostgreSQL', function () {
     const onB = tunnel(b.url, second.tunnel.token);
     await eventually(async () => (await stateOf(first.session.id)) === 'active' && onB.text().includes('sync'));
     // A logs its tunnel's close once its engine has been told (markClosed done)
-    await eventually(() => a.stdout().split('\n').some((l) => l.includes('"msg":"tunnel closed"') && l.includes(first.session.id) && l.includes('"reason":"taken-over"')));
-    assert.equal(await stateOf(first.session.id), 'active', 'A\'s closing tunnel does not mark B\'s live one disconnected');
+    await eventually(() =>
+      a
+        .stdout()
+        .split('\n')
+        .some((l) => l.includes('"msg":"tunnel closed"') && l.includes(first.session.id) && l.includes('"reason":"taken-over"')),
+    );
+    assert.equal(await stateOf(first.session.id), 'active', "A's closing tunnel does not mark B's live one disconnected");
     assert.equal(onB.ws.readyState, WebSocket.OPEN);
   });
 
-  it('an admin\'s logoff on A closes the tunnel B holds, and a console on A sees logins brokered by B', async () => {
+  it("an admin's logoff on A closes the tunnel B holds, and a console on A sees logins brokered by B", async () => {
     const admin = new ApiClient(a.url);
     assert.equal((await admin.login('admin', ADMIN_PASSWORD)).status, 200);
     const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -143,13 +153,18 @@ describe('two broker processes sharing PostgreSQL', function () {
   });
 
   it('a cluster connection that PostgreSQL drops is reopened, and messages flow again', async () => {
-    const busBackends = () => sequelize.query<{ pid: number; query: string }>(
-      `SELECT pid, query FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`, { type: QueryTypes.SELECT });
+    const busBackends = () =>
+      sequelize.query<{ pid: number; query: string }>(
+        `SELECT pid, query FROM pg_stat_activity WHERE application_name LIKE 'yunzhuo-bus-%' AND datname = current_database()`,
+        { type: QueryTypes.SELECT },
+      );
     const killed = new Set((await busBackends()).map((b) => b.pid));
     assert.equal(killed.size, 2, 'each broker holds one listening connection');
     await sequelize.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (:pids)`, { replacements: { pids: [...killed] } });
     // two new connections, each past its LISTEN
-    await eventually(async () => (await busBackends()).filter((b) => !killed.has(b.pid) && !/^\s*$/.test(b.query) && !/^SET /.test(b.query)).length === 2, { timeoutMs: 10_000 });
+    await eventually(async () => (await busBackends()).filter((b) => !killed.has(b.pid) && !/^\s*$/.test(b.query) && !/^SET /.test(b.query)).length === 2, {
+      timeoutMs: 10_000,
+    });
     const clerk = hall.usernames[2]!;
     const first = await windowLogin(a.url, hall.terminals[0]!, clerk);
     const onA = tunnel(a.url, first.tunnel.token);
@@ -164,14 +179,16 @@ describe('two broker processes sharing PostgreSQL', function () {
     const onA = tunnel(a.url, login.tunnel.token);
     await eventually(async () => (await stateOf(login.session.id)) === 'active');
     // as if the logoff happened in a process whose bus message was lost
-    await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, end_reason = 'logoff' WHERE id = :id`, { replacements: { id: login.session.id } });
+    await sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, end_reason = 'logoff' WHERE id = :id`, {
+      replacements: { id: login.session.id },
+    });
     const started = Date.now();
     await onA.closed;
     assert.ok(Date.now() - started < 8_000, 'closed by the periodic check');
     assert.match(onA.text(), /会话已结束/);
   });
 
-  it('a clerk\'s wrong passwords count on every broker, and a success on one clears them on all', async () => {
+  it("a clerk's wrong passwords count on every broker, and a success on one clears them on all", async () => {
     const extra = await seedHall(sequelize, new SecretBox(loadOrCreateSecretKey(dataDir)), { clerks: 2, desktops: 2, windows: 2 });
     const attempt = async (base: string, username: string, password: string) => {
       const res = await fetch(`${base}/api/v1/terminal/sessions`, {

@@ -17,14 +17,15 @@ describe('「+ 其他部门」 at a department window (issue 17)', () => {
   });
   after(async () => broker?.stop());
 
-  it('leaves the held pool out: the other department\'s desktop, a choice among several, or NO_OTHER_POOL', async () => {
+  it("leaves the held pool out: the other department's desktop, a choice among several, or NO_OTHER_POOL", async () => {
     const { site, department: tax, gateway, pool: taxPool } = await f.hall({ desktops: 1 });
     const social = await f.department({ name: '社保' });
     const socialPool = await f.pool(social.id, site.id, [gateway.id]);
     await f.desktop(socialPool.id);
     const clerk = await f.account({ homeSiteId: site.id, departmentIds: [tax.id, social.id] });
     const { client } = await f.windowWithTerminal(site.id, { departmentId: tax.id });
-    const login = (extra: Record<string, unknown> = {}) => client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1', ...extra });
+    const login = (extra: Record<string, unknown> = {}) =>
+      client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1', ...extra });
 
     const first = await login();
     assert.equal(first.status, 201, JSON.stringify(first.body));

@@ -37,7 +37,9 @@ function getOver(agent: http.Agent, client: ApiClient, url: string, beforeBody: 
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode!, contentLength: Number(res.headers['content-length']), body: Buffer.concat(chunks), reusedSocket: req.reusedSocket }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, contentLength: Number(res.headers['content-length']), body: Buffer.concat(chunks), reusedSocket: req.reusedSocket }),
+      );
     });
     req.on('error', reject);
   });
@@ -98,7 +100,7 @@ describe('session recordings: every part, one directory', () => {
     return client;
   }
 
-  it('lists the parts in numeric order and serves each one, within the session\'s scope', async () => {
+  it("lists the parts in numeric order and serves each one, within the session's scope", async () => {
     const { c, id, dir } = await recordedSession();
     const [rows] = await broker.sequelize.query('SELECT recording_path AS p FROM sessions WHERE id = :id', { replacements: { id } });
     assert.equal((rows as { p: string }[])[0]!.p, path.join(dir, id));
@@ -113,9 +115,14 @@ describe('session recordings: every part, one directory', () => {
 
     const listed = await broker.admin.get(`/api/v1/sessions/${id}/recordings`);
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
-    assert.deepEqual(listed.body.items.map((p: { index: number; size: number }) => [p.index, p.size]), [
-      [0, Buffer.byteLength(parts[id]!)], [1, Buffer.byteLength(parts[`${id}.1`]!)], [10, Buffer.byteLength(parts[`${id}.10`]!)],
-    ]);
+    assert.deepEqual(
+      listed.body.items.map((p: { index: number; size: number }) => [p.index, p.size]),
+      [
+        [0, Buffer.byteLength(parts[id]!)],
+        [1, Buffer.byteLength(parts[`${id}.1`]!)],
+        [10, Buffer.byteLength(parts[`${id}.10`]!)],
+      ],
+    );
     for (const p of listed.body.items) assert.ok(Math.abs(Date.parse(p.modifiedAt) - Date.now()) < 60_000, `modifiedAt ${p.modifiedAt}`);
 
     const download = (query = '', client = broker.admin) => client.get(`/api/v1/sessions/${id}/recording${query}`);
@@ -181,7 +188,10 @@ describe('session recordings: every part, one directory', () => {
       writeFileSync(path.join(linkedPart.dir, linkedPart.id), '4.sync,1.0;');
       symlinkSync(path.join(outside, 'secret'), path.join(linkedPart.dir, `${linkedPart.id}.1`));
       const parts = await broker.admin.get(`/api/v1/sessions/${linkedPart.id}/recordings`);
-      assert.deepEqual(parts.body.items.map((p: { index: number }) => p.index), [0]);
+      assert.deepEqual(
+        parts.body.items.map((p: { index: number }) => p.index),
+        [0],
+      );
       assertError(await broker.admin.get(`/api/v1/sessions/${linkedPart.id}/recording?part=1`), 404, 'NOT_FOUND');
 
       // the town's directory is a link to a directory outside the root that holds the session's name
@@ -206,7 +216,11 @@ describe('session recordings: every part, one directory', () => {
   it('documents both routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${broker.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, AnyBody>> };
     const list = doc.paths['/api/v1/sessions/{id}/recordings']?.get;
-    assert.deepEqual(Object.keys(list?.responses['200'].content['application/json'].schema.properties.items.items.properties ?? {}), ['index', 'size', 'modifiedAt']);
+    assert.deepEqual(Object.keys(list?.responses['200'].content['application/json'].schema.properties.items.items.properties ?? {}), [
+      'index',
+      'size',
+      'modifiedAt',
+    ]);
     const download = doc.paths['/api/v1/sessions/{id}/recording']?.get;
     assert.ok(download?.parameters.some((p: { name: string; in: string }) => p.name === 'part' && p.in === 'query'));
   });
@@ -223,7 +237,8 @@ describe('session recordings: every part, one directory', () => {
 
   it('a clerk roaming to a terminal of another site keeps one recording directory; both parts are listed', async () => {
     const c = await county();
-    const openTunnel = (token: string) => TunnelClient.open(`${broker.url.replace('http', 'ws')}/tunnel`, `token=${encodeURIComponent(token)}&width=1024&height=768`);
+    const openTunnel = (token: string) =>
+      TunnelClient.open(`${broker.url.replace('http', 'ws')}/tunnel`, `token=${encodeURIComponent(token)}&width=1024&height=768`);
     const stateOf = async (id: string) => (await broker.admin.get(`/api/v1/sessions/${id}`)).body;
 
     const seatA = await f.windowWithTerminal(c.townA.id);
@@ -252,13 +267,16 @@ describe('session recordings: every part, one directory', () => {
     const tunnelB = openTunnel(second.body.tunnel.token);
     const connB = await guacd.connection(before + 2);
     assert.deepEqual((await connB.waitFor((i) => i.opcode === 'select')).args, ['rdp'], 'a new guacd connection, which guacd records as a new part');
-    assert.equal(await connectValue(connB, 'recording-path'), dir, 'the first tunnel\'s directory, not town B\'s');
+    assert.equal(await connectValue(connB, 'recording-path'), dir, "the first tunnel's directory, not town B's");
     assert.equal(await connectValue(connB, 'recording-name'), id);
     assert.equal(writeAsGuacd(dir, id, '4.sync,4.5000;'), path.join(dir, `${id}.1`));
     await eventually(async () => (await stateOf(id)).state === 'active' && (await stateOf(id)).siteId === c.townB.id);
 
     const listed = await broker.admin.get(`/api/v1/sessions/${id}/recordings`);
-    assert.deepEqual(listed.body.items.map((p: { index: number }) => p.index), [0, 1]);
+    assert.deepEqual(
+      listed.body.items.map((p: { index: number }) => p.index),
+      [0, 1],
+    );
     assert.equal((await broker.admin.get(`/api/v1/sessions/${id}/recording?part=1`)).body, '4.sync,4.5000;');
     assert.equal(existsSync(path.join(recordingDir, c.townB.id)), false, 'nothing is written for town B');
     tunnelB.ws.close();

@@ -67,7 +67,12 @@ describe('brokering engine: the rules', () => {
     assertError(await login(client, other.username), 503, 'POOL_EXHAUSTED');
     assertError(await login(client, other.username, hallB.pool.id), 403, 'NOT_ENTITLED');
     const refused = await broker.admin.get(`/api/v1/audit-events?action=login.refused&targetId=${other.id}`);
-    assert.deepEqual(itemsOf(auditOut, refused).map((e) => e.details?.code).sort(), ['NOT_ENTITLED', 'POOL_EXHAUSTED']);
+    assert.deepEqual(
+      itemsOf(auditOut, refused)
+        .map((e) => e.details?.code)
+        .sort(),
+      ['NOT_ENTITLED', 'POOL_EXHAUSTED'],
+    );
   });
 
   it('POOL_EXHAUSTED says which pool and how many are in use', async () => {
@@ -220,7 +225,10 @@ describe('brokering engine: the rules', () => {
     const clerk = await f.account({ departmentIds: [hall.department.id] });
     const { client } = await f.windowWithTerminal(hall.site.id);
     const results = await Promise.all(Array.from({ length: 8 }, () => login(client, clerk.username)));
-    assert.deepEqual(results.map((r) => r.status), Array(8).fill(201));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(8).fill(201),
+    );
     assert.equal(new Set(results.map((r) => r.body.session.id)).size, 1);
     const owned = itemsOf(desktopOut, await broker.admin.get(`/api/v1/desktops?poolId=${hall.pool.id}`)).filter((d) => d.ownerAccountId === clerk.id);
     assert.equal(owned.length, 1, 'the losing logins gave their desktops back unowned');
@@ -234,7 +242,10 @@ describe('brokering engine: the rules', () => {
     const keptLogin = await login(client, kept.username);
     assert.equal(keptLogin.status, 201);
     const keptDesktop = await desktopOf(keptLogin.body.tunnel.token);
-    const [other1, other2] = z.array(desktopOut).parse(hall.desktops).filter((d) => d.id !== keptDesktop);
+    const [other1, other2] = z
+      .array(desktopOut)
+      .parse(hall.desktops)
+      .filter((d) => d.id !== keptDesktop);
     assert.ok(other1 && other2);
     assertError(await login(client, (await c()).username), 503, 'POOL_EXHAUSTED');
     await broker.admin.patch(`/api/v1/pools/${hall.pool.id}`, { maxSessions: null, state: 'draining' });
@@ -259,6 +270,9 @@ describe('brokering engine: the rules', () => {
     assert.equal(e.body.endReason, 'ended-by-admin');
     assert.equal((await broker.admin.get(`/api/v1/desktops/${hall.desktops[0].id}`)).body.state, 'free');
     const trail = await broker.admin.get(`/api/v1/audit-events?targetId=${body.session.id}&order=asc`);
-    assert.deepEqual(itemsOf(auditOut, trail).map((x) => x.action), ['session.requested', 'session.active', 'session.disconnected', 'session.ended']);
+    assert.deepEqual(
+      itemsOf(auditOut, trail).map((x) => x.action),
+      ['session.requested', 'session.active', 'session.disconnected', 'session.ended'],
+    );
   });
 });

@@ -41,7 +41,12 @@ describe('brokering engine: window login', () => {
   });
 
   it('refuses an unknown terminal credential', async () => {
-    const res = await broker.admin.request('POST', '/api/v1/terminal/sessions', { username: 'x', password: 'y' }, { headers: { authorization: 'Terminal 00000000-0000-4000-8000-000000000000.forged' } });
+    const res = await broker.admin.request(
+      'POST',
+      '/api/v1/terminal/sessions',
+      { username: 'x', password: 'y' },
+      { headers: { authorization: 'Terminal 00000000-0000-4000-8000-000000000000.forged' } },
+    );
     assertError(res, 401, 'TERMINAL_UNKNOWN');
   });
 });

@@ -44,7 +44,10 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(error.args[1], '768');
     await client.closed;
     await conn.closed;
-    await eventually(() => { assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]);
+      return true;
+    });
     assert.doesNotMatch(conn.received.map((i) => i.opcode).join(','), /pipe/, 'nothing of the refused stream reached guacd');
   }
 
@@ -57,7 +60,7 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(staticChannels(plain.conn), '');
   });
 
-  it('carries the desktop\'s request to the owner and the owner\'s answer to the desktop, auditing it masked', async function () {
+  it("carries the desktop's request to the owner and the owner's answer to the desktop, auditing it masked", async function () {
     const { client, conn } = await live({ devices: ['idcard', 'camera'] });
     conn.send(encodeInstruction('pipe', 3, 'application/octet-stream', 'YZDEV'));
     conn.send(blobOf('3', { kind: 'request', requestId: 7, body: { op: 'idcard.read' } }));
@@ -84,7 +87,14 @@ describe('tunnel: the YZDEV window-device channel', function () {
       return calls[0]!;
     });
     assert.equal(sessionId, 'session-1');
-    assert.deepEqual(use, { requestId: 7, op: 'idcard.read', deviceClass: 'idcard', outcome: 'ok', bytes: (use as { bytes: number }).bytes, subject: '3703**********1234' });
+    assert.deepEqual(use, {
+      requestId: 7,
+      op: 'idcard.read',
+      deviceClass: 'idcard',
+      outcome: 'ok',
+      bytes: (use as { bytes: number }).bytes,
+      subject: '3703**********1234',
+    });
     assert.ok((use as { bytes: number }).bytes > 200);
     assert.doesNotMatch(JSON.stringify(relay.broker.calls), /370321199003071234|张三/, 'no personal data leaves the relay');
   });
@@ -92,11 +102,26 @@ describe('tunnel: the YZDEV window-device channel', function () {
   it('audits a refusal that names the device', async function () {
     const { client, conn } = await live({ devices: ['camera'] });
     client.send(encodeInstruction('pipe', 1, 'application/octet-stream', 'yzdev'));
-    client.send(blobOf('1', { kind: 'error', requestId: 2, body: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备', op: 'idcard.read' } }));
+    client.send(
+      blobOf('1', { kind: 'error', requestId: 2, body: { code: 'DEVICE_CLASS_DISABLED', message: '本桌面池未启用该类窗口设备', op: 'idcard.read' } }),
+    );
     await conn.waitFor((i) => i.opcode === 'blob');
-    await eventually(() => { assert.deepEqual(relay.broker.called('recordDeviceUse').map(([, use]) => use), [
-      { requestId: 2, op: 'idcard.read', deviceClass: 'idcard', outcome: 'DEVICE_CLASS_DISABLED', bytes: (relay.broker.called('recordDeviceUse')[0]![1] as { bytes: number }).bytes, subject: null },
-    ]); return true; });
+    await eventually(() => {
+      assert.deepEqual(
+        relay.broker.called('recordDeviceUse').map(([, use]) => use),
+        [
+          {
+            requestId: 2,
+            op: 'idcard.read',
+            deviceClass: 'idcard',
+            outcome: 'DEVICE_CLASS_DISABLED',
+            bytes: (relay.broker.called('recordDeviceUse')[0]![1] as { bytes: number }).bytes,
+            subject: null,
+          },
+        ],
+      );
+      return true;
+    });
   });
 
   it('refuses the channel from a browser whose pool enables no device', async function () {
@@ -127,7 +152,7 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(conn.received.filter((i) => i.opcode === 'blob').length, 0);
   });
 
-  it('lets only the session\'s owner answer: a joined browser may not open the channel', function () {
+  it("lets only the session's owner answer: a joined browser may not open the channel", function () {
     const pool = settings({ devices: ['idcard'] });
     const pipe = { opcode: 'pipe', args: ['1', 'application/octet-stream', 'YZDEV'] };
     assert.equal(new UpstreamPolicy(pool, { role: 'joined' }).check(pipe).kind, 'reject');
@@ -141,7 +166,23 @@ describe('tunnel: the YZDEV window-device channel', function () {
   it('a signature and a rating pass for a pool that enables them, audited by size only (never the picture or the strokes); refused for a pool without them', function () {
     const pipe = { opcode: 'pipe', args: ['1', 'application/octet-stream', 'YZDEV'] };
     const image = Buffer.from('not a real png, but what the pad drew').toString('base64');
-    const signature: DeviceFrame = { kind: 'response', requestId: 3, body: { op: 'signature.capture', mime: 'image/png', width: 800, height: 400, image, strokes: [[[1, 2, 0.5, 0], [3, 4, 0.6, 10]]] } };
+    const signature: DeviceFrame = {
+      kind: 'response',
+      requestId: 3,
+      body: {
+        op: 'signature.capture',
+        mime: 'image/png',
+        width: 800,
+        height: 400,
+        image,
+        strokes: [
+          [
+            [1, 2, 0.5, 0],
+            [3, 4, 0.6, 10],
+          ],
+        ],
+      },
+    };
     const rating: DeviceFrame = { kind: 'response', requestId: 4, body: { op: 'rating.invite', level: 1 } };
     const blob = (frame: DeviceFrame) => ({ opcode: 'blob', args: ['1', encodeDeviceFrame(frame).toString('base64')] });
     const uses: unknown[] = [];
@@ -149,10 +190,13 @@ describe('tunnel: the YZDEV window-device channel', function () {
     assert.equal(pads.check(pipe).kind, 'forward');
     assert.equal(pads.check(blob(signature)).kind, 'forward');
     assert.equal(pads.check(blob(rating)).kind, 'forward');
-    assert.deepEqual(uses.map((u) => ({ ...(u as object), bytes: undefined })), [
-      { requestId: 3, op: 'signature.capture', deviceClass: 'signature', outcome: 'ok', bytes: undefined, subject: null },
-      { requestId: 4, op: 'rating.invite', deviceClass: 'rating', outcome: 'ok', bytes: undefined, subject: null },
-    ]);
+    assert.deepEqual(
+      uses.map((u) => ({ ...(u as object), bytes: undefined })),
+      [
+        { requestId: 3, op: 'signature.capture', deviceClass: 'signature', outcome: 'ok', bytes: undefined, subject: null },
+        { requestId: 4, op: 'rating.invite', deviceClass: 'rating', outcome: 'ok', bytes: undefined, subject: null },
+      ],
+    );
     assert.doesNotMatch(JSON.stringify(uses), new RegExp(image.slice(0, 16)), 'nothing of the picture');
     const cardOnly = new UpstreamPolicy(settings({ devices: ['idcard'] }));
     assert.equal(cardOnly.check(pipe).kind, 'forward');

@@ -32,7 +32,10 @@ describe('tunnel: what the browser may send', function () {
     assert.equal(closed.code, 1008);
     assert.match(closed.reason, /^768 /);
     await conn.closed;
-    await eventually(() => { assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(relay.broker.called('markClosed'), [['session-1', 'protocol-violation']]);
+      return true;
+    });
   }
 
   it('forwards input instructions in order', async function () {
@@ -41,7 +44,10 @@ describe('tunnel: what the browser may send', function () {
     for (const text of input) client.send(text);
     await conn.waitFor((i) => i.opcode === 'size' && i.args[0] === '1280');
     const after = conn.received.slice(conn.received.findIndex((i) => i.opcode === 'connect') + 1);
-    assert.deepEqual(after.map((i) => i.opcode), ['key', 'mouse', 'sync', 'nop', 'size']);
+    assert.deepEqual(
+      after.map((i) => i.opcode),
+      ['key', 'mouse', 'sync', 'nop', 'size'],
+    );
     assert.deepEqual(after[1]?.args, ['100', '200', '1']);
   });
 
@@ -85,7 +91,10 @@ describe('tunnel: what the browser may send', function () {
       client.send('4.blob,1.0,8.5L2g5aW9;');
       client.send('3.end,1.0;');
       await conn.waitFor((i) => i.opcode === 'end');
-      assert.deepEqual(conn.received.slice(-3).map((i) => i.opcode), ['clipboard', 'blob', 'end']);
+      assert.deepEqual(
+        conn.received.slice(-3).map((i) => i.opcode),
+        ['clipboard', 'blob', 'end'],
+      );
     });
   }
 
@@ -103,7 +112,7 @@ describe('tunnel: what the browser may send', function () {
     assert.equal(conn.find('file')?.args[2], 'a.txt');
   });
 
-  it('always lets acks of guacd\'s own streams through', async function () {
+  it("always lets acks of guacd's own streams through", async function () {
     const { client, conn } = await live();
     client.send('3.ack,1.1,2.OK,1.0;');
     const ack = await conn.waitFor((i) => i.opcode === 'ack');

@@ -31,12 +31,13 @@ describe('tunnel: the downstream flow', function () {
     return { client, conn: guacd.connections.at(-1)! };
   }
 
-  it('every WebSocket message holds whole instructions, whatever guacd\'s writes cut', async function () {
+  it("every WebSocket message holds whole instructions, whatever guacd's writes cut", async function () {
     const { client, conn } = await live();
     const name = Buffer.from(encodeInstruction('name', '桌面 😀 desk'));
-    const stream = Buffer.concat([name, Buffer.from(
-      encodeInstruction('size', -1, 11, 16) + encodeInstruction('png', 14, 0, 0, 0, 'iVBORw0KGgo'.repeat(20)) + encodeInstruction('sync', 1234),
-    )]);
+    const stream = Buffer.concat([
+      name,
+      Buffer.from(encodeInstruction('size', -1, 11, 16) + encodeInstruction('png', 14, 0, 0, 0, 'iVBORw0KGgo'.repeat(20)) + encodeInstruction('sync', 1234)),
+    ]);
     const before = client.messages.length;
     for (let at = 0; at < stream.length; at += 3) {
       conn.send(stream.subarray(at, at + 3)); // cuts inside lengths, elements and UTF-8 sequences
@@ -64,11 +65,23 @@ describe('tunnel: the downstream flow', function () {
     const before = client.bytesReceived();
     client.ws.pause();
     const streaming = conn.streamBulk(64 * 1024 * 1024);
-    await eventually(() => { assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, true); return true; }, { timeoutMs: 10_000 });
+    await eventually(
+      () => {
+        assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, true);
+        return true;
+      },
+      { timeoutMs: 10_000 },
+    );
     const stalled = running().tunnels.inspect('session-t1')!;
     // The fake's writes back up once every buffer between it and the relay is full: from then on
     // the relay's guacd socket has bytes to read on every turn of the event loop, unless paused.
-    await eventually(() => { assert.ok(conn.socket.writableLength > 0, 'the fake guacd\'s writes are blocked'); return true; }, { timeoutMs: 10_000 });
+    await eventually(
+      () => {
+        assert.ok(conn.socket.writableLength > 0, "the fake guacd's writes are blocked");
+        return true;
+      },
+      { timeoutMs: 10_000 },
+    );
     await new Promise(setImmediate);
     await new Promise(setImmediate);
     const now = running().tunnels.inspect('session-t1')!;
@@ -79,7 +92,13 @@ describe('tunnel: the downstream flow', function () {
 
     client.ws.resume();
     const sent = await streaming;
-    await eventually(() => { assert.equal(client.bytesReceived() - before, sent); return true; }, { timeoutMs: 20_000 });
+    await eventually(
+      () => {
+        assert.equal(client.bytesReceived() - before, sent);
+        return true;
+      },
+      { timeoutMs: 20_000 },
+    );
     client.assertWholeInstructions();
     assert.equal(running().tunnels.inspect('session-t1')?.guacdPaused, false);
   });
@@ -97,7 +116,13 @@ describe('tunnel: the downstream flow', function () {
     client.send(encodeInstruction('clipboard', 0, 'text/plain'));
     for (let i = 0; i < blobs; i++) client.send(encodeInstruction('blob', 0, data));
     client.send(encodeInstruction('end', 0));
-    await eventually(() => { assert.equal(running().tunnels.inspect('session-t1')?.browserPaused, true); return true; }, { timeoutMs: 10_000 });
+    await eventually(
+      () => {
+        assert.equal(running().tunnels.inspect('session-t1')?.browserPaused, true);
+        return true;
+      },
+      { timeoutMs: 10_000 },
+    );
     conn.socket.resume();
     await conn.waitFor((i) => i.opcode === 'end', 20_000);
     assert.equal(conn.received.filter((i) => i.opcode === 'blob' && i.args[1] === data).length, blobs);
@@ -109,14 +134,23 @@ describe('tunnel: the downstream flow', function () {
     client.ws.pause();
     void conn.streamBulk(64 * 1024 * 1024);
     const tunnels = running().tunnels;
-    await eventually(() => { assert.equal(tunnels.inspect('session-t1')?.guacdPaused, true); return true; }, { timeoutMs: 10_000 });
+    await eventually(
+      () => {
+        assert.equal(tunnels.inspect('session-t1')?.guacdPaused, true);
+        return true;
+      },
+      { timeoutMs: 10_000 },
+    );
     // paused now, and the stall timer armed with it; no I/O runs between these lines
     running().clock.advance(299);
     assert.equal(tunnels.liveCount(), 1, 'not before stallTimeoutMs');
     running().clock.advance(1);
     assert.equal(tunnels.liveCount(), 0);
     await conn.closed;
-    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'browser-closed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'browser-closed']]);
+      return true;
+    });
     assert.equal(running().tunnels.liveCount(), 0);
   });
 
@@ -130,7 +164,10 @@ describe('tunnel: the downstream flow', function () {
     assert.equal(error.args[1], '515');
     assert.match(error.args[0] ?? '', /GATEWAY_UNAVAILABLE/);
     assert.match((await first.client.closed).reason, /^515 gateway-failed/);
-    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-a', 'gateway-failed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(running().broker.called('markClosed'), [['session-a', 'gateway-failed']]);
+      return true;
+    });
 
     second.conn.send(encodeInstruction('sync', 77));
     await second.client.waitFor((i) => i.opcode === 'sync' && i.args[0] === '77');
@@ -139,7 +176,7 @@ describe('tunnel: the downstream flow', function () {
     assert.equal(running().tunnels.liveCount(), 1);
   });
 
-  it('guacd\'s own error reaches the browser and ends the tunnel as desktop-failed', async function () {
+  it("guacd's own error reaches the browser and ends the tunnel as desktop-failed", async function () {
     const { client, conn } = await live();
     conn.send(encodeInstruction('error', 'Server refused connection (wrong security type?)', 519));
     conn.socket.end(); // as guacd does right after its error
@@ -148,24 +185,35 @@ describe('tunnel: the downstream flow', function () {
     assert.equal(client.instructions.filter((i) => i.opcode === 'error').length, 1, 'no second error of ours');
     assert.match((await client.closed).reason, /^519 desktop-failed/);
     await conn.closed;
-    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]);
+      return true;
+    });
   });
 
-  it('guacd\'s error counts even when the browser leaves before guacd closes', async function () {
+  it("guacd's error counts even when the browser leaves before guacd closes", async function () {
     const { client, conn } = await live();
     conn.send(encodeInstruction('error', 'Login failed', 769));
     await client.error();
     client.ws.close(); // what Guacamole.Client does on an error instruction
-    await eventually(() => { assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(running().broker.called('markClosed'), [['session-t1', 'desktop-failed']]);
+      return true;
+    });
   });
 
   it('holds guacd output until the first frame, then sends it as one message', async function () {
     // the relay logs each read it holds: the first frame is written only once the cursor was read and held
     let cursorHeld: () => void = () => {};
     const held = new Promise<void>((resolve) => (cursorHeld = resolve));
-    const logger = pino({ level: 'debug' }, { write: (line: string) => {
-      if (line.includes('holding guacd output until the first frame')) cursorHeld();
-    } });
+    const logger = pino(
+      { level: 'debug' },
+      {
+        write: (line: string) => {
+          if (line.includes('holding guacd output until the first frame')) cursorHeld();
+        },
+      },
+    );
     guacd = await FakeGuacd.start({
       afterReady: async (conn) => {
         conn.send(encodeInstruction('cursor', 0, 0, -1, 0, 0, 11, 16));
@@ -176,6 +224,9 @@ describe('tunnel: the downstream flow', function () {
     relay = await startRelay({}, { logger });
     const { client } = await live();
     assert.equal(client.messages.length, 2, 'the UUID, then everything up to the first sync at once');
-    assert.deepEqual(client.instructions.slice(1).map((i) => i.opcode), ['cursor', 'size', 'sync']);
+    assert.deepEqual(
+      client.instructions.slice(1).map((i) => i.opcode),
+      ['cursor', 'size', 'sync'],
+    );
   });
 });

@@ -30,14 +30,17 @@ describe('tunnel: guacd versions', function () {
     relay = guacd = undefined;
   });
 
-  it('reads each version from args: only guacd before 1.5 may lose layer 0\'s size, only 1.6 needs 32 bpp', () => {
+  it("reads each version from args: only guacd before 1.5 may lose layer 0's size, only 1.6 needs 32 bpp", () => {
     assert.deepEqual(guacdTraits(['VERSION_1_3_0', ...FAKE_RDP_ARGS]), { mayLoseLayer0Size: true, gfxNeeds32Bpp: false });
     assert.deepEqual(guacdTraits([...FAKE_RDP_ARGS]), { mayLoseLayer0Size: true, gfxNeeds32Bpp: false }, 'no version element: 1.0');
     assert.deepEqual(guacdTraits([GUACD15.version, ...GUACD15.argNames]), { mayLoseLayer0Size: false, gfxNeeds32Bpp: false });
     assert.deepEqual(guacdTraits([GUACD16.version, ...GUACD16.argNames]), { mayLoseLayer0Size: false, gfxNeeds32Bpp: true });
   });
 
-  for (const [name, version] of [['1.6', GUACD16], ['1.5', GUACD15]] as const) {
+  for (const [name, version] of [
+    ['1.6', GUACD16],
+    ['1.5', GUACD15],
+  ] as const) {
     it(`on guacd ${name}, a sync before layer 0's size is normal: one connection, no join, no failure`, async () => {
       guacd = await FakeGuacd.start({
         ...version,
@@ -50,7 +53,10 @@ describe('tunnel: guacd versions', function () {
       relay.broker.tokens.set('t1', target([guacd]));
       const client = TunnelClient.open(relay.url, 'token=t1');
       await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0');
-      assert.ok(client.instructions.some((i) => i.opcode === 'sync' && i.args[0] === '5'), 'the early sync reached the browser with the frame');
+      assert.ok(
+        client.instructions.some((i) => i.opcode === 'sync' && i.args[0] === '5'),
+        'the early sync reached the browser with the frame',
+      );
       assert.equal(guacd.connections.length, 1, 'no second connection');
       assert.deepEqual(guacd.connections[0]!.find('select')?.args, ['rdp'], 'never a join');
       assert.equal(relay.broker.called('reportGatewayFailure').length, 0);
@@ -59,8 +65,11 @@ describe('tunnel: guacd versions', function () {
     });
   }
 
-  it('asks guacd 1.6 for 32 bpp whatever the pool says (its pipeline ignores any other depth); 1.3 gets the pool\'s depth', async () => {
-    for (const [version, expected] of [[GUACD16, '32'], [{ version: 'VERSION_1_3_0', argNames: FAKE_RDP_ARGS }, '24']] as const) {
+  it("asks guacd 1.6 for 32 bpp whatever the pool says (its pipeline ignores any other depth); 1.3 gets the pool's depth", async () => {
+    for (const [version, expected] of [
+      [GUACD16, '32'],
+      [{ version: 'VERSION_1_3_0', argNames: FAKE_RDP_ARGS }, '24'],
+    ] as const) {
       guacd = await FakeGuacd.start(version);
       relay = await startRelay();
       relay.broker.tokens.set('t1', target([guacd], { settings: settings({ colorDepth: 24 }) }));
@@ -92,7 +101,10 @@ describe('tunnel: guacd versions', function () {
       const client = TunnelClient.open(relay.url, 'token=t1');
       await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0');
       client.send(encodeInstruction('disconnect'));
-      await eventually(() => { assert.equal(relay!.broker.called('markClosed').length, 1); return true; });
+      await eventually(() => {
+        assert.equal(relay!.broker.called('markClosed').length, 1);
+        return true;
+      });
       assert.deepEqual(relay.broker.called('markClosed')[0], ['session-1', 'browser-closed']);
       assert.equal(relay.tunnels.parkedCount(), 0, 'a desktop the clerk left on purpose is not parked');
     });
@@ -124,12 +136,18 @@ describe('desktop parking: keepalive', function () {
     assert.equal(written.length, 1);
     clock.advance(1);
     assert.deepEqual(written, ['3.nop;', '3.nop;'], 'one per period');
-    await eventually(() => { assert.deepEqual(heard, ['nop', 'nop']); return true; });
+    await eventually(() => {
+      assert.deepEqual(heard, ['nop', 'nop']);
+      return true;
+    });
 
     parking.release('s1', 'done');
     const afterRelease = written.length;
     clock.advance(20_000);
-    assert.ok(written.slice(afterRelease).every((w) => !w.includes('nop')), 'no keepalive after release');
+    assert.ok(
+      written.slice(afterRelease).every((w) => !w.includes('nop')),
+      'no keepalive after release',
+    );
     ours.destroy();
     server.close();
   });

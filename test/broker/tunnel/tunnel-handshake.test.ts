@@ -36,7 +36,11 @@ describe('tunnel: handshake with guacd', function () {
     const { client } = await open('VERSION_1_3_0');
     const first = client.messages[0]?.toString();
     assert.match(first ?? '', /^0\.,36\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12};$/);
-    assert.deepEqual(client.instructions.slice(1).map((i) => i.opcode), ['size', 'sync'], 'args/ready stay between relay and guacd');
+    assert.deepEqual(
+      client.instructions.slice(1).map((i) => i.opcode),
+      ['size', 'sync'],
+      'args/ready stay between relay and guacd',
+    );
   });
 
   it('guacd 1.3: select, size, audio, video, image, timezone, connect — no name', async function () {
@@ -69,7 +73,7 @@ describe('tunnel: handshake with guacd', function () {
     assert.equal(connectValue(conn, 'hostname', false), '10.0.0.12');
   });
 
-  it('connect values follow guacd\'s order and come from the desktop and the pool', async function () {
+  it("connect values follow guacd's order and come from the desktop and the pool", async function () {
     const { conn } = await open('VERSION_1_3_0', 'token=t1&width=1280&height=720&dpi=120', {
       settings: settings({ clipboard: 'to-desktop', security: 'tls', colorDepth: 16, serverLayout: 'en-us-qwerty' }),
       recording: { path: '/var/lib/yunzhuo/recordings/site-1', name: 'session-1' },
@@ -109,7 +113,7 @@ describe('tunnel: handshake with guacd', function () {
     assert.equal(connectValue(conn, 'security', true), 'any');
   });
 
-  it('without size in the query the pool\'s size is used; junk numbers fall back too', async function () {
+  it("without size in the query the pool's size is used; junk numbers fall back too", async function () {
     const { conn } = await open('VERSION_1_3_0', 'token=t1&width=abc&dpi=9.5');
     assert.deepEqual(conn.find('size')?.args, ['1920', '1080', '96']);
   });

@@ -48,13 +48,22 @@ describe('tunnel: session lifecycle and failover', function () {
     await client.roundTrip();
     assert.deepEqual(broker.called('markActive'), [], 'ready and size are not yet a desktop on screen');
     conn.send(encodeInstruction('sync', 1));
-    await eventually(() => { assert.deepEqual(broker.called('markActive'), [['session-1', '$fake-1']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markActive'), [['session-1', '$fake-1']]);
+      return true;
+    });
     client.ws.close();
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]);
+      return true;
+    });
     await conn.closed;
     clock.advance(60_000); // past every limit: no timer left behind adds a call
     await new Promise(setImmediate);
-    assert.deepEqual(broker.calls.map((c) => c.method), ['redeemToken', 'markConnecting', 'markActive', 'markClosed']);
+    assert.deepEqual(
+      broker.calls.map((c) => c.method),
+      ['redeemToken', 'markConnecting', 'markActive', 'markClosed'],
+    );
     assert.equal(conn.received.at(-1)?.opcode, 'disconnect', 'guacd is told the user left');
   });
 
@@ -63,7 +72,10 @@ describe('tunnel: session lifecycle and failover', function () {
     const { broker, url, clock } = await start({ browserIdleMs: 400 });
     broker.tokens.set('t1', target([guacd]));
     const client = TunnelClient.open(url, 'token=t1');
-    await eventually(() => { assert.equal(broker.called('markActive').length, 1); return true; });
+    await eventually(() => {
+      assert.equal(broker.called('markActive').length, 1);
+      return true;
+    });
     // a ping every 150 ms for 600 ms: the idle check (due at 400 ms) has run and seen no input
     for (let i = 0; i < 4; i++) {
       await client.roundTrip();
@@ -88,8 +100,13 @@ describe('tunnel: session lifecycle and failover', function () {
     const client = TunnelClient.open(url, 'token=t1');
     await client.waitFor((i) => i.opcode === 'sync');
     client.send('10.disconnect;');
-    await (await guacd.connection(1)).closed;
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
+    await (
+      await guacd.connection(1)
+    ).closed;
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]);
+      return true;
+    });
     assert.equal(client.instructions.filter((i) => i.opcode === 'error').length, 0, 'no error for a goodbye');
   });
 
@@ -106,14 +123,26 @@ describe('tunnel: session lifecycle and failover', function () {
     assert.equal(good.connections.length, 0);
     clock.advance(1);
     await client.waitFor((i) => i.opcode === 'sync');
-    await (await silent.connection(1)).closed;
-    assert.deepEqual(broker.called('markConnecting'), [['session-1', 'gateway-1'], ['session-1', 'gateway-2']]);
+    await (
+      await silent.connection(1)
+    ).closed;
+    assert.deepEqual(broker.called('markConnecting'), [
+      ['session-1', 'gateway-1'],
+      ['session-1', 'gateway-2'],
+    ]);
     const [report] = broker.called('reportGatewayFailure');
     assert.deepEqual(report?.slice(0, 2), ['gateway-1', 'GATEWAY_UNAVAILABLE']);
     assert.match(String(report?.[2]), /no-first-frame/);
     assert.deepEqual(broker.called('markActive'), [['session-1', '$fake-1']]);
     const pingAnswer = (i: { opcode: string; args: string[] }) => i.opcode === INTERNAL_OPCODE && i.args[0] === 'ping';
-    assert.deepEqual(client.instructions.slice(1).filter((i) => !pingAnswer(i)).map((i) => i.opcode), ['size', 'sync'], 'nothing of the failed attempt');
+    assert.deepEqual(
+      client.instructions
+        .slice(1)
+        .filter((i) => !pingAnswer(i))
+        .map((i) => i.opcode),
+      ['size', 'sync'],
+      'nothing of the failed attempt',
+    );
   });
 
   it('layer-0 size lost (the guacd 1.3 race): syncs alone do not count, the attempt is retried', async function () {
@@ -167,7 +196,10 @@ describe('tunnel: session lifecycle and failover', function () {
     assert.equal(error.args[1], '519', 'the last attempt was refused: UPSTREAM_NOT_FOUND');
     assert.match((await client.closed).reason, /^519 gateway-failed/);
     assert.equal(broker.called('reportGatewayFailure').length, 2);
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'gateway-failed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'gateway-failed']]);
+      return true;
+    });
   });
 
   for (const code of ['TOKEN_EXPIRED', 'TOKEN_USED', 'TOKEN_INVALID', 'TERMINAL_UNKNOWN'] as const) {
@@ -206,7 +238,10 @@ describe('tunnel: session lifecycle and failover', function () {
     const closed = await client.closed;
     assert.equal(closed.code, 1000);
     assert.match(closed.reason, /^521 taken-over/);
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]);
+      return true;
+    });
     assert.equal(tunnels.liveCount(), 0);
   });
 
@@ -220,7 +255,10 @@ describe('tunnel: session lifecycle and failover', function () {
     const second = TunnelClient.open(url, 'token=t2');
     await second.waitFor((i) => i.opcode === 'sync');
     assert.equal((await first.error()).args[1], '521');
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'taken-over']]);
+      return true;
+    });
   });
 
   it('a browser silent for browserIdleMs is dropped', async function () {
@@ -234,7 +272,10 @@ describe('tunnel: session lifecycle and failover', function () {
     clock.advance(1);
     assert.equal(tunnels.liveCount(), 0);
     assert.equal((await client.error()).args[1], '776');
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]);
+      return true;
+    });
   });
 
   it('a pinging browser is not dropped', async function () {
@@ -260,7 +301,10 @@ describe('tunnel: session lifecycle and failover', function () {
     const conn = await slow.connection(1);
     client.ws.close();
     await conn.closed;
-    await eventually(() => { assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(broker.called('markClosed'), [['session-1', 'browser-closed']]);
+      return true;
+    });
     clock.advance(60_000); // past every limit: a connect timer left behind would report a failure now
     await new Promise(setImmediate);
     assert.equal(broker.called('reportGatewayFailure').length, 0, 'our own abort is no gateway failure');

@@ -29,7 +29,11 @@ describe('tunnel: a lost layer-0 size', function () {
     await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0', 5_000);
     assert.equal(guacd.connections.length, 2, 'a second connection got the desktop');
     assert.match(String(relay.broker.called('reportGatewayFailure')[0]?.[2]), /no-first-frame: a sync came before layer 0/, 'given up at the sync');
-    assert.deepEqual(relay.clock.pending().filter((ms) => ms === 10_000), [], 'the lost attempt\'s first-frame timer is gone, not fired');
+    assert.deepEqual(
+      relay.clock.pending().filter((ms) => ms === 10_000),
+      [],
+      "the lost attempt's first-frame timer is gone, not fired",
+    );
     assert.ok(!client.instructions.some((i) => i.opcode === 'cursor'), 'nothing of the lost attempt reached the browser');
     await guacd.connections[0]!.closed;
     client.ws.close();

@@ -37,11 +37,14 @@ describe('tunnel: desktop parking', function () {
     return client;
   }
 
-  it('keeps guacd\'s user attached when the browser leaves, answering guacd\'s syncs', async () => {
+  it("keeps guacd's user attached when the browser leaves, answering guacd's syncs", async () => {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.terminate(); // the thin client's network blinked
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
     assert.deepEqual(relay.broker.called('markClosed').at(-1), ['session-1', 'browser-closed'], 'the engine hears the browser left');
     parked.send(encodeInstruction('sync', 4242));
     await parked.waitFor((i) => i.opcode === 'sync' && i.args[0] === '4242');
@@ -56,7 +59,10 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
     relay.clock.advance(MAX_PARK_MS - 1);
     assert.equal(relay.tunnels.parkedCount(), 1, 'not before maxParkMs');
     assert.equal(parked.find('disconnect'), undefined);
@@ -73,7 +79,10 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
 
     const second = await browser();
     const joined = await guacd.connection(2);
@@ -89,7 +98,10 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
     relay.tunnels.sessionEnded('session-1');
     await parked.waitFor((i) => i.opcode === 'disconnect');
     await parked.closed;
@@ -109,7 +121,10 @@ describe('tunnel: desktop parking', function () {
     await conn2.waitFor((i) => i.opcode === 'disconnect');
     second.ws.close();
     // the relay parks (or not) as it closes the tunnel, before it tells the engine
-    await eventually(() => { assert.equal(relay.broker.called('markClosed').length, 2); return true; });
+    await eventually(() => {
+      assert.equal(relay.broker.called('markClosed').length, 2);
+      return true;
+    });
     assert.equal(relay.tunnels.parkedCount(), 0);
     first.ws.close();
   });
@@ -118,21 +133,30 @@ describe('tunnel: desktop parking', function () {
     const first = await browser();
     const parked = await guacd.connection(1);
     first.ws.close();
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
     parked.die();
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 0); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 0);
+      return true;
+    });
     const second = await browser();
     assert.deepEqual((await guacd.connection(2)).find('select')?.args, ['rdp']);
     second.ws.close();
   });
 
-  it('a takeover parks the old tunnel\'s desktop for the new terminal to join', async () => {
+  it("a takeover parks the old tunnel's desktop for the new terminal to join", async () => {
     const old = await browser();
     const parked = await guacd.connection(1);
     relay.tunnels.closeSession('session-1', 'taken-over', '已在窗口 A-002 登录 / signed in at window A-002');
     const notice = await old.error();
     assert.equal(notice.args[1], String(0x209));
-    await eventually(() => { assert.equal(relay.tunnels.parkedCount(), 1); return true; });
+    await eventually(() => {
+      assert.equal(relay.tunnels.parkedCount(), 1);
+      return true;
+    });
     const fresh = await browser();
     assert.deepEqual((await guacd.connection(2)).find('select')?.args, [parked.connectionId]);
     fresh.ws.close();

@@ -75,7 +75,10 @@ describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
     guacd = undefined;
   });
 
-  function connect(url: string, data: string): { tunnel: GuacamoleTypes.WebSocketTunnel; received: Array<[string, string[]]>; errors: GuacamoleTypes.Status[]; states: number[] } {
+  function connect(
+    url: string,
+    data: string,
+  ): { tunnel: GuacamoleTypes.WebSocketTunnel; received: Array<[string, string[]]>; errors: GuacamoleTypes.Status[]; states: number[] } {
     const tunnel = new Guacamole.WebSocketTunnel(url);
     const received: Array<[string, string[]]> = [];
     const errors: GuacamoleTypes.Status[] = [];
@@ -93,7 +96,13 @@ describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
     relay = await startRelay();
     relay.broker.tokens.set('t1', target([guacd]));
     const { tunnel, received, errors, states } = connect(relay.url, 'token=t1&width=1280&height=720&dpi=96');
-    await eventually(() => { assert.deepEqual(received.map(([op]) => op), ['size', 'sync']); return true; });
+    await eventually(() => {
+      assert.deepEqual(
+        received.map(([op]) => op),
+        ['size', 'sync'],
+      );
+      return true;
+    });
     assert.match(tunnel.uuid ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN);
     const socket = RecordingWebSocket.last!;
@@ -105,7 +114,10 @@ describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
       const before = sent().length;
       browserClock.advance(500);
       assert.equal(sent().length, before + 1, 'the stock tunnel pinged');
-      await eventually(() => { assert.deepEqual(answered(), sent(), 'an answer for every ping, with its timestamp'); return true; });
+      await eventually(() => {
+        assert.deepEqual(answered(), sent(), 'an answer for every ping, with its timestamp');
+        return true;
+      });
     }
     assert.equal(sent().length, 5);
     assert.ok(!states.includes(Guacamole.Tunnel.State.UNSTABLE), `states: ${states.join(',')}`);
@@ -116,20 +128,29 @@ describe('tunnel: the stock Guacamole.WebSocketTunnel', function () {
     assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN);
     browserClock.advance(1);
     assert.equal(tunnel.state, Guacamole.Tunnel.State.UNSTABLE);
-    await eventually(() => { assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN); return true; });
+    await eventually(() => {
+      assert.equal(tunnel.state, Guacamole.Tunnel.State.OPEN);
+      return true;
+    });
     tunnel.sendMessage('key', 65507, 1);
     const conn = await guacd.connection(1);
     const key = await conn.waitFor((i) => i.opcode === 'key');
     assert.deepEqual(key.args, ['65507', '1']);
     tunnel.disconnect();
-    await eventually(() => { assert.deepEqual(relay?.broker.called('markClosed'), [['session-1', 'browser-closed']]); return true; });
+    await eventually(() => {
+      assert.deepEqual(relay?.broker.called('markClosed'), [['session-1', 'browser-closed']]);
+      return true;
+    });
   });
 
   it('reports a refused token with status 769 and our error code', async function () {
     relay = await startRelay();
     relay.broker.tokens.set('t1', new AppError('TOKEN_EXPIRED'));
     const { received, errors } = connect(relay.url, 'token=t1');
-    await eventually(() => { assert.equal(errors.length, 1); return true; });
+    await eventually(() => {
+      assert.equal(errors.length, 1);
+      return true;
+    });
     const error = received.find(([op]) => op === 'error');
     assert.ok(error?.[1][0]?.includes('TOKEN_EXPIRED'));
     assert.equal(error?.[1][1], '769');

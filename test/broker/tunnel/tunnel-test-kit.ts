@@ -24,7 +24,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * I/O, e.g. guacd's `ready`). A test then advances to one tick before the limit and one after.
  */
 export async function armed(clock: ManualClock, ms: number): Promise<void> {
-  await eventually(() => { assert.ok((clock.pending()[0] ?? Infinity) <= ms, `no timer due within ${ms} ms; pending: ${clock.pending().join(', ')}`); return true; });
+  await eventually(() => {
+    assert.ok((clock.pending()[0] ?? Infinity) <= ms, `no timer due within ${ms} ms; pending: ${clock.pending().join(', ')}`);
+    return true;
+  });
 }
 
 export function settings(overrides: Partial<PoolSettings> = {}): PoolSettings {
@@ -109,7 +112,13 @@ export async function startRelay(
 ): Promise<RelayUnderTest> {
   const broker = new StubBroker();
   const clock = new ManualClock();
-  const tunnels = createTunnelServer({ broker, logger: options.logger ?? pino({ level: 'silent' }), clock, limits, parkDesktops: options.parkDesktops ?? false });
+  const tunnels = createTunnelServer({
+    broker,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    clock,
+    limits,
+    parkDesktops: options.parkDesktops ?? false,
+  });
   const server: Server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname === '/tunnel') tunnels.handleUpgrade(req, socket, head);
@@ -203,5 +212,14 @@ export async function liveTunnel(argNames: readonly string[], pool: Partial<Pool
   const client = TunnelClient.open(relay.url, 'token=t1');
   const conn = await guacd.connection(1);
   await client.waitFor((i) => i.opcode === 'sync');
-  return { relay, guacd, client, conn, close: async () => { await relay.close(); await guacd.close(); } };
+  return {
+    relay,
+    guacd,
+    client,
+    conn,
+    close: async () => {
+      await relay.close();
+      await guacd.close();
+    },
+  };
 }

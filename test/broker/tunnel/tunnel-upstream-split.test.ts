@@ -37,7 +37,14 @@ describe('tunnel: instructions the browser splits over several messages', functi
       // the sync travels in the same message as the key's last piece: it comes right behind it
       await conn.waitFor((i) => i.opcode === 'sync' && i.args[0] === id);
       const last = conn.received.slice(-2);
-      assert.deepEqual(last.map((i) => [i.opcode, ...i.args]), [['key', ...press(cut)], ['sync', id]], `cut at ${cut}`);
+      assert.deepEqual(
+        last.map((i) => [i.opcode, ...i.args]),
+        [
+          ['key', ...press(cut)],
+          ['sync', id],
+        ],
+        `cut at ${cut}`,
+      );
     }
   });
 

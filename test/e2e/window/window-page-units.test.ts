@@ -20,7 +20,7 @@ describe('window page: keysyms, trouble, backoff', () => {
     assert.deepEqual(keysymsOf('\u0007\u0085'), [], 'other control characters are dropped');
   });
 
-  it('explains a dropped tunnel by the relay\'s status and message', () => {
+  it("explains a dropped tunnel by the relay's status and message", () => {
     const taken = troubleOfStatus(S.SESSION_CONFLICT, '已在窗口 A-002 登录 / signed in at window A-002');
     assert.deepEqual([taken.kind, taken.final], ['taken-over', true]);
     assert.deepEqual([troubleOfStatus(S.SESSION_CLOSED, '已注销 / logged off').kind, troubleOfStatus(S.SESSION_CLOSED, null).final], ['session-ended', true]);
@@ -38,7 +38,7 @@ describe('window page: keysyms, trouble, backoff', () => {
     assert.equal(troubleOfApiError(new TypeError('fetch failed')).kind, 'network');
   });
 
-  it('shows the relay\'s text in the page\'s language', () => {
+  it("shows the relay's text in the page's language", () => {
     const message = '桌面网关无法连接 / The desktop gateway cannot be reached (GATEWAY_UNAVAILABLE)';
     assert.equal(relayText(message, 'zh-CN'), '桌面网关无法连接');
     assert.equal(relayText(message, 'en'), 'The desktop gateway cannot be reached');
@@ -46,10 +46,25 @@ describe('window page: keysyms, trouble, backoff', () => {
   });
 
   it('spaces reconnects out, capped and jittered', () => {
-    assert.equal(backoffMs(1, () => 0.5), 250);
-    assert.equal(backoffMs(3, () => 0.5), 1000);
-    assert.equal(backoffMs(MAX_RECONNECT_ATTEMPTS + 10, () => 0.5), 8000);
-    assert.equal(backoffMs(10, () => 0), 5600);
-    assert.equal(backoffMs(10, () => 1), 10400);
+    assert.equal(
+      backoffMs(1, () => 0.5),
+      250,
+    );
+    assert.equal(
+      backoffMs(3, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      backoffMs(MAX_RECONNECT_ATTEMPTS + 10, () => 0.5),
+      8000,
+    );
+    assert.equal(
+      backoffMs(10, () => 0),
+      5600,
+    );
+    assert.equal(
+      backoffMs(10, () => 1),
+      10400,
+    );
   });
 });

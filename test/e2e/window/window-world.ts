@@ -128,7 +128,9 @@ export class WindowWorld {
     const page = await context.newPage();
     page.on('pageerror', (err) => this.pageErrors.push(`${seat.window.code}: ${err.message}`));
     // the broker's Content-Security-Policy must allow everything the page really does
-    page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${seat.window.code}: ${msg.text()}`); });
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) this.pageErrors.push(`${seat.window.code}: ${msg.text()}`);
+    });
     await page.goto(`${this.url}/terminal#credential=${seat.terminal.credential}`);
     await page.getByTestId('idle-screen').waitFor();
     return { context, page };

@@ -10,8 +10,15 @@ import type { KioskBrowser } from '../os-adapters.js';
  * for this one browser.
  */
 const FLAGS = [
-  '--kiosk', '--no-first-run', '--noerrdialogs', '--disable-session-crashed-bubble', '--disable-infobars', '--disable-translate',
-  '--password-store=basic', '--incognito', '--disable-features=LocalNetworkAccessChecks',
+  '--kiosk',
+  '--no-first-run',
+  '--noerrdialogs',
+  '--disable-session-crashed-bubble',
+  '--disable-infobars',
+  '--disable-translate',
+  '--password-store=basic',
+  '--incognito',
+  '--disable-features=LocalNetworkAccessChecks',
 ];
 /** a browser that dies on its own is started again after this long (ms) */
 const RESPAWN_MS = 3000;

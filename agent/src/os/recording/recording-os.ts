@@ -54,8 +54,13 @@ export function recordingOs(file: string): OsAdapters {
       collect: async (): Promise<SystemFacts> => {
         const [a, b, c] = os.loadavg();
         return {
-          hostname: os.hostname(), os: `${os.type()} ${os.release()}`, uptimeSeconds: Math.round(os.uptime()), load: [a ?? 0, b ?? 0, c ?? 0],
-          memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() }, addresses: localAddresses(), screen: { width: 1920, height: 1080 },
+          hostname: os.hostname(),
+          os: `${os.type()} ${os.release()}`,
+          uptimeSeconds: Math.round(os.uptime()),
+          load: [a ?? 0, b ?? 0, c ?? 0],
+          memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
+          addresses: localAddresses(),
+          screen: { width: 1920, height: 1080 },
         };
       },
     },

@@ -4,7 +4,16 @@
  */
 const PLACEHOLDER = /\{\{\s*([A-Za-z.]+)\s*\}\}/g;
 
-export const PLACEHOLDERS = ['desktop.id', 'desktop.name', 'desktop.host', 'desktop.rdpUsername', 'pool.id', 'pool.name', 'session.id', 'oneTimePassword'] as const;
+export const PLACEHOLDERS = [
+  'desktop.id',
+  'desktop.name',
+  'desktop.host',
+  'desktop.rdpUsername',
+  'pool.id',
+  'pool.name',
+  'session.id',
+  'oneTimePassword',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export function shellQuote(value: string): string {

@@ -71,18 +71,43 @@ export class DesktopActions implements DesktopHooks {
     let result: SshExecResult;
     let password: string | null = null;
     if (!sshHost) {
-      result = { outcome: 'error', exitCode: null, signal: null, stdout: '', stderr: '', error: 'the SSH host of this action was deleted', fingerprint: null, durationMs: 0 };
+      result = {
+        outcome: 'error',
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        error: 'the SSH host of this action was deleted',
+        fingerprint: null,
+        durationMs: 0,
+      };
     } else {
       const pool = await Pool.findByPk(desktop.poolId);
       password = placeholdersIn(action.command).includes('oneTimePassword') ? oneTimePassword() : null;
       const command = renderCommand(action.command, {
-        'desktop.id': desktop.id, 'desktop.name': desktop.name, 'desktop.host': desktop.host, 'desktop.rdpUsername': desktop.rdpUsername,
-        'pool.id': desktop.poolId, 'pool.name': pool?.name ?? '', 'session.id': ctx.sessionId ?? '', ...(password ? { oneTimePassword: password } : {}),
+        'desktop.id': desktop.id,
+        'desktop.name': desktop.name,
+        'desktop.host': desktop.host,
+        'desktop.rdpUsername': desktop.rdpUsername,
+        'pool.id': desktop.poolId,
+        'pool.name': pool?.name ?? '',
+        'session.id': ctx.sessionId ?? '',
+        ...(password ? { oneTimePassword: password } : {}),
       });
       const privateKey = this.unseal(sshHost.privateKeyEnc);
-      result = privateKey === null
-        ? { outcome: 'error', exitCode: null, signal: null, stdout: '', stderr: '', error: 'the SSH key cannot be decrypted (was the secret key replaced?)', fingerprint: null, durationMs: 0 }
-        : await this.execPinned({ host, port, username: sshHost.username, privateKey }, command, action.timeoutSeconds * 1000);
+      result =
+        privateKey === null
+          ? {
+              outcome: 'error',
+              exitCode: null,
+              signal: null,
+              stdout: '',
+              stderr: '',
+              error: 'the SSH key cannot be decrypted (was the secret key replaced?)',
+              fingerprint: null,
+              durationMs: 0,
+            }
+          : await this.execPinned({ host, port, username: sshHost.username, privateKey }, command, action.timeoutSeconds * 1000);
     }
     if (password) {
       // the password must not survive in the record, even if the command echoed it
@@ -90,17 +115,52 @@ export class DesktopActions implements DesktopHooks {
     }
     // what the run changed (the password, the desktop out of service), its record and its audit commit together
     return writeTransaction(ActionRun.sequelize!, async (transaction) => {
-      if (password && result.outcome === 'ok') await Desktop.update({ rdpPasswordEnc: this.deps.secrets.encrypt(password) }, { where: { id: desktop.id }, transaction });
-      const run = await ActionRun.create({
-        actionId: action.id, poolId: desktop.poolId, desktopId: desktop.id, sessionId: ctx.sessionId ?? null, siteId: desktop.siteId,
-        point: action.point, host, port, command: action.command, outcome: result.outcome, exitCode: result.exitCode, signal: result.signal,
-        stdout: result.stdout, stderr: result.stderr, error: result.error?.slice(0, 1000) ?? null, durationMs: result.durationMs,
-        startedAt: started, finishedAt: new Date(started.getTime() + result.durationMs),
-      }, { transaction });
-      await this.deps.audit.record(ctx.actor ?? null, {
-        action: 'desktop.action', targetType: 'desktop', targetId: desktop.id, siteId: desktop.siteId,
-        details: { runId: run.id, point: action.point, outcome: run.outcome, exitCode: run.exitCode, durationMs: run.durationMs, host, port, error: run.error, sessionId: run.sessionId },
-      }, transaction);
+      if (password && result.outcome === 'ok')
+        await Desktop.update({ rdpPasswordEnc: this.deps.secrets.encrypt(password) }, { where: { id: desktop.id }, transaction });
+      const run = await ActionRun.create(
+        {
+          actionId: action.id,
+          poolId: desktop.poolId,
+          desktopId: desktop.id,
+          sessionId: ctx.sessionId ?? null,
+          siteId: desktop.siteId,
+          point: action.point,
+          host,
+          port,
+          command: action.command,
+          outcome: result.outcome,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          stdout: result.stdout,
+          stderr: result.stderr,
+          error: result.error?.slice(0, 1000) ?? null,
+          durationMs: result.durationMs,
+          startedAt: started,
+          finishedAt: new Date(started.getTime() + result.durationMs),
+        },
+        { transaction },
+      );
+      await this.deps.audit.record(
+        ctx.actor ?? null,
+        {
+          action: 'desktop.action',
+          targetType: 'desktop',
+          targetId: desktop.id,
+          siteId: desktop.siteId,
+          details: {
+            runId: run.id,
+            point: action.point,
+            outcome: run.outcome,
+            exitCode: run.exitCode,
+            durationMs: run.durationMs,
+            host,
+            port,
+            error: run.error,
+            sessionId: run.sessionId,
+          },
+        },
+        transaction,
+      );
       if (run.outcome !== 'ok') await this.failDesktop(desktop.id, action.point, run, ctx, transaction);
       return run;
     });
@@ -115,11 +175,20 @@ export class DesktopActions implements DesktopHooks {
   }
 
   /** Connects only to the pinned host key; the first connection to an endpoint pins what it saw. */
-  private async execPinned(endpoint: { host: string; port: number; username: string; privateKey: string }, command: string, timeoutMs: number): Promise<SshExecResult> {
+  private async execPinned(
+    endpoint: { host: string; port: number; username: string; privateKey: string },
+    command: string,
+    timeoutMs: number,
+  ): Promise<SshExecResult> {
     const expected = await this.deps.knownHosts.pinned(endpoint.host, endpoint.port);
     const result = await this.deps.executor.exec(endpoint, command, { timeoutMs, expectedFingerprint: expected });
     if (result.outcome === 'refused') {
-      await this.deps.audit.record(null, { action: 'ssh.host-key-mismatch', targetType: 'ssh-endpoint', targetId: `${endpoint.host}:${endpoint.port}`, details: { expected, presented: result.fingerprint } });
+      await this.deps.audit.record(null, {
+        action: 'ssh.host-key-mismatch',
+        targetType: 'ssh-endpoint',
+        targetId: `${endpoint.host}:${endpoint.port}`,
+        details: { expected, presented: result.fingerprint },
+      });
     } else if (expected === null && result.fingerprint) {
       if ((await this.deps.knownHosts.pinFirstUse(endpoint.host, endpoint.port, result.fingerprint)) === 'conflict') {
         return { ...result, outcome: 'refused', error: `host key ${result.fingerprint} lost a race with another first-use pin` };
@@ -136,10 +205,20 @@ export class DesktopActions implements DesktopHooks {
   }
 
   /** by the run's actor (an admin who ran it now), or by the broker itself */
-  private async failDesktop(desktopId: string, point: ActionPoint, run: ActionRun, ctx: { sessionId?: string | null; actor?: Actor | null }, transaction: Transaction): Promise<void> {
+  private async failDesktop(
+    desktopId: string,
+    point: ActionPoint,
+    run: ActionRun,
+    ctx: { sessionId?: string | null; actor?: Actor | null },
+    transaction: Transaction,
+  ): Promise<void> {
     const reason = `${point} action ${run.outcome}: ${run.error ?? ''}`.trim();
     await moveDesktop(this.deps, desktopId, FAILS_FROM[point], 'error', {
-      reason, ...(ctx.sessionId ? { onlySession: ctx.sessionId } : {}), actor: ctx.actor ?? null, details: { runId: run.id }, transaction,
+      reason,
+      ...(ctx.sessionId ? { onlySession: ctx.sessionId } : {}),
+      actor: ctx.actor ?? null,
+      details: { runId: run.id },
+      transaction,
     });
   }
 
@@ -189,18 +268,24 @@ export class DesktopActions implements DesktopHooks {
 
   /** Warm-up: powers a `starting` desktop on; it becomes free when its RDP port answers. */
   start(desktopId: string): void {
-    this.background((async () => {
-      const desktop = await Desktop.findByPk(desktopId);
-      if (desktop?.state === 'starting') await this.runAt('start', desktop);
-    })(), 'start action failed to run');
+    this.background(
+      (async () => {
+        const desktop = await Desktop.findByPk(desktopId);
+        if (desktop?.state === 'starting') await this.runAt('start', desktop);
+      })(),
+      'start action failed to run',
+    );
   }
 
   /** The on-maintenance action, run when a desktop enters maintenance. */
   maintenance(desktopId: string, actor: Actor | null): void {
-    this.background((async () => {
-      const desktop = await Desktop.findByPk(desktopId);
-      if (desktop?.state === 'maintenance') await this.runAt('on-maintenance', desktop, { actor });
-    })(), 'on-maintenance action failed to run');
+    this.background(
+      (async () => {
+        const desktop = await Desktop.findByPk(desktopId);
+        if (desktop?.state === 'maintenance') await this.runAt('on-maintenance', desktop, { actor });
+      })(),
+      'on-maintenance action failed to run',
+    );
   }
 
   private background(work: Promise<unknown>, message: string): void {

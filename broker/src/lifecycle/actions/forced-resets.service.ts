@@ -19,7 +19,16 @@ const ALL_STATES: DesktopState[] = ['free', 'assigned', 'maintenance', 'error', 
  * given back; a desktop is cleared of every session and put in `free` or `maintenance`.
  */
 export class ForcedResets {
-  constructor(private readonly deps: { sequelize: Sequelize; lifecycle: SessionLifecycle; actions: DesktopActions; audit: AuditService; events: LiveEvents; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      sequelize: Sequelize;
+      lifecycle: SessionLifecycle;
+      actions: DesktopActions;
+      audit: AuditService;
+      events: LiveEvents;
+      clock: Clock;
+    },
+  ) {}
 
   /** The session ended and its desktop given back; the rows and every audit event commit together, or nothing changes. */
   async resetSession(session: DesktopSession, actor: Actor, reason: string | undefined): Promise<DesktopSession> {
@@ -29,11 +38,19 @@ export class ForcedResets {
       const before = current.state;
       // ending gives the desktop back; an ended session may still be written on its desktop (a lost write): give it back too
       if (before !== 'ended') await this.deps.lifecycle.end(current.id, actor, 'reset-by-admin', transaction);
-      const desktopReleased = before === 'ended' && current.desktopId ? await this.deps.lifecycle.giveDesktopBack(current.desktopId, current.id, transaction) : false;
-      await this.deps.audit.record(actor, {
-        action: 'session.reset', targetType: 'session', targetId: current.id, siteId: current.siteId,
-        details: { reason: reason ?? null, stateBefore: before, desktopId: current.desktopId, desktopReleased },
-      }, transaction);
+      const desktopReleased =
+        before === 'ended' && current.desktopId ? await this.deps.lifecycle.giveDesktopBack(current.desktopId, current.id, transaction) : false;
+      await this.deps.audit.record(
+        actor,
+        {
+          action: 'session.reset',
+          targetType: 'session',
+          targetId: current.id,
+          siteId: current.siteId,
+          details: { reason: reason ?? null, stateBefore: before, desktopId: current.desktopId, desktopReleased },
+        },
+        transaction,
+      );
       return (await DesktopSession.findByPk(current.id, { transaction })) ?? current;
     });
   }
@@ -47,8 +64,17 @@ export class ForcedResets {
       });
       for (const s of holders) await this.deps.lifecycle.end(s.id, actor, 'desktop-reset-by-admin', transaction);
       const moved = await moveDesktop(this.deps, desktop.id, ALL_STATES, to, {
-        reason: to === 'maintenance' ? (reason ?? null) : null, actor, clearSession: true, transaction,
-        details: { cause: 'reset-by-admin', stateBefore: desktop.state, stateReasonBefore: desktop.stateReason, endedSessions: holders.map((s) => s.id), note: reason ?? null },
+        reason: to === 'maintenance' ? (reason ?? null) : null,
+        actor,
+        clearSession: true,
+        transaction,
+        details: {
+          cause: 'reset-by-admin',
+          stateBefore: desktop.state,
+          stateReasonBefore: desktop.stateReason,
+          endedSessions: holders.map((s) => s.id),
+          note: reason ?? null,
+        },
       });
       return moved ?? (await Desktop.findByPk(desktop.id, { transaction }));
     });

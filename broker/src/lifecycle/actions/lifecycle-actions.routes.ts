@@ -27,17 +27,46 @@ const idParams = z.object({ id: z.string().uuid() });
 /** The record of SSH action runs, running one now, and forcing a session or desktop to a clean state. */
 export function mountLifecycleActions(router: Router, deps: { actions: DesktopActions; resets: ForcedResets; docs: OpenApiDocs }): void {
   const { actions, resets, docs } = deps;
-  docs.route('get', '/api/v1/action-runs', { summary: 'SSH action runs: output, exit code, duration', tag: 'lifecycle', query: actionRunQuery, response: pageOf(actionRunOut) });
+  docs.route('get', '/api/v1/action-runs', {
+    summary: 'SSH action runs: output, exit code, duration',
+    tag: 'lifecycle',
+    query: actionRunQuery,
+    response: pageOf(actionRunOut),
+  });
   docs.route('get', '/api/v1/action-runs/{id}', { summary: 'Read one action run', tag: 'lifecycle', params: idParams, response: actionRunOut });
-  docs.route('post', '/api/v1/desktops/{id}/actions', { summary: 'Run the pool\'s action of a lifecycle point on this desktop now', tag: 'lifecycle', params: idParams, body: runActionBody, response: actionRunOut });
-  docs.route('post', '/api/v1/sessions/{id}/reset', { summary: 'Force a session to a clean state (ended, desktop given back)', tag: 'sessions', params: idParams, body: sessionResetBody, response: sessionOut });
-  docs.route('post', '/api/v1/desktops/{id}/reset', { summary: 'Force a desktop to a clean state (sessions ended, free or maintenance)', tag: 'desktops', params: idParams, body: desktopResetBody, response: desktopOut });
+  docs.route('post', '/api/v1/desktops/{id}/actions', {
+    summary: "Run the pool's action of a lifecycle point on this desktop now",
+    tag: 'lifecycle',
+    params: idParams,
+    body: runActionBody,
+    response: actionRunOut,
+  });
+  docs.route('post', '/api/v1/sessions/{id}/reset', {
+    summary: 'Force a session to a clean state (ended, desktop given back)',
+    tag: 'sessions',
+    params: idParams,
+    body: sessionResetBody,
+    response: sessionOut,
+  });
+  docs.route('post', '/api/v1/desktops/{id}/reset', {
+    summary: 'Force a desktop to a clean state (sessions ended, free or maintenance)',
+    tag: 'desktops',
+    params: idParams,
+    body: desktopResetBody,
+    response: desktopOut,
+  });
 
   router.get('/action-runs', async (req, res) => {
     const q = parseInput(actionRunQuery, req.query, 'query');
     const where: WhereOptions[] = [scopeWhere(actorOf(req), 'siteId', false), equalityFilters(q, ['desktopId', 'poolId', 'sessionId', 'point', 'outcome'])];
     const { rows, count } = await ActionRun.findAndCountAll({
-      where: { [Op.and]: where }, order: [[q.sort, q.order.toUpperCase()], ['id', 'ASC']], limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
+      where: { [Op.and]: where },
+      order: [
+        [q.sort, q.order.toUpperCase()],
+        ['id', 'ASC'],
+      ],
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
     });
     res.json({ items: rows.map(presentActionRun), total: count, page: q.page, pageSize: q.pageSize });
   });

@@ -31,7 +31,8 @@ export const poolActionResource: ResourceDef<PoolAction, Create, Update> = {
     if (input.sshHostId) {
       const host = await requireRef(actor, SshHost, input.sshHostId, 'sshHostId', (h) => h.siteId, t);
       // an action runs commands with the host's key: only an admin who may change that host may use it
-      if (!canAccess(actor, 'write', host.siteId)) throw new AppError('FORBIDDEN', { resource: 'ssh-host', id: host.id, reason: 'a county SSH host is used by county admins only' });
+      if (!canAccess(actor, 'write', host.siteId))
+        throw new AppError('FORBIDDEN', { resource: 'ssh-host', id: host.id, reason: 'a county SSH host is used by county admins only' });
     }
     if (existing) return existing.siteId;
     const pool = await requireRef(actor, Pool, (input as Create).poolId, 'poolId', (p) => p.siteId, t);
@@ -46,7 +47,8 @@ export const poolActionResource: ResourceDef<PoolAction, Create, Update> = {
     try {
       return await PoolAction.create({ ...input, siteId: pool.siteId }, { transaction });
     } catch (err) {
-      if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('CONFLICT', { reason: `the pool already has a ${input.point} action`, poolId: input.poolId, point: input.point });
+      if ((err as Error).name === 'SequelizeUniqueConstraintError')
+        throw new AppError('CONFLICT', { reason: `the pool already has a ${input.point} action`, poolId: input.poolId, point: input.point });
       throw err;
     }
   },

@@ -43,7 +43,9 @@ export class HealthMonitor {
   readonly #settings: HealthSettings;
   #running: Promise<HealthCycle> | null = null;
 
-  constructor(private readonly deps: { prober: Prober; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger; settings?: Partial<HealthSettings> }) {
+  constructor(
+    private readonly deps: { prober: Prober; audit: AuditService; events: LiveEvents; clock: Clock; logger: Logger; settings?: Partial<HealthSettings> },
+  ) {
     this.#settings = { ...DEFAULT_HEALTH, ...deps.settings };
   }
 
@@ -62,11 +64,15 @@ export class HealthMonitor {
     const targets = await this.targets();
     const limit = new Semaphore(this.#settings.concurrency);
     const changed: HealthCycle['changed'] = [];
-    await Promise.all(targets.map((t) => limit.run(async () => {
-      const result = await (t.kind === 'desktop' ? this.deps.prober.desktop(t.host, t.port) : this.deps.prober.gateway(t.host, t.port));
-      const next = this.verdict(t, result);
-      if (next && (await this.record(t, next, result))) changed.push({ kind: t.kind, id: t.id, health: next });
-    })));
+    await Promise.all(
+      targets.map((t) =>
+        limit.run(async () => {
+          const result = await (t.kind === 'desktop' ? this.deps.prober.desktop(t.host, t.port) : this.deps.prober.gateway(t.host, t.port));
+          const next = this.verdict(t, result);
+          if (next && (await this.record(t, next, result))) changed.push({ kind: t.kind, id: t.id, health: next });
+        }),
+      ),
+    );
     await this.stamp(targets);
     return { probed: targets.length, changed };
   }
@@ -74,10 +80,13 @@ export class HealthMonitor {
   private async targets(): Promise<Target[]> {
     const gateways = await Gateway.findAll({ attributes: ['id', 'host', 'port', 'health'] });
     const probed = await PoolLifecycle.findAll({ where: { probeDesktops: true }, attributes: ['poolId'] });
-    const desktops = probed.length === 0 ? [] : await Desktop.findAll({
-      where: { poolId: { [Op.in]: probed.map((p) => p.poolId) }, state: { [Op.ne]: 'maintenance' } },
-      attributes: ['id', 'host', 'port', 'health'],
-    });
+    const desktops =
+      probed.length === 0
+        ? []
+        : await Desktop.findAll({
+            where: { poolId: { [Op.in]: probed.map((p) => p.poolId) }, state: { [Op.ne]: 'maintenance' } },
+            attributes: ['id', 'host', 'port', 'health'],
+          });
     return [
       ...gateways.map((g) => ({ kind: 'gateway' as const, id: g.id, host: g.host, port: g.port, health: g.health })),
       ...desktops.map((d) => ({ kind: 'desktop' as const, id: d.id, host: d.host, port: d.port, health: d.health })),
@@ -105,13 +114,17 @@ export class HealthMonitor {
     const row = t.kind === 'desktop' ? await Desktop.findByPk(t.id) : await Gateway.findByPk(t.id);
     if (!row) return false;
     await this.deps.audit.record(null, {
-      action: `${t.kind}.health`, targetType: t.kind, targetId: t.id, siteId: row.siteId,
+      action: `${t.kind}.health`,
+      targetType: t.kind,
+      targetId: t.id,
+      siteId: row.siteId,
       details: { from: t.health, to: health, detail: result.detail || null, probeMs: result.ms, host: t.host, port: t.port },
     });
     if (row instanceof Desktop) {
       this.deps.events.publish('desktop.changed', { id: row.id, state: row.state, health: row.health, poolId: row.poolId, siteId: row.siteId });
       // a desktop the warm-up powered on is ready once its RDP port answers
-      if (health === 'up' && row.state === 'starting') await moveDesktop(this.deps, row.id, ['starting'], 'free', { reason: null, details: { cause: 'started' } });
+      if (health === 'up' && row.state === 'starting')
+        await moveDesktop(this.deps, row.id, ['starting'], 'free', { reason: null, details: { cause: 'started' } });
     } else {
       this.deps.events.publish('gateway.changed', { id: row.id, health: row.health, siteId: row.siteId });
     }

@@ -23,12 +23,17 @@ type Done = (ok: boolean, detail?: string) => void;
  * `timeoutMs` (real time: this talks to the network, not to the injected clock). The socket is
  * ended with a FIN, not a reset, so the peer reads a clean end of stream.
  */
-function probe(host: string, port: number, timeoutMs: number, handlers: {
-  onConnect(socket: net.Socket, done: Done): void;
-  onData?(chunk: Buffer, done: Done): void;
-  /** the peer ended the connection cleanly before `done` (default: a failure) */
-  onEnd?(done: Done): void;
-}): Promise<ProbeResult> {
+function probe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  handlers: {
+    onConnect(socket: net.Socket, done: Done): void;
+    onData?(chunk: Buffer, done: Done): void;
+    /** the peer ended the connection cleanly before `done` (default: a failure) */
+    onEnd?(done: Done): void;
+  },
+): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });

@@ -39,11 +39,22 @@ export class BrokerInstances {
   readonly id = randomUUID();
   readonly #machine = machineId();
 
-  constructor(private readonly clock: Clock, readonly heartbeatMs: number) {}
+  constructor(
+    private readonly clock: Clock,
+    readonly heartbeatMs: number,
+  ) {}
 
   async register(): Promise<void> {
     const now = new Date(this.clock.now());
-    await BrokerInstance.create({ id: this.id, machine: this.#machine, pid: process.pid, startedAt: now, heartbeatAt: now, heartbeatMs: this.heartbeatMs, stoppedAt: null });
+    await BrokerInstance.create({
+      id: this.id,
+      machine: this.#machine,
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+      heartbeatMs: this.heartbeatMs,
+      stoppedAt: null,
+    });
   }
 
   async heartbeat(): Promise<void> {

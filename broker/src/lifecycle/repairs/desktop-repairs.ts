@@ -53,14 +53,19 @@ export async function repairStuckDesktops(deps: DesktopRepairDeps, log: RepairLo
   const now = deps.clock.now();
   const stuck = await Desktop.findAll({ where: { state: { [Op.in]: ['resetting', 'starting'] } } });
   if (stuck.length === 0) return;
-  const settings = new Map((await PoolLifecycle.findAll({ where: { poolId: { [Op.in]: [...new Set(stuck.map((d) => d.poolId))] } } })).map((p) => [p.poolId, p]));
+  const settings = new Map(
+    (await PoolLifecycle.findAll({ where: { poolId: { [Op.in]: [...new Set(stuck.map((d) => d.poolId))] } } })).map((p) => [p.poolId, p]),
+  );
   for (const d of stuck) {
     const pool = settings.get(d.poolId) ?? LIFECYCLE_DEFAULTS;
     const age = now - (d.stateChangedAt?.getTime() ?? 0);
     if (d.state === 'resetting' && !(await deps.actions.actionFor(d.poolId, 'on-release'))) {
       // the pool's on-release action was removed since: nothing will ever clean it
       if (await moveDesktop(deps, d.id, ['resetting'], 'free', { reason: null, details: { cause: 'no on-release action' } })) {
-        await log.add({ kind: 'reset-without-action', targetType: 'desktop', targetId: d.id, reason: 'resetting, but the pool has no on-release action' }, d.siteId);
+        await log.add(
+          { kind: 'reset-without-action', targetType: 'desktop', targetId: d.id, reason: 'resetting, but the pool has no on-release action' },
+          d.siteId,
+        );
       }
       continue;
     }

@@ -18,7 +18,9 @@ export async function withLeaderLock(sequelize: Sequelize, work: () => Promise<v
   }
   return sequelize.transaction(async (transaction) => {
     const [row] = await sequelize.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(:key) AS locked', {
-      replacements: { key: RECONCILER_LOCK }, transaction, type: QueryTypes.SELECT,
+      replacements: { key: RECONCILER_LOCK },
+      transaction,
+      type: QueryTypes.SELECT,
     });
     if (!row?.locked) return false;
     await work();

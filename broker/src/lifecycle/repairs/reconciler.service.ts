@@ -28,18 +28,20 @@ export interface ReconcileReport {
 export class Reconciler {
   readonly #settings: ReconcilerSettings;
 
-  constructor(private readonly deps: {
-    sequelize: Sequelize;
-    lifecycle: SessionLifecycle;
-    actions: DesktopActions;
-    instances: BrokerInstances;
-    audit: AuditService;
-    events: LiveEvents;
-    clock: Clock;
-    /** whether this process's presence service tracks a terminal (it expires those itself) */
-    terminalTrackedHere?: (terminalId: string) => boolean;
-    settings?: Partial<ReconcilerSettings>;
-  }) {
+  constructor(
+    private readonly deps: {
+      sequelize: Sequelize;
+      lifecycle: SessionLifecycle;
+      actions: DesktopActions;
+      instances: BrokerInstances;
+      audit: AuditService;
+      events: LiveEvents;
+      clock: Clock;
+      /** whether this process's presence service tracks a terminal (it expires those itself) */
+      terminalTrackedHere?: (terminalId: string) => boolean;
+      settings?: Partial<ReconcilerSettings>;
+    },
+  ) {
     this.#settings = { ...DEFAULT_RECONCILER, ...deps.settings };
   }
 

@@ -1,8 +1,16 @@
 import type { AuditService } from '../../audit/audit.service.js';
 
 export type RepairKind =
-  | 'broker-lost' | 'connect-timeout' | 'terminal-offline' | 'grace-or-idle'
-  | 'orphan-desktop' | 'desktop-lost' | 'reset-timeout' | 'start-timeout' | 'reset-without-action' | 'terminal-stale';
+  | 'broker-lost'
+  | 'connect-timeout'
+  | 'terminal-offline'
+  | 'grace-or-idle'
+  | 'orphan-desktop'
+  | 'desktop-lost'
+  | 'reset-timeout'
+  | 'start-timeout'
+  | 'reset-without-action'
+  | 'terminal-stale';
 
 export interface Repair {
   kind: RepairKind;
@@ -31,7 +39,10 @@ export class RepairLog {
   async add(repair: Repair, siteId: string | null, details: object = {}): Promise<void> {
     this.repairs.push(repair);
     await this.audit.record(null, {
-      action: 'reconciler.repair', targetType: repair.targetType, targetId: repair.targetId, siteId,
+      action: 'reconciler.repair',
+      targetType: repair.targetType,
+      targetId: repair.targetId,
+      siteId,
       details: { kind: repair.kind, reason: repair.reason, ...details },
     });
   }

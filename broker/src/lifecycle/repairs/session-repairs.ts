@@ -24,7 +24,8 @@ export async function repairBrokerLost(deps: SessionRepairDeps, log: RepairLog):
   for (const s of stranded) {
     const reason = `broker process ${s.brokerInstance} ${dead.get(s.brokerInstance!)}`;
     const moved = await deps.lifecycle.disconnect(s.id, null, 'broker-lost');
-    if (moved.state === 'disconnected') await log.add({ kind: 'broker-lost', targetType: 'session', targetId: s.id, reason }, s.siteId, { brokerInstance: s.brokerInstance });
+    if (moved.state === 'disconnected')
+      await log.add({ kind: 'broker-lost', targetType: 'session', targetId: s.id, reason }, s.siteId, { brokerInstance: s.brokerInstance });
   }
 }
 
@@ -37,7 +38,8 @@ export async function repairConnectTimeouts(deps: SessionRepairDeps, log: Repair
     const since = s.state === 'connecting' ? s.connectingAt : (s.lastActivityAt ?? s.requestedAt);
     if (ago(since, now) < limit) continue;
     const reason = `${s.state} for ${Math.round(ago(since, now) / 1000)} s`;
-    const moved = s.activeAt === null ? await deps.lifecycle.end(s.id, null, 'connect-timeout') : await deps.lifecycle.disconnect(s.id, null, 'connect-timeout');
+    const moved =
+      s.activeAt === null ? await deps.lifecycle.end(s.id, null, 'connect-timeout') : await deps.lifecycle.disconnect(s.id, null, 'connect-timeout');
     if (moved.state !== s.state) await log.add({ kind: 'connect-timeout', targetType: 'session', targetId: s.id, reason }, s.siteId, { to: moved.state });
   }
 }
@@ -51,17 +53,29 @@ export async function repairTerminalsOffline(deps: SessionRepairDeps, log: Repai
   const now = deps.clock.now();
   const active = await DesktopSession.findAll({ where: { state: 'active', terminalId: { [Op.ne]: null } } });
   if (active.length === 0) return;
-  const terminals = new Map((await Terminal.findAll({
-    where: { id: { [Op.in]: [...new Set(active.map((s) => s.terminalId!))] }, online: false, lastSeenAt: { [Op.ne]: null } },
-    attributes: ['id', 'lastSeenAt'],
-  })).map((t) => [t.id, t]));
+  const terminals = new Map(
+    (
+      await Terminal.findAll({
+        where: { id: { [Op.in]: [...new Set(active.map((s) => s.terminalId!))] }, online: false, lastSeenAt: { [Op.ne]: null } },
+        attributes: ['id', 'lastSeenAt'],
+      })
+    ).map((t) => [t.id, t]),
+  );
   for (const s of active) {
     const t = terminals.get(s.terminalId!);
     if (!t?.lastSeenAt || ago(t.lastSeenAt, now) < deps.settings.terminalOfflineMs) continue;
     if (s.activeAt && s.activeAt.getTime() > t.lastSeenAt.getTime()) continue;
     const moved = await deps.lifecycle.disconnect(s.id, null, 'terminal-offline');
     if (moved.state === 'disconnected') {
-      await log.add({ kind: 'terminal-offline', targetType: 'session', targetId: s.id, reason: `terminal ${t.id} offline for ${Math.round(ago(t.lastSeenAt, now) / 1000)} s` }, s.siteId);
+      await log.add(
+        {
+          kind: 'terminal-offline',
+          targetType: 'session',
+          targetId: s.id,
+          reason: `terminal ${t.id} offline for ${Math.round(ago(t.lastSeenAt, now) / 1000)} s`,
+        },
+        s.siteId,
+      );
     }
   }
 }
@@ -71,10 +85,16 @@ export async function repairDesktopLost(deps: SessionRepairDeps, log: RepairLog)
   const now = deps.clock.now();
   const live = await DesktopSession.findAll({ where: { state: { [Op.ne]: 'ended' }, desktopId: { [Op.ne]: null } } });
   if (live.length === 0) return;
-  const holders = new Map((await Desktop.findAll({ where: { id: { [Op.in]: live.map((s) => s.desktopId!) } }, attributes: ['id', 'sessionId'] })).map((d) => [d.id, d.sessionId]));
+  const holders = new Map(
+    (await Desktop.findAll({ where: { id: { [Op.in]: live.map((s) => s.desktopId!) } }, attributes: ['id', 'sessionId'] })).map((d) => [d.id, d.sessionId]),
+  );
   for (const s of live) {
     if (holders.get(s.desktopId!) === s.id || ago(s.requestedAt, now) < deps.settings.orphanGraceMs) continue;
     const moved = await deps.lifecycle.end(s.id, null, 'desktop-lost');
-    if (moved.state === 'ended') await log.add({ kind: 'desktop-lost', targetType: 'session', targetId: s.id, reason: `desktop ${s.desktopId} is no longer held by this session` }, s.siteId);
+    if (moved.state === 'ended')
+      await log.add(
+        { kind: 'desktop-lost', targetType: 'session', targetId: s.id, reason: `desktop ${s.desktopId} is no longer held by this session` },
+        s.siteId,
+      );
   }
 }

@@ -38,6 +38,15 @@ export async function repairStaleTerminals(
     const [moved] = await Terminal.update({ online: false }, { where: { id: t.id, online: true, lastSeenAt: t.lastSeenAt }, silent: true });
     if (moved === 0) continue;
     deps.events.publish('terminal.changed', { id: t.id, state: t.state, siteId: t.siteId, windowId: t.windowId, online: false });
-    await log.add({ kind: 'terminal-stale', targetType: 'terminal', targetId: t.id, reason: `online, but no broker process has seen it for ${Math.round(silentMs / 1000)} s` }, t.siteId, { heartbeatMs: intervalMs });
+    await log.add(
+      {
+        kind: 'terminal-stale',
+        targetType: 'terminal',
+        targetId: t.id,
+        reason: `online, but no broker process has seen it for ${Math.round(silentMs / 1000)} s`,
+      },
+      t.siteId,
+      { heartbeatMs: intervalMs },
+    );
   }
 }

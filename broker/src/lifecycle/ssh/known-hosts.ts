@@ -12,7 +12,10 @@ export type PinCheck = 'pinned-now' | 'matches' | 'conflict';
  * after that any other key is refused until an admin replaces or forgets the pin.
  */
 export class KnownHosts {
-  constructor(private readonly audit: AuditService, private readonly clock: Clock) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
 
   async pinned(host: string, port: number): Promise<string | null> {
     return (await SshKnownHost.findOne({ where: { host, port } }))?.fingerprint ?? null;
@@ -22,7 +25,12 @@ export class KnownHosts {
   async pinFirstUse(host: string, port: number, fingerprint: string): Promise<PinCheck> {
     try {
       const row = await SshKnownHost.create({ host, port, fingerprint, source: 'first-use', pinnedAt: new Date(this.clock.now()) });
-      await this.audit.record(null, { action: 'ssh.host-key-pinned', targetType: 'ssh-known-host', targetId: row.id, details: { host, port, fingerprint, source: 'first-use' } });
+      await this.audit.record(null, {
+        action: 'ssh.host-key-pinned',
+        targetType: 'ssh-known-host',
+        targetId: row.id,
+        details: { host, port, fingerprint, source: 'first-use' },
+      });
       return 'pinned-now';
     } catch (err) {
       if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
@@ -43,14 +51,34 @@ export class KnownHosts {
     const row = existing
       ? await existing.update({ fingerprint, source: 'admin', pinnedAt: new Date(this.clock.now()) }, { transaction })
       : await SshKnownHost.create({ host, port, fingerprint, source: 'admin', pinnedAt: new Date(this.clock.now()) }, { transaction });
-    await this.audit.record(actor, { action: 'ssh.host-key-pinned', targetType: 'ssh-known-host', targetId: row.id, before, after: { fingerprint, source: 'admin' }, details: { host, port } }, transaction);
+    await this.audit.record(
+      actor,
+      {
+        action: 'ssh.host-key-pinned',
+        targetType: 'ssh-known-host',
+        targetId: row.id,
+        before,
+        after: { fingerprint, source: 'admin' },
+        details: { host, port },
+      },
+      transaction,
+    );
     return row;
   }
 
   async forget(actor: Actor | null, row: SshKnownHost, transaction?: Transaction): Promise<void> {
     const write = async (t: Transaction) => {
       await row.destroy({ transaction: t });
-      await this.audit.record(actor, { action: 'ssh.host-key-forgotten', targetType: 'ssh-known-host', targetId: row.id, details: { host: row.host, port: row.port, fingerprint: row.fingerprint } }, t);
+      await this.audit.record(
+        actor,
+        {
+          action: 'ssh.host-key-forgotten',
+          targetType: 'ssh-known-host',
+          targetId: row.id,
+          details: { host: row.host, port: row.port, fingerprint: row.fingerprint },
+        },
+        t,
+      );
     };
     await (transaction ? write(transaction) : writeTransaction(SshKnownHost.sequelize!, write));
   }

@@ -58,8 +58,15 @@ export const nodeSshExecutor: SshExecutor = {
     const open: { channel: { signal?(name: string): unknown } | null } = { channel: null };
     let timer: NodeJS.Timeout | undefined;
     const result = (outcome: ActionOutcome, rest: Partial<SshExecResult>): SshExecResult => ({
-      outcome, exitCode: null, signal: null, stdout: '', stderr: '', error: null, fingerprint: seen,
-      durationMs: Math.round(performance.now() - started), ...rest,
+      outcome,
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      error: null,
+      fingerprint: seen,
+      durationMs: Math.round(performance.now() - started),
+      ...rest,
     });
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), opts.timeoutMs)));
     const work = (async () => {
@@ -90,7 +97,10 @@ export const nodeSshExecutor: SshExecutor = {
       }
       const ok = outcome.code === 0;
       return result(ok ? 'ok' : 'failed', {
-        exitCode: outcome.code, signal: outcome.signal, stdout: capped(outcome.stdout), stderr: capped(outcome.stderr),
+        exitCode: outcome.code,
+        signal: outcome.signal,
+        stdout: capped(outcome.stdout),
+        stderr: capped(outcome.stderr),
         error: ok ? null : outcome.code === null ? `ended by signal ${outcome.signal ?? 'unknown'}` : `exit code ${outcome.code}`,
       });
     } catch (err) {

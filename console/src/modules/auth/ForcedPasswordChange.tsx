@@ -22,7 +22,9 @@ export function ForcedPasswordChange({ me }: { me: Me }) {
         <h1>{t('password.forcedTitle')}</h1>
         <p className="muted">{t('password.forcedHelp', { name: me.account.displayName })}</p>
         <PasswordChangeForm onDone={() => undefined} />
-        <button className="btn btn-ghost" onClick={() => void signOut()} data-testid="forced-logout">{t('auth.logout')}</button>
+        <button className="btn btn-ghost" onClick={() => void signOut()} data-testid="forced-logout">
+          {t('auth.logout')}
+        </button>
       </div>
     </div>
   );

@@ -88,7 +88,11 @@ export function CsvImport({ kind, onClose }: { kind: ImportKind; onClose: () => 
             <Badge tone={report.invalid ? 'bad' : 'muted'}>{t('import.invalid', { n: formatInt(report.invalid) })}</Badge>
             <span className="muted">{t('import.encoding', { encoding: report.encoding })}</span>
           </div>
-          {report.invalid > 0 && <div className="import-blocked" data-testid="import-blocked">{t('import.blocked')}</div>}
+          {report.invalid > 0 && (
+            <div className="import-blocked" data-testid="import-blocked">
+              {t('import.blocked')}
+            </div>
+          )}
           <DataTable
             testId="import-rows"
             rows={report.rows}
@@ -101,9 +105,28 @@ export function CsvImport({ kind, onClose }: { kind: ImportKind; onClose: () => 
                 key: 'action',
                 header: t('import.action'),
                 width: 90,
-                render: (r) => (r.errors.length ? <Badge tone="bad">{t('import.actionError')}</Badge> : <Badge tone={r.action === 'create' ? 'ok' : 'info'}>{t(r.action === 'create' ? 'import.actionCreate' : 'import.actionUpdate')}</Badge>),
+                render: (r) =>
+                  r.errors.length ? (
+                    <Badge tone="bad">{t('import.actionError')}</Badge>
+                  ) : (
+                    <Badge tone={r.action === 'create' ? 'ok' : 'info'}>{t(r.action === 'create' ? 'import.actionCreate' : 'import.actionUpdate')}</Badge>
+                  ),
               },
-              { key: 'errors', header: t('import.errors'), className: 'wrap', render: (r) => (r.errors.length ? <ul className="row-errors">{r.errors.map((e, i) => <li key={i}>{e}</li>)}</ul> : '—') },
+              {
+                key: 'errors',
+                header: t('import.errors'),
+                className: 'wrap',
+                render: (r) =>
+                  r.errors.length ? (
+                    <ul className="row-errors">
+                      {r.errors.map((e, i) => (
+                        <li key={i}>{e}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    '—'
+                  ),
+              },
             ]}
           />
           <div className="form-actions">

@@ -210,7 +210,9 @@ function MultiSelect({ id, options, value, onChange }: { id: string; options: Op
   const toggle = (v: string) => onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v]);
   return (
     <div className="multiselect" id={id}>
-      {options.length > 8 && <input className="multiselect-filter" placeholder={t('common.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />}
+      {options.length > 8 && (
+        <input className="multiselect-filter" placeholder={t('common.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      )}
       <div className="multiselect-list">
         {shown.length === 0 && <div className="muted">{t('common.noOptions')}</div>}
         {shown.map((o) => {

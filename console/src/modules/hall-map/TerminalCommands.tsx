@@ -28,7 +28,9 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
   const lookups = useLookups({ accounts: false });
   // 绑定窗口: the windows of the terminal's own site; the open window page shows the new one at once
   const [windowId, setWindowId] = useState(terminal.windowId ?? '');
-  const siteWindows = [...lookups.window.values()].filter((w) => w.siteId === terminal.siteId).sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true }));
+  const siteWindows = [...lookups.window.values()]
+    .filter((w) => w.siteId === terminal.siteId)
+    .sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true }));
   const bind = useMutation({
     mutationFn: () => terminalOpsApi.sendCommand(terminal.id, { type: 'bind-window', windowId: windowId || null }),
     onSuccess: () => {
@@ -52,7 +54,11 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
   const run = async (type: TerminalCommandType) => {
     if (type === 'message' && !text.trim()) return;
     if (DISRUPTIVE.has(type)) {
-      const ok = await feedback.confirm({ title: t('command.confirmTitle', { command: t(COMMAND_LABEL[type]) }), body: t('command.confirmBody', { terminal: terminal.name }), danger: type !== 'lock' });
+      const ok = await feedback.confirm({
+        title: t('command.confirmTitle', { command: t(COMMAND_LABEL[type]) }),
+        body: t('command.confirmBody', { terminal: terminal.name }),
+        danger: type !== 'lock',
+      });
       if (!ok) return;
     }
     send.mutate(type);
@@ -80,7 +86,10 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
             <select value={windowId} onChange={(e) => setWindowId(e.target.value)} aria-label={t('command.bindWindow')}>
               <option value="">{t('command.noWindow')}</option>
               {siteWindows.map((w) => (
-                <option key={w.id} value={w.id}>{w.code}{w.label ? ` · ${w.label}` : ''}</option>
+                <option key={w.id} value={w.id}>
+                  {w.code}
+                  {w.label ? ` · ${w.label}` : ''}
+                </option>
               ))}
             </select>
             <button className="btn" disabled={bind.isPending || windowId === (terminal.windowId ?? '')} onClick={() => bind.mutate()}>
@@ -105,7 +114,8 @@ export function TerminalCommands({ terminal, canWrite }: { terminal: Terminal; c
             return (
               <li key={e.id} title={formatDateTime(e.at)}>
                 <span className="muted">{formatTime(e.at)}</span> {type in COMMAND_LABEL ? t(COMMAND_LABEL[type as TerminalCommandType]) : type}{' '}
-                <Badge tone={OUTCOME_TONE[outcome] ?? 'neutral'}>{hasMessage(outcomeKey) ? t(outcomeKey) : outcome}</Badge> <span className="muted">{e.actorName ?? ''}</span>
+                <Badge tone={OUTCOME_TONE[outcome] ?? 'neutral'}>{hasMessage(outcomeKey) ? t(outcomeKey) : outcome}</Badge>{' '}
+                <span className="muted">{e.actorName ?? ''}</span>
               </li>
             );
           })}

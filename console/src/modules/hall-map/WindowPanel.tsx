@@ -112,7 +112,10 @@ export function WindowPanel({ view, lookups, canWrite, onClose }: { view: Window
       )}
 
       <h3 className="section-title">
-        {t('hall.lastEvents')} <Link to={`/audit?siteId=${w.siteId}`} className="small">{t('common.more')}</Link>
+        {t('hall.lastEvents')}{' '}
+        <Link to={`/audit?siteId=${w.siteId}`} className="small">
+          {t('common.more')}
+        </Link>
       </h3>
       {events.length === 0 ? (
         <div className="muted">{t('hall.noEvents')}</div>
@@ -120,8 +123,10 @@ export function WindowPanel({ view, lookups, canWrite, onClose }: { view: Window
         <ul className="event-list">
           {events.map((e) => (
             <li key={e.id}>
-              <span className="muted" title={formatDateTime(e.at)}>{formatTime(e.at)}</span> <AuditActionLabel action={e.action} />{' '}
-              <span className="muted">{e.actorName ?? t('audit.system')}</span>
+              <span className="muted" title={formatDateTime(e.at)}>
+                {formatTime(e.at)}
+              </span>{' '}
+              <AuditActionLabel action={e.action} /> <span className="muted">{e.actorName ?? t('audit.system')}</span>
             </li>
           ))}
         </ul>

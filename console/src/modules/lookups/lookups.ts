@@ -60,7 +60,12 @@ export function useLookups(opts: { accounts?: boolean; windows?: boolean } = {})
     const window = byId(w);
     const or = (v: string | undefined, id: string | null | undefined) => v ?? (id ? id.slice(0, 8) : '—');
     return {
-      site, department, pool, gateway, account, window,
+      site,
+      department,
+      pool,
+      gateway,
+      account,
+      window,
       siteName: (id) => or(id ? site.get(id)?.name : undefined, id),
       departmentName: (id) => or(id ? department.get(id)?.name : undefined, id),
       poolName: (id) => or(id ? pool.get(id)?.name : undefined, id),

@@ -114,7 +114,15 @@ export function RecordingPlayer({ blob }: { blob: Blob }) {
         <button className="btn btn-primary" onClick={toggle} disabled={duration === 0} data-testid="player-toggle">
           {playing ? t('recording.pause') : t('recording.play')}
         </button>
-        <input type="range" min={0} max={Math.max(1, Math.round(duration))} value={Math.round(position)} onChange={(e) => seek(Number(e.target.value))} aria-label={t('recording.seek')} className="player-seek" />
+        <input
+          type="range"
+          min={0}
+          max={Math.max(1, Math.round(duration))}
+          value={Math.round(position)}
+          onChange={(e) => seek(Number(e.target.value))}
+          aria-label={t('recording.seek')}
+          className="player-seek"
+        />
         <span className="player-time">
           {formatDuration(position)} / {formatDuration(duration)}
         </span>

@@ -83,7 +83,12 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
     await refresh();
   };
   const remove = async (row: T) => {
-    const ok = await feedback.confirm({ title: t('common.deleteTitle', { name: props.nameOf(row) }), body: t('common.deleteBody'), danger: true, confirmLabel: t('common.delete') });
+    const ok = await feedback.confirm({
+      title: t('common.deleteTitle', { name: props.nameOf(row) }),
+      body: t('common.deleteBody'),
+      danger: true,
+      confirmLabel: t('common.delete'),
+    });
     if (!ok) return;
     try {
       await client.remove(row.id);
@@ -163,13 +168,22 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
       <QueryView query={list}>
         {(data) => (
           <>
-            <DataTable rows={data.items} columns={columns} rowKey={(r) => r.id} empty={<EmptyState title={t('common.empty')} />} testId={`${props.testId}-table`} />
+            <DataTable
+              rows={data.items}
+              columns={columns}
+              rowKey={(r) => r.id}
+              empty={<EmptyState title={t('common.empty')} />}
+              testId={`${props.testId}-table`}
+            />
             <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
           </>
         )}
       </QueryView>
       {editing && (
-        <Drawer title={editing === 'new' ? t('common.newTitle', { what: t(props.title) }) : t('common.editTitle', { name: props.nameOf(editing) })} onClose={() => setEditing(null)}>
+        <Drawer
+          title={editing === 'new' ? t('common.newTitle', { what: t(props.title) }) : t('common.editTitle', { name: props.nameOf(editing) })}
+          onClose={() => setEditing(null)}
+        >
           <EntityForm
             key={editing === 'new' ? 'new' : editing.id}
             fields={props.fields}

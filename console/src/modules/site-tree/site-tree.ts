@@ -17,7 +17,8 @@ export function buildSiteTree(sites: Site[]): SiteNode[] {
     const parent = s.parentId && ids.has(s.parentId) ? s.parentId : null;
     childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), s]);
   }
-  const order = (a: Site, b: Site) => (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'county' ? -1 : b.kind === 'county' ? 1 : a.code.localeCompare(b.code));
+  const order = (a: Site, b: Site) =>
+    a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'county' ? -1 : b.kind === 'county' ? 1 : a.code.localeCompare(b.code);
   const build = (parent: string | null, depth: number): SiteNode[] =>
     (childrenOf.get(parent) ?? []).sort(order).map((site) => ({ site, depth, children: build(site.id, depth + 1) }));
   return build(null, 0);

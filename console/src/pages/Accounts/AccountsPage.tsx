@@ -28,7 +28,11 @@ export function AccountsPage() {
   const lockouts = useQuery(lockoutQueries.list());
   const heldFor = (a: Account) => lockouts.data?.items.find((l) => l.accountId === a.id)?.retryAfterSeconds ?? null;
   const unlock = async (a: Account) => {
-    const ok = await feedback.confirm({ title: t('account.unlockTitle', { name: a.displayName }), body: t('account.unlockBody'), confirmLabel: t('account.unlock') });
+    const ok = await feedback.confirm({
+      title: t('account.unlockTitle', { name: a.displayName }),
+      body: t('account.unlockBody'),
+      confirmLabel: t('account.unlock'),
+    });
     if (!ok) return;
     try {
       await lockoutApi.unlock(a.id);
@@ -60,7 +64,16 @@ export function AccountsPage() {
       columns={[
         { key: 'username', header: t('account.username'), render: (a) => <code>{a.username}</code>, width: 130 },
         { key: 'name', header: t('account.displayName'), render: (a) => a.displayName, width: 120 },
-        { key: 'roles', header: t('account.roles'), render: (a) => a.roles.map((r) => <Badge key={r} tone={r === 'clerk' ? 'neutral' : 'accent'}>{roleLabel(r)}</Badge>) },
+        {
+          key: 'roles',
+          header: t('account.roles'),
+          render: (a) =>
+            a.roles.map((r) => (
+              <Badge key={r} tone={r === 'clerk' ? 'neutral' : 'accent'}>
+                {roleLabel(r)}
+              </Badge>
+            )),
+        },
         { key: 'site', header: t('account.homeSite'), render: (a) => (a.homeSiteId ? lookups.siteName(a.homeSiteId) : t('account.county')) },
         { key: 'depts', header: t('account.departments'), render: (a) => a.departmentIds.map((d) => lookups.departmentName(d)).join('、') || '—' },
         { key: 'pools', header: t('account.pools'), render: (a) => a.poolIds.map((p) => lookups.poolName(p)).join('、') || '—' },
@@ -72,13 +85,25 @@ export function AccountsPage() {
             const held = heldFor(a);
             if (a.disabled) return <Badge tone="muted">{t('account.disabled')}</Badge>;
             if (a.locked) return <Badge tone="bad">{t('account.locked')}</Badge>;
-            if (held !== null) return <span data-testid="account-held"><Badge tone="bad">{t('account.heldBadge')}</Badge> <span className="muted">{t('account.heldFor', { minutes: Math.max(1, Math.ceil(held / 60)) })}</span></span>;
+            if (held !== null)
+              return (
+                <span data-testid="account-held">
+                  <Badge tone="bad">{t('account.heldBadge')}</Badge>{' '}
+                  <span className="muted">{t('account.heldFor', { minutes: Math.max(1, Math.ceil(held / 60)) })}</span>
+                </span>
+              );
             return <Badge tone="ok">{t('account.enabled')}</Badge>;
           },
         },
         { key: 'last', header: t('account.lastLogin'), render: (a) => formatRelative(a.lastLoginAt, lang), width: 110 },
       ]}
-      rowActions={(a) => (canWrite && heldFor(a) !== null ? <button className="btn btn-small" data-testid="unlock" onClick={() => void unlock(a)}>{t('account.unlock')}</button> : null)}
+      rowActions={(a) =>
+        canWrite && heldFor(a) !== null ? (
+          <button className="btn btn-small" data-testid="unlock" onClick={() => void unlock(a)}>
+            {t('account.unlock')}
+          </button>
+        ) : null
+      }
       defaults={{ roles: ['clerk'], departmentIds: [], poolIds: [], disabled: false, locked: false, mustChangePassword: true }}
       toValues={(a) => ({ ...a, password: '' })}
       fields={[

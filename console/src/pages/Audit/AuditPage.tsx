@@ -18,14 +18,30 @@ import { useOptions } from '../../modules/lookups/options';
 import { QueryView } from '../../components/QueryView';
 
 const TARGET_TYPES = ['session', 'account', 'terminal', 'desktop', 'pool', 'window', 'site', 'department', 'gateway', 'windows', 'accounts', 'join-token'];
-const COMMON_ACTIONS = ['auth.login', 'login.refused', 'session.requested', 'session.active', 'session.disconnected', 'session.ended', 'session.reconnect', 'terminal.command', 'windows.import', 'accounts.import'];
+const COMMON_ACTIONS = [
+  'auth.login',
+  'login.refused',
+  'session.requested',
+  'session.active',
+  'session.disconnected',
+  'session.ended',
+  'session.reconnect',
+  'terminal.command',
+  'windows.import',
+  'accounts.import',
+];
 const PAGE_SIZE = 50;
 
 /** one line of what an event carries, in words (the detail view shows all of it) */
 function summary(e: AuditEvent): string {
-  const fields = e.before && e.after ? Object.keys(e.after).filter((k) => k !== 'updatedAt' && JSON.stringify(e.before?.[k]) !== JSON.stringify(e.after?.[k])) : [];
+  const fields =
+    e.before && e.after ? Object.keys(e.after).filter((k) => k !== 'updatedAt' && JSON.stringify(e.before?.[k]) !== JSON.stringify(e.after?.[k])) : [];
   if (fields.length) return fields.join('、');
-  return Object.entries(e.details ?? {}).filter(([, v]) => v !== null && typeof v !== 'object').slice(0, 3).map(([k, v]) => `${k}: ${String(v)}`).join('；');
+  return Object.entries(e.details ?? {})
+    .filter(([, v]) => v !== null && typeof v !== 'object')
+    .slice(0, 3)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join('；');
 }
 
 export function AuditPage() {
@@ -60,8 +76,28 @@ export function AuditPage() {
     try {
       const rows = await auditApi.all(base);
       const csv = toCsv(
-        [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.actionCode'), t('audit.target'), t('audit.targetId'), t('audit.site'), t('audit.address'), t('audit.details')],
-        rows.map((e) => [formatDateTime(e.at), e.actorLabel ?? t('audit.system'), auditActionText(e.action, t, e.actionName), e.action, e.targetLabel ?? e.targetType, e.targetId, e.siteId ? lookups.siteName(e.siteId) : '', e.address, JSON.stringify({ before: e.before, after: e.after, details: e.details })]),
+        [
+          t('audit.at'),
+          t('audit.actor'),
+          t('audit.action'),
+          t('audit.actionCode'),
+          t('audit.target'),
+          t('audit.targetId'),
+          t('audit.site'),
+          t('audit.address'),
+          t('audit.details'),
+        ],
+        rows.map((e) => [
+          formatDateTime(e.at),
+          e.actorLabel ?? t('audit.system'),
+          auditActionText(e.action, t, e.actionName),
+          e.action,
+          e.targetLabel ?? e.targetType,
+          e.targetId,
+          e.siteId ? lookups.siteName(e.siteId) : '',
+          e.address,
+          JSON.stringify({ before: e.before, after: e.after, details: e.details }),
+        ]),
       );
       downloadText(stampedName('audit'), csv);
       feedback.ok(t('audit.exported', { n: formatInt(rows.length) }));
@@ -90,8 +126,23 @@ export function AuditPage() {
         }
       />
       <Toolbar>
-        <input className="search" type="search" placeholder={t('audit.search')} value={filters.q ?? ''} onChange={(e) => set('q', e.target.value.trim())} aria-label={t('audit.search')} data-testid="audit-search" />
-        <input className="search" list="audit-actions" placeholder={t('audit.action')} value={filters.action ?? ''} onChange={(e) => set('action', e.target.value.trim())} aria-label={t('audit.action')} />
+        <input
+          className="search"
+          type="search"
+          placeholder={t('audit.search')}
+          value={filters.q ?? ''}
+          onChange={(e) => set('q', e.target.value.trim())}
+          aria-label={t('audit.search')}
+          data-testid="audit-search"
+        />
+        <input
+          className="search"
+          list="audit-actions"
+          placeholder={t('audit.action')}
+          value={filters.action ?? ''}
+          onChange={(e) => set('action', e.target.value.trim())}
+          aria-label={t('audit.action')}
+        />
         <datalist id="audit-actions">
           {COMMON_ACTIONS.map((a) => (
             <option key={a} value={a}>
@@ -136,7 +187,16 @@ export function AuditPage() {
                 { key: 'at', header: t('audit.at'), render: (e) => formatDateTime(e.at), width: 160 },
                 { key: 'actor', header: t('audit.actor'), render: (e) => e.actorLabel ?? <span className="muted">{t('audit.system')}</span>, width: 160 },
                 { key: 'action', header: t('audit.action'), render: (e) => <AuditActionLabel action={e.action} name={e.actionName} />, width: 170 },
-                { key: 'target', header: t('audit.target'), render: (e) => <span>{targetLabel(e.targetType)} {e.targetLabel ?? <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code>}</span>, width: 200 },
+                {
+                  key: 'target',
+                  header: t('audit.target'),
+                  render: (e) => (
+                    <span>
+                      {targetLabel(e.targetType)} {e.targetLabel ?? <code className="muted small">{e.targetId?.slice(0, 8) ?? ''}</code>}
+                    </span>
+                  ),
+                  width: 200,
+                },
                 { key: 'site', header: t('audit.site'), render: (e) => (e.siteId ? lookups.siteName(e.siteId) : '—'), width: 140 },
                 { key: 'addr', header: t('audit.address'), render: (e) => e.address ?? '—', width: 120 },
                 {
@@ -147,7 +207,11 @@ export function AuditPage() {
                 },
               ]}
             />
-            {data.items.filter((e) => e.id === open).map((e) => <AuditDetail key={e.id} event={e} />)}
+            {data.items
+              .filter((e) => e.id === open)
+              .map((e) => (
+                <AuditDetail key={e.id} event={e} />
+              ))}
             <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
           </>
         )}

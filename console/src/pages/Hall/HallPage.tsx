@@ -34,10 +34,7 @@ export function HallPage() {
   const pools = usePools();
   const lookups = useLookups({ windows: false });
 
-  const views = useMemo(
-    () => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []),
-    [win.data, term.data, sess.data, pools.data],
-  );
+  const views = useMemo(() => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []), [win.data, term.data, sess.data, pools.data]);
   const shown = query ? views.filter((v) => v.window.code.toLowerCase().includes(query.toLowerCase()) || (v.window.label ?? '').includes(query)) : views;
   const selected = views.find((v) => v.window.id === selectedId) ?? null;
   const error = [sites, win, term, sess].find((q) => q.isError)?.error;

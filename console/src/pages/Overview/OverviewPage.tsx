@@ -53,14 +53,29 @@ export function OverviewPage() {
   const sessionsByPool = groupBy(sess.data ?? [], (s) => s.poolId);
   const poolRows = (pools.data ?? [])
     .map((p) => ({ pool: p, cap: capacityOf(p, desktopsByPool.get(p.id) ?? [], sessionsByPool.get(p.id) ?? []) }))
-    .sort((a, b) => (departments.data?.find((d) => d.id === a.pool.departmentId)?.name ?? '').localeCompare(departments.data?.find((d) => d.id === b.pool.departmentId)?.name ?? '', 'zh-CN'));
+    .sort((a, b) =>
+      (departments.data?.find((d) => d.id === a.pool.departmentId)?.name ?? '').localeCompare(
+        departments.data?.find((d) => d.id === b.pool.departmentId)?.name ?? '',
+        'zh-CN',
+      ),
+    );
   const deptName = (id: string) => departments.data?.find((d) => d.id === id)?.name ?? id.slice(0, 8);
 
   const totals = rows.reduce(
-    (acc, r) => ({ windows: acc.windows + r.windows, terminals: acc.terminals + r.terminals, online: acc.online + r.online, active: acc.active + r.active, disconnected: acc.disconnected + r.disconnected }),
+    (acc, r) => ({
+      windows: acc.windows + r.windows,
+      terminals: acc.terminals + r.terminals,
+      online: acc.online + r.online,
+      active: acc.active + r.active,
+      disconnected: acc.disconnected + r.disconnected,
+    }),
     { windows: 0, terminals: 0, online: 0, active: 0, disconnected: 0 },
   );
-  const cap = poolRows.reduce((acc, r) => ({ total: acc.total + r.cap.total, available: acc.available + r.cap.available, inUse: acc.inUse + r.cap.inUse }), { total: 0, available: 0, inUse: 0 });
+  const cap = poolRows.reduce((acc, r) => ({ total: acc.total + r.cap.total, available: acc.available + r.cap.available, inUse: acc.inUse + r.cap.inUse }), {
+    total: 0,
+    available: 0,
+    inUse: 0,
+  });
 
   return (
     <div data-testid="page-overview">
@@ -70,14 +85,22 @@ export function OverviewPage() {
         <Kpi label={t('overview.kpi.terminalsOnline')} value={`${formatInt(totals.online)} / ${formatInt(totals.terminals)}`} />
         <Kpi label={t('overview.kpi.sessionsActive')} value={formatInt(totals.active)} tone="ok" />
         <Kpi label={t('overview.kpi.sessionsDisconnected')} value={formatInt(totals.disconnected)} tone={totals.disconnected ? 'warn' : undefined} />
-        <Kpi label={t('overview.kpi.desktopsFree')} value={`${formatInt(cap.available)} / ${formatInt(cap.total)}`} tone={cap.total && cap.available === 0 ? 'bad' : undefined} />
+        <Kpi
+          label={t('overview.kpi.desktopsFree')}
+          value={`${formatInt(cap.available)} / ${formatInt(cap.total)}`}
+          tone={cap.total && cap.available === 0 ? 'bad' : undefined}
+        />
       </div>
       <div className="grid-2">
         <Card title={t('overview.siteTree')} testId="site-tree">
           <DataTable
             rows={rows}
             rowKey={(r) => r.node.site.id}
-            empty={<EmptyState title={t('overview.noSites')}><Link to="/sites">{t('overview.createSite')}</Link></EmptyState>}
+            empty={
+              <EmptyState title={t('overview.noSites')}>
+                <Link to="/sites">{t('overview.createSite')}</Link>
+              </EmptyState>
+            }
             columns={[
               {
                 key: 'name',
@@ -90,9 +113,21 @@ export function OverviewPage() {
                 ),
               },
               { key: 'windows', header: t('overview.col.windows'), render: (r) => formatInt(r.windows), align: 'right', width: 70 },
-              { key: 'online', header: t('overview.col.terminalsOnline'), render: (r) => `${formatInt(r.online)} / ${formatInt(r.terminals)}`, align: 'right', width: 100 },
+              {
+                key: 'online',
+                header: t('overview.col.terminalsOnline'),
+                render: (r) => `${formatInt(r.online)} / ${formatInt(r.terminals)}`,
+                align: 'right',
+                width: 100,
+              },
               { key: 'active', header: t('overview.col.active'), render: (r) => <b className="text-ok">{formatInt(r.active)}</b>, align: 'right', width: 80 },
-              { key: 'disc', header: t('overview.col.disconnected'), render: (r) => <span className={r.disconnected ? 'text-warn' : ''}>{formatInt(r.disconnected)}</span>, align: 'right', width: 80 },
+              {
+                key: 'disc',
+                header: t('overview.col.disconnected'),
+                render: (r) => <span className={r.disconnected ? 'text-warn' : ''}>{formatInt(r.disconnected)}</span>,
+                align: 'right',
+                width: 80,
+              },
             ]}
           />
         </Card>
@@ -100,13 +135,23 @@ export function OverviewPage() {
           <DataTable
             rows={poolRows}
             rowKey={(r) => r.pool.id}
-            empty={<EmptyState title={t('overview.noPools')}><Link to="/pools">{t('overview.createPool')}</Link></EmptyState>}
+            empty={
+              <EmptyState title={t('overview.noPools')}>
+                <Link to="/pools">{t('overview.createPool')}</Link>
+              </EmptyState>
+            }
             columns={[
               { key: 'dept', header: t('pool.department'), render: (r) => deptName(r.pool.departmentId), width: 120 },
               { key: 'pool', header: t('pool.name'), render: (r) => <Link to={`/pools/${r.pool.id}`}>{r.pool.name}</Link> },
               { key: 'state', header: t('pool.state'), render: (r) => <PoolStateBadge state={r.pool.state} />, width: 80 },
               { key: 'cap', header: t('pool.usage'), render: (r) => <CapacityBar used={r.cap.inUse} total={r.cap.total} down={r.cap.down} />, width: 150 },
-              { key: 'free', header: t('pool.available'), render: (r) => <span className={r.cap.available === 0 && r.cap.total > 0 ? 'text-bad' : ''}>{formatInt(r.cap.available)}</span>, align: 'right', width: 60 },
+              {
+                key: 'free',
+                header: t('pool.available'),
+                render: (r) => <span className={r.cap.available === 0 && r.cap.total > 0 ? 'text-bad' : ''}>{formatInt(r.cap.available)}</span>,
+                align: 'right',
+                width: 60,
+              },
             ]}
           />
         </Card>

@@ -40,7 +40,15 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
     await refresh();
   };
   const remove = async (d: Desktop) => {
-    if (!(await feedback.confirm({ title: t('common.deleteTitle', { name: d.name }), body: t('common.deleteBody'), danger: true, confirmLabel: t('common.delete') }))) return;
+    if (
+      !(await feedback.confirm({
+        title: t('common.deleteTitle', { name: d.name }),
+        body: t('common.deleteBody'),
+        danger: true,
+        confirmLabel: t('common.delete'),
+      }))
+    )
+      return;
     try {
       await desktops.client.remove(d.id);
       feedback.ok(t('common.deletedOk'));
@@ -62,15 +70,25 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
   };
 
   // a dedicated desktop's owner must be entitled to this pool
-  const owners = [...lookups.account.values()].filter((a) => a.poolIds.includes(pool.id) || a.departmentIds.includes(pool.departmentId)).map((a) => ({ value: a.id, label: `${a.displayName}（${a.username}）` }));
+  const owners = [...lookups.account.values()]
+    .filter((a) => a.poolIds.includes(pool.id) || a.departmentIds.includes(pool.departmentId))
+    .map((a) => ({ value: a.id, label: `${a.displayName}（${a.username}）` }));
   const fields: FieldSpec[] = [
     { name: 'name', label: 'desktop.name', kind: 'text', required: true, placeholder: 'TAX-VD-001' },
     { name: 'host', label: 'desktop.host', kind: 'text', required: true, placeholder: '10.1.0.21' },
     { name: 'port', label: 'desktop.port', kind: 'number', min: 1, max: 65535 },
     { name: 'rdpUsername', label: 'desktop.rdpUsername', kind: 'text', required: true },
-    { name: 'rdpPassword', label: 'desktop.rdpPassword', kind: 'password', required: editing === 'new', help: editing === 'new' ? undefined : 'desktop.passwordKeep' } as FieldSpec,
+    {
+      name: 'rdpPassword',
+      label: 'desktop.rdpPassword',
+      kind: 'password',
+      required: editing === 'new',
+      help: editing === 'new' ? undefined : 'desktop.passwordKeep',
+    } as FieldSpec,
     { name: 'siteId', label: 'desktop.site', kind: 'select', options: options.site, help: 'desktop.siteHelp' },
-    ...(dedicated ? [{ name: 'ownerAccountId', label: 'desktop.owner', kind: 'select', options: owners, nullable: true, help: 'desktop.ownerHelp' } as FieldSpec] : []),
+    ...(dedicated
+      ? [{ name: 'ownerAccountId', label: 'desktop.owner', kind: 'select', options: owners, nullable: true, help: 'desktop.ownerHelp' } as FieldSpec]
+      : []),
   ];
 
   return (
@@ -97,23 +115,45 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
               { key: 'addr', header: t('desktop.address'), render: (d) => <code>{`${d.host}:${d.port}`}</code> },
               { key: 'state', header: t('desktop.state'), render: (d) => <DesktopStateBadge state={d.state} />, width: 80 },
               { key: 'health', header: t('desktop.health'), render: (d) => <HealthBadge health={d.health} />, width: 70 },
-              { key: 'session', header: t('desktop.session'), render: (d) => (d.sessionId ? <code title={d.sessionId}>{d.sessionId.slice(0, 8)}</code> : '—'), width: 90 },
-              ...(dedicated ? [{ key: 'owner', header: t('desktop.owner'), render: (d: Desktop) => (d.ownerAccountId ? lookups.accountName(d.ownerAccountId) : t('desktop.unassigned')) }] : []),
+              {
+                key: 'session',
+                header: t('desktop.session'),
+                render: (d) => (d.sessionId ? <code title={d.sessionId}>{d.sessionId.slice(0, 8)}</code> : '—'),
+                width: 90,
+              },
+              ...(dedicated
+                ? [
+                    {
+                      key: 'owner',
+                      header: t('desktop.owner'),
+                      render: (d: Desktop) => (d.ownerAccountId ? lookups.accountName(d.ownerAccountId) : t('desktop.unassigned')),
+                    },
+                  ]
+                : []),
               { key: 'released', header: t('desktop.lastReleased'), render: (d) => formatRelative(d.lastReleasedAt, lang), width: 110 },
               { key: 'reason', header: t('desktop.reason'), render: (d) => d.stateReason ?? '', className: 'muted' },
-              ...actionsColumn(canWrite, (d: Desktop) => (
-                <span className="row-actions">
-                  <label className="switch">
-                    <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
-                    {t('desktop.drain')}
-                  </label>
-                  <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
-                    <input type="checkbox" checked={d.state === 'maintenance'} disabled={d.state === 'assigned'} onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })} />
-                    {t('desktop.maintenance')}
-                  </label>
-                  <EditDeleteButtons onEdit={() => setEditing(d)} onDelete={() => void remove(d)} />
-                </span>
-              ), 280),
+              ...actionsColumn(
+                canWrite,
+                (d: Desktop) => (
+                  <span className="row-actions">
+                    <label className="switch">
+                      <input type="checkbox" checked={d.drain} onChange={(e) => void patch(d, { drain: e.target.checked })} />
+                      {t('desktop.drain')}
+                    </label>
+                    <label className="switch" title={d.state === 'assigned' ? t('desktop.maintenanceBusy') : undefined}>
+                      <input
+                        type="checkbox"
+                        checked={d.state === 'maintenance'}
+                        disabled={d.state === 'assigned'}
+                        onChange={(e) => void patch(d, { state: e.target.checked ? 'maintenance' : 'free' })}
+                      />
+                      {t('desktop.maintenance')}
+                    </label>
+                    <EditDeleteButtons onEdit={() => setEditing(d)} onDelete={() => void remove(d)} />
+                  </span>
+                ),
+                280,
+              ),
             ]}
           />
         )}

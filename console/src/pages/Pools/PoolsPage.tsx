@@ -110,7 +110,14 @@ export function PoolsPage() {
                 width: 170,
                 render: (p) => {
                   const c = capacityOf(p, desktopsByPool.get(p.id) ?? [], sessionsByPool.get(p.id) ?? []);
-                  return <CapacityBar used={c.inUse} total={c.total} down={c.down} label={t('pool.capacityTitle', { available: c.available, down: c.down, maintenance: c.maintenance })} />;
+                  return (
+                    <CapacityBar
+                      used={c.inUse}
+                      total={c.total}
+                      down={c.down}
+                      label={t('pool.capacityTitle', { available: c.available, down: c.down, maintenance: c.maintenance })}
+                    />
+                  );
                 },
               },
               {
@@ -129,21 +136,35 @@ export function PoolsPage() {
                 },
               },
               { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gateway.get(g)?.name ?? g.slice(0, 8)).join(' → ') },
-              ...actionsColumn(canWrite, (p: Pool) => (
-                <span className="row-actions" onClick={(e) => e.stopPropagation()}>
-                  <label className="switch" title={t('pool.drain')}>
-                    <input type="checkbox" checked={p.state === 'draining'} onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')} data-testid="pool-drain" />
-                    {t('pool.drain')}
-                  </label>
-                  <label className="switch" title={t('pool.maintenance')}>
-                    <input type="checkbox" checked={p.state === 'maintenance'} onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')} data-testid="pool-maintenance" />
-                    {t('pool.maintenance')}
-                  </label>
-                  <button className="btn btn-small" onClick={() => setEditing(p)}>
-                    {t('common.edit')}
-                  </button>
-                </span>
-              ), 230),
+              ...actionsColumn(
+                canWrite,
+                (p: Pool) => (
+                  <span className="row-actions" onClick={(e) => e.stopPropagation()}>
+                    <label className="switch" title={t('pool.drain')}>
+                      <input
+                        type="checkbox"
+                        checked={p.state === 'draining'}
+                        onChange={(e) => void setState(p, e.target.checked ? 'draining' : 'active')}
+                        data-testid="pool-drain"
+                      />
+                      {t('pool.drain')}
+                    </label>
+                    <label className="switch" title={t('pool.maintenance')}>
+                      <input
+                        type="checkbox"
+                        checked={p.state === 'maintenance'}
+                        onChange={(e) => void setState(p, e.target.checked ? 'maintenance' : 'active')}
+                        data-testid="pool-maintenance"
+                      />
+                      {t('pool.maintenance')}
+                    </label>
+                    <button className="btn btn-small" onClick={() => setEditing(p)}>
+                      {t('common.edit')}
+                    </button>
+                  </span>
+                ),
+                230,
+              ),
             ]}
           />
         )}

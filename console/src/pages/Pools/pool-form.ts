@@ -3,8 +3,19 @@ import type { Pool, PoolSettings } from '../../api/types';
 import type { FieldSpec, Option, Values } from '../../modules/entity-form/EntityForm';
 
 export const DEFAULT_SETTINGS: PoolSettings = {
-  security: 'any', ignoreCert: true, width: 1920, height: 1080, dpi: 96, colorDepth: 32, clipboard: 'none',
-  fileTransfer: false, recording: false, audio: false, timezone: 'Asia/Shanghai', devices: [], printing: false,
+  security: 'any',
+  ignoreCert: true,
+  width: 1920,
+  height: 1080,
+  dpi: 96,
+  colorDepth: 32,
+  clipboard: 'none',
+  fileTransfer: false,
+  recording: false,
+  audio: false,
+  timezone: 'Asia/Shanghai',
+  devices: [],
+  printing: false,
 };
 
 /** every class protocol/src/devices/messages.ts knows (a type import: no zod in the bundle) */
@@ -13,38 +24,71 @@ const DEVICE_CLASSES = ['idcard', 'camera', 'signature', 'rating'] as const sati
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof PoolSettings)[];
 const s = (key: string) => `s_${key}`;
 
-export function poolFields(o: { site: Option[]; department: Option[]; gateway: Option[] }, lang: (k: 'security' | 'clipboard' | 'kind' | 'devices', v: string) => string): FieldSpec[] {
+export function poolFields(
+  o: { site: Option[]; department: Option[]; gateway: Option[] },
+  lang: (k: 'security' | 'clipboard' | 'kind' | 'devices', v: string) => string,
+): FieldSpec[] {
   return [
     { name: 'name', label: 'pool.name', kind: 'text', required: true, placeholder: '税务-浮动池' },
     { name: 'departmentId', label: 'pool.department', kind: 'select', options: o.department, required: true },
     { name: 'siteId', label: 'pool.site', kind: 'select', options: o.site, required: true },
-    { name: 'kind', label: 'pool.kind', kind: 'select', required: true, options: ['floating', 'dedicated'].map((v) => ({ value: v, label: lang('kind', v) })), help: 'pool.kindHelp' },
+    {
+      name: 'kind',
+      label: 'pool.kind',
+      kind: 'select',
+      required: true,
+      options: ['floating', 'dedicated'].map((v) => ({ value: v, label: lang('kind', v) })),
+      help: 'pool.kindHelp',
+    },
     { name: 'gatewayIds', label: 'pool.gateways', kind: 'multiselect', options: o.gateway, required: true, help: 'pool.gatewaysHelp' },
     { name: 'graceSeconds', label: 'pool.graceSeconds', kind: 'number', min: 0, help: 'pool.graceHelp' },
     { name: 'idleSeconds', label: 'pool.idleSeconds', kind: 'number', min: 0, help: 'pool.idleHelp' },
     { name: 'maxSessions', label: 'pool.maxSessions', kind: 'number', min: 1, nullable: true },
     { name: 'allowOtherSites', label: 'pool.allowOtherSites', kind: 'checkbox' },
-    { name: s('security'), label: 'pool.settings.security', kind: 'select', required: true, section: 'pool.settingsSection', options: ['any', 'nla', 'tls', 'rdp', 'vmconnect'].map((v) => ({ value: v, label: lang('security', v) })) },
+    {
+      name: s('security'),
+      label: 'pool.settings.security',
+      kind: 'select',
+      required: true,
+      section: 'pool.settingsSection',
+      options: ['any', 'nla', 'tls', 'rdp', 'vmconnect'].map((v) => ({ value: v, label: lang('security', v) })),
+    },
     { name: s('ignoreCert'), label: 'pool.settings.ignoreCert', kind: 'checkbox' },
     { name: s('width'), label: 'pool.settings.width', kind: 'number', min: 640, max: 7680 },
     { name: s('height'), label: 'pool.settings.height', kind: 'number', min: 480, max: 4320 },
     { name: s('dpi'), label: 'pool.settings.dpi', kind: 'number', min: 48, max: 480 },
-    { name: s('colorDepth'), label: 'pool.settings.colorDepth', kind: 'select', required: true, options: ['8', '16', '24', '32'].map((v) => ({ value: v, label: `${v} bit` })) },
-    { name: s('clipboard'), label: 'pool.settings.clipboard', kind: 'select', required: true, options: ['none', 'to-desktop', 'from-desktop', 'both'].map((v) => ({ value: v, label: lang('clipboard', v) })) },
+    {
+      name: s('colorDepth'),
+      label: 'pool.settings.colorDepth',
+      kind: 'select',
+      required: true,
+      options: ['8', '16', '24', '32'].map((v) => ({ value: v, label: `${v} bit` })),
+    },
+    {
+      name: s('clipboard'),
+      label: 'pool.settings.clipboard',
+      kind: 'select',
+      required: true,
+      options: ['none', 'to-desktop', 'from-desktop', 'both'].map((v) => ({ value: v, label: lang('clipboard', v) })),
+    },
     { name: s('fileTransfer'), label: 'pool.settings.fileTransfer', kind: 'checkbox' },
     { name: s('recording'), label: 'pool.settings.recording', kind: 'checkbox' },
     { name: s('audio'), label: 'pool.settings.audio', kind: 'checkbox' },
     { name: s('timezone'), label: 'pool.settings.timezone', kind: 'text' },
-    { name: s('devices'), label: 'pool.settings.devices', kind: 'multiselect', options: DEVICE_CLASSES.map((v) => ({ value: v, label: lang('devices', v) })), help: 'pool.settings.devicesHelp' },
+    {
+      name: s('devices'),
+      label: 'pool.settings.devices',
+      kind: 'multiselect',
+      options: DEVICE_CLASSES.map((v) => ({ value: v, label: lang('devices', v) })),
+      help: 'pool.settings.devicesHelp',
+    },
     { name: s('printing'), label: 'pool.settings.printing', kind: 'checkbox', help: 'pool.settings.printingHelp' },
   ];
 }
 
 export function poolValues(pool: Pool | null): Values {
   const settings = pool?.settings ?? DEFAULT_SETTINGS;
-  const base: Values = pool
-    ? { ...pool }
-    : { kind: 'floating', gatewayIds: [], graceSeconds: 900, idleSeconds: 0, maxSessions: null, allowOtherSites: true };
+  const base: Values = pool ? { ...pool } : { kind: 'floating', gatewayIds: [], graceSeconds: 900, idleSeconds: 0, maxSessions: null, allowOtherSites: true };
   for (const k of SETTING_KEYS) base[s(k)] = k === 'colorDepth' ? String(settings[k]) : (settings[k] ?? DEFAULT_SETTINGS[k]);
   return base;
 }

@@ -47,7 +47,10 @@ export default function ReportsPage() {
   const poolDept = useMemo(() => new Map([...lookups.pool.values()].map((p) => [p.id, p.departmentId])), [lookups.pool]);
   const hourly = useMemo(() => loginsPerHour(sessions.data ?? []), [sessions.data]);
   const loginTimes = useMemo(() => loginTimeDistribution(sessions.data ?? []), [sessions.data]);
-  const util = useMemo(() => utilisation(sessions.data ?? [], desk.data ?? [], poolDept, lookups.departmentName), [sessions.data, desk.data, poolDept, lookups]);
+  const util = useMemo(
+    () => utilisation(sessions.data ?? [], desk.data ?? [], poolDept, lookups.departmentName),
+    [sessions.data, desk.data, poolDept, lookups],
+  );
   const reasons = useMemo(() => refusalsByReason(refusals.data ?? []), [refusals.data]);
   const sessionOf = useMemo(() => new Map((sessions.data ?? []).map((s) => [s.id, s])), [sessions.data]);
   const ratingRows = useMemo(() => {
@@ -62,7 +65,11 @@ export default function ReportsPage() {
   const ratingsMissing = ratings.error instanceof ApiError && ratings.error.status === 404;
   const exportRows = (name: string, header: string[], rows: (string | number)[][]) => downloadText(stampedName(name), toCsv(header, rows));
   const reasonText = (code: string) => ApiError.text(code, lang, code);
-  const allRatings = ratingsBy(ratings.data ?? [], () => 'all', () => '');
+  const allRatings = ratingsBy(
+    ratings.data ?? [],
+    () => 'all',
+    () => '',
+  );
   const overall = allRatings[0];
 
   return (
@@ -88,7 +95,20 @@ export default function ReportsPage() {
         <div className="report-grid">
           <Card
             title={t('report.loginsPerHour')}
-            actions={<button className="btn btn-small" onClick={() => exportRows('logins-per-hour', [t('report.hour'), t('report.logins')], hourly.map((h) => [h.hour, h.logins]))}>{t('common.exportCsv')}</button>}
+            actions={
+              <button
+                className="btn btn-small"
+                onClick={() =>
+                  exportRows(
+                    'logins-per-hour',
+                    [t('report.hour'), t('report.logins')],
+                    hourly.map((h) => [h.hour, h.logins]),
+                  )
+                }
+              >
+                {t('common.exportCsv')}
+              </button>
+            }
           >
             <ResponsiveContainer width="100%" height={220}>
               <BarChart data={hourly} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
@@ -108,7 +128,20 @@ export default function ReportsPage() {
 
           <Card
             title={t('report.loginTime')}
-            actions={<button className="btn btn-small" onClick={() => exportRows('login-time', [t('report.bucket'), t('report.sessions')], loginTimes.map((b) => [b.bucket, b.sessions]))}>{t('common.exportCsv')}</button>}
+            actions={
+              <button
+                className="btn btn-small"
+                onClick={() =>
+                  exportRows(
+                    'login-time',
+                    [t('report.bucket'), t('report.sessions')],
+                    loginTimes.map((b) => [b.bucket, b.sessions]),
+                  )
+                }
+              >
+                {t('common.exportCsv')}
+              </button>
+            }
           >
             <ResponsiveContainer width="100%" height={220}>
               <BarChart data={loginTimes} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
@@ -123,13 +156,30 @@ export default function ReportsPage() {
 
           <Card
             title={t('report.utilisation')}
-            actions={<button className="btn btn-small" onClick={() => exportRows('pool-utilisation', [t('pool.department'), t('report.desktops'), t('report.inUseNow'), t('report.peak'), t('report.peakRate')], util.map((u) => [u.department, u.desktops, u.inUse, u.peak, formatPercent(u.peakRate)]))}>{t('common.exportCsv')}</button>}
+            actions={
+              <button
+                className="btn btn-small"
+                onClick={() =>
+                  exportRows(
+                    'pool-utilisation',
+                    [t('pool.department'), t('report.desktops'), t('report.inUseNow'), t('report.peak'), t('report.peakRate')],
+                    util.map((u) => [u.department, u.desktops, u.inUse, u.peak, formatPercent(u.peakRate)]),
+                  )
+                }
+              >
+                {t('common.exportCsv')}
+              </button>
+            }
           >
             {util.length === 0 ? (
               <EmptyState title={t('report.noData')} />
             ) : (
               <ResponsiveContainer width="100%" height={Math.max(120, util.length * 32 + 40)}>
-                <BarChart data={util.map((u) => ({ ...u, pct: Math.round(u.peakRate * 1000) / 10 }))} layout="vertical" margin={{ top: 8, right: 24, bottom: 0, left: 24 }}>
+                <BarChart
+                  data={util.map((u) => ({ ...u, pct: Math.round(u.peakRate * 1000) / 10 }))}
+                  layout="vertical"
+                  margin={{ top: 8, right: 24, bottom: 0, left: 24 }}
+                >
                   <CartesianGrid stroke={COLORS.grid} horizontal={false} />
                   <XAxis type="number" domain={[0, 100]} unit="%" fontSize={11} />
                   <YAxis type="category" dataKey="department" width={90} fontSize={11} />
@@ -146,7 +196,20 @@ export default function ReportsPage() {
 
           <Card
             title={t('report.refusals')}
-            actions={<button className="btn btn-small" onClick={() => exportRows('refusals', [t('report.reason'), t('report.code'), t('report.count')], reasons.map((r) => [reasonText(r.code), r.code, r.count]))}>{t('common.exportCsv')}</button>}
+            actions={
+              <button
+                className="btn btn-small"
+                onClick={() =>
+                  exportRows(
+                    'refusals',
+                    [t('report.reason'), t('report.code'), t('report.count')],
+                    reasons.map((r) => [reasonText(r.code), r.code, r.count]),
+                  )
+                }
+              >
+                {t('common.exportCsv')}
+              </button>
+            }
           >
             {reasons.length === 0 ? (
               <EmptyState title={t('report.noRefusals')} icon="✓" />
@@ -169,7 +232,22 @@ export default function ReportsPage() {
             testId="report-ratings"
             actions={
               !ratingsMissing && (
-                <button className="btn btn-small" onClick={() => exportRows(`ratings-${ratingBy}`, [t(`report.by.${ratingBy}`), ...LEVELS.map((l) => t(`rating.level.${l}`)), t('report.total'), t('report.satisfaction'), t('report.badRate')], ratingRows.map((r) => [r.name, ...r.levels, r.total, formatPercent(r.satisfaction), formatPercent(r.badRate)]))}>
+                <button
+                  className="btn btn-small"
+                  onClick={() =>
+                    exportRows(
+                      `ratings-${ratingBy}`,
+                      [
+                        t(`report.by.${ratingBy}`),
+                        ...LEVELS.map((l) => t(`rating.level.${l}`)),
+                        t('report.total'),
+                        t('report.satisfaction'),
+                        t('report.badRate'),
+                      ],
+                      ratingRows.map((r) => [r.name, ...r.levels, r.total, formatPercent(r.satisfaction), formatPercent(r.badRate)]),
+                    )
+                  }
+                >
                   {t('common.exportCsv')}
                 </button>
               )
@@ -197,7 +275,11 @@ export default function ReportsPage() {
                   />
                   {overall && (
                     <span>
-                      {t('report.overall', { total: formatInt(overall.total), satisfaction: formatPercent(overall.satisfaction), bad: formatPercent(overall.badRate) })}
+                      {t('report.overall', {
+                        total: formatInt(overall.total),
+                        satisfaction: formatPercent(overall.satisfaction),
+                        bad: formatPercent(overall.badRate),
+                      })}
                     </span>
                   )}
                 </div>
@@ -215,7 +297,13 @@ export default function ReportsPage() {
                       width: 80,
                     })),
                     { key: 'total', header: t('report.total'), render: (r) => formatInt(r.total), align: 'right', width: 70 },
-                    { key: 'sat', header: t('report.satisfaction'), render: (r) => <b className={r.satisfaction < 0.95 ? 'text-bad' : 'text-ok'}>{formatPercent(r.satisfaction)}</b>, align: 'right', width: 90 },
+                    {
+                      key: 'sat',
+                      header: t('report.satisfaction'),
+                      render: (r) => <b className={r.satisfaction < 0.95 ? 'text-bad' : 'text-ok'}>{formatPercent(r.satisfaction)}</b>,
+                      align: 'right',
+                      width: 90,
+                    },
                     { key: 'badRate', header: t('report.badRate'), render: (r) => formatPercent(r.badRate), align: 'right', width: 90 },
                   ]}
                 />

@@ -67,11 +67,13 @@ export function utilisation(sessions: DeskSession[], desktops: Desktop[], poolDe
     totals.set(dept, cur);
   }
   const depts = new Set([...totals.keys(), ...peaks.keys()]);
-  return [...depts].map((id) => {
-    const cap = totals.get(id) ?? { total: 0, inUse: 0 };
-    const peak = peaks.get(id) ?? 0;
-    return { id, department: deptName(id), desktops: cap.total, inUse: cap.inUse, peak, peakRate: cap.total ? peak / cap.total : 0 };
-  }).sort((a, b) => b.peakRate - a.peakRate);
+  return [...depts]
+    .map((id) => {
+      const cap = totals.get(id) ?? { total: 0, inUse: 0 };
+      const peak = peaks.get(id) ?? 0;
+      return { id, department: deptName(id), desktops: cap.total, inUse: cap.inUse, peak, peakRate: cap.total ? peak / cap.total : 0 };
+    })
+    .sort((a, b) => b.peakRate - a.peakRate);
 }
 
 export function refusalsByReason(events: AuditEvent[]): { code: string; count: number }[] {

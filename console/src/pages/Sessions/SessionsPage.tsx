@@ -65,20 +65,29 @@ function LiveSessions({ rows, lookups }: { rows: DeskSession[]; lookups: Lookups
   const actions = useSessionActions((s) => lookups.accountName(s.accountId));
   const columns: Column<DeskSession>[] = [
     ...useSessionColumns(lookups),
-    { key: 'since', header: t('session.since'), render: (s) => <span title={formatDateTime(s.requestedAt)}>{formatRelative(s.activeAt ?? s.requestedAt, lang)}</span>, width: 110 },
+    {
+      key: 'since',
+      header: t('session.since'),
+      render: (s) => <span title={formatDateTime(s.requestedAt)}>{formatRelative(s.activeAt ?? s.requestedAt, lang)}</span>,
+      width: 110,
+    },
     { key: 'activity', header: t('session.lastActivity'), render: (s) => formatRelative(s.lastActivityAt, lang), width: 110 },
-    ...actionsColumn(canWrite, (s: DeskSession) => (
-      <span className="row-actions">
-        {s.state !== 'disconnected' && (
-          <button className="btn btn-small" disabled={actions.pending} onClick={() => void actions.run(s, 'disconnect')}>
-            {t('session.forceDisconnect')}
+    ...actionsColumn(
+      canWrite,
+      (s: DeskSession) => (
+        <span className="row-actions">
+          {s.state !== 'disconnected' && (
+            <button className="btn btn-small" disabled={actions.pending} onClick={() => void actions.run(s, 'disconnect')}>
+              {t('session.forceDisconnect')}
+            </button>
+          )}
+          <button className="btn btn-small btn-danger" disabled={actions.pending} onClick={() => void actions.run(s, 'end')} data-testid="session-end">
+            {t('session.forceEnd')}
           </button>
-        )}
-        <button className="btn btn-small btn-danger" disabled={actions.pending} onClick={() => void actions.run(s, 'end')} data-testid="session-end">
-          {t('session.forceEnd')}
-        </button>
-      </span>
-    ), 190),
+        </span>
+      ),
+      190,
+    ),
   ];
   return <DataTable testId="live-sessions" rows={rows} columns={columns} rowKey={(s) => s.id} empty={<EmptyState title={t('session.noLive')} />} />;
 }
@@ -114,9 +123,20 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
     { key: 'requested', header: t('session.requestedAt'), render: (s) => formatDateTime(s.requestedAt), width: 160 },
     ...useSessionColumns(lookups),
     { key: 'ended', header: t('session.endedAt'), render: (s) => (s.state === 'ended' ? formatDateTime(s.endedAt) : '—'), width: 160 },
-    { key: 'duration', header: t('session.duration'), render: (s) => (s.state === 'ended' && s.endedAt ? formatDuration(new Date(s.endedAt).getTime() - new Date(s.requestedAt).getTime()) : '—'), width: 80, align: 'right' },
+    {
+      key: 'duration',
+      header: t('session.duration'),
+      render: (s) => (s.state === 'ended' && s.endedAt ? formatDuration(new Date(s.endedAt).getTime() - new Date(s.requestedAt).getTime()) : '—'),
+      width: 80,
+      align: 'right',
+    },
     { key: 'reason', header: t('session.endReason'), render: (s) => endReasonText(s.endReason, t) },
-    { key: 'rec', header: t('session.recording'), render: (s) => (s.hasRecording ? <Link to={`/sessions/${s.id}/recording`}>{t('session.play')}</Link> : '—'), width: 70 },
+    {
+      key: 'rec',
+      header: t('session.recording'),
+      render: (s) => (s.hasRecording ? <Link to={`/sessions/${s.id}/recording`}>{t('session.play')}</Link> : '—'),
+      width: 70,
+    },
   ];
   const accountOptions = [...lookups.account.values()].map((a) => ({ value: a.id, label: `${a.displayName}（${a.username}）` }));
   const windowOptions = [...lookups.window.values()].map((w) => ({ value: w.id, label: `${w.code} · ${lookups.siteName(w.siteId)}` }));
@@ -137,7 +157,11 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
         {select('windowId', t('session.window'), windowOptions)}
         {select('departmentId', t('session.department'), options.department)}
         {select('siteId', t('session.site'), options.site)}
-        {select('state', t('session.state'), (['active', 'disconnected', 'ended', 'requested', 'connecting'] as const).map((s) => ({ value: s, label: t(`session.state.${s}`) })))}
+        {select(
+          'state',
+          t('session.state'),
+          (['active', 'disconnected', 'ended', 'requested', 'connecting'] as const).map((s) => ({ value: s, label: t(`session.state.${s}`) })),
+        )}
         <label className="inline-label">
           {t('common.from')} <input type="datetime-local" value={filters.from ?? ''} onChange={(e) => set('from', e.target.value)} />
         </label>

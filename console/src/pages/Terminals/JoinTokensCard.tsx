@@ -123,7 +123,12 @@ export function JoinTokensCard() {
                   { key: 'label', header: t('joinToken.label'), render: (x) => x.label ?? '—' },
                   { key: 'site', header: t('joinToken.site'), render: (x) => lookups.siteName(x.siteId) },
                   { key: 'uses', header: t('joinToken.uses'), render: (x) => `${formatInt(x.uses)} / ${formatInt(x.maxUses)}`, align: 'right', width: 80 },
-                  { key: 'approval', header: t('joinToken.approval'), render: (x) => (x.requireApproval ? t('joinToken.approvalNeeded') : t('joinToken.approvalAuto')), width: 90 },
+                  {
+                    key: 'approval',
+                    header: t('joinToken.approval'),
+                    render: (x) => (x.requireApproval ? t('joinToken.approvalNeeded') : t('joinToken.approvalAuto')),
+                    width: 90,
+                  },
                   { key: 'expires', header: t('joinToken.expires'), render: (x) => formatDateTime(x.expiresAt), width: 160 },
                   {
                     key: 'state',
@@ -134,7 +139,16 @@ export function JoinTokensCard() {
                       return <Badge tone={STATE_TONE[x.state] ?? 'neutral'}>{hasMessage(key) ? t(key) : x.state}</Badge>;
                     },
                   },
-                  ...actionsColumn(canWrite, (x: JoinToken) => x.state === 'active' && <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>{t('joinToken.revoke')}</button>, 80),
+                  ...actionsColumn(
+                    canWrite,
+                    (x: JoinToken) =>
+                      x.state === 'active' && (
+                        <button className="btn btn-small btn-danger-outline" onClick={() => void revoke(x)}>
+                          {t('joinToken.revoke')}
+                        </button>
+                      ),
+                    80,
+                  ),
                 ]}
               />
             )}

@@ -29,7 +29,11 @@ export function TerminalsPage() {
     .map((w) => ({ value: w.id, label: `${w.code} · ${lookups.siteName(w.siteId)}` }));
 
   const setState = async (term: Terminal, action: 'approve' | 'revoke') => {
-    if (action === 'revoke' && !(await feedback.confirm({ title: t('terminal.confirmRevokeTitle', { name: term.name }), body: t('terminal.confirmRevokeBody'), danger: true }))) return;
+    if (
+      action === 'revoke' &&
+      !(await feedback.confirm({ title: t('terminal.confirmRevokeTitle', { name: term.name }), body: t('terminal.confirmRevokeBody'), danger: true }))
+    )
+      return;
     try {
       await terminalOpsApi.setEnrollment(term.id, action);
       feedback.ok(t('common.savedOk'));
@@ -50,15 +54,42 @@ export function TerminalsPage() {
         filters={[
           { name: 'q', label: 'common.search', kind: 'text' },
           { name: 'siteId', label: 'terminal.site', kind: 'select', options: options.site },
-          { name: 'online', label: 'terminal.status', kind: 'select', options: [{ value: 'true', label: t('terminal.online') }, { value: 'false', label: t('terminal.offline') }] },
-          { name: 'state', label: 'terminal.enrollment', kind: 'select', options: (['pending', 'active', 'revoked'] as const).map((s) => ({ value: s, label: t(`terminal.state.${s}`) })) },
+          {
+            name: 'online',
+            label: 'terminal.status',
+            kind: 'select',
+            options: [
+              { value: 'true', label: t('terminal.online') },
+              { value: 'false', label: t('terminal.offline') },
+            ],
+          },
+          {
+            name: 'state',
+            label: 'terminal.enrollment',
+            kind: 'select',
+            options: (['pending', 'active', 'revoked'] as const).map((s) => ({ value: s, label: t(`terminal.state.${s}`) })),
+          },
         ]}
         columns={[
           { key: 'name', header: t('terminal.name'), render: (x) => <b>{x.name}</b> },
           { key: 'site', header: t('terminal.site'), render: (x) => lookups.siteName(x.siteId) },
           { key: 'window', header: t('terminal.window'), render: (x) => (x.windowId ? lookups.windowCode(x.windowId) : '—'), width: 90 },
-          { key: 'online', header: t('terminal.status'), render: (x) => <Badge tone={x.online ? 'ok' : 'muted'}>{x.online ? t('terminal.online') : t('terminal.offline')}</Badge>, width: 70 },
-          { key: 'state', header: t('terminal.enrollment'), render: (x) => <Badge tone={x.state === 'active' ? 'ok' : x.state === 'pending' ? 'warn' : 'bad'}>{t(`terminal.state.${x.state}` as 'terminal.state.active')}</Badge>, width: 80 },
+          {
+            key: 'online',
+            header: t('terminal.status'),
+            render: (x) => <Badge tone={x.online ? 'ok' : 'muted'}>{x.online ? t('terminal.online') : t('terminal.offline')}</Badge>,
+            width: 70,
+          },
+          {
+            key: 'state',
+            header: t('terminal.enrollment'),
+            render: (x) => (
+              <Badge tone={x.state === 'active' ? 'ok' : x.state === 'pending' ? 'warn' : 'bad'}>
+                {t(`terminal.state.${x.state}` as 'terminal.state.active')}
+              </Badge>
+            ),
+            width: 80,
+          },
           { key: 'seen', header: t('terminal.lastSeen'), render: (x) => formatRelative(x.lastSeenAt, lang), width: 110 },
           { key: 'addr', header: t('terminal.address'), render: (x) => x.address ?? '—', width: 120 },
           { key: 'ver', header: t('terminal.agentVersion'), render: (x) => x.agentVersion ?? '—', width: 90 },
@@ -91,7 +122,9 @@ export function TerminalsPage() {
         afterCreate={(created) => (
           <div>
             <p>{t('terminal.credentialOnce')}</p>
-            <pre className="secret" data-testid="terminal-credential">{String(created.credential ?? '')}</pre>
+            <pre className="secret" data-testid="terminal-credential">
+              {String(created.credential ?? '')}
+            </pre>
             <CopyButton text={String(created.credential ?? '')} />
           </div>
         )}

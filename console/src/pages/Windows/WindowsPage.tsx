@@ -30,7 +30,11 @@ export function WindowsPage() {
         { key: 'site', header: t('window.site'), render: (w) => lookups.siteName(w.siteId) },
         { key: 'dept', header: t('window.department'), render: (w) => (w.departmentId ? lookups.departmentName(w.departmentId) : t('window.anyDepartment')) },
         { key: 'area', header: t('window.area'), render: (w) => w.area ?? '—', width: 80 },
-        { key: 'printer', header: t('window.printer'), render: (w) => (w.printer ? `${w.printer.name} · ${t(`window.printerPaper.${w.printer.paper}`)}` : t('window.noPrinter')) },
+        {
+          key: 'printer',
+          header: t('window.printer'),
+          render: (w) => (w.printer ? `${w.printer.name} · ${t(`window.printerPaper.${w.printer.paper}`)}` : t('window.noPrinter')),
+        },
         { key: 'pos', header: t('window.position'), render: (w) => `${w.posX}, ${w.posY}`, width: 80, align: 'right' },
       ]}
       defaults={{ posX: 0, posY: 0, ...printerDefaults }}

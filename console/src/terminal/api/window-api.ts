@@ -84,7 +84,12 @@ export class WindowApi {
   }
 
   async login(username: string, password: string, poolId?: string, exceptPoolIds: readonly string[] = []): Promise<WindowLogin & { timing: LoginTiming }> {
-    const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', { username, password, ...(poolId ? { poolId } : {}), ...(exceptPoolIds.length ? { exceptPoolIds } : {}) });
+    const { body, headers } = await this.#call<WindowLogin>('POST', '/terminal/sessions', {
+      username,
+      password,
+      ...(poolId ? { poolId } : {}),
+      ...(exceptPoolIds.length ? { exceptPoolIds } : {}),
+    });
     return { ...body, timing: serverTiming(headers.get('server-timing')) };
   }
 

@@ -4,7 +4,11 @@ import { ErrorNotice } from './ErrorNotice';
 import { LangSwitch } from './LangSwitch';
 
 /** Before the idle screen: no credential, a refused one, or the broker not reachable yet. */
-export function BootScreen({ state }: { state: { kind: 'no-credential' } | { kind: 'loading'; retryInSeconds: number | null } | { kind: 'refused'; error: WindowApiError } }) {
+export function BootScreen({
+  state,
+}: {
+  state: { kind: 'no-credential' } | { kind: 'loading'; retryInSeconds: number | null } | { kind: 'refused'; error: WindowApiError };
+}) {
   const { t } = useI18n();
   return (
     <main className="boot-screen" data-testid="boot-screen">
@@ -15,7 +19,9 @@ export function BootScreen({ state }: { state: { kind: 'no-credential' } | { kin
           <p>{t('boot.noCredentialBody')}</p>
         </>
       )}
-      {state.kind === 'loading' && <h1 className="calm">{state.retryInSeconds === null ? t('boot.loading') : t('boot.retrying', { seconds: state.retryInSeconds })}</h1>}
+      {state.kind === 'loading' && (
+        <h1 className="calm">{state.retryInSeconds === null ? t('boot.loading') : t('boot.retrying', { seconds: state.retryInSeconds })}</h1>
+      )}
       {state.kind === 'refused' && (
         <>
           <h1>{t('boot.refused')}</h1>

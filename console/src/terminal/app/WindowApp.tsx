@@ -38,7 +38,7 @@ export function WindowApp() {
     (sessionIds: string[], how: 'disconnect' | 'logoff' | 'dismiss') => {
       const left = sessionIds.reduce(without, desktops);
       setDesktops(left);
-      setActiveId((current) => (current !== null && left.some((d) => d.session.id === current) ? current : left[0]?.session.id ?? null));
+      setActiveId((current) => (current !== null && left.some((d) => d.session.id === current) ? current : (left[0]?.session.id ?? null)));
       if (left.length === 0) setClerkName('');
       // after the views have unmounted (their tunnels closed, their pictures gone), tell the broker;
       // a failure here only delays the release until the pool's grace period ends
@@ -54,22 +54,34 @@ export function WindowApp() {
 
   const overlay = <ScreenOverlay notices={screen.notices} locked={screen.locked} dismiss={screen.dismiss} />;
   if (!api) return <BootScreen state={{ kind: 'no-credential' }} />;
-  if (context.kind !== 'ready') return <>{overlay}<BootScreen state={context} /></>;
+  if (context.kind !== 'ready')
+    return (
+      <>
+        {overlay}
+        <BootScreen state={context} />
+      </>
+    );
   const active = desktops.find((d) => d.session.id === activeId) ?? desktops[0];
-  if (!active) return <>{overlay}<IdleScreen api={api} context={context.context} onLoggedIn={onLogin} /></>;
+  if (!active)
+    return (
+      <>
+        {overlay}
+        <IdleScreen api={api} context={context.context} onLoggedIn={onLogin} />
+      </>
+    );
   return (
     <>
-    {overlay}
-    <DesktopStage
-      api={api}
-      context={context.context}
-      desktops={desktops}
-      activeId={active.session.id}
-      clerkName={clerkName}
-      onActivate={setActiveId}
-      onLogin={onLogin}
-      onRemove={onRemove}
-    />
+      {overlay}
+      <DesktopStage
+        api={api}
+        context={context.context}
+        desktops={desktops}
+        activeId={active.session.id}
+        clerkName={clerkName}
+        onActivate={setActiveId}
+        onLogin={onLogin}
+        onRemove={onRemove}
+      />
     </>
   );
 }

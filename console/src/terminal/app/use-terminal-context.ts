@@ -2,9 +2,7 @@ import { useEffect, useState } from 'react';
 import { isWindowApiError, type TerminalContext, type WindowApi, type WindowApiError } from '../api/window-api';
 
 export type ContextState =
-  | { kind: 'loading'; retryInSeconds: number | null }
-  | { kind: 'ready'; context: TerminalContext }
-  | { kind: 'refused'; error: WindowApiError };
+  { kind: 'loading'; retryInSeconds: number | null } | { kind: 'ready'; context: TerminalContext } | { kind: 'refused'; error: WindowApiError };
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** after a binding: up to 20 reads, 250 ms apart (the broker records it well within that) */

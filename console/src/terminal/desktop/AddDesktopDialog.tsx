@@ -3,7 +3,21 @@ import { LoginPanel } from '../idle/LoginPanel';
 import { useI18n } from '../i18n/i18n';
 
 /** 一窗受理: the clerk opens another department's desktop without leaving the ones held. */
-export function AddDesktopDialog({ api, windowKey, clerkName, heldPoolIds, onLoggedIn, onCancel }: { api: WindowApi; windowKey: string; clerkName: string; heldPoolIds: readonly string[]; onLoggedIn(login: WindowLogin, username: string): void; onCancel(): void }) {
+export function AddDesktopDialog({
+  api,
+  windowKey,
+  clerkName,
+  heldPoolIds,
+  onLoggedIn,
+  onCancel,
+}: {
+  api: WindowApi;
+  windowKey: string;
+  clerkName: string;
+  heldPoolIds: readonly string[];
+  onLoggedIn(login: WindowLogin, username: string): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   return (
     <div className="modal-backdrop" data-keeps-focus onKeyDown={(e) => e.key === 'Escape' && onCancel()}>

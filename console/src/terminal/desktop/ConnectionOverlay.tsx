@@ -20,7 +20,11 @@ export function ConnectionOverlay({ phase, onRetry, onDismiss }: { phase: Connec
   }, [failed, onDismiss]);
 
   if (phase.kind === 'live') {
-    return phase.unstable ? <div className="net-banner" role="status">{t('desktop.unstable')}</div> : null;
+    return phase.unstable ? (
+      <div className="net-banner" role="status">
+        {t('desktop.unstable')}
+      </div>
+    ) : null;
   }
   if (phase.kind === 'closed') return null;
   if (phase.kind === 'connecting' && phase.attempt === 0) {
@@ -48,7 +52,11 @@ export function ConnectionOverlay({ phase, onRetry, onDismiss }: { phase: Connec
     <div className="overlay overlay-opaque" role="alert" data-testid="desktop-trouble" data-trouble={trouble.kind}>
       <p className="overlay-title">{headline}</p>
       {detail && !headline.includes(detail) && <p className="overlay-detail">{detail}</p>}
-      {trouble.code && <p className="notice-code">{t('error.code')} {trouble.code}</p>}
+      {trouble.code && (
+        <p className="notice-code">
+          {t('error.code')} {trouble.code}
+        </p>
+      )}
       <div className="form-actions">
         <button type="button" className="btn-primary" autoFocus onClick={onDismiss} data-testid="trouble-to-login">
           {t('desktop.toLogin')}

@@ -42,7 +42,10 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   const active = desktops.find((d) => d.session.id === activeId);
   const idleLimit = Math.min(...desktops.map((d) => d.session.idleSeconds).filter((s) => s > 0), Infinity);
   const idle = useIdleWarning(Number.isFinite(idleLimit) ? idleLimit : 0, () =>
-    onRemove(desktops.filter((d) => d.session.idleSeconds > 0).map((d) => d.session.id), 'logoff'),
+    onRemove(
+      desktops.filter((d) => d.session.idleSeconds > 0).map((d) => d.session.id),
+      'logoff',
+    ),
   );
   useScreenResize(screen, connections);
 
@@ -105,7 +108,12 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           onRate={() => setDialog('rate')}
           ratingCase={ratingCase}
           onCaseChange={setRatingCase}
-          onDisconnect={() => onRemove(desktops.map((d) => d.session.id), 'disconnect')}
+          onDisconnect={() =>
+            onRemove(
+              desktops.map((d) => d.session.id),
+              'disconnect',
+            )
+          }
           onLogoff={() => onRemove([activeId], 'logoff')}
           onLeaveBar={() => (document.activeElement as HTMLElement | null)?.blur()}
         />

@@ -48,7 +48,11 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
     const fit = () => {
       if (shown) fitDisplay(shown, view);
     };
-    const pointer = attachPointer(frame, () => connectionRef.current?.client ?? null, () => latest.current.onActivity());
+    const pointer = attachPointer(
+      frame,
+      () => connectionRef.current?.client ?? null,
+      () => latest.current.onActivity(),
+    );
     const { session } = desktop;
     const deviceBridge = loadDeviceBridgeAddress();
     const connection = new DesktopConnection({
@@ -97,7 +101,14 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
   }, []);
 
   return (
-    <div ref={viewRef} className={active ? 'desktop-view' : 'desktop-view desktop-view-hidden'} data-testid="desktop-view" data-session-id={desktop.session.id} data-phase={phase.kind} aria-hidden={!active}>
+    <div
+      ref={viewRef}
+      className={active ? 'desktop-view' : 'desktop-view desktop-view-hidden'}
+      data-testid="desktop-view"
+      data-session-id={desktop.session.id}
+      data-phase={phase.kind}
+      aria-hidden={!active}
+    >
       <div ref={frameRef} className="display-frame" data-testid="display-frame" />
       {active && previewBridge && phase.kind === 'live' ? <CameraPreview bridge={previewBridge} /> : null}
       {printNotice && <PrintToast notice={printNotice} onDone={() => setPrintNotice(null)} />}

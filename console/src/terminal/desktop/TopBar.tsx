@@ -79,14 +79,30 @@ export const TopBar = forwardRef<HTMLElement, Props>(function TopBar(props, ref)
             onChange={(e) => props.onCaseChange({ ...props.ratingCase, [field]: e.target.value.trim() })}
           />
         ))}
-        <button type="button" className="bar-button bar-rate" data-testid="rate" disabled={props.phases[props.activeId ?? ''] !== 'live'} onClick={props.onRate}>
+        <button
+          type="button"
+          className="bar-button bar-rate"
+          data-testid="rate"
+          disabled={props.phases[props.activeId ?? ''] !== 'live'}
+          onClick={props.onRate}
+        >
           {t('bar.rate')}
         </button>
         <button type="button" className="bar-button" data-testid="disconnect" onClick={props.onDisconnect}>
           {t('bar.disconnect')}
         </button>
         {confirming ? (
-          <button type="button" className="bar-button bar-danger" data-testid="logoff-confirm" title={t('bar.confirmLogoff')} autoFocus onClick={() => { setConfirming(false); props.onLogoff(); }}>
+          <button
+            type="button"
+            className="bar-button bar-danger"
+            data-testid="logoff-confirm"
+            title={t('bar.confirmLogoff')}
+            autoFocus
+            onClick={() => {
+              setConfirming(false);
+              props.onLogoff();
+            }}
+          >
             {t('bar.confirm')}
           </button>
         ) : (

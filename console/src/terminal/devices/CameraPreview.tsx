@@ -49,7 +49,9 @@ export function CameraPreview({ bridge }: { bridge: DeviceBridgeAddress }) {
     <aside className="camera-preview" data-testid="camera-preview" aria-label={t('devices.preview.title')}>
       <header>
         <span>{t('devices.preview.title')}</span>
-        <button type="button" data-testid="camera-preview-close" onClick={() => setOpen(false)}>{t('devices.preview.close')}</button>
+        <button type="button" data-testid="camera-preview-close" onClick={() => setOpen(false)}>
+          {t('devices.preview.close')}
+        </button>
       </header>
       {frame ? <img src={frame} alt={t('devices.preview.title')} data-testid="camera-preview-image" /> : <p>{t('devices.preview.waiting')}</p>}
     </aside>

@@ -5,7 +5,11 @@ import Guacamole from 'guacamole-common-js';
  * 0,0). Coordinates are in CSS pixels; sendMouseState divides by the display scale. The remote
  * cursor replaces the local one when the browser accepts it as a CSS cursor.
  */
-export function attachPointer(element: HTMLElement, client: () => Guacamole.Client | null, onActivity: () => void): { setCursorFrom(display: Guacamole.Display): void } {
+export function attachPointer(
+  element: HTMLElement,
+  client: () => Guacamole.Client | null,
+  onActivity: () => void,
+): { setCursorFrom(display: Guacamole.Display): void } {
   const mouse = new Guacamole.Mouse(element);
   const touch = new Guacamole.Mouse.Touchscreen(element);
   const send = (event: Guacamole.Event) => {

@@ -23,7 +23,16 @@ declare global {
 }
 
 export function startLoginMarks(at: number): void {
-  window.__yzMarks = { loginAt: at, loginAnsweredAt: null, authMs: null, brokerMs: null, sessionId: null, reconnected: null, tunnelOpenAt: null, firstFrameAt: null };
+  window.__yzMarks = {
+    loginAt: at,
+    loginAnsweredAt: null,
+    authMs: null,
+    brokerMs: null,
+    sessionId: null,
+    reconnected: null,
+    tunnelOpenAt: null,
+    firstFrameAt: null,
+  };
 }
 
 export function mark(patch: Partial<LoginMarks>): void {

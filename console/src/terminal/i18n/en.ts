@@ -17,7 +17,7 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Sign in',
   'login.submitting': 'Signing in…',
   'login.cancel': 'Cancel',
-  'login.otherDepartment': 'Open another department\'s desktop',
+  'login.otherDepartment': "Open another department's desktop",
   'login.choosePool': 'Choose which department desktop to use',
   'login.lastChoice': 'last used',
   'login.back': 'Back',

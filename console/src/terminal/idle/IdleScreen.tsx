@@ -10,13 +10,17 @@ export function IdleScreen({ api, context, onLoggedIn }: { api: WindowApi; conte
   return (
     <main className="idle-screen" data-testid="idle-screen">
       <header className="idle-header">
-        <div className="idle-site" data-testid="site-name">{context.site?.name ?? context.terminal.name}</div>
+        <div className="idle-site" data-testid="site-name">
+          {context.site?.name ?? context.terminal.name}
+        </div>
         <LangSwitch />
       </header>
       <section className="idle-body">
         <div className="idle-place">
           <div className="idle-window-label">{t('idle.window')}</div>
-          <div className="idle-window-code" data-testid="window-code">{context.window?.code ?? '—'}</div>
+          <div className="idle-window-code" data-testid="window-code">
+            {context.window?.code ?? '—'}
+          </div>
           {context.window?.label && <div className="idle-window-name">{context.window.label}</div>}
           <div className="idle-department" data-testid="department-name">
             {t('idle.department')}：{context.department?.name ?? t('idle.anyDepartment')}

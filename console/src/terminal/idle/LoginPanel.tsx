@@ -37,7 +37,13 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     startLoginMarks(startedAt);
     try {
       const login = await api.login(username.trim(), password, poolId, exceptPoolIds);
-      mark({ loginAnsweredAt: performance.now(), authMs: login.timing.authMs, brokerMs: login.timing.brokerMs, sessionId: login.session.id, reconnected: login.session.reconnected });
+      mark({
+        loginAnsweredAt: performance.now(),
+        authMs: login.timing.authMs,
+        brokerMs: login.timing.brokerMs,
+        sessionId: login.session.id,
+        reconnected: login.session.reconnected,
+      });
       if (poolId) rememberPool(windowKey, poolId);
       setPassword('');
       setPools(null);
@@ -82,11 +88,27 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     <form className="login-form" onSubmit={submit} data-testid="login-form" autoComplete="off">
       <label>
         <span>{t('login.username')}</span>
-        <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus={!initialUsername} disabled={busy} autoCapitalize="off" spellCheck={false} />
+        <input
+          name="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoFocus={!initialUsername}
+          disabled={busy}
+          autoCapitalize="off"
+          spellCheck={false}
+        />
       </label>
       <label>
         <span>{t('login.password')}</span>
-        <input ref={passwordRef} name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus={!!initialUsername} disabled={busy} />
+        <input
+          ref={passwordRef}
+          name="password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoFocus={!!initialUsername}
+          disabled={busy}
+        />
       </label>
       {error && <ErrorNotice error={error} testId="login-error" />}
       <div className="form-actions">

@@ -7,7 +7,19 @@ export interface PoolOption {
 }
 
 /** The clerk may use several departments' desktops: one large button each, last choice first. */
-export function PoolChoice({ pools, remembered, busy, onChoose, onBack }: { pools: PoolOption[]; remembered: string | null; busy: boolean; onChoose(poolId: string): void; onBack(): void }) {
+export function PoolChoice({
+  pools,
+  remembered,
+  busy,
+  onChoose,
+  onBack,
+}: {
+  pools: PoolOption[];
+  remembered: string | null;
+  busy: boolean;
+  onChoose(poolId: string): void;
+  onBack(): void;
+}) {
   const { t } = useI18n();
   const ordered = [...pools].sort((a, b) => Number(b.id === remembered) - Number(a.id === remembered));
   return (

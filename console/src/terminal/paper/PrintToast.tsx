@@ -13,10 +13,13 @@ export function PrintToast({ notice, onDone }: { notice: PrintNotice; onDone(): 
     return () => window.clearTimeout(timer);
   }, [notice, onDone]);
   const text =
-    notice.kind === 'printed' ? t('paper.printed')
-    : notice.kind === 'failed' ? t('paper.failed', { reason: notice.reason })
-    : notice.kind === 'no-printer' ? t('paper.noPrinter')
-    : t('paper.noBridge');
+    notice.kind === 'printed'
+      ? t('paper.printed')
+      : notice.kind === 'failed'
+        ? t('paper.failed', { reason: notice.reason })
+        : notice.kind === 'no-printer'
+          ? t('paper.noPrinter')
+          : t('paper.noBridge');
   return (
     <div className={notice.kind === 'printed' ? 'print-toast' : 'print-toast print-toast-bad'} role="status" data-testid="print-toast" data-kind={notice.kind}>
       {text}

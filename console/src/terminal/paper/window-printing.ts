@@ -82,9 +82,22 @@ export class WindowPrinting {
       notice = result.ok ? { kind: 'printed' } : { kind: 'failed', reason: result.reason };
     }
     this.opts.notify(notice);
-    const failure = result && !result.ok ? { code: result.code, reason: result.reason } : notice.kind === 'printed' ? {} : { code: 'PRINTER_NOT_CONFIGURED' as const, reason: notice.kind };
+    const failure =
+      result && !result.ok
+        ? { code: result.code, reason: result.reason }
+        : notice.kind === 'printed'
+          ? {}
+          : { code: 'PRINTER_NOT_CONFIGURED' as const, reason: notice.kind };
     await this.opts
-      .report({ sessionId: this.opts.sessionId, via, outcome: notice.kind === 'printed' ? 'printed' : 'failed', queue: printer?.name ?? null, pages: result?.pages ?? null, bytes: pdf.length, ...failure })
+      .report({
+        sessionId: this.opts.sessionId,
+        via,
+        outcome: notice.kind === 'printed' ? 'printed' : 'failed',
+        queue: printer?.name ?? null,
+        pages: result?.pages ?? null,
+        bytes: pdf.length,
+        ...failure,
+      })
       .catch(() => undefined); // the print happened (or not) either way; the toast already told the clerk
     return notice;
   }

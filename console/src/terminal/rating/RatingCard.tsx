@@ -46,7 +46,9 @@ export function RatingCard({ api, sessionId, ratingCase = {}, onClose }: { api: 
   const send = (details: Details) => {
     if (step.kind !== 'choosing' || step.level === null) return;
     void submit({
-      invitationId: step.invitation.id, level: step.level, tagSetVersion: step.invitation.tagSet.version,
+      invitationId: step.invitation.id,
+      level: step.level,
+      tagSetVersion: step.invitation.tagSet.version,
       ...(details.tags.length ? { tags: details.tags } : {}),
       ...(details.comment.trim() ? { comment: details.comment.trim() } : {}),
       ...(details.rater ? { rater: details.rater } : {}),
@@ -57,7 +59,9 @@ export function RatingCard({ api, sessionId, ratingCase = {}, onClose }: { api: 
     <div className="modal-backdrop rating-backdrop" data-keeps-focus onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <section className="rating-card" role="dialog" aria-labelledby="rating-title" data-testid="rating-card" data-step={step.kind}>
         {step.kind === 'thanks' ? (
-          <p className="rating-thanks" role="status" data-testid="rating-thanks">{t('rating.thanks')}</p>
+          <p className="rating-thanks" role="status" data-testid="rating-thanks">
+            {t('rating.thanks')}
+          </p>
         ) : step.kind === 'error' ? (
           <ErrorNotice error={step.error} testId="rating-error" />
         ) : (

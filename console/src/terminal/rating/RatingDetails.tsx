@@ -30,11 +30,26 @@ export function RatingDetails({ tags, bad, onTouch, onSubmit }: { tags: RatingTa
     <div className="rating-reasons" data-testid="rating-reasons" onInput={onTouch}>
       <h3>{t(bad ? 'rating.reasonsTitle' : 'rating.tagsTitle')}</h3>
       {tags.map((tag) => (
-        <button key={tag.code} type="button" className={`rating-reason${bad ? ' rating-reason-bad' : ''}`} aria-pressed={chosen.includes(tag.code)} data-tag={tag.code} onClick={() => toggle(tag.code)}>
+        <button
+          key={tag.code}
+          type="button"
+          className={`rating-reason${bad ? ' rating-reason-bad' : ''}`}
+          aria-pressed={chosen.includes(tag.code)}
+          data-tag={tag.code}
+          onClick={() => toggle(tag.code)}
+        >
           {tag.label}
         </button>
       ))}
-      <textarea className="rating-comment" data-testid="rating-comment" maxLength={300} rows={2} placeholder={t('rating.commentHint')} value={comment} onChange={(e) => setComment(e.target.value)} />
+      <textarea
+        className="rating-comment"
+        data-testid="rating-comment"
+        maxLength={300}
+        rows={2}
+        placeholder={t('rating.commentHint')}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+      />
       <label className="rating-real-name">
         <input type="checkbox" data-testid="rating-real-name" checked={realName} onChange={(e) => setRealName(e.target.checked)} />
         {t('rating.realName')}
@@ -42,7 +57,14 @@ export function RatingDetails({ tags, bad, onTouch, onSubmit }: { tags: RatingTa
       {realName && (
         <div className="rating-rater">
           <input data-testid="rater-name" maxLength={50} placeholder={t('rating.raterName')} value={name} onChange={(e) => setName(e.target.value)} />
-          <input data-testid="rater-phone" inputMode="numeric" maxLength={11} placeholder={t('rating.raterPhone')} value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input
+            data-testid="rater-phone"
+            inputMode="numeric"
+            maxLength={11}
+            placeholder={t('rating.raterPhone')}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
         </div>
       )}
       <button type="button" className="btn-primary" data-testid="rating-submit" onClick={submit}>

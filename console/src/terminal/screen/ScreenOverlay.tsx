@@ -15,7 +15,9 @@ export function ScreenOverlay({ notices, locked, dismiss }: Pick<WindowScreenSta
             <div key={n.id} className={`screen-notice screen-notice-${n.level}`} role="alert" data-testid="screen-notice" data-level={n.level}>
               <div className="screen-notice-title">{t(TITLE[n.level])}</div>
               <p className="screen-notice-text">{n.text}</p>
-              <button className="screen-notice-ok" onClick={() => dismiss(n.id)}>{t('screen.ok')}</button>
+              <button className="screen-notice-ok" onClick={() => dismiss(n.id)}>
+                {t('screen.ok')}
+              </button>
             </div>
           ))}
         </div>
