@@ -37,7 +37,11 @@ describe('audit log for people', function () {
     const login = await seat.client.post('/api/v1/terminal/sessions', { username: 'lina01', password: 'clerk-pass-1' });
     assert.equal(login.status, 201, JSON.stringify(login.body));
     const invitation = await seat.client.post('/api/v1/terminal/rating-invitations', { sessionId: login.body.session.id });
-    assert.equal((await seat.client.post('/api/v1/terminal/ratings', { invitationId: invitation.body.id, score: 'good' })).status, 201);
+    assert.equal(
+      (await seat.client.post('/api/v1/terminal/ratings', { invitationId: invitation.body.id, level: 5, tagSetVersion: invitation.body.tagSet.version }))
+        .status,
+      201,
+    );
     assert.equal((await broker.admin.patch(`/api/v1/windows/${seat.window.id}`, { label: '不动产综合窗口' })).status, 200);
   });
   after(() => broker.stop());
