@@ -65,8 +65,9 @@ describe('console: a town site-admin and the county departments (Chromium)', fun
     const pools = await h.broker.admin.get('/api/v1/pools?pageSize=50');
     assert.ok(pools.body.items.some((p: { name: string; siteId: string }) => p.name === '索镇人社桌面池' && p.siteId === townId));
     await h.open(page, '/pools', 'page-pools');
+    // the department's name replaces its id once the departments list is in
     const row = page.locator('.data-table tr', { hasText: '索镇人社桌面池' });
-    await row.waitFor();
+    await row.filter({ hasText: '人社局' }).waitFor();
     assert.match(await row.innerText(), /人社局/);
     await h.shot(page, 'town-pools');
 

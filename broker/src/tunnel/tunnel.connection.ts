@@ -330,7 +330,8 @@ export class TunnelConnection implements AttemptEvents {
   #browserClosed(): void {
     const lastWords = this.#live?.pump.lastWords();
     if (lastWords) this.onEnded(lastWords);
-    else this.close('browser-closed', null);
+    // a stock client sends `disconnect` and closes at once: its close may come before guacd's answer
+    else this.close('browser-closed', null, this.#upstream.browserDisconnected ? { detail: 'the browser left with disconnect' } : {});
   }
 
   onEnded(end: DownstreamEnd): void {
