@@ -54,6 +54,20 @@ export class FfmpegCameraDriver implements DeviceDriver {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /**
+   * Starts ffmpeg once without a picture (`-version`), so that its ~150 shared libraries are read
+   * from disk now and not inside the clerk's first still after the thin client boots (seen: a cold
+   * first start past the still's 10 s limit on a busy machine). Never fails: no ffmpeg is reported
+   * by the still itself.
+   */
+  warmUp(): Promise<void> {
+    return new Promise((resolve) => {
+      const child = spawn(this.ffmpeg, ['-hide_banner', '-version'], { stdio: 'ignore' });
+      child.on('error', () => resolve());
+      child.on('close', () => resolve());
+    });
+  }
+
   async handle(request: DeviceRequest): Promise<DeviceResponse> {
     if (request.op !== 'camera.still') throw new DeviceError('DEVICE_REQUEST_INVALID', `${request.op} is not for the camera`);
     const { width, height } = request;

@@ -17,7 +17,9 @@ export function cameraInput(device: string): string[] {
 export async function startWindowDevices(
   config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer' | 'signaturePadUrl' | 'ratingPadUrl'>,
 ): Promise<DeviceBridgeServer> {
-  const drivers: DeviceDriver[] = [new ZkIdCardDriver(config.idcardServiceUrl), new FfmpegCameraDriver(cameraInput(config.cameraDevice))];
+  const camera = new FfmpegCameraDriver(cameraInput(config.cameraDevice));
+  void camera.warmUp();
+  const drivers: DeviceDriver[] = [new ZkIdCardDriver(config.idcardServiceUrl), camera];
   if (config.signaturePadUrl) drivers.push(new SignaturePadDriver(config.signaturePadUrl));
   if (config.ratingPadUrl) drivers.push(new RatingPadDriver(config.ratingPadUrl));
   const bridge = new DeviceBridgeServer(drivers, new CupsPrinter(config.cupsServer ? { server: config.cupsServer } : {}));
