@@ -124,8 +124,8 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
   });
 
   it('reads its options and refuses unknown ones', () => {
-    assert.deepEqual(parseDeskArgs([]), { port: 24010, library: undefined });
-    assert.deepEqual(parseDeskArgs(['--port', '24011', '--library', '/x.so']), { port: 24011, library: '/x.so' });
+    assert.deepEqual(parseDeskArgs([]), { port: 24010, library: undefined, trace: false });
+    assert.deepEqual(parseDeskArgs(['--port', '24011', '--library', '/x.so', '--trace']), { port: 24011, library: '/x.so', trace: true });
     assert.equal(typeof parseDeskArgs(['--port', 'abc']), 'string');
     assert.equal(typeof parseDeskArgs(['--verbose']), 'string');
   });

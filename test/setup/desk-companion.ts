@@ -45,7 +45,7 @@ export class DeskCompanion {
   /** Starts the companion in `username`'s desktop; resolves once its API listens. */
   static async start(username: string, port: number): Promise<DeskCompanion> {
     const [user, bundle] = await Promise.all([desktopUserOf(username), packagedDesk()]);
-    const child = spawn(process.execPath, [bundle, '--port', String(port)], {
+    const child = spawn(process.execPath, [bundle, '--port', String(port), '--trace'], {
       uid: user.uid,
       gid: user.gid,
       env: user.env,

@@ -40,6 +40,8 @@ export interface DeskLinkOptions {
   /** a window whose hello promises acks acknowledges a request within this long, or the handle is stale (ms) */
   ackTimeoutMs?: number;
   software?: string;
+  /** told each step of the link (open, hello, ack, teardown), for `yunzhuo-desk --trace` */
+  trace?: (event: string) => void;
 }
 
 interface Pending {
@@ -96,6 +98,7 @@ export class DeskLink {
     const hello = await this.#connect();
     const id = this.#takeId();
     const ackMs = hello.acks ? this.#ackTimeoutMs : undefined;
+    this.options.trace?.(`request ${id}: ${request.op}`);
     const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, 'DEVICE_TIMEOUT', ackMs);
     if (frame.kind === 'error') {
       const error = deviceErrorSchema.safeParse(frame.body);
@@ -121,7 +124,9 @@ export class DeskLink {
 
   async #handshake(): Promise<DeviceHello> {
     this.#teardown(new DeviceRequestError('DEVICE_NOT_ATTACHED', 'reconnecting'));
-    if (!this.port.open()) throw new DeviceRequestError('DEVICE_NOT_ATTACHED', 'no window connection carries the device channel');
+    const opened = this.port.open();
+    this.options.trace?.(opened ? 'channel opened; hello sent' : 'channel not open: no window connection carries it');
+    if (!opened) throw new DeviceRequestError('DEVICE_NOT_ATTACHED', 'no window connection carries the device channel');
     const generation = this.#generation;
     void this.#readLoop(generation);
     const frame = await this.#exchange(
@@ -134,6 +139,7 @@ export class DeskLink {
     if (frame.kind !== 'hello' || !hello.success) throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the window did not answer with a hello');
     if (hello.data.role !== 'window') throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the other end is not a window');
     this.window = hello.data;
+    this.options.trace?.(`the window answered: ${hello.data.software ?? '?'}`);
     return hello.data;
   }
 
@@ -180,6 +186,7 @@ export class DeskLink {
   #deliver(frame: DeviceFrame): void {
     // the window's hello may come unasked (it reopened its pipe): it answers our pending hello if any
     const id = frame.kind === 'hello' ? HELLO_ID : frame.requestId;
+    this.options.trace?.(`${frame.kind} for request ${id}`);
     if (frame.kind === 'progress') this.#pending.get(id)?.acknowledged();
     else this.#pending.get(id)?.resolve(frame);
   }
@@ -192,6 +199,7 @@ export class DeskLink {
 
   /** Fails every pending request (the one timing out with `error` itself), closes the handle, forgets the window. */
   #teardown(error: DeviceRequestError, onlyFor?: number): void {
+    if (this.window || this.#pending.size > 0) this.options.trace?.(`link reset: ${error.message}`);
     this.#generation++;
     this.window = null;
     this.#decoder = new DeviceFrameDecoder();

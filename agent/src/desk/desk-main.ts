@@ -15,7 +15,8 @@ async function main(): Promise<number> {
     console.error(`${args}\n\n${DESK_USAGE}`);
     return 2;
   }
-  const link = new DeskLink(new WtsChannelPort(DEVICE_CHANNEL_NAME, args.library), { software: 'yunzhuo-desk' });
+  const trace = args.trace ? (event: string) => console.error(`${new Date().toISOString()} yunzhuo-desk: ${event}`) : undefined;
+  const link = new DeskLink(new WtsChannelPort(DEVICE_CHANNEL_NAME, args.library), { software: 'yunzhuo-desk', ...(trace ? { trace } : {}) });
   const api = new ZkIdrApi(link);
   const port = await api.listen(args.port);
   console.log(`yunzhuo-desk: ID card reader API (ZKIDROnline) on http://127.0.0.1:${port}/ZKIDROnline`);
