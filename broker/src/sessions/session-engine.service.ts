@@ -5,7 +5,7 @@ import type { AccountAuthenticator } from '../accounts/account-authenticator.js'
 import type { LoginRules } from '../identity/login-rules.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { clerkActor, type Actor } from '../auth/actor.js';
-import { groupInsert, groupLookup } from '../db/group-batch.js';
+import { GroupBatch, groupInsert, groupLookup } from '../db/group-batch.js';
 import { copyRow } from '../db/model-helpers.js';
 import { Desktop } from '../desktops/desktop.model.js';
 import { AppError, isAppError } from '../lib/app-error.js';
@@ -67,6 +67,12 @@ export class SessionEngine {
     (s) => s.liveKey!,
     copyRow,
   );
+  /** 最近登录 of the clerks of logins arriving together, in one UPDATE (the latest time of the group) */
+  readonly #lastLogins = new GroupBatch<{ accountId: string; at: number }, void>(async (logins) => {
+    const at = new Date(Math.max(...logins.map((login) => login.at)));
+    await Account.update({ lastLoginAt: at }, { where: { id: [...new Set(logins.map((login) => login.accountId))] } });
+    return logins.map(() => undefined);
+  });
 
   constructor(
     private readonly deps: {
@@ -102,8 +108,8 @@ export class SessionEngine {
     const t1 = performance.now();
     try {
       const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? [], req.address);
-      // 最近登录 in the console counts a clerk's window logins too (issue 17); one update by key
-      await Account.update({ lastLoginAt: new Date(this.deps.clock.now()) }, { where: { id: account.id } });
+      // 最近登录 in the console counts a clerk's window logins too (issue 17)
+      await this.#lastLogins.add({ accountId: account.id, at: this.deps.clock.now() });
       return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, account);

@@ -71,6 +71,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         { type: QueryTypes.SELECT },
       );
       assert.deepEqual(doubled, []);
+      // 最近登录 is written for every clerk who got a desktop (grouped), for no one refused
+      const [stamped] = await sequelize.query<{ winners: number; stamped: number; others: number }>(
+        `SELECT
+           COUNT(DISTINCT s.account_id) AS winners,
+           COUNT(DISTINCT CASE WHEN a.last_login_at IS NOT NULL THEN s.account_id END) AS stamped,
+           (SELECT COUNT(*) FROM accounts o WHERE o.last_login_at IS NOT NULL AND o.username <> 'admin'
+              AND o.id NOT IN (SELECT account_id FROM sessions WHERE state <> 'ended')) AS others
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.state <> 'ended'`,
+        { type: QueryTypes.SELECT },
+      );
+      assert.deepEqual([Number(stamped!.winners), Number(stamped!.stamped), Number(stamped!.others)], [200, 200, 0]);
     });
 
     it('50 concurrent logins of the same clerk give exactly one session', async () => {
