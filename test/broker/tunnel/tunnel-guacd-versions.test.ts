@@ -8,6 +8,7 @@ import pino from 'pino';
 import { GuacDecoder, encodeInstruction } from '@yunzhuo/protocol';
 import { DesktopParking } from '../../../broker/src/tunnel/desktop-parking.js';
 import { guacdTraits } from '../../../broker/src/tunnel/guacd-traits.js';
+import { captureLog } from '../../helpers/log-capture.js';
 import { FAKE_RDP_ARGS, FIRST_FRAME, FakeGuacd } from '../../helpers/fake-guacd.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { InstructionBoundaryScanner } from '@yunzhuo/protocol';
@@ -109,6 +110,27 @@ describe('tunnel: guacd versions', function () {
       assert.equal(relay.tunnels.parkedCount(), 0, 'a desktop the clerk left on purpose is not parked');
     });
   }
+
+  it("a stock client's disconnect is a normal leave when the browser closes before guacd answers anything", async () => {
+    let heardDisconnect = () => {};
+    const toldToLeave = new Promise<void>((resolve) => (heardDisconnect = resolve));
+    guacd = await FakeGuacd.start({ ...GUACD16, onInstruction: (_conn, instruction) => instruction.opcode === 'disconnect' && heardDisconnect() });
+    const log = captureLog();
+    relay = await startRelay({}, { parkDesktops: true, logger: log.logger });
+    relay.broker.tokens.set('t1', target([guacd]));
+    const client = TunnelClient.open(relay.url, 'token=t1');
+    await client.waitFor((i) => i.opcode === 'size' && i.args[0] === '0');
+    client.send(encodeInstruction('disconnect'));
+    client.ws.close(); // at once, as guacamole-common-js does: guacd (here silent) never answers first
+    await toldToLeave;
+    await eventually(() => {
+      assert.equal(relay!.broker.called('markClosed').length, 1);
+      return log.lines().find((line) => line.msg === 'tunnel closed');
+    }).then((closed) => assert.deepEqual([closed.reason, closed.detail], ['browser-closed', 'the browser left with disconnect']));
+    assert.deepEqual(relay.broker.called('markClosed')[0], ['session-1', 'browser-closed']);
+    assert.equal(relay.tunnels.parkedCount(), 0, 'a desktop the clerk left on purpose is not parked');
+    assert.deepEqual(log.warnings(), []);
+  });
 });
 
 describe('desktop parking: keepalive', function () {
