@@ -39,6 +39,7 @@ export interface Lookups {
   siteName(id: string | null | undefined): string;
   departmentName(id: string | null | undefined): string;
   poolName(id: string | null | undefined): string;
+  gatewayName(id: string | null | undefined): string;
   accountName(id: string | null | undefined): string;
   windowCode(id: string | null | undefined): string;
 }
@@ -58,7 +59,16 @@ export function useLookups(opts: { accounts?: boolean; windows?: boolean } = {})
     const gateway = byId(g);
     const account = byId(a);
     const window = byId(w);
-    const or = (v: string | undefined, id: string | null | undefined) => v ?? (id ? id.slice(0, 8) : '—');
+    /**
+     * The name; while its list is still loading a placeholder (never a raw id that turns into a
+     * name a moment later); a short id only for a row the list does not hold (out of scope, deleted).
+     */
+    const name = <T>(rows: T[] | undefined, map: Map<string, T>, id: string | null | undefined, pick: (row: T) => string) => {
+      if (!id) return '—';
+      const row = map.get(id);
+      if (row) return pick(row);
+      return rows === undefined ? '…' : id.slice(0, 8);
+    };
     return {
       site,
       department,
@@ -66,14 +76,12 @@ export function useLookups(opts: { accounts?: boolean; windows?: boolean } = {})
       gateway,
       account,
       window,
-      siteName: (id) => or(id ? site.get(id)?.name : undefined, id),
-      departmentName: (id) => or(id ? department.get(id)?.name : undefined, id),
-      poolName: (id) => or(id ? pool.get(id)?.name : undefined, id),
-      accountName: (id) => {
-        const acc = id ? account.get(id) : undefined;
-        return acc ? `${acc.displayName}（${acc.username}）` : or(undefined, id);
-      },
-      windowCode: (id) => or(id ? window.get(id)?.code : undefined, id),
+      siteName: (id) => name(s, site, id, (row) => row.name),
+      departmentName: (id) => name(d, department, id, (row) => row.name),
+      poolName: (id) => name(p, pool, id, (row) => row.name),
+      gatewayName: (id) => name(g, gateway, id, (row) => row.name),
+      accountName: (id) => name(a, account, id, (row) => `${row.displayName}（${row.username}）`),
+      windowCode: (id) => name(w, window, id, (row) => row.code),
     };
   }, [s, d, p, g, a, w]);
 }

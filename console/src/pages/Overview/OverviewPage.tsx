@@ -59,7 +59,7 @@ export function OverviewPage() {
         'zh-CN',
       ),
     );
-  const deptName = (id: string) => departments.data?.find((d) => d.id === id)?.name ?? id.slice(0, 8);
+  const deptName = (id: string) => (departments.data ? (departments.data.find((d) => d.id === id)?.name ?? id.slice(0, 8)) : '…');
 
   const totals = rows.reduce(
     (acc, r) => ({

@@ -135,7 +135,7 @@ export function PoolsPage() {
                   );
                 },
               },
-              { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gateway.get(g)?.name ?? g.slice(0, 8)).join(' → ') },
+              { key: 'gw', header: t('pool.gateways'), render: (p) => p.gatewayIds.map((g) => lookups.gatewayName(g)).join(' → ') },
               ...actionsColumn(
                 canWrite,
                 (p: Pool) => (
