@@ -1,11 +1,18 @@
 /**
+ * How long `eventually` waits by default, ms. It returns as soon as the check holds, so a long
+ * limit costs a passing test nothing; it only has to outlast a busy 2-core machine, where a real
+ * sshd handshake or a child process start has taken over 5 s.
+ */
+export const EVENTUALLY_TIMEOUT_MS = 20_000;
+
+/**
  * The one polling helper of the test suite (instead of sleeping a guessed time): calls `check`
  * every `intervalMs` until it returns a value other than false, null or undefined without
  * throwing, and resolves with that value; after `timeoutMs` it throws the last error (an assert's
  * message) or "condition still …". A check made of asserts ends with `return true`.
  */
 export async function eventually<T>(check: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Found<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+  const deadline = Date.now() + (opts.timeoutMs ?? EVENTUALLY_TIMEOUT_MS);
   let lastError: unknown;
   for (;;) {
     try {

@@ -120,6 +120,23 @@ describe('lifecycle: SSH actions against a real sshd', function () {
     assert.notEqual(target.desktop.password, 'Desk-secret-1!');
   });
 
+  it('a host that drops the connection under a running command: the run is recorded as failed, the desktop goes to error, and the next run works', async () => {
+    const hall = await lifecycleHall(broker, { desktops: ['desk-drop'] });
+    // the command kills its own sshd session process: the connection is reset under it
+    await action(hall.pool.id, 'on-maintenance', 'kill -9 $PPID; sleep 5');
+    const desk = hall.desktops[0].id;
+    assert.equal((await broker.admin.patch(`/api/v1/desktops/${desk}`, { state: 'maintenance' })).status, 200);
+    const run = await eventually(async () => (await runsOf(desk))[0]);
+    assert.ok(run.outcome === 'failed' || run.outcome === 'error', `${run.outcome}: ${run.error}`);
+    await eventually(async () => (await desktopRow(broker, desk)).state === 'error');
+    // the broker still answers, and its next SSH run (another desktop) works
+    const other = await lifecycleHall(broker, { desktops: ['desk-after-drop'] });
+    await action(other.pool.id, 'on-maintenance', 'echo still here');
+    assert.equal((await broker.admin.patch(`/api/v1/desktops/${other.desktops[0].id}`, { state: 'maintenance' })).status, 200);
+    const next = await eventually(async () => (await runsOf(other.desktops[0].id)).find((r) => r.outcome === 'ok'));
+    assert.equal(next.stdout, 'still here');
+  });
+
   it('a changed host key is refused before the command runs; an admin pin of the new key lets it through', async () => {
     const hall = await lifecycleHall(broker, { desktops: ['desk-m'] });
     const marker = `/tmp/yz-marker-${randomUUID()}`;

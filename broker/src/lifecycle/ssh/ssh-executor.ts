@@ -82,6 +82,10 @@ export const nodeSshExecutor: SshExecutor = {
           return !mismatch;
         },
       });
+      // node-ssh stops listening for the connection's errors once it is ready: a reset after
+      // that (the host restarting, or after dispose()) would be an uncaught exception that ends
+      // the broker. The command's own outcome still comes through execCommand.
+      ssh.connection?.on('error', () => undefined);
       return ssh.execCommand(command, { onChannel: (c) => (open.channel = c) });
     })();
     try {
