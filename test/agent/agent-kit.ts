@@ -9,7 +9,7 @@ import { loadConfig } from '../../broker/src/config/load-config.js';
 import { startBroker, type RunningBroker } from '../../broker/src/server.js';
 import type { RecordedAction } from '../../agent/src/os/recording/recording-os.js';
 import { ApiClient } from '../helpers/api-client.js';
-import { eventually } from '../helpers/eventually.js';
+import { EVENTUALLY_TIMEOUT_MS, eventually } from '../helpers/eventually.js';
 import { Factory } from '../helpers/factories.js';
 import { ADMIN_PASSWORD, startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
@@ -93,7 +93,7 @@ export class FleetBroker {
     return res.body;
   }
 
-  async waitOnline(id: string, online = true, timeoutMs = 8000): Promise<void> {
+  async waitOnline(id: string, online = true, timeoutMs = EVENTUALLY_TIMEOUT_MS): Promise<void> {
     await eventually(async () => (await this.terminal(id)).online === online, { timeoutMs, intervalMs: 50 });
   }
 

@@ -55,7 +55,6 @@ describe('agent enrollment with join tokens (real agent processes)', function ()
   it('refuses an expired token with JOIN_TOKEN_EXPIRED, audited, and the agent exits 2', async () => {
     const { token, id } = await fleet.joinToken(siteId, { expiresInHours: 0.0003 }); // about a second
     await eventually(async () => (await fleet.admin.get(`/api/v1/join-tokens?state=expired`)).body.items.some((t: { id: string }) => t.id === id), {
-      timeoutMs: 5000,
       intervalMs: 100,
     });
     const a = await agent({ joinToken: token });

@@ -72,7 +72,7 @@ describe('agent lockout: forged, unsupported, revoked and misbehaving agents', f
     assert.equal(revoked.body.state, 'revoked');
     assert.equal(await a.exited(5000), 3, 'the agent stops with exit code 3 and does not retry');
     assert.match(a.stderr, /refused this terminal for good/);
-    await fleet.waitOnline(id, false, 3000);
+    await fleet.waitOnline(id, false);
     const again = await rawAgentSocket(fleet.url, agentHeaders(credential));
     assert.equal(again.status, 401);
     // the credential is erased, not just suspended: putting the state back does not revive it

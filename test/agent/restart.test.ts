@@ -16,7 +16,7 @@ describe('broker restart: every agent comes back within the backoff bound (real 
     const { token } = await fleet.joinToken(site.id, { maxUses: AGENTS });
     for (let i = 0; i < AGENTS; i++) agents.push(await AgentProcess.start(fleet.url, { joinToken: token }));
     ids.push(...(await Promise.all(agents.map((a) => a.terminalId()))));
-    await Promise.all(ids.map((id) => fleet.waitOnline(id, true, 15_000)));
+    await Promise.all(ids.map((id) => fleet.waitOnline(id, true, 45_000)));
   });
   after(async () => {
     await Promise.all(agents.map((a) => a.dispose()));
