@@ -44,8 +44,9 @@ export function rdpParameters(target: TunnelTarget, display: DisplayChoice): Rea
     ['timezone', settings.timezone],
   ]);
   if (settings.serverLayout) params.set('server-layout', settings.serverLayout);
-  // the window-device channel only when the pool enables a device (docs/DEVICES.md)
-  if ((settings.devices ?? []).length > 0) params.set('static-channels', DEVICE_CHANNEL_NAME);
+  // the window-device channel only when the pool enables a device (docs/DEVICES.md) or the window
+  // printer, whose channel path yunzhuo-desk takes inside a Linux desktop (docs/PAPER.md)
+  if ((settings.devices ?? []).length > 0 || settings.printing === true) params.set('static-channels', DEVICE_CHANNEL_NAME);
   // the RDP printer whose jobs come back as PDF file streams for the window's printer (docs/PAPER.md)
   if (settings.printing === true) {
     params.set('enable-printing', 'true');

@@ -50,7 +50,8 @@ export class UpstreamPolicy {
     this.#audioIn = settings?.audio ?? false;
     const devices = settings?.devices ?? [];
     const owner = (options.role ?? 'owner') === 'owner';
-    this.#devices = devices.length > 0 && owner ? new DeviceAnswerMonitor(devices, options.deviceUses ?? (() => {})) : null;
+    const printing = settings?.printing === true;
+    this.#devices = (devices.length > 0 || printing) && owner ? new DeviceAnswerMonitor(devices, options.deviceUses ?? (() => {}), printing) : null;
   }
 
   check(instruction: Instruction): UpstreamVerdict {
@@ -104,7 +105,7 @@ export class UpstreamPolicy {
     }
   }
 
-  /** The window page's half of the YZDEV channel: one stream at a time, for the owner of a pool with devices. */
+  /** The window page's half of the YZDEV channel: one stream at a time, for the owner of a pool with devices or the window printer. */
   #openDeviceChannel(stream: string | undefined): UpstreamVerdict {
     if (!this.#devices) return reject('the device channel is not enabled for this browser');
     const verdict = this.#open(true, stream, '');
