@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type WebSocket from 'ws';
 import { DeskLink } from '../../agent/src/desk/desk-link.js';
 import { printOverChannel } from '../../agent/src/desk/print.api.js';
@@ -11,7 +14,8 @@ import type { WindowPrinter } from '../../protocol/src/paper/printer.js';
 import { channelThroughBridge } from '../helpers/bridge-channel.js';
 import { eventually } from '../helpers/eventually.js';
 import { samplePdf } from '../helpers/pdf-sample.js';
-import { pdfFacts, startPrivateCups, type PrivateCups } from '../setup/private-cups.js';
+import { DESK_QUEUE_FILES, pdfFacts, startPrivateCups, type PrivateCups } from '../setup/private-cups.js';
+import { run } from '../setup/processes.js';
 
 const A4 = { widthPt: 595, heightPt: 842 };
 
@@ -106,6 +110,23 @@ describe('paper: printing through the device channel (yunzhuo-desk → YZDEV →
     assert.ok(told && !told.ok);
     assert.equal(told.reason, '缺纸');
     assert.equal(told.via, 'channel');
+  });
+
+  it("prints from the desktop's own CUPS queue: its yunzhuo backend hands the job to the companion, the window's CUPS prints it", async () => {
+    await startBridge(new CupsPrinter({ server: cups.server }));
+    const { link, results } = await companion({ printing: true, printer: counter() });
+    const api = new ZkIdrApi(link);
+    open.push(api);
+    const port = await api.listen(0);
+    const desktopCups = await startPrivateCups('yunzhuo-window', { ...DESK_QUEUE_FILES, deviceUri: `yunzhuo://127.0.0.1:${port}` });
+    open.push({ close: () => desktopCups.stop() });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'yz-print-')), 'receipt.pdf');
+    await writeFile(file, samplePdf(['Desktop queue receipt B-007'], A4));
+    await run('lp', ['-h', desktopCups.server, '-d', 'yunzhuo-window', '-t', 'receipt', file]);
+    const told = await eventually(() => results[0] ?? null, { timeoutMs: 30_000 });
+    assert.ok(told?.ok, JSON.stringify(told));
+    assert.match((await pdfFacts(await cups.outputOf(told.jobId))).text, /Desktop queue receipt B-007/);
+    await rm(path.dirname(file), { recursive: true });
   });
 
   it('carries a PDF larger than one part in order, byte for byte', async () => {
