@@ -1,3 +1,4 @@
+import { WINDOW_DRIVE_NAME } from '@yunzhuo/protocol/paper/drive';
 import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
@@ -51,6 +52,15 @@ export function rdpParameters(target: TunnelTarget, display: DisplayChoice): Rea
   if (settings.printing === true) {
     params.set('enable-printing', 'true');
     params.set('printer-name', WINDOW_PRINTER_NAME);
+  }
+  // the window drive 窗口材料 for scans: uploads per the pool's policy, downloads off unless it says so
+  if (settings.drive && target.drive) {
+    params.set('enable-drive', 'true');
+    params.set('drive-name', WINDOW_DRIVE_NAME);
+    params.set('drive-path', target.drive.path);
+    params.set('create-drive-path', 'true');
+    params.set('disable-download', String(!settings.drive.download));
+    params.set('disable-upload', String(!settings.drive.upload));
   }
   if (target.recording) {
     params.set('recording-path', target.recording.path);
