@@ -58,7 +58,27 @@ try {
       '',
     ].join('\n'),
   );
+  // the desktop's 窗口打印机 (docs/PAPER.md): a CUPS backend handing each job's PDF to the companion
+  const deskCups = path.join(agentDir, 'desk-cups');
+  mkdirSync(path.join(stage, 'usr/lib/cups/backend'), { recursive: true });
+  cpSync(path.join(deskCups, 'yunzhuo'), path.join(stage, 'usr/lib/cups/backend/yunzhuo'));
+  chmodSync(path.join(stage, 'usr/lib/cups/backend/yunzhuo'), 0o755);
+  mkdirSync(path.join(stage, 'usr/share/ppd/yunzhuo'), { recursive: true });
+  cpSync(path.join(deskCups, 'yunzhuo-window-printer.ppd'), path.join(stage, 'usr/share/ppd/yunzhuo/yunzhuo-window-printer.ppd'));
   mkdirSync(path.join(stage, 'DEBIAN'));
+  writeFileSync(
+    path.join(stage, 'DEBIAN/postinst'),
+    [
+      '#!/bin/sh',
+      'set -e',
+      '# the queue 窗口打印机 when CUPS is installed and running; without CUPS the companion still serves its HTTP API',
+      'if [ "$1" = configure ] && command -v lpadmin >/dev/null 2>&1; then',
+      "  lpadmin -p yunzhuo-window -D '窗口打印机' -E -v yunzhuo://127.0.0.1:24010 -P /usr/share/ppd/yunzhuo/yunzhuo-window-printer.ppd -o printer-error-policy=abort-job || true",
+      'fi',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   writeFileSync(
     path.join(stage, 'DEBIAN/control'),
     [

@@ -142,6 +142,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     events,
     clock,
     recordingDir: config.recordingDir,
+    windowDriveDir: config.windowDriveDir,
     tunnels: () => liveTunnels,
     hooks: desktopLifecycle.actions,
   });

@@ -118,3 +118,41 @@ describe('window page: a desktop print job reaches the window printer, never a d
     assert.equal(download.onblob, null);
   });
 });
+
+describe("window page: the agent's word on a print the desktop sent over the channel", () => {
+  function page(printer: { name: string } | null) {
+    const notices: PrintNotice[] = [];
+    const reports: PrintReport[] = [];
+    const printing = new WindowPrinting({
+      bridgeUrl: 'ws://127.0.0.1:1/?secret=x',
+      printer: printer ? { paper: 'A4', copies: 1, duplex: false, ...printer } : null,
+      sessionId: 'session-9',
+      openSocket: () => assert.fail('the channel path opens no socket of its own'),
+      report: async (body) => void reports.push(body),
+      notify: (notice) => notices.push(notice),
+    });
+    return { printing, notices, reports };
+  }
+  const said = (result: object) => JSON.stringify({ type: 'print.result', id: 'channel-ab12', pages: 1, bytes: 900, ...result });
+
+  it('toasts and reports a printed and a failed channel job with via channel; ignores anything else', async () => {
+    const { printing, notices, reports } = page({ name: 'counter' });
+    assert.deepEqual(await printing.channelPrinted(said({ ok: true, jobId: 'counter-5', via: 'channel' })), { kind: 'printed' });
+    await printing.channelPrinted(said({ ok: false, code: 'PRINTER_FAILED', reason: '缺纸', via: 'channel' }));
+    assert.equal(await printing.channelPrinted(said({ ok: true, jobId: 'counter-6' })), null, 'a result without via channel is not ours');
+    assert.equal(await printing.channelPrinted('not json'), null);
+    assert.deepEqual(notices, [{ kind: 'printed' }, { kind: 'failed', reason: '缺纸' }]);
+    assert.deepEqual(reports, [
+      { sessionId: 'session-9', via: 'channel', outcome: 'printed', queue: 'counter', pages: 1, bytes: 900 },
+      { sessionId: 'session-9', via: 'channel', outcome: 'failed', queue: 'counter', pages: 1, bytes: 900, code: 'PRINTER_FAILED', reason: '缺纸' },
+    ]);
+  });
+
+  it('says plainly that the window has no printer', async () => {
+    const { printing, notices, reports } = page(null);
+    await printing.channelPrinted(said({ ok: false, code: 'PRINTER_NOT_CONFIGURED', reason: '本窗口没有配置打印机', via: 'channel' }));
+    assert.deepEqual(notices, [{ kind: 'no-printer' }]);
+    assert.equal(reports[0]?.queue, null);
+    assert.equal(reports[0]?.code, 'PRINTER_NOT_CONFIGURED');
+  });
+});

@@ -3,8 +3,9 @@
 // whose PDFs land in a temp dir. cups-pdf reads its settings only from /etc/cups: each queue gets
 // its own `cups-pdf-<instance>.conf` there (its device URI is `cups-pdf:/<instance>`), removed on stop.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eventually } from '../helpers/eventually.js';
 import { freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort } from './processes.js';
 
@@ -30,11 +31,34 @@ export interface PrivateCups {
 
 let instances = 0;
 
-export async function startPrivateCups(queue = 'counter'): Promise<PrivateCups> {
+/** A queue on another backend than cups-pdf (the desktop's 窗口打印机: yunzhuo-desk's CUPS backend). */
+export interface CupsBackendQueue {
+  /** the backend program, copied into this cupsd's own backend directory under its file name */
+  backend: string;
+  deviceUri: string;
+  ppd: string;
+}
+
+const SYSTEM_SERVER_BIN = '/usr/lib/cups';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The desktop's 窗口打印机 as yunzhuo-desk's package installs it: its CUPS backend and PPD. */
+export const DESK_QUEUE_FILES = { backend: path.join(ROOT, 'agent/desk-cups/yunzhuo'), ppd: path.join(ROOT, 'agent/desk-cups/yunzhuo-window-printer.ppd') };
+
+/** A ServerBin of our own: the system's filters and helpers, and only `backend` as the backend. */
+async function serverBinWith(dir: string, backend: string): Promise<void> {
+  for (const sub of ['filter', 'daemon', 'cgi-bin', 'notifier', 'monitor', 'driver']) await symlink(path.join(SYSTEM_SERVER_BIN, sub), path.join(dir, sub));
+  await mkdir(path.join(dir, 'backend'));
+  const to = path.join(dir, 'backend', path.basename(backend));
+  await copyFile(backend, to);
+  await chmod(to, 0o755); // CUPS runs a 0755 backend as its unprivileged user
+}
+
+export async function startPrivateCups(queue = 'counter', other?: CupsBackendQueue): Promise<PrivateCups> {
   if (!existsSync(CUPS_PDF_PPD)) throw new Error(`missing ${CUPS_PDF_PPD}: run \`bash test/setup/install-deps.sh\` as root first`);
   const dir = await makeTempDir('yz-cups-', 0o755);
-  const dirs = { conf: 'conf', spool: 'spool', cache: 'cache', state: 'state', log: 'log', tmp: 'tmp', out: 'out' };
+  const dirs = { conf: 'conf', spool: 'spool', cache: 'cache', state: 'state', log: 'log', tmp: 'tmp', out: 'out', bin: 'bin' };
   for (const sub of Object.values(dirs)) await mkdir(path.join(dir, sub));
+  if (other) await serverBinWith(path.join(dir, dirs.bin), other.backend);
   // filters run as lp: they need a temp dir they can write and an output dir the backend can reach
   await chmod(path.join(dir, dirs.tmp), 0o1777);
   await chmod(path.join(dir, dirs.out), 0o755);
@@ -78,6 +102,7 @@ export async function startPrivateCups(queue = 'counter'): Promise<PrivateCups> 
       `ErrorLog ${at('log/error_log')}`,
       `PageLog ${at('log/page_log')}`,
       'Sandboxing Relaxed',
+      ...(other ? [`ServerBin ${at('bin')}`] : []),
       'FileDevice No',
       '',
     ].join('\n'),
@@ -94,7 +119,10 @@ export async function startPrivateCups(queue = 'counter'): Promise<PrivateCups> 
   };
   try {
     await waitForPort([LOOPBACK], port, cupsd);
-    await run('lpadmin', ['-h', server, '-p', queue, '-E', '-v', `cups-pdf:/${instance}`, '-P', CUPS_PDF_PPD]);
+    const device = other
+      ? ['-v', other.deviceUri, '-P', other.ppd, '-o', 'printer-error-policy=abort-job']
+      : ['-v', `cups-pdf:/${instance}`, '-P', CUPS_PDF_PPD];
+    await run('lpadmin', ['-h', server, '-p', queue, '-E', ...device]);
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,7 @@ import type { DeviceErrorCode, IdCard } from '@yunzhuo/protocol/devices/index';
 import { CAMERA_STILL_PATH, serveCameraStill } from './camera-still.api.js';
 import { DeviceRequestError, type DeskLink } from './desk-link.js';
 import { isPadPath, servePad } from './pad.api.js';
+import { PRINT_PATH, servePrint } from './print.api.js';
 
 /**
  * The local HTTP API of ZKTeco's ID card reader service, ZKIDROnline (docs/DEVICES.md says why
@@ -79,6 +80,7 @@ export class ZkIdrApi {
     if (req.method !== 'GET' && req.method !== 'POST') return this.#send(res, 405, refusalOf('DEVICE_REQUEST_INVALID'));
     if (url.pathname === CAMERA_STILL_PATH) return serveCameraStill(this.link, url, res);
     if (isPadPath(url.pathname)) return servePad(this.link, url.pathname, req, res);
+    if (url.pathname === PRINT_PATH) return servePrint(this.link, url, req, res);
     if (url.pathname === `${BASE}/info`) return this.#send(res, 200, { ret: 0, data: { server_version: ZK_SERVER_VERSION } });
     if (url.pathname !== `${BASE}/ScanReadIdCardInfo`) return this.#send(res, 404, refusalOf('DEVICE_REQUEST_INVALID'));
     try {

@@ -8,6 +8,7 @@ import {
   type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
+import { ChannelPrintJobs } from '../paper/channel-print.js';
 import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
 import { LoopbackServer } from '../connection/loopback-server.js';
 import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
@@ -78,7 +79,15 @@ export class DeviceBridgeServer extends LoopbackServer {
         const control = bridgeControlSchema.safeParse(jsonOrNull(bytes.toString('utf8')));
         if (!control.success) return ws.close(1008, 'bad control message');
         if (control.data.type === 'print') return void this.#print(ws, control.data);
-        requests = new DeviceRequests(this.drivers, control.data.classes as DeviceClass[]);
+        const { classes, printing, printer } = control.data;
+        const paper = printing
+          ? new ChannelPrintJobs({
+              port: this.printer,
+              printer: printer ?? null,
+              onResult: (result) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(result)),
+            })
+          : null;
+        requests = new DeviceRequests(this.drivers, classes as DeviceClass[], paper);
         return;
       }
       if (!requests) return ws.close(1008, 'session message first');

@@ -1,5 +1,6 @@
-import { CLASS_OF_OP, deviceRequestSchema, helloFor, type DeviceClass, type DeviceFrame, type DeviceOp } from '@yunzhuo/protocol/devices/index';
+import { CLASS_OF_OP, PRINT_FEATURE, deviceRequestSchema, helloFor, type DeviceClass, type DeviceFrame, type DeviceOp } from '@yunzhuo/protocol/devices/index';
 import { ERRORS } from '@yunzhuo/protocol/errors';
+import type { ChannelPrintJobs } from '../paper/channel-print.js';
 import { DeviceError, healthOf, type DeviceDriver } from './device-driver.js';
 
 /**
@@ -13,6 +14,8 @@ export class DeviceRequests {
   constructor(
     drivers: readonly DeviceDriver[],
     private readonly classes: readonly DeviceClass[],
+    /** the window's printer for the desktop (the pool's `printing`); null: print ops are refused */
+    private readonly paper: ChannelPrintJobs | null = null,
   ) {
     this.#drivers = new Map(drivers.map((driver) => [driver.deviceClass, driver]));
   }
@@ -20,12 +23,20 @@ export class DeviceRequests {
   /** null: nothing to answer (progress, a stray response) */
   async answer(frame: DeviceFrame): Promise<DeviceFrame | null> {
     if (frame.kind === 'hello')
-      return { kind: 'hello', requestId: 0, body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent', acks: true }) };
+      return {
+        kind: 'hello',
+        requestId: 0,
+        body: helloFor('window', { classes: [...this.classes], software: 'yunzhuo-agent', acks: true, features: [PRINT_FEATURE] }),
+      };
     if (frame.kind !== 'request') return null;
     const parsed = deviceRequestSchema.safeParse(frame.body);
     if (!parsed.success) return errorFrame(frame.requestId, 'DEVICE_REQUEST_INVALID', undefined);
     const request = parsed.data;
     if (request.op === 'devices.list') return { kind: 'response', requestId: frame.requestId, body: await this.#list() };
+    if (request.op === 'print.part' || request.op === 'print.submit') {
+      if (!this.paper) return errorFrame(frame.requestId, 'DEVICE_CLASS_DISABLED', request.op);
+      return request.op === 'print.part' ? this.paper.part(frame.requestId, request) : this.paper.submit(frame.requestId, request);
+    }
     const deviceClass = CLASS_OF_OP[request.op]!;
     if (!this.classes.includes(deviceClass)) return errorFrame(frame.requestId, 'DEVICE_CLASS_DISABLED', request.op);
     const driver = this.#drivers.get(deviceClass);
@@ -41,7 +52,14 @@ export class DeviceRequests {
   acknowledge(frame: DeviceFrame): DeviceFrame | null {
     if (frame.kind !== 'request') return null;
     const op = (frame.body as { op?: unknown } | null)?.op;
-    const stage = op === 'camera.still' ? 'capturing' : op === 'signature.capture' || op === 'rating.invite' ? 'waiting-for-citizen' : 'reading';
+    const stage =
+      op === 'camera.still'
+        ? 'capturing'
+        : op === 'signature.capture' || op === 'rating.invite'
+          ? 'waiting-for-citizen'
+          : op === 'print.part' || op === 'print.submit'
+            ? 'printing'
+            : 'reading';
     return { kind: 'progress', requestId: frame.requestId, body: { stage } };
   }
 

@@ -34,6 +34,8 @@ export const configSchema = z
     loginMaxFailuresPerAccountAnywhere: z.coerce.number().int().min(1).default(50),
     loginThrottleWindowSeconds: z.coerce.number().int().min(1).default(900),
     recordingDir: z.string().optional(),
+    /** where guacd keeps each session's window drive 窗口材料 (a path on the guacd host, like the recordings; docs/PAPER.md) */
+    windowDriveDir: z.string().optional(),
     reconcileIntervalSeconds: z.coerce.number().int().min(1).default(30),
     liveFeedPingSeconds: z.coerce.number().int().min(1).max(300).default(25),
     /** 差评 follow-up deadlines the county sets, in working days after the rating's day (docs/RATINGS.md) */
@@ -72,6 +74,7 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema> & {
   databaseUrl: string;
   recordingDir: string;
+  windowDriveDir: string;
 };
 
 /** env variable → config key */
@@ -93,6 +96,7 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE: 'loginMaxFailuresPerAccountAnywhere',
   YUNZHUO_LOGIN_THROTTLE_WINDOW_SECONDS: 'loginThrottleWindowSeconds',
   YUNZHUO_RECORDING_DIR: 'recordingDir',
+  YUNZHUO_WINDOW_DRIVE_DIR: 'windowDriveDir',
   YUNZHUO_RECONCILE_INTERVAL_SECONDS: 'reconcileIntervalSeconds',
   YUNZHUO_LIVE_FEED_PING_SECONDS: 'liveFeedPingSeconds',
   YUNZHUO_RATING_VISIT_WORKING_DAYS: 'ratingVisitWorkingDays',

@@ -48,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: c.databaseUrl ?? `sqlite:${path.join(dataDir, 'yunzhuo.db')}`,
     recordingDir: path.resolve(c.recordingDir ?? path.join(dataDir, 'recordings')),
+    windowDriveDir: path.resolve(c.windowDriveDir ?? path.join(dataDir, 'window-drives')),
   };
 }

@@ -4,6 +4,7 @@ import {
   DeviceFrameError,
   deviceErrorSchema,
   deviceResponseSchema,
+  isPrintOp,
   type DeviceClass,
   type DeviceFrame,
 } from '@yunzhuo/protocol/devices/index';
@@ -14,7 +15,7 @@ import { maskIdNumber } from './personal-data.js';
  * Watches what the window page writes into the YZDEV channel (answers to the desktop's device
  * requests) as it passes through the relay: every answer is reported for the audit, and an
  * answer carrying data of a device class the pool does not enable is refused, whatever the
- * page believes. Only metadata leaves this object; the bytes themselves go on to guacd untouched.
+ * page believes (a print answer without the pool's window printer too). Only metadata leaves this object; the bytes themselves go on to guacd untouched.
  */
 export class DeviceAnswerMonitor {
   #decoder = new DeviceFrameDecoder();
@@ -23,6 +24,8 @@ export class DeviceAnswerMonitor {
   constructor(
     allowed: readonly DeviceClass[],
     private readonly sink: DeviceUseSink,
+    /** the pool's window printer: print answers (the channel path) pass; the page reports each print itself */
+    private readonly printing = false,
   ) {
     this.#allowed = new Set(allowed);
   }
@@ -53,6 +56,7 @@ export class DeviceAnswerMonitor {
       const parsed = deviceResponseSchema.safeParse(frame.body);
       if (!parsed.success) return 'device channel: a response that is not a device response';
       const answer = parsed.data;
+      if (isPrintOp(answer.op)) return this.printing ? null : 'device channel: the window printer is not enabled for the pool';
       const deviceClass = CLASS_OF_OP[answer.op];
       if (deviceClass !== null && !this.#allowed.has(deviceClass)) return `device channel: ${deviceClass} is not enabled for the pool`;
       if (deviceClass === null) return null; // a device list uses no device

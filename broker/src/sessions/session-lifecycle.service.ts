@@ -6,6 +6,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import { Desktop } from '../desktops/desktop.model.js';
 import { afterCommit, writeTransaction } from '../db/write-transaction.js';
 import { auditDeviceUse } from '../devices/device-audit.js';
+import type { FileTransfer } from '../paper/file-transfer.monitor.js';
+import { auditFileTransfer } from '../paper/transfer-audit.js';
 import type { DeviceUse } from '../devices/device-use.js';
 import { Gateway } from '../gateways/gateway.model.js';
 import { AppError } from '../lib/app-error.js';
@@ -33,6 +35,8 @@ export interface LifecycleDeps {
   events: LiveEvents;
   clock: Clock;
   recordingDir: string;
+  /** each session's window drive lives here on the guacd host (a pool with `settings.drive`) */
+  windowDriveDir?: string;
   /** SSH actions before assignment and on release (lifecycle/); none when absent */
   hooks?: DesktopHooks;
 }
@@ -88,6 +92,7 @@ export class SessionLifecycle implements TunnelBroker {
       },
       settings: pool.settings,
       recording: pool.settings.recording ? { path: this.recordingDirOf(session), name: session.id } : null,
+      drive: pool.settings.drive && this.deps.windowDriveDir ? { path: path.join(this.deps.windowDriveDir, session.id) } : null,
     };
     // counted only once nothing can fail any more: markClosed will follow exactly this tunnel
     this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);
@@ -143,6 +148,10 @@ export class SessionLifecycle implements TunnelBroker {
 
   async recordDeviceUse(sessionId: string, use: DeviceUse): Promise<void> {
     await auditDeviceUse(this.deps.audit, sessionId, use);
+  }
+
+  async recordFileTransfer(sessionId: string, transfer: FileTransfer): Promise<void> {
+    await auditFileTransfer(this.deps.audit, sessionId, transfer);
   }
 
   /** A fresh tunnel token for the terminal that holds the session (reconnect after a blip). */

@@ -31,6 +31,7 @@ async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: 
     clipboard: pool.settings.clipboard,
     reconnected,
     devices: pool.settings.devices ?? [], // a pool row written before 0006 has none
+    printing: pool.settings.printing === true,
   };
 }
 

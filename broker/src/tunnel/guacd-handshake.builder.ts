@@ -1,3 +1,4 @@
+import { WINDOW_DRIVE_NAME } from '@yunzhuo/protocol/paper/drive';
 import { encodeInstruction, negotiateVersion, type NegotiatedVersion } from '@yunzhuo/protocol';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import { DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/index';
@@ -44,12 +45,22 @@ export function rdpParameters(target: TunnelTarget, display: DisplayChoice): Rea
     ['timezone', settings.timezone],
   ]);
   if (settings.serverLayout) params.set('server-layout', settings.serverLayout);
-  // the window-device channel only when the pool enables a device (docs/DEVICES.md)
-  if ((settings.devices ?? []).length > 0) params.set('static-channels', DEVICE_CHANNEL_NAME);
+  // the window-device channel only when the pool enables a device (docs/DEVICES.md) or the window
+  // printer, whose channel path yunzhuo-desk takes inside a Linux desktop (docs/PAPER.md)
+  if ((settings.devices ?? []).length > 0 || settings.printing === true) params.set('static-channels', DEVICE_CHANNEL_NAME);
   // the RDP printer whose jobs come back as PDF file streams for the window's printer (docs/PAPER.md)
   if (settings.printing === true) {
     params.set('enable-printing', 'true');
     params.set('printer-name', WINDOW_PRINTER_NAME);
+  }
+  // the window drive 窗口材料 for scans: uploads per the pool's policy, downloads off unless it says so
+  if (settings.drive && target.drive) {
+    params.set('enable-drive', 'true');
+    params.set('drive-name', WINDOW_DRIVE_NAME);
+    params.set('drive-path', target.drive.path);
+    params.set('create-drive-path', 'true');
+    params.set('disable-download', String(!settings.drive.download));
+    params.set('disable-upload', String(!settings.drive.upload));
   }
   if (target.recording) {
     params.set('recording-path', target.recording.path);

@@ -1,3 +1,4 @@
+import type { FileTransfer } from '../paper/file-transfer.monitor.js';
 import type { PoolSettings } from '@yunzhuo/protocol/api/common';
 import type { ErrorCode } from '@yunzhuo/protocol/errors';
 import type { DeviceUse } from '../devices/device-use.js';
@@ -12,6 +13,8 @@ export interface TunnelTarget {
   settings: PoolSettings;
   /** guacd writes the recording here when the pool records sessions */
   recording: { path: string; name: string } | null;
+  /** the session's window drive on the guacd host (a pool with `settings.drive`); absent or null: none */
+  drive?: { path: string } | null;
 }
 
 export const TUNNEL_CLOSE_REASONS = [
@@ -47,4 +50,6 @@ export interface TunnelBroker {
   touch?(sessionId: string): Promise<void>;
   /** a window device answered the desktop (or refused to): one audit row, personal data masked */
   recordDeviceUse?(sessionId: string, use: DeviceUse): Promise<void>;
+  /** a file was sent to (or refused by) the window drive: one audit row with name, size and SHA-256 */
+  recordFileTransfer?(sessionId: string, transfer: FileTransfer): Promise<void>;
 }

@@ -197,7 +197,10 @@ export class TunnelConnection implements AttemptEvents {
       return;
     }
     this.#upstream.setPolicy(
-      new UpstreamPolicy(target.settings, { deviceUses: (use) => this.#tell(async () => this.deps.broker.recordDeviceUse?.(target.sessionId, use)) }),
+      new UpstreamPolicy(target.settings, {
+        deviceUses: (use) => this.#tell(async () => this.deps.broker.recordDeviceUse?.(target.sessionId, use)),
+        fileTransfers: (transfer) => this.#tell(async () => this.deps.broker.recordFileTransfer?.(target.sessionId, transfer)),
+      }),
     );
     this.hooks.redeemed(this);
     this.#phase = 'connecting';

@@ -37,6 +37,8 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'ssh.host-key-forgotten': '删除主机密钥',
   'device.used': '使用窗口外设',
   'device.refused': '窗口外设被拒绝',
+  'paper.file-sent': '材料送入桌面',
+  'paper.file-refused': '材料传送被拒绝',
   'windows.import': '导入窗口',
   'accounts.import': '导入账号',
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, deviceClassSchema } from '../devices/messages.js';
+import { driveSettingsSchema } from '../paper/drive.js';
 import { displayText } from './names.js';
 
 /** department-reviewer: follows up the 差评 of its own departments (work orders only, no other admin route) */
@@ -54,6 +55,11 @@ export const poolSettingsSchema = z
      * Absent (pools made before it) means off.
      */
     printing: z.boolean().optional(),
+    /**
+     * the window drive 窗口材料 (guacd `enable-drive`, a drive path per session) and its file-transfer
+     * policy (docs/PAPER.md); absent: no drive, and `fileTransfer` alone governs file streams
+     */
+    drive: driveSettingsSchema.optional(),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

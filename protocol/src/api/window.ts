@@ -26,6 +26,8 @@ export const windowSessionOut = z.object({
   reconnected: z.boolean(),
   /** the window devices the desktop may use (the pool's setting); the page refuses the others */
   devices: z.array(deviceClassSchema).default([]),
+  /** the pool's window printer (`settings.printing`): the desktop may print to the window (RDP printer, or YZDEV from yunzhuo-desk) */
+  printing: z.boolean().default(false),
 });
 
 export const tunnelTokenOut = z.object({ token: z.string(), expiresAt: z.string(), path: z.literal('/tunnel') });

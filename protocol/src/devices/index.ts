@@ -2,3 +2,4 @@ export * from './frame.js';
 export * from './frame-errors.js';
 export * from './frame-decoder.js';
 export * from './messages.js';
+export * from './print-ops.js';

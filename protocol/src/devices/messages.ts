@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { bridgePrintSchema } from '../paper/print-job.js';
+import { windowPrinterSchema } from '../paper/printer.js';
 import { DEVICE_FRAME_VERSION } from './frame.js';
+import { printPartRequest, printPartResponse, printSubmitRequest, printSubmitResponse } from './print-ops.js';
 
 /** Device classes a pool may enable; the companion and the agent speak of these. */
 export const DEVICE_CLASSES = ['idcard', 'camera', 'signature', 'rating'] as const;
@@ -21,6 +23,8 @@ export const deviceHelloSchema = z.object({
    * (the desktop was reconnected over a new RDP connection) and reopens the channel.
    */
   acks: z.boolean().optional(),
+  /** what the window takes beyond the device requests: `print` (print.part / print.submit, docs/PAPER.md) */
+  features: z.array(z.string().max(32)).max(16).optional(),
 });
 export type DeviceHello = z.infer<typeof deviceHelloSchema>;
 
@@ -41,6 +45,8 @@ export const deviceRequestSchema = z.discriminatedUnion('op', [
   /** the rating pad facing the citizen asks for a rating of the service just given (好差评, 一次一评) */
   z.object({ op: z.literal('rating.invite'), caseNumber: z.string().max(64).optional(), itemCode: z.string().max(64).optional() }).strict(),
   z.object({ op: z.literal('devices.list') }).strict(),
+  printPartRequest,
+  printSubmitRequest,
 ]);
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
 export type DeviceOp = DeviceRequest['op'];
@@ -52,7 +58,15 @@ export const CLASS_OF_OP: Record<DeviceOp, DeviceClass | null> = {
   'signature.capture': 'signature',
   'rating.invite': 'rating',
   'devices.list': null,
+  // the window's printer is no device class: the pool's `printing` setting allows it
+  'print.part': null,
+  'print.submit': null,
 };
+export const DEVICE_OPS = Object.keys(CLASS_OF_OP) as [DeviceOp, ...DeviceOp[]];
+/** Ops of the window's printer (the channel path of printing), allowed by the pool's `printing`. */
+export function isPrintOp(op: DeviceOp): op is 'print.part' | 'print.submit' {
+  return op === 'print.part' || op === 'print.submit';
+}
 
 const base64 = z
   .string()
@@ -121,6 +135,8 @@ export const deviceResponseSchema = z.discriminatedUnion('op', [
       devices: z.array(deviceHealthSchema).max(16),
     })
     .strict(),
+  printPartResponse,
+  printSubmitResponse,
 ]);
 export type DeviceResponse = z.infer<typeof deviceResponseSchema>;
 
@@ -142,13 +158,13 @@ export const deviceErrorSchema = z.object({
   code: deviceErrorCodeSchema,
   message: z.string().max(512),
   /** the op refused, so that the audit names the device even when nothing was read */
-  op: z.enum(['idcard.read', 'camera.still', 'signature.capture', 'rating.invite', 'devices.list']).optional(),
+  op: z.enum(DEVICE_OPS).optional(),
 });
 export type DeviceError = z.infer<typeof deviceErrorSchema>;
 
 /** Sent while a slow device works (a card being read, a camera focusing); the companion may ignore it. */
 export const deviceProgressSchema = z.object({
-  stage: z.enum(['waiting-for-card', 'reading', 'capturing', 'encoding', 'waiting-for-citizen']),
+  stage: z.enum(['waiting-for-card', 'reading', 'capturing', 'encoding', 'waiting-for-citizen', 'printing']),
   percent: z.number().min(0).max(100).optional(),
 });
 export type DeviceProgress = z.infer<typeof deviceProgressSchema>;
@@ -160,7 +176,15 @@ export type DeviceProgress = z.infer<typeof deviceProgressSchema>;
  */
 export const bridgeControlSchema = z.discriminatedUnion('type', [
   /** sent first: the classes the session's pool enables (the agent refuses the others) */
-  z.object({ type: z.literal('session'), classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length) }).strict(),
+  z
+    .object({
+      type: z.literal('session'),
+      classes: z.array(deviceClassSchema).max(DEVICE_CLASSES.length),
+      /** the pool lets the desktop print over the channel (`settings.printing`), on this printer (null: the window has none) */
+      printing: z.boolean().optional(),
+      printer: windowPrinterSchema.nullable().optional(),
+    })
+    .strict(),
   /** a desktop's print job for the window's printer (docs/PAPER.md); answered with `print.result` */
   bridgePrintSchema,
 ]);

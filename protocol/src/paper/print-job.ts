@@ -39,6 +39,8 @@ export const bridgePrintResultSchema = z.discriminatedUnion('ok', [
       jobId: z.string().max(200),
       pages: z.number().int().min(0).nullable(),
       bytes: z.number().int().min(0),
+      /** `channel`: a job yunzhuo-desk sent over YZDEV, printed by the agent unasked (the page toasts and reports it) */
+      via: printPathSchema.optional(),
     })
     .strict(),
   z
@@ -50,6 +52,8 @@ export const bridgePrintResultSchema = z.discriminatedUnion('ok', [
       reason: z.string().max(300),
       pages: z.number().int().min(0).nullable(),
       bytes: z.number().int().min(0),
+      /** `channel`: a job yunzhuo-desk sent over YZDEV, printed by the agent unasked (the page toasts and reports it) */
+      via: printPathSchema.optional(),
     })
     .strict(),
 ]);

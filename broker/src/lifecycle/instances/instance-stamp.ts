@@ -19,5 +19,6 @@ export function stampingTunnelBroker(engine: TunnelBroker, instanceId: string): 
     reportGatewayFailure: (gatewayId: string, code: ErrorCode, detail: string) => engine.reportGatewayFailure(gatewayId, code, detail),
     ...(engine.touch ? { touch: engine.touch.bind(engine) } : {}),
     ...(engine.recordDeviceUse ? { recordDeviceUse: engine.recordDeviceUse.bind(engine) } : {}),
+    ...(engine.recordFileTransfer ? { recordFileTransfer: engine.recordFileTransfer.bind(engine) } : {}),
   };
 }

@@ -55,6 +55,14 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
     );
     const { session } = desktop;
     const deviceBridge = loadDeviceBridgeAddress();
+    const printing = new WindowPrinting({
+      bridgeUrl: deviceBridge?.url ?? null,
+      printer,
+      sessionId: session.id,
+      openSocket: (url) => new WebSocket(url) as BridgeSocket,
+      report: (report) => api.reportPrint(report),
+      notify: setPrintNotice,
+    });
     const connection = new DesktopConnection({
       sessionId: session.id,
       token: desktop.token,
@@ -75,15 +83,15 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
         fit();
       },
       onClipboard: clipboardAllows(session, 'from-desktop') ? (text) => latest.current.onClipboard(text) : undefined,
-      devices: deviceBridge && session.devices.length > 0 ? { bridge: deviceBridge, classes: session.devices } : undefined,
-      printing: new WindowPrinting({
-        bridgeUrl: deviceBridge?.url ?? null,
-        printer,
-        sessionId: session.id,
-        openSocket: (url) => new WebSocket(url) as BridgeSocket,
-        report: (report) => api.reportPrint(report),
-        notify: setPrintNotice,
-      }),
+      devices:
+        deviceBridge && (session.devices.length > 0 || session.printing)
+          ? {
+              bridge: deviceBridge,
+              classes: session.devices,
+              printing: session.printing ? { printer, onResult: (text) => void printing.channelPrinted(text) } : undefined,
+            }
+          : undefined,
+      printing,
     });
     connectionRef.current = connection;
     register(session.id, connection);

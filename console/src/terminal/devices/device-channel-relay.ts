@@ -1,12 +1,15 @@
 import Guacamole from 'guacamole-common-js';
 import { DEVICE_BLOB_BYTES, DEVICE_CHANNEL_NAME } from '@yunzhuo/protocol/devices/frame';
 import type { DeviceClass } from '@yunzhuo/protocol/devices/messages';
+import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import type { DeviceBridgeAddress } from './device-bridge-address';
 
 export interface DeviceChannelOptions {
   bridge: DeviceBridgeAddress;
   /** the classes the session's pool enables; the agent refuses the others */
   classes: readonly DeviceClass[];
+  /** the pool lets the desktop print over the channel, on this printer (docs/PAPER.md) */
+  printing?: { printer: WindowPrinter | null; onResult(text: string): void } | undefined;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -44,10 +47,13 @@ export function relayDeviceChannel(client: Guacamole.Client, options: DeviceChan
     const output = client.createPipeStream('application/octet-stream', DEVICE_CHANNEL_NAME);
     const early: Uint8Array[] = []; // what the desktop wrote before the agent's socket opened
     ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'session', classes: options.classes }));
+      const { printing } = options;
+      ws.send(JSON.stringify({ type: 'session', classes: options.classes, ...(printing ? { printing: true, printer: printing.printer } : {}) }));
       for (const bytes of early.splice(0)) ws.send(bytes);
     };
     ws.onmessage = (event: MessageEvent) => {
+      // text: the outcome of a print the desktop sent over the channel (the agent printed it)
+      if (typeof event.data === 'string') return options.printing?.onResult(event.data);
       if (!(event.data instanceof ArrayBuffer)) return;
       const bytes = new Uint8Array(event.data);
       for (let at = 0; at < bytes.length; at += DEVICE_BLOB_BYTES) output.sendBlob(toBase64(bytes.subarray(at, at + DEVICE_BLOB_BYTES)));

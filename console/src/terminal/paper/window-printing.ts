@@ -55,10 +55,12 @@ function printResultOf(text: string): BridgePrintResult | null {
   const counts = (r.pages === null || typeof r.pages === 'number') && typeof r.bytes === 'number';
   if (r.type !== 'print.result' || typeof r.id !== 'string' || !counts) return null;
   const pages = r.pages as number | null;
-  if (r.ok === true && typeof r.jobId === 'string') return { type: 'print.result', id: r.id, ok: true, jobId: r.jobId, pages, bytes: r.bytes as number };
+  const via = r.via === 'channel' || r.via === 'native' ? { via: r.via as PrintReport['via'] } : {};
+  if (r.ok === true && typeof r.jobId === 'string')
+    return { type: 'print.result', id: r.id, ok: true, jobId: r.jobId, pages, bytes: r.bytes as number, ...via };
   if (r.ok === false && typeof r.code === 'string' && typeof r.reason === 'string') {
     const code = PRINT_ERROR_CODES.find((known) => known === r.code) ?? 'PRINTER_FAILED';
-    return { type: 'print.result', id: r.id, ok: false, code, reason: r.reason.slice(0, 300), pages, bytes: r.bytes as number };
+    return { type: 'print.result', id: r.id, ok: false, code, reason: r.reason.slice(0, 300), pages, bytes: r.bytes as number, ...via };
   }
   return null;
 }
@@ -81,6 +83,25 @@ export class WindowPrinting {
       result = await this.#send(this.opts.bridgeUrl, { type: 'print', id: `p${++jobs}`, printer, title: title.slice(0, 200), pdf: toBase64(pdf) });
       notice = result.ok ? { kind: 'printed' } : { kind: 'failed', reason: result.reason };
     }
+    return this.#conclude(notice, result, pdf.length, via);
+  }
+
+  /**
+   * The agent's `print.result` for a job yunzhuo-desk sent over the channel (the agent printed it
+   * unasked, with the printer the page gave it): the same toast and report as a native job.
+   */
+  async channelPrinted(text: string): Promise<PrintNotice | null> {
+    const result = printResultOf(text);
+    if (!result || result.via !== 'channel') return null;
+    const notice: PrintNotice = result.ok
+      ? { kind: 'printed' }
+      : result.code === 'PRINTER_NOT_CONFIGURED' && !this.opts.printer
+        ? { kind: 'no-printer' }
+        : { kind: 'failed', reason: result.reason };
+    return this.#conclude(notice, result, result.bytes, 'channel');
+  }
+
+  async #conclude(notice: PrintNotice, result: BridgePrintResult | null, bytes: number, via: PrintReport['via']): Promise<PrintNotice> {
     this.opts.notify(notice);
     const failure =
       result && !result.ok
@@ -93,9 +114,9 @@ export class WindowPrinting {
         sessionId: this.opts.sessionId,
         via,
         outcome: notice.kind === 'printed' ? 'printed' : 'failed',
-        queue: printer?.name ?? null,
+        queue: this.opts.printer?.name ?? null,
         pages: result?.pages ?? null,
-        bytes: pdf.length,
+        bytes,
         ...failure,
       })
       .catch(() => undefined); // the print happened (or not) either way; the toast already told the clerk
