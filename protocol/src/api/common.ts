@@ -54,6 +54,11 @@ export const poolSettingsSchema = z
      * Absent (pools made before it) means off.
      */
     printing: z.boolean().optional(),
+    /**
+     * the desktops sit on the pool's town network, reached only through that site's connector
+     * (docs/TOWNS.md): guacd dials a broker listener that carries the RDP bytes to the connector
+     */
+    viaConnector: z.boolean().optional(),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

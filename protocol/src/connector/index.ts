@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './version.js';
 export * from './mux-stream.js';
 export * from './mux-session.js';
+export * from './api.js';
