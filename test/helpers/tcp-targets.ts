@@ -20,10 +20,14 @@ export async function startEchoServer(host = '127.0.0.1'): Promise<{ server: Ser
   };
 }
 
-/** Sends `payload`, half-closes, and resolves with everything the peer sent back until it closed. */
-export function roundTrip(port: number, payload: Buffer, host = '127.0.0.1'): Promise<Buffer> {
+/**
+ * Sends `payload`, half-closes, and resolves with everything the peer sent back until it closed.
+ * `timeoutMs`: give up (reject) when the whole exchange takes longer, e.g. over a link not yet back.
+ */
+export function roundTrip(port: number, payload: Buffer, host = '127.0.0.1', timeoutMs = 0): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port, host });
+    if (timeoutMs > 0) socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
