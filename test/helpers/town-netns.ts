@@ -70,6 +70,13 @@ export class TownNetns {
     ip('link', 'set', this.hostIf, up ? 'up' : 'down');
   }
 
+  /** Shapes both directions of the town's uplink with a token bucket (the kernel here has no netem). */
+  shape(rate: string): void {
+    const args = ['root', 'tbf', 'rate', rate, 'burst', '32kbit', 'latency', '400ms'];
+    execFileSync('tc', ['qdisc', 'replace', 'dev', this.hostIf, ...args]);
+    execFileSync('ip', ['netns', 'exec', this.name, 'tc', 'qdisc', 'replace', 'dev', this.townIf, ...args]);
+  }
+
   /** Runs `node --import tsx <script> ...args` inside the namespace. */
   spawnNode(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.name, process.execPath, '--import', 'tsx', script, ...args], {

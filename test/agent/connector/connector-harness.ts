@@ -62,8 +62,8 @@ export class ConnectorProcess {
 }
 
 /** Starts the stand-in desktops inside the namespace; resolves with their ports. */
-export async function startTownTargets(town: TownNetns): Promise<{ echo: number; stall: number }> {
-  const child = town.spawnNode(TOWN_TARGETS, [town.desktopIp]);
+export async function startTownTargets(town: TownNetns, host = town.desktopIp): Promise<{ echo: number; stall: number }> {
+  const child = town.spawnNode(TOWN_TARGETS, [host]);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   return eventually(() => (out.includes('\n') ? (JSON.parse(out.split('\n')[0]!) as { echo: number; stall: number }) : null), { timeoutMs: 30_000 });

@@ -43,7 +43,7 @@ describe('yunzhuo-connector process behind a town network namespace', function (
       YUNZHUO_CONNECTOR_ALLOW: `${town.desktopIp.replace(/\.10$/, '.0')}/24`,
     };
     connector = ConnectorProcess.start(town, connectorEnv);
-    await until(() => assert.ok(broker.connectors.hub.linkFor(siteId), connector.log));
+    await until(() => assert.ok(broker.connectors.hub.linkFor(siteId), connector.log), 120_000);
   });
 
   after(async () => {

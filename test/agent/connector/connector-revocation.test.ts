@@ -73,7 +73,7 @@ describe('yunzhuo-connector with two broker processes (PostgreSQL)', function ()
     await until(() => {
       assert.equal(logged(a, 'connector linked').length, 1, connector.log);
       assert.equal(logged(b, 'connector linked').length, 1, connector.log);
-    }, 60_000);
+    }, 120_000);
     const linkedTo = connector
       .lines()
       .filter((l) => l.msg === 'linked to broker')
