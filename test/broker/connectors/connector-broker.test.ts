@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
+import { poolSettingsSchema } from '@yunzhuo/protocol/api/common';
 import { CONNECTOR_PROTOCOL_HEADER } from '@yunzhuo/protocol/connector/index';
+import type { TunnelBroker } from '../../../broker/src/tunnel/tunnel-target.js';
 import { createLogger } from '../../../agent/src/log.js';
 import { connectorConfigSchema } from '../../../agent/src/connector/connector-config.js';
 import { TownConnector } from '../../../agent/src/connector/town-connector.js';
@@ -43,6 +45,7 @@ describe('town connectors on one broker (in-process connector)', function () {
   let stateDir: string;
   let connector: TownConnector | null = null;
   let siteId: string;
+  let desktopId: string;
 
   before(async () => {
     broker = await startTestBroker();
@@ -54,7 +57,7 @@ describe('town connectors on one broker (in-process connector)', function () {
     const department = await f.department();
     const gateway = await f.gateway({ siteId });
     const pool = await f.pool(department.id, siteId, [gateway.id], { settings: { viaConnector: true } });
-    await f.desktop(pool.id, { host: '127.0.0.1', port: echo.port });
+    desktopId = (await f.desktop(pool.id, { host: '127.0.0.1', port: echo.port })).id;
     await f.desktop(pool.id, { host: '127.0.0.2', port: echo.port }); // listed by the county, outside the town's own rules
   });
 
@@ -111,6 +114,30 @@ describe('town connectors on one broker (in-process connector)', function () {
       assert.deepEqual([seen!.links, seen!.desktops], [1, 2]);
       assert.ok(seen!.lastSeenAt);
       assert.notEqual(seen!.rttMs, null);
+    });
+  });
+
+  it("hands guacd the broker's listener for a desktop of a pool via connector, and the listener reaches the desktop", async () => {
+    const target = {
+      sessionId: 'session-1',
+      terminalId: null,
+      gateways: [],
+      desktop: { id: desktopId, host: '127.0.0.1', port: echo.port, username: 'u', password: 'p' },
+      settings: poolSettingsSchema.parse({ viaConnector: true }),
+      recording: null,
+    };
+    const engine = { redeemToken: async () => target } as unknown as TunnelBroker;
+    const routed = await broker.connectors.route(engine).redeemToken('token');
+    assert.equal(routed.desktop.host, '127.0.0.1');
+    assert.notEqual(routed.desktop.port, echo.port);
+    assert.equal((await roundTrip(routed.desktop.port, Buffer.from('桌面'))).toString(), '桌面');
+    const directEngine = { redeemToken: async () => ({ ...target, settings: poolSettingsSchema.parse({}) }) } as unknown as TunnelBroker;
+    const direct = await broker.connectors.route(directEngine).redeemToken('token');
+    assert.equal(direct.desktop.port, echo.port, 'a pool reached directly keeps its address');
+    await until(async () => {
+      const audit = await broker.admin.get('/api/v1/audit-events?targetId=session-1&pageSize=50');
+      const actions = (audit.body.items as Array<{ action: string }>).map((e) => e.action);
+      assert.ok(actions.includes('connector.stream.open') && actions.includes('connector.stream.close'), actions.join(', '));
     });
   });
 
