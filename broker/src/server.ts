@@ -6,6 +6,8 @@ import { AccountAuthenticator } from './accounts/account-authenticator.js';
 import { mountAccountLockouts } from './accounts/account-lockouts.routes.js';
 import { accountResource } from './accounts/account.resource.js';
 import { createAgentFleet } from './agents/agent-fleet.js';
+import { createConnectorFleet, type ConnectorFleet } from './connectors/connector-fleet.js';
+import { CONNECTOR_SOCKET_PATH } from '@yunzhuo/protocol/connector/version';
 import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
 import { mountAudit } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
@@ -92,6 +94,8 @@ export interface RunningBroker {
   lifecycle: SessionLifecycle;
   /** health probes, SSH actions, warm-up, reconciler */
   desktopLifecycle: DesktopLifecycle;
+  /** town connectors (docs/TOWNS.md) */
+  connectors: ConnectorFleet;
   /** the outbox to the province; null when YUNZHUO_RATING_OUTBOX_URL is unset */
   ratingOutbox: RatingOutboxSender | null;
   generatedAdminPassword?: string;
@@ -159,10 +163,24 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     rows: loginRows,
     rules: loginRules,
   });
-  const tunnelServer = createTunnelServer({ broker: desktopLifecycle.tunnelBroker(lifecycle), logger, clock, parkDesktops: true });
+  const docs = new OpenApiDocs();
+  // town desktops (docs/TOWNS.md): guacd is sent to a listener that carries RDP through the town's connector
+  const connectors = createConnectorFleet({
+    sequelize,
+    audit,
+    events,
+    clock,
+    logger,
+    docs,
+    instanceId: desktopLifecycle.instances.id,
+    advertisedUrl: config.connectorUrl,
+    listenHost: config.connectorListenHost,
+  });
+  const tunnelServer = createTunnelServer({ broker: connectors.route(desktopLifecycle.tunnelBroker(lifecycle)), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process
   const bus = dialectOf(sequelize) === 'postgres' ? await PgClusterBus.open(config.databaseUrl, desktopLifecycle.instances.id, logger, clock) : localOnlyBus;
   throttle.shareWith(bus);
+  connectors.shareWith(bus);
   const cluster = clusterTunnels(tunnelServer, bus, logger, clock);
   liveTunnels = cluster;
   events.relayTo((event) => bus.publish('event', event));
@@ -171,7 +189,6 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     if (event.success) events.deliver(event.data);
   });
 
-  const docs = new OpenApiDocs();
   const publicApi = newRouter();
   const consoleApi = newRouter();
   const crudDeps: CrudDeps = { audit, events, docs };
@@ -217,6 +234,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();
   agents.mount(publicApi, consoleApi);
+  connectors.mount(publicApi, consoleApi);
   const metrics = new BrokerMetrics({
     presenceAliveElsewhere: () => agents.presence.aliveElsewhere,
     ...(bus instanceof PgClusterBus ? { clusterReceived: () => bus.received } : {}),
@@ -239,6 +257,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   upgrades.set('/api/v1/events', (req, socket, head) => void liveSocket.handleUpgrade(req, socket, head));
   upgrades.set(AGENT_SOCKET_PATH, agents.handleUpgrade);
   upgrades.set('/tunnel', tunnelServer.handleUpgrade);
+  upgrades.set(CONNECTOR_SOCKET_PATH, connectors.handleUpgrade);
   // the reconciler runs the session sweep (grace, idle) with every other repair
   await desktopLifecycle.start();
   directorySync.start();
@@ -264,6 +283,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  await connectors.advertise(port);
   const ratingOutbox =
     config.ratingOutboxUrl && config.ratingOutboxSecret
       ? new RatingOutboxSender(
@@ -293,6 +313,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     engine,
     lifecycle,
     desktopLifecycle,
+    connectors,
     ratingOutbox,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
@@ -304,6 +325,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       await desktopLifecycle.close();
       await ratingOutbox?.close();
       await agents.close();
+      await connectors.close();
       await bus.close(); // last: the others hear what this process did while stopping
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -64,6 +64,17 @@ export const configSchema = z
     ratingOutboxMaxAttempts: z.coerce.number().int().min(1).max(1000).default(12),
     ratingOutboxBackoffSeconds: z.coerce.number().int().min(1).max(3600).default(30),
     ratingOutboxPollSeconds: z.coerce.number().int().min(1).max(3600).default(5),
+    /**
+     * the URL this broker tells town connectors to dial (docs/TOWNS.md); `{port}` becomes the
+     * port it listens on. Unset: connectors reach this broker only by the URL they were given.
+     */
+    connectorUrl: z
+      .string()
+      .regex(/^(https?|wss?):\/\/\S+$/, 'must be an http(s) or ws(s) URL')
+      .max(500)
+      .optional(),
+    /** where the broker listens for guacd's connections to town desktops (one port per desktop) */
+    connectorListenHost: z.string().min(1).default('127.0.0.1'),
   })
   .strict()
   .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, {
@@ -107,4 +118,6 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: 'ratingOutboxMaxAttempts',
   YUNZHUO_RATING_OUTBOX_BACKOFF_SECONDS: 'ratingOutboxBackoffSeconds',
   YUNZHUO_RATING_OUTBOX_POLL_SECONDS: 'ratingOutboxPollSeconds',
+  YUNZHUO_CONNECTOR_URL: 'connectorUrl',
+  YUNZHUO_CONNECTOR_LISTEN_HOST: 'connectorListenHost',
 };

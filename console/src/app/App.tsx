@@ -10,6 +10,7 @@ import { AccountsPage } from '../pages/Accounts/AccountsPage';
 import { AuditPage } from '../pages/Audit/AuditPage';
 import { DepartmentsPage } from '../pages/Departments/DepartmentsPage';
 import { GatewaysPage } from '../pages/Gateways/GatewaysPage';
+import { ConnectorsPage } from '../pages/Connectors/ConnectorsPage';
 import { HallPage } from '../pages/Hall/HallPage';
 import { LoginPage } from '../pages/Login/LoginPage';
 import { OverviewPage } from '../pages/Overview/OverviewPage';
@@ -70,6 +71,7 @@ function Gate() {
             <Route path="windows" element={<WindowsPage />} />
             <Route path="sites" element={<SitesPage />} />
             <Route path="gateways" element={<GatewaysPage />} />
+            <Route path="connectors" element={<ConnectorsPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route
               path="reports"

@@ -18,6 +18,7 @@ const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = 
     { to: '/pools', label: 'nav.pools', icon: '▤' },
     { to: '/terminals', label: 'nav.terminals', icon: '▣' },
     { to: '/gateways', label: 'nav.gateways', icon: '⇌' },
+    { to: '/connectors', label: 'nav.connectors', icon: '⇵' },
   ],
   [
     { to: '/sites', label: 'nav.sites', icon: '⌂' },

@@ -60,6 +60,11 @@ export const poolSettingsSchema = z
      * policy (docs/PAPER.md); absent: no drive, and `fileTransfer` alone governs file streams
      */
     drive: driveSettingsSchema.optional(),
+    /**
+     * the desktops sit on the pool's town network, reached only through that site's connector
+     * (docs/TOWNS.md): guacd dials a broker listener that carries the RDP bytes to the connector
+     */
+    viaConnector: z.boolean().optional(),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

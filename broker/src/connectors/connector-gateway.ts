@@ -1,0 +1,117 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Actor } from '../auth/actor.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { Logger } from '../lib/logger.js';
+import type { ConnectorHub } from './connector-hub.js';
+
+/** Who an audit row names when a connector stream opened or closed. */
+function connectorActor(connectorId: string | null): Actor {
+  return {
+    id: connectorId ?? 'connector',
+    username: connectorId ? `connector:${connectorId}` : 'connector',
+    displayName: '乡镇连接器',
+    roles: [],
+    homeSiteId: null,
+    scope: { all: false, rootSiteId: '', siteIds: new Set(), ancestorIds: new Set() },
+    address: null,
+  };
+}
+
+interface Listener {
+  server: Server;
+  port: number;
+  siteId: string;
+  host: string;
+  targetPort: number;
+  /** the session that last asked for this desktop: guacd's next connection is its */
+  sessionId: string | null;
+}
+
+/**
+ * The county side of a town desktop: guacd has no proxy setting, so each desktop reached through
+ * a connector gets a TCP listener on this broker (`connectorListenHost`, a port of its own), and
+ * every connection guacd makes to it becomes one stream through a live link of the site's
+ * connector to the desktop's `host:port`. Each stream's open and close is audited with its session.
+ */
+export class ConnectorGateway {
+  readonly #listeners = new Map<string, Promise<Listener>>();
+  readonly #sockets = new Set<Socket>();
+
+  constructor(private readonly deps: { hub: ConnectorHub; audit: AuditService; logger: Logger; listenHost: string }) {}
+
+  get listenHost(): string {
+    return this.deps.listenHost;
+  }
+
+  /** The port guacd should dial for this desktop of `siteId`, remembering the session that asks. */
+  async portFor(siteId: string, target: { host: string; port: number }, sessionId: string | null): Promise<number> {
+    const key = `${siteId}|${target.host}|${target.port}`;
+    let listener = this.#listeners.get(key);
+    if (!listener) {
+      listener = this.#listen(siteId, target);
+      this.#listeners.set(key, listener);
+      listener.catch(() => this.#listeners.delete(key));
+    }
+    const ready = await listener;
+    ready.sessionId = sessionId;
+    return ready.port;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    const listeners = await Promise.allSettled(this.#listeners.values());
+    this.#listeners.clear();
+    await Promise.all(listeners.map((l) => (l.status === 'fulfilled' ? new Promise<void>((resolve) => l.value.server.close(() => resolve())) : undefined)));
+  }
+
+  async #listen(siteId: string, target: { host: string; port: number }): Promise<Listener> {
+    const server = createServer({ noDelay: true, allowHalfOpen: true }); // a half-close crosses the stream as EOF
+    const listener: Listener = { server, port: 0, siteId, host: target.host, targetPort: target.port, sessionId: null };
+    server.on('connection', (socket) => this.#carry(listener, socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.deps.listenHost, port: 0 }, () => resolve());
+    });
+    listener.port = (server.address() as AddressInfo).port;
+    return listener;
+  }
+
+  #carry(listener: Listener, socket: Socket): void {
+    const { sessionId, siteId } = listener;
+    const target = { host: listener.host, port: listener.targetPort };
+    socket.on('error', () => undefined);
+    const link = this.deps.hub.linkFor(siteId);
+    const stream = link?.openStream({ ...target, sessionId });
+    if (!link || !stream) {
+      socket.destroy();
+      this.#audit(null, 'connector.stream.refused', listener, sessionId, { code: link ? 'STREAM_LIMIT' : 'CONNECTOR_OFFLINE', ...target });
+      return;
+    }
+    this.#sockets.add(socket);
+    const opened = { connectorId: link.connectorId, streamId: stream.id, ...target };
+    this.#audit(link.connectorId, 'connector.stream.open', listener, sessionId, opened);
+    let code = 'EOF';
+    stream.on('error', (err: Error & { code?: string }) => {
+      code = err.code ?? 'RESET';
+      socket.destroy();
+    });
+    socket.on('close', (hadError) => {
+      this.#sockets.delete(socket);
+      if (hadError && code === 'EOF') code = 'RESET';
+      if (!stream.destroyed && hadError) stream.reset('RESET');
+      this.#audit(link.connectorId, 'connector.stream.close', listener, sessionId, {
+        ...opened,
+        code,
+        bytesToDesktop: socket.bytesRead,
+        bytesFromDesktop: socket.bytesWritten,
+      });
+    });
+    socket.pipe(stream).pipe(socket);
+  }
+
+  #audit(connectorId: string | null, action: string, listener: Listener, sessionId: string | null, details: object): void {
+    this.deps.audit
+      .record(connectorActor(connectorId), { action, targetType: 'session', targetId: sessionId, siteId: listener.siteId, details })
+      .catch((err: unknown) => this.deps.logger.error({ err, action }, 'connector stream audit failed'));
+  }
+}
