@@ -44,4 +44,30 @@ describe("console: a county admin's first week, item 9 (issue 17)", function () 
     await h.shot(page, 'week9-hall-offline');
     await context.close();
   });
+
+  it('table headers sort through the list API: ascending, then descending, in the one shared table', async () => {
+    for (const code of ['SORT-1', 'SORT-3', 'SORT-2']) await h.factory.department({ code, name: `排序${code}` });
+    const { context, page } = await h.newPage();
+    await h.login(page);
+    await h.open(page, '/departments', 'page-departments');
+    const table = page.getByTestId('page-departments-table');
+    const codes = async () => (await table.locator('tbody tr td:first-child').allInnerTexts()).map((c) => c.trim());
+    const header = table.getByTestId('sort-code');
+    await header.click();
+    await table.locator('th[aria-sort=ascending]').waitFor();
+    const asc = await codes();
+    assert.deepEqual(asc, [...asc].sort());
+    await header.click();
+    await table.locator('th[aria-sort=descending]').waitFor();
+    await table.locator('tbody tr').first().getByText('SORT-3', { exact: true }).waitFor();
+    const desc = await codes();
+    assert.deepEqual(desc, [...asc].reverse(), 'the same rows, the other way round');
+    assert.deepEqual(
+      desc.filter((c) => c.startsWith('SORT-')),
+      ['SORT-3', 'SORT-2', 'SORT-1'],
+    );
+    assert.match(await table.locator('th[aria-sort=descending]').innerText(), /编码\s*▼/);
+    await h.shot(page, 'week9-sorted');
+    await context.close();
+  });
 });

@@ -66,6 +66,7 @@ export const en: Record<MessageKey, string> = {
   'common.to': 'to',
   'common.allOf': 'All {what}',
   'common.createdAt': 'Created',
+  'common.sortBy': 'Click to sort',
   'common.createdOk': 'Created “{name}”',
   'common.savedOk': 'Saved',
   'common.deletedOk': 'Deleted',

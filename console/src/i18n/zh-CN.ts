@@ -67,6 +67,7 @@ export const zhCN = {
   'common.to': '至',
   'common.allOf': '全部{what}',
   'common.createdAt': '创建时间',
+  'common.sortBy': '点击排序',
   'common.createdOk': '已创建「{name}」',
   'common.savedOk': '已保存',
   'common.deletedOk': '已删除',

@@ -71,7 +71,7 @@ export function TerminalsPage() {
           },
         ]}
         columns={[
-          { key: 'name', header: t('terminal.name'), render: (x) => <b>{x.name}</b> },
+          { key: 'name', sortKey: 'name', header: t('terminal.name'), render: (x) => <b>{x.name}</b> },
           { key: 'site', header: t('terminal.site'), render: (x) => lookups.siteName(x.siteId) },
           { key: 'window', header: t('terminal.window'), render: (x) => (x.windowId ? lookups.windowCode(x.windowId) : '—'), width: 90 },
           {
@@ -90,7 +90,7 @@ export function TerminalsPage() {
             ),
             width: 80,
           },
-          { key: 'seen', header: t('terminal.lastSeen'), render: (x) => formatRelative(x.lastSeenAt, lang), width: 110 },
+          { key: 'seen', sortKey: 'lastSeenAt', header: t('terminal.lastSeen'), render: (x) => formatRelative(x.lastSeenAt, lang), width: 110 },
           { key: 'addr', header: t('terminal.address'), render: (x) => x.address ?? '—', width: 120 },
           { key: 'ver', header: t('terminal.agentVersion'), render: (x) => x.agentVersion ?? '—', width: 90 },
         ]}
