@@ -2,6 +2,7 @@
 // template and the join-token card as a county admin meets them. Screenshots go to
 // test/e2e/artifacts/console-week9-*.png for review.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { ConsoleHarness } from '../console/harness.js';
 
 describe("console: a county admin's first week, item 9 (issue 17)", function () {
@@ -68,6 +69,42 @@ describe("console: a county admin's first week, item 9 (issue 17)", function () 
     );
     assert.match(await table.locator('th[aria-sort=descending]').innerText(), /编码\s*▼/);
     await h.shot(page, 'week9-sorted');
+    await context.close();
+  });
+
+  it('the CSV template downloads with Chinese headers', async () => {
+    const { context, page } = await h.newPage();
+    await h.login(page);
+    await h.open(page, '/windows', 'page-windows');
+    await page.getByTestId('open-import').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载模板' }).click()]);
+    const text = (await readFile((await download.path())!, 'utf8')).replace(/^\ufeff/, '');
+    assert.equal(text.split('\r\n')[0], '站点编码,窗口编号,窗口名称,部门编码,区域,列,行');
+    await context.close();
+  });
+
+  it('the join-token card shows the install command with this broker and the token, and the token in it enrolls a terminal', async () => {
+    const site = await h.factory.site({ code: 'JOIN-T', name: '入网镇中心', kind: 'county' });
+    const { context, page } = await h.newPage();
+    await h.login(page);
+    await h.open(page, '/terminals', 'page-terminals');
+    const form = page.getByTestId('join-token-form');
+    await form.locator('select').first().selectOption(site.id);
+    await form.locator('button.btn-primary').click();
+    const install = page.getByTestId('join-token-install');
+    await install.waitFor();
+    const command = await install.locator('pre').innerText();
+    const token = (await page.getByTestId('join-token-fresh').locator('pre').first().innerText()).trim();
+    assert.match(command, new RegExp(`broker-url string ${h.url.replace(/[.]/g, '\\.')}'`));
+    assert.ok(command.includes(`join-token password ${token}'`), command);
+    assert.match(command, /debconf-set-selections\nDEBIAN_FRONTEND=noninteractive apt-get install -y \.\/yunzhuo-agent_\*_all\.deb$/);
+    await h.shot(page, 'week9-join-token');
+    const enrolled = await fetch(`${h.url}/api/v1/agent/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ joinToken: token, hardwareId: 'hw-week9', name: '入网终端' }),
+    });
+    assert.equal(enrolled.status, 201, await enrolled.text());
     await context.close();
   });
 });

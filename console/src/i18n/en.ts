@@ -328,6 +328,8 @@ export const en: Record<MessageKey, string> = {
   'joinToken.approvalAuto': 'Automatic',
   'joinToken.create': 'Create token',
   'joinToken.once': 'The join token is shown only this once; copy it now:',
+  'joinToken.installHelp':
+    'On the thin client, as root, run this to install the agent and enroll it (copy yunzhuo-agent_<version>_all.deb to the current directory first; see docs/AGENT.md):',
   'joinToken.state': 'State',
   'joinToken.state.active': 'Valid',
   'joinToken.state.expired': 'Expired',

@@ -328,6 +328,7 @@ export const zhCN = {
   'joinToken.approvalAuto': '自动启用',
   'joinToken.create': '创建令牌',
   'joinToken.once': '入网令牌只显示这一次，请立即复制：',
+  'joinToken.installHelp': '在云终端上以 root 运行以下命令安装并入网（先把安装包 yunzhuo-agent_<版本>_all.deb 拷到当前目录，见 docs/AGENT.md）：',
   'joinToken.state': '状态',
   'joinToken.state.active': '有效',
   'joinToken.state.expired': '已过期',
