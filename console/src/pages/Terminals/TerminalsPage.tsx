@@ -14,6 +14,7 @@ import { TerminalCommands } from '../../modules/hall-map/TerminalCommands';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { ResourcePage } from '../../modules/resource-page/ResourcePage';
+import { BulkCommandsCard } from './BulkCommandsCard';
 import { JoinTokensCard } from './JoinTokensCard';
 
 export function TerminalsPage() {
@@ -129,6 +130,7 @@ export function TerminalsPage() {
           </div>
         )}
       />
+      {canWrite && <BulkCommandsCard />}
       <JoinTokensCard />
       {commanding && (
         <Drawer title={t('terminal.commandsOf', { name: commanding.name })} onClose={() => setCommanding(null)}>
