@@ -34,7 +34,8 @@ export interface CommandOutcome {
 export class AgentCommandService {
   constructor(private readonly deps: { relay: AgentCommandRelay; presence: PresenceService; audit: AuditService; events: LiveEvents; clock: Clock }) {}
 
-  async run(actor: Actor, terminalId: string, request: CommandRequest): Promise<CommandOutcome> {
+  /** `context` goes into the audit row (a bulk command's id) */
+  async run(actor: Actor, terminalId: string, request: CommandRequest, context: Record<string, string> = {}): Promise<CommandOutcome> {
     assertCanWriteAnything(actor);
     const terminal = await findVisible(terminalVisibility, actor, terminalId, 'write');
     const { command } = request;
@@ -50,7 +51,7 @@ export class AgentCommandService {
         targetType: 'terminal',
         targetId: terminal.id,
         siteId: terminal.siteId,
-        details: { commandId, type: command.type, command, outcome, durationMs: this.deps.clock.now() - started, ...extra },
+        details: { commandId, type: command.type, command, outcome, durationMs: this.deps.clock.now() - started, ...context, ...extra },
       });
 
     if (command.type === 'message') {

@@ -12,6 +12,7 @@ import { JoinTokenService } from '../join-tokens/join-token.service.js';
 import { localOnlyBus, type ClusterBus } from '../lib/cluster-bus.js';
 import { AgentCommandRelay } from './agent-command-relay.js';
 import { AgentCommandService } from './agent-commands.service.js';
+import { BulkCommandService } from './bulk-commands.service.js';
 import { AgentHub } from './agent-hub.js';
 import { mountAgentRoutes } from './agent.routes.js';
 import { EnrollmentService } from './enrollment.service.js';
@@ -44,6 +45,7 @@ export function createAgentFleet(deps: AgentFleetDeps) {
   if (deps.bus) enrollment.shareWith(deps.bus);
   const relay = new AgentCommandRelay({ hub, presence, bus: deps.bus ?? localOnlyBus, clock: deps.clock, logger: deps.logger });
   const commands = new AgentCommandService({ relay, presence, audit: deps.audit, events: deps.events, clock: deps.clock });
+  const bulk = new BulkCommandService({ commands, audit: deps.audit, clock: deps.clock });
 
   return {
     hub,
@@ -51,7 +53,7 @@ export function createAgentFleet(deps: AgentFleetDeps) {
     start: () => presence.start(),
     mount(publicApi: Router, consoleApi: Router): void {
       mountJoinTokens(consoleApi, joinTokens, deps.clock, deps.docs);
-      mountAgentRoutes(publicApi, consoleApi, { enrollment, commands, hub, presence, docs: deps.docs });
+      mountAgentRoutes(publicApi, consoleApi, { enrollment, commands, bulk, hub, presence, docs: deps.docs });
     },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       hub.handleUpgrade(req, socket, head).catch((err: unknown) => {

@@ -10,6 +10,8 @@ import { parseInput } from '../http/validate.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { presentTerminal } from '../terminals/terminal.resource.js';
 import type { AgentCommandService } from './agent-commands.service.js';
+import type { BulkCommandService } from './bulk-commands.service.js';
+import { bulkCommandBody, bulkCommandResultOut } from '@yunzhuo/protocol/agent/bulk-commands';
 import type { AgentHub } from './agent-hub.js';
 import type { EnrollmentService } from './enrollment.service.js';
 import type { PresenceService } from './presence.service.js';
@@ -20,6 +22,7 @@ const terminalVisibility = { model: Terminal, type: 'terminal', siteOf: (t: Term
 export interface AgentRouteDeps {
   enrollment: EnrollmentService;
   commands: AgentCommandService;
+  bulk: BulkCommandService;
   hub: AgentHub;
   presence: PresenceService;
   docs: OpenApiDocs;
@@ -80,6 +83,16 @@ export function mountAgentRoutes(publicApi: Router, consoleApi: Router, deps: Ag
     const { id } = parseInput(params, req.params, 'params');
     const body = parseInput(commandRequestBody, req.body);
     res.json(await deps.commands.run(actorOf(req), id, body));
+  });
+
+  docs.route('post', '/api/v1/terminal-commands', {
+    summary: 'Send one command to every terminal in service at a site (or one hall area) and report each outcome',
+    tag: 'terminals',
+    body: bulkCommandBody,
+    response: bulkCommandResultOut,
+  });
+  consoleApi.post('/terminal-commands', async (req, res) => {
+    res.json(await deps.bulk.run(actorOf(req), parseInput(bulkCommandBody, req.body)));
   });
 
   consoleApi.get('/terminals/:id/agent', async (req, res) => {

@@ -92,9 +92,16 @@ export class DesktopLifecycle {
     return this.#resets;
   }
 
-  /** The relay's view of the engine, stamping sessions with this process's instance id. */
+  /** The relay's view of the engine, stamping sessions with this process's instance id; a session going active proves its desktop up. */
   tunnelBroker(engine: TunnelBroker): TunnelBroker {
-    return stampingTunnelBroker(engine, this.instances.id);
+    const stamped = stampingTunnelBroker(engine, this.instances.id);
+    return {
+      ...stamped,
+      markActive: async (sessionId: string, guacConnectionId: string) => {
+        await stamped.markActive(sessionId, guacConnectionId);
+        await this.health.provenBySession(sessionId).catch((err: unknown) => this.deps.logger.warn({ err, sessionId }, 'health proof failed'));
+      },
+    };
   }
 
   /** Connects the session engine (the reconciler and forced resets act through it). */

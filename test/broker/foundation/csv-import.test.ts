@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { ApiClient, assertError, type ApiResponse } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
+import { IMPORT_TEMPLATES } from '../../../protocol/src/api/import-templates.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 
 type Encoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
@@ -293,6 +294,24 @@ describe('CSV import', () => {
     assert.equal(await total(admin, 'accounts'), before);
     const zhang = (await admin.get('/api/v1/accounts?q=zhang.san')).body.items[0];
     assert.equal(zhang.displayName, '张三', 'another site’s account was not taken over');
+  });
+
+  it("the console's templates, Chinese headers and sample row as downloaded, import with every column understood", async () => {
+    const ht = await f.site({ code: 'HT', kind: 'town', parentId: sites.county.id });
+    for (const kind of ['windows', 'accounts'] as const) {
+      const { header, sample } = IMPORT_TEMPLATES[kind];
+      assert.ok(
+        header.every((h) => /[\u4e00-\u9fff]/.test(h)),
+        `${kind}: every header is Chinese`,
+      );
+      const res = await upload(admin, kind, csvBytes([header.join(','), ...sample.map((r) => r.join(','))], 'utf-8-bom'), false);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.applied, res.body.valid, res.body.invalid], [true, 1, 0], JSON.stringify(res.body.rows));
+    }
+    const [window] = (await admin.get(`/api/v1/windows?siteId=${ht.id}&q=A-001`)).body.items;
+    assert.deepEqual([window.code, window.label, window.departmentId, window.area], ['A-001', '综合受理 1 号', depts.tax.id, 'A区']);
+    const clerk = (await admin.get('/api/v1/accounts?q=zhangsan')).body.items.find((a: { username: string }) => a.username === 'zhangsan');
+    assert.deepEqual([clerk.displayName, clerk.roles, clerk.departmentIds], ['张三', ['clerk'], [depts.tax.id]]);
   });
 
   it('refuses bytes that are neither UTF-8 nor GB18030, and auditors', async () => {

@@ -6,6 +6,8 @@ import { QueryTypes } from 'sequelize';
 import { assertError } from '../../helpers/api-client.js';
 import { seedHall } from '../../helpers/bulk-seed.js';
 import { FakeGuacd } from '../../helpers/fake-guacd.js';
+import { eventually } from '../../helpers/eventually.js';
+import { TunnelClient } from '../tunnel/tunnel-test-kit.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { HealthMonitor } from '../../../broker/src/lifecycle/health/health-monitor.js';
 import { PoolLifecycle } from '../../../broker/src/lifecycle/pool-lifecycle.model.js';
@@ -92,6 +94,30 @@ describe('lifecycle: health probes', function () {
     assert.deepEqual((await auditOf(broker, 'desktop.health', downDesk.id)).map((e) => e.details.to).sort(), ['down', 'up']);
     await guacd.close();
     await silent.close();
+  });
+
+  it('a session whose tunnel goes active proves its desktop and gateway up, in a pool that is never probed', async () => {
+    const guacd = await FakeGuacd.start();
+    const hall = await lifecycleHall(broker);
+    await broker.admin.patch(`/api/v1/gateways/${hall.gateway.id}`, { port: guacd.port });
+    const desk = hall.desktops[0]!;
+    assert.equal((await desktopRow(broker, desk.id)).health, 'unknown');
+    await broker.desktopLifecycle.health.runCycle();
+    assert.equal((await desktopRow(broker, desk.id)).health, 'unknown', 'the pool does not allow probes');
+
+    const clerk = await hall.clerk();
+    const got = await clerk.login();
+    assert.equal(got.status, 201, JSON.stringify(got.body));
+    const tunnel = TunnelClient.open(`${broker.url.replace('http', 'ws')}/tunnel`, `token=${encodeURIComponent(got.body.tunnel.token)}&width=1024&height=768`);
+    await tunnel.waitFor((i) => i.opcode === 'sync', 30_000);
+    await eventually(async () => (await desktopRow(broker, desk.id)).health === 'up', { timeoutMs: 30_000 });
+    assert.equal((await broker.admin.get(`/api/v1/gateways/${hall.gateway.id}`)).body.health, 'up');
+    const [proof] = await auditOf(broker, 'desktop.health', desk.id);
+    assert.deepEqual([proof!.details.from, proof!.details.to, proof!.details.detail], ['unknown', 'up', `live session ${got.body.session.id}`]);
+    assert.ok(events.some((e) => e.type === 'desktop.changed' && e.data.id === desk.id && e.data.health === 'up'));
+    tunnel.ws.close();
+    await tunnel.closed;
+    await guacd.close();
   });
 
   // the Semaphore's own behaviour (bound, order, a throwing task) is semaphore.test.ts's: here, that the monitor uses its setting

@@ -7,6 +7,7 @@ import type { LiveEvents } from '../../lib/live-events.js';
 import type { Logger } from '../../lib/logger.js';
 import { moveDesktop } from '../desktop-states.js';
 import { PoolLifecycle } from '../pool-lifecycle.model.js';
+import { DesktopSession } from '../../sessions/session.model.js';
 import type { ProbeResult, Prober } from './probes.js';
 import { Semaphore } from '../../lib/semaphore.js';
 
@@ -91,6 +92,29 @@ export class HealthMonitor {
       ...gateways.map((g) => ({ kind: 'gateway' as const, id: g.id, host: g.host, port: g.port, health: g.health })),
       ...desktops.map((d) => ({ kind: 'desktop' as const, id: d.id, host: d.host, port: d.port, health: d.health })),
     ];
+  }
+
+  /**
+   * A session whose tunnel reached guacd's first `sync` proves its desktop (RDP answered) and its
+   * gateway up, whatever the probes say or whether the pool is probed at all: a desktop in use
+   * never stays 未知. Recorded like a probe's verdict (conditional write, audit, live event).
+   */
+  async provenBySession(sessionId: string): Promise<void> {
+    const session = await DesktopSession.findByPk(sessionId, { attributes: ['id', 'state', 'desktopId', 'gatewayId'] });
+    if (session?.state !== 'active') return;
+    const proof: ProbeResult = { ok: true, detail: `live session ${session.id}`, ms: 0 };
+    const [desktop, gateway] = await Promise.all([
+      session.desktopId ? Desktop.findByPk(session.desktopId, { attributes: ['id', 'host', 'port', 'health'] }) : null,
+      session.gatewayId ? Gateway.findByPk(session.gatewayId, { attributes: ['id', 'host', 'port', 'health'] }) : null,
+    ]);
+    for (const [kind, row] of [
+      ['desktop', desktop],
+      ['gateway', gateway],
+    ] as const) {
+      if (!row || row.health === 'up') continue;
+      this.#failures.delete(`${kind}:${row.id}`);
+      await this.record({ kind, id: row.id, host: row.host, port: row.port, health: row.health }, 'up', proof);
+    }
   }
 
   /** The new health, or null when nothing changes (down needs `failuresToDown` failures in a row). */

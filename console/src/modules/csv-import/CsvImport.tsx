@@ -10,17 +10,7 @@ import { useFeedback } from '../../components/Feedback';
 import { useT } from '../../i18n/i18n';
 import { formatInt } from '../../i18n/core/format';
 import { downloadText, toCsv } from '../csv/csv';
-
-const TEMPLATES: Record<ImportKind, { header: string[]; sample: string[][] }> = {
-  windows: {
-    header: ['site_code', 'code', 'label', 'department_code', 'area', 'pos_x', 'pos_y'],
-    sample: [['HT', 'A-001', '综合受理 1 号', 'TAX', 'A区', '0', '0']],
-  },
-  accounts: {
-    header: ['username', 'display_name', 'password', 'site_code', 'roles', 'department_codes'],
-    sample: [['zhangsan', '张三', 'Change-me-123', 'HT', 'clerk', 'TAX']],
-  },
-};
+import { IMPORT_TEMPLATES } from '@yunzhuo/protocol/api/import-templates';
 
 /**
  * Upload → dry-run preview (bad rows in red with their errors) → apply. The broker applies all
@@ -55,7 +45,7 @@ export function CsvImport({ kind, onClose }: { kind: ImportKind; onClose: () => 
     }
   };
 
-  const template = () => downloadText(`${kind}-template.csv`, toCsv(TEMPLATES[kind].header, TEMPLATES[kind].sample));
+  const template = () => downloadText(`${kind}-template.csv`, toCsv(IMPORT_TEMPLATES[kind].header, IMPORT_TEMPLATES[kind].sample));
   const canApply = report !== null && report.dryRun && report.invalid === 0 && report.total > 0;
 
   return (

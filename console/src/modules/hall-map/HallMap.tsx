@@ -62,7 +62,12 @@ export function HallMap({ views, lookups, selectedId, onSelect }: Props) {
       >
         <span className="tile-code">{v.window.code}</span>
         <span className="tile-dept">{dept ? lookups.departmentName(dept) : (v.window.label ?? '')}</span>
-        <span className="tile-state">{clerk ? clerk.displayName : t(STATE_LABEL[v.state])}</span>
+        <span className="tile-state">{clerk && v.state !== 'offline' ? clerk.displayName : t(STATE_LABEL[v.state])}</span>
+        {v.terminalOffline && v.state !== 'offline' && (
+          <span className="tile-warn" data-testid="tile-terminal-offline" title={t('hall.state.offline')}>
+            ⚠
+          </span>
+        )}
         {v.sessions.length > 1 && <span className="tile-multi">×{v.sessions.length}</span>}
       </button>
     );

@@ -1,6 +1,6 @@
 import type { DeskSession, HallWindow, Pool, Terminal } from '../../api/types';
 
-/** What a window on the hall map shows, in order of precedence. */
+/** What a window on the hall map shows (the legend's order; precedence: see windowViews). */
 export const WINDOW_STATES = ['in-use', 'disconnected', 'offline', 'maintenance', 'free', 'no-terminal'] as const;
 export type WindowState = (typeof WINDOW_STATES)[number];
 
@@ -11,6 +11,8 @@ export interface WindowView {
   session: DeskSession | null;
   sessions: DeskSession[];
   state: WindowState;
+  /** the window's terminal is in service but its agent is not connected (warned on an in-use tile too) */
+  terminalOffline: boolean;
 }
 
 const WORKING = new Set(['requested', 'connecting', 'active']);
@@ -22,10 +24,11 @@ function rank(s: DeskSession): number {
 /**
  * Folds windows, their terminals, live sessions and pools into one state per window:
  * - in use: a session is requested/connecting/active at this window
+ * - offline: the terminal's agent is not connected, even when a session waits disconnected
+ *   (a powered-off thin client leaves its session in the grace period: the terminal is the news)
  * - disconnected: the clerk left with the desktop kept (grace period)
  * - maintenance: the terminal is not in service (awaiting approval, revoked), or every pool of
  *   the window's department is draining or in maintenance
- * - offline: the terminal's agent is not connected
  * - free: ready for a clerk; no terminal: a seat without a thin client
  */
 export function windowViews(windows: HallWindow[], terminals: Terminal[], liveSessions: DeskSession[], pools: Pool[]): WindowView[] {
@@ -44,14 +47,16 @@ export function windowViews(windows: HallWindow[], terminals: Terminal[], liveSe
     const sessions = (sessionsOf.get(window.id) ?? []).sort((a, b) => rank(a) - rank(b) || b.requestedAt.localeCompare(a.requestedAt));
     const session = sessions[0] ?? null;
     const deptPools = window.departmentId ? (poolsOf.get(window.departmentId) ?? []) : [];
+    const terminalOffline = !!terminal && terminal.state === 'active' && !terminal.online;
     let state: WindowState;
     if (session && WORKING.has(session.state)) state = 'in-use';
+    else if (terminalOffline) state = 'offline';
     else if (session) state = 'disconnected';
     else if (!terminal) state = 'no-terminal';
     else if (terminal.state !== 'active' || (deptPools.length > 0 && deptPools.every((p) => p.state !== 'active'))) state = 'maintenance';
     else if (!terminal.online) state = 'offline';
     else state = 'free';
-    return { window, terminal, session, sessions, state };
+    return { window, terminal, session, sessions, state, terminalOffline };
   });
 }
 

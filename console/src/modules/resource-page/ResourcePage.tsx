@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState, type ReactNode } from 'react';
 import type { ImportKind } from '../../api/imports';
 import type { CrudResource } from '../../api/resource';
-import { actionsColumn, DataTable, EditDeleteButtons, type Column } from '../../components/DataTable';
+import { actionsColumn, DataTable, EditDeleteButtons, type Column, type SortState } from '../../components/DataTable';
 import { Drawer } from '../../components/Drawer';
 import { EmptyState } from '../../components/EmptyState';
 import { useFeedback } from '../../components/Feedback';
@@ -57,10 +57,11 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
   const pageSize = props.pageSize ?? 50;
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<SortState | null>(null);
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const [created, setCreated] = useState<(T & Record<string, unknown>) | null>(null);
-  const query = { ...filters, page, pageSize };
+  const query = { ...filters, ...sort, page, pageSize };
   const list = useQuery({ ...props.resource.queries.list(query), placeholderData: keepPreviousData });
   const client = props.resource.client as unknown as {
     create(body: Record<string, unknown>): Promise<T>;
@@ -174,6 +175,11 @@ export function ResourcePage<T extends { id: string }>(props: Props<T>) {
               rowKey={(r) => r.id}
               empty={<EmptyState title={t('common.empty')} />}
               testId={`${props.testId}-table`}
+              sort={sort}
+              onSort={(next) => {
+                setSort(next);
+                setPage(1);
+              }}
             />
             <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
           </>

@@ -62,8 +62,8 @@ export function AccountsPage() {
         { name: 'departmentId', label: 'account.departments', kind: 'select', options: options.department },
       ]}
       columns={[
-        { key: 'username', header: t('account.username'), render: (a) => <code>{a.username}</code>, width: 130 },
-        { key: 'name', header: t('account.displayName'), render: (a) => a.displayName, width: 120 },
+        { key: 'username', sortKey: 'username', header: t('account.username'), render: (a) => <code>{a.username}</code>, width: 130 },
+        { key: 'name', sortKey: 'displayName', header: t('account.displayName'), render: (a) => a.displayName, width: 120 },
         {
           key: 'roles',
           header: t('account.roles'),

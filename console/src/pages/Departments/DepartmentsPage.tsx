@@ -21,8 +21,8 @@ export function DepartmentsPage() {
         { name: 'siteId', label: 'department.site', kind: 'select', options: options.site },
       ]}
       columns={[
-        { key: 'code', header: t('department.code'), render: (d) => <code>{d.code}</code>, width: 120 },
-        { key: 'name', header: t('department.name'), render: (d) => d.name },
+        { key: 'code', sortKey: 'code', header: t('department.code'), render: (d) => <code>{d.code}</code>, width: 120 },
+        { key: 'name', sortKey: 'name', header: t('department.name'), render: (d) => d.name },
         { key: 'site', header: t('department.site'), render: (d) => (d.siteId ? lookups.siteName(d.siteId) : t('department.countyWide')) },
       ]}
       defaults={{}}

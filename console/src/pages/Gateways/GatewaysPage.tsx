@@ -20,7 +20,7 @@ export function GatewaysPage() {
       nameOf={(g) => g.name}
       filters={[{ name: 'siteId', label: 'gateway.site', kind: 'select', options: options.site }]}
       columns={[
-        { key: 'name', header: t('gateway.name'), render: (g) => g.name },
+        { key: 'name', sortKey: 'name', header: t('gateway.name'), render: (g) => g.name },
         { key: 'addr', header: t('gateway.address'), render: (g) => <code>{`${g.host}:${g.port}`}</code>, width: 180 },
         { key: 'site', header: t('gateway.site'), render: (g) => (g.siteId ? lookups.siteName(g.siteId) : t('department.countyWide')) },
         { key: 'health', header: t('gateway.health'), render: (g) => <HealthBadge health={g.health} />, width: 90 },

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { sessionQueries } from '../../api/sessions';
 import type { DeskSession, SessionQuery } from '../../api/types';
-import { actionsColumn, DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, DataTable, type Column, type SortState } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader, Toolbar } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
@@ -103,6 +103,7 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
   const options = useOptions();
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<SortState | null>(null);
   const set = (k: string, v: string) => {
     setFilters({ ...filters, [k]: v });
     setPage(1);
@@ -110,6 +111,7 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
   const query: SessionQuery = {
     page,
     pageSize: 50,
+    ...(sort ? { sort: sort.sort as SessionQuery['sort'], order: sort.order } : {}),
     ...(filters.accountId ? { accountId: filters.accountId } : {}),
     ...(filters.windowId ? { windowId: filters.windowId } : {}),
     ...(filters.departmentId ? { departmentId: filters.departmentId } : {}),
@@ -120,9 +122,9 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
   };
   const list = useQuery({ ...sessionQueries.list(query), placeholderData: keepPreviousData });
   const columns: Column<DeskSession>[] = [
-    { key: 'requested', header: t('session.requestedAt'), render: (s) => formatDateTime(s.requestedAt), width: 160 },
+    { key: 'requested', sortKey: 'requestedAt', header: t('session.requestedAt'), render: (s) => formatDateTime(s.requestedAt), width: 160 },
     ...useSessionColumns(lookups),
-    { key: 'ended', header: t('session.endedAt'), render: (s) => (s.state === 'ended' ? formatDateTime(s.endedAt) : '—'), width: 160 },
+    { key: 'ended', sortKey: 'endedAt', header: t('session.endedAt'), render: (s) => (s.state === 'ended' ? formatDateTime(s.endedAt) : '—'), width: 160 },
     {
       key: 'duration',
       header: t('session.duration'),
@@ -172,7 +174,18 @@ function SessionHistory({ lookups }: { lookups: Lookups }) {
       <QueryView query={list}>
         {(data) => (
           <>
-            <DataTable testId="session-history" rows={data.items} columns={columns} rowKey={(s) => s.id} empty={<EmptyState title={t('common.empty')} />} />
+            <DataTable
+              testId="session-history"
+              rows={data.items}
+              columns={columns}
+              rowKey={(s) => s.id}
+              empty={<EmptyState title={t('common.empty')} />}
+              sort={sort}
+              onSort={(next) => {
+                setSort(next);
+                setPage(1);
+              }}
+            />
             <Pagination page={page} pageSize={50} total={data.total} onPage={setPage} />
           </>
         )}

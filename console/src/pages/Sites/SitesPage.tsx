@@ -24,12 +24,12 @@ export function SitesPage() {
       nameOf={(s) => s.name}
       filters={[{ name: 'q', label: 'common.search', kind: 'text' }]}
       columns={[
-        { key: 'code', header: t('site.code'), render: (s) => <code>{s.code}</code>, width: 110 },
-        { key: 'name', header: t('site.name'), render: (s) => s.name },
+        { key: 'code', sortKey: 'code', header: t('site.code'), render: (s) => <code>{s.code}</code>, width: 110 },
+        { key: 'name', sortKey: 'name', header: t('site.name'), render: (s) => s.name },
         { key: 'kind', header: t('site.kind'), render: (s) => kinds.find((k) => k.value === s.kind)?.label ?? s.kind, width: 110 },
         { key: 'parent', header: t('site.parent'), render: (s) => (s.parentId ? (s.parentName ?? lookups.siteName(s.parentId)) : '—') },
         { key: 'address', header: t('site.address'), render: (s) => s.address ?? '—' },
-        { key: 'created', header: t('common.createdAt'), render: (s) => formatDateTime(s.createdAt), width: 160 },
+        { key: 'created', sortKey: 'createdAt', header: t('common.createdAt'), render: (s) => formatDateTime(s.createdAt), width: 160 },
       ]}
       defaults={{ kind: 'town', parentId: '' }}
       toValues={(s) => ({ ...s })}

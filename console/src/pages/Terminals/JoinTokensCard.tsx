@@ -14,6 +14,7 @@ import { useAuth } from '../../modules/auth/AuthProvider';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { QueryView } from '../../components/QueryView';
+import { agentInstallCommand } from './agent-install';
 
 /** validity choices in hours; the API allows a week at most */
 const HOURS = [1, 24, 72, 168];
@@ -110,6 +111,11 @@ export function JoinTokensCard() {
               <div>{t('joinToken.once')}</div>
               <pre className="secret">{fresh.token}</pre>
               <CopyButton text={fresh.token} />
+              <div className="install-command" data-testid="join-token-install">
+                <div>{t('joinToken.installHelp')}</div>
+                <pre className="secret">{agentInstallCommand(window.location.origin, fresh.token)}</pre>
+                <CopyButton text={agentInstallCommand(window.location.origin, fresh.token)} />
+              </div>
             </div>
           )}
           <QueryView query={list}>

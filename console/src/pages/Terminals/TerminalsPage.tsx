@@ -14,6 +14,7 @@ import { TerminalCommands } from '../../modules/hall-map/TerminalCommands';
 import { useLookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
 import { ResourcePage } from '../../modules/resource-page/ResourcePage';
+import { BulkCommandsCard } from './BulkCommandsCard';
 import { JoinTokensCard } from './JoinTokensCard';
 
 export function TerminalsPage() {
@@ -71,7 +72,7 @@ export function TerminalsPage() {
           },
         ]}
         columns={[
-          { key: 'name', header: t('terminal.name'), render: (x) => <b>{x.name}</b> },
+          { key: 'name', sortKey: 'name', header: t('terminal.name'), render: (x) => <b>{x.name}</b> },
           { key: 'site', header: t('terminal.site'), render: (x) => lookups.siteName(x.siteId) },
           { key: 'window', header: t('terminal.window'), render: (x) => (x.windowId ? lookups.windowCode(x.windowId) : '—'), width: 90 },
           {
@@ -90,7 +91,7 @@ export function TerminalsPage() {
             ),
             width: 80,
           },
-          { key: 'seen', header: t('terminal.lastSeen'), render: (x) => formatRelative(x.lastSeenAt, lang), width: 110 },
+          { key: 'seen', sortKey: 'lastSeenAt', header: t('terminal.lastSeen'), render: (x) => formatRelative(x.lastSeenAt, lang), width: 110 },
           { key: 'addr', header: t('terminal.address'), render: (x) => x.address ?? '—', width: 120 },
           { key: 'ver', header: t('terminal.agentVersion'), render: (x) => x.agentVersion ?? '—', width: 90 },
         ]}
@@ -129,6 +130,7 @@ export function TerminalsPage() {
           </div>
         )}
       />
+      {canWrite && <BulkCommandsCard />}
       <JoinTokensCard />
       {commanding && (
         <Drawer title={t('terminal.commandsOf', { name: commanding.name })} onClose={() => setCommanding(null)}>

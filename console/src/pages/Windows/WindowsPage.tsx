@@ -25,7 +25,7 @@ export function WindowsPage() {
         { name: 'departmentId', label: 'window.department', kind: 'select', options: options.department },
       ]}
       columns={[
-        { key: 'code', header: t('window.code'), render: (w) => <code>{w.code}</code>, width: 100 },
+        { key: 'code', sortKey: 'code', header: t('window.code'), render: (w) => <code>{w.code}</code>, width: 100 },
         { key: 'label', header: t('window.label'), render: (w) => w.label ?? '—' },
         { key: 'site', header: t('window.site'), render: (w) => lookups.siteName(w.siteId) },
         { key: 'dept', header: t('window.department'), render: (w) => (w.departmentId ? lookups.departmentName(w.departmentId) : t('window.anyDepartment')) },

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Op } from 'sequelize';
+import type { z } from 'zod';
+import type { BulkCommandResult, BulkTerminalResult, bulkCommandBody } from '@yunzhuo/protocol/agent/bulk-commands';
+import type { Actor } from '../auth/actor.js';
+import { assertCanWriteAnything } from '../auth/policy.js';
+import { findVisible } from '../auth/row-access.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { isAppError } from '../lib/app-error.js';
+import type { Clock } from '../lib/clock.js';
+import { Semaphore } from '../lib/semaphore.js';
+import { Site } from '../sites/site.model.js';
+import { Terminal } from '../terminals/terminal.model.js';
+import { HallWindow } from '../windows/window.model.js';
+import type { AgentCommandService } from './agent-commands.service.js';
+
+type BulkRequest = z.output<typeof bulkCommandBody>;
+const siteVisibility = { model: Site, type: 'site', siteOf: (s: Site) => s.id };
+const OUTCOME_OF: Record<string, BulkTerminalResult['outcome']> = {
+  TERMINAL_OFFLINE: 'offline',
+  COMMAND_TIMEOUT: 'timeout',
+  COMMAND_FAILED: 'failed',
+  INTERNAL: 'failed',
+};
+
+/**
+ * One command to every terminal in service at a site (or at the windows of one hall area),
+ * fanned out over the per-terminal command path (acks, the relay to other broker processes,
+ * one `terminal.command` audit row each, tagged with the bulk id), `concurrency` at a time.
+ * Each terminal's outcome is reported; one `terminal.bulk-command` row sums them up.
+ */
+export class BulkCommandService {
+  constructor(private readonly deps: { commands: AgentCommandService; audit: AuditService; clock: Clock; concurrency?: number }) {}
+
+  async run(actor: Actor, request: BulkRequest): Promise<BulkCommandResult> {
+    assertCanWriteAnything(actor);
+    const site = await findVisible(siteVisibility, actor, request.siteId, 'write');
+    const windows = await HallWindow.findAll({ where: { siteId: site.id, ...(request.area ? { area: request.area } : {}) }, attributes: ['id', 'code'] });
+    const codeOf = new Map(windows.map((w) => [w.id, w.code]));
+    const terminals = await Terminal.findAll({
+      where: { siteId: site.id, state: 'active', ...(request.area ? { windowId: { [Op.in]: [...codeOf.keys()] } } : {}) },
+      order: [['name', 'ASC']],
+    });
+    const bulkId = randomUUID();
+    const limit = new Semaphore(this.deps.concurrency ?? 16);
+    const results = await Promise.all(
+      terminals.map((terminal) => limit.run(() => this.#one(actor, terminal, codeOf.get(terminal.windowId ?? '') ?? null, request, bulkId))),
+    );
+    const succeeded = results.filter((r) => r.outcome === 'ok').length;
+    const counts = Object.fromEntries(['ok', 'failed', 'offline', 'timeout', 'refused'].map((o) => [o, results.filter((r) => r.outcome === o).length]));
+    await this.deps.audit.record(actor, {
+      action: 'terminal.bulk-command',
+      targetType: 'site',
+      targetId: site.id,
+      siteId: site.id,
+      details: { bulkId, type: request.command.type, command: request.command, area: request.area ?? null, total: results.length, counts },
+    });
+    return { bulkId, type: request.command.type, total: results.length, succeeded, results };
+  }
+
+  async #one(actor: Actor, terminal: Terminal, windowCode: string | null, request: BulkRequest, bulkId: string): Promise<BulkTerminalResult> {
+    const started = this.deps.clock.now();
+    const base = { terminalId: terminal.id, terminalName: terminal.name, windowCode };
+    try {
+      const done = await this.deps.commands.run(actor, terminal.id, { command: request.command, timeoutSeconds: request.timeoutSeconds }, { bulkId });
+      return { ...base, outcome: 'ok', error: null, result: done.result, durationMs: done.durationMs };
+    } catch (err) {
+      const code = isAppError(err) ? err.code : 'INTERNAL';
+      const agentCode = isAppError(err) && typeof err.details.agentCode === 'string' ? err.details.agentCode : null;
+      return { ...base, outcome: OUTCOME_OF[code] ?? 'refused', error: { code, agentCode }, result: null, durationMs: this.deps.clock.now() - started };
+    }
+  }
+}

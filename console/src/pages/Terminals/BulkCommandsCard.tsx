@@ -1,0 +1,124 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { terminalOpsApi, type BulkCommandType, type BulkResult, BULK_COMMANDS } from '../../api/terminals-ops';
+import { Badge, type Tone } from '../../components/Badge';
+import { DataTable } from '../../components/DataTable';
+import { useFeedback } from '../../components/Feedback';
+import { Card } from '../../components/PageHeader';
+import { errorText } from '../../i18n/core/error-text';
+import { formatInt } from '../../i18n/core/format';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useLookups } from '../../modules/lookups/lookups';
+import { useOptions } from '../../modules/lookups/options';
+
+const LABEL: Record<BulkCommandType, MessageKey> = {
+  message: 'command.message',
+  lock: 'command.lock',
+  unlock: 'command.unlock',
+  'restart-kiosk': 'command.restartKiosk',
+  reboot: 'command.reboot',
+  shutdown: 'bulk.shutdown',
+};
+const OUTCOME_TONE: Record<string, Tone> = { ok: 'ok', failed: 'bad', timeout: 'warn', offline: 'muted', refused: 'bad' };
+
+/** One command to every terminal of a site or of one hall area, with each terminal's outcome. */
+export function BulkCommandsCard() {
+  const { t, lang } = useI18n();
+  const feedback = useFeedback();
+  const options = useOptions();
+  const lookups = useLookups({ accounts: false });
+  const [siteId, setSiteId] = useState('');
+  const [area, setArea] = useState('');
+  const [type, setType] = useState<BulkCommandType>('message');
+  const [text, setText] = useState('');
+  const areas = [...new Set([...lookups.window.values()].filter((w) => w.siteId === siteId && w.area).map((w) => w.area!))].sort();
+  const send = useMutation({
+    mutationFn: () =>
+      terminalOpsApi.bulkCommand({
+        siteId,
+        ...(area ? { area } : {}),
+        command: type === 'message' ? { type, text: text.trim(), level: 'info', durationSeconds: 60 } : { type },
+      }),
+    onError: (err) => feedback.error(err),
+  });
+
+  const run = async () => {
+    const where = area ? `${lookups.siteName(siteId)} · ${area}` : lookups.siteName(siteId);
+    const ok = await feedback.confirm({
+      title: t('bulk.confirmTitle', { command: t(LABEL[type]), where }),
+      body: t('bulk.confirmBody'),
+      danger: type !== 'message',
+    });
+    if (ok) send.mutate();
+  };
+
+  const data = send.data;
+  return (
+    <Card title={t('bulk.title')} testId="bulk-commands">
+      <p className="muted small">{t('bulk.help')}</p>
+      <div className="inline-form">
+        <select value={siteId} onChange={(e) => (setSiteId(e.target.value), setArea(''))} aria-label={t('bulk.site')} data-testid="bulk-site">
+          <option value="">{t('bulk.site')}</option>
+          {options.site.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <select value={area} onChange={(e) => setArea(e.target.value)} aria-label={t('bulk.area')} data-testid="bulk-area">
+          <option value="">{t('bulk.allAreas')}</option>
+          {areas.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+        <select value={type} onChange={(e) => setType(e.target.value as BulkCommandType)} aria-label={t('bulk.command')} data-testid="bulk-type">
+          {BULK_COMMANDS.map((c) => (
+            <option key={c} value={c}>
+              {t(LABEL[c])}
+            </option>
+          ))}
+        </select>
+        {type === 'message' && (
+          <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t('command.messagePlaceholder')} maxLength={500} data-testid="bulk-text" />
+        )}
+        <button
+          className="btn btn-primary"
+          disabled={!siteId || (type === 'message' && !text.trim()) || send.isPending}
+          onClick={() => void run()}
+          data-testid="bulk-send"
+        >
+          {send.isPending ? t('command.waiting') : t('bulk.send')}
+        </button>
+      </div>
+      {data && (
+        <>
+          <div className="bulk-summary" data-testid="bulk-summary">
+            {t('bulk.summary', { ok: formatInt(data.succeeded), total: formatInt(data.total) })}
+          </div>
+          <DataTable<BulkResult>
+            testId="bulk-results"
+            rows={data.results}
+            rowKey={(r) => r.terminalId}
+            columns={[
+              { key: 'terminal', header: t('terminal.name'), render: (r) => r.terminalName },
+              { key: 'window', header: t('terminal.window'), render: (r) => r.windowCode ?? '—', width: 90 },
+              {
+                key: 'outcome',
+                header: t('bulk.outcome'),
+                render: (r) => <Badge tone={OUTCOME_TONE[r.outcome] ?? 'muted'}>{t(`bulk.outcome.${r.outcome}`)}</Badge>,
+                width: 90,
+              },
+              {
+                key: 'why',
+                header: t('bulk.detail'),
+                render: (r) => (r.error ? (errorText(r.error.code, lang, { agentCode: r.error.agentCode }) ?? r.error.code) : '—'),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Card>
+  );
+}
