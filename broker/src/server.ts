@@ -15,6 +15,8 @@ import { mountAuth } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { TotpService } from './auth/totp.service.js';
+import { OidcSignIn } from './identity/oidc-signin.js';
+import { mountOidc } from './identity/oidc.routes.js';
 import { ensureAdminAccount } from './bootstrap-admin.js';
 import type { Config } from './config/config.schema.js';
 import { dialectOf, openDatabase } from './db/database.js';
@@ -124,7 +126,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const directory = new DirectoryLogin({ sequelize, secrets, audit });
   const directorySync = new DirectorySync({ sequelize, directory, audit, events, clock, logger });
   const authenticator = new AccountAuthenticator(throttle, directory);
-  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo' });
+  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo', requiredRoles: config.totpRequiredRoles });
   const loginRules = new LoginRules({ siteTree, clock, events, audit });
   const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle }, loginRules);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
@@ -185,6 +187,13 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, gatewayResource, crudDeps);
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
+  mountOidc(publicApi, consoleApi, {
+    ...crudDeps,
+    secrets,
+    oidc: new OidcSignIn({ sequelize, secrets, audit, clock }),
+    auth,
+    secureCookies: config.cookieSecure,
+  });
   mountIdentitySources(consoleApi, { ...crudDeps, secrets, sync: directorySync });
   mountCrud(consoleApi, loginRuleResource, crudDeps);
   mountSessionList(consoleApi, docs);

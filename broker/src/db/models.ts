@@ -18,6 +18,7 @@ import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
 import { LoginRule } from '../identity/login-rule.model.js';
+import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 
 const ALL = [
   Site,
@@ -44,6 +45,8 @@ const ALL = [
   IdentitySource,
   RecoveryCode,
   LoginRule,
+  OidcSource,
+  OidcLogin,
   ...LIFECYCLE_MODELS,
 ];
 
