@@ -29,6 +29,10 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     code_verifier: { type: STRING(200), allowNull: false },
     purpose: { type: STRING(16), allowNull: false },
     return_to: { type: STRING(400), allowNull: false },
+    // a window sign-in: the terminal it started at, and (once the provider answered) the account
+    // its one-time ticket stands for, redeemed by that terminal only
+    terminal_id: { type: STRING(36), allowNull: true },
+    account_id: { type: STRING(36), allowNull: true },
     expires_at: { type: DATE, allowNull: false },
     created_at: { type: DATE, allowNull: false },
   });

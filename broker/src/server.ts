@@ -187,10 +187,11 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, gatewayResource, crudDeps);
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
+  const oidc = new OidcSignIn({ sequelize, secrets, audit, clock });
   mountOidc(publicApi, consoleApi, {
     ...crudDeps,
     secrets,
-    oidc: new OidcSignIn({ sequelize, secrets, audit, clock }),
+    oidc,
     auth,
     secureCookies: config.cookieSecure,
   });
@@ -204,7 +205,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountLifecycleSettings(consoleApi, { audit, knownHosts: desktopLifecycle.knownHosts, clock, docs });
   mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
-  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
+  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs, oidc);
   const ratingTagSets = new RatingTagSets({ audit, clock });
   const workOrders = new WorkOrderService({
     audit,

@@ -9,12 +9,14 @@ import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { sha256 } from '../lib/tokens.js';
+import { randomToken, sha256 } from '../lib/tokens.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
 import { OidcLogin, OidcSource } from './oidc-source.model.js';
 
 /** how long a redirect to the provider may take, ms (a person typing a password and a code) */
 const PENDING_MS = 10 * 60_000;
+/** how long a window's ticket waits for the window page to redeem it, ms */
+const TICKET_MS = 2 * 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -27,8 +29,8 @@ export class OidcSignIn {
 
   constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {}
 
-  /** The provider's authorization URL for a console sign-in at `sourceId`. */
-  async start(sourceId: string, returnTo: string): Promise<string> {
+  /** The provider's authorization URL for a sign-in at `sourceId`: the console's, or a window's (`terminalId`). */
+  async start(sourceId: string, returnTo: string, terminalId: string | null = null): Promise<string> {
     const source = await OidcSource.findByPk(sourceId);
     if (!source?.enabled) throw new AppError('NOT_FOUND', { resource: 'oidc-source', id: sourceId });
     const config = await this.#configOf(source);
@@ -42,8 +44,10 @@ export class OidcSignIn {
       sourceId: source.id,
       nonce,
       codeVerifier,
-      purpose: 'console',
+      purpose: terminalId ? 'window' : 'console',
       returnTo,
+      terminalId,
+      accountId: null,
       expiresAt: new Date(now + PENDING_MS),
       createdAt: new Date(now),
     });
@@ -58,9 +62,10 @@ export class OidcSignIn {
   }
 
   /** The provider's redirect back (`search`: its query string): the account it vouches for. */
-  async finish(search: string, address: string | null): Promise<{ account: Account; returnTo: string }> {
+  async finish(search: string, address: string | null): Promise<{ account: Account; returnTo: string; terminalId: string | null; sourceId: string }> {
     const state = new URLSearchParams(search).get('state') ?? '';
-    const pending = await OidcLogin.findByPk(sha256(state));
+    const found = await OidcLogin.findByPk(sha256(state));
+    const pending = found && found.purpose !== 'ticket' ? found : null;
     // used once: whoever deletes the row owns the sign-in (two callbacks at once cannot both pass)
     const taken = pending ? await OidcLogin.destroy({ where: { stateHash: pending.stateHash } }) : 0;
     if (!pending || taken !== 1 || pending.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('OIDC_STATE_INVALID');
@@ -83,7 +88,41 @@ export class OidcSignIn {
       });
       throw new AppError('OIDC_NOT_MAPPED', { source: source.name });
     }
-    return { account: await this.#provision(source, subject, claims, grants, address), returnTo: pending.returnTo };
+    return {
+      account: await this.#provision(source, subject, claims, grants, address),
+      returnTo: pending.returnTo,
+      terminalId: pending.terminalId,
+      sourceId: source.id,
+    };
+  }
+
+  /** A window sign-in's answer: a one-time ticket (2 minutes) that only the terminal it started at can redeem. */
+  async issueWindowTicket(account: Account, terminalId: string, sourceId: string): Promise<string> {
+    const ticket = randomToken();
+    const now = this.deps.clock.now();
+    await OidcLogin.create({
+      stateHash: sha256(ticket),
+      sourceId,
+      nonce: '-',
+      codeVerifier: '-',
+      purpose: 'ticket',
+      returnTo: '/terminal',
+      terminalId,
+      accountId: account.id,
+      expiresAt: new Date(now + TICKET_MS),
+      createdAt: new Date(now),
+    });
+    return ticket;
+  }
+
+  /** The account a ticket stands for, at the terminal it was issued for; used once. */
+  async redeemWindowTicket(ticket: string, terminalId: string): Promise<Account> {
+    const row = await OidcLogin.findOne({ where: { stateHash: sha256(ticket), purpose: 'ticket', terminalId } });
+    const taken = row ? await OidcLogin.destroy({ where: { stateHash: row.stateHash } }) : 0;
+    if (!row || taken !== 1 || row.expiresAt.getTime() <= this.deps.clock.now() || !row.accountId) throw new AppError('OIDC_STATE_INVALID');
+    const account = await Account.findByPk(row.accountId);
+    if (!account) throw new AppError('OIDC_STATE_INVALID');
+    return account;
   }
 
   async #claims(config: oidc.Configuration, callbackUrl: URL, pending: OidcLogin): Promise<Record<string, unknown>> {

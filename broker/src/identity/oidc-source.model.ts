@@ -37,8 +37,11 @@ export class OidcLogin extends Model<InferAttributes<OidcLogin>, InferCreationAt
   declare sourceId: string;
   declare nonce: string;
   declare codeVerifier: string;
-  declare purpose: 'console';
+  /** console, window (a redirect under way for a terminal), or ticket (its answer, for the terminal to redeem) */
+  declare purpose: 'console' | 'window' | 'ticket';
   declare returnTo: string;
+  declare terminalId: string | null;
+  declare accountId: string | null;
   declare expiresAt: Date;
   declare createdAt: Date;
 
@@ -51,6 +54,8 @@ export class OidcLogin extends Model<InferAttributes<OidcLogin>, InferCreationAt
         codeVerifier: { type: DataTypes.STRING(200), allowNull: false },
         purpose: { type: DataTypes.STRING(16), allowNull: false },
         returnTo: { type: DataTypes.STRING(400), allowNull: false },
+        terminalId: { type: DataTypes.STRING(36), allowNull: true },
+        accountId: { type: DataTypes.STRING(36), allowNull: true },
         expiresAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: { type: DataTypes.DATE, allowNull: false },
       },

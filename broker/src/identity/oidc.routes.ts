@@ -57,7 +57,12 @@ export function mountOidc(
   publicRouter.get('/auth/oidc/callback', async (req, res) => {
     const address = clientAddress(req);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const { account, returnTo } = await deps.oidc.finish(search, address);
+    const { account, returnTo, terminalId, sourceId } = await deps.oidc.finish(search, address);
+    if (terminalId) {
+      // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
+      const ticket = await deps.oidc.issueWindowTicket(account, terminalId, sourceId);
+      return void res.redirect(302, `${returnTo}#oidcTicket=${ticket}`);
+    }
     setSessionCookies(res, await deps.auth.signInVerified(account, address, 'oidc'), deps.secureCookies);
     res.redirect(302, returnTo);
   });

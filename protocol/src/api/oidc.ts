@@ -83,3 +83,23 @@ export const oidcStartQuery = z
   })
   .strict();
 export const oidcCallbackQuery = z.object({ state: z.string().min(1).max(200) }).passthrough();
+
+/** The window page's single sign-on (the clerk at a thin client): start at the terminal, come back with a ticket. */
+export const windowOidcStartBody = z
+  .object({
+    sourceId: idSchema,
+    returnTo: z
+      .string()
+      .regex(/^\/(?!\/)[\x21-\x7e]{0,300}$/, 'a path on this server')
+      .default('/terminal'),
+  })
+  .strict();
+export const windowOidcStartOut = z.object({ authorizationUrl: z.string() });
+/** the ticket from the page's `#oidcTicket=…`, redeemed by the terminal it was issued for */
+export const windowOidcLoginBody = z
+  .object({
+    ticket: z.string().min(20).max(100),
+    poolId: idSchema.optional(),
+    exceptPoolIds: z.array(idSchema).max(20).optional(),
+  })
+  .strict();
