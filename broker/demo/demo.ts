@@ -45,6 +45,8 @@ async function startBroker(): Promise<Broker> {
       YUNZHUO_DATA_DIR: dataDir,
       YUNZHUO_LOG_LEVEL: process.env.YUNZHUO_LOG_LEVEL ?? 'info',
       YUNZHUO_RECONCILE_INTERVAL_SECONDS: process.env.YUNZHUO_RECONCILE_INTERVAL_SECONDS ?? '10',
+      // the demo county is loaded and shown by password; a real county keeps the TOTP policy on
+      YUNZHUO_TOTP_REQUIRED_ROLES: process.env.YUNZHUO_TOTP_REQUIRED_ROLES ?? 'none',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

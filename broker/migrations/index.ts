@@ -11,6 +11,7 @@ import * as m0011 from './0011-identity-sources.js';
 import * as m0012 from './0012-rating-levels.js';
 import * as m0013 from './0013-rating-outbox.js';
 import * as m0014 from './0014-connectors.js';
+import * as m0015 from './0015-totp-oidc.js';
 
 export interface Migration {
   name: string;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   { name: '0012-rating-levels', ...m0012 },
   { name: '0013-rating-outbox', ...m0013 },
   { name: '0014-connectors', ...m0014 },
+  { name: '0015-totp-oidc', ...m0015 },
 ];

@@ -17,6 +17,8 @@ import { mountAuth } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { TotpService } from './auth/totp.service.js';
+import { OidcSignIn } from './identity/oidc-signin.js';
+import { mountOidc } from './identity/oidc.routes.js';
 import { ensureAdminAccount } from './bootstrap-admin.js';
 import type { Config } from './config/config.schema.js';
 import { dialectOf, openDatabase } from './db/database.js';
@@ -128,7 +130,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const directory = new DirectoryLogin({ sequelize, secrets, audit });
   const directorySync = new DirectorySync({ sequelize, directory, audit, events, clock, logger });
   const authenticator = new AccountAuthenticator(throttle, directory);
-  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo' });
+  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo', requiredRoles: config.totpRequiredRoles });
   const loginRules = new LoginRules({ siteTree, clock, events, audit });
   const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle }, loginRules);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
@@ -203,6 +205,14 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, gatewayResource, crudDeps);
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
+  const oidc = new OidcSignIn({ sequelize, secrets, audit, clock });
+  mountOidc(publicApi, consoleApi, {
+    ...crudDeps,
+    secrets,
+    oidc,
+    auth,
+    secureCookies: config.cookieSecure,
+  });
   mountIdentitySources(consoleApi, { ...crudDeps, secrets, sync: directorySync });
   mountCrud(consoleApi, loginRuleResource, crudDeps);
   mountSessionList(consoleApi, docs);
@@ -213,7 +223,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountLifecycleSettings(consoleApi, { audit, knownHosts: desktopLifecycle.knownHosts, clock, docs });
   mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
-  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs);
+  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs, oidc);
   const ratingTagSets = new RatingTagSets({ audit, clock });
   const workOrders = new WorkOrderService({
     audit,

@@ -36,6 +36,31 @@ export const ERRORS = {
   },
   LOGIN_RULE_REFUSED: { status: 403, zh: '登录规则不允许此次登录', en: 'A login rule refuses this login' },
   TOTP_REQUIRED: { status: 401, zh: '请输入手机令牌上的 6 位动态口令', en: 'Enter the 6-digit code from your authenticator app' },
+  TOTP_ENROLLMENT_REQUIRED: {
+    status: 403,
+    zh: '管理员账号须先绑定手机令牌（动态口令）才能使用管理控制台',
+    en: 'Admin accounts must enroll an authenticator app (TOTP) before using the console',
+  },
+  OIDC_STATE_INVALID: {
+    status: 400,
+    zh: '统一身份认证登录请求无效或已过期，请重新登录',
+    en: 'The single sign-on request is invalid or has expired; sign in again',
+  },
+  OIDC_SIGN_IN_FAILED: {
+    status: 401,
+    zh: '统一身份认证登录未通过校验，请重新登录',
+    en: 'The single sign-on answer did not pass the checks; sign in again',
+  },
+  OIDC_NOT_MAPPED: {
+    status: 403,
+    zh: '该统一身份认证账号未获授权使用云桌，请联系信息中心',
+    en: 'This single sign-on account is not granted access to Yunzhuo; contact the IT center',
+  },
+  OIDC_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    zh: '暂时无法连接统一身份认证平台，请稍后再试',
+    en: 'The identity platform cannot be reached; try again later',
+  },
   TOTP_INVALID: { status: 401, zh: '动态口令错误或已使用过，请输入新的口令', en: 'The code is wrong or was already used; enter a new one' },
   DIRECTORY_UNAVAILABLE: {
     status: 503,

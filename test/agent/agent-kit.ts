@@ -62,6 +62,7 @@ export class FleetBroker {
       YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD,
       YUNZHUO_LOG_LEVEL: 'silent',
       YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600',
+      YUNZHUO_TOTP_REQUIRED_ROLES: 'none',
     });
     this.#current = await startBroker({ config });
     this.#down = false;

@@ -56,10 +56,11 @@ export class ConsoleHarness {
     readonly factory: Factory,
   ) {}
 
-  static async start(): Promise<ConsoleHarness> {
+  /** `env`: broker settings of the test (e.g. the TOTP policy) */
+  static async start(opts: { env?: Record<string, string> } = {}): Promise<ConsoleHarness> {
     ensureConsoleBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    const broker = await startTestBroker();
+    const broker = await startTestBroker(opts.env ? { env: opts.env } : {});
     const browser = await launchChromium();
     return new ConsoleHarness(broker, browser, new Factory(broker.admin));
   }

@@ -31,7 +31,8 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
   const entry = opts.built ? [BUILT_BROKER] : ['--import', 'tsx', path.join(ROOT, 'broker/src/main.ts')];
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
-    env: { ...withoutTestSettings(process.env), YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', ...env },
+    // TOTP policy off unless a test names it: the suite signs in as admin by password (docs/IDENTITY.md)
+    env: { ...withoutTestSettings(process.env), YUNZHUO_PORT: '0', YUNZHUO_LOG_LEVEL: 'info', YUNZHUO_TOTP_REQUIRED_ROLES: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

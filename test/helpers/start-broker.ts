@@ -5,7 +5,9 @@ import { loadConfig } from '../../broker/src/config/load-config.js';
 import type { Clock } from '../../broker/src/lib/clock.js';
 import type { Logger } from '../../broker/src/lib/logger.js';
 import { startBroker, type RunningBroker } from '../../broker/src/server.js';
+import { systemClock } from '../../broker/src/lib/clock.js';
 import { ApiClient } from './api-client.js';
+import { enrollTotp } from './totp.js';
 import { createPgDatabase, testDialect } from './test-database.js';
 
 export const ADMIN_PASSWORD = 'admin-pass-1234';
@@ -15,6 +17,8 @@ export interface TestBroker extends RunningBroker {
   databaseUrl: string;
   /** a signed-in console client for `admin` */
   admin: ApiClient;
+  /** `admin`'s TOTP secret (base32) when the test's policy made it enroll */
+  adminTotpSecret: string | null;
   stop(): Promise<void>;
 }
 
@@ -35,14 +39,18 @@ export async function startTestBroker(
     YUNZHUO_ADMIN_PASSWORD: ADMIN_PASSWORD,
     YUNZHUO_LOG_LEVEL: 'silent',
     YUNZHUO_RECONCILE_INTERVAL_SECONDS: '3600',
+    // TOTP policy off unless a test names it (then `admin` enrolls below)
+    YUNZHUO_TOTP_REQUIRED_ROLES: 'none',
     ...(pgdb ? { YUNZHUO_DATABASE_URL: pgdb.url } : {}),
     ...opts.env,
   });
   const broker = await startBroker({ config, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
   const admin = new ApiClient(broker.url);
-  await admin.login('admin', ADMIN_PASSWORD);
+  const login = await admin.login('admin', ADMIN_PASSWORD);
+  const adminTotpSecret = login.body?.restriction === 'TOTP_ENROLLMENT_REQUIRED' ? await enrollTotp(admin, opts.clock ?? systemClock) : null;
   return {
     ...broker,
+    adminTotpSecret,
     dataDir,
     databaseUrl: config.databaseUrl,
     admin,

@@ -20,6 +20,7 @@ export async function presentAccount(a: Account, transaction?: Transaction): Pro
     disabled: a.disabled,
     locked: a.locked,
     mustChangePassword: a.mustChangePassword,
+    totpEnabled: a.totpEnabled,
     lastLoginAt: iso(a.lastLoginAt),
     createdAt: iso(a.createdAt)!,
     updatedAt: iso(a.updatedAt)!,

@@ -1,4 +1,4 @@
-import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 export class AdminSession extends Model<InferAttributes<AdminSession>, InferCreationAttributes<AdminSession>> {
   declare tokenHash: string;
@@ -7,6 +7,8 @@ export class AdminSession extends Model<InferAttributes<AdminSession>, InferCrea
   declare expiresAt: Date;
   declare address: string | null;
   declare createdAt: Date;
+  /** a session that may only finish a step first (an error code, e.g. TOTP_ENROLLMENT_REQUIRED); null = full */
+  declare restriction: CreationOptional<string | null>;
 
   static initModel(sequelize: Sequelize): void {
     AdminSession.init(
@@ -17,6 +19,7 @@ export class AdminSession extends Model<InferAttributes<AdminSession>, InferCrea
         expiresAt: { type: DataTypes.DATE, allowNull: false },
         address: { type: DataTypes.STRING(100), allowNull: true },
         createdAt: { type: DataTypes.DATE, allowNull: false },
+        restriction: { type: DataTypes.STRING(40), allowNull: true, defaultValue: null },
       },
       { sequelize, tableName: 'admin_sessions', underscored: true, timestamps: false },
     );

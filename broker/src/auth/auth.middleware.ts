@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import type { SessionRestriction } from '@yunzhuo/protocol/api/resources';
 import { AppError } from '../lib/app-error.js';
 import { clientAddress } from '../http/async-router.js';
 import type { AuthService } from './auth.service.js';
@@ -11,6 +12,11 @@ export const CSRF_COOKIE = 'yz_csrf';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** what a user whose password someone else chose may still write: replace it, or leave */
 const BEFORE_PASSWORD_CHANGE = new Set(['/auth/password', '/auth/logout']);
+/** what a restricted session may reach (docs/IDENTITY.md) */
+const RESTRICTED_TO: Record<SessionRestriction, Set<string>> = {
+  TOTP_ENROLLMENT_REQUIRED: new Set(['/auth/totp/enroll', '/auth/totp/confirm', '/auth/logout', '/auth/me']),
+  TOTP_REQUIRED: new Set(['/auth/totp/verify', '/auth/logout', '/auth/me']),
+};
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -28,8 +34,9 @@ export function requireSignedIn(auth: AuthService, allowed: (actor: Actor) => bo
   return async (req, _res, next) => {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof token !== 'string' || token.length === 0) throw new AppError('UNAUTHENTICATED');
-    const found = await auth.authenticate(token, clientAddress(req));
+    const found = await auth.authenticate(token, clientAddress(req), { allowRestricted: true });
     if (!found) throw new AppError('UNAUTHENTICATED');
+    if (found.restriction && !RESTRICTED_TO[found.restriction].has(req.path)) throw new AppError(found.restriction);
     if (!allowed(found.actor)) throw new AppError('FORBIDDEN');
     if (!SAFE.has(req.method)) {
       const header = req.get('x-csrf-token');
@@ -38,6 +45,7 @@ export function requireSignedIn(auth: AuthService, allowed: (actor: Actor) => bo
     if (found.mustChangePassword && !SAFE.has(req.method) && !BEFORE_PASSWORD_CHANGE.has(req.path)) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     req.actor = found.actor;
     req.csrfToken = found.csrfToken;
+    req.sessionRestriction = found.restriction;
     next();
   };
 }

@@ -1,4 +1,4 @@
-import type { CookieOptions, Router } from 'express';
+import type { CookieOptions, Response, Router } from 'express';
 import { z } from 'zod';
 import { loginBody, meOut, passwordChangeBody, totpConfirmBody, totpConfirmOut, totpEnrollOut } from '@yunzhuo/protocol/api/resources';
 import { presentAccount } from '../accounts/account.presenter.js';
@@ -7,12 +7,20 @@ import { actorOf, clientAddress } from '../http/async-router.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './auth.middleware.js';
-import type { AuthService } from './auth.service.js';
+import type { AuthService, ConsoleLogin } from './auth.service.js';
 import { assertAccountManageable, assertCanWriteAnything } from './policy.js';
-import { totpRequiredFor, type TotpService } from './totp.service.js';
+import type { TotpService } from './totp.service.js';
+import { sha256 } from '../lib/tokens.js';
 import { AppError } from '../lib/app-error.js';
 
 const accountParams = z.object({ id: z.string().uuid() });
+
+/** The console's cookies of a new sign-in: the session (HttpOnly) and the CSRF token the page echoes. */
+export function setSessionCookies(res: Response, login: ConsoleLogin, secureCookies: boolean): void {
+  const base: CookieOptions = { sameSite: 'strict', secure: secureCookies, path: '/' };
+  res.cookie(SESSION_COOKIE, login.token, { ...base, httpOnly: true, expires: login.expiresAt });
+  res.cookie(CSRF_COOKIE, login.csrfToken, { ...base, httpOnly: false, expires: login.expiresAt });
+}
 
 /** `signedInRouter` admits console users and department reviewers; `consoleRouter` is behind requireConsoleUser. */
 export function mountAuth(
@@ -33,12 +41,12 @@ export function mountAuth(
   publicRouter.post('/auth/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
     const login = await auth.login(body.username, body.password, clientAddress(req), body.totpCode);
-    res.cookie(SESSION_COOKIE, login.token, { ...base, httpOnly: true, expires: login.expiresAt });
-    res.cookie(CSRF_COOKIE, login.csrfToken, { ...base, httpOnly: false, expires: login.expiresAt });
+    setSessionCookies(res, login, secureCookies);
     res.json({
       account: await presentAccount(login.account),
       csrfToken: login.csrfToken,
-      totp: { enabled: login.account.totpEnabled, required: totpRequiredFor(login.account.roles) },
+      totp: { enabled: login.account.totpEnabled, required: totp.requiredFor(login.account.roles) },
+      restriction: login.restriction,
     });
   });
 
@@ -58,7 +66,8 @@ export function mountAuth(
     res.json({
       account: account ? await presentAccount(account) : null,
       csrfToken: req.csrfToken,
-      ...(account ? { totp: { enabled: account.totpEnabled, required: totpRequiredFor(account.roles) } } : {}),
+      ...(account ? { totp: { enabled: account.totpEnabled, required: totp.requiredFor(account.roles) } } : {}),
+      restriction: req.sessionRestriction ?? null,
     });
   });
 
@@ -87,7 +96,8 @@ export function mountAuth(
   consoleRouter.post('/auth/totp/confirm', async (req, res) => {
     const body = parseInput(totpConfirmBody, req.body);
     const actor = actorOf(req);
-    res.json({ recoveryCodes: await totp.confirm(await ownAccount(actor.id), body.code, actor) });
+    const sessionTokenHash = sha256(String(req.cookies[SESSION_COOKIE]));
+    res.json({ recoveryCodes: await totp.confirm(await ownAccount(actor.id), body.code, actor, sessionTokenHash) });
   });
   consoleRouter.post('/accounts/:id/totp/reset', async (req, res) => {
     const actor = actorOf(req);

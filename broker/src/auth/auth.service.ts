@@ -1,4 +1,5 @@
 import { Op } from 'sequelize';
+import { sessionRestriction, type SessionRestriction } from '@yunzhuo/protocol/api/resources';
 import type { Account } from '../accounts/account.model.js';
 import { Account as AccountModel } from '../accounts/account.model.js';
 import type { AccountAuthenticator } from '../accounts/account-authenticator.js';
@@ -20,6 +21,15 @@ export interface ConsoleLogin {
   csrfToken: string;
   account: Account;
   expiresAt: Date;
+  /** set when the session may only finish a step first (enroll TOTP) */
+  restriction: SessionRestriction | null;
+}
+
+export interface SignedIn {
+  actor: Actor;
+  csrfToken: string;
+  mustChangePassword: boolean;
+  restriction: SessionRestriction | null;
 }
 
 /** Console sign-in: a random cookie token (stored hashed) plus a CSRF token for writes. */
@@ -38,6 +48,74 @@ export class AuthService {
     const account = await this.authenticator.verify(username, password, address);
     const actor = await this.actorFor(account, address);
     if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    await this.#checkRules(account, actor, address);
+    let restriction: SessionRestriction | null = null;
+    if (this.secondFactor) {
+      const { totp, throttle } = this.secondFactor;
+      await totp.verifySignIn(account, totpCode).catch(async (err: unknown) => {
+        // a wrong code counts like a wrong password: six digits are not guessed at leisure
+        if (err instanceof AppError && err.code === 'TOTP_INVALID') await throttle.recordFailure(username, address);
+        throw err;
+      });
+      // the password alone opens only the enrollment: the role needs a second factor it has not got yet
+      if (!account.totpEnabled && totp.requiredFor(account.roles)) restriction = 'TOTP_ENROLLMENT_REQUIRED';
+    }
+    return this.#openSession(account, actor, address, restriction, 'password');
+  }
+
+  /**
+   * A console session for an account someone else vouched for (OpenID Connect): the same checks
+   * as a password sign-in after the password (enabled, console role, login rules), and the TOTP
+   * policy: a code still to give (TOTP_REQUIRED) or an enrollment still to do.
+   */
+  async signInVerified(account: Account, address: string | null, via: 'oidc'): Promise<ConsoleLogin> {
+    if (account.disabled) throw new AppError('ACCOUNT_DISABLED');
+    if (account.locked) throw new AppError('ACCOUNT_LOCKED');
+    const actor = await this.actorFor(account, address);
+    if (!isWorkOrderUser(actor)) throw new AppError('FORBIDDEN', { reason: 'clerk accounts sign in at a window, not in the console' });
+    await this.#checkRules(account, actor, address);
+    const totp = this.secondFactor?.totp;
+    let restriction: SessionRestriction | null = null;
+    if (totp && account.totpEnabled) restriction = 'TOTP_REQUIRED';
+    else if (totp?.requiredFor(account.roles)) restriction = 'TOTP_ENROLLMENT_REQUIRED';
+    return this.#openSession(account, actor, address, restriction, via);
+  }
+
+  /** A session's second factor given after an OpenID Connect sign-in: the TOTP_REQUIRED restriction lifted. */
+  async verifySessionTotp(token: string, account: Account, code: string): Promise<void> {
+    if (!this.secondFactor) return;
+    await this.secondFactor.totp.verifySignIn(account, code).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === 'TOTP_INVALID') await this.secondFactor?.throttle.recordFailure(account.username, null);
+      throw err;
+    });
+    await AdminSession.update({ restriction: null }, { where: { tokenHash: sha256(token), restriction: 'TOTP_REQUIRED' } });
+  }
+
+  async #openSession(
+    account: Account,
+    actor: Actor,
+    address: string | null,
+    restriction: SessionRestriction | null,
+    via: 'password' | 'oidc',
+  ): Promise<ConsoleLogin> {
+    const token = randomToken();
+    const csrfToken = randomToken(24);
+    const now = this.clock.now();
+    const expiresAt = new Date(now + this.sessionHours * 3600_000);
+    await AdminSession.create({ tokenHash: sha256(token), accountId: account.id, csrfToken, expiresAt, address, createdAt: new Date(now), restriction });
+    await account.update({ lastLoginAt: new Date(now) });
+    const details = { ...(restriction ? { restriction } : {}), ...(via !== 'password' ? { via } : {}) };
+    await this.audit.record(actor, {
+      action: 'auth.login',
+      targetType: 'account',
+      targetId: account.id,
+      siteId: account.homeSiteId,
+      ...(Object.keys(details).length > 0 ? { details } : {}),
+    });
+    return { token, csrfToken, account, expiresAt, restriction };
+  }
+
+  async #checkRules(account: Account, actor: Actor, address: string | null): Promise<void> {
     await this.rules?.checkConsole(account, address).catch(async (err: unknown) => {
       if (err instanceof AppError) {
         await this.audit.record(actor, {
@@ -50,30 +128,22 @@ export class AuthService {
       }
       throw err;
     });
-    if (this.secondFactor) {
-      const { totp, throttle } = this.secondFactor;
-      await totp.verifySignIn(account, totpCode).catch(async (err: unknown) => {
-        // a wrong code counts like a wrong password: six digits are not guessed at leisure
-        if (err instanceof AppError && err.code === 'TOTP_INVALID') await throttle.recordFailure(username, address);
-        throw err;
-      });
-    }
-    const token = randomToken();
-    const csrfToken = randomToken(24);
-    const now = this.clock.now();
-    const expiresAt = new Date(now + this.sessionHours * 3600_000);
-    await AdminSession.create({ tokenHash: sha256(token), accountId: account.id, csrfToken, expiresAt, address, createdAt: new Date(now) });
-    await account.update({ lastLoginAt: new Date(now) });
-    await this.audit.record(actor, { action: 'auth.login', targetType: 'account', targetId: account.id, siteId: account.homeSiteId });
-    return { token, csrfToken, account, expiresAt };
   }
 
-  async authenticate(token: string, address: string | null): Promise<{ actor: Actor; csrfToken: string; mustChangePassword: boolean } | null> {
+  /** A restricted session counts as signed out unless `allowRestricted` (the HTTP middleware, which admits its few routes). */
+  async authenticate(token: string, address: string | null, opts: { allowRestricted?: boolean } = {}): Promise<SignedIn | null> {
     const session = await AdminSession.findByPk(sha256(token));
     if (!session || session.expiresAt.getTime() <= this.clock.now()) return null;
+    const restriction = sessionRestriction.safeParse(session.restriction);
+    if (session.restriction !== null && (!restriction.success || !opts.allowRestricted)) return null;
     const account = await AccountModel.findByPk(session.accountId);
     if (!account || account.disabled || account.locked) return null;
-    return { actor: await this.actorFor(account, address), csrfToken: session.csrfToken, mustChangePassword: account.mustChangePassword };
+    return {
+      actor: await this.actorFor(account, address),
+      csrfToken: session.csrfToken,
+      mustChangePassword: account.mustChangePassword,
+      restriction: restriction.success ? restriction.data : null,
+    };
   }
 
   /** 修改密码: the signed-in user's own, checked against the current one (throttled like a sign-in). */

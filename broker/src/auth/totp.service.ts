@@ -11,16 +11,11 @@ import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { sha256 } from '../lib/tokens.js';
 import type { Actor } from './actor.js';
+import { AdminSession } from './admin-session.model.js';
 import { RecoveryCode } from './recovery-code.model.js';
 
 const PERIOD_SECONDS = 30;
 const RECOVERY_CODES = 10;
-/** Roles whose console users are asked to enroll (policy; see docs/SECURITY.md). */
-export const TOTP_REQUIRED_ROLES: readonly Role[] = ['admin', 'site-admin'];
-
-export function totpRequiredFor(roles: readonly Role[]): boolean {
-  return roles.some((r) => TOTP_REQUIRED_ROLES.includes(r));
-}
 
 function recoveryCode(): string {
   const raw = randomBytes(8).toString('hex'); // 64 bits
@@ -39,7 +34,21 @@ const normalizeRecovery = (code: string) =>
  * conditional UPDATE, so the same code (or an older one) is never accepted twice, even at once.
  */
 export class TotpService {
-  constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock; issuer: string }) {}
+  constructor(
+    private readonly deps: {
+      sequelize: Sequelize;
+      secrets: SecretBox;
+      audit: AuditService;
+      clock: Clock;
+      issuer: string;
+      /** the policy (YUNZHUO_TOTP_REQUIRED_ROLES): console users of these roles must use TOTP */
+      requiredRoles: readonly Role[];
+    },
+  ) {}
+
+  requiredFor(roles: readonly Role[]): boolean {
+    return roles.some((r) => this.deps.requiredRoles.includes(r));
+  }
 
   #totp(account: Account, secret: Secret): TOTP {
     return new TOTP({ issuer: this.deps.issuer, label: account.username, secret, period: PERIOD_SECONDS });
@@ -54,13 +63,17 @@ export class TotpService {
     return { secret: secret.base32, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { margin: 1, width: 240 }) };
   }
 
-  /** The first code proves the phone has the secret: TOTP on, recovery codes shown once. */
-  async confirm(account: Account, code: string, actor: Actor): Promise<string[]> {
+  /**
+   * The first code proves the phone has the secret: TOTP on, recovery codes shown once. The
+   * session that enrolled (`sessionTokenHash`) has now shown both factors and loses its restriction.
+   */
+  async confirm(account: Account, code: string, actor: Actor, sessionTokenHash?: string): Promise<string[]> {
     if (account.totpEnabled || !account.totpSecretEnc) throw new AppError('CONFLICT', { reason: 'no enrollment in progress' });
     await this.#acceptCode(account, code);
     const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
     await writeTransaction(this.deps.sequelize, async (transaction) => {
       await Account.update({ totpEnabled: true }, { where: { id: account.id }, transaction });
+      if (sessionTokenHash) await AdminSession.update({ restriction: null }, { where: { tokenHash: sessionTokenHash, accountId: account.id }, transaction });
       await RecoveryCode.destroy({ where: { accountId: account.id }, transaction });
       const createdAt = new Date(this.deps.clock.now());
       await RecoveryCode.bulkCreate(

@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import { roleSchema } from '@yunzhuo/protocol/api/common';
 import { allowedOriginsSchema, trustedProxiesSchema } from './edge-settings.js';
+
+const totpRolesSchema = z.union([
+  z.array(roleSchema),
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === 'none' || v === '' ? [] : v.split(',').map((r) => r.trim())))
+    .pipe(z.array(roleSchema)),
+]);
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -27,6 +37,8 @@ export const configSchema = z
     cookieSecure: boolish.default(false),
     trustProxy: trustedProxiesSchema.default(false),
     allowedOrigins: allowedOriginsSchema.default([]),
+    /** roles whose console sign-in needs TOTP (comma-separated, or `none`); docs/IDENTITY.md */
+    totpRequiredRoles: totpRolesSchema.default(['admin', 'site-admin']),
     adminSessionHours: z.coerce.number().positive().max(720).default(12),
     tunnelTokenTtlSeconds: z.coerce.number().int().min(5).max(60).default(60),
     loginMaxFailuresPerAccount: z.coerce.number().int().min(1).default(5),
@@ -101,6 +113,7 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_TRUST_PROXY: 'trustProxy',
   YUNZHUO_ALLOWED_ORIGINS: 'allowedOrigins',
   YUNZHUO_ADMIN_SESSION_HOURS: 'adminSessionHours',
+  YUNZHUO_TOTP_REQUIRED_ROLES: 'totpRequiredRoles',
   YUNZHUO_TUNNEL_TOKEN_TTL_SECONDS: 'tunnelTokenTtlSeconds',
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ACCOUNT: 'loginMaxFailuresPerAccount',
   YUNZHUO_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',

@@ -19,6 +19,7 @@ import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
 import { LoginRule } from '../identity/login-rule.model.js';
 import { Connector } from '../connectors/connector.model.js';
+import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 
 const ALL = [
   Site,
@@ -46,6 +47,8 @@ const ALL = [
   RecoveryCode,
   LoginRule,
   Connector,
+  OidcSource,
+  OidcLogin,
   ...LIFECYCLE_MODELS,
 ];
 

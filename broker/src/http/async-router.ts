@@ -8,6 +8,8 @@ declare global {
     interface Request {
       actor?: Actor;
       csrfToken?: string;
+      /** set on a session that may only finish a step first (auth.middleware.ts) */
+      sessionRestriction?: import('@yunzhuo/protocol/api/resources').SessionRestriction | null;
     }
   }
 }

@@ -29,6 +29,8 @@ export interface WindowLogin {
   /** 「+ 其他部门」: pools the clerk already holds here, left out of the choice */
   exceptPoolIds?: readonly string[] | undefined;
   address: string | null;
+  /** an account someone else vouched for at this terminal (single sign-on): no password to check */
+  verified?: Account | undefined;
 }
 
 export interface BrokeredSession {
@@ -94,7 +96,7 @@ export class SessionEngine {
     let account: Account;
     const t0 = performance.now();
     try {
-      account = await this.deps.authenticator.verify(req.username, req.password, req.address);
+      account = req.verified ?? (await this.deps.authenticator.verify(req.username, req.password, req.address));
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, null);
       throw err;

@@ -13,6 +13,8 @@ import { terminalCredentialOf, verifyTerminalCredential } from '../terminals/ter
 import type { LoginRows } from './login-rows.js';
 import { HallWindow } from '../windows/window.model.js';
 import type { SessionEngine } from './session-engine.service.js';
+import type { OidcSignIn } from '../identity/oidc-signin.js';
+import { mountWindowOidc } from '../identity/oidc-window.routes.js';
 import type { SessionLifecycle } from './session-lifecycle.service.js';
 import { DesktopSession } from './session.model.js';
 
@@ -36,7 +38,14 @@ async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: 
 }
 
 /** The window page's API; every call carries `Authorization: Terminal <credential>`. */
-export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycle: SessionLifecycle, rows: LoginRows, docs: OpenApiDocs): void {
+export function mountWindowLogin(
+  router: Router,
+  engine: SessionEngine,
+  lifecycle: SessionLifecycle,
+  rows: LoginRows,
+  docs: OpenApiDocs,
+  oidc: OidcSignIn | null = null,
+): void {
   const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req), (id) => rows.terminal(id));
   const ownSession = async (req: Request) => {
     const terminal = await terminalOf(req);
@@ -94,6 +103,17 @@ export function mountWindowLogin(router: Router, engine: SessionEngine, lifecycl
     if (result.timing) res.setHeader('Server-Timing', `auth;dur=${result.timing.authMs.toFixed(2)}, broker;dur=${result.timing.brokerMs.toFixed(2)}`);
     res.status(201).json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel) });
   });
+
+  if (oidc)
+    mountWindowOidc(router, {
+      engine,
+      oidc,
+      docs,
+      terminalOf,
+      respond: async (res, result) => {
+        res.status(201).json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel) });
+      },
+    });
 
   router.get('/terminal/sessions', async (req, res) => {
     const terminal = await terminalOf(req);

@@ -6,6 +6,7 @@ import { FeedbackProvider } from '../components/Feedback';
 import { useT } from '../i18n/i18n';
 import { AuthProvider, useMe } from '../modules/auth/AuthProvider';
 import { ForcedPasswordChange } from '../modules/auth/ForcedPasswordChange';
+import { TotpStep } from '../modules/auth/TotpStep';
 import { AccountsPage } from '../pages/Accounts/AccountsPage';
 import { AuditPage } from '../pages/Audit/AuditPage';
 import { DepartmentsPage } from '../pages/Departments/DepartmentsPage';
@@ -45,6 +46,7 @@ function Gate() {
         <Route path="*" element={<LoginPage />} />
       </Routes>
     );
+  if (me.data.restriction) return <TotpStep me={me.data} />;
   if (me.data.account.mustChangePassword) return <ForcedPasswordChange me={me.data} />;
   return (
     <AuthProvider me={me.data}>

@@ -153,6 +153,8 @@ export const accountOut = z.object({
   disabled: z.boolean(),
   locked: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** a phone token (TOTP) is enrolled; an admin may reset it */
+  totpEnabled: z.boolean(),
   lastLoginAt: z.string().nullable(),
   ...stamp,
 });
@@ -356,7 +358,18 @@ export const loginBody = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200), totpCode: z.string().trim().min(6).max(32).optional() })
   .strict();
 export const totpStatusOut = z.object({ enabled: z.boolean(), required: z.boolean() });
-export const meOut = z.object({ account: accountOut, csrfToken: z.string(), totp: totpStatusOut.optional() });
+/**
+ * `restriction`: what this session must do before anything else (TOTP_ENROLLMENT_REQUIRED: enroll
+ * and confirm; TOTP_REQUIRED, after a single sign-on: `/auth/totp/verify`); sign out is always open
+ */
+export const sessionRestriction = z.enum(['TOTP_ENROLLMENT_REQUIRED', 'TOTP_REQUIRED']);
+export type SessionRestriction = z.infer<typeof sessionRestriction>;
+export const meOut = z.object({
+  account: accountOut,
+  csrfToken: z.string(),
+  totp: totpStatusOut.optional(),
+  restriction: sessionRestriction.nullable().optional(),
+});
 export const totpEnrollOut = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
 export const totpConfirmBody = z
   .object({

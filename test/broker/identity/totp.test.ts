@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { Secret, TOTP } from 'otpauth';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { ADMIN_PASSWORD, startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { totpCodeAt as codeAt, enrollTotp } from '../../helpers/totp.js';
 
-/** Issue 18: TOTP for console users, on the injected clock (runs on SQLite and PostgreSQL). */
+/** Issue 18: TOTP for console users, the default policy (admins and site-admins), on the injected clock (SQLite and PostgreSQL). */
 describe('TOTP for console users', function () {
   this.timeout(60_000);
   const clock = new ManualClock();
@@ -14,12 +14,55 @@ describe('TOTP for console users', function () {
   let f: Factory;
 
   before(async () => {
-    broker = await startTestBroker({ clock });
+    broker = await startTestBroker({ clock, env: { YUNZHUO_TOTP_REQUIRED_ROLES: 'admin,site-admin' } });
     f = new Factory(broker.admin);
   });
   after(() => broker.stop());
 
-  const codeAt = (secret: string, ms: number) => new TOTP({ secret: Secret.fromBase32(secret), period: 30 }).generate({ timestamp: ms });
+  it('an admin without TOTP gets a session that can only enroll; the confirmed code lifts it', async () => {
+    const site = await f.site();
+    const user = await f.account({ roles: ['admin'], homeSiteId: site.id, password: 'New-admin-pass-1' });
+    const me = new ApiClient(broker.url);
+    const login = await me.login(user.username, 'New-admin-pass-1');
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.restriction, 'TOTP_ENROLLMENT_REQUIRED');
+    const refused = await me.get('/api/v1/sites');
+    assertError(refused, 403, 'TOTP_ENROLLMENT_REQUIRED');
+    assert.match(refused.body.error.message, /手机令牌/);
+    assertError(await me.post('/api/v1/sites', { name: '不该建成的站点' }), 403, 'TOTP_ENROLLMENT_REQUIRED');
+    const who = await me.get('/api/v1/auth/me');
+    assert.equal(who.status, 200);
+    assert.equal(who.body.restriction, 'TOTP_ENROLLMENT_REQUIRED');
+    const audit = await AuditEvent.findOne({ where: { action: 'auth.login', targetId: user.id } });
+    assert.deepEqual(audit?.details, { restriction: 'TOTP_ENROLLMENT_REQUIRED' });
+
+    const enroll = await me.post('/api/v1/auth/totp/enroll', {});
+    assert.equal(enroll.status, 200);
+    assert.equal((await me.post('/api/v1/auth/totp/confirm', { code: codeAt(enroll.body.secret, clock.now()) })).status, 200);
+    assert.equal((await me.get('/api/v1/sites')).status, 200, 'the session that enrolled is a full one now');
+    assert.equal((await me.get('/api/v1/auth/me')).body.restriction, null);
+  });
+
+  it('the admin of the test helpers enrolled; a new admin sign-in needs a code', async () => {
+    assert.ok(broker.adminTotpSecret);
+    assertError(await new ApiClient(broker.url).login('admin', ADMIN_PASSWORD), 401, 'TOTP_REQUIRED');
+    clock.advance(30_000);
+    const res = await new ApiClient(broker.url).post('/api/v1/auth/login', {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+      totpCode: codeAt(broker.adminTotpSecret, clock.now()),
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.restriction, null);
+  });
+
+  it('an auditor, whose role the policy leaves out, signs in by password alone', async () => {
+    const user = await f.account({ roles: ['auditor'], password: 'Auditor-pass-1' });
+    const login = await new ApiClient(broker.url).login(user.username, 'Auditor-pass-1');
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.restriction, null);
+    assert.deepEqual(login.body.totp, { enabled: false, required: false });
+  });
 
   it('enrolls with a QR code, then asks for a code at sign-in; a used code, a wrong one and a used recovery code are refused; an admin reset is audited', async () => {
     const site = await f.site();
@@ -71,17 +114,20 @@ describe('TOTP for console users', function () {
     assert.equal((await broker.admin.request('POST', `/api/v1/accounts/${user.id}/totp/reset`)).status, 204);
     const reset = await AuditEvent.findOne({ where: { action: 'account.totp.reset', targetId: user.id } });
     assert.equal(reset?.actorName, 'admin');
-    assert.equal((await login()).status, 200, 'after the reset the password alone signs in until the account enrolls again');
+    const afterReset = await login();
+    assert.equal(afterReset.status, 200, JSON.stringify(afterReset.body));
+    assert.equal(afterReset.body.restriction, 'TOTP_ENROLLMENT_REQUIRED', 'after the reset the password opens only a new enrollment');
   });
 
   it('a town site-admin cannot reset the TOTP of a county admin', async () => {
     const town = await f.site();
     await f.account({ roles: ['site-admin'], homeSiteId: town.id, username: 'townadm-totp', password: 'Town-admin-pass-1' });
     const townAdmin = new ApiClient(broker.url);
-    assert.equal((await townAdmin.post('/api/v1/auth/login', { username: 'townadm-totp', password: 'Town-admin-pass-1' })).status, 200);
+    assert.equal((await townAdmin.login('townadm-totp', 'Town-admin-pass-1')).status, 200);
+    await enrollTotp(townAdmin, clock);
     const adminId = (await broker.admin.get('/api/v1/auth/me')).body.account.id;
     const res = await townAdmin.request('POST', `/api/v1/accounts/${adminId}/totp/reset`);
-    assert.ok(res.status === 404 || res.status === 403, JSON.stringify(res.body));
+    assert.ok(res.status === 404 || (res.status === 403 && res.body.error.code === 'FORBIDDEN'), JSON.stringify(res.body));
     assert.equal(await AuditEvent.count({ where: { action: 'account.totp.reset', targetId: adminId } }), 0);
   });
 });

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lockoutApi, lockoutKeys, lockoutQueries } from '../../api/account-lockouts';
+import { authApi } from '../../api/auth';
 import { accounts } from '../../api/resources';
 import type { Account } from '../../api/types';
 import { Badge } from '../../components/Badge';
@@ -38,6 +39,17 @@ export function AccountsPage() {
       await lockoutApi.unlock(a.id);
       await queryClient.invalidateQueries({ queryKey: lockoutKeys.all });
       feedback.ok(t('account.unlocked', { name: a.displayName }));
+    } catch (err) {
+      feedback.error(err);
+    }
+  };
+  // 重置手机令牌: a lost phone; audited by the broker, the account enrolls again at its next sign-in
+  const resetTotp = async (a: Account) => {
+    if (!(await feedback.confirm({ title: t('totp.reset'), body: t('totp.resetConfirm', { name: a.displayName }), confirmLabel: t('totp.reset') }))) return;
+    try {
+      await authApi.totpReset(a.id);
+      await queryClient.invalidateQueries({ queryKey: accounts.keys.root });
+      feedback.ok(t('totp.resetDone'));
     } catch (err) {
       feedback.error(err);
     }
@@ -98,10 +110,19 @@ export function AccountsPage() {
         { key: 'last', header: t('account.lastLogin'), render: (a) => formatRelative(a.lastLoginAt, lang), width: 110 },
       ]}
       rowActions={(a) =>
-        canWrite && heldFor(a) !== null ? (
-          <button className="btn btn-small" data-testid="unlock" onClick={() => void unlock(a)}>
-            {t('account.unlock')}
-          </button>
+        canWrite && (heldFor(a) !== null || a.totpEnabled) ? (
+          <>
+            {heldFor(a) !== null && (
+              <button className="btn btn-small" data-testid="unlock" onClick={() => void unlock(a)}>
+                {t('account.unlock')}
+              </button>
+            )}
+            {a.totpEnabled && (
+              <button className="btn btn-small" data-testid="totp-reset" onClick={() => void resetTotp(a)}>
+                {t('totp.reset')}
+              </button>
+            )}
+          </>
         ) : null
       }
       defaults={{ roles: ['clerk'], departmentIds: [], poolIds: [], disabled: false, locked: false, mustChangePassword: true }}

@@ -1,6 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { isApiError } from '../../api/api-error';
 import { authApi, authKeys } from '../../api/auth';
+import { API_BASE } from '../../api/client';
 import { ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 
@@ -11,16 +13,21 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
+  /** shown once the broker asks for the phone token's code (TOTP_REQUIRED) */
+  const [askCode, setAskCode] = useState(false);
+  const [totpCode, setTotpCode] = useState('');
+  const sources = useQuery({ queryKey: ['auth', 'oidc-sources'], queryFn: authApi.oidcSources, retry: false, staleTime: 60_000 });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setPending(true);
     setError(null);
     try {
-      const me = await authApi.login(username.trim(), password);
+      const me = await authApi.login(username.trim(), password, askCode ? totpCode.trim() : undefined);
       queryClient.setQueryData(authKeys.me, me);
     } catch (err) {
-      setError(err);
+      if (isApiError(err, 'TOTP_REQUIRED')) setAskCode(true);
+      else setError(err);
       setPending(false);
     }
   };
@@ -45,9 +52,33 @@ export function LoginPage() {
           <span className="field-label">{t('auth.password')}</span>
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        <button className="btn btn-primary btn-block" type="submit" disabled={pending || !username || !password}>
+        {askCode && (
+          <label className="field">
+            <span className="field-label">{t('totp.code')}</span>
+            <input
+              name="totpCode"
+              autoComplete="one-time-code"
+              value={totpCode}
+              onChange={(e) => setTotpCode(e.target.value)}
+              placeholder={t('totp.codeOrRecovery')}
+              autoFocus
+              required
+            />
+          </label>
+        )}
+        <button className="btn btn-primary btn-block" type="submit" disabled={pending || !username || !password || (askCode && totpCode.trim().length < 6)}>
           {pending ? t('auth.signingIn') : t('auth.signIn')}
         </button>
+        {(sources.data?.items ?? []).map((s) => (
+          <a
+            key={s.id}
+            className="btn btn-block"
+            href={`${API_BASE}/auth/oidc/${s.id}/start?returnTo=${encodeURIComponent('/console/')}`}
+            data-testid="login-sso"
+          >
+            {t('auth.sso', { name: s.name })}
+          </a>
+        ))}
         <div className="login-foot">
           <span className="muted">{t('auth.hint')}</span>
           <button type="button" className="btn btn-ghost btn-small" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} data-testid="login-lang">

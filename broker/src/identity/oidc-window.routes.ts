@@ -1,0 +1,59 @@
+import type { Request, Response, Router } from 'express';
+import { windowOidcLoginBody, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
+import { windowLoginOut } from '@yunzhuo/protocol/api/window';
+import { clientAddress } from '../http/async-router.js';
+import type { OpenApiDocs } from '../http/openapi.js';
+import { parseInput } from '../http/validate.js';
+import type { BrokeredSession, SessionEngine } from '../sessions/session-engine.service.js';
+import type { Terminal } from '../terminals/terminal.model.js';
+import type { OidcSignIn } from './oidc-signin.js';
+
+/**
+ * The window page's single sign-on: the terminal starts it (its credential names the terminal),
+ * the browser goes to the provider and back to `/auth/oidc/callback`, which hands the page a
+ * one-time ticket; the same terminal redeems it for a desktop like a password login.
+ */
+export function mountWindowOidc(
+  router: Router,
+  deps: {
+    engine: SessionEngine;
+    oidc: OidcSignIn;
+    docs: OpenApiDocs;
+    terminalOf: (req: Request) => Promise<Terminal>;
+    respond: (res: Response, result: BrokeredSession) => Promise<void>;
+  },
+): void {
+  deps.docs.route('post', '/api/v1/terminal/oidc/start', {
+    summary: 'Single sign-on at the window: where to send the browser',
+    tag: 'window',
+    body: windowOidcStartBody,
+    response: windowOidcStartOut,
+  });
+  deps.docs.route('post', '/api/v1/terminal/sessions/oidc', {
+    summary: "A clerk signed in by the provider gets a desktop (the callback's ticket)",
+    tag: 'window',
+    body: windowOidcLoginBody,
+    response: windowLoginOut,
+    status: 201,
+  });
+  router.post('/terminal/oidc/start', async (req, res) => {
+    const terminal = await deps.terminalOf(req);
+    const body = parseInput(windowOidcStartBody, req.body);
+    res.json({ authorizationUrl: await deps.oidc.start(body.sourceId, body.returnTo, terminal.id) });
+  });
+  router.post('/terminal/sessions/oidc', async (req, res) => {
+    const terminal = await deps.terminalOf(req);
+    const body = parseInput(windowOidcLoginBody, req.body);
+    const account = await deps.oidc.redeemWindowTicket(body.ticket, terminal.id);
+    const result = await deps.engine.login({
+      terminal,
+      username: account.username,
+      password: '',
+      verified: account,
+      poolId: body.poolId,
+      exceptPoolIds: body.exceptPoolIds,
+      address: clientAddress(req),
+    });
+    await deps.respond(res, result);
+  });
+}

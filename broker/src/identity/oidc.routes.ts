@@ -1,0 +1,76 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { oidcStartQuery } from '@yunzhuo/protocol/api/oidc';
+import { totpConfirmBody } from '@yunzhuo/protocol/api/resources';
+import { Account } from '../accounts/account.model.js';
+import { SESSION_COOKIE } from '../auth/auth.middleware.js';
+import { setSessionCookies } from '../auth/auth.routes.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { actorOf, clientAddress } from '../http/async-router.js';
+import { mountCrud, type CrudDeps } from '../http/crud.js';
+import { parseInput } from '../http/validate.js';
+import { AppError } from '../lib/app-error.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import { OidcSource } from './oidc-source.model.js';
+import { oidcSourceResource } from './oidc-source.resource.js';
+import type { OidcSignIn } from './oidc-signin.js';
+
+const params = z.object({ id: z.string().uuid() });
+const sourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+/**
+ * `/identity-sources/oidc` (CRUD; mount before the LDAP sources' `/identity-sources/:id`), and the
+ * console's single sign-on: `/auth/oidc/{id}/start` redirects to the provider, its answer comes
+ * back to `/auth/oidc/callback`, which sets the console cookies and redirects to `returnTo`.
+ */
+export function mountOidc(
+  publicRouter: Router,
+  consoleRouter: Router,
+  deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; auth: AuthService; secureCookies: boolean },
+): void {
+  mountCrud(consoleRouter, oidcSourceResource(deps.secrets), deps);
+  const { docs } = deps;
+  docs.route('get', '/api/v1/auth/oidc/sources', { summary: 'The single sign-on providers the sign-in page offers', tag: 'auth', response: sourcesOut });
+  docs.route('get', '/api/v1/auth/oidc/{id}/start', {
+    summary: 'Console single sign-on: redirects to the provider (code + PKCE)',
+    tag: 'auth',
+    params,
+    status: 302,
+  });
+  docs.route('get', '/api/v1/auth/oidc/callback', { summary: "The provider's answer: signs in and redirects back", tag: 'auth', status: 302 });
+  docs.route('post', '/api/v1/auth/totp/verify', {
+    summary: 'The TOTP code of a session opened by single sign-on',
+    tag: 'auth',
+    body: totpConfirmBody,
+    status: 204,
+  });
+
+  publicRouter.get('/auth/oidc/sources', async (_req, res) => {
+    const sources = await OidcSource.findAll({ where: { enabled: true }, order: [['name', 'ASC']] });
+    res.json({ items: sources.map((s) => ({ id: s.id, name: s.name })) });
+  });
+  publicRouter.get('/auth/oidc/:id/start', async (req, res) => {
+    const { id } = parseInput(params, req.params, 'params');
+    const { returnTo } = parseInput(oidcStartQuery, req.query, 'query');
+    res.redirect(302, await deps.oidc.start(id, returnTo));
+  });
+  publicRouter.get('/auth/oidc/callback', async (req, res) => {
+    const address = clientAddress(req);
+    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const { account, returnTo, terminalId, sourceId } = await deps.oidc.finish(search, address);
+    if (terminalId) {
+      // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
+      const ticket = await deps.oidc.issueWindowTicket(account, terminalId, sourceId);
+      return void res.redirect(302, `${returnTo}#oidcTicket=${ticket}`);
+    }
+    setSessionCookies(res, await deps.auth.signInVerified(account, address, 'oidc'), deps.secureCookies);
+    res.redirect(302, returnTo);
+  });
+  consoleRouter.post('/auth/totp/verify', async (req, res) => {
+    const body = parseInput(totpConfirmBody, req.body);
+    const account = await Account.findByPk(actorOf(req).id);
+    if (!account) throw new AppError('UNAUTHENTICATED');
+    await deps.auth.verifySessionTotp(String(req.cookies[SESSION_COOKIE]), account, body.code);
+    res.status(204).end();
+  });
+}

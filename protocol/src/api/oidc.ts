@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { idSchema, listQueryBase, patchOf, roleSchema, text } from './common.js';
+
+const claimName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/, 'a claim name such as groups or preferred_username');
+
+/** A claim value (or one of an array claim's values) → what the user gets; the union over every hit. */
+export const claimMappingSchema = z
+  .object({
+    claim: claimName.default('groups'),
+    value: z.string().trim().min(1).max(300),
+    departmentIds: z.array(idSchema).max(50).default([]),
+    poolIds: z.array(idSchema).max(50).default([]),
+    roles: z.array(roleSchema).max(4).default([]),
+  })
+  .strict();
+
+/**
+ * An OpenID Connect provider (the province's 统一身份认证 platform): authorization code + PKCE,
+ * state and nonce checked. A user whose claims hit no mapping is refused; one that hits is made
+ * an account at the first sign-in (just in time). The client secret is sealed and never returned.
+ */
+export const oidcSourceCreate = z
+  .object({
+    name: text(200),
+    siteId: idSchema.nullable().default(null),
+    enabled: z.boolean().default(true),
+    issuer: z.string().trim().url().max(500),
+    clientId: z.string().trim().min(1).max(200),
+    clientSecret: z.string().min(1).max(500).optional(),
+    /** the broker's callback as registered with the provider: https://yunzhuo.county.gov.cn/api/v1/auth/oidc/callback */
+    redirectUri: z
+      .string()
+      .trim()
+      .url()
+      .max(500)
+      .regex(/\/api\/v1\/auth\/oidc\/callback$/, 'ends with /api/v1/auth/oidc/callback'),
+    scopes: z
+      .array(z.string().regex(/^[\x21-\x7e]{1,64}$/))
+      .max(20)
+      .default(['openid', 'profile']),
+    usernameClaim: claimName.default('preferred_username'),
+    displayNameClaim: claimName.default('name'),
+    claimMappings: z.array(claimMappingSchema).min(1).max(200),
+    /** roles of a mapped user whose mappings give none */
+    defaultRoles: z.array(roleSchema).max(4).default(['clerk']),
+  })
+  .strict();
+export const oidcSourceUpdate = patchOf(oidcSourceCreate);
+export const oidcSourceQuery = z
+  .object({ ...listQueryBase, sort: z.enum(['name', 'createdAt']).default('name'), siteId: idSchema.optional(), q: z.string().max(100).optional() })
+  .strict();
+export const oidcSourceOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  enabled: z.boolean(),
+  issuer: z.string(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  redirectUri: z.string(),
+  scopes: z.array(z.string()),
+  usernameClaim: z.string(),
+  displayNameClaim: z.string(),
+  claimMappings: z.array(
+    z.object({ claim: z.string(), value: z.string(), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), roles: z.array(z.string()) }),
+  ),
+  defaultRoles: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OidcSourceSettings = Omit<z.output<typeof oidcSourceCreate>, 'name' | 'siteId' | 'enabled' | 'clientSecret'>;
+
+/** `GET /api/v1/auth/oidc/{id}/start`: where the browser goes back to after a console sign-in (a path of ours) */
+export const oidcStartQuery = z
+  .object({
+    returnTo: z
+      .string()
+      .regex(/^\/(?!\/)[\x21-\x7e]{0,300}$/, 'a path on this server')
+      .default('/console/'),
+  })
+  .strict();
+export const oidcCallbackQuery = z.object({ state: z.string().min(1).max(200) }).passthrough();
+
+/** The window page's single sign-on (the clerk at a thin client): start at the terminal, come back with a ticket. */
+export const windowOidcStartBody = z
+  .object({
+    sourceId: idSchema,
+    returnTo: z
+      .string()
+      .regex(/^\/(?!\/)[\x21-\x7e]{0,300}$/, 'a path on this server')
+      .default('/terminal'),
+  })
+  .strict();
+export const windowOidcStartOut = z.object({ authorizationUrl: z.string() });
+/** the ticket from the page's `#oidcTicket=…`, redeemed by the terminal it was issued for */
+export const windowOidcLoginBody = z
+  .object({
+    ticket: z.string().min(20).max(100),
+    poolId: idSchema.optional(),
+    exceptPoolIds: z.array(idSchema).max(20).optional(),
+  })
+  .strict();
