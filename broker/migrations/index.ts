@@ -10,6 +10,7 @@ import * as m0009 from './0009-password-change.js';
 import * as m0011 from './0011-identity-sources.js';
 import * as m0012 from './0012-rating-levels.js';
 import * as m0013 from './0013-rating-outbox.js';
+import * as m0016 from './0016-queue-tickets.js';
 
 export interface Migration {
   name: string;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { name: '0011-identity-sources', ...m0011 },
   { name: '0012-rating-levels', ...m0012 },
   { name: '0013-rating-outbox', ...m0013 },
+  { name: '0016-queue-tickets', ...m0016 },
 ];

@@ -62,6 +62,14 @@ export const configSchema = z
     ratingOutboxMaxAttempts: z.coerce.number().int().min(1).max(1000).default(12),
     ratingOutboxBackoffSeconds: z.coerce.number().int().min(1).max(3600).default(30),
     ratingOutboxPollSeconds: z.coerce.number().int().min(1).max(3600).default(5),
+    /** the hall's queue system (排队叫号), its generic HTTP API (docs/RATINGS.md); off when unset */
+    queueUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+      .optional(),
+    /** sent as `authorization: Bearer <token>` to the queue system */
+    queueToken: z.string().min(1).optional(),
   })
   .strict()
   .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, {
@@ -103,4 +111,6 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_RATING_OUTBOX_MAX_ATTEMPTS: 'ratingOutboxMaxAttempts',
   YUNZHUO_RATING_OUTBOX_BACKOFF_SECONDS: 'ratingOutboxBackoffSeconds',
   YUNZHUO_RATING_OUTBOX_POLL_SECONDS: 'ratingOutboxPollSeconds',
+  YUNZHUO_QUEUE_URL: 'queueUrl',
+  YUNZHUO_QUEUE_TOKEN: 'queueToken',
 };

@@ -18,6 +18,7 @@ import { LIFECYCLE_MODELS } from '../lifecycle/lifecycle-models.js';
 import { IdentitySource } from '../identity/identity-source.model.js';
 import { RecoveryCode } from '../auth/recovery-code.model.js';
 import { LoginRule } from '../identity/login-rule.model.js';
+import { QueueTicket } from '../queue/queue-ticket.model.js';
 
 const ALL = [
   Site,
@@ -44,6 +45,7 @@ const ALL = [
   IdentitySource,
   RecoveryCode,
   LoginRule,
+  QueueTicket,
   ...LIFECYCLE_MODELS,
 ];
 
