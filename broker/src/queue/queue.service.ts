@@ -71,7 +71,11 @@ export class QueueService {
           },
           { transaction },
         ),
-      );
+      ).catch((err: unknown) => {
+        // another broker recorded a number for this window between our check and our insert
+        if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new AppError('QUEUE_TICKET_OPEN', { number: called.number });
+        throw err;
+      });
     });
   }
 
