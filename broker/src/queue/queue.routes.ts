@@ -42,12 +42,7 @@ export function mountQueue(publicApi: Router, queue: QueueService, docs: OpenApi
   });
 
   /** 重呼, 过号, 转移: a step on the number served here, answered with the ticket as it stands after */
-  const mountStep = <S extends z.ZodTypeAny>(
-    name: string,
-    body: S,
-    summary: string,
-    run: (terminal: Terminal, input: z.output<S>) => Promise<QueueTicket>,
-  ) => {
+  const mountStep = <S extends z.ZodTypeAny>(name: string, body: S, summary: string, run: (terminal: Terminal, input: z.output<S>) => Promise<QueueTicket>) => {
     docs.route('post', `${BASE}/${name}`, { summary, tag: 'queue', body, response: queueTicketOut });
     publicApi.post(`/terminal/queue/${name}`, async (req, res) => {
       const terminal = await terminalOf(req);
