@@ -33,6 +33,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  await qi.removeColumn('rating_invitations', 'queue_number');
+  // plain DROP COLUMN on both databases: Sequelize's SQLite removeColumn rebuilds the table, which foreign keys forbid
+  await qi.sequelize.query('ALTER TABLE rating_invitations DROP COLUMN queue_number');
   await qi.dropTable('queue_tickets');
 }
