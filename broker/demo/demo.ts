@@ -6,11 +6,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COUNTY_WINDOWS, DEPARTMENTS, TOWNS } from './county.js';
+import { COUNTY, COUNTY_WINDOWS, DEPARTMENTS, TOWNS } from './county.js';
 import { DemoApi } from './demo-api.js';
 import { DemoDay } from './demo-day.js';
 import { CLERK_PASSWORD, createAccounts, seedCounty, TOWN_ADMIN_PASSWORD } from './demo-seed.js';
 import { startDemoGuacd, startRdpPort } from './demo-stand-ins.js';
+import { QueueSimulator } from './queue-simulator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const started = performance.now();
@@ -35,7 +36,7 @@ interface Broker {
 }
 
 /** Starts `node broker/dist/main.js`; its log goes to <data dir>/demo-broker.log. */
-async function startBroker(): Promise<Broker> {
+async function startBroker(queueUrl: string): Promise<Broker> {
   mkdirSync(dataDir, { recursive: true });
   const log = createWriteStream(path.join(dataDir, 'demo-broker.log'));
   const child = spawn(process.execPath, [path.join(ROOT, 'broker/dist/main.js')], {
@@ -47,6 +48,8 @@ async function startBroker(): Promise<Broker> {
       YUNZHUO_RECONCILE_INTERVAL_SECONDS: process.env.YUNZHUO_RECONCILE_INTERVAL_SECONDS ?? '10',
       // the demo county is loaded and shown by password; a real county keeps the TOTP policy on
       YUNZHUO_TOTP_REQUIRED_ROLES: process.env.YUNZHUO_TOTP_REQUIRED_ROLES ?? 'none',
+      // 排队叫号: the window page's queue bar speaks to the simulator unless a real queue system is named
+      YUNZHUO_QUEUE_URL: process.env.YUNZHUO_QUEUE_URL ?? queueUrl,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -73,7 +76,8 @@ async function main(): Promise<void> {
   say('构建控制台与服务端（已是最新则跳过）…');
   execFileSync(process.execPath, [path.join(ROOT, 'broker/scripts/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit' });
   const [guacd, rdp] = await Promise.all([startDemoGuacd(), startRdpPort()]);
-  const broker = await startBroker();
+  const queue = new QueueSimulator();
+  const broker = await startBroker(await queue.listen());
   brokerChild = broker.child;
   say(`服务端已启动：${broker.url}`);
   const adminPassword = process.env.YUNZHUO_ADMIN_PASSWORD ?? broker.generatedPassword;
@@ -85,6 +89,8 @@ async function main(): Promise<void> {
 
   const county = await seedCounty(api, { gatewayHost: guacd.host, gatewayPort: guacd.port, desktopHost: '127.0.0.1', desktopPort: rdp.port }, say);
   say(`演示县已就绪：${1 + TOWNS.length} 个站点、${DEPARTMENTS.length} 个部门、县中心 ${COUNTY_WINDOWS} 个窗口`);
+  // citizens waiting in the county hall: the first numbers a clerk calls at the queue bar
+  for (let i = 0; i < 30; i++) queue.take(COUNTY.code);
   const day = new DemoDay(api, county, say);
   day.startTerminals();
   day.run();
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
     const exited = new Promise((resolve) => broker.child.once('exit', resolve));
     broker.child.kill('SIGTERM');
     await exited;
-    await Promise.all([guacd.close(), rdp.close()]);
+    await Promise.all([guacd.close(), rdp.close(), queue.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

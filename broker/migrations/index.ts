@@ -12,6 +12,7 @@ import * as m0012 from './0012-rating-levels.js';
 import * as m0013 from './0013-rating-outbox.js';
 import * as m0014 from './0014-connectors.js';
 import * as m0015 from './0015-totp-oidc.js';
+import * as m0016 from './0016-queue-tickets.js';
 
 export interface Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   { name: '0013-rating-outbox', ...m0013 },
   { name: '0014-connectors', ...m0014 },
   { name: '0015-totp-oidc', ...m0015 },
+  { name: '0016-queue-tickets', ...m0016 },
 ];

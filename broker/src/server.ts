@@ -59,6 +59,11 @@ import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
 import { RatingOutboxSender } from './ratings/rating-outbox.js';
 import { mountRatingOutbox } from './ratings/rating-outbox.routes.js';
+import { mountRatingExport } from './ratings/export/rating-export.routes.js';
+import { RatingExporter } from './ratings/export/rating-export.service.js';
+import { HttpQueueAdapter } from './queue/http-queue.adapter.js';
+import { mountQueue } from './queue/queue.routes.js';
+import { QueueService } from './queue/queue.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -232,9 +237,14 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     rectifyWorkingDays: config.ratingRectifyWorkingDays,
     timeZone: config.hallTimeZone,
   });
-  mountRatings(publicApi, consoleApi, new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders }), ratingTagSets, docs);
+  const ratingService = new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders });
+  mountRatings(publicApi, consoleApi, ratingService, ratingTagSets, docs);
+  const queueAdapter = config.queueUrl ? new HttpQueueAdapter({ baseUrl: config.queueUrl, token: config.queueToken }) : null;
+  mountQueue(publicApi, new QueueService({ audit, clock, ratings: ratingService, adapter: queueAdapter }), docs);
   const workOrderApi = newRouter();
-  mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs });
+  const ratingExporter = new RatingExporter({ audit, clock, timeZone: config.hallTimeZone });
+  mountRatingExport(consoleApi, ratingExporter, docs);
+  mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs, exporter: ratingExporter });
   reviewerApi.use('/rating-work-orders', workOrderApi);
   mountPaper(publicApi, new PrintAuditService(audit), docs);
   mountRatingOutbox(consoleApi, { audit, clock, docs });

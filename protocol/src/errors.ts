@@ -115,6 +115,15 @@ export const ERRORS = {
   RATING_EXPIRED: { status: 410, zh: '评价邀请已过期，请窗口工作人员重新发起评价', en: 'The rating invitation has expired; ask the clerk to start a new one' },
   RATING_TAGS_INVALID: { status: 400, zh: '所选评价标签不属于该评价等级，请重新选择', en: 'The tags chosen are not tags of this level; choose again' },
   WORK_ORDER_STATE: { status: 409, zh: '该差评工单当前的状态不允许此操作', en: "The work order's state does not allow this step" },
+  QUEUE_NOT_CONFIGURED: { status: 409, zh: '本大厅未接入排队叫号系统', en: 'No queue system is configured for this hall' },
+  QUEUE_UNAVAILABLE: { status: 502, zh: '排队叫号系统暂时无法连接，请稍后再试', en: 'The queue system cannot be reached; try again shortly' },
+  QUEUE_REFUSED: { status: 409, zh: '排队叫号系统拒绝了此操作', en: 'The queue system refused this step' },
+  QUEUE_NO_TICKET: { status: 409, zh: '本窗口当前没有正在办理的号', en: 'No ticket is being served at this window' },
+  QUEUE_TICKET_OPEN: {
+    status: 409,
+    zh: '请先结束服务、过号或转移当前的号，再叫下一位',
+    en: 'End, skip or transfer the current ticket before calling the next',
+  },
   RATING_OUTBOX_NOT_DEAD: { status: 409, zh: '只有已放弃发送的记录才能重新发送', en: 'Only a dead outbox item can be sent again' },
   DESKTOP_PREPARE_FAILED: {
     status: 502,

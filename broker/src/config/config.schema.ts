@@ -87,6 +87,14 @@ export const configSchema = z
       .optional(),
     /** where the broker listens for guacd's connections to town desktops (one port per desktop) */
     connectorListenHost: z.string().min(1).default('127.0.0.1'),
+    /** the hall's queue system (排队叫号), its generic HTTP API (docs/RATINGS.md); off when unset */
+    queueUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'must be an http(s) URL')
+      .optional(),
+    /** sent as `authorization: Bearer <token>` to the queue system */
+    queueToken: z.string().min(1).optional(),
   })
   .strict()
   .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, {
@@ -133,4 +141,6 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_RATING_OUTBOX_POLL_SECONDS: 'ratingOutboxPollSeconds',
   YUNZHUO_CONNECTOR_URL: 'connectorUrl',
   YUNZHUO_CONNECTOR_LISTEN_HOST: 'connectorListenHost',
+  YUNZHUO_QUEUE_URL: 'queueUrl',
+  YUNZHUO_QUEUE_TOKEN: 'queueToken',
 };

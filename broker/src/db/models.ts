@@ -20,6 +20,7 @@ import { RecoveryCode } from '../auth/recovery-code.model.js';
 import { LoginRule } from '../identity/login-rule.model.js';
 import { Connector } from '../connectors/connector.model.js';
 import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
+import { QueueTicket } from '../queue/queue-ticket.model.js';
 
 const ALL = [
   Site,
@@ -49,6 +50,7 @@ const ALL = [
   Connector,
   OidcSource,
   OidcLogin,
+  QueueTicket,
   ...LIFECYCLE_MODELS,
 ];
 

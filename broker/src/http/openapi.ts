@@ -12,6 +12,13 @@ const idParams = z.object({ id: z.string().uuid() });
  * The OpenAPI 3.1 document, built from the very zod schemas that validate requests: every
  * route registers itself here as it is mounted, so the document cannot drift from the code.
  */
+const fileContent = {
+  content: {
+    'text/csv': { schema: { type: 'string' as const, description: 'UTF-8 with a BOM, a header row in Chinese' } },
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string' as const, format: 'binary' } },
+  },
+};
+
 export class OpenApiDocs {
   readonly #registry = new OpenAPIRegistry();
   #cached: object | undefined;
@@ -27,6 +34,8 @@ export class OpenApiDocs {
       query?: AnyObject;
       params?: AnyObject;
       response?: z.ZodTypeAny;
+      /** the answer is a file download (CSV or Excel), not JSON */
+      fileResponse?: boolean;
       status?: number;
     },
   ): void {
@@ -51,7 +60,11 @@ export class OpenApiDocs {
         ...(opts.params ? { params: opts.params } : {}),
       },
       responses: {
-        [status]: { description: 'ok', ...(opts.response ? { content: { 'application/json': { schema: opts.response } } } : {}) },
+        [status]: {
+          description: 'ok',
+          ...(opts.response ? { content: { 'application/json': { schema: opts.response } } } : {}),
+          ...(opts.fileResponse ? fileContent : {}),
+        },
         '4XX': errorResponse,
       },
     });

@@ -41,6 +41,8 @@ export class RatingInvitation extends Model<InferAttributes<RatingInvitation>, I
   /** 办件编号 and 事项编码 the clerk entered at the window bar */
   declare caseNumber: string | null;
   declare itemCode: string | null;
+  /** the queue number whose service ended with this invitation (排队叫号 办结), when the queue is on */
+  declare queueNumber: CreationOptional<string | null>;
   declare expiresAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -51,6 +53,7 @@ export class RatingInvitation extends Model<InferAttributes<RatingInvitation>, I
         id: uuidPk,
         ...contextColumns,
         ...caseColumns,
+        queueNumber: { type: DataTypes.STRING(16), allowNull: true },
         expiresAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -39,7 +39,7 @@ export class RatingService {
   /** The session must be live and held by this terminal; its window, clerk, department and case are fixed now. */
   async invite(
     terminal: Terminal,
-    input: { sessionId: string; caseNumber?: string | undefined; itemCode?: string | undefined },
+    input: { sessionId: string; caseNumber?: string | undefined; itemCode?: string | undefined; queueNumber?: string | undefined },
   ): Promise<{ invitation: RatingInvitation; tagSet: RatingTagSet }> {
     const session = await DesktopSession.findByPk(input.sessionId);
     if (!session || session.terminalId !== terminal.id) throw new AppError('NOT_FOUND', { resource: 'session' });
@@ -57,6 +57,7 @@ export class RatingService {
       ...context,
       caseNumber: input.caseNumber ?? null,
       itemCode: input.itemCode ?? null,
+      queueNumber: input.queueNumber ?? null,
       expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
     });
     return { invitation, tagSet: await this.deps.tagSets.current() };

@@ -19,6 +19,8 @@ import { dateRange, equalityFilters } from '../http/list-query.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import type { Clock } from '../lib/clock.js';
+import { documentExport, exportHandler } from './export/rating-export.routes.js';
+import type { RatingExporter } from './export/rating-export.service.js';
 import { Rating } from './rating.model.js';
 import { RatingWorkOrder } from './work-order.model.js';
 import { lateness, presentWorkOrder } from './work-order.presenter.js';
@@ -28,7 +30,7 @@ const idParams = z.object({ id: z.string().uuid() });
 const BASE = '/api/v1/rating-work-orders';
 
 /** Rows the actor may read: everything (admin, auditor), its subtree (site admin), its departments (department reviewer). */
-async function visibleOrders(actor: Actor, orders: WorkOrderService): Promise<WhereOptions> {
+export async function visibleOrders(actor: Actor, orders: WorkOrderService): Promise<WhereOptions> {
   if (actor.roles.includes('admin') || actor.roles.includes('auditor')) return {};
   const parts: WhereOptions[] = [];
   if (actor.roles.includes('site-admin') && !actor.scope.all) parts.push({ siteId: [...actor.scope.siteIds] });
@@ -55,7 +57,7 @@ async function present(orders: RatingWorkOrder[], now: number) {
 }
 
 /** 差评 work orders: read by the console, handled by site admins and department reviewers, 复核 by the county. */
-export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService; clock: Clock; docs: OpenApiDocs }): void {
+export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService; clock: Clock; docs: OpenApiDocs; exporter: RatingExporter }): void {
   const { orders, clock, docs } = deps;
   docs.route('get', BASE, { summary: 'List 差评 work orders', tag: 'ratings', query: workOrderQuery, response: pageOf(workOrderOut) });
   docs.route('get', `${BASE}/report`, {
@@ -111,6 +113,13 @@ export function mountWorkOrders(router: Router, deps: { orders: WorkOrderService
     items.sort((a, b) => b.visitOverdue + b.rectifyOverdue - (a.visitOverdue + a.rectifyOverdue) || String(a.name).localeCompare(String(b.name)));
     res.json({ items, overall: rate(overall) });
   });
+
+  // before '/:id', which would take 'export' for an id
+  documentExport(docs, `${BASE}/export`, 'Export the work orders opened in [from, to) as CSV (UTF-8 with BOM) or Excel, columns in Chinese');
+  router.get(
+    '/export',
+    exportHandler('work-orders', deps.exporter, (actor) => visibleOrders(actor, orders)),
+  );
 
   router.get('/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');

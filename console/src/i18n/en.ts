@@ -583,6 +583,9 @@ export const en: Record<MessageKey, string> = {
   'report.satisfaction': 'Satisfaction',
   'report.overall': '{total} ratings in range; satisfaction {satisfaction}, poor ratings {bad}',
   'report.noRatings': 'No ratings in range',
+  'report.exportRatingsCsv': 'Ratings (CSV)',
+  'report.exportRatingsXlsx': 'Ratings (Excel)',
+  'report.exportWorkOrdersXlsx': 'Work orders (Excel)',
   'report.ratingsUnavailable': 'Ratings are not available yet',
   'report.ratingsUnavailableBody': 'The broker does not offer the ratings API yet; once it does, ratings per window, clerk and department appear here.',
 

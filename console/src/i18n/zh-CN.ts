@@ -579,6 +579,9 @@ export const zhCN = {
   'report.satisfaction': '满意率',
   'report.overall': '期间共 {total} 条评价，满意率 {satisfaction}，差评率 {bad}',
   'report.noRatings': '期间没有评价',
+  'report.exportRatingsCsv': '导出评价明细 CSV',
+  'report.exportRatingsXlsx': '导出评价明细 Excel',
+  'report.exportWorkOrdersXlsx': '导出差评工单 Excel',
   'report.ratingsUnavailable': '好差评数据尚不可用',
   'report.ratingsUnavailableBody': '服务端还没有提供评价接口，升级后这里将显示各窗口、人员、部门的好差评。',
 

@@ -41,6 +41,13 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'paper.file-refused': '材料传送被拒绝',
   'windows.import': '导入窗口',
   'accounts.import': '导入账号',
+  'ratings.export': '导出好差评',
+  'rating-work-orders.export': '导出差评工单',
+  'queue.call': '叫号',
+  'queue.recall': '重呼',
+  'queue.skip': '过号',
+  'queue.transfer': '转移',
+  'queue.finish': '结束服务（办结）',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
@@ -61,6 +68,7 @@ export const AUDIT_TYPE_WORDS: Record<string, string> = {
   'pool-action': '桌面池动作',
   'calendar-day': '工作日历',
   'ssh-known-host': '主机密钥',
+  'queue-ticket': '排队号',
 };
 
 const VERB_WORDS: Record<string, string> = {

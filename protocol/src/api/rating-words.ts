@@ -33,3 +33,17 @@ export interface RatingTag {
   /** the words on the card */
   label: string;
 }
+
+/** The states of a 差评 work order, as the console and the export name them. */
+export const WORK_ORDER_STATE_WORDS: Record<'open' | 'visited' | 'rectified' | 'appealed' | 'excluded', { zh: string; en: string }> = {
+  open: { zh: '待回访', en: 'Open' },
+  visited: { zh: '已回访', en: 'Visited' },
+  rectified: { zh: '已整改', en: 'Rectified' },
+  appealed: { zh: '申诉中', en: 'Appealed' },
+  excluded: { zh: '已排除', en: 'Excluded' },
+};
+
+/** 渠道 as the export names it. */
+export const RATING_CHANNEL_WORDS: Record<RatingChannel, { zh: string; en: string }> = {
+  'window-device': { zh: '窗口评价器', en: 'Window rating device' },
+};

@@ -152,3 +152,14 @@ export const ratingSummaryOut = z.object({
   items: z.array(ratingCounts.extend({ key: z.string().nullable(), name: z.string().nullable() })),
   overall: ratingCounts,
 });
+
+/** The daily export for the hall's assessment: ratings or work orders created in [from, to), as CSV or Excel. */
+export const ratingExportQuery = z
+  .object({
+    format: z.enum(['csv', 'xlsx']).default('csv'),
+    from: z.string().datetime({ offset: true }),
+    to: z.string().datetime({ offset: true }),
+    siteId: idSchema.optional(),
+    departmentId: idSchema.optional(),
+  })
+  .strict();

@@ -1,24 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Clock, ClockTimer } from '../../../broker/src/lib/clock.js';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
+import { CalendarClock } from '../../helpers/calendar-clock.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
-
-/**
- * Days pass in this test (a deadline a week away, a holiday in between). Only the hour matters
- * to work orders, so this clock's hour is set by the test and the broker's periodic jobs (which
- * play no part in deadlines) never run: a week of their ticks would be replayed one by one.
- */
-class CalendarClock implements Clock {
-  constructor(public at: number) {}
-  now(): number {
-    return this.at;
-  }
-  setTimeout(): ClockTimer {
-    return {};
-  }
-  clearTimeout(): void {}
-}
 
 const local = (s: string) => Date.parse(`${s}+08:00`);
 const iso = (s: string) => new Date(local(s)).toISOString();

@@ -32,6 +32,19 @@ function rangeStart(range: Range): Date {
   return d;
 }
 
+/** The broker's streamed exports of ratings and work orders, [from, the end of today). */
+const SERVER_EXPORTS = [
+  { path: 'ratings', format: 'csv', label: 'report.exportRatingsCsv' },
+  { path: 'ratings', format: 'xlsx', label: 'report.exportRatingsXlsx' },
+  { path: 'rating-work-orders', format: 'xlsx', label: 'report.exportWorkOrdersXlsx' },
+] as const;
+
+function serverExport(path: string, format: string, from: string): string {
+  const to = new Date();
+  to.setHours(24, 0, 0, 0);
+  return `/api/v1/${path}/export?${new URLSearchParams({ format, from, to: to.toISOString() })}`;
+}
+
 /** Loaded on demand (with recharts) so the console's first load stays small. */
 export default function ReportsPage() {
   const { t, lang } = useI18n();
@@ -232,24 +245,38 @@ export default function ReportsPage() {
             testId="report-ratings"
             actions={
               !ratingsMissing && (
-                <button
-                  className="btn btn-small"
-                  onClick={() =>
-                    exportRows(
-                      `ratings-${ratingBy}`,
-                      [
-                        t(`report.by.${ratingBy}`),
-                        ...LEVELS.map((l) => t(`rating.level.${l}`)),
-                        t('report.total'),
-                        t('report.satisfaction'),
-                        t('report.badRate'),
-                      ],
-                      ratingRows.map((r) => [r.name, ...r.levels, r.total, formatPercent(r.satisfaction), formatPercent(r.badRate)]),
-                    )
-                  }
-                >
-                  {t('common.exportCsv')}
-                </button>
+                <>
+                  <button
+                    className="btn btn-small"
+                    onClick={() =>
+                      exportRows(
+                        `ratings-${ratingBy}`,
+                        [
+                          t(`report.by.${ratingBy}`),
+                          ...LEVELS.map((l) => t(`rating.level.${l}`)),
+                          t('report.total'),
+                          t('report.satisfaction'),
+                          t('report.badRate'),
+                        ],
+                        ratingRows.map((r) => [r.name, ...r.levels, r.total, formatPercent(r.satisfaction), formatPercent(r.badRate)]),
+                      )
+                    }
+                  >
+                    {t('common.exportCsv')}
+                  </button>
+                  {/* the hall's daily export, streamed by the broker in the national columns (docs/RATINGS.md) */}
+                  {SERVER_EXPORTS.map(({ path, format, label }) => (
+                    <a
+                      key={`${path}-${format}`}
+                      className="btn btn-small"
+                      data-testid={`export-${path}-${format}`}
+                      href={serverExport(path, format, from)}
+                      download
+                    >
+                      {t(label)}
+                    </a>
+                  ))}
+                </>
               )
             }
           >

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionOut } from '@yunzhuo/protocol/api/window';
+import type { queueFinishOut, queueStateOut, queueTicketOut } from '@yunzhuo/protocol/api/queue';
 import type { ratingInvitationBody, ratingInvitationOut, ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 import type { PrintReport } from '@yunzhuo/protocol/paper/print-job';
 
@@ -11,6 +12,9 @@ export type RatingInvitation = z.output<typeof ratingInvitationOut>;
 /** 办件编号 / 事项编码 the clerk entered at the bar */
 export type RatingCase = Omit<z.input<typeof ratingInvitationBody>, 'sessionId'>;
 export type RatingSubmission = z.input<typeof ratingSubmitBody>;
+export type QueueTicket = z.output<typeof queueTicketOut>;
+export type QueueState = z.output<typeof queueStateOut>;
+export type QueueFinish = z.output<typeof queueFinishOut>;
 
 /** A refusal from the broker (`{error:{code,message,details}}`) or `NETWORK` when it was not reached. */
 export class WindowApiError extends Error {
@@ -112,6 +116,24 @@ export class WindowApi {
   /** one print on the window's printer, for the audit (docs/PAPER.md) */
   async reportPrint(report: PrintReport): Promise<void> {
     await this.#call('POST', '/terminal/print-jobs', report);
+  }
+
+  /** 排队叫号 (docs/RATINGS.md): whether the hall has a queue system, and the number served here */
+  async queueState(sessionId: string): Promise<QueueState> {
+    return (await this.#call<QueueState>('GET', `/terminal/queue?sessionId=${encodeURIComponent(sessionId)}`)).body;
+  }
+
+  /** 叫号 (null: nobody waits), 重呼, 过号, 转移: the ticket as it stands after */
+  async queueCall(sessionId: string): Promise<QueueTicket | null> {
+    return (await this.#call<{ ticket: QueueTicket | null }>('POST', '/terminal/queue/call', { sessionId })).body.ticket;
+  }
+  async queueStep(step: 'recall' | 'skip' | 'transfer', sessionId: string, target?: string): Promise<QueueTicket> {
+    return (await this.#call<QueueTicket>('POST', `/terminal/queue/${step}`, { sessionId, ...(target ? { target } : {}) })).body;
+  }
+
+  /** 结束服务: the number is closed and the rating invitation comes back with it */
+  async queueFinish(sessionId: string, ratingCase: RatingCase = {}): Promise<QueueFinish> {
+    return (await this.#call<QueueFinish>('POST', '/terminal/queue/finish', { sessionId, ...ratingCase })).body;
   }
 
   async submitRating(submission: RatingSubmission): Promise<void> {

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { RatingCase, TerminalContext, WindowApi, WindowLogin } from '../api/window-api';
+import type { RatingCase, RatingInvitation, TerminalContext, WindowApi, WindowLogin } from '../api/window-api';
 import type { HeldDesktop } from '../app/held-desktops';
 import type { ConnectionPhase, DesktopConnection } from '../guac/desktop-connection';
 import { screenSizeOf } from '../guac/display-fit';
 import { pageKeyboard } from '../guac/keyboard-input';
+import { QueueBar } from '../queue/QueueBar';
 import { RatingCard } from '../rating/RatingCard';
 import { AddDesktopDialog } from './AddDesktopDialog';
 import { DesktopView } from './DesktopView';
@@ -35,6 +36,9 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   const [phases, setPhases] = useState<Record<string, ConnectionPhase['kind']>>({});
   const [dialog, setDialog] = useState<Dialog>(null);
   const [ratingCase, setRatingCase] = useState<RatingCase>({});
+  /** made by 结束服务 at the queue bar; the card shows it instead of inviting again */
+  const [queueInvitation, setQueueInvitation] = useState<RatingInvitation | undefined>(undefined);
+  const barsRef = useRef<HTMLDivElement>(null);
   const [barFocused, setBarFocused] = useState(false);
   const clipboard = useClipboardBridge();
   const tunnelUrl = useMemo(() => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/tunnel`, []);
@@ -89,9 +93,10 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   return (
     <div className="desktop-screen" data-testid="desktop-screen">
       <div
+        ref={barsRef}
         onFocus={() => setBarFocused(true)}
         onBlur={(e) => {
-          if (!barRef.current?.contains(e.relatedTarget as Node | null)) setBarFocused(false);
+          if (!barsRef.current?.contains(e.relatedTarget as Node | null)) setBarFocused(false);
         }}
       >
         <TopBar
@@ -117,6 +122,17 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           onLogoff={() => onRemove([activeId], 'logoff')}
           onLeaveBar={() => (document.activeElement as HTMLElement | null)?.blur()}
         />
+        {active && (
+          <QueueBar
+            api={api}
+            sessionId={active.session.id}
+            ratingCase={ratingCase}
+            onFinished={(invitation) => {
+              setQueueInvitation(invitation);
+              setDialog('rate');
+            }}
+          />
+        )}
       </div>
       <div ref={stageRef} className="desktop-stage" onPointerDown={() => pageKeyboard().focus()}>
         {desktops.map((d) => (
@@ -154,10 +170,12 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           api={api}
           sessionId={active.session.id}
           ratingCase={ratingCase}
+          invitation={queueInvitation}
           onClose={() => {
             // one case, one rating (一次一评): the next citizen's case is entered afresh
             setDialog(null);
             setRatingCase({});
+            setQueueInvitation(undefined);
           }}
         />
       )}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { isBadLevel, RATING_LEVELS, type RatingLevel } from '@yunzhuo/protocol/api/rating-words';
-import type { RatingCase, WindowApi } from '../api/window-api';
+import type { RatingCase, RatingInvitation, WindowApi } from '../api/window-api';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { useI18n } from '../i18n/i18n';
 import { RatingFace } from './RatingFace';
@@ -15,9 +15,22 @@ const THANKS_MS = 4_000;
  * The citizen's card by the national rules: five levels (非常满意 … 非常不满意), then the tags
  * of that level, optional words, real-name or anonymous, and 提交评价. Gone by itself.
  */
-export function RatingCard({ api, sessionId, ratingCase = {}, onClose }: { api: WindowApi; sessionId: string; ratingCase?: RatingCase; onClose(): void }) {
+export function RatingCard({
+  api,
+  sessionId,
+  ratingCase = {},
+  invitation,
+  onClose,
+}: {
+  api: WindowApi;
+  sessionId: string;
+  ratingCase?: RatingCase;
+  /** made by 结束服务 (排队叫号) */
+  invitation?: RatingInvitation | undefined;
+  onClose(): void;
+}) {
   const { t } = useI18n();
-  const { step, submit, pick } = useRating(api, sessionId, ratingCase);
+  const { step, submit, pick } = useRating(api, sessionId, ratingCase, invitation);
   const [touchedAt, setTouchedAt] = useState(() => Date.now());
   const closeRef = useRef(onClose);
   closeRef.current = onClose;

@@ -11,11 +11,15 @@ export type RatingStep =
 
 const asApiError = (e: unknown) => (isWindowApiError(e) ? e : new WindowApiError(0, 'NETWORK', String(e)));
 
-/** 请评价: an invitation for the session on screen (with the case entered at the bar), then one submit. */
-export function useRating(api: WindowApi, sessionId: string, ratingCase: RatingCase) {
-  const [step, setStep] = useState<RatingStep>({ kind: 'inviting' });
+/**
+ * 请评价: an invitation for the session on screen (with the case entered at the bar), then one
+ * submit. `given`: the invitation 结束服务 already made (排队叫号), so none is asked for.
+ */
+export function useRating(api: WindowApi, sessionId: string, ratingCase: RatingCase, given?: RatingInvitation) {
+  const [step, setStep] = useState<RatingStep>(given ? { kind: 'choosing', invitation: given, level: null } : { kind: 'inviting' });
   const { caseNumber, itemCode } = ratingCase;
   useEffect(() => {
+    if (given) return;
     let cancelled = false;
     api.inviteRating(sessionId, { ...(caseNumber ? { caseNumber } : {}), ...(itemCode ? { itemCode } : {}) }).then(
       (invitation) => !cancelled && setStep({ kind: 'choosing', invitation, level: null }),
@@ -24,7 +28,7 @@ export function useRating(api: WindowApi, sessionId: string, ratingCase: RatingC
     return () => {
       cancelled = true;
     };
-  }, [api, sessionId, caseNumber, itemCode]);
+  }, [api, sessionId, caseNumber, itemCode, given]);
 
   const submit = useCallback(
     async (submission: RatingSubmission) => {
