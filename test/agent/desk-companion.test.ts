@@ -3,6 +3,7 @@ import { DeskLink } from '../../agent/src/desk/desk-link.js';
 import { parseDeskArgs } from '../../agent/src/desk/desk-args.js';
 import { WTS_LIBRARIES, WtsChannelPort } from '../../agent/src/desk/wts-channel.port.js';
 import { ZkIdrApi } from '../../agent/src/desk/zk-idr.api.js';
+import { eventually } from '../helpers/eventually.js';
 import { FakeWindow, MemoryChannel, type WindowAnswer } from '../helpers/device-channel-fakes.js';
 import { SAMPLE_CARD } from '../helpers/id-card-sample.js';
 
@@ -82,7 +83,7 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
   });
 
   it('says no window is attached when the session has no channel, or the window does not answer', async () => {
-    await start(cardReader, { helloTimeoutMs: 100 });
+    await start(cardReader, { helloTimeoutMs: 100, attachWaitMs: 0 });
     channel.available = false;
     assert.deepEqual((await scan()).body, { ret: 30, yzCode: 'DEVICE_NOT_ATTACHED', yzMessage: '桌面当前没有连接到窗口，无法使用窗口设备' });
     channel.available = true;
@@ -92,6 +93,24 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     window.silent = false;
     window.reset();
     assert.equal((await scan()).body.ret, 0);
+  });
+
+  it('a channel that opens but whose window stays silent for a while (a cut connection, xrdp not yet through): the same read waits, says hello again and is answered', async () => {
+    await start(cardReader, { helloTimeoutMs: 100, reattachPauseMs: 20, attachWaitMs: 20_000 });
+    window.silent = true;
+    const read = scan();
+    await eventually(() => channel.opens >= 3);
+    window.silent = false;
+    const body = (await read).body;
+    assert.equal(body.ret, 0, JSON.stringify(body));
+    assert.ok(channel.opens >= 3, 'each unanswered hello closed the handle and opened a new one');
+    // a window that never answers: the read ends with DEVICE_NOT_ATTACHED once the wait is over
+    link.close();
+    await api.close();
+    await start(cardReader, { helloTimeoutMs: 50, reattachPauseMs: 10, attachWaitMs: 400 });
+    window.silent = true;
+    assert.equal((await scan()).body.yzCode, 'DEVICE_NOT_ATTACHED');
+    assert.ok(channel.opens >= 2, `it said hello more than once (${channel.opens})`);
   });
 
   it('reopens the channel after the handle died (a reconnect) and reads again', async () => {

@@ -23,6 +23,13 @@ export class DeviceRequestError extends Error {
   }
 }
 
+/** The channel opened but no window answered our hello in time. */
+class UnansweredHelloError extends DeviceRequestError {
+  constructor(ms: number) {
+    super('DEVICE_NOT_ATTACHED', `the window did not answer within ${ms} ms`);
+  }
+}
+
 /** The window promised to acknowledge every request and did not: the handle outlived its connection. */
 class StaleChannelError extends DeviceRequestError {
   constructor() {
@@ -33,6 +40,15 @@ class StaleChannelError extends DeviceRequestError {
 export interface DeskLinkOptions {
   /** how long the window has to answer our hello before we call it absent (ms) */
   helloTimeoutMs?: number;
+  /**
+   * how long a request keeps saying hello over a channel that opens but stays silent (ms): after
+   * a cut connection xrdp gives the new one its channels only once the old connection's xrdp
+   * process has gone (seen 12–15 s; docs/DEVICES.md), and the clerk's read should wait for that
+   * rather than fail. 0: one hello only.
+   */
+  attachWaitMs?: number;
+  /** the pause between two hellos while waiting to attach (ms) */
+  reattachPauseMs?: number;
   /** how long a device request may take, card placing included (ms) */
   requestTimeoutMs?: number;
   /** one read waits at most this long, so a close is noticed (ms) */
@@ -64,6 +80,8 @@ export class DeskLink {
   readonly #requestTimeoutMs: number;
   readonly #readSliceMs: number;
   readonly #ackTimeoutMs: number;
+  readonly #attachWaitMs: number;
+  readonly #reattachPauseMs: number;
   #connecting: Promise<DeviceHello> | null = null;
   #generation = 0; // bumped on every teardown; a read loop of an older generation stops
   #decoder = new DeviceFrameDecoder();
@@ -80,6 +98,8 @@ export class DeskLink {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#readSliceMs = options.readSliceMs ?? 250;
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 2_000;
+    this.#attachWaitMs = options.attachWaitMs ?? 20_000;
+    this.#reattachPauseMs = options.reattachPauseMs ?? 500;
   }
 
   /** Sends one request to the window; resolves with its response, or throws DeviceRequestError. */
@@ -99,7 +119,8 @@ export class DeskLink {
     const id = this.#takeId();
     const ackMs = hello.acks ? this.#ackTimeoutMs : undefined;
     this.options.trace?.(`request ${id}: ${request.op}`);
-    const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, 'DEVICE_TIMEOUT', ackMs);
+    const timeout = () => new DeviceRequestError('DEVICE_TIMEOUT', `no answer within ${this.#requestTimeoutMs} ms`);
+    const frame = await this.#exchange(id, { kind: 'request', requestId: id, body: request }, this.#requestTimeoutMs, timeout, ackMs);
     if (frame.kind === 'error') {
       const error = deviceErrorSchema.safeParse(frame.body);
       if (!error.success) throw new DeviceRequestError('DEVICE_FAILED', 'the window sent a malformed error');
@@ -116,10 +137,24 @@ export class DeskLink {
 
   #connect(): Promise<DeviceHello> {
     if (this.window) return Promise.resolve(this.window);
-    this.#connecting ??= this.#handshake().finally(() => {
+    this.#connecting ??= this.#attach().finally(() => {
       this.#connecting = null;
     });
     return this.#connecting;
+  }
+
+  /** Handshakes until a window answers, while the channel opens and time is left (attachWaitMs). */
+  async #attach(): Promise<DeviceHello> {
+    const deadline = performance.now() + this.#attachWaitMs;
+    for (;;) {
+      try {
+        return await this.#handshake();
+      } catch (error) {
+        const left = deadline - performance.now() - this.#reattachPauseMs;
+        if (!(error instanceof UnansweredHelloError) || left < this.#helloTimeoutMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.#reattachPauseMs));
+      }
+    }
   }
 
   async #handshake(): Promise<DeviceHello> {
@@ -133,7 +168,7 @@ export class DeskLink {
       HELLO_ID,
       { kind: 'hello', requestId: HELLO_ID, body: helloFor('desk', this.options.software ? { software: this.options.software } : {}) },
       this.#helloTimeoutMs,
-      'DEVICE_NOT_ATTACHED',
+      () => new UnansweredHelloError(this.#helloTimeoutMs),
     );
     const hello = deviceHelloSchema.safeParse(frame.body);
     if (frame.kind !== 'hello' || !hello.success) throw this.#broken('DEVICE_PROTOCOL_UNSUPPORTED', 'the window did not answer with a hello');
@@ -147,7 +182,7 @@ export class DeskLink {
    * Writes a frame and waits for the frame answering it; on timeout the link is torn down. With
    * `ackMs`, a window that has not acknowledged within that long makes the link stale.
    */
-  async #exchange(id: number, frame: DeviceFrame, timeoutMs: number, onTimeout: DeviceErrorCode, ackMs?: number): Promise<DeviceFrame> {
+  async #exchange(id: number, frame: DeviceFrame, timeoutMs: number, onTimeout: () => DeviceRequestError, ackMs?: number): Promise<DeviceFrame> {
     let ackTimer = ackMs === undefined ? null : setTimeout(() => this.#teardown(new StaleChannelError(), id), ackMs);
     const acknowledged = () => {
       if (ackTimer) clearTimeout(ackTimer);
@@ -155,7 +190,7 @@ export class DeskLink {
     };
     const answer = new Promise<DeviceFrame>((resolve, reject) => this.#pending.set(id, { resolve, reject, acknowledged }));
     answer.catch(() => {}); // it may fail while the write is still awaited; it is awaited below
-    const timer = setTimeout(() => this.#teardown(new DeviceRequestError(onTimeout, `no answer within ${timeoutMs} ms`), id), timeoutMs);
+    const timer = setTimeout(() => this.#teardown(onTimeout(), id), timeoutMs);
     try {
       await this.port.write(encodeDeviceFrame(frame));
       return await answer;
