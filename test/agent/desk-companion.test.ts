@@ -113,6 +113,17 @@ describe('yunzhuo-desk: the ZKIDROnline API over the device channel', () => {
     assert.ok(channel.opens >= 2, `it said hello more than once (${channel.opens})`);
   });
 
+  it('a companion stopping while it waits for a silent window stops saying hello: the read answers at once and the channel stays closed', async () => {
+    await start(cardReader, { helloTimeoutMs: 50, reattachPauseMs: 600_000, attachWaitMs: 1_200_000 });
+    window.silent = true;
+    const read = scan();
+    // the first hello went unanswered and its handle is closed: the link waits before the next one
+    await eventually(() => channel.opens === 1 && !channel.isOpen);
+    link.close();
+    assert.equal((await read).body.yzCode, 'DEVICE_NOT_ATTACHED');
+    assert.equal(channel.isOpen, false);
+  });
+
   it('reopens the channel after the handle died (a reconnect) and reads again', async () => {
     await start();
     assert.equal((await scan()).body.ret, 0);

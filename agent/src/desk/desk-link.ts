@@ -83,6 +83,10 @@ export class DeskLink {
   readonly #attachWaitMs: number;
   readonly #reattachPauseMs: number;
   #connecting: Promise<DeviceHello> | null = null;
+  /** close() was called: no more handshakes */
+  #stopped = false;
+  /** ends the pause between two hellos early (close) */
+  #wakeAttach: (() => void) | null = null;
   #generation = 0; // bumped on every teardown; a read loop of an older generation stops
   #decoder = new DeviceFrameDecoder();
   #pending = new Map<number, Pending>();
@@ -132,6 +136,8 @@ export class DeskLink {
   }
 
   close(): void {
+    this.#stopped = true;
+    this.#wakeAttach?.();
     this.#teardown(new DeviceRequestError('DEVICE_NOT_ATTACHED', 'the companion is stopping'));
   }
 
@@ -152,7 +158,11 @@ export class DeskLink {
       } catch (error) {
         const left = deadline - performance.now() - this.#reattachPauseMs;
         if (!(error instanceof UnansweredHelloError) || left < this.#helloTimeoutMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.#reattachPauseMs));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => ((this.#wakeAttach = null), resolve()), this.#reattachPauseMs);
+          this.#wakeAttach = () => ((this.#wakeAttach = null), clearTimeout(timer), resolve());
+        });
+        if (this.#stopped) throw new DeviceRequestError('DEVICE_NOT_ATTACHED', 'the companion is stopping');
       }
     }
   }
