@@ -10,11 +10,16 @@ import { isConsoleUser } from './policy.js';
 export const SESSION_COOKIE = 'yz_session';
 export const CSRF_COOKIE = 'yz_csrf';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** what a user whose password someone else chose may still write: replace it, or leave */
-const BEFORE_PASSWORD_CHANGE = new Set(['/auth/password', '/auth/logout']);
+/**
+ * what a user whose password someone else chose may still write: replace it, leave, or give the
+ * second factor a TOTP policy asks for (else a fresh admin with a generated password, who must
+ * also enroll, could do neither)
+ */
+const BEFORE_PASSWORD_CHANGE = new Set(['/auth/password', '/auth/logout', '/auth/totp/enroll', '/auth/totp/confirm', '/auth/totp/verify']);
 /** what a restricted session may reach (docs/IDENTITY.md) */
 const RESTRICTED_TO: Record<SessionRestriction, Set<string>> = {
-  TOTP_ENROLLMENT_REQUIRED: new Set(['/auth/totp/enroll', '/auth/totp/confirm', '/auth/logout', '/auth/me']),
+  // a user with no second factor yet may also replace a password someone else chose, first
+  TOTP_ENROLLMENT_REQUIRED: new Set(['/auth/totp/enroll', '/auth/totp/confirm', '/auth/password', '/auth/logout', '/auth/me']),
   TOTP_REQUIRED: new Set(['/auth/totp/verify', '/auth/logout', '/auth/me']),
 };
 

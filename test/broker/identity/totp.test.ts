@@ -43,6 +43,33 @@ describe('TOTP for console users', function () {
     assert.equal((await me.get('/api/v1/auth/me')).body.restriction, null);
   });
 
+  it('an admin whose password someone else chose (as at the first start) can both replace it and enroll, in either order', async () => {
+    const site = await f.site();
+    for (const passwordFirst of [true, false]) {
+      const user = await f.account({ roles: ['admin'], homeSiteId: site.id, password: 'Initial-pass-1', mustChangePassword: true });
+      const me = new ApiClient(broker.url);
+      const login = await me.login(user.username, 'Initial-pass-1');
+      assert.equal(login.body.restriction, 'TOTP_ENROLLMENT_REQUIRED');
+      assert.equal(login.body.account.mustChangePassword, true);
+      const changePassword = async () => {
+        const changed = await me.post('/api/v1/auth/password', { currentPassword: 'Initial-pass-1', newPassword: 'Own-choice-2026' });
+        assert.equal(changed.status, 204, JSON.stringify(changed.body));
+      };
+      if (passwordFirst) await changePassword();
+      await enrollTotp(me, clock);
+      if (!passwordFirst) {
+        assertError(await me.post('/api/v1/sites', { code: 'TOTP-X', name: '还不能建的站点', kind: 'town' }), 403, 'PASSWORD_CHANGE_REQUIRED');
+        await changePassword();
+      }
+      const created = await me.post('/api/v1/sites', {
+        code: `TOTP-${passwordFirst ? 'A' : 'B'}`,
+        name: `自己的站点${passwordFirst ? '甲' : '乙'}`,
+        kind: 'town',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+  });
+
   it('the admin of the test helpers enrolled; a new admin sign-in needs a code', async () => {
     assert.ok(broker.adminTotpSecret);
     assertError(await new ApiClient(broker.url).login('admin', ADMIN_PASSWORD), 401, 'TOTP_REQUIRED');
