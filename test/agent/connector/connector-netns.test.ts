@@ -44,6 +44,10 @@ describe('yunzhuo-connector process behind a town network namespace', function (
     };
     connector = ConnectorProcess.start(town, connectorEnv);
     await until(() => assert.ok(broker.connectors.hub.linkFor(siteId), connector.log), 120_000);
+    // the town is up once a small echo comes back through the connector (the namespace's link
+    // and the targets in it may still be settling when the link to the broker is)
+    const probe = pattern(1_000, 7);
+    await until(async () => assert.ok((await roundTrip(await portOf(ports.echo), probe)).equals(probe)), 60_000);
   });
 
   after(async () => {
