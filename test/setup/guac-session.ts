@@ -21,6 +21,8 @@ export interface OpenRdpOptions {
   timeoutMs?: number;
   /** Answer every `sync` at once (as a browser would), else guacd throttles the stream. */
   answerSync?: boolean;
+  /** More connection parameters (e.g. `enable-drive`), by guacd's names. */
+  parameters?: Record<string, string>;
 }
 
 /** Protocol version we announce; guacd 1.3.0+ accept it and it needs no `name` instruction. */
@@ -122,6 +124,7 @@ export class GuacSession {
         height: String(height),
         dpi: '96',
         'disable-audio': 'true',
+        ...options.parameters,
       };
       const versioned = serverVersion.startsWith('VERSION_');
       socket.write(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real test stack (guacd 1.3.0, xrdp + Xvnc, xterm, xclip, sshd, Chromium, CUPS with
-# cups-pdf and pdftotext) on Debian
+# cups-pdf and pdftotext, fuse for xrdp-chansrv's drive mounts) on Debian
 # bookworm, and builds the current guacd (1.6.0, 1.5.5) from shared/vendor beside it.
 # Idempotent and non-interactive: CI runs it as root on a fresh machine and `npm test` runs it as
 # pretest, so when everything is present it must return in about a second without touching apt.
@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BULLSEYE_PKGS=(guacd libguac19 libguac-client-rdp0 libguac-client-vnc0 libssl1.1 libwebp6)
 BOOKWORM_PKGS=(xrdp tigervnc-standalone-server xterm x11-utils xclip openssh-server chromium fonts-wqy-microhei ffmpeg zip unzip
-  cups printer-driver-cups-pdf poppler-utils slapd ldap-utils)
+  cups printer-driver-cups-pdf poppler-utils slapd ldap-utils fuse)
 # What test/setup/build-guacd.sh needs to build guacd's RDP support.
 GUACD_BUILD_PKGS=(autoconf automake libtool libtool-bin make gcc pkg-config libcairo2-dev libjpeg62-turbo-dev
   libpng-dev uuid-dev libssl-dev libwebp-dev freerdp2-dev libpango1.0-dev)

@@ -7,7 +7,7 @@
 // guacd per version asked for), and it stops when the last caller's stop() runs (or, failing
 // that, when the process exits). YZ_GUACD=1.3|1.5|1.6 picks the version a caller gets by default.
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUSY_DESKTOP, ensureDesktopAccount, quietDesktop, type DesktopAccount } from './desktop-accounts.js';
 import { anyPortAnswers, freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort, type Daemon } from './processes.js';
@@ -142,6 +142,7 @@ async function launch(): Promise<RunningStack> {
   const stack: RunningStack = { guacds: new Map(), rdp: { host: LOOPBACK, port: 0 }, recordingDir, workDir, daemons };
   try {
     await run('sh', ['/usr/share/xrdp/socksetup']);
+    await letDesktopUsersMountFuse();
     await startSesman(workDir, daemons);
 
     stack.rdp.port = await freePort();
@@ -154,6 +155,22 @@ async function launch(): Promise<RunningStack> {
   } catch (error) {
     await shutdown(stack);
     throw error;
+  }
+}
+
+/**
+ * xrdp-chansrv mounts the client's drives (guacd's 窗口材料) with libfuse2 as the desktop's user.
+ * libfuse2 opens /dev/fuse itself first and gives up when it cannot (EACCES), without trying
+ * fusermount; only after a refused mount(2) does it run the setuid `fusermount` (Debian's `fuse`).
+ * udev's default rules make /dev/fuse 0666 on an ordinary machine; this VM has no udev and leaves
+ * the kernel's 0600 root:root, so nothing was ever mounted under ~/thinclient_drives (docs/PAPER.md).
+ */
+async function letDesktopUsersMountFuse(): Promise<void> {
+  const device = await stat('/dev/fuse').catch(() => null);
+  if (!device) throw new Error('/dev/fuse is missing: the window drive cannot be mounted in the desktop');
+  if ((device.mode & 0o666) !== 0o666) await chmod('/dev/fuse', 0o666);
+  if (!existsSync('/bin/fusermount') && !existsSync('/usr/bin/fusermount')) {
+    throw new Error('missing fusermount (Debian package fuse): run `bash test/setup/install-deps.sh` as root first');
   }
 }
 
