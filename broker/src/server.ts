@@ -54,6 +54,7 @@ import { mountRatings } from './ratings/rating.routes.js';
 import { RatingService } from './ratings/rating.service.js';
 import { mountPaper } from './paper/paper.routes.js';
 import { PrintAuditService } from './paper/print-audit.service.js';
+import { WindowDrives } from './paper/window-drives.js';
 import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
@@ -157,6 +158,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     tunnels: () => liveTunnels,
     hooks: desktopLifecycle.actions,
   });
+  // scans must not stay on the guacd host: each session's drive goes when it ends (and on start, those that ended meanwhile)
+  const windowDrives = new WindowDrives(config.windowDriveDir, logger);
+  windowDrives.watch(events);
+  await windowDrives.sweep();
   const loginRows = new LoginRows(events, clock);
   const engine = new SessionEngine({
     sequelize,
@@ -340,6 +345,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       ready = false;
       liveSocket.close();
       directorySync.close();
+      windowDrives.close();
       cluster.close();
       await tunnelServer.close();
       await desktopLifecycle.close();

@@ -61,6 +61,11 @@ export const agentConfigSchema = z
     signaturePadUrl: loopbackUrl.optional(),
     /** the rating pad's service on this terminal (Yunzhuo's pad service API); unset: no rating pad */
     ratingPadUrl: loopbackUrl.optional(),
+    /** the folder the counter's scanner saves into; its newest file can be sent into the desktop's drive 窗口材料 (docs/PAPER.md) */
+    scannerDir: z
+      .string()
+      .regex(/^\/[^\0]{0,500}$/, 'an absolute path')
+      .optional(),
   })
   .strict()
   .refine((c) => c.os !== 'recording' || c.recordFile, { message: 'os=recording needs recordFile', path: ['recordFile'] })
@@ -92,6 +97,7 @@ const KEYS: Key[] = [
   'cupsServer',
   'signaturePadUrl',
   'ratingPadUrl',
+  'scannerDir',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

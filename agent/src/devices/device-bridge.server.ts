@@ -9,6 +9,7 @@ import {
 } from '@yunzhuo/protocol/devices/index';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/print-job';
 import { ChannelPrintJobs } from '../paper/channel-print.js';
+import { WindowScans } from '../paper/window-scans.js';
 import { printForPage, type WindowPrinterPort } from '../paper/window-print.js';
 import { LoopbackServer } from '../connection/loopback-server.js';
 import { healthOf, jsonOrNull, type DeviceDriver } from './device-driver.js';
@@ -31,11 +32,16 @@ const PREVIEW_BACKLOG_BYTES = 512 * 1024;
  */
 export class DeviceBridgeServer extends LoopbackServer {
   /** `printer`: the window's printer; without it a print is answered PRINTER_NOT_CONFIGURED */
+  readonly #scans: WindowScans;
+
+  /** `scannerDir`: the thin client's scanner folder, whose newest file the page may send into the desktop's drive */
   constructor(
     private readonly drivers: readonly DeviceDriver[],
     private readonly printer: WindowPrinterPort | null = null,
+    scannerDir: string | null = null,
   ) {
     super('devices', MAX_MESSAGE_BYTES);
+    this.#scans = new WindowScans(drivers.find((driver) => driver.deviceClass === 'camera') ?? null, scannerDir);
   }
 
   /** Each device's state, for the heartbeat (the hall map shows it). */
@@ -79,6 +85,9 @@ export class DeviceBridgeServer extends LoopbackServer {
         const control = bridgeControlSchema.safeParse(jsonOrNull(bytes.toString('utf8')));
         if (!control.success) return ws.close(1008, 'bad control message');
         if (control.data.type === 'print') return void this.#print(ws, control.data);
+        if (control.data.type === 'scan') {
+          return void this.#scans.take(control.data).then((result) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(result)));
+        }
         const { classes, printing, printer } = control.data;
         const paper = printing
           ? new ChannelPrintJobs({

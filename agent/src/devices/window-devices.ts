@@ -15,14 +15,14 @@ export function cameraInput(device: string): string[] {
 
 /** The device bridge with this terminal's drivers and its CUPS printing, listening on a free loopback port. */
 export async function startWindowDevices(
-  config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer' | 'signaturePadUrl' | 'ratingPadUrl'>,
+  config: Pick<AgentConfig, 'idcardServiceUrl' | 'cameraDevice' | 'cupsServer' | 'signaturePadUrl' | 'ratingPadUrl' | 'scannerDir'>,
 ): Promise<DeviceBridgeServer> {
   const camera = new FfmpegCameraDriver(cameraInput(config.cameraDevice));
   void camera.warmUp();
   const drivers: DeviceDriver[] = [new ZkIdCardDriver(config.idcardServiceUrl), camera];
   if (config.signaturePadUrl) drivers.push(new SignaturePadDriver(config.signaturePadUrl));
   if (config.ratingPadUrl) drivers.push(new RatingPadDriver(config.ratingPadUrl));
-  const bridge = new DeviceBridgeServer(drivers, new CupsPrinter(config.cupsServer ? { server: config.cupsServer } : {}));
+  const bridge = new DeviceBridgeServer(drivers, new CupsPrinter(config.cupsServer ? { server: config.cupsServer } : {}), config.scannerDir ?? null);
   await bridge.listen(0);
   return bridge;
 }

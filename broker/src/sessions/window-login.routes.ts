@@ -34,6 +34,7 @@ async function presentWindowSession(s: DesktopSession, pool: Pool, reconnected: 
     reconnected,
     devices: pool.settings.devices ?? [], // a pool row written before 0006 has none
     printing: pool.settings.printing === true,
+    drive: pool.settings.drive ? { upload: pool.settings.drive.upload, maxBytes: pool.settings.drive.maxBytes, types: pool.settings.drive.types } : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceClassSchema } from '../devices/messages.js';
+import { windowDriveOutSchema } from '../paper/drive.js';
 import { windowPrinterSchema } from '../paper/printer.js';
 import { idSchema } from './common.js';
 
@@ -28,6 +29,8 @@ export const windowSessionOut = z.object({
   devices: z.array(deviceClassSchema).default([]),
   /** the pool's window printer (`settings.printing`): the desktop may print to the window (RDP printer, or YZDEV from yunzhuo-desk) */
   printing: z.boolean().default(false),
+  /** the pool's window drive 窗口材料 (`settings.drive`): the page may send scans into the desktop; null: no drive */
+  drive: windowDriveOutSchema.nullable().default(null),
 });
 
 export const tunnelTokenOut = z.object({ token: z.string(), expiresAt: z.string(), path: z.literal('/tunnel') });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { bridgePrintSchema } from '../paper/print-job.js';
+import { bridgeScanSchema } from '../paper/scan.js';
 import { windowPrinterSchema } from '../paper/printer.js';
 import { DEVICE_FRAME_VERSION } from './frame.js';
 import { printPartRequest, printPartResponse, printSubmitRequest, printSubmitResponse } from './print-ops.js';
@@ -187,5 +188,7 @@ export const bridgeControlSchema = z.discriminatedUnion('type', [
     .strict(),
   /** a desktop's print job for the window's printer (docs/PAPER.md); answered with `print.result` */
   bridgePrintSchema,
+  /** a camera still or a scanner-folder file for the desktop's drive 窗口材料 (docs/PAPER.md); answered with `scan.result` */
+  bridgeScanSchema,
 ]);
 export type BridgeControl = z.infer<typeof bridgeControlSchema>;

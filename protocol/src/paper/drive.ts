@@ -29,12 +29,8 @@ export const driveSettingsSchema = z
   .strict();
 export type DriveSettings = z.infer<typeof driveSettingsSchema>;
 
-const EXTENSION_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' };
+export { DRIVE_SOURCES, driveFileName, type DriveSource } from './drive-names.js';
 
-/** A file's name in the drive: window and time (China time), e.g. `A-012_20261204-171503.jpg`. */
-export function driveFileName(windowCode: string, at: Date, mimetype: string): string {
-  const china = new Date(at.getTime() + 8 * 3600_000).toISOString(); // the halls keep China time (UTC+8, no DST)
-  const stamp = `${china.slice(0, 10).replace(/-/g, '')}-${china.slice(11, 19).replace(/:/g, '')}`;
-  const window = windowCode.replace(/[^A-Za-z0-9-]/g, '_').slice(0, 32) || 'window';
-  return `${window}_${stamp}.${EXTENSION_OF[mimetype] ?? 'bin'}`;
-}
+/** What the window page is told of its pool's drive (the session's `drive`): uploads and their limits. */
+export const windowDriveOutSchema = z.object({ upload: z.boolean(), maxBytes: z.number().int(), types: z.array(z.string()) });
+export type WindowDriveOut = z.infer<typeof windowDriveOutSchema>;

@@ -149,6 +149,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
             onActivity={idle.stay}
             onDismiss={dismiss}
             printer={context.window?.printer ?? null}
+            windowName={context.window?.label ?? context.window?.code ?? context.terminal.name}
           />
         ))}
       </div>

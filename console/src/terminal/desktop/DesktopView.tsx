@@ -9,6 +9,8 @@ import { CameraPreview } from '../devices/CameraPreview';
 import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
 import { WindowPrinting, type BridgeSocket, type PrintNotice } from '../paper/window-printing';
 import { PrintToast } from '../paper/PrintToast';
+import { DrivePanel } from '../paper/DrivePanel';
+import { WindowDrive } from '../paper/window-drive';
 import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import { ConnectionOverlay } from './ConnectionOverlay';
 
@@ -26,10 +28,12 @@ interface Props {
   onDismiss(sessionId: string): void;
   /** the window's printer (terminal context): where the desktop's print jobs go */
   printer: WindowPrinter | null;
+  /** the window's name in the names of files sent into the desktop's drive */
+  windowName: string;
 }
 
 /** One held desktop: its connection, its picture fitted to the stage, mouse and touch on it. */
-export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, register, onClipboard, onActivity, onDismiss, printer }: Props) {
+export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, register, onClipboard, onActivity, onDismiss, printer, windowName }: Props) {
   const viewRef = useRef<HTMLDivElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const connectionRef = useRef<DesktopConnection | null>(null);
@@ -37,6 +41,18 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
   // the camera's live picture sits beside the desktop's frame, never in it
   const [previewBridge] = useState(() => (desktop.session.devices.includes('camera') ? loadDeviceBridgeAddress() : null));
   const [printNotice, setPrintNotice] = useState<PrintNotice | null>(null);
+  const [driveReady, setDriveReady] = useState(false);
+  const [drive] = useState(() =>
+    desktop.session.drive?.upload
+      ? new WindowDrive({
+          bridgeUrl: loadDeviceBridgeAddress()?.url ?? null,
+          policy: desktop.session.drive,
+          windowName,
+          openSocket: (url) => new WebSocket(url) as BridgeSocket,
+          onChange: () => setDriveReady(drive?.ready ?? false),
+        })
+      : null,
+  );
   // the latest callbacks, read by the connection built once per mount
   const latest = useRef({ onPhase, onClipboard, onActivity, screen });
   latest.current = { onPhase, onClipboard, onActivity, screen };
@@ -92,6 +108,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
             }
           : undefined,
       printing,
+      drive: drive ?? undefined,
     });
     connectionRef.current = connection;
     register(session.id, connection);
@@ -119,6 +136,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
     >
       <div ref={frameRef} className="display-frame" data-testid="display-frame" />
       {active && previewBridge && phase.kind === 'live' ? <CameraPreview bridge={previewBridge} /> : null}
+      {active && drive && driveReady && phase.kind === 'live' ? <DrivePanel drive={drive} /> : null}
       {printNotice && <PrintToast notice={printNotice} onDone={() => setPrintNotice(null)} />}
       <ConnectionOverlay phase={phase} onRetry={() => connectionRef.current?.retryNow()} onDismiss={() => onDismiss(desktop.session.id)} />
     </div>

@@ -2,6 +2,7 @@ import Guacamole from 'guacamole-common-js';
 import type { WindowApi } from '../api/window-api';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/limits';
 import { relayDeviceChannel, type DeviceChannelOptions } from '../devices/device-channel-relay';
+import type { FilesystemSource, WindowDrive } from '../paper/window-drive';
 import { watchPrintJobs, type WindowPrinting } from '../paper/window-printing';
 import { MAX_RECONNECT_ATTEMPTS, backoffMs } from './backoff';
 import { markOnce } from './timing-marks';
@@ -36,6 +37,8 @@ export interface ConnectionOptions {
   devices?: DeviceChannelOptions | undefined;
   /** print jobs from the desktop (guacd's RDP printer) go to the window's printer, never a download */
   printing?: WindowPrinting | undefined;
+  /** scans into the desktop: the pool's drive 窗口材料, announced again by each new connection */
+  drive?: WindowDrive | undefined;
 }
 
 const T = Guacamole.Tunnel.State;
@@ -162,6 +165,7 @@ export class DesktopConnection {
     this.#stopDevices?.();
     this.#stopDevices = this.opts.devices ? relayDeviceChannel(client, this.opts.devices) : null;
     if (this.opts.printing) watchPrintJobs(client, this.opts.printing, MAX_PRINT_PDF_BYTES);
+    this.opts.drive?.attach(client as unknown as FilesystemSource);
 
     this.opts.onPhase({ kind: 'connecting', attempt });
     const size = this.opts.screen();

@@ -91,4 +91,12 @@ export const en: Record<MessageKey, string> = {
   'screen.ok': 'OK',
   'screen.lockedTitle': 'This window was locked by the IT center',
   'screen.lockedText': 'Please wait; it can be used again once unlocked.',
+  // scans into the desktop's drive 窗口材料 (docs/PAPER.md)
+  'drive.title': 'Documents sent to the desktop',
+  'drive.sendCamera': 'Photo to desktop',
+  'drive.sendFolder': 'Scan to desktop',
+  'drive.sending': 'Sending to the desktop…',
+  'drive.sent': "In the desktop's 窗口材料: {name} ({size})",
+  'drive.error': 'Not sent to the desktop: {reason}',
+  'drive.failed': 'Sending failed',
 };

@@ -90,6 +90,14 @@ export const zhCN = {
   'screen.ok': '知道了',
   'screen.lockedTitle': '本窗口已被信息中心锁定',
   'screen.lockedText': '请稍候，解锁后即可继续使用。',
+  // scans into the desktop's drive 窗口材料 (docs/PAPER.md)
+  'drive.title': '送入桌面的材料',
+  'drive.sendCamera': '拍照送入桌面',
+  'drive.sendFolder': '扫描件送入桌面',
+  'drive.sending': '正在送入桌面…',
+  'drive.sent': '已送入桌面「窗口材料」：{name}（{size}）',
+  'drive.error': '未能送入桌面：{reason}',
+  'drive.failed': '送入失败',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
