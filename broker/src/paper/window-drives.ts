@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Op } from 'sequelize';
 import type { LiveEvents } from '../lib/live-events.js';
@@ -47,8 +47,15 @@ export class WindowDrives {
     );
   }
 
-  /** On start: the drives of sessions that ended while no broker watched (or are unknown). Returns how many went. */
+  /**
+   * On start: makes the drives' directory (guacd's `create-drive-path` makes only the session's
+   * own, not its parents), then removes the drives of sessions that ended while no broker watched
+   * (or are unknown). Returns how many went.
+   */
   async sweep(): Promise<number> {
+    await mkdir(this.dir, { recursive: true }).catch((error: unknown) =>
+      this.logger.warn({ dir: this.dir, err: error }, 'the window drives directory could not be made (guacd on another host?)'),
+    );
     const names = (await readdir(this.dir, { withFileTypes: true }).catch(() => []))
       .filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name))
       .map((entry) => entry.name);

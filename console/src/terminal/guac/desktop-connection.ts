@@ -2,7 +2,7 @@ import Guacamole from 'guacamole-common-js';
 import type { WindowApi } from '../api/window-api';
 import { MAX_PRINT_PDF_BYTES } from '@yunzhuo/protocol/paper/limits';
 import { relayDeviceChannel, type DeviceChannelOptions } from '../devices/device-channel-relay';
-import type { FilesystemSource, WindowDrive } from '../paper/window-drive';
+import type { DriveOutputStream, WindowDrive } from '../paper/window-drive';
 import { watchPrintJobs, type WindowPrinting } from '../paper/window-printing';
 import { MAX_RECONNECT_ATTEMPTS, backoffMs } from './backoff';
 import { markOnce } from './timing-marks';
@@ -165,7 +165,7 @@ export class DesktopConnection {
     this.#stopDevices?.();
     this.#stopDevices = this.opts.devices ? relayDeviceChannel(client, this.opts.devices) : null;
     if (this.opts.printing) watchPrintJobs(client, this.opts.printing, MAX_PRINT_PDF_BYTES);
-    this.opts.drive?.attach(client as unknown as FilesystemSource);
+    this.opts.drive?.attach({ createFileStream: (mimetype, name) => client.createFileStream(mimetype, name) as unknown as DriveOutputStream });
 
     this.opts.onPhase({ kind: 'connecting', attempt });
     const size = this.opts.screen();
@@ -183,6 +183,7 @@ export class DesktopConnection {
     this.#generation++;
     this.#client = null;
     this.#tunnel = null;
+    this.opts.drive?.attach(null);
     if (trouble.final) return this.#fail(trouble);
     this.#failures++;
     if (this.#failures > MAX_RECONNECT_ATTEMPTS) return this.#fail(trouble);

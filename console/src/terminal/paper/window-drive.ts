@@ -29,14 +29,13 @@ export interface DriveOutputStream {
   sendEnd(): void;
 }
 
-/** The part of a Guacamole.Object (guacd's `filesystem`) used here. */
-export interface DriveObject {
-  createOutputStream(mimetype: string, name: string): DriveOutputStream;
-}
-
-/** The part of a Guacamole.Client used here: guacd announces the drive with `filesystem`. */
-export interface FilesystemSource {
-  onfilesystem: ((object: DriveObject, name: string) => void) | null;
+/**
+ * The part of a Guacamole.Client used here: a `file` stream, which guacd writes into the drive's
+ * root. Not `put` on the `filesystem` object: guacd exposes that object to a connection's owner
+ * only, and a clerk who comes back joins the parked connection as a second user.
+ */
+export interface FileStreamTarget {
+  createFileStream(mimetype: string, filename: string): DriveOutputStream;
 }
 
 export interface WindowDriveOptions {
@@ -47,7 +46,7 @@ export interface WindowDriveOptions {
   windowName: string;
   openSocket(url: string): BridgeSocket;
   now?(): Date;
-  /** the drive came or went (a new connection announces it again) */
+  /** a connection came or went */
   onChange?(): void;
 }
 
@@ -82,35 +81,32 @@ let scans = 0;
  * why instead of losing the connection.
  */
 export class WindowDrive {
-  #object: DriveObject | null = null;
+  #client: FileStreamTarget | null = null;
 
   constructor(private readonly opts: WindowDriveOptions) {}
 
-  /** Listens for the drive on a (new) client; the previous connection's drive is gone. */
-  attach(client: FilesystemSource): void {
-    this.#object = null;
+  /** Files go on this (new) client from now on; null: no connection. */
+  attach(client: FileStreamTarget | null): void {
+    this.#client = client;
     this.opts.onChange?.();
-    client.onfilesystem = (object) => {
-      this.#object = object;
-      this.opts.onChange?.();
-    };
   }
 
-  /** The desktop has the drive and the pool allows sending into it. */
+  /** A connection is there, the pool allows sending into the drive and the agent serves devices. */
   get ready(): boolean {
-    return this.#object !== null && this.opts.policy.upload && this.opts.bridgeUrl !== null;
+    return this.#client !== null && this.opts.policy.upload && this.opts.bridgeUrl !== null;
   }
 
   /** Takes a scan from `source` and sends it into the drive; resolves with what was sent, or throws DriveSendError. */
   async send(source: DriveSource): Promise<DriveSent> {
-    const object = this.#object;
-    if (!object || !this.opts.policy.upload) throw new DriveSendError('桌面没有窗口材料盘，无法送入');
+    if (!this.opts.policy.upload) throw new DriveSendError('桌面池不允许送入文件');
     const scan = await this.#scan(source);
     const { policy } = this.opts;
     if (!policy.types.includes(scan.mimetype)) throw new DriveSendError(`桌面池不允许送入此类文件（${scan.mimetype}）`);
     if (scan.bytes.length > policy.maxBytes) throw new DriveSendError(`文件太大，桌面池限制 ${Math.floor(policy.maxBytes / 1024 / 1024)} MB`);
     const name = driveFileName(this.opts.windowName, this.opts.now?.() ?? new Date(), scan.mimetype, source);
-    await upload(object.createOutputStream(scan.mimetype, `/${name}`), scan.bytes);
+    const client = this.#client;
+    if (!client) throw new DriveSendError('桌面未连接，无法送入');
+    await upload(client.createFileStream(scan.mimetype, name), scan.bytes);
     return { name, bytes: scan.bytes.length, source, original: scan.original };
   }
 
