@@ -625,4 +625,12 @@ export const en: Record<MessageKey, string> = {
   'connector.empty': 'No town connector yet',
   'connector.emptyBody':
     "Create a join token for the town's site on the Terminals page and start yunzhuo-connector with it on the town's connector box (see docs/TOWNS.md).",
+  // the window drive 窗口材料 (docs/PAPER.md)
+  'pool.drive.on': 'Window drive 窗口材料 (scans into the desktop)',
+  'pool.drive.onHelp': 'The desktop gets a drive 窗口材料; the window sends camera stills and scans into it. Cleared when the session ends',
+  'pool.drive.upload': 'Allow sending into the desktop',
+  'pool.drive.download': 'Allow taking files out of the desktop',
+  'pool.drive.downloadHelp': 'Off by default: documents must not leave the department network through the window',
+  'pool.drive.maxMb': 'Largest file (MB)',
+  'pool.drive.types': 'Allowed file types',
 };

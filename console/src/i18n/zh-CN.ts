@@ -618,6 +618,14 @@ export const zhCN = {
   'connector.revoked': '已吊销，所有服务器已断开该连接器',
   'connector.empty': '还没有乡镇连接器',
   'connector.emptyBody': '在「云终端」页创建该乡镇站点的入网令牌，在乡镇的连接器主机上用它启动 yunzhuo-connector（见 docs/TOWNS.md）。',
+  // the window drive 窗口材料 (docs/PAPER.md)
+  'pool.drive.on': '窗口材料盘（扫描件送入桌面）',
+  'pool.drive.onHelp': '桌面中出现“窗口材料”盘，窗口可把高拍仪照片和扫描件送入桌面；会话结束时清除',
+  'pool.drive.upload': '允许送入桌面',
+  'pool.drive.download': '允许从桌面取出文件',
+  'pool.drive.downloadHelp': '默认关闭：材料不得经窗口离开部门网络',
+  'pool.drive.maxMb': '单个文件上限（MB）',
+  'pool.drive.types': '允许的文件类型',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -24,6 +24,11 @@ const DEVICE_CLASSES = ['idcard', 'camera', 'signature', 'rating'] as const sati
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof PoolSettings)[];
 const s = (key: string) => `s_${key}`;
 
+/** the window drive 窗口材料 (`settings.drive`, docs/PAPER.md): the types a county may allow, and the defaults */
+const DRIVE_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+const DRIVE_DEFAULT = { upload: true, download: false, maxBytes: 20 * 1024 * 1024, types: [...DRIVE_TYPES] as string[] };
+const MIB = 1024 * 1024;
+
 export function poolFields(
   o: { site: Option[]; department: Option[]; gateway: Option[] },
   lang: (k: 'security' | 'clipboard' | 'kind' | 'devices', v: string) => string,
@@ -83,6 +88,16 @@ export function poolFields(
       help: 'pool.settings.devicesHelp',
     },
     { name: s('printing'), label: 'pool.settings.printing', kind: 'checkbox', help: 'pool.settings.printingHelp' },
+    { name: 'drive_on', label: 'pool.drive.on', kind: 'checkbox', help: 'pool.drive.onHelp' },
+    { name: 'drive_upload', label: 'pool.drive.upload', kind: 'checkbox' },
+    { name: 'drive_download', label: 'pool.drive.download', kind: 'checkbox', help: 'pool.drive.downloadHelp' },
+    { name: 'drive_maxMb', label: 'pool.drive.maxMb', kind: 'number', min: 1, max: 100 },
+    {
+      name: 'drive_types',
+      label: 'pool.drive.types',
+      kind: 'multiselect',
+      options: DRIVE_TYPES.map((v) => ({ value: v, label: v })),
+    },
   ];
 }
 
@@ -90,6 +105,12 @@ export function poolValues(pool: Pool | null): Values {
   const settings = pool?.settings ?? DEFAULT_SETTINGS;
   const base: Values = pool ? { ...pool } : { kind: 'floating', gatewayIds: [], graceSeconds: 900, idleSeconds: 0, maxSessions: null, allowOtherSites: true };
   for (const k of SETTING_KEYS) base[s(k)] = k === 'colorDepth' ? String(settings[k]) : (settings[k] ?? DEFAULT_SETTINGS[k]);
+  const drive = settings.drive ?? null;
+  base.drive_on = drive !== null;
+  base.drive_upload = (drive ?? DRIVE_DEFAULT).upload;
+  base.drive_download = (drive ?? DRIVE_DEFAULT).download;
+  base.drive_maxMb = Math.round((drive ?? DRIVE_DEFAULT).maxBytes / MIB);
+  base.drive_types = [...(drive ?? DRIVE_DEFAULT).types];
   return base;
 }
 
@@ -101,7 +122,7 @@ export function poolBody(body: Record<string, unknown>, values: Values, mode: 'c
   const out: Record<string, unknown> = {};
   let settingsTouched = mode === 'create';
   for (const [k, v] of Object.entries(body)) {
-    if (k.startsWith('s_')) settingsTouched = true;
+    if (k.startsWith('s_') || k.startsWith('drive_')) settingsTouched = true;
     else out[k] = v;
   }
   if (settingsTouched) {
@@ -109,6 +130,16 @@ export function poolBody(body: Record<string, unknown>, values: Values, mode: 'c
     for (const k of SETTING_KEYS) {
       const v = values[s(k)];
       settings[k] = typeof DEFAULT_SETTINGS[k] === 'number' ? Number(v) : typeof DEFAULT_SETTINGS[k] === 'boolean' ? Boolean(v) : v;
+    }
+    // settings are replaced whole: the drive is sent as the form shows it, never dropped by an edit of another setting
+    if (values.drive_on) {
+      const types = Array.isArray(values.drive_types) ? (values.drive_types as string[]) : [];
+      settings.drive = {
+        upload: Boolean(values.drive_upload),
+        download: Boolean(values.drive_download),
+        maxBytes: Math.max(1, Math.min(100, Number(values.drive_maxMb) || 20)) * MIB,
+        types: types.length > 0 ? types : [...DRIVE_TYPES],
+      };
     }
     out.settings = settings;
   }
