@@ -113,6 +113,7 @@ describe('console (Chromium, real broker)', function () {
       .locator('input')
       .check();
     await form.locator('[name=s_width]').fill('1600');
+    await form.locator('[name=drive_on]').check(); // 窗口材料盘 with its defaults (docs/PAPER.md)
     await page.getByTestId('form-submit').click();
     await page.getByTestId('desktops-panel').waitFor();
 
@@ -126,6 +127,7 @@ describe('console (Chromium, real broker)', function () {
     const pool = pools.body.items.find((p: { name: string }) => p.name === `税务浮动池${stamp}`);
     assert.ok(pool, 'the pool exists');
     assert.equal(pool.settings.width, 1600, 'pool settings were sent');
+    assert.deepEqual(pool.settings.drive, { upload: true, download: false, maxBytes: 20 * 1024 * 1024, types: ['image/jpeg', 'image/png', 'application/pdf'] });
     assert.equal(pool.gatewayIds.length, 1);
     const desktops = await h.broker.admin.get(`/api/v1/desktops?poolId=${pool.id}`);
     assert.equal(desktops.body.total, 1);
