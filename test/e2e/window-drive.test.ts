@@ -6,6 +6,7 @@
 // reaches guacd and is audited.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,7 +104,7 @@ describe('window drive: a scan taken at the window is a file inside the desktop 
     return { name, bytes: bytes!, ms: performance.now() - started };
   }
 
-  it('拍照送入桌面: the still is readable inside the desktop, named by time and window, within 2 s, and audited with its SHA-256; the scanner folder’s newest file follows', async () => {
+  it('拍照送入桌面: the still is readable inside the desktop, named by time and window, within 2 s, and audited with its SHA-256; the scanner folder’s newest file follows; 注销 removes the drive on the guacd host', async () => {
     await submitLogin(page, clerk.username);
     await waitForDesktop(page);
     await page.getByTestId('drive-panel').waitFor({ timeout: 30_000 });
@@ -129,6 +130,15 @@ describe('window drive: a scan taken at the window is a file inside the desktop 
     assert.deepEqual(scan.bytes, pdf);
     const scanRow = await eventually(async () => (await auditRows('paper.file-sent')).find((row) => row.details.name === scan.name) ?? null);
     assert.equal(scanRow!.details.sha256, createHash('sha256').update(pdf).digest('hex'));
+
+    // the scans stay on the guacd host only while the session lives: 注销 removes its drive
+    const sessionId = (await page.getByTestId('desktop-view').getAttribute('data-session-id'))!;
+    const onGuacdHost = path.join(world.broker.dataDir, 'window-drives', sessionId);
+    assert.ok(existsSync(path.join(onGuacdHost, still.name)), 'guacd wrote the still into the session’s drive');
+    await page.getByTestId('logoff').click();
+    await page.getByTestId('logoff-confirm').click();
+    await page.getByTestId('idle-screen').waitFor();
+    await eventually(async () => !existsSync(onGuacdHost));
   });
 
   it('a download asked for on the page’s tunnel (downloads off) never reaches guacd and is audited; the desktop stays connected', async () => {
