@@ -10,8 +10,7 @@ import WebSocket from 'ws';
 import { FfmpegCameraDriver } from '../../agent/src/devices/camera.driver.js';
 import { DeviceBridgeServer } from '../../agent/src/devices/device-bridge.server.js';
 import { cameraInput } from '../../agent/src/devices/window-devices.js';
-import { WindowDrive, type DriveOutputStream, type DrivePolicy } from '../../console/src/terminal/paper/window-drive.js';
-import type { BridgeSocket } from '../../console/src/terminal/paper/window-printing.js';
+import { WindowDrive, type DriveOutputStream, type DrivePolicy, type ScanSocket } from '../../console/src/terminal/paper/window-drive.js';
 import { jpegSize } from '../helpers/jpeg-size.js';
 import { samplePdf } from '../helpers/pdf-sample.js';
 
@@ -70,7 +69,7 @@ describe('window page: scans into the desktop’s drive 窗口材料 (agent brid
       bridgeUrl: overrides.bridgeUrl === undefined ? bridgeUrl : overrides.bridgeUrl,
       policy: overrides.policy ?? POLICY,
       windowName: '窗口12',
-      openSocket: (url) => new WebSocket(url) as unknown as BridgeSocket,
+      openSocket: (url) => new WebSocket(url) as unknown as ScanSocket,
       now: () => AT,
     });
     drive.attach(guacd);

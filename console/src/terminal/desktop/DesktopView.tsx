@@ -10,7 +10,7 @@ import { loadDeviceBridgeAddress } from '../devices/device-bridge-address';
 import { WindowPrinting, type BridgeSocket, type PrintNotice } from '../paper/window-printing';
 import { PrintToast } from '../paper/PrintToast';
 import { DrivePanel } from '../paper/DrivePanel';
-import { WindowDrive } from '../paper/window-drive';
+import { WindowDrive, type ScanSocket } from '../paper/window-drive';
 import type { WindowPrinter } from '@yunzhuo/protocol/paper/printer';
 import { ConnectionOverlay } from './ConnectionOverlay';
 
@@ -48,7 +48,7 @@ export function DesktopView({ desktop, active, api, tunnelUrl, screen, onPhase, 
           bridgeUrl: loadDeviceBridgeAddress()?.url ?? null,
           policy: desktop.session.drive,
           windowName,
-          openSocket: (url) => new WebSocket(url) as BridgeSocket,
+          openSocket: (url) => new WebSocket(url) as ScanSocket,
           onChange: () => setDriveReady(drive?.ready ?? false),
         })
       : null,

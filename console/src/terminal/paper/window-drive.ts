@@ -1,5 +1,14 @@
 import { driveFileName, type DriveSource } from '@yunzhuo/protocol/paper/drive-names';
-import type { BridgeSocket } from './window-printing';
+
+/** The part of a browser WebSocket used here (the `ws` package's has it too, for tests). */
+export interface ScanSocket {
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
 
 /** The pool's drive as the session tells the page (`session.drive`). */
 export interface DrivePolicy {
@@ -44,7 +53,7 @@ export interface WindowDriveOptions {
   policy: DrivePolicy;
   /** the window's name in file names (its label, else its code) */
   windowName: string;
-  openSocket(url: string): BridgeSocket;
+  openSocket(url: string): ScanSocket;
   now?(): Date;
   /** a connection came or went */
   onChange?(): void;
