@@ -90,6 +90,13 @@ describe('window page: scans into the desktop’s drive 窗口材料 (agent brid
     assert.equal(file!.ended, true);
     assert.equal(file!.blobs, Math.ceil(sent.bytes / 6048));
     assert.ok(file!.maxAhead <= 32, `at most 32 blobs ahead, saw ${file!.maxAhead}`);
+    // a second still in the same second must not replace the first in the drive
+    const again = await drive.send('camera');
+    assert.equal(again.name, '20261204-083012-窗口12-高拍仪-2.jpg');
+    assert.deepEqual(
+      guacd.files.map((f) => f.name),
+      [sent.name, again.name],
+    );
   });
 
   it('扫描件送入桌面: the scanner folder’s newest JPEG/PNG/PDF, byte for byte; an empty folder is said plainly', async () => {

@@ -9,11 +9,13 @@ export type DriveSource = keyof typeof DRIVE_SOURCES;
 /**
  * A file's name in the drive: China time, the window and the source, e.g.
  * `20261204-083012-窗口12-高拍仪.jpg` (sorted by time in the desktop's file list). Anything that
- * is not a letter, a digit or `-` in the window's name becomes `_`.
+ * is not a letter, a digit or `-` in the window's name becomes `_`. A second file of the same
+ * second, window and source gets `copy` 2, 3… (`…-高拍仪-2.jpg`) so it never replaces the first.
  */
-export function driveFileName(windowName: string, at: Date, mimetype: string, source: DriveSource = 'camera'): string {
+export function driveFileName(windowName: string, at: Date, mimetype: string, source: DriveSource = 'camera', copy = 1): string {
   const china = new Date(at.getTime() + 8 * 3600_000).toISOString(); // the halls keep China time (UTC+8, no DST)
   const stamp = `${china.slice(0, 10).replace(/-/g, '')}-${china.slice(11, 19).replace(/:/g, '')}`;
   const window = [...windowName.replace(/[^\p{L}\p{N}-]/gu, '_')].slice(0, 32).join('') || 'window';
-  return `${stamp}-${window}-${DRIVE_SOURCES[source]}.${EXTENSION_OF[mimetype] ?? 'bin'}`;
+  const suffix = copy > 1 ? `-${copy}` : '';
+  return `${stamp}-${window}-${DRIVE_SOURCES[source]}${suffix}.${EXTENSION_OF[mimetype] ?? 'bin'}`;
 }

@@ -23,6 +23,7 @@ describe('paper: the window drive 窗口材料 and its file-transfer policy (rel
     assert.equal(driveFileName('A-012', new Date('2026-12-04T09:15:03Z'), 'image/jpeg', 'camera'), '20261204-171503-A-012-高拍仪.jpg');
     assert.equal(driveFileName('窗口/1 ', new Date('2026-12-04T16:00:00Z'), 'application/pdf', 'folder'), '20261205-000000-窗口_1_-扫描.pdf');
     assert.equal(driveFileName('', new Date('2026-12-04T16:00:00Z'), 'image/png', 'folder'), '20261205-000000-window-扫描.png');
+    assert.equal(driveFileName('窗口12', new Date('2026-12-04T00:30:12Z'), 'image/jpeg', 'camera', 2), '20261204-083012-窗口12-高拍仪-2.jpg');
   });
 
   it("asks guacd for the drive with the session's own path, downloads off, only for a pool with the drive", () => {

@@ -91,6 +91,8 @@ let scans = 0;
  */
 export class WindowDrive {
   #client: FileStreamTarget | null = null;
+  /** names already sent from this page: two scans in one second must not overwrite each other */
+  readonly #names = new Set<string>();
 
   constructor(private readonly opts: WindowDriveOptions) {}
 
@@ -112,7 +114,11 @@ export class WindowDrive {
     const { policy } = this.opts;
     if (!policy.types.includes(scan.mimetype)) throw new DriveSendError(`桌面池不允许送入此类文件（${scan.mimetype}）`);
     if (scan.bytes.length > policy.maxBytes) throw new DriveSendError(`文件太大，桌面池限制 ${Math.floor(policy.maxBytes / 1024 / 1024)} MB`);
-    const name = driveFileName(this.opts.windowName, this.opts.now?.() ?? new Date(), scan.mimetype, source);
+    const at = this.opts.now?.() ?? new Date();
+    let copy = 1;
+    let name = driveFileName(this.opts.windowName, at, scan.mimetype, source);
+    while (this.#names.has(name)) name = driveFileName(this.opts.windowName, at, scan.mimetype, source, ++copy);
+    this.#names.add(name);
     const client = this.#client;
     if (!client) throw new DriveSendError('桌面未连接，无法送入');
     await upload(client.createFileStream(scan.mimetype, name), scan.bytes);
