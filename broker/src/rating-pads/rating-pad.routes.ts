@@ -58,12 +58,21 @@ export function mountRatingPads(publicApi: Router, deps: { pads: RatingPadServic
     res.status(201).json({ code, expiresAt: iso(expiresAt)! });
   });
 
-  docs.route('get', '/api/v1/terminal/rating-pads', { summary: 'The rating pads paired with this terminal', tag: 'rating-pads', response: z.object({ items: z.array(ratingPadOut) }) });
+  docs.route('get', '/api/v1/terminal/rating-pads', {
+    summary: 'The rating pads paired with this terminal',
+    tag: 'rating-pads',
+    response: z.object({ items: z.array(ratingPadOut) }),
+  });
   publicApi.get('/terminal/rating-pads', async (req, res) => {
     res.json({ items: (await pads.paired(await terminalOf(req))).map(presentPad) });
   });
 
-  docs.route('delete', '/api/v1/terminal/rating-pads/{id}', { summary: 'Unpair a rating pad (its credential stops working)', tag: 'rating-pads', params: idParam, status: 204 });
+  docs.route('delete', '/api/v1/terminal/rating-pads/{id}', {
+    summary: 'Unpair a rating pad (its credential stops working)',
+    tag: 'rating-pads',
+    params: idParam,
+    status: 204,
+  });
   publicApi.delete('/terminal/rating-pads/:id', async (req, res) => {
     const terminal = await terminalOf(req);
     await pads.unpair(terminal, parseInput(idParam, req.params, 'params').id);
@@ -81,14 +90,24 @@ export function mountRatingPads(publicApi: Router, deps: { pads: RatingPadServic
     res.json(await ratings.invitationState(terminal.id, parseInput(idParam, req.params, 'params').id));
   });
 
-  docs.route('post', '/api/v1/pad/pair', { summary: 'The pad enters the window’s pairing code and gets its credential', tag: 'rating-pads', body: padPairBody, response: padPairOut, status: 201 });
+  docs.route('post', '/api/v1/pad/pair', {
+    summary: 'The pad enters the window’s pairing code and gets its credential',
+    tag: 'rating-pads',
+    body: padPairBody,
+    response: padPairOut,
+    status: 201,
+  });
   publicApi.post('/pad/pair', async (req, res) => {
     const { code } = parseInput(padPairBody, req.body);
     const paired = await pads.pair(code, clientAddress(req));
     res.status(201).json({ padId: paired.pad.id, credential: paired.credential, windowCode: paired.windowCode });
   });
 
-  docs.route('get', '/api/v1/pad/state', { summary: 'What the pad shows: window, clerk, number served, the rating card waiting', tag: 'rating-pads', response: padStateOut });
+  docs.route('get', '/api/v1/pad/state', {
+    summary: 'What the pad shows: window, clerk, number served, the rating card waiting',
+    tag: 'rating-pads',
+    response: padStateOut,
+  });
   publicApi.get('/pad/state', async (req, res) => {
     const { pad, terminal } = await pads.verify(padCredentialOf(req));
     res.set('cache-control', 'no-store').json(presentView(await pads.view(pad, terminal)));

@@ -54,7 +54,13 @@ export class RatingPadService {
         await writeTransaction(RatingPad.sequelize!, async (transaction) => {
           await RatingPad.destroy({ where: { terminalId: terminal.id, secretHash: null }, transaction });
           await RatingPad.create(
-            { terminalId: terminal.id, windowId: terminal.windowId ?? null, siteId: terminal.siteId ?? null, pairingCodeHash: sha256(code), pairingExpiresAt: expiresAt },
+            {
+              terminalId: terminal.id,
+              windowId: terminal.windowId ?? null,
+              siteId: terminal.siteId ?? null,
+              pairingCodeHash: sha256(code),
+              pairingExpiresAt: expiresAt,
+            },
             { transaction },
           );
         });
@@ -74,14 +80,17 @@ export class RatingPadService {
     const pad = await writeTransaction(RatingPad.sequelize!, async (transaction) => {
       const found = await RatingPad.findOne({ where: { pairingCodeHash: sha256(code), secretHash: null }, transaction, lock: transaction.LOCK.UPDATE });
       if (!found || !found.pairingExpiresAt || found.pairingExpiresAt <= now) return null;
-      await RatingPad.update(
-        { revokedAt: now },
-        { where: { terminalId: found.terminalId, secretHash: { [Op.ne]: null }, revokedAt: null }, transaction },
-      );
+      await RatingPad.update({ revokedAt: now }, { where: { terminalId: found.terminalId, secretHash: { [Op.ne]: null }, revokedAt: null }, transaction });
       await found.update({ pairingCodeHash: null, pairingExpiresAt: null, secretHash: sha256(secret), pairedAt: now, lastSeenAt: now }, { transaction });
       await this.deps.audit.record(
         agentActor(address, found.terminalId),
-        { action: 'rating-pad.pair', targetType: 'rating-pad', targetId: found.id, siteId: found.siteId, details: { terminalId: found.terminalId, windowId: found.windowId } },
+        {
+          action: 'rating-pad.pair',
+          targetType: 'rating-pad',
+          targetId: found.id,
+          siteId: found.siteId,
+          details: { terminalId: found.terminalId, windowId: found.windowId },
+        },
         transaction,
       );
       return found;
@@ -147,7 +156,13 @@ export class RatingPadService {
       await pad.update({ revokedAt: new Date(this.deps.clock.now()) }, { transaction });
       await this.deps.audit.record(
         agentActor(null, terminal.id),
-        { action: 'rating-pad.unpair', targetType: 'rating-pad', targetId: pad.id, siteId: pad.siteId, details: { terminalId: terminal.id, windowId: pad.windowId } },
+        {
+          action: 'rating-pad.unpair',
+          targetType: 'rating-pad',
+          targetId: pad.id,
+          siteId: pad.siteId,
+          details: { terminalId: terminal.id, windowId: pad.windowId },
+        },
         transaction,
       );
     });

@@ -61,6 +61,8 @@ export class RatingService {
       itemCode: input.itemCode ?? null,
       queueNumber: input.queueNumber ?? null,
       expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
+      // on the injected clock, as its expiry: a pad's late rating is checked against both
+      createdAt: new Date(this.deps.clock.now()),
     });
     return { invitation, tagSet: await this.deps.tagSets.current() };
   }
@@ -96,7 +98,8 @@ export class RatingService {
       return { rating: await this.#store(terminalId, invitation, input, { clientKey: input.idempotencyKey, createdAt: new Date(pressedAt) }), repeated: false };
     } catch (err) {
       // the same queued rating sent twice at once (the pad's retry crossed its first attempt)
-      const stored = err instanceof AppError && err.code === 'RATING_ALREADY_SUBMITTED' ? await Rating.findOne({ where: { invitationId: invitation.id } }) : null;
+      const stored =
+        err instanceof AppError && err.code === 'RATING_ALREADY_SUBMITTED' ? await Rating.findOne({ where: { invitationId: invitation.id } }) : null;
       if (stored?.clientKey === input.idempotencyKey) return { rating: stored, repeated: true };
       throw err;
     }

@@ -36,9 +36,7 @@ export const padStateOut = z.object({
  * every attempt) and when the citizen pressed 提交 (the pad may send it later, queued offline).
  */
 export const padRatingBody = ratingSubmitBody.extend({
-  idempotencyKey: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{16,64}$/, 'letters, digits and - (16–64)'),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, 'letters, digits and - (16–64)'),
   ratedAt: z.string().datetime({ offset: true }),
 });
 
