@@ -34,7 +34,9 @@ export function PadRatingNotice({
 
   useEffect(() => {
     if (given) return;
-    api.inviteRating(sessionId, ratingCase).then(setInvitation, (e: unknown) => setError(isWindowApiError(e) ? e : new WindowApiError(0, 'NETWORK', String(e))));
+    api
+      .inviteRating(sessionId, ratingCase)
+      .then(setInvitation, (e: unknown) => setError(isWindowApiError(e) ? e : new WindowApiError(0, 'NETWORK', String(e))));
     // one invitation per notice
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
