@@ -1,8 +1,7 @@
 // The rating pad's outbox (console/src/terminal/pad/pad-outbox.ts), without a browser: a rating
 // made while the broker is out of reach waits, in order, and leaves once the broker has answered.
 import assert from 'node:assert/strict';
-import { PadOutbox, type PadOutcome, type PadStore } from '../../../console/src/terminal/pad/pad-outbox.js';
-import type { PadRating } from '../../../console/src/terminal/pad/pad-api.js';
+import { PadOutbox, type PadOutcome, type PadRating, type PadStore } from '../../../console/src/terminal/pad/pad-outbox.js';
 
 const rating = (n: number): PadRating => ({
   invitationId: `00000000-0000-4000-8000-00000000000${n}`,

@@ -188,6 +188,8 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
       )}
       {dialog === 'rate' && active && pads > 0 && (
         <PadRatingNotice
+          // a new 结束服务 while the last notice is up: a new notice for the new invitation
+          key={queueInvitation?.id ?? 'bar'}
           api={api}
           sessionId={active.session.id}
           ratingCase={ratingCase}

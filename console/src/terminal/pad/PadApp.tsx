@@ -4,8 +4,8 @@ import { LangSwitch } from '../app/LangSwitch';
 import { useI18n } from '../i18n/i18n';
 import { padApi, type PadState } from './pad-api';
 import { PadCard } from './PadCard';
-import { newIdempotencyKey, padCredential } from './pad-key';
-import { localPadStore, PadOutbox } from './pad-outbox';
+import { localPadStore, newIdempotencyKey, padCredential } from './pad-key';
+import { PadOutbox } from './pad-outbox';
 import { PadPairing } from './PadPairing';
 
 /** How often the pad asks what the window is doing, and retries its outbox, in ms. */

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
-import type { padPairOut, padRatingBody, padStateOut } from '@yunzhuo/protocol/api/rating-pads';
+import type { padPairOut, padStateOut } from '@yunzhuo/protocol/api/rating-pads';
 import { WindowApiError } from '../api/window-api';
+import type { PadRating } from './pad-outbox';
 
 export type PadState = z.output<typeof padStateOut>;
 export type PadPairing = z.output<typeof padPairOut>;
-export type PadRating = z.input<typeof padRatingBody>;
+export type { PadRating } from './pad-outbox';
 
 /** The pad's answer from the broker, or `NETWORK` (status 0) when it was not reached. */
 async function call<T>(method: 'GET' | 'POST', path: string, credential: string | null, body?: unknown): Promise<{ status: number; body: T }> {

@@ -1,4 +1,8 @@
-import type { PadRating } from './pad-api';
+import type { z } from 'zod';
+import type { padRatingBody } from '@yunzhuo/protocol/api/rating-pads';
+
+/** one rating on its way (this module is also run by Node in the tests: no DOM, no relative imports) */
+export type PadRating = z.input<typeof padRatingBody>;
 
 /** What the outbox keeps between attempts (and across a reload): the ratings not yet delivered. */
 export interface PadStore {
@@ -8,23 +12,6 @@ export interface PadStore {
 
 /** Why a rating left the outbox: delivered, or refused for good (the broker answered with an error that a retry cannot change). */
 export type PadOutcome = { kind: 'delivered'; rating: PadRating } | { kind: 'refused'; rating: PadRating; code: string };
-
-const KEY = 'yz.pad.outbox';
-
-/** localStorage on the pad: survives a reload or a power cut of the tablet. */
-export const localPadStore: PadStore = {
-  load() {
-    try {
-      const items = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-      return Array.isArray(items) ? (items as PadRating[]) : [];
-    } catch {
-      return [];
-    }
-  },
-  save(items) {
-    localStorage.setItem(KEY, JSON.stringify(items));
-  },
-};
 
 /**
  * The pad's ratings on their way to the broker. A rating is stored before it is sent, with its
