@@ -116,6 +116,7 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
     const card = pad.getByTestId('rating-card');
     await card.waitFor();
     assert.deepEqual(await card.locator('button[data-level]').allInnerTexts(), ['非常满意', '满意', '基本满意', '不满意', '非常不满意']);
+    assert.equal(await pad.getByTestId('pad-card-number').innerText(), `您的号码：${number} 号`);
     await window.getByTestId('pad-rating-notice').filter({ hasText: '评价卡已显示在评价器上' }).waitFor();
     assert.equal(await window.getByTestId('rating-card').count(), 0, 'the clerk’s screen shows no card: it is on the pad');
     await shot(pad, 'pad-card');

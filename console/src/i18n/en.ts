@@ -708,4 +708,5 @@ export const en: Record<MessageKey, string> = {
   'hall.queueIdle': 'No window of this site is serving a number or paused',
   'hall.queueServing': 'Serving no. {number}',
   'hall.queuePaused': 'Calling paused ({since})',
+  'tags.initial': 'initial version',
 };

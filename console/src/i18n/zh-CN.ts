@@ -698,6 +698,7 @@ export const zhCN = {
   'hall.queueIdle': '本站点各窗口当前没有正在办理的号，也没有暂停叫号的窗口',
   'hall.queueServing': '正在办理 {number} 号',
   'hall.queuePaused': '暂停叫号（{since}）',
+  'tags.initial': '初始版本',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -73,7 +73,7 @@ function TagEditor({ current }: { current: TagSet }) {
 
   return (
     <Card
-      title={t('tags.current', { version: current.version, by: lookups.accountName(current.createdBy) })}
+      title={t('tags.current', { version: current.version, by: current.createdBy ? lookups.accountName(current.createdBy) : t('tags.initial') })}
       actions={
         isCountyAdmin && (
           <>

@@ -11,7 +11,7 @@ import { formatDateTime } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
 import { useLookups } from '../../modules/lookups/lookups';
 import { STATE_TONE } from './WorkOrdersPage';
-import { useTagLabels } from './tag-labels';
+import { formatDeadline, useTagLabels } from './tag-labels';
 
 type StepName = WorkOrderStep['step'];
 
@@ -75,13 +75,13 @@ function WorkOrderBody({ order: o }: { order: WorkOrder }) {
         {row(
           'wo.visitDue',
           <span data-testid="wo-visit-due" data-at={o.visitDueAt}>
-            {formatDateTime(o.visitDueAt)} {o.visitOverdue && <Badge tone="bad">{t('wo.overdue')}</Badge>}
+            {formatDeadline(o.visitDueAt)} {o.visitOverdue && <Badge tone="bad">{t('wo.overdue')}</Badge>}
           </span>,
         )}
         {row(
           'wo.rectifyDue',
           <span data-testid="wo-rectify-due" data-at={o.rectifyDueAt}>
-            {formatDateTime(o.rectifyDueAt)} {o.rectifyOverdue && <Badge tone="bad">{t('wo.overdue')}</Badge>}
+            {formatDeadline(o.rectifyDueAt)} {o.rectifyOverdue && <Badge tone="bad">{t('wo.overdue')}</Badge>}
           </span>,
         )}
         {row('wo.step.visit', when(o.visitedAt, o.visitNote))}

@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
 import { WorkOrderDrawer } from './WorkOrderDrawer';
-import { useTagLabels } from './tag-labels';
+import { formatDeadline, useTagLabels } from './tag-labels';
 
 const PAGE_SIZE = 50;
 
@@ -39,7 +39,7 @@ export function WorkOrdersPage() {
 
   const due = (at: string, done: string | null, late: boolean) => (
     <span>
-      {formatDateTime(at)} {late ? <Badge tone="bad">{t('wo.overdue')}</Badge> : done ? <Badge tone="ok">{t('wo.done')}</Badge> : null}
+      {formatDeadline(at)} {late ? <Badge tone="bad">{t('wo.overdue')}</Badge> : done ? <Badge tone="ok">{t('wo.done')}</Badge> : null}
     </span>
   );
 

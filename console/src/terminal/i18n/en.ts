@@ -121,4 +121,5 @@ export const en: Record<MessageKey, string> = {
   'bar.padClose': 'Close',
   'rating.onPad': 'The rating card is on the rating pad: the citizen rates there',
   'rating.onPadDone': 'The citizen rated on the pad: {level}',
+  'pad.cardNumber': 'Your number: {number}',
 };

@@ -13,6 +13,11 @@ export function PadCard({ invitation, onTouch, onRate }: { invitation: Invitatio
   const [level, setLevel] = useState<RatingLevel | null>(null);
   return (
     <section className="rating-card pad-card" data-testid="rating-card" data-invitation={invitation.id} aria-labelledby="pad-card-title">
+      {invitation.queueNumber && (
+        <p className="pad-card-number" data-testid="pad-card-number">
+          {t('pad.cardNumber', { number: invitation.queueNumber })}
+        </p>
+      )}
       <h2 id="pad-card-title">{t('rating.title')}</h2>
       <div className="rating-scores">
         {RATING_LEVELS.map((l) => (
