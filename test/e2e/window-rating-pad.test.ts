@@ -15,6 +15,7 @@ import { ARTIFACTS } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 import { ADMIN_PASSWORD } from '../helpers/start-broker.js';
+import { ApiClient } from '../helpers/api-client.js';
 import { expectCleanAndIdle, submitLogin, waitForDesktop, WindowWorld, type Clerk, type WindowSeat } from './window/window-world.js';
 
 /** desktop account yzdesk19: apart from the window (5–7), bench (8–12), clipboard (13–15), devices (16–17) and paper (18) suites */
@@ -241,6 +242,20 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
     await consolePage.getByText('已重新排队发送').waitFor();
     const audit = await world.broker.admin.get('/api/v1/audit-events?action=rating-outbox.retry');
     assert.ok(audit.body.items.some((e: { action: string }) => e.action === 'rating-outbox.retry'));
+  });
+
+  it('a tablet that scans the window’s QR code opens /pad#code=… and is paired at once; the earlier pad is unpaired', async () => {
+    const windowApi = ApiClient.forTerminal(world.url, seat.terminal.credential);
+    const made = await windowApi.post('/api/v1/terminal/rating-pads/pairing-code');
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.match(made.body.qrDataUrl, /^data:image\/png;base64,/);
+    const tablet = await (await world.browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN', timezoneId: TZ })).newPage();
+    await tablet.goto(made.body.padUrl);
+    await tablet.getByTestId('pad-window').filter({ hasText: 'S-001 号窗口' }).waitFor();
+    assert.equal(new URL(tablet.url()).hash, '', 'the code leaves the address bar');
+    // the first pad hears PAD_UNKNOWN on its next poll and shows the code screen again
+    await pad.getByTestId('pad-pairing').waitFor();
+    await shot(pad, 'pad-unpaired');
   });
 
   async function consoleLogin(): Promise<void> {

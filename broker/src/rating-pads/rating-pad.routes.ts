@@ -1,4 +1,5 @@
 import type { Request, Router } from 'express';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import { padPairBody, padPairingOut, padPairOut, padRatingBody, padStateOut, ratingInvitationStateOut, ratingPadOut } from '@yunzhuo/protocol/api/rating-pads';
 import { ratingOut } from '@yunzhuo/protocol/api/ratings';
@@ -48,14 +49,16 @@ export function mountRatingPads(publicApi: Router, deps: { pads: RatingPadServic
   const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req));
 
   docs.route('post', '/api/v1/terminal/rating-pads/pairing-code', {
-    summary: 'A one-time code (8 digits, 5 minutes) the rating pad enters to pair with this terminal',
+    summary: 'A one-time code (8 digits, 5 minutes) the rating pad enters (or scans as a QR code) to pair with this terminal',
     tag: 'rating-pads',
     response: padPairingOut,
     status: 201,
   });
   publicApi.post('/terminal/rating-pads/pairing-code', async (req, res) => {
     const { code, expiresAt } = await pads.newPairingCode(await terminalOf(req));
-    res.status(201).json({ code, expiresAt: iso(expiresAt)! });
+    // the broker as the window page reached it (a proxy's X-Forwarded-* when trusted): the pad sits on the same counter
+    const padUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/pad#code=${code}`;
+    res.status(201).json({ code, expiresAt: iso(expiresAt)!, padUrl, qrDataUrl: await QRCode.toDataURL(padUrl, { margin: 1, width: 200 }) });
   });
 
   docs.route('get', '/api/v1/terminal/rating-pads', {

@@ -10,7 +10,8 @@ export const padPairingCodeSchema = z
   .regex(/^\d{8}$/, '配对码为 8 位数字');
 export const PAD_PAIRING_SECONDS = 300;
 
-export const padPairingOut = z.object({ code: z.string(), expiresAt: z.string() });
+/** `padUrl`: the pad page with the code (`<broker>/pad#code=…`), `qrDataUrl` the same as a QR code (PNG data URL) a tablet scans */
+export const padPairingOut = z.object({ code: z.string(), expiresAt: z.string(), padUrl: z.string(), qrDataUrl: z.string() });
 export const padPairBody = z.object({ code: padPairingCodeSchema }).strict();
 /** the pad keeps `credential` (`<pad id>.<secret>`) and sends it as `Authorization: Pad <credential>` */
 export const padPairOut = z.object({ padId: z.string(), credential: z.string(), windowCode: z.string().nullable() });

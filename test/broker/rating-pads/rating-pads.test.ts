@@ -48,6 +48,8 @@ describe('the rating pad (评价器): pairing, what it shows, ratings sent late 
     const made = await seat.client.post('/api/v1/terminal/rating-pads/pairing-code');
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.match(made.body.code, /^\d{8}$/);
+    assert.equal(made.body.padUrl, `${broker.url}/pad#code=${made.body.code}`);
+    assert.match(made.body.qrDataUrl, /^data:image\/png;base64,/);
     const wrong = made.body.code === '00000000' ? '00000001' : '00000000';
     assertError(await pad.post('/api/v1/pad/pair', { code: wrong }), 400, 'PAD_PAIRING_INVALID');
     assertError(await pad.post('/api/v1/pad/pair', { code: '12ab' }), 400, 'VALIDATION_FAILED');

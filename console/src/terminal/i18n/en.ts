@@ -122,4 +122,5 @@ export const en: Record<MessageKey, string> = {
   'rating.onPad': 'The rating card is on the rating pad: the citizen rates there',
   'rating.onPadDone': 'The citizen rated on the pad: {level}',
   'pad.cardNumber': 'Your number: {number}',
+  'bar.padQr': 'QR code for the rating pad to scan',
 };

@@ -121,6 +121,7 @@ export const zhCN = {
   'rating.onPad': '评价卡已显示在评价器上，请群众在评价器上评价',
   'rating.onPadDone': '群众已在评价器上完成评价：{level}',
   'pad.cardNumber': '您的号码：{number} 号',
+  'bar.padQr': '评价器扫码配对',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

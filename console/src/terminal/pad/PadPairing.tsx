@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { isWindowApiError, WindowApiError } from '../api/window-api';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { useI18n } from '../i18n/i18n';
@@ -10,17 +10,27 @@ export function PadPairing({ onPaired }: { onPaired(credential: string): void })
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WindowApiError | null>(null);
-  const pair = async () => {
+  const pair = async (given = code) => {
     setBusy(true);
     setError(null);
     try {
-      onPaired((await padApi.pair(code)).credential);
+      onPaired((await padApi.pair(given)).credential);
     } catch (e) {
       setError(isWindowApiError(e) ? e : new WindowApiError(0, 'NETWORK', String(e)));
     } finally {
       setBusy(false);
     }
   };
+  // a tablet that scanned the window's QR code opens /pad#code=…: it pairs at once (the code leaves the address bar)
+  useEffect(() => {
+    const scanned = /(?:^#|&)code=(\d{8})(?:&|$)/.exec(location.hash)?.[1];
+    if (!scanned) return;
+    history.replaceState(null, '', location.pathname);
+    setCode(scanned);
+    void pair(scanned);
+    // once, at the first screen
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   return (
     <main className="pad-screen pad-pairing" data-testid="pad-pairing">
       <h1>{t('pad.pairTitle')}</h1>

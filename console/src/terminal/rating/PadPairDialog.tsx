@@ -31,6 +31,7 @@ export function PadPairDialog({ api, onClose }: { api: WindowApi; onClose(pads: 
         <p className="pad-pair-code" data-testid="pad-pairing-code">
           {code?.code ?? '— — — —'}
         </p>
+        {code && <img className="pad-pair-qr" src={code.qrDataUrl} alt={t('bar.padQr')} width={160} height={160} data-testid="pad-pairing-qr" />}
         <p className="pad-pair-hint">{t('bar.padExpires', { minutes })}</p>
         <p data-testid="pad-paired-count">{t('bar.padPaired', { count: pads.length })}</p>
         <ul className="pad-pair-list">
