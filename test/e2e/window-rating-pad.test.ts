@@ -33,6 +33,7 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
   let padContext: BrowserContext;
   let pad: Page;
   let consolePage: Page;
+  let department: string;
 
   before(async function () {
     this.timeout(240_000);
@@ -48,10 +49,10 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
     const site = await world.factory.site({ name: '桓台县政务服务中心', kind: 'county' });
     siteCode = site.code;
     const gateway = await world.gateway(site.id);
-    const department = await world.factory.department({ name: '社保医保' });
-    await world.pool(department.id, site.id, gateway.id, [world.stack.desktops[DESKTOP - 1]!]);
-    clerk = await world.clerk([department.id], site.id, '李 社保');
-    seat = await world.seat(site.id, 'S-001', department.id);
+    department = (await world.factory.department({ name: '社保医保' })).id;
+    await world.pool(department, site.id, gateway.id, [world.stack.desktops[DESKTOP - 1]!]);
+    clerk = await world.clerk([department], site.id, '李 社保');
+    seat = await world.seat(site.id, 'S-001', department);
     ({ page: window } = await world.openWindow(seat));
     await submitLogin(window, clerk.username);
     await waitForDesktop(window, 60_000);
@@ -197,6 +198,28 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
         .sort(),
       ['queue.pause', 'queue.resume'],
     );
+  });
+
+  it('a department reviewer signs in to the work orders only, and reads the order with its names and tag labels', async () => {
+    const reviewer = await world.factory.account({ roles: ['department-reviewer'], departmentIds: [department], password: 'Reviewer-pass-1' });
+    const page = await (await world.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: TZ })).newPage();
+    page.on('pageerror', (err) => world.pageErrors.push(`reviewer: ${err.message}`));
+    await page.goto(`${world.url}/console/`);
+    await page.fill('input[name=username]', reviewer.username);
+    await page.fill('input[name=password]', 'Reviewer-pass-1');
+    await page.click('button[type=submit]');
+    await page.getByTestId('page-work-orders').waitFor();
+    assert.deepEqual(
+      await page
+        .locator('.nav-item')
+        .allInnerTexts()
+        .then((items) => items.map((i) => i.replace(/\s+/g, ' ').trim())),
+      ['✎ 差评工单'],
+    );
+    const row = page.getByTestId('wo-table').locator('tbody tr').filter({ hasText: '服务态度差、等候时间长' });
+    await row.filter({ hasText: 'S-001' }).filter({ hasText: '社保医保' }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-rating-reviewer.png'), fullPage: true });
+    await page.context().close();
   });
 
   it('the console follows the 差评 up: 申诉 → 复核 (kept) → 回访 → 追评, deadlines shown; the outbox’s dead letters are sent again', async () => {

@@ -9,9 +9,8 @@ import { QueryView } from '../../components/QueryView';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { formatDateTime } from '../../i18n/core/format';
 import { useAuth } from '../../modules/auth/AuthProvider';
-import { useLookups } from '../../modules/lookups/lookups';
 import { STATE_TONE } from './WorkOrdersPage';
-import { formatDeadline, useTagLabels } from './tag-labels';
+import { formatDeadline } from './deadline';
 
 type StepName = WorkOrderStep['step'];
 
@@ -48,8 +47,6 @@ export function WorkOrderDrawer({ id, onClose }: { id: string; onClose(): void }
 function WorkOrderBody({ order: o }: { order: WorkOrder }) {
   const { t } = useI18n();
   const auth = useAuth();
-  const lookups = useLookups({ accounts: true });
-  const tagLabel = useTagLabels();
   const mayAct = auth.roles.some((r) => r === 'admin' || r === 'site-admin' || r === 'department-reviewer');
   const steps = mayAct ? stepsFor(o, auth.isCountyAdmin) : [];
   const [step, setStep] = useState<StepName | null>(null);
@@ -65,12 +62,13 @@ function WorkOrderBody({ order: o }: { order: WorkOrder }) {
       <div className="kv">
         {row('wo.state', <Badge tone={STATE_TONE[o.state]}>{t(`wo.state.${o.state}`)}</Badge>)}
         {row('wo.level', t(`rating.level.${o.level}`))}
-        {row('wo.tags', o.tags.map((c) => tagLabel(o.level, c)).join('、') || null)}
+        {row('wo.tags', o.tagLabels.join('、') || null)}
         {row('wo.caseNumber', o.caseNumber)}
         {row('wo.itemCode', o.itemCode)}
-        {row('wo.window', lookups.windowCode(o.windowId))}
-        {row('wo.clerk', lookups.accountName(o.accountId))}
-        {row('wo.department', lookups.departmentName(o.departmentId))}
+        {row('wo.window', o.names.window)}
+        {row('wo.clerk', o.names.clerk)}
+        {row('wo.department', o.names.department)}
+        {row('wo.site', o.names.site)}
         {row('common.createdAt', formatDateTime(o.createdAt))}
         {row(
           'wo.visitDue',

@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../i18n/core/format';
 import { useLookups } from '../../modules/lookups/lookups';
 import { WorkOrderDrawer } from './WorkOrderDrawer';
-import { formatDeadline, useTagLabels } from './tag-labels';
+import { formatDeadline } from './deadline';
 
 const PAGE_SIZE = 50;
 
@@ -21,8 +21,8 @@ export const STATE_TONE: Record<WorkOrder['state'], Tone> = { open: 'warn', visi
 /** 差评工单: every 差评's follow-up, filtered by state, department, site or overdue; a row opens its steps. */
 export function WorkOrdersPage() {
   const { t } = useI18n();
-  const lookups = useLookups({ accounts: true });
-  const tagLabel = useTagLabels();
+  // the filters' lists (a department reviewer reads none: its orders are its departments' anyway)
+  const lookups = useLookups({ accounts: false, windows: false });
   const [state, setState] = useState('');
   const [departmentId, setDepartmentId] = useState('');
   const [siteId, setSiteId] = useState('');
@@ -56,22 +56,26 @@ export function WorkOrdersPage() {
               </option>
             ))}
           </select>
-          <select aria-label={t('wo.department')} value={departmentId} onChange={filter(setDepartmentId)}>
-            <option value="">{t('common.allOf', { what: t('wo.department') })}</option>
-            {[...lookups.department.values()].map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-          <select aria-label={t('wo.site')} value={siteId} onChange={filter(setSiteId)}>
-            <option value="">{t('common.allOf', { what: t('wo.site') })}</option>
-            {[...lookups.site.values()].map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+          {lookups.department.size > 0 && (
+            <select aria-label={t('wo.department')} value={departmentId} onChange={filter(setDepartmentId)}>
+              <option value="">{t('common.allOf', { what: t('wo.department') })}</option>
+              {[...lookups.department.values()].map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          )}
+          {lookups.site.size > 0 && (
+            <select aria-label={t('wo.site')} value={siteId} onChange={filter(setSiteId)}>
+              <option value="">{t('common.allOf', { what: t('wo.site') })}</option>
+              {[...lookups.site.values()].map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
           <label>
             <input
               type="checkbox"
@@ -103,10 +107,10 @@ export function WorkOrdersPage() {
                 columns={[
                   { key: 'created', header: t('common.createdAt'), render: (o) => formatDateTime(o.createdAt), sortKey: 'createdAt', width: 150 },
                   { key: 'level', header: t('wo.level'), render: (o) => <Badge tone="bad">{t(`rating.level.${o.level}`)}</Badge>, width: 100 },
-                  { key: 'tags', header: t('wo.tags'), render: (o) => o.tags.map((c) => tagLabel(o.level, c)).join('、') || '—' },
+                  { key: 'tags', header: t('wo.tags'), render: (o) => o.tagLabels.join('、') || '—' },
                   { key: 'case', header: t('wo.caseNumber'), render: (o) => <code>{o.caseNumber ?? '—'}</code> },
-                  { key: 'window', header: t('wo.window'), render: (o) => lookups.windowCode(o.windowId), width: 80 },
-                  { key: 'department', header: t('wo.department'), render: (o) => lookups.departmentName(o.departmentId) },
+                  { key: 'window', header: t('wo.window'), render: (o) => o.names.window ?? '—', width: 80 },
+                  { key: 'department', header: t('wo.department'), render: (o) => o.names.department ?? '—' },
                   {
                     key: 'state',
                     header: t('wo.state'),
