@@ -55,7 +55,7 @@ function Gate() {
   const reviewerOnly = isReviewerOnly(me.data.account.roles);
   return (
     <AuthProvider me={me.data}>
-      <LiveEventsProvider>
+      <LiveEventsProvider enabled={!reviewerOnly}>
         <Routes>
           <Route element={<Layout />}>
             <Route index element={reviewerOnly ? <Navigate to="/work-orders" replace /> : <OverviewPage />} />

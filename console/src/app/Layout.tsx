@@ -83,9 +83,13 @@ export function Layout() {
       </aside>
       <div className="main">
         <header className="topbar">
-          <span className={`live-status live-${live.status}`} title={t(`live.${live.status}`)} data-testid="live-status" data-status={live.status}>
-            <span className="dot" /> {t(`live.${live.status}`)}
-          </span>
+          {isReviewerOnly(auth.roles) ? (
+            <span />
+          ) : (
+            <span className={`live-status live-${live.status}`} title={t(`live.${live.status}`)} data-testid="live-status" data-status={live.status}>
+              <span className="dot" /> {t(`live.${live.status}`)}
+            </span>
+          )}
           <div className="topbar-right">
             {auth.isAuditor && <span className="badge badge-info">{t('auth.readOnly')}</span>}
             <span className="user" data-testid="current-user">
