@@ -200,6 +200,24 @@ describe('the rating pad at the counter (Chromium ×2, real guacd + xrdp, queue 
     );
   });
 
+  it('a pad that does not answer: 改在本屏评价 puts the same card on the window; the pad’s card goes once it is rated', async () => {
+    await serveAndFinish('3703210012026120400103');
+    const padCard = pad.getByTestId('rating-card');
+    await padCard.waitFor();
+    const invitationId = await padCard.getAttribute('data-invitation');
+    await window.getByTestId('pad-rate-here').click();
+    const card = window.getByTestId('rating-card');
+    await card.locator('button[data-level="5"]:not([disabled])').click();
+    await window.getByTestId('rating-submit').click();
+    await window.getByTestId('rating-thanks').waitFor();
+    await pad.getByTestId('pad-welcome').waitFor();
+    const rated = await world.broker.admin.get(`/api/v1/ratings?windowId=${seat.window.id}&level=5`);
+    assert.deepEqual(
+      rated.body.items.map((r: { invitationId: string }) => r.invitationId),
+      [invitationId],
+    );
+  });
+
   it('a department reviewer signs in to the work orders only, and reads the order with its names and tag labels', async () => {
     const reviewer = await world.factory.account({ roles: ['department-reviewer'], departmentIds: [department], password: 'Reviewer-pass-1' });
     const page = await (await world.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: TZ })).newPage();

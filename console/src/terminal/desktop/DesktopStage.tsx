@@ -42,6 +42,8 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   const [queueInvitation, setQueueInvitation] = useState<RatingInvitation | undefined>(undefined);
   /** rating pads paired with this terminal: with one, the card shows on the pad */
   const [pads, setPads] = useState(0);
+  /** this rating on the window's own screen although a pad is paired (the pad does not answer) */
+  const [cardHere, setCardHere] = useState(false);
   useEffect(() => {
     api.pairedPads().then(
       (items) => setPads(items.length),
@@ -186,7 +188,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           }}
         />
       )}
-      {dialog === 'rate' && active && pads > 0 && (
+      {dialog === 'rate' && active && pads > 0 && !cardHere && (
         <PadRatingNotice
           // a new 结束服务 while the last notice is up: a new notice for the new invitation
           key={queueInvitation?.id ?? 'bar'}
@@ -199,9 +201,13 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
             setRatingCase({});
             setQueueInvitation(undefined);
           }}
+          onRateHere={(invitation) => {
+            setQueueInvitation(invitation);
+            setCardHere(true);
+          }}
         />
       )}
-      {dialog === 'rate' && active && pads === 0 && (
+      {dialog === 'rate' && active && (pads === 0 || cardHere) && (
         <RatingCard
           api={api}
           sessionId={active.session.id}
@@ -212,6 +218,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
             setDialog(null);
             setRatingCase({});
             setQueueInvitation(undefined);
+            setCardHere(false);
           }}
         />
       )}

@@ -123,4 +123,5 @@ export const en: Record<MessageKey, string> = {
   'rating.onPadDone': 'The citizen rated on the pad: {level}',
   'pad.cardNumber': 'Your number: {number}',
   'bar.padQr': 'QR code for the rating pad to scan',
+  'rating.rateHere': 'Rate on this screen instead',
 };

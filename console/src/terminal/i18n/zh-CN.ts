@@ -122,6 +122,7 @@ export const zhCN = {
   'rating.onPadDone': '群众已在评价器上完成评价：{level}',
   'pad.cardNumber': '您的号码：{number} 号',
   'bar.padQr': '评价器扫码配对',
+  'rating.rateHere': '改在本屏评价',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

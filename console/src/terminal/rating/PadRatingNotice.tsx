@@ -18,12 +18,15 @@ export function PadRatingNotice({
   ratingCase,
   invitation: given,
   onClose,
+  onRateHere,
 }: {
   api: WindowApi;
   sessionId: string;
   ratingCase: RatingCase;
   invitation?: RatingInvitation | undefined;
   onClose(): void;
+  /** the pad does not answer (switched off, out of reach): the card on the window's own screen instead */
+  onRateHere(invitation: RatingInvitation): void;
 }) {
   const { t } = useI18n();
   const [invitation, setInvitation] = useState<RatingInvitation | null>(given ?? null);
@@ -61,6 +64,11 @@ export function PadRatingNotice({
   return (
     <div className="pad-notice" role="status" data-testid="pad-rating-notice" data-rated={level !== null}>
       {error ? <ErrorNotice error={error} /> : <span>{level !== null ? t('rating.onPadDone', { level: t(`rating.level.${level}`) }) : t('rating.onPad')}</span>}
+      {invitation && level === null && (
+        <button type="button" className="btn-secondary" data-testid="pad-rate-here" onClick={() => onRateHere(invitation)}>
+          {t('rating.rateHere')}
+        </button>
+      )}
       <button type="button" className="btn-secondary" onClick={onClose}>
         {t('rating.close')}
       </button>
