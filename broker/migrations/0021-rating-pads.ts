@@ -9,6 +9,7 @@ const { STRING, DATE } = DataTypes;
  * - `ratings.client_key`: the idempotency key a pad sends with a rating it may send twice (it
  *   queued it while the broker was out of reach); a repeat with the same key is the same rating.
  * - `queue_pauses`: 暂停叫号 at a window, `open_key` (the window id while paused) unique.
+ * - indexes for the pad's poll: a terminal's invitations by time, its sessions by state.
  */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.createTable('rating_pads', {
@@ -43,9 +44,14 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   });
   await qi.addIndex('queue_pauses', ['open_key'], { name: 'queue_pauses_open_key', unique: true });
   await qi.addIndex('queue_pauses', ['window_id', 'paused_at'], { name: 'queue_pauses_window_paused' });
+  // every pad asks every 1.5 s for its terminal's newest invitation and live session
+  await qi.addIndex('rating_invitations', ['terminal_id', 'created_at'], { name: 'rating_invitations_terminal_created' });
+  await qi.addIndex('sessions', ['terminal_id', 'state'], { name: 'sessions_terminal_state' });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.removeIndex('sessions', 'sessions_terminal_state');
+  await qi.removeIndex('rating_invitations', 'rating_invitations_terminal_created');
   await qi.dropTable('queue_pauses');
   // plain DROP COLUMN on both databases (Sequelize's SQLite removeColumn rebuilds the table, which foreign keys forbid)
   await qi.sequelize.query('ALTER TABLE ratings DROP COLUMN client_key');
