@@ -19,7 +19,7 @@ interface SimTicket {
 
 export interface QueueLogEntry {
   site: string;
-  step: 'call' | 'recall' | 'skip' | 'transfer' | 'finish';
+  step: 'call' | 'recall' | 'skip' | 'transfer' | 'finish' | 'pause' | 'resume';
   number: string | null;
   window: string;
   clerk: string;
@@ -32,7 +32,7 @@ const takeBody = z.object({ service: z.string().max(64).optional() });
 
 export class QueueSimulator {
   readonly log: QueueLogEntry[] = [];
-  readonly #sites = new Map<string, { next: number; tickets: SimTicket[] }>();
+  readonly #sites = new Map<string, { next: number; tickets: SimTicket[]; paused: Set<string> }>();
   #server: Server | null = null;
   /** the next this many requests answer 503 (a queue system that is down) */
   failNext = 0;
@@ -66,6 +66,11 @@ export class QueueSimulator {
     return number;
   }
 
+  /** the windows of a site that paused calling */
+  paused(site: string): string[] {
+    return [...this.#site(site).paused];
+  }
+
   waiting(site: string): string[] {
     return this.#site(site)
       .tickets.filter((t) => t.state === 'waiting')
@@ -74,7 +79,7 @@ export class QueueSimulator {
 
   #site(code: string) {
     let s = this.#sites.get(code);
-    if (!s) this.#sites.set(code, (s = { next: 0, tickets: [] }));
+    if (!s) this.#sites.set(code, (s = { next: 0, tickets: [], paused: new Set() }));
     return s;
   }
 
@@ -94,19 +99,29 @@ export class QueueSimulator {
       return void answer(400, { error: { message: '请求不是 JSON' } });
     }
     const path = (req.url ?? '').split('?')[0]!.split('/').map(decodeURIComponent);
-    // ['', 'sites', site, 'windows', window, 'call'] | ['', 'sites', site, 'tickets', number, step] | ['', 'sites', site, 'tickets']
+    // ['', 'sites', site, 'windows', window, 'call' | 'pause' | 'resume'] | ['', 'sites', site, 'tickets', number, step] | ['', 'sites', site, 'tickets']
     if (req.method !== 'POST' || path[1] !== 'sites' || !path[2]) return void answer(404, { error: { message: '没有这个接口' } });
     const site = this.#site(path[2]);
     if (path[3] === 'windows' && path[5] === 'call' && path.length === 6) {
       const parsed = callBody.safeParse(body);
       if (!parsed.success) return void answer(400, { error: { message: '缺少 clerk' } });
       const window = path[4]!;
+      if (site.paused.has(window)) return void answer(409, { error: { message: '该窗口已暂停叫号' } });
       const next =
         site.tickets.find((t) => t.state === 'waiting' && t.target === window) ?? site.tickets.find((t) => t.state === 'waiting' && t.target === null);
       this.log.push({ site: path[2], step: 'call', number: next?.number ?? null, window, clerk: parsed.data.clerk });
       if (!next) return void answer(200, { ticket: null });
       Object.assign(next, { state: 'called', window, target: null });
       return void answer(200, { ticket: { number: next.number, service: next.service } });
+    }
+    if (path[3] === 'windows' && (path[5] === 'pause' || path[5] === 'resume') && path.length === 6) {
+      const parsed = callBody.safeParse(body);
+      if (!parsed.success) return void answer(400, { error: { message: '缺少 clerk' } });
+      const window = path[4]!;
+      this.log.push({ site: path[2], step: path[5], number: null, window, clerk: parsed.data.clerk });
+      if (path[5] === 'pause') site.paused.add(window);
+      else site.paused.delete(window);
+      return void answer(200, { ok: true });
     }
     if (path[3] === 'tickets' && path.length === 4) {
       const parsed = takeBody.safeParse(body);

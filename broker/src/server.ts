@@ -65,6 +65,8 @@ import { RatingExporter } from './ratings/export/rating-export.service.js';
 import { HttpQueueAdapter } from './queue/http-queue.adapter.js';
 import { mountQueue } from './queue/queue.routes.js';
 import { QueueService } from './queue/queue.service.js';
+import { mountRatingPads } from './rating-pads/rating-pad.routes.js';
+import { RatingPadService } from './rating-pads/rating-pads.service.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -245,7 +247,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const ratingService = new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders });
   mountRatings(publicApi, consoleApi, ratingService, ratingTagSets, docs);
   const queueAdapter = config.queueUrl ? new HttpQueueAdapter({ baseUrl: config.queueUrl, token: config.queueToken }) : null;
-  mountQueue(publicApi, new QueueService({ audit, clock, ratings: ratingService, adapter: queueAdapter }), docs);
+  mountQueue(publicApi, consoleApi, new QueueService({ audit, clock, ratings: ratingService, adapter: queueAdapter }), docs);
+  mountRatingPads(publicApi, { pads: new RatingPadService({ audit, clock, tagSets: ratingTagSets }), ratings: ratingService, docs });
   const workOrderApi = newRouter();
   const ratingExporter = new RatingExporter({ audit, clock, timeZone: config.hallTimeZone });
   mountRatingExport(consoleApi, ratingExporter, docs);

@@ -152,6 +152,19 @@ export const ERRORS = {
   PRINTER_ABSENT: { status: 404, zh: '窗口打印机不存在，请检查打印队列', en: 'The window printer does not exist; check the print queue' },
   PRINTER_FAILED: { status: 502, zh: '打印机故障', en: 'The printer failed' },
   PRINT_JOB_INVALID: { status: 400, zh: '打印内容不是有效的 PDF 文件', en: 'The print job is not a valid PDF file' },
+  // the rating pad and the queue's pause (docs/RATINGS.md)
+  PAD_UNKNOWN: {
+    status: 401,
+    zh: '评价器未配对或配对已解除，请重新输入窗口显示的配对码',
+    en: 'This rating pad is not paired (or was unpaired); enter the code the window shows',
+  },
+  PAD_PAIRING_INVALID: {
+    status: 400,
+    zh: '配对码不正确或已过期，请在窗口重新生成配对码',
+    en: 'The pairing code is wrong or has expired; make a new one at the window',
+  },
+  PAD_PAIRING_THROTTLED: { status: 429, zh: '配对码输错次数过多，请稍后再试', en: 'Too many wrong pairing codes; try again later' },
+  QUEUE_PAUSED: { status: 409, zh: '本窗口已暂停叫号，请先恢复叫号', en: 'Calling is paused at this window; resume it first' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
 } as const satisfies Record<string, ErrorSpec>;
 

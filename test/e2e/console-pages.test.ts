@@ -20,6 +20,9 @@ const PAGES: [route: string, testId: string, name: string][] = [
   ['/windows', 'page-windows', 'windows'],
   ['/accounts', 'page-accounts', 'accounts'],
   ['/audit', 'page-audit', 'audit'],
+  ['/work-orders', 'page-work-orders', 'work-orders'],
+  ['/rating-tags', 'page-rating-tags', 'rating-tags'],
+  ['/rating-outbox', 'page-rating-outbox', 'rating-outbox'],
 ];
 
 /** evaluated in the page: the player's position passed 500 ms */
@@ -37,7 +40,7 @@ async function settled(page: Page): Promise<void> {
   const text = await page.locator('#root').innerText();
   assert.doesNotMatch(
     text,
-    /\b(?:common|nav|hall|pool|session|terminal|report|import|audit|account|window|site|desktop)\.[a-zA-Z]+\b/,
+    /\b(?:common|nav|hall|pool|session|terminal|report|import|audit|account|window|site|desktop|wo|tags|outbox)\.[a-zA-Z]+\b/,
     'an untranslated key is visible',
   );
 }
@@ -64,7 +67,7 @@ describe('console pages (Chromium, seeded hall)', function () {
   for (const [route, testId, name] of PAGES) {
     it(`renders ${route} in Chinese`, async () => {
       await h.open(page, route, testId);
-      await page.locator('.data-table, .empty-state').first().waitFor();
+      await page.locator('.data-table, .empty-state, .tag-level').first().waitFor();
       await settled(page);
       assert.match(await page.locator('h1').first().innerText(), /\p{Script=Han}/u, 'a Chinese title');
       await h.shot(page, name);

@@ -21,6 +21,8 @@ import { LoginRule } from '../identity/login-rule.model.js';
 import { Connector } from '../connectors/connector.model.js';
 import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 import { QueueTicket } from '../queue/queue-ticket.model.js';
+import { QueuePause } from '../queue/queue-pause.model.js';
+import { RatingPad } from '../rating-pads/rating-pad.model.js';
 
 const ALL = [
   Site,
@@ -51,6 +53,8 @@ const ALL = [
   OidcSource,
   OidcLogin,
   QueueTicket,
+  QueuePause,
+  RatingPad,
   ...LIFECYCLE_MODELS,
 ];
 

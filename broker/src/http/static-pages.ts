@@ -10,7 +10,7 @@ export const CONSOLE_DIST =
   [path.resolve(here, '../../../console/dist'), path.resolve(here, '../../console/dist')].find((dir) => existsSync(path.join(dir, '..', 'package.json'))) ??
   path.resolve(here, '../../../console/dist');
 
-/** The console (`/console`) and the window page (`/terminal`) from the console's production build. */
+/** The console (`/console`), the window page (`/terminal`) and the rating pad (`/pad`) from the console's production build. */
 export function mountStaticPages(app: Express, dist = CONSOLE_DIST): void {
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     const full = path.join(dist, file);
@@ -26,5 +26,7 @@ export function mountStaticPages(app: Express, dist = CONSOLE_DIST): void {
   app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '30d', fallthrough: true }));
   app.get('/', (_req, res) => res.redirect('/console/'));
   app.get(['/terminal', '/terminal/'], page('terminal.html'));
+  // the rating pad (评价器) at the counter: the window page's build, its own screen (docs/RATINGS.md)
+  app.get(['/pad', '/pad/'], page('terminal.html'));
   app.get(['/console', '/console/', '/console/*rest'], page('index.html'));
 }

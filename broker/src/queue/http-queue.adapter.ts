@@ -7,7 +7,7 @@ const TIMEOUT_MS = 5000;
 
 /**
  * The generic HTTP API of a hall's queue system (docs/RATINGS.md, "The queue at the window"):
- * `POST <base>/sites/<site>/windows/<window>/call` and `POST <base>/sites/<site>/tickets/<n>/<step>`,
+ * `POST <base>/sites/<site>/windows/<window>/call|pause|resume` and `POST <base>/sites/<site>/tickets/<n>/<step>`,
  * JSON both ways, `authorization: Bearer <token>` when a token is set. A vendor's own API is
  * another implementation of `QueueAdapter`.
  */
@@ -30,6 +30,13 @@ export class HttpQueueAdapter implements QueueAdapter {
   }
   async finish(w: QueueWindow, number: string): Promise<void> {
     await this.#step(w, number, 'finish');
+  }
+
+  async pause(w: QueueWindow): Promise<void> {
+    await this.#post(`/sites/${enc(w.siteCode)}/windows/${enc(w.windowCode)}/pause`, { clerk: w.clerk });
+  }
+  async resume(w: QueueWindow): Promise<void> {
+    await this.#post(`/sites/${enc(w.siteCode)}/windows/${enc(w.windowCode)}/resume`, { clerk: w.clerk });
   }
 
   #step(w: QueueWindow, number: string, step: string, extra: object = {}): Promise<unknown> {

@@ -27,4 +27,7 @@ export interface QueueAdapter {
   transfer(window: QueueWindow, number: string, target: string): Promise<void>;
   /** 办结: the service of this number ended */
   finish(window: QueueWindow, number: string): Promise<void>;
+  /** 暂停叫号 / 恢复叫号: the window stops (or starts again) taking numbers; the queue system sends no one meanwhile */
+  pause(window: QueueWindow): Promise<void>;
+  resume(window: QueueWindow): Promise<void>;
 }

@@ -1,6 +1,19 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { queueFinishBody, queueFinishOut, queueStateOut, queueStateQuery, queueStepBody, queueTicketOut, queueTransferBody } from '@yunzhuo/protocol/api/queue';
+import {
+  queueFinishBody,
+  queueFinishOut,
+  queuePauseOut,
+  queueStateOut,
+  queueStateQuery,
+  queueStepBody,
+  queueTicketOut,
+  queueTransferBody,
+  queueWindowsOut,
+  queueWindowsQuery,
+} from '@yunzhuo/protocol/api/queue';
+import { actorOf } from '../http/async-router.js';
+import { listQueueWindows } from './queue-windows.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { iso } from '../http/refs.js';
 import { parseInput } from '../http/validate.js';
@@ -13,7 +26,7 @@ import type { Terminal } from '../terminals/terminal.model.js';
 const BASE = '/api/v1/terminal/queue';
 
 /** 排队叫号 for the window page (terminal credential + the clerk's session here). */
-export function mountQueue(publicApi: Router, queue: QueueService, docs: OpenApiDocs): void {
+export function mountQueue(publicApi: Router, consoleApi: Router, queue: QueueService, docs: OpenApiDocs): void {
   const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req));
   const present = (t: QueueTicket | null) => (t ? presentQueueTicket(t) : null);
 
@@ -26,7 +39,45 @@ export function mountQueue(publicApi: Router, queue: QueueService, docs: OpenApi
   publicApi.get('/terminal/queue', async (req, res) => {
     const terminal = await terminalOf(req);
     const { sessionId } = parseInput(queueStateQuery, req.query, 'query');
-    res.json({ enabled: queue.enabled, ticket: queue.enabled ? present(await queue.current(terminal, sessionId)) : null });
+    if (!queue.enabled) return void res.json({ enabled: false, ticket: null, paused: null });
+    const { ticket, pause } = await queue.current(terminal, sessionId);
+    res.json({ enabled: true, ticket: present(ticket), paused: pause ? { pausedAt: iso(pause.pausedAt)! } : null });
+  });
+
+  docs.route('post', `${BASE}/pause`, {
+    summary: '暂停叫号: the window takes no number until resumed (audited queue.pause)',
+    tag: 'queue',
+    body: queueStepBody,
+    response: z.object({ paused: queuePauseOut }),
+  });
+  publicApi.post('/terminal/queue/pause', async (req, res) => {
+    const terminal = await terminalOf(req);
+    const { sessionId } = parseInput(queueStepBody, req.body);
+    const pause = await queue.pause(terminal, sessionId);
+    res.json({ paused: { pausedAt: iso(pause.pausedAt)! } });
+  });
+  docs.route('post', `${BASE}/resume`, {
+    summary: '恢复叫号 (audited queue.resume; a window not paused changes nothing)',
+    tag: 'queue',
+    body: queueStepBody,
+    response: z.object({ paused: z.null() }),
+  });
+  publicApi.post('/terminal/queue/resume', async (req, res) => {
+    const terminal = await terminalOf(req);
+    const { sessionId } = parseInput(queueStepBody, req.body);
+    await queue.resume(terminal, sessionId);
+    res.json({ paused: null });
+  });
+
+  docs.route('get', '/api/v1/queue-windows', {
+    summary: 'The counters serving a number or paused (the console; site scope)',
+    tag: 'queue',
+    query: queueWindowsQuery,
+    response: queueWindowsOut,
+  });
+  consoleApi.get('/queue-windows', async (req, res) => {
+    const q = parseInput(queueWindowsQuery, req.query, 'query');
+    res.json({ enabled: queue.enabled, items: await listQueueWindows(actorOf(req), q.siteId) });
   });
 
   docs.route('post', `${BASE}/call`, {

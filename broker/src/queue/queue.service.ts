@@ -12,6 +12,7 @@ import { Site } from '../sites/site.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import type { QueueAdapter, QueueWindow } from './queue-adapter.js';
+import { QueuePause } from './queue-pause.model.js';
 import { QueueTicket, type QueueTicketState } from './queue-ticket.model.js';
 
 export interface QueueDeps {
@@ -44,15 +45,77 @@ export class QueueService {
     return this.deps.adapter !== null;
   }
 
-  async current(terminal: Terminal, sessionId: string): Promise<QueueTicket | null> {
+  async current(terminal: Terminal, sessionId: string): Promise<{ ticket: QueueTicket | null; pause: QueuePause | null }> {
     const counter = await this.#counter(terminal, sessionId);
-    return QueueTicket.findOne({ where: { openKey: counter.windowId } });
+    const [ticket, pause] = await Promise.all([
+      QueueTicket.findOne({ where: { openKey: counter.windowId } }),
+      QueuePause.findOne({ where: { openKey: counter.windowId } }),
+    ]);
+    return { ticket, pause };
+  }
+
+  /**
+   * 暂停叫号: the window takes no number until 恢复叫号 (a number being served is finished as
+   * usual). The queue system hears it first; pausing a paused window changes nothing and is not
+   * audited again.
+   */
+  pause(terminal: Terminal, sessionId: string): Promise<QueuePause> {
+    return this.#turn(terminal, sessionId, async (counter, adapter) => {
+      const open = await QueuePause.findOne({ where: { openKey: counter.windowId } });
+      if (open) return open;
+      await adapter.pause(counter.window);
+      return writeTransaction(QueuePause.sequelize!, async (transaction) => {
+        const pause = await QueuePause.create(
+          {
+            openKey: counter.windowId,
+            windowId: counter.windowId,
+            siteId: counter.session.siteId,
+            terminalId: terminal.id,
+            sessionId: counter.session.id,
+            accountId: counter.session.accountId,
+            pausedAt: new Date(this.deps.clock.now()),
+          },
+          { transaction },
+        );
+        await this.#auditPause(counter, 'queue.pause', pause, transaction);
+        return pause;
+      });
+    });
+  }
+
+  /** 恢复叫号; a window that is not paused answers null, nothing recorded. */
+  resume(terminal: Terminal, sessionId: string): Promise<QueuePause | null> {
+    return this.#turn(terminal, sessionId, async (counter, adapter) => {
+      const open = await QueuePause.findOne({ where: { openKey: counter.windowId } });
+      if (!open) return null;
+      await adapter.resume(counter.window);
+      return writeTransaction(QueuePause.sequelize!, async (transaction) => {
+        await open.update({ openKey: null, resumedAt: new Date(this.deps.clock.now()) }, { transaction });
+        await this.#auditPause(counter, 'queue.resume', open, transaction);
+        return open;
+      });
+    });
+  }
+
+  async #auditPause(counter: Counter, action: string, pause: QueuePause, transaction: Transaction): Promise<void> {
+    await this.deps.audit.record(
+      agentActor(null, counter.session.terminalId),
+      {
+        action,
+        targetType: 'window',
+        targetId: counter.windowId,
+        siteId: pause.siteId,
+        details: { window: counter.window.windowCode, accountId: pause.accountId, sessionId: pause.sessionId, pausedAt: pause.pausedAt.toISOString() },
+      },
+      transaction,
+    );
   }
 
   call(terminal: Terminal, sessionId: string): Promise<QueueTicket | null> {
     return this.#turn(terminal, sessionId, async (counter, adapter) => {
       const open = await QueueTicket.findOne({ where: { openKey: counter.windowId } });
       if (open) throw new AppError('QUEUE_TICKET_OPEN', { number: open.number });
+      if (await QueuePause.count({ where: { openKey: counter.windowId } })) throw new AppError('QUEUE_PAUSED');
       const called = await adapter.callNext(counter.window);
       if (!called) return null;
       return this.#record(counter, 'queue.call', null, async (transaction) =>

@@ -87,6 +87,8 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
   declare channel: RatingChannel;
   /** a 差评 set aside on 申诉复核: stored, but out of every figure */
   declare excluded: CreationOptional<boolean>;
+  /** the idempotency key of a rating a pad queued offline (a repeat with it is the same rating) */
+  declare clientKey: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -106,6 +108,7 @@ export class Rating extends Model<InferAttributes<Rating>, InferCreationAttribut
         raterPhone: { type: DataTypes.STRING(11), allowNull: true },
         channel: { type: DataTypes.STRING(24), allowNull: false },
         excluded: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        clientKey: { type: DataTypes.STRING(64), allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -16,6 +16,8 @@ import { enqueueRatingChange } from './rating-outbox.js';
 
 /** How long a citizen has to answer a rating card, in seconds (the page gives up sooner). */
 export const DEFAULT_INVITATION_TTL_SECONDS = 300;
+/** How long after its invitation expired a pad may still deliver a rating pressed in time, in ms (a day). */
+export const PAD_LATE_DELIVERY_MS = 24 * 3600_000;
 
 export interface RatingDeps {
   audit: AuditService;
@@ -59,6 +61,8 @@ export class RatingService {
       itemCode: input.itemCode ?? null,
       queueNumber: input.queueNumber ?? null,
       expiresAt: new Date(this.deps.clock.now() + this.#ttlMs),
+      // on the injected clock, as its expiry: a pad's late rating is checked against both
+      createdAt: new Date(this.deps.clock.now()),
     });
     return { invitation, tagSet: await this.deps.tagSets.current() };
   }
@@ -68,6 +72,48 @@ export class RatingService {
     if (!invitation || invitation.terminalId !== terminal.id) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
     if (await Rating.count({ where: { invitationId: invitation.id } })) throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
     if (invitation.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('RATING_EXPIRED', { invitationId: invitation.id });
+    return this.#store(terminal.id, invitation, input, { clientKey: null, createdAt: new Date(this.deps.clock.now()) });
+  }
+
+  /**
+   * A rating from the pad paired with this terminal. The pad may send it late (queued while the
+   * broker was out of reach) and more than once: the citizen's press must have come before the
+   * invitation expired, and a repeat with the same idempotency key answers the stored rating.
+   */
+  async submitFromPad(terminalId: string, input: Submission & { idempotencyKey: string; ratedAt: string }): Promise<{ rating: Rating; repeated: boolean }> {
+    const invitation = await RatingInvitation.findByPk(input.invitationId);
+    if (!invitation || invitation.terminalId !== terminalId) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
+    const earlier = await Rating.findOne({ where: { invitationId: invitation.id } });
+    if (earlier) {
+      if (earlier.clientKey === input.idempotencyKey) return { rating: earlier, repeated: true };
+      throw new AppError('RATING_ALREADY_SUBMITTED', { invitationId: invitation.id });
+    }
+    const now = this.deps.clock.now();
+    // the pad's clock may be a little off: its press counts from the invitation to now
+    const pressedAt = Math.min(Math.max(Date.parse(input.ratedAt), invitation.createdAt.getTime()), now);
+    if (pressedAt >= invitation.expiresAt.getTime() || now - invitation.expiresAt.getTime() > PAD_LATE_DELIVERY_MS) {
+      throw new AppError('RATING_EXPIRED', { invitationId: invitation.id });
+    }
+    try {
+      return { rating: await this.#store(terminalId, invitation, input, { clientKey: input.idempotencyKey, createdAt: new Date(pressedAt) }), repeated: false };
+    } catch (err) {
+      // the same queued rating sent twice at once (the pad's retry crossed its first attempt)
+      const stored =
+        err instanceof AppError && err.code === 'RATING_ALREADY_SUBMITTED' ? await Rating.findOne({ where: { invitationId: invitation.id } }) : null;
+      if (stored?.clientKey === input.idempotencyKey) return { rating: stored, repeated: true };
+      throw err;
+    }
+  }
+
+  /** Whether an invitation of this terminal has its rating yet (the window page's notice while the pad is used). */
+  async invitationState(terminalId: string, invitationId: string): Promise<{ id: string; rated: boolean; level: number | null }> {
+    const invitation = await RatingInvitation.findByPk(invitationId);
+    if (!invitation || invitation.terminalId !== terminalId) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
+    const rating = await Rating.findOne({ where: { invitationId }, attributes: ['level'] });
+    return { id: invitation.id, rated: rating !== null, level: rating?.level ?? null };
+  }
+
+  async #store(terminalId: string, invitation: RatingInvitation, input: Submission, stamp: { clientKey: string | null; createdAt: Date }): Promise<Rating> {
     const tags = [...new Set(input.tags ?? [])];
     await this.deps.tagSets.checkTags(input.tagSetVersion, input.level, tags);
     const bad = isBadLevel(input.level);
@@ -87,6 +133,7 @@ export class RatingService {
             caseNumber: invitation.caseNumber,
             itemCode: invitation.itemCode,
             channel: 'window-device',
+            clientKey: stamp.clientKey,
             level: input.level,
             tags,
             tagSetVersion: input.tagSetVersion,
@@ -94,7 +141,7 @@ export class RatingService {
             anonymous: !input.rater,
             raterName: input.rater?.name ?? null,
             raterPhone: input.rater?.phone ?? null,
-            createdAt: new Date(this.deps.clock.now()),
+            createdAt: stamp.createdAt,
           },
           { transaction },
         );
@@ -110,7 +157,7 @@ export class RatingService {
       throw err;
     }
     // the citizen rated at this terminal: the log names it (and its window)
-    await this.deps.audit.record(agentActor(null, terminal.id), {
+    await this.deps.audit.record(agentActor(null, terminalId), {
       action: 'rating.create',
       targetType: 'rating',
       targetId: rating.id,

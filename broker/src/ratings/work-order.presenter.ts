@@ -11,10 +11,16 @@ export function lateness(o: RatingWorkOrder, now: number): { visitOverdue: boole
   return { visitOverdue: late(o.visitedAt, o.visitDueAt), rectifyOverdue: late(o.rectifiedAt, o.rectifyDueAt) };
 }
 
+export interface WorkOrderNames {
+  tagLabels: string[];
+  names: { window: string | null; clerk: string | null; department: string | null; site: string | null };
+}
+
 export function presentWorkOrder(
   o: RatingWorkOrder,
   rating: Pick<Rating, 'level' | 'tags' | 'caseNumber' | 'itemCode'>,
   now: number,
+  names: WorkOrderNames = { tagLabels: rating.tags ?? [], names: { window: null, clerk: null, department: null, site: null } },
 ): z.output<typeof workOrderOut> {
   return {
     id: o.id,
@@ -44,5 +50,6 @@ export function presentWorkOrder(
     followUpComment: o.followUpComment,
     ...lateness(o, now),
     createdAt: iso(o.createdAt)!,
+    ...names,
   };
 }

@@ -24,6 +24,7 @@ import type { RatingExporter } from './export/rating-export.service.js';
 import { Rating } from './rating.model.js';
 import { RatingWorkOrder } from './work-order.model.js';
 import { lateness, presentWorkOrder } from './work-order.presenter.js';
+import { workOrderNames } from './work-order-names.js';
 import type { WorkOrderService, WorkOrderStepInput } from './work-orders.service.js';
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -50,9 +51,10 @@ function overdueWhere(now: Date): WhereOptions {
 
 async function present(orders: RatingWorkOrder[], now: number) {
   const ratings = new Map((await Rating.findAll({ where: { id: orders.map((o) => o.ratingId) } })).map((r) => [r.id, r]));
+  const names = await workOrderNames(orders, [...ratings.values()]);
   return orders.flatMap((o) => {
     const rating = ratings.get(o.ratingId);
-    return rating ? [presentWorkOrder(o, rating, now)] : [];
+    return rating ? [presentWorkOrder(o, rating, now, names(o, rating))] : [];
   });
 }
 

@@ -20,8 +20,11 @@ import { SessionsPage } from '../pages/Sessions/SessionsPage';
 import { SitesPage } from '../pages/Sites/SitesPage';
 import { TerminalsPage } from '../pages/Terminals/TerminalsPage';
 import { WindowsPage } from '../pages/Windows/WindowsPage';
+import { WorkOrdersPage } from '../pages/WorkOrders/WorkOrdersPage';
+import { RatingTagsPage } from '../pages/RatingTags/RatingTagsPage';
+import { RatingOutboxPage } from '../pages/RatingOutbox/RatingOutboxPage';
 import { LiveEventsProvider } from '../realtime/LiveEventsProvider';
-import { Layout } from './Layout';
+import { isReviewerOnly, Layout } from './Layout';
 
 // charts and the recording player are big and rarely opened: separate chunks
 const ReportsPage = lazy(() => import('../pages/Reports/ReportsPage'));
@@ -48,12 +51,17 @@ function Gate() {
     );
   if (me.data.restriction) return <TotpStep me={me.data} />;
   if (me.data.account.mustChangePassword) return <ForcedPasswordChange me={me.data} />;
+  // a department reviewer reaches only the work orders (the broker answers 403 elsewhere)
+  const reviewerOnly = isReviewerOnly(me.data.account.roles);
   return (
     <AuthProvider me={me.data}>
-      <LiveEventsProvider>
+      <LiveEventsProvider enabled={!reviewerOnly}>
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<OverviewPage />} />
+            <Route index element={reviewerOnly ? <Navigate to="/work-orders" replace /> : <OverviewPage />} />
+            <Route path="work-orders" element={<WorkOrdersPage />} />
+            <Route path="rating-tags" element={<RatingTagsPage />} />
+            <Route path="rating-outbox" element={<RatingOutboxPage />} />
             <Route path="hall" element={<HallPage />} />
             <Route path="hall/:siteId" element={<HallPage />} />
             <Route path="pools" element={<PoolsPage />} />

@@ -30,9 +30,24 @@ const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = 
     { to: '/audit', label: 'nav.audit', icon: '≣' },
     { to: '/reports', label: 'nav.reports', icon: '▁▃▅' },
   ],
+  [
+    { to: '/work-orders', label: 'nav.workOrders', icon: '✎' },
+    { to: '/rating-tags', label: 'nav.ratingTags', icon: '#' },
+    { to: '/rating-outbox', label: 'nav.ratingOutbox', icon: '⇪' },
+  ],
 ];
 
-const ROLE_KEY: Record<string, MessageKey> = { admin: 'role.admin', 'site-admin': 'role.site-admin', auditor: 'role.auditor', clerk: 'role.clerk' };
+/** roles that reach nothing but `/rating-work-orders` (docs/RATINGS.md: the department reviewer) */
+export const isReviewerOnly = (roles: readonly string[]) =>
+  roles.includes('department-reviewer') && roles.every((r) => r === 'department-reviewer' || r === 'clerk');
+
+const ROLE_KEY: Record<string, MessageKey> = {
+  admin: 'role.admin',
+  'site-admin': 'role.site-admin',
+  auditor: 'role.auditor',
+  clerk: 'role.clerk',
+  'department-reviewer': 'role.department-reviewer',
+};
 
 export function Layout() {
   const { t, lang, setLang } = useI18n();
@@ -52,7 +67,7 @@ export function Layout() {
           </div>
         </div>
         <nav>
-          {NAV.map((group, i) => (
+          {(isReviewerOnly(auth.roles) ? NAV.map((g) => g.filter((item) => item.to === '/work-orders')).filter((g) => g.length) : NAV).map((group, i) => (
             <div key={i} className="nav-group">
               {group.map((item) => (
                 <NavLink key={item.to} to={item.to} end={item.end ?? false} className={({ isActive }) => (isActive ? 'nav-item active' : 'nav-item')}>
@@ -68,9 +83,13 @@ export function Layout() {
       </aside>
       <div className="main">
         <header className="topbar">
-          <span className={`live-status live-${live.status}`} title={t(`live.${live.status}`)} data-testid="live-status" data-status={live.status}>
-            <span className="dot" /> {t(`live.${live.status}`)}
-          </span>
+          {isReviewerOnly(auth.roles) ? (
+            <span />
+          ) : (
+            <span className={`live-status live-${live.status}`} title={t(`live.${live.status}`)} data-testid="live-status" data-status={live.status}>
+              <span className="dot" /> {t(`live.${live.status}`)}
+            </span>
+          )}
           <div className="topbar-right">
             {auth.isAuditor && <span className="badge badge-info">{t('auth.readOnly')}</span>}
             <span className="user" data-testid="current-user">

@@ -18,7 +18,8 @@ interface Live {
 
 const LiveContext = createContext<Live>({ status: 'connecting', pollInterval: FALLBACK_POLL_MS, recent: [] });
 
-export function LiveEventsProvider({ children }: { children: ReactNode }) {
+/** `enabled: false`: no socket (a department reviewer may not open the live feed; its page polls) */
+export function LiveEventsProvider({ children, enabled = true }: { children: ReactNode; enabled?: boolean }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [recent, setRecent] = useState<LiveEvent[]>([]);
@@ -27,6 +28,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const wasOpen = useRef(false);
 
   useEffect(() => {
+    if (!enabled) return;
     const flush = () => {
       timer.current = null;
       const keys = [...pending.current.values()];
@@ -53,7 +55,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       socket.stop();
       if (timer.current) clearTimeout(timer.current);
     };
-  }, [queryClient]);
+  }, [queryClient, enabled]);
 
   const value: Live = { status, pollInterval: status === 'open' ? false : FALLBACK_POLL_MS, recent };
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;

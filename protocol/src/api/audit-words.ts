@@ -48,6 +48,10 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'queue.skip': '过号',
   'queue.transfer': '转移',
   'queue.finish': '结束服务（办结）',
+  'queue.pause': '暂停叫号',
+  'queue.resume': '恢复叫号',
+  'rating-pad.pair': '评价器配对',
+  'rating-pad.unpair': '评价器解除配对',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
@@ -69,6 +73,7 @@ export const AUDIT_TYPE_WORDS: Record<string, string> = {
   'calendar-day': '工作日历',
   'ssh-known-host': '主机密钥',
   'queue-ticket': '排队号',
+  'rating-pad': '评价器',
 };
 
 const VERB_WORDS: Record<string, string> = {

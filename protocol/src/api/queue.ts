@@ -32,5 +32,21 @@ export const queueTicketOut = z.object({
   endedAt: z.string().nullable(),
 });
 
-export const queueStateOut = z.object({ enabled: z.boolean(), ticket: queueTicketOut.nullable() });
+/** 暂停叫号 since `pausedAt` (null: calling) */
+export const queuePauseOut = z.object({ pausedAt: z.string() });
+export const queueStateOut = z.object({ enabled: z.boolean(), ticket: queueTicketOut.nullable(), paused: queuePauseOut.nullable() });
+
+/** The console's view of the hall's counters: every window serving a number or paused. */
+export const queueWindowsQuery = z.object({ siteId: idSchema.optional() }).strict();
+export const queueWindowOut = z.object({
+  windowId: z.string(),
+  windowCode: z.string(),
+  siteId: z.string().nullable(),
+  /** the number served now */
+  serving: z.string().nullable(),
+  pausedAt: z.string().nullable(),
+  /** the clerk who paused, or who serves the number */
+  clerk: z.string().nullable(),
+});
+export const queueWindowsOut = z.object({ enabled: z.boolean(), items: z.array(queueWindowOut) });
 export const queueFinishOut = z.object({ ticket: queueTicketOut, invitation: ratingInvitationOut.extend({ queueNumber: z.string().nullable() }) });

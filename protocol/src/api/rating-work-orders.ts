@@ -47,6 +47,9 @@ export const workOrderOut = z.object({
   visitOverdue: z.boolean(),
   rectifyOverdue: z.boolean(),
   createdAt: z.string(),
+  /** names for the reader (a department reviewer may read no other list): the tags' labels in the rating's tag-set version, window code, clerk, department, site */
+  tagLabels: z.array(z.string()),
+  names: z.object({ window: z.string().nullable(), clerk: z.string().nullable(), department: z.string().nullable(), site: z.string().nullable() }),
 });
 
 export const workOrderQuery = z

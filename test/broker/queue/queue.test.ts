@@ -36,7 +36,7 @@ describe('排队叫号 at the window: the broker against the queue simulator (ge
   const state = async () => (await seat.client.get(`/api/v1/terminal/queue?sessionId=${seat.sessionId}`)).body;
 
   it('叫号 with nobody waiting answers no ticket; then calls the first number, once, as this window and clerk', async () => {
-    assert.deepEqual(await state(), { enabled: true, ticket: null });
+    assert.deepEqual(await state(), { enabled: true, ticket: null, paused: null });
     const empty = await step('call');
     assert.equal(empty.status, 200, JSON.stringify(empty.body));
     assert.deepEqual(empty.body, { ticket: null });
@@ -106,6 +106,43 @@ describe('排队叫号 at the window: the broker against the queue simulator (ge
     assert.equal(finish.details.invitationId, done.body.invitation.id);
   });
 
+  it('暂停叫号: the queue system hears it, 叫号 is refused until 恢复叫号, the console sees it, each change audited once', async () => {
+    clock.advance(1000);
+    const paused = await step('pause');
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(paused.body.paused.pausedAt, new Date(clock.now()).toISOString());
+    // a second press changes nothing (and is not audited again)
+    assert.deepEqual((await step('pause')).body, paused.body);
+    assert.deepEqual(sim.paused(site), [seat.windowCode]);
+    assert.deepEqual((await state()).paused, paused.body.paused);
+    sim.take(site);
+    assertError(await step('call'), 409, 'QUEUE_PAUSED');
+    const board = await broker.admin.get('/api/v1/queue-windows');
+    assert.equal(board.status, 200, JSON.stringify(board.body));
+    const row = board.body.items.find((w: { windowCode: string }) => w.windowCode === seat.windowCode);
+    assert.equal(row.pausedAt, paused.body.paused.pausedAt);
+    assert.ok(row.clerk);
+    const resumed = await step('resume');
+    assert.deepEqual(resumed.body, { paused: null });
+    assert.deepEqual(sim.paused(site), []);
+    assert.deepEqual((await step('resume')).body, { paused: null });
+    assert.equal((await state()).paused, null);
+    const called = await step('call');
+    assert.equal(called.status, 200, JSON.stringify(called.body));
+    assert.ok(called.body.ticket.number);
+    assert.equal((await step('skip')).status, 200);
+    const audit = await broker.admin.get('/api/v1/audit-events?targetType=window&pageSize=100');
+    const actions = audit.body.items.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('queue.'));
+    assert.deepEqual(actions.sort(), ['queue.pause', 'queue.resume']);
+    assert.deepEqual(
+      sim.log.filter((e) => e.step === 'pause' || e.step === 'resume').map((e) => [e.step, e.window, e.clerk]),
+      [
+        ['pause', seat.windowCode, seat.username],
+        ['resume', seat.windowCode, seat.username],
+      ],
+    );
+  });
+
   it('a queue system that is down or refuses: the clerk is told, nothing is recorded', async () => {
     sim.take(site);
     sim.failNext = 1;
@@ -145,7 +182,7 @@ describe('排队叫号 without a queue system', () => {
       const { client } = await f.windowWithTerminal(hall.site.id);
       const login = await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
       const sessionId = login.body.session.id;
-      assert.deepEqual((await client.get(`/api/v1/terminal/queue?sessionId=${sessionId}`)).body, { enabled: false, ticket: null });
+      assert.deepEqual((await client.get(`/api/v1/terminal/queue?sessionId=${sessionId}`)).body, { enabled: false, ticket: null, paused: null });
       assertError(await client.post('/api/v1/terminal/queue/call', { sessionId }), 409, 'QUEUE_NOT_CONFIGURED');
     } finally {
       await broker.stop();

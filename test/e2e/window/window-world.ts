@@ -70,14 +70,15 @@ export class WindowWorld {
 
   /** `desktops`: how many quiet desktop accounts the stack must have (the suite uses the last ones). */
   /** `guacd`: the version to run against (default: YZ_GUACD's, see real-stack.ts) */
-  static async start(desktops: number, guacd?: GuacdVersion): Promise<WindowWorld> {
+  /** `env`: broker settings of the suite (e.g. the queue system's URL) */
+  static async start(desktops: number, guacd?: GuacdVersion, env: Record<string, string> = {}): Promise<WindowWorld> {
     ensureConsoleBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
     const stack = await startRealStack({ desktops, ...(guacd ? { guacd } : {}) });
     const tap = await GuacdTap.start(stack.guacd);
     // YZ_BROKER_LOG_LEVEL=info shows the relay's decisions when a run is slow or fails
     const logLevel = process.env.YZ_BROKER_LOG_LEVEL;
-    const broker = await startTestBroker(logLevel ? { env: { YUNZHUO_LOG_LEVEL: logLevel } } : {});
+    const broker = await startTestBroker({ env: { ...env, ...(logLevel ? { YUNZHUO_LOG_LEVEL: logLevel } : {}) } });
     const browser = await launchChromium();
     return new WindowWorld(stack, tap, broker, browser, new Factory(broker.admin));
   }

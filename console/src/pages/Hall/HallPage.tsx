@@ -14,6 +14,7 @@ import { countStates, windowViews } from '../../modules/hall-map/window-state';
 import { useLookups, usePools, useSites } from '../../modules/lookups/lookups';
 import { buildSiteTree, flattenTree } from '../../modules/site-tree/site-tree';
 import { useLive } from '../../realtime/LiveEventsProvider';
+import { QueueWindowsCard } from './QueueWindowsCard';
 
 export function HallPage() {
   const { t } = useI18n();
@@ -74,6 +75,7 @@ export function HallPage() {
         <>
           <Legend counts={countStates(views)} />
           <HallMap views={shown} lookups={lookups} selectedId={selectedId} onSelect={(v) => setSelectedId(v.window.id)} />
+          <QueueWindowsCard siteId={siteId} />
         </>
       )}
       {selected && <WindowPanel view={selected} lookups={lookups} canWrite={auth.canWrite} onClose={() => setSelectedId(null)} />}

@@ -3,6 +3,7 @@ import type { terminalContextOut, tunnelTokenOut, windowLoginOut, windowSessionO
 import type { queueFinishOut, queueStateOut, queueTicketOut } from '@yunzhuo/protocol/api/queue';
 import type { ratingInvitationBody, ratingInvitationOut, ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 import type { PrintReport } from '@yunzhuo/protocol/paper/print-job';
+import type { padPairingOut, ratingInvitationStateOut, ratingPadOut } from '@yunzhuo/protocol/api/rating-pads';
 
 export type TerminalContext = z.output<typeof terminalContextOut>;
 export type WindowSession = z.output<typeof windowSessionOut>;
@@ -15,6 +16,9 @@ export type RatingSubmission = z.input<typeof ratingSubmitBody>;
 export type QueueTicket = z.output<typeof queueTicketOut>;
 export type QueueState = z.output<typeof queueStateOut>;
 export type QueueFinish = z.output<typeof queueFinishOut>;
+export type PadPairingCode = z.output<typeof padPairingOut>;
+export type PairedPad = z.output<typeof ratingPadOut>;
+export type InvitationState = z.output<typeof ratingInvitationStateOut>;
 
 /** A refusal from the broker (`{error:{code,message,details}}`) or `NETWORK` when it was not reached. */
 export class WindowApiError extends Error {
@@ -51,7 +55,7 @@ function serverTiming(header: string | null): LoginTiming {
 export class WindowApi {
   constructor(private readonly credential: string) {}
 
-  async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+  async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     const send = () =>
       fetch(`/api/v1${path}`, {
         method,
@@ -134,6 +138,25 @@ export class WindowApi {
   /** 结束服务: the number is closed and the rating invitation comes back with it */
   async queueFinish(sessionId: string, ratingCase: RatingCase = {}): Promise<QueueFinish> {
     return (await this.#call<QueueFinish>('POST', '/terminal/queue/finish', { sessionId, ...ratingCase })).body;
+  }
+
+  /** 暂停叫号 / 恢复叫号 */
+  async queuePause(sessionId: string, paused: boolean): Promise<{ pausedAt: string } | null> {
+    return (await this.#call<{ paused: { pausedAt: string } | null }>('POST', `/terminal/queue/${paused ? 'pause' : 'resume'}`, { sessionId })).body.paused;
+  }
+
+  /** the rating pad (评价器): a pairing code, the pads paired here, unpairing, and whether the pad's citizen has rated */
+  async padPairingCode(): Promise<PadPairingCode> {
+    return (await this.#call<PadPairingCode>('POST', '/terminal/rating-pads/pairing-code', {})).body;
+  }
+  async pairedPads(): Promise<PairedPad[]> {
+    return (await this.#call<{ items: PairedPad[] }>('GET', '/terminal/rating-pads')).body.items;
+  }
+  async unpairPad(padId: string): Promise<void> {
+    await this.#call('DELETE', `/terminal/rating-pads/${encodeURIComponent(padId)}`);
+  }
+  async invitationState(invitationId: string): Promise<InvitationState> {
+    return (await this.#call<InvitationState>('GET', `/terminal/rating-invitations/${encodeURIComponent(invitationId)}`)).body;
   }
 
   async submitRating(submission: RatingSubmission): Promise<void> {

@@ -6,6 +6,8 @@ import { screenSizeOf } from '../guac/display-fit';
 import { pageKeyboard } from '../guac/keyboard-input';
 import { QueueBar } from '../queue/QueueBar';
 import { RatingCard } from '../rating/RatingCard';
+import { PadPairDialog } from '../rating/PadPairDialog';
+import { PadRatingNotice } from '../rating/PadRatingNotice';
 import { AddDesktopDialog } from './AddDesktopDialog';
 import { DesktopView } from './DesktopView';
 import { IdleWarning } from './IdleWarning';
@@ -26,7 +28,7 @@ interface Props {
   onRemove(sessionIds: string[], how: 'disconnect' | 'logoff' | 'dismiss'): void;
 }
 
-type Dialog = null | 'add' | 'rate';
+type Dialog = null | 'add' | 'rate' | 'pad';
 
 /** The held desktops of this window, one on screen, with the top bar and the dialogs over them. */
 export function DesktopStage({ api, context, desktops, activeId, clerkName, onActivate, onLogin, onRemove }: Props) {
@@ -38,6 +40,16 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
   const [ratingCase, setRatingCase] = useState<RatingCase>({});
   /** made by 结束服务 at the queue bar; the card shows it instead of inviting again */
   const [queueInvitation, setQueueInvitation] = useState<RatingInvitation | undefined>(undefined);
+  /** rating pads paired with this terminal: with one, the card shows on the pad */
+  const [pads, setPads] = useState(0);
+  /** this rating on the window's own screen although a pad is paired (the pad does not answer) */
+  const [cardHere, setCardHere] = useState(false);
+  useEffect(() => {
+    api.pairedPads().then(
+      (items) => setPads(items.length),
+      () => undefined,
+    );
+  }, [api]);
   const barsRef = useRef<HTMLDivElement>(null);
   const [barFocused, setBarFocused] = useState(false);
   const clipboard = useClipboardBridge();
@@ -111,6 +123,8 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           }}
           onAdd={() => setDialog('add')}
           onRate={() => setDialog('rate')}
+          onPad={() => setDialog('pad')}
+          pads={pads}
           ratingCase={ratingCase}
           onCaseChange={setRatingCase}
           onDisconnect={() =>
@@ -166,7 +180,35 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
           onCancel={() => setDialog(null)}
         />
       )}
-      {dialog === 'rate' && active && (
+      {dialog === 'pad' && (
+        <PadPairDialog
+          api={api}
+          onClose={(count) => {
+            setPads(count);
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog === 'rate' && active && pads > 0 && !cardHere && (
+        <PadRatingNotice
+          // a new 结束服务 while the last notice is up: a new notice for the new invitation
+          key={queueInvitation?.id ?? 'bar'}
+          api={api}
+          sessionId={active.session.id}
+          ratingCase={ratingCase}
+          invitation={queueInvitation}
+          onClose={() => {
+            setDialog(null);
+            setRatingCase({});
+            setQueueInvitation(undefined);
+          }}
+          onRateHere={(invitation) => {
+            setQueueInvitation(invitation);
+            setCardHere(true);
+          }}
+        />
+      )}
+      {dialog === 'rate' && active && (pads === 0 || cardHere) && (
         <RatingCard
           api={api}
           sessionId={active.session.id}
@@ -177,6 +219,7 @@ export function DesktopStage({ api, context, desktops, activeId, clerkName, onAc
             setDialog(null);
             setRatingCase({});
             setQueueInvitation(undefined);
+            setCardHere(false);
           }}
         />
       )}

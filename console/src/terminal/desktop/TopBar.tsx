@@ -16,6 +16,9 @@ interface Props {
   /** 办件编号 / 事项编码 of the service at the counter (typed or scanned), carried into the rating */
   ratingCase: RatingCase;
   onCaseChange(ratingCase: RatingCase): void;
+  /** 评价器: pair a rating pad at this counter; `pads` paired now */
+  onPad(): void;
+  pads: number;
   onDisconnect(): void;
   onLogoff(): void;
   /** Escape in the bar: back to the desktop */
@@ -87,6 +90,10 @@ export const TopBar = forwardRef<HTMLElement, Props>(function TopBar(props, ref)
           onClick={props.onRate}
         >
           {t('bar.rate')}
+        </button>
+        <button type="button" className="bar-button" data-testid="pad" data-pads={props.pads} onClick={props.onPad}>
+          {t('bar.pad')}
+          {props.pads > 0 ? ' ✓' : ''}
         </button>
         <button type="button" className="bar-button" data-testid="disconnect" onClick={props.onDisconnect}>
           {t('bar.disconnect')}

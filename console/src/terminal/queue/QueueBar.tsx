@@ -15,7 +15,7 @@ interface Props {
 /** 排队叫号 outside the desktop: the number served, 叫号 / 重呼 / 过号 / 转移 / 结束服务. Hidden when the hall has no queue system. */
 export function QueueBar({ api, sessionId, ratingCase, onFinished }: Props) {
   const { t, lang } = useI18n();
-  const { view, call, recall, skip, transfer, finish } = useQueue(api, sessionId);
+  const { view, call, recall, skip, transfer, finish, setPaused } = useQueue(api, sessionId);
   const [target, setTarget] = useState('');
   if (!view.enabled) return null;
   // the queue system's own words (a refusal) follow ours: the clerk may know what it means
@@ -24,17 +24,23 @@ export function QueueBar({ api, sessionId, ratingCase, onFinished }: Props) {
     return typeof error.details.reason === 'string' ? `${ours}：${error.details.reason}` : ours;
   };
   const serving = view.ticket !== null;
+  const paused = view.pausedAt !== null;
   const button = (testId: string, label: string, onClick: () => unknown, enabled: boolean) => (
     <button type="button" className="bar-button" data-testid={testId} disabled={view.busy || !enabled} onClick={() => void onClick()}>
       {label}
     </button>
   );
   return (
-    <div className="queue-bar" data-testid="queue-bar" role="group" aria-label={t('queue.title')}>
+    <div className="queue-bar" data-testid="queue-bar" data-paused={paused} role="group" aria-label={t('queue.title')}>
       <span className="queue-number" data-testid="queue-number" aria-live="polite">
         {serving ? t('queue.serving', { number: view.ticket!.number }) : t('queue.none')}
       </span>
-      {button('queue-call', t('queue.call'), call, !serving)}
+      {paused && (
+        <span className="queue-paused" data-testid="queue-paused">
+          {t('queue.paused')}
+        </span>
+      )}
+      {button('queue-call', t('queue.call'), call, !serving && !paused)}
       {button('queue-recall', t('queue.recall'), recall, serving)}
       {button('queue-skip', t('queue.skip'), skip, serving)}
       <input
@@ -56,6 +62,7 @@ export function QueueBar({ api, sessionId, ratingCase, onFinished }: Props) {
         },
         serving,
       )}
+      {button(paused ? 'queue-resume' : 'queue-pause', paused ? t('queue.resume') : t('queue.pause'), () => setPaused(!paused), true)}
       {view.notice && (
         <span className="queue-notice" data-testid="queue-notice" role="status" data-code={view.notice.kind === 'error' ? view.notice.error.code : 'EMPTY'}>
           {view.notice.kind === 'empty' ? t('queue.empty') : noticeOf(view.notice.error)}

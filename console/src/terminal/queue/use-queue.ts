@@ -4,6 +4,8 @@ import { isWindowApiError, WindowApiError, type QueueFinish, type QueueTicket, t
 export interface QueueView {
   enabled: boolean;
   ticket: QueueTicket | null;
+  /** 暂停叫号 since (ISO), null while calling */
+  pausedAt: string | null;
   busy: boolean;
   /** what the last step said: nobody waits, or the broker's / queue system's error */
   notice: { kind: 'empty' } | { kind: 'error'; error: WindowApiError } | null;
@@ -13,11 +15,11 @@ const asApiError = (e: unknown) => (isWindowApiError(e) ? e : new WindowApiError
 
 /** 排队叫号 for the session on screen: one step at a time, the number served here kept in view. */
 export function useQueue(api: WindowApi, sessionId: string) {
-  const [view, setView] = useState<QueueView>({ enabled: false, ticket: null, busy: false, notice: null });
+  const [view, setView] = useState<QueueView>({ enabled: false, ticket: null, pausedAt: null, busy: false, notice: null });
   useEffect(() => {
     let cancelled = false;
     api.queueState(sessionId).then(
-      (s) => !cancelled && setView((v) => ({ ...v, enabled: s.enabled, ticket: s.ticket })),
+      (s) => !cancelled && setView((v) => ({ ...v, enabled: s.enabled, ticket: s.ticket, pausedAt: s.paused?.pausedAt ?? null })),
       // no queue bar rather than a broken one: the rest of the page works without it
       () => undefined,
     );
@@ -63,5 +65,10 @@ export function useQueue(api: WindowApi, sessionId: string) {
       () => api.queueFinish(sessionId, ratingCase),
       () => ({ ticket: null }),
     );
-  return { view, call, recall, skip, transfer, finish };
+  const setPaused = (paused: boolean) =>
+    run(
+      () => api.queuePause(sessionId, paused),
+      (pause) => ({ pausedAt: pause?.pausedAt ?? null }),
+    );
+  return { view, call, recall, skip, transfer, finish, setPaused };
 }
