@@ -84,6 +84,8 @@ import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
 import { createTunnelServer } from './tunnel/tunnel.server.js';
 import { windowResource } from './windows/window.resource.js';
+import { mountHallPlans } from './hall-plans/hall-plans.routes.js';
+import { HallPlanService } from './hall-plans/hall-plans.service.js';
 
 export interface BrokerOptions {
   config: Config;
@@ -205,6 +207,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);
   mountCrud(consoleApi, terminalResource, crudDeps);
+  mountHallPlans(consoleApi, new HallPlanService({ sequelize, audit, events }), docs);
   mountAccountLockouts(consoleApi, { throttle, audit, docs });
   mountCrud(consoleApi, accountResource, crudDeps);
   mountCrud(consoleApi, gatewayResource, crudDeps);

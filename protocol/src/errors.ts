@@ -153,6 +153,18 @@ export const ERRORS = {
   PRINTER_FAILED: { status: 502, zh: '打印机故障', en: 'The printer failed' },
   PRINT_JOB_INVALID: { status: 400, zh: '打印内容不是有效的 PDF 文件', en: 'The print job is not a valid PDF file' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
+  // hall plans and night power (issue 17)
+  PLAN_IMAGE_UNSUPPORTED: {
+    status: 415,
+    zh: '平面图只能是 PNG 或 JPEG 图片（不接受 SVG 等其他格式）',
+    en: 'A floor plan must be a PNG or JPEG image (SVG and other formats are refused)',
+  },
+  WAKE_NO_MAC: { status: 409, zh: '不知道该云终端的网卡地址（MAC），无法远程唤醒', en: "The terminal's MAC address is unknown; it cannot be woken" },
+  WAKE_NO_RELAY: {
+    status: 409,
+    zh: '同一网段没有在线的云终端可代发唤醒包',
+    en: 'No online terminal on the same network segment can send the wake-up packet',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -21,6 +21,8 @@ import { LoginRule } from '../identity/login-rule.model.js';
 import { Connector } from '../connectors/connector.model.js';
 import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 import { QueueTicket } from '../queue/queue-ticket.model.js';
+import { HallPlan } from '../hall-plans/hall-plan.model.js';
+import { PowerSchedule } from '../power/power-schedule.model.js';
 
 const ALL = [
   Site,
@@ -52,6 +54,8 @@ const ALL = [
   OidcLogin,
   QueueTicket,
   ...LIFECYCLE_MODELS,
+  HallPlan,
+  PowerSchedule,
 ];
 
 /**
