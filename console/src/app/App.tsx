@@ -20,6 +20,7 @@ import { SessionsPage } from '../pages/Sessions/SessionsPage';
 import { SitesPage } from '../pages/Sites/SitesPage';
 import { TerminalsPage } from '../pages/Terminals/TerminalsPage';
 import { WindowsPage } from '../pages/Windows/WindowsPage';
+import { WallPage } from '../pages/Wall/WallPage';
 import { LiveEventsProvider } from '../realtime/LiveEventsProvider';
 import { Layout } from './Layout';
 
@@ -52,6 +53,8 @@ function Gate() {
     <AuthProvider me={me.data}>
       <LiveEventsProvider>
         <Routes>
+          {/* 大屏模式: the command-center screen, without the console's chrome */}
+          <Route path="wall" element={<WallPage />} />
           <Route element={<Layout />}>
             <Route index element={<OverviewPage />} />
             <Route path="hall" element={<HallPage />} />
