@@ -61,6 +61,8 @@ export const agentConfigSchema = z
     signaturePadUrl: loopbackUrl.optional(),
     /** the rating pad's service on this terminal (Yunzhuo's pad service API); unset: no rating pad */
     ratingPadUrl: loopbackUrl.optional(),
+    /** what the night power-off runs (issue 17), split on spaces, no shell */
+    powerOffCommand: z.string().trim().min(1).max(300).default('systemctl poweroff'),
   })
   .strict()
   .refine((c) => c.os !== 'recording' || c.recordFile, { message: 'os=recording needs recordFile', path: ['recordFile'] })
@@ -92,6 +94,7 @@ const KEYS: Key[] = [
   'cupsServer',
   'signaturePadUrl',
   'ratingPadUrl',
+  'powerOffCommand',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -12,9 +12,11 @@ import { Semaphore } from '../lib/semaphore.js';
 import { Site } from '../sites/site.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
+import type { TerminalWaker } from '../power/terminal-waker.js';
 import type { AgentCommandService } from './agent-commands.service.js';
 
 type BulkRequest = z.output<typeof bulkCommandBody>;
+type AgentBulkRequest = BulkRequest & { command: Exclude<BulkRequest['command'], { type: 'wake' }> };
 const siteVisibility = { model: Site, type: 'site', siteOf: (s: Site) => s.id };
 const OUTCOME_OF: Record<string, BulkTerminalResult['outcome']> = {
   TERMINAL_OFFLINE: 'offline',
@@ -30,7 +32,7 @@ const OUTCOME_OF: Record<string, BulkTerminalResult['outcome']> = {
  * Each terminal's outcome is reported; one `terminal.bulk-command` row sums them up.
  */
 export class BulkCommandService {
-  constructor(private readonly deps: { commands: AgentCommandService; audit: AuditService; clock: Clock; concurrency?: number }) {}
+  constructor(private readonly deps: { commands: AgentCommandService; audit: AuditService; clock: Clock; concurrency?: number; waker?: TerminalWaker }) {}
 
   async run(actor: Actor, request: BulkRequest): Promise<BulkCommandResult> {
     assertCanWriteAnything(actor);
@@ -43,9 +45,15 @@ export class BulkCommandService {
     });
     const bulkId = randomUUID();
     const limit = new Semaphore(this.deps.concurrency ?? 16);
-    const results = await Promise.all(
-      terminals.map((terminal) => limit.run(() => this.#one(actor, terminal, codeOf.get(terminal.windowId ?? '') ?? null, request, bulkId))),
-    );
+    const { command } = request;
+    const results =
+      command.type === 'wake'
+        ? await this.#wake(actor, site.id, terminals, codeOf, bulkId, request.timeoutSeconds)
+        : await Promise.all(
+            terminals.map((terminal) =>
+              limit.run(() => this.#one(actor, terminal, codeOf.get(terminal.windowId ?? '') ?? null, { ...request, command }, bulkId)),
+            ),
+          );
     const succeeded = results.filter((r) => r.outcome === 'ok').length;
     const counts = Object.fromEntries(['ok', 'failed', 'offline', 'timeout', 'refused'].map((o) => [o, results.filter((r) => r.outcome === o).length]));
     await this.deps.audit.record(actor, {
@@ -58,7 +66,22 @@ export class BulkCommandService {
     return { bulkId, type: request.command.type, total: results.length, succeeded, results };
   }
 
-  async #one(actor: Actor, terminal: Terminal, windowCode: string | null, request: BulkRequest, bulkId: string): Promise<BulkTerminalResult> {
+  /** wake-on-LAN: the relays are the site's online terminals, whatever area the targets are in */
+  async #wake(
+    actor: Actor,
+    siteId: string,
+    terminals: Terminal[],
+    codeOf: Map<string, string>,
+    bulkId: string,
+    timeoutSeconds: number,
+  ): Promise<BulkTerminalResult[]> {
+    const targets = terminals.map((terminal) => ({ terminal, windowCode: codeOf.get(terminal.windowId ?? '') ?? null }));
+    if (!this.deps.waker) return targets.map(({ terminal, windowCode }) => refusedWake(terminal, windowCode));
+    const relays = await Terminal.findAll({ where: { siteId, state: 'active', online: true } });
+    return this.deps.waker.wake(actor, targets, relays, bulkId, timeoutSeconds);
+  }
+
+  async #one(actor: Actor, terminal: Terminal, windowCode: string | null, request: AgentBulkRequest, bulkId: string): Promise<BulkTerminalResult> {
     const started = this.deps.clock.now();
     const base = { terminalId: terminal.id, terminalName: terminal.name, windowCode };
     try {
@@ -70,4 +93,16 @@ export class BulkCommandService {
       return { ...base, outcome: OUTCOME_OF[code] ?? 'refused', error: { code, agentCode }, result: null, durationMs: this.deps.clock.now() - started };
     }
   }
+}
+
+function refusedWake(terminal: Terminal, windowCode: string | null): BulkTerminalResult {
+  return {
+    terminalId: terminal.id,
+    terminalName: terminal.name,
+    windowCode,
+    outcome: 'failed',
+    error: { code: 'WAKE_NO_RELAY', agentCode: null },
+    result: null,
+    durationMs: 0,
+  };
 }
