@@ -144,4 +144,44 @@ describe('console: hall map from a floor plan, and wall mode (issue 17)', functi
     assert.deepEqual(h.pageErrors.splice(0), []);
     await context.close();
   });
+  it('terminals page: a night power schedule is added, and 远程唤醒 reports each terminal (already online / no MAC known)', async () => {
+    const { context, page } = await h.newPage();
+    await h.login(page);
+    await h.open(page, '/terminals', 'page-terminals');
+    const card = page.getByTestId('power-schedules');
+    await card.getByTestId('power-site').selectOption(site.id);
+    await card.getByTestId('power-area').locator('option', { hasText: 'A区' }).waitFor({ state: 'attached' });
+    await card.getByTestId('power-area').selectOption('A区');
+    await card.getByTestId('power-off-at').fill('18:30');
+    await card.getByTestId('power-wake-at').fill('08:00');
+    await card.getByTestId('power-add').click();
+    await card.locator('[data-testid=power-list] tbody tr', { hasText: 'A区' }).waitFor();
+    assert.match(
+      await card.locator('[data-testid=power-list] tbody tr').first().innerText(),
+      /县政务服务中心 · A区[\s\S]*工作日[\s\S]*18:30[\s\S]*08:00[\s\S]*启用/,
+    );
+    const [schedule] = (await h.broker.admin.get(`/api/v1/power-schedules?siteId=${site.id}`)).body.items;
+    assert.deepEqual([schedule.area, schedule.powerOffAt, schedule.wakeAt, schedule.days], ['A区', '18:30', '08:00', 'working-days']);
+
+    const bulk = page.getByTestId('bulk-commands');
+    await bulk.getByTestId('bulk-site').selectOption(site.id);
+    await bulk.getByTestId('bulk-area').locator('option', { hasText: 'A区' }).waitFor({ state: 'attached' });
+    await bulk.getByTestId('bulk-area').selectOption('A区');
+    await bulk.getByTestId('bulk-type').selectOption('wake');
+    await bulk.getByTestId('bulk-send').click();
+    await page.getByTestId('confirm-ok').click();
+    await bulk.getByTestId('bulk-summary').waitFor({ timeout: 60_000 });
+    const rows = await bulk.locator('[data-testid=bulk-results] tbody tr').allInnerTexts();
+    assert.match(
+      rows.find((r) => r.includes('终端A-01'))!,
+      /成功[\s\S]*已在线/,
+    );
+    assert.match(
+      rows.find((r) => r.includes('终端A-02'))!,
+      /失败[\s\S]*网卡地址/,
+    );
+    await h.shot(page, 'power-schedules');
+    assert.deepEqual(h.pageErrors.splice(0), []);
+    await context.close();
+  });
 });
