@@ -17,7 +17,6 @@ async function startAt(localTime: string, receiver: UdpReceiver): Promise<{ brok
   const clock = new ManualClock(Date.parse(localTime));
   const broker = await startTestBroker({
     clock,
-    dialect: 'sqlite',
     env: { YUNZHUO_WAKE_BROADCAST: `127.0.0.1:${receiver.port}`, YUNZHUO_POWER_SCHEDULE_CHECK_SECONDS: '30', YUNZHUO_HALL_TIME_ZONE: 'Asia/Shanghai' },
   });
   return { broker, clock, f: new Factory(broker.admin) };
