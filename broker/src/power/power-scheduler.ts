@@ -29,7 +29,8 @@ const STEPS = [
  * day the schedule covers) is claimed with ONE conditional UPDATE of its last-run date, so each
  * step runs once a day whichever broker process sees it first, then runs as a bulk terminal
  * action of the system (per-terminal results, `terminal.command` / `terminal.wake` rows and the
- * bulk summary) and one `power-schedule.run` audit row.
+ * bulk summary) and one `power-schedule.run` audit row. A terminal whose clerk is still working
+ * is not powered off (reported `IN_USE`).
  */
 export class PowerScheduler {
   #stop: (() => void) | null = null;
@@ -88,12 +89,11 @@ export class PowerScheduler {
   async #run(schedule: PowerSchedule, step: string, command: BulkCommand, date: string): Promise<void> {
     const actor = systemActor();
     try {
-      const result = await this.deps.bulk.run(actor, {
-        siteId: schedule.siteId,
-        ...(schedule.area ? { area: schedule.area } : {}),
-        command,
-        timeoutSeconds: 30,
-      });
+      const result = await this.deps.bulk.run(
+        actor,
+        { siteId: schedule.siteId, ...(schedule.area ? { area: schedule.area } : {}), command, timeoutSeconds: 30 },
+        { keepTerminalsInUse: command.type === 'shutdown' },
+      );
       await this.deps.audit.record(actor, {
         action: 'power-schedule.run',
         targetType: 'power-schedule',

@@ -121,11 +121,15 @@ describe('night power schedules on the Clock (issue 17)', function () {
     let clock: ManualClock;
     after(() => broker?.stop());
 
-    it('a working-days schedule stays quiet, an every-day one runs', async () => {
+    it('a working-days schedule stays quiet, an every-day one runs and leaves a terminal whose clerk still works on', async () => {
       let f: Factory;
       ({ broker, clock, f } = await startAt('2026-12-12T18:29:30+08:00', receiver));
-      const siteId = (await f.site({ code: 'WEEKEND' })).id;
+      const { site, department } = await f.hall({ desktops: 1 });
+      const siteId = site.id;
       await f.terminal(siteId, null, { name: '周末终端' });
+      const seat = await f.windowWithTerminal(siteId, { departmentId: department.id });
+      const clerk = await f.account({ homeSiteId: siteId, departmentIds: [department.id] });
+      assert.equal((await seat.client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' })).status, 201);
       const work = (await broker.admin.post('/api/v1/power-schedules', { siteId, powerOffAt: '18:30' })).body;
       const daily = (await broker.admin.post('/api/v1/power-schedules', { siteId, powerOffAt: '18:30', days: 'every-day' })).body;
       await advance(broker, clock, MINUTE);
@@ -138,6 +142,10 @@ describe('night power schedules on the Clock (issue 17)', function () {
         [daily.id],
       );
       assert.equal((await broker.admin.get(`/api/v1/power-schedules/${work.id}`)).body.lastPowerOffOn, null);
+      const [bulk] = (await broker.admin.get(`/api/v1/audit-events?action=terminal.bulk-command&targetId=${siteId}`)).body.items;
+      assert.deepEqual([bulk.details.total, bulk.details.counts.offline, bulk.details.counts.refused], [2, 1, 1], 'the working clerk keeps the box');
+      const commands = (await broker.admin.get('/api/v1/audit-events?action=terminal.command&pageSize=50')).body.items;
+      assert.ok(!commands.some((c: { targetId: string }) => c.targetId === seat.terminal.id), 'no power-off was sent to it');
     });
   });
 });
