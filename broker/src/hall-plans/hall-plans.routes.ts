@@ -20,9 +20,10 @@ export function mountHallPlans(consoleApi: Router, plans: HallPlanService, docs:
     summary: `Upload the floor plan of a site or of one hall area (body: the PNG or JPEG bytes, at most ${PLAN_MAX_BYTES} bytes; SVG is refused)`,
     tag: 'hall-plans',
     query: planUploadQuery,
+    imageBody: true,
     response: planOut,
   });
-  docs.route('get', '/api/v1/hall-plans/{id}/image', { summary: "The plan's image bytes", tag: 'hall-plans', params });
+  docs.route('get', '/api/v1/hall-plans/{id}/image', { summary: "The plan's image bytes", tag: 'hall-plans', params, imageResponse: true });
   docs.route('put', '/api/v1/hall-plans/{id}/placements', {
     summary: 'Place windows on the plan (fractions of the image), or take them off it (null)',
     tag: 'hall-plans',

@@ -128,6 +128,7 @@ export function PlanMap({ plan, views, lookups, selectedId, onSelect, editing, o
               data-window-code={v.window.code}
               data-state={v.state}
               aria-label={`${v.window.code} ${t(STATE_LABEL[v.state])}`}
+              title={`${v.window.code}${v.window.label ? ` ${v.window.label}` : ''} · ${label(v)}`}
               onPointerDown={(e) => start(e, v.window.id, false)}
               onClick={() => !editing && onSelect?.(v)}
             >
