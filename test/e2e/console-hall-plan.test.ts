@@ -141,6 +141,20 @@ describe('console: hall map from a floor plan, and wall mode (issue 17)', functi
     await page.locator('.window-tile[data-window-code="T-01"]').waitFor();
     await h.shot(page, 'wall-town');
 
+    // a big hall without a plan (the demo county's shape, 240 windows: counter rows of 12 with an aisle) is shrunk to fit the screen whole
+    const big = await h.factory.site({ code: 'PLAN-UI-BIG', name: '大厅（无平面图）' });
+    for (let i = 0; i < 240; i++) {
+      const row = Math.floor(i / 12);
+      const col = i % 12;
+      await h.factory.window(big.id, { code: `D-${String(i + 1).padStart(3, '0')}`, posX: col >= 6 ? col + 1 : col, posY: row * 2 });
+    }
+    await page.goto(`${h.url}/console/wall?site=${big.id}`);
+    await page.locator('.window-tile[data-window-code="D-240"]').waitFor();
+    await eventually(async () => Number(await page.locator('.wall-fit-inner').getAttribute('data-scale')) < 1);
+    const last = (await page.locator('.window-tile[data-window-code="D-240"]').boundingBox())!;
+    assert.ok(last.y + last.height <= 1080, `the last row is on the screen (bottom at ${last.y + last.height}px)`);
+    await h.shot(page, 'wall-big');
+
     assert.deepEqual(h.pageErrors.splice(0), []);
     await context.close();
   });

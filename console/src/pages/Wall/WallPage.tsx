@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { hallPlanQueries, type HallPlan } from '../../api/hall-plans';
 import { terminals, windows } from '../../api/resources';
@@ -29,6 +29,36 @@ function useNow(ms: number): Date {
     return () => clearInterval(timer);
   }, [ms]);
   return now;
+}
+
+/**
+ * Shrinks its content (never enlarges it) so a whole hall fits the screen without scrolling: the
+ * county's 248 windows on one wall.
+ */
+function FitToBox({ children }: { children: ReactNode }) {
+  const outer = useRef<HTMLDivElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
+  const [scale, setScale] = useState(1);
+  useLayoutEffect(() => {
+    const fit = () => {
+      const o = outer.current;
+      const i = inner.current;
+      if (!o || !i) return;
+      setScale(Math.min(1, o.clientWidth / Math.max(1, i.scrollWidth), o.clientHeight / Math.max(1, i.scrollHeight)));
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    if (outer.current) observer.observe(outer.current);
+    if (inner.current) observer.observe(inner.current);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div className="wall-fit" ref={outer}>
+      <div ref={inner} className="wall-fit-inner" style={{ transform: `scale(${scale})` }} data-scale={scale.toFixed(2)}>
+        {children}
+      </div>
+    </div>
+  );
 }
 
 /**
@@ -108,9 +138,11 @@ export function WallPage() {
             style={{ maxWidth: `calc((100vh - 170px) * ${slide.plan.width / slide.plan.height})` }}
           />
         ) : (
-          <div className="wall-grid">
-            <HallMap views={shown} lookups={lookups} selectedId={null} onSelect={() => undefined} />
-          </div>
+          <FitToBox>
+            <div className="wall-grid">
+              <HallMap views={shown} lookups={lookups} selectedId={null} onSelect={() => undefined} />
+            </div>
+          </FitToBox>
         )}
       </main>
       <footer className="wall-foot">
