@@ -98,6 +98,7 @@ describe('hall plans: upload, placement, scope (issue 17)', function () {
     const [row] = (await broker.admin.get(`/api/v1/audit-events?action=hall-plan.place&targetId=${plan.id}`)).body.items;
     assert.deepEqual(row.after.windows, [{ code: 'E-01', planX: 0.25, planY: 0.5 }]);
     assert.deepEqual(row.before.windows, [{ code: 'E-01', planX: null, planY: null }]);
+    assert.equal(row.targetLabel, '平面图（东区）', 'the audit page names the plan');
   });
 
   it("a town's site-admin uploads and places on its own site only; the county's plans are invisible to it", async () => {
