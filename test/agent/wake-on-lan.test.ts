@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { broadcastOf, MAGIC_PACKET_BYTES, macSchema, magicPacket, sameSegment } from '@yunzhuo/protocol/agent/wake-on-lan';
+import { AGENT_PROTOCOL_MINOR_NICS, AGENT_PROTOCOL_VERSION, protocolMinor } from '@yunzhuo/protocol/agent/version';
 import { loadAgentConfig } from '../../agent/src/config/agent-config.js';
 import { LinuxPower } from '../../agent/src/os/linux/linux-power.js';
 import { localNics } from '../../agent/src/os/linux/linux-system-info.js';
@@ -44,6 +45,13 @@ describe('wake-on-LAN magic packets and the agent power-off command (issue 17)',
     assert.equal(receiver.packets[0]!.length, 102);
     assert.deepEqual(receiver.packets[0]!.subarray(0, 6), Buffer.alloc(6, 0xff));
     for (let i = 0; i < 16; i++) assert.equal(receiver.packets[0]!.subarray(6 + i * 6, 12 + i * 6).toString('hex'), 'aabbccddeeff');
+  });
+
+  it('the cards go only to a broker of agent protocol 1.1 or later (strict schemas)', () => {
+    assert.equal(AGENT_PROTOCOL_VERSION, '1.1');
+    assert.equal(protocolMinor('1.0'), 0);
+    assert.ok(protocolMinor(AGENT_PROTOCOL_VERSION) >= AGENT_PROTOCOL_MINOR_NICS);
+    assert.equal(protocolMinor('garbage'), 0);
   });
 
   it('finds the segment and its broadcast address', () => {
