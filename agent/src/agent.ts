@@ -14,6 +14,7 @@ import { startWindowDevices } from './devices/window-devices.js';
 import { WindowScreenServer } from './screen/window-screen.server.js';
 import { SettingsStore } from './settings-store.js';
 import { AGENT_VERSION } from './version.js';
+import { AGENT_PROTOCOL_MINOR_NICS, protocolMinor } from '@yunzhuo/protocol/agent/version';
 
 /** Process exit codes (the systemd unit does not restart on 2 and 3). */
 export const EXIT = { OK: 0, CONFIG: 2, IDENTITY_REFUSED: 3 } as const;
@@ -103,6 +104,7 @@ export class Agent {
       info: () => this.#info(identity),
       onCommand: (message) => runCommand(message, ctx, COMMAND_HANDLERS),
       onWelcome: (welcome) => {
+        this.#brokerMinor = protocolMinor(welcome.protocolVersion);
         this.#settings.bindWindow(welcome.windowId);
         if (kioskEnabled() && os.kiosk.state() !== 'running')
           os.kiosk.open(kioskUrl()).catch((err: unknown) => log.error('kiosk did not open', { error: String(err) }));
@@ -131,10 +133,16 @@ export class Agent {
     return connection;
   }
 
+  /** the broker's agent-protocol minor, from its welcome (0 until one arrives) */
+  #brokerMinor = 0;
+
   async #info(identity: AgentIdentity): Promise<AgentInfo> {
     const facts = await this.deps.os.system.collect();
     const devices = this.#devices ? { devices: await this.#devices.health() } : {};
-    return { ...facts, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId, ...devices };
+    // a broker older than protocol 1.1 refuses a heartbeat with `nics` (its schema is strict)
+    const { nics, ...known } = facts;
+    const cards = nics && this.#brokerMinor >= AGENT_PROTOCOL_MINOR_NICS ? { nics } : {};
+    return { ...known, ...cards, agentVersion: AGENT_VERSION, kiosk: this.deps.os.kiosk.state(), hardwareId: identity.hardwareId, ...devices };
   }
 
   /**

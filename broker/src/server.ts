@@ -87,6 +87,12 @@ import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
 import { createTunnelServer } from './tunnel/tunnel.server.js';
 import { windowResource } from './windows/window.resource.js';
+import { mountHallPlans } from './hall-plans/hall-plans.routes.js';
+import { HallPlanService } from './hall-plans/hall-plans.service.js';
+import { parseWakeBroadcast } from './power/terminal-waker.js';
+import { powerScheduleResource } from './power/power-schedule.resource.js';
+import { PowerScheduler } from './power/power-scheduler.js';
+import { sendMagicPacket } from './lib/wake-on-lan.js';
 
 export interface BrokerOptions {
   config: Config;
@@ -108,6 +114,8 @@ export interface RunningBroker {
   connectors: ConnectorFleet;
   /** the outbox to the province; null when YUNZHUO_RATING_OUTBOX_URL is unset */
   ratingOutbox: RatingOutboxSender | null;
+  /** night power-off and wake-on-LAN schedules (issue 17) */
+  powerScheduler: PowerScheduler;
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -212,6 +220,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, departmentResource, crudDeps);
   mountCrud(consoleApi, windowResource, crudDeps);
   mountCrud(consoleApi, terminalResource, crudDeps);
+  mountHallPlans(consoleApi, new HallPlanService({ sequelize, audit, events }), docs);
   mountAccountLockouts(consoleApi, { throttle, audit, docs });
   mountCrud(consoleApi, accountResource, crudDeps);
   mountCrud(consoleApi, gatewayResource, crudDeps);
@@ -258,10 +267,21 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountRatingOutbox(consoleApi, { audit, clock, docs });
   mountAudit(consoleApi, docs);
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
-  const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus });
+  const wake = config.wakeBroadcast ? { ...parseWakeBroadcast(config.wakeBroadcast), send: sendMagicPacket } : null;
+  const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus, wake });
   desktopLifecycle.terminalTrackedHere = (id) => agents.presence.get(id) !== undefined;
   await agents.start();
   agents.mount(publicApi, consoleApi);
+  mountCrud(consoleApi, powerScheduleResource(clock, config.hallTimeZone), crudDeps);
+  const powerScheduler = new PowerScheduler({
+    bulk: agents.bulk,
+    audit,
+    events,
+    clock,
+    timeZone: config.hallTimeZone,
+    checkMs: config.powerScheduleCheckSeconds * 1000,
+    logger,
+  });
   connectors.mount(publicApi, consoleApi);
   const metrics = new BrokerMetrics({
     presenceAliveElsewhere: () => agents.presence.aliveElsewhere,
@@ -329,6 +349,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
         )
       : null;
   ratingOutbox?.start();
+  powerScheduler.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
 
@@ -343,6 +364,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     desktopLifecycle,
     connectors,
     ratingOutbox,
+    powerScheduler,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
@@ -353,6 +375,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       await tunnelServer.close();
       await desktopLifecycle.close();
       await ratingOutbox?.close();
+      await powerScheduler.close();
       await agents.close();
       await connectors.close();
       await bus.close(); // last: the others hear what this process did while stopping

@@ -166,6 +166,18 @@ export const ERRORS = {
   PAD_PAIRING_THROTTLED: { status: 429, zh: '配对码输错次数过多，请稍后再试', en: 'Too many wrong pairing codes; try again later' },
   QUEUE_PAUSED: { status: 409, zh: '本窗口已暂停叫号，请先恢复叫号', en: 'Calling is paused at this window; resume it first' },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
+  // hall plans and night power (issue 17)
+  PLAN_IMAGE_UNSUPPORTED: {
+    status: 415,
+    zh: '平面图只能是 PNG 或 JPEG 图片（不接受 SVG 等其他格式）',
+    en: 'A floor plan must be a PNG or JPEG image (SVG and other formats are refused)',
+  },
+  WAKE_NO_MAC: { status: 409, zh: '不知道该云终端的网卡地址（MAC），无法远程唤醒', en: "The terminal's MAC address is unknown; it cannot be woken" },
+  WAKE_NO_RELAY: {
+    status: 409,
+    zh: '同一网段没有在线的云终端可代发唤醒包',
+    en: 'No online terminal on the same network segment can send the wake-up packet',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

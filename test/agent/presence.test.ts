@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AGENT_PROTOCOL_VERSION } from '@yunzhuo/protocol/agent/version';
 import type { LiveEvent } from '../../broker/src/lib/live-events.js';
 import { Terminal } from '../../broker/src/terminals/terminal.model.js';
 import { eventually } from '../helpers/eventually.js';
@@ -48,7 +49,7 @@ describe('agent presence: heartbeat → online → offline (real agent processes
       `online ${Date.parse(onlineEvent.at) - Date.parse(status.connectedAt)} ms after connecting`,
     );
     assert.equal(status.lifecycle, 'ready');
-    assert.equal(status.protocolVersion, '1.0');
+    assert.equal(status.protocolVersion, AGENT_PROTOCOL_VERSION);
     assert.equal(status.heartbeatMs, FAST.heartbeatMs);
     assert.deepEqual(status.info.screen, { width: 1920, height: 1080 });
     assert.equal(status.info.kiosk, 'running');

@@ -9,6 +9,7 @@ import { restartKiosk } from './restart-kiosk.js';
 import { setConfig } from './set-config.js';
 import { shutdown } from './shutdown.js';
 import { unlock } from './unlock.js';
+import { wakeOnLan } from './wake-on-lan.js';
 
 /** One handler per command; the map's type makes a missing one a compile error. */
 export const COMMAND_HANDLERS: CommandHandlers = {
@@ -21,6 +22,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'restart-kiosk': restartKiosk,
   'set-config': setConfig,
   'bind-window': bindWindow,
+  'wake-on-lan': wakeOnLan,
 };
 
 export async function runCommand(

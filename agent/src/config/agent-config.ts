@@ -66,6 +66,8 @@ export const agentConfigSchema = z
       .string()
       .regex(/^\/[^\0]{0,500}$/, 'an absolute path')
       .optional(),
+    /** what the night power-off runs (issue 17), split on spaces, no shell */
+    powerOffCommand: z.string().trim().min(1).max(300).default('systemctl poweroff'),
   })
   .strict()
   .refine((c) => c.os !== 'recording' || c.recordFile, { message: 'os=recording needs recordFile', path: ['recordFile'] })
@@ -98,6 +100,7 @@ const KEYS: Key[] = [
   'signaturePadUrl',
   'ratingPadUrl',
   'scannerDir',
+  'powerOffCommand',
 ];
 const envName = (key: string) => `YUNZHUO_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -24,6 +24,11 @@ export interface MessageNotice {
   show(text: string, level: string, durationSeconds: number): Promise<'desktop-notification' | null>;
 }
 
+/** Sends wake-on-LAN magic packets (UDP broadcast on the terminal's own segment). */
+export interface WakeSender {
+  send(mac: string, broadcast: string, port: number): Promise<void>;
+}
+
 export interface SystemFacts {
   hostname: string;
   os: string;
@@ -32,6 +37,8 @@ export interface SystemFacts {
   memory: { totalBytes: number; freeBytes: number };
   addresses: string[];
   screen: { width: number; height: number } | null;
+  /** IPv4 cards with their MAC, for wake-on-LAN */
+  nics?: Array<{ mac: string; ipv4: string; netmask: string }>;
 }
 
 export interface SystemInfo {
@@ -44,4 +51,5 @@ export interface OsAdapters {
   kiosk: KioskBrowser;
   notice: MessageNotice;
   system: SystemInfo;
+  wake: WakeSender;
 }

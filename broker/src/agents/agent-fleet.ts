@@ -17,6 +17,7 @@ import { AgentHub } from './agent-hub.js';
 import { mountAgentRoutes } from './agent.routes.js';
 import { EnrollmentService } from './enrollment.service.js';
 import { PresenceService, type PresenceTimings } from './presence.service.js';
+import { TerminalWaker, type BrokerWake } from '../power/terminal-waker.js';
 
 export interface AgentFleetDeps {
   sequelize: Sequelize;
@@ -28,6 +29,8 @@ export interface AgentFleetDeps {
   timings?: Partial<PresenceTimings>;
   /** other broker processes on the same database (commands to an agent connected to one of them) */
   bus?: ClusterBus;
+  /** the broker's own wake-on-LAN sender (`YUNZHUO_WAKE_BROADCAST`), when on the terminals' segment */
+  wake?: BrokerWake | null;
 }
 
 /** The agent side of the broker, assembled: join tokens, enrollment, the `/agent` socket, presence, commands. */
@@ -45,11 +48,13 @@ export function createAgentFleet(deps: AgentFleetDeps) {
   if (deps.bus) enrollment.shareWith(deps.bus);
   const relay = new AgentCommandRelay({ hub, presence, bus: deps.bus ?? localOnlyBus, clock: deps.clock, logger: deps.logger });
   const commands = new AgentCommandService({ relay, presence, audit: deps.audit, events: deps.events, clock: deps.clock });
-  const bulk = new BulkCommandService({ commands, audit: deps.audit, clock: deps.clock });
+  const waker = new TerminalWaker({ commands, audit: deps.audit, clock: deps.clock, broker: deps.wake ?? null });
+  const bulk = new BulkCommandService({ commands, audit: deps.audit, clock: deps.clock, waker });
 
   return {
     hub,
     presence,
+    bulk,
     start: () => presence.start(),
     mount(publicApi: Router, consoleApi: Router): void {
       mountJoinTokens(consoleApi, joinTokens, deps.clock, deps.docs);

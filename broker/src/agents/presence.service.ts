@@ -80,6 +80,7 @@ function signatureOf(info: AgentInfo, intervalMs: number, address: string | null
     info.kiosk,
     info.hardwareId,
     info.devices ?? null,
+    info.nics ?? null,
     intervalMs,
     address,
   ]);

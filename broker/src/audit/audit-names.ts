@@ -8,6 +8,8 @@ import { Pool } from '../pools/pool.model.js';
 import { Site } from '../sites/site.model.js';
 import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
+import { HallPlan } from '../hall-plans/hall-plan.model.js';
+import { PowerSchedule } from '../power/power-schedule.model.js';
 import type { AuditEvent } from './audit-event.model.js';
 
 /** how an agent actor is written (`agents/agent-actor.ts`) */
@@ -33,6 +35,13 @@ const KINDS: Kind[] = [
   { type: 'pool', model: Pool, columns: ['name'], label: (r) => text(r, 'name') },
   { type: 'desktop', model: Desktop, columns: ['name'], label: (r) => text(r, 'name') },
   { type: 'gateway', model: Gateway, columns: ['name'], label: (r) => text(r, 'name') },
+  { type: 'hall-plan', model: HallPlan, columns: ['areaName'], label: (r) => `平面图（${text(r, 'areaName') || '全场'}）` },
+  {
+    type: 'power-schedule',
+    model: PowerSchedule,
+    columns: ['area'],
+    label: (r) => `定时关机 ${text(r, 'powerOffAt') || '—'} / 唤醒 ${text(r, 'wakeAt') || '—'}（${text(r, 'area') || '全场'}）`,
+  },
 ];
 
 async function labels(kind: Kind, ids: Set<string>): Promise<Map<string, Named>> {

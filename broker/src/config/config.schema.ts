@@ -95,6 +95,16 @@ export const configSchema = z
       .optional(),
     /** sent as `authorization: Bearer <token>` to the queue system */
     queueToken: z.string().min(1).optional(),
+    /**
+     * wake-on-LAN from the broker itself (issue 17), for a broker on the terminals' segment:
+     * `<broadcast address>[:port]`, e.g. `192.168.10.255:9`; unset: only terminals relay wake-ups
+     */
+    wakeBroadcast: z
+      .string()
+      .regex(/^(\d{1,3}\.){3}\d{1,3}(:\d{1,5})?$/, 'must be <IPv4 broadcast address>[:port], e.g. 192.168.10.255:9')
+      .optional(),
+    /** how often the night power schedules are looked at (seconds) */
+    powerScheduleCheckSeconds: z.coerce.number().int().min(5).max(600).default(30),
   })
   .strict()
   .refine((c) => !c.ratingOutboxUrl || c.ratingOutboxSecret, {
@@ -143,4 +153,6 @@ export const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   YUNZHUO_CONNECTOR_LISTEN_HOST: 'connectorListenHost',
   YUNZHUO_QUEUE_URL: 'queueUrl',
   YUNZHUO_QUEUE_TOKEN: 'queueToken',
+  YUNZHUO_WAKE_BROADCAST: 'wakeBroadcast',
+  YUNZHUO_POWER_SCHEDULE_CHECK_SECONDS: 'powerScheduleCheckSeconds',
 };

@@ -23,6 +23,8 @@ import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 import { QueueTicket } from '../queue/queue-ticket.model.js';
 import { QueuePause } from '../queue/queue-pause.model.js';
 import { RatingPad } from '../rating-pads/rating-pad.model.js';
+import { HallPlan } from '../hall-plans/hall-plan.model.js';
+import { PowerSchedule } from '../power/power-schedule.model.js';
 
 const ALL = [
   Site,
@@ -56,6 +58,8 @@ const ALL = [
   QueuePause,
   RatingPad,
   ...LIFECYCLE_MODELS,
+  HallPlan,
+  PowerSchedule,
 ];
 
 /**

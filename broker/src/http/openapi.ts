@@ -19,6 +19,13 @@ const fileContent = {
   },
 };
 
+const imageContent = {
+  content: {
+    'image/png': { schema: { type: 'string' as const, format: 'binary' } },
+    'image/jpeg': { schema: { type: 'string' as const, format: 'binary' } },
+  },
+};
+
 export class OpenApiDocs {
   readonly #registry = new OpenAPIRegistry();
   #cached: object | undefined;
@@ -36,6 +43,9 @@ export class OpenApiDocs {
       response?: z.ZodTypeAny;
       /** the answer is a file download (CSV or Excel), not JSON */
       fileResponse?: boolean;
+      /** the body, or the answer, is a PNG or JPEG image (hall plans) */
+      imageBody?: boolean;
+      imageResponse?: boolean;
       status?: number;
     },
   ): void {
@@ -56,6 +66,7 @@ export class OpenApiDocs {
               },
             }
           : {}),
+        ...(opts.imageBody ? { body: { required: true, content: imageContent.content } } : {}),
         ...(opts.query ? { query: opts.query } : {}),
         ...(opts.params ? { params: opts.params } : {}),
       },
@@ -64,6 +75,7 @@ export class OpenApiDocs {
           description: 'ok',
           ...(opts.response ? { content: { 'application/json': { schema: opts.response } } } : {}),
           ...(opts.fileResponse ? fileContent : {}),
+          ...(opts.imageResponse ? imageContent : {}),
         },
         '4XX': errorResponse,
       },

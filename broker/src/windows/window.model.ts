@@ -16,6 +16,9 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
   declare posY: CreationOptional<number>;
   /** the counter's printer (docs/PAPER.md); null: none */
   declare printer: CreationOptional<WindowPrinter | null>;
+  /** place on the floor plan (hall-plans/), fractions of the image's width and height; null: not placed */
+  declare planX: CreationOptional<number | null>;
+  declare planY: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -32,6 +35,8 @@ export class HallWindow extends Model<InferAttributes<HallWindow>, InferCreation
         posX: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         posY: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         printer: { type: DataTypes.JSON, allowNull: true },
+        planX: { type: DataTypes.DOUBLE, allowNull: true },
+        planY: { type: DataTypes.DOUBLE, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

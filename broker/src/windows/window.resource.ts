@@ -21,6 +21,8 @@ export function presentWindow(w: HallWindow): z.output<typeof windowOut> {
     posX: w.posX,
     posY: w.posY,
     printer: w.printer ?? null,
+    planX: w.planX ?? null,
+    planY: w.planY ?? null,
     createdAt: iso(w.createdAt)!,
     updatedAt: iso(w.updatedAt)!,
   };

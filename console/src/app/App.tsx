@@ -23,6 +23,7 @@ import { WindowsPage } from '../pages/Windows/WindowsPage';
 import { WorkOrdersPage } from '../pages/WorkOrders/WorkOrdersPage';
 import { RatingTagsPage } from '../pages/RatingTags/RatingTagsPage';
 import { RatingOutboxPage } from '../pages/RatingOutbox/RatingOutboxPage';
+import { WallPage } from '../pages/Wall/WallPage';
 import { LiveEventsProvider } from '../realtime/LiveEventsProvider';
 import { isReviewerOnly, Layout } from './Layout';
 
@@ -57,6 +58,8 @@ function Gate() {
     <AuthProvider me={me.data}>
       <LiveEventsProvider enabled={!reviewerOnly}>
         <Routes>
+          {/* 大屏模式: the command-center screen, without the console's chrome */}
+          <Route path="wall" element={<WallPage />} />
           <Route element={<Layout />}>
             <Route index element={reviewerOnly ? <Navigate to="/work-orders" replace /> : <OverviewPage />} />
             <Route path="work-orders" element={<WorkOrdersPage />} />

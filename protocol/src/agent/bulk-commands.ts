@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { lockCommand, messageCommand, rebootCommand, restartKioskCommand, shutdownCommand, unlockCommand } from './commands.js';
 
+/**
+ * Wake the terminals (issue 17): the broker sends each terminal's wake-on-LAN magic packet through an
+ * online terminal on the same segment, or itself when it is on that segment (`YUNZHUO_WAKE_BROADCAST`).
+ */
+export const wakeBulkCommand = z.object({ type: z.literal('wake') }).strict();
+
 /** The commands an admin may send to every terminal of a site (or of one area of its hall) at once. */
 export const bulkAgentCommandSchema = z.discriminatedUnion('type', [
   messageCommand,
@@ -9,8 +15,9 @@ export const bulkAgentCommandSchema = z.discriminatedUnion('type', [
   restartKioskCommand,
   rebootCommand,
   shutdownCommand,
+  wakeBulkCommand,
 ]);
-export const BULK_COMMAND_TYPES = ['message', 'lock', 'unlock', 'restart-kiosk', 'reboot', 'shutdown'] as const;
+export const BULK_COMMAND_TYPES = ['message', 'lock', 'unlock', 'restart-kiosk', 'reboot', 'shutdown', 'wake'] as const;
 
 /** `POST /api/v1/terminal-commands`: one command fanned out over the site's terminals in service. */
 export const bulkCommandBody = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wakeTargetSchema } from './wake-on-lan.js';
 
 /** no control characters except line breaks */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
@@ -37,6 +38,8 @@ export const remoteAgentSettings = z
 export type RemoteAgentSettings = z.infer<typeof remoteAgentSettings>;
 export const setConfigCommand = z.object({ type: z.literal('set-config'), settings: remoteAgentSettings }).strict();
 export const bindWindowCommand = z.object({ type: z.literal('bind-window'), windowId: z.string().uuid().nullable() }).strict();
+/** send wake-on-LAN magic packets for terminals on this agent's segment (issue 17: night power-off, morning wake) */
+export const wakeOnLanCommand = z.object({ type: z.literal('wake-on-lan'), targets: z.array(wakeTargetSchema).min(1).max(64) }).strict();
 
 export const agentCommandSchema = z.discriminatedUnion('type', [
   rebootCommand,
@@ -48,6 +51,7 @@ export const agentCommandSchema = z.discriminatedUnion('type', [
   restartKioskCommand,
   setConfigCommand,
   bindWindowCommand,
+  wakeOnLanCommand,
 ]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
 export type AgentCommandInput = z.input<typeof agentCommandSchema>;
@@ -64,6 +68,7 @@ export const AGENT_COMMAND_TYPES = [
   'restart-kiosk',
   'set-config',
   'bind-window',
+  'wake-on-lan',
 ] as const satisfies readonly AgentCommandType[];
 
 /** Stable codes an agent answers a command with when it cannot carry it out. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deviceHealthSchema } from '../devices/messages.js';
 import { agentCommandErrorCode, agentCommandSchema } from './commands.js';
 import { agentLifecycleSchema } from './lifecycle.js';
+import { nicSchema } from './wake-on-lan.js';
 
 /** Bytes: a message larger than this closes the socket (ws maxPayload) on either side. */
 export const AGENT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -30,6 +31,8 @@ export const agentInfoSchema = z
     hardwareId: shortText(200).nullable(),
     /** the window devices the agent serves, when it serves any (docs/DEVICES.md) */
     devices: z.array(deviceHealthSchema).max(8).optional(),
+    /** the box's IPv4 cards with their MAC (wake-on-LAN, issue 17) */
+    nics: z.array(nicSchema).max(16).optional(),
   })
   .strict();
 export type AgentInfo = z.infer<typeof agentInfoSchema>;

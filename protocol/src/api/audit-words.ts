@@ -52,6 +52,12 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'queue.resume': '恢复叫号',
   'rating-pad.pair': '评价器配对',
   'rating-pad.unpair': '评价器解除配对',
+  'hall-plan.upload': '上传大厅平面图',
+  'hall-plan.place': '在平面图上摆放窗口',
+  'hall-plan.delete': '删除大厅平面图',
+  'terminal.bulk-command': '批量操作终端',
+  'power-schedule.run': '定时关机/唤醒',
+  'terminal.wake': '远程唤醒终端',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
@@ -74,6 +80,8 @@ export const AUDIT_TYPE_WORDS: Record<string, string> = {
   'ssh-known-host': '主机密钥',
   'queue-ticket': '排队号',
   'rating-pad': '评价器',
+  'hall-plan': '大厅平面图',
+  'power-schedule': '定时关机/唤醒计划',
 };
 
 const VERB_WORDS: Record<string, string> = {

@@ -75,6 +75,9 @@ export const windowOut = z.object({
   posX: z.number(),
   posY: z.number(),
   printer: windowPrinterSchema.nullable(),
+  /** place on the hall's floor plan, fractions of the image (null: not placed) */
+  planX: z.number().nullable(),
+  planY: z.number().nullable(),
   ...stamp,
 });
 

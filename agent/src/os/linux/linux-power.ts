@@ -6,7 +6,14 @@ import { run } from './run.js';
  * agent. Both go through logind, which the package's polkit rule opens to the agent's own user.
  */
 export class LinuxPower implements PowerControl {
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `powerOffCommand`: what powers the box off now (`systemctl poweroff` by default; a vendor's
+   * own tool on some thin clients), split on spaces and run without a shell.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly powerOffCommand = 'systemctl poweroff',
+  ) {}
 
   reboot(delaySeconds: number): Promise<void> {
     return this.#at(delaySeconds, 'reboot');
@@ -17,7 +24,10 @@ export class LinuxPower implements PowerControl {
   }
 
   async #at(delaySeconds: number, verb: 'reboot' | 'poweroff'): Promise<void> {
-    if (delaySeconds <= 0) await run('systemctl', [verb]);
+    if (delaySeconds <= 0 && verb === 'poweroff') {
+      const [file, ...args] = this.powerOffCommand.trim().split(/\s+/);
+      await run(file!, args);
+    } else if (delaySeconds <= 0) await run('systemctl', [verb]);
     else await run('busctl', scheduleShutdownArgs(verb, this.now() + delaySeconds * 1000));
   }
 }

@@ -14,6 +14,7 @@ export class LinuxSystemInfo implements SystemInfo {
       memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
       addresses: localAddresses(),
       screen: drmScreen(),
+      nics: localNics(),
     };
   }
 }
@@ -24,6 +25,15 @@ export function localAddresses(): string[] {
     .filter((a) => !a.internal)
     .map((a) => a.address)
     .slice(0, 32);
+}
+
+/** IPv4 cards with a real MAC (not loopback, not a zero MAC), for wake-on-LAN; at most 16. */
+export function localNics(): Array<{ mac: string; ipv4: string; netmask: string }> {
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.internal && a.family === 'IPv4' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(a.mac) && a.mac !== '00:00:00:00:00:00')
+    .map((a) => ({ mac: a.mac, ipv4: a.address, netmask: a.netmask }))
+    .slice(0, 16);
 }
 
 function drmScreen(root = '/sys/class/drm'): { width: number; height: number } | null {

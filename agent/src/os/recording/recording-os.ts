@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import type { KioskState } from '@yunzhuo/protocol/agent/index';
 import type { OsAdapters, SystemFacts } from '../os-adapters.js';
-import { localAddresses } from '../linux/linux-system-info.js';
+import { localAddresses, localNics } from '../linux/linux-system-info.js';
 
 export interface RecordedAction {
   at: string;
@@ -61,8 +61,11 @@ export function recordingOs(file: string): OsAdapters {
           memory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
           addresses: localAddresses(),
           screen: { width: 1920, height: 1080 },
+          nics: localNics(),
         };
       },
     },
+    // never sends: a test's broadcast address is the machine's real segment, not loopback
+    wake: { send: async (mac, broadcast, port) => record('wake.send', { mac, broadcast, port }) },
   };
 }

@@ -1,6 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { hallPlanQueries, hallPlansApi } from '../../api/hall-plans';
 import { terminals, windows } from '../../api/resources';
 import { sessionQueries } from '../../api/sessions';
 import { EmptyState, Loading } from '../../components/EmptyState';
@@ -15,6 +16,10 @@ import { useLookups, usePools, useSites } from '../../modules/lookups/lookups';
 import { buildSiteTree, flattenTree } from '../../modules/site-tree/site-tree';
 import { useLive } from '../../realtime/LiveEventsProvider';
 import { QueueWindowsCard } from './QueueWindowsCard';
+import { useFeedback } from '../../components/Feedback';
+import { PlanMap } from '../../modules/hall-map/PlanMap';
+import { plansOfSite, viewsOnPlan } from '../../modules/hall-map/plan-views';
+import { PlanToolbar } from './PlanToolbar';
 
 export function HallPage() {
   const { t } = useI18n();
@@ -36,6 +41,26 @@ export function HallPage() {
   const lookups = useLookups({ windows: false });
 
   const views = useMemo(() => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []), [win.data, term.data, sess.data, pools.data]);
+  // the floor plan (issue 17): shown when the site has one; edited by whoever may write the site
+  const feedback = useFeedback();
+  const client = useQueryClient();
+  const allPlans = useQuery({ ...hallPlanQueries.list(siteId), enabled: Boolean(siteId) });
+  const plans = plansOfSite(allPlans.data ?? [], siteId);
+  const [planArea, setPlanArea] = useState<string | null>(null);
+  const [layout, setLayout] = useState<'plan' | 'grid'>('plan');
+  const [editing, setEditing] = useState(false);
+  const areas = [...new Set(views.map((v) => v.window.area).filter((a): a is string => Boolean(a)))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  const chosenArea = planArea ?? plans[0]?.area ?? '';
+  const plan = plans.find((p) => (p.area ?? '') === chosenArea) ?? (editing ? null : (plans[0] ?? null));
+  const place = useMutation({
+    mutationFn: (p: { windowId: string; planX: number; planY: number }) => hallPlansApi.place(plan!.id, [p]),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['windows'] }),
+    onError: (err) => {
+      feedback.error(err);
+      void client.invalidateQueries({ queryKey: ['windows'] });
+    },
+  });
+  const showPlan = editing || (plans.length > 0 && layout === 'plan');
   const shown = query ? views.filter((v) => v.window.code.toLowerCase().includes(query.toLowerCase()) || (v.window.label ?? '').includes(query)) : views;
   const selected = views.find((v) => v.window.id === selectedId) ?? null;
   const error = [sites, win, term, sess].find((q) => q.isError)?.error;
@@ -56,6 +81,31 @@ export function HallPage() {
               ))}
             </select>
             <input className="search" placeholder={t('hall.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
+            {plans.length > 0 && !editing && (
+              <select
+                value={layout === 'grid' ? 'grid' : chosenArea}
+                onChange={(e) => (e.target.value === 'grid' ? setLayout('grid') : (setLayout('plan'), setPlanArea(e.target.value)))}
+                data-testid="hall-layout"
+                aria-label={t('plan.layout')}
+              >
+                {plans.map((p) => (
+                  <option key={p.id} value={p.area ?? ''}>
+                    {t('plan.planOf', { area: p.area ?? t('plan.wholeSite') })}
+                  </option>
+                ))}
+                <option value="grid">{t('plan.grid')}</option>
+              </select>
+            )}
+            {auth.canWrite && siteId && !editing && (
+              <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="hall-edit-plan">
+                {t('plan.edit')}
+              </button>
+            )}
+            {siteId && (
+              <Link className="btn" to={`/wall?site=${siteId}`} data-testid="hall-wall-link">
+                {t('wall.open')}
+              </Link>
+            )}
           </>
         }
       />
@@ -67,6 +117,21 @@ export function HallPage() {
         <EmptyState title={t('overview.noSites')}>
           <Link to="/sites">{t('overview.createSite')}</Link>
         </EmptyState>
+      ) : editing ? (
+        <>
+          <PlanToolbar siteId={siteId} area={chosenArea} areas={areas} plan={plan} onArea={setPlanArea} onDone={() => setEditing(false)} />
+          {plan ? (
+            <PlanMap
+              plan={plan}
+              views={viewsOnPlan(plan, plans, views)}
+              lookups={lookups}
+              editing
+              onPlace={(windowId, planX, planY) => place.mutate({ windowId, planX, planY })}
+            />
+          ) : (
+            <EmptyState title={t('plan.none')}>{t('plan.noneBody')}</EmptyState>
+          )}
+        </>
       ) : views.length === 0 ? (
         <EmptyState title={t('hall.noWindows')}>
           <Link to="/windows">{t('hall.addWindows')}</Link>
@@ -74,7 +139,17 @@ export function HallPage() {
       ) : (
         <>
           <Legend counts={countStates(views)} />
-          <HallMap views={shown} lookups={lookups} selectedId={selectedId} onSelect={(v) => setSelectedId(v.window.id)} />
+          {showPlan && plan ? (
+            <PlanMap
+              plan={plan}
+              views={viewsOnPlan(plan, plans, shown)}
+              lookups={lookups}
+              selectedId={selectedId}
+              onSelect={(v) => setSelectedId(v.window.id)}
+            />
+          ) : (
+            <HallMap views={shown} lookups={lookups} selectedId={selectedId} onSelect={(v) => setSelectedId(v.window.id)} />
+          )}
           <QueueWindowsCard siteId={siteId} />
         </>
       )}

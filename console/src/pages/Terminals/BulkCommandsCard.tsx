@@ -18,8 +18,17 @@ const LABEL: Record<BulkCommandType, MessageKey> = {
   'restart-kiosk': 'command.restartKiosk',
   reboot: 'command.reboot',
   shutdown: 'bulk.shutdown',
+  wake: 'bulk.wake',
 };
 const OUTCOME_TONE: Record<string, Tone> = { ok: 'ok', failed: 'bad', timeout: 'warn', offline: 'muted', refused: 'bad' };
+
+/** How a wake-up went out (issue 17): through which terminal, from the broker, or not needed. */
+function wakeDetail(r: BulkResult, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  if (r.result?.alreadyOnline === true) return t('bulk.alreadyOnline');
+  if (r.result?.via === 'terminal') return t('bulk.viaTerminal', { relay: String(r.result.relay ?? '') });
+  if (r.result?.via === 'broker') return t('bulk.viaBroker');
+  return '—';
+}
 
 /** One command to every terminal of a site or of one hall area, with each terminal's outcome. */
 export function BulkCommandsCard() {
@@ -113,7 +122,7 @@ export function BulkCommandsCard() {
               {
                 key: 'why',
                 header: t('bulk.detail'),
-                render: (r) => (r.error ? (errorText(r.error.code, lang, { agentCode: r.error.agentCode }) ?? r.error.code) : '—'),
+                render: (r) => (r.error ? (errorText(r.error.code, lang, { agentCode: r.error.agentCode }) ?? r.error.code) : wakeDetail(r, t)),
               },
             ]}
           />

@@ -16,6 +16,7 @@ import { useOptions } from '../../modules/lookups/options';
 import { ResourcePage } from '../../modules/resource-page/ResourcePage';
 import { BulkCommandsCard } from './BulkCommandsCard';
 import { JoinTokensCard } from './JoinTokensCard';
+import { PowerSchedulesCard } from './PowerSchedulesCard';
 
 export function TerminalsPage() {
   const { t, lang } = useI18n();
@@ -131,6 +132,7 @@ export function TerminalsPage() {
         )}
       />
       {canWrite && <BulkCommandsCard />}
+      <PowerSchedulesCard canWrite={canWrite} />
       <JoinTokensCard />
       {commanding && (
         <Drawer title={t('terminal.commandsOf', { name: commanding.name })} onClose={() => setCommanding(null)}>
