@@ -21,6 +21,7 @@ import { LoginRule } from '../identity/login-rule.model.js';
 import { Connector } from '../connectors/connector.model.js';
 import { OidcLogin, OidcSource } from '../identity/oidc-source.model.js';
 import { QueueTicket } from '../queue/queue-ticket.model.js';
+import { ALERT_MODELS } from '../alerts/alert.model.js';
 
 const ALL = [
   Site,
@@ -52,6 +53,7 @@ const ALL = [
   OidcLogin,
   QueueTicket,
   ...LIFECYCLE_MODELS,
+  ...ALERT_MODELS,
 ];
 
 /**

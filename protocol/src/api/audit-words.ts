@@ -48,6 +48,8 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'queue.skip': '过号',
   'queue.transfer': '转移',
   'queue.finish': '结束服务（办结）',
+  'alert.acknowledge': '确认告警',
+  'alert-settings.update': '修改告警设置',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
@@ -69,6 +71,8 @@ export const AUDIT_TYPE_WORDS: Record<string, string> = {
   'calendar-day': '工作日历',
   'ssh-known-host': '主机密钥',
   'queue-ticket': '排队号',
+  alert: '告警',
+  'alert-settings': '告警设置',
 };
 
 const VERB_WORDS: Record<string, string> = {
