@@ -99,7 +99,13 @@ describe('alerts API: scoped list, acknowledge once (audited), county settings (
 
   it('settings: county admin only; readers other than the admin see no robot key; the change is audited without the key', async () => {
     assertError(
-      await townAdmin.request('PUT', '/api/v1/alert-settings', { webhooks: [], terminalsOfflineThreshold: 3, siteThresholds: [], raiseAfterSeconds: 0, clearAfterSeconds: 0 }),
+      await townAdmin.request('PUT', '/api/v1/alert-settings', {
+        webhooks: [],
+        terminalsOfflineThreshold: 3,
+        siteThresholds: [],
+        raiseAfterSeconds: 0,
+        clearAfterSeconds: 0,
+      }),
       403,
       'FORBIDDEN',
     );

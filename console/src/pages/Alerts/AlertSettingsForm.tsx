@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { WEBHOOK_MSGTYPES, WEBHOOK_STYLES, type AlertSettings } from '@yunzhuo/protocol/api/alerts';
 import { alertQueries, alertsApi, type AlertSettingsView } from '../../api/alerts';
+import { isApiError, type ValidationIssue } from '../../api/api-error';
 import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { QueryView } from '../../components/QueryView';
@@ -25,13 +26,16 @@ function SettingsEditor({ initial }: { initial: AlertSettingsView }) {
   const [form, setForm] = useState<AlertSettings>(start);
   const set = (patch: Partial<AlertSettings>) => setForm((f) => ({ ...f, ...patch }));
   const disabled = !isCountyAdmin;
+  const [issues, setIssues] = useState<ValidationIssue[]>([]);
 
   const save = async () => {
+    setIssues([]);
     try {
       await alertsApi.saveSettings(form);
       feedback.ok(t('alert.settings.saved'));
       await queryClient.invalidateQueries({ queryKey: ['alerts', 'settings'] });
     } catch (err) {
+      if (isApiError(err, 'VALIDATION_FAILED')) setIssues(err.issues);
       feedback.error(err);
     }
   };
@@ -47,7 +51,7 @@ function SettingsEditor({ initial }: { initial: AlertSettingsView }) {
       {form.webhooks.map((w, i) => (
         <div key={i} className="toolbar" data-testid="alert-webhook-row">
           <input
-            className="grow"
+            style={{ flex: 1 }}
             value={w.url}
             disabled={disabled}
             placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
@@ -143,6 +147,13 @@ function SettingsEditor({ initial }: { initial: AlertSettingsView }) {
         {num(form.clearAfterSeconds, (n) => set({ clearAfterSeconds: n }), 'alert-clear-after')}
         <div className="field-help">{t('alert.settings.hysteresisHelp')}</div>
       </label>
+      {issues.length > 0 && (
+        <ul className="field-error" data-testid="alert-settings-issues">
+          {issues.map((issue, i) => (
+            <li key={i}>{issue.message}</li>
+          ))}
+        </ul>
+      )}
       {!disabled && (
         <div className="form-actions">
           <button className="btn btn-primary" data-testid="alert-settings-save" onClick={() => void save()}>
