@@ -593,7 +593,6 @@ export const en: Record<MessageKey, string> = {
   'recording.back': 'Back to history',
   'recording.loading': 'Loading the recording…',
   'recording.none': 'No recording for this session',
-  'recording.noneBody': 'The pool does not record, the recording was purged, or the broker does not serve recordings yet.',
   'recording.play': 'Play',
   'recording.pause': 'Pause',
   'recording.seek': 'Position',

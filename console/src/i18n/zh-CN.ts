@@ -589,7 +589,6 @@ export const zhCN = {
   'recording.back': '返回历史记录',
   'recording.loading': '正在加载录像…',
   'recording.none': '该会话没有可回放的录像',
-  'recording.noneBody': '桌面池未开启录制，或录像已被清理，或服务端尚未提供录像下载。',
   'recording.play': '播放',
   'recording.pause': '暂停',
   'recording.seek': '进度',

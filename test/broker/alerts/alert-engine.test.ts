@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Alert, AlertDelivery } from '../../../broker/src/alerts/alert.model.js';
+import { AlertEngine } from '../../../broker/src/alerts/alert-engine.js';
+import { AlertSettingsStore } from '../../../broker/src/alerts/alert-settings.js';
+import { AlertWebhookSender, DEFAULT_WEBHOOK_TIMING } from '../../../broker/src/alerts/alert-webhooks.js';
+import { AuditService } from '../../../broker/src/audit/audit.service.js';
 import { Desktop } from '../../../broker/src/desktops/desktop.model.js';
 import { Gateway } from '../../../broker/src/gateways/gateway.model.js';
 import { Terminal } from '../../../broker/src/terminals/terminal.model.js';
@@ -246,5 +250,40 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('two broker processes reading at once: one alert, one message, sent once (unique open key, leased delivery)', async () => {
+    const saved = await broker.admin.request('PUT', '/api/v1/alert-settings', {
+      webhooks: [{ url: robotUrl, style: 'dingtalk', msgtype: 'text' }],
+      terminalsOfflineThreshold: 50,
+      siteThresholds: [],
+      raiseAfterSeconds: 0,
+      clearAfterSeconds: 60,
+    });
+    assert.equal(saved.status, 200);
+    // a second "process": its own engine and sender on the same database and clock
+    const audit = new AuditService(clock);
+    const webhooks = new AlertWebhookSender(clock, DEFAULT_WEBHOOK_TIMING, 'Asia/Shanghai');
+    const other = new AlertEngine({
+      sequelize: broker.sequelize,
+      clock,
+      events: broker.events,
+      audit,
+      settings: new AlertSettingsStore({ sequelize: broker.sequelize, audit, clock }),
+      webhooks,
+      evaluateMs: 15_000,
+    });
+    const gateway = await f.gateway({ port: 3 });
+    await Gateway.update({ health: 'down' }, { where: { id: gateway.id } });
+    const before = receiver.log.length;
+    await Promise.all([engine().evaluate(), other.evaluate(), engine().evaluate(), other.evaluate()]);
+    const alerts = await Alert.findAll({ where: { subjectId: gateway.id } });
+    assert.equal(alerts.length, 1);
+    await Promise.all([broker.alerts.webhooks.runOnce(), webhooks.runOnce(), broker.alerts.webhooks.runOnce(), webhooks.runOnce()]);
+    await eventually(async () => (await AlertDelivery.findOne({ where: { alertId: alerts[0]!.id } }))?.state === 'delivered');
+    assert.equal(await AlertDelivery.count({ where: { alertId: alerts[0]!.id } }), 1);
+    assert.equal(receiver.log.length - before, 1, 'posted once');
+    await other.close();
+    await webhooks.close();
   });
 });
