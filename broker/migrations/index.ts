@@ -13,6 +13,7 @@ import * as m0013 from './0013-rating-outbox.js';
 import * as m0014 from './0014-connectors.js';
 import * as m0015 from './0015-totp-oidc.js';
 import * as m0016 from './0016-queue-tickets.js';
+import * as m0018 from './0018-alerts.js';
 import * as m0019 from './0019-hall-plans-power.js';
 import * as m0021 from './0021-rating-pads.js';
 
@@ -38,6 +39,7 @@ export const migrations: Migration[] = [
   { name: '0014-connectors', ...m0014 },
   { name: '0015-totp-oidc', ...m0015 },
   { name: '0016-queue-tickets', ...m0016 },
+  { name: '0018-alerts', ...m0018 },
   { name: '0019-hall-plans-power', ...m0019 },
   { name: '0021-rating-pads', ...m0021 },
 ];

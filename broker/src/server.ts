@@ -59,6 +59,10 @@ import { RatingTagSets } from './ratings/rating-tag-sets.js';
 import { mountWorkOrders } from './ratings/work-order.routes.js';
 import { WorkOrderService } from './ratings/work-orders.service.js';
 import { RatingOutboxSender } from './ratings/rating-outbox.js';
+import { AlertEngine } from './alerts/alert-engine.js';
+import { AlertSettingsStore } from './alerts/alert-settings.js';
+import { AlertWebhookSender, DEFAULT_WEBHOOK_TIMING } from './alerts/alert-webhooks.js';
+import { mountAlerts } from './alerts/alerts.routes.js';
 import { mountRatingOutbox } from './ratings/rating-outbox.routes.js';
 import { mountRatingExport } from './ratings/export/rating-export.routes.js';
 import { RatingExporter } from './ratings/export/rating-export.service.js';
@@ -116,6 +120,8 @@ export interface RunningBroker {
   ratingOutbox: RatingOutboxSender | null;
   /** night power-off and wake-on-LAN schedules (issue 17) */
   powerScheduler: PowerScheduler;
+  /** alerts (docs/ALERTS.md): conditions read on the clock, webhook messages with retries */
+  alerts: { engine: AlertEngine; webhooks: AlertWebhookSender };
   generatedAdminPassword?: string;
   close(): Promise<void>;
 }
@@ -266,6 +272,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountPaper(publicApi, new PrintAuditService(audit), docs);
   mountRatingOutbox(consoleApi, { audit, clock, docs });
   mountAudit(consoleApi, docs);
+  const alertSettings = new AlertSettingsStore({ sequelize, audit, clock });
+  const alertWebhooks = new AlertWebhookSender(clock, DEFAULT_WEBHOOK_TIMING, config.hallTimeZone, logger);
+  const alertEngine = new AlertEngine({ sequelize, clock, events, audit, settings: alertSettings, webhooks: alertWebhooks, logger, evaluateMs: 15_000 });
+  mountAlerts(consoleApi, { engine: alertEngine, settings: alertSettings, docs });
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const wake = config.wakeBroadcast ? { ...parseWakeBroadcast(config.wakeBroadcast), send: sendMagicPacket } : null;
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus, wake });
@@ -350,6 +360,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       : null;
   ratingOutbox?.start();
   powerScheduler.start();
+  alertEngine.start();
+  alertWebhooks.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
 
@@ -365,6 +377,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     connectors,
     ratingOutbox,
     powerScheduler,
+    alerts: { engine: alertEngine, webhooks: alertWebhooks },
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
@@ -376,6 +389,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       await desktopLifecycle.close();
       await ratingOutbox?.close();
       await powerScheduler.close();
+      await alertEngine.close();
+      await alertWebhooks.close();
       await agents.close();
       await connectors.close();
       await bus.close(); // last: the others hear what this process did while stopping

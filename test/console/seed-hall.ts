@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestBroker } from '../helpers/start-broker.js';
 import { ApiClient } from '../helpers/api-client.js';
 import type { Factory } from '../helpers/factories.js';
@@ -8,6 +11,9 @@ const DEPARTMENTS = [
   { code: 'MKT', name: '市场监管' },
   { code: 'LAND', name: '不动产登记' },
 ];
+/** a real guacd stream (test/fixtures): what guacd would have written for the recorded session */
+const GUACD_STREAM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/guacd-stream.bin');
+
 const CLERKS = ['王晓梅', '李建国', '张丽', '刘洋', '陈静', '杨帆', '赵敏', '孙磊', '周婷', '吴军'];
 
 export interface SeededHall {
@@ -87,6 +93,12 @@ export async function seedHall(broker: TestBroker, factory: Factory): Promise<Se
     if (res.status !== 201) throw new Error(`seed login ${res.status} ${JSON.stringify(res.body)}`);
     const id: string = res.body.session.id;
     sessionIds.push(id);
+    if (pool.settings.recording) {
+      // guacd opens the recording before the first frame: the broker checks it is there
+      const dir = path.join(broker.dataDir, 'recordings', (await broker.admin.get(`/api/v1/sessions/${id}`)).body.siteId as string);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(GUACD_STREAM, path.join(dir, id));
+    }
     await broker.lifecycle.markActive(id, `$seed-${n}`);
     if (n === 3) await t.client.post(`/api/v1/terminal/sessions/${id}/disconnect`);
     if (!recordedSessionId && pool.settings.recording) recordedSessionId = id;

@@ -15,6 +15,7 @@ const examples: { [K in LiveEventType]: LiveEvent<K>['data'] } = {
   'resource.changed': { resource: 'windows', id: 'w1', action: 'create', siteId: SITE },
   'terminal.message': { terminalId: 't1', siteId: SITE, windowId: null, commandId: 'c1', text: '请稍候', level: 'info', durationSeconds: 10 },
   'terminal.command': { terminalId: 't1', siteId: SITE, commandId: 'c1', type: 'lock', outcome: 'ok' },
+  'alert.changed': { id: 'al1', kind: 'gateway-down', state: 'open', siteId: null, acknowledged: false },
 };
 
 describe('protocol: the live event map', () => {

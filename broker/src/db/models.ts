@@ -25,6 +25,7 @@ import { QueuePause } from '../queue/queue-pause.model.js';
 import { RatingPad } from '../rating-pads/rating-pad.model.js';
 import { HallPlan } from '../hall-plans/hall-plan.model.js';
 import { PowerSchedule } from '../power/power-schedule.model.js';
+import { ALERT_MODELS } from '../alerts/alert.model.js';
 
 const ALL = [
   Site,
@@ -60,6 +61,7 @@ const ALL = [
   ...LIFECYCLE_MODELS,
   HallPlan,
   PowerSchedule,
+  ...ALERT_MODELS,
 ];
 
 /**

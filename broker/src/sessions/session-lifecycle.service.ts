@@ -19,6 +19,7 @@ import type { TunnelBroker, TunnelCloseReason, TunnelTarget } from '../tunnel/tu
 import { releaseDesktop, type DesktopHooks } from './desktop-claim.js';
 import type { LiveTunnels } from './live-tunnels.js';
 import { DesktopSession } from './session.model.js';
+import { prepareRecordingDir, recordingWritten } from './recording-directory.js';
 import type { SessionTransitions } from './session-transitions.js';
 import type { IssuedToken, TunnelTokens } from './tunnel-tokens.js';
 
@@ -79,6 +80,10 @@ export class SessionLifecycle implements TunnelBroker {
     const gateways = await Gateway.findAll({ where: { id: links.map((l) => l.gatewayId) } });
     const ordered = links.map((l) => gateways.find((g) => g.id === l.gatewayId)).filter((g): g is Gateway => !!g);
     const healthyFirst = [...ordered.filter((g) => g.health !== 'down'), ...ordered.filter((g) => g.health === 'down')];
+    if (pool.settings.recording) {
+      const problem = await prepareRecordingDir(this.recordingDirOf(session));
+      if (problem) await session.update({ recordingError: JSON.stringify(problem) });
+    }
     const target: TunnelTarget = {
       sessionId: session.id,
       terminalId: session.terminalId,
@@ -113,7 +118,10 @@ export class SessionLifecycle implements TunnelBroker {
     if (session) {
       const pool = await Pool.findByPk(session.poolId);
       if (pool?.settings.recording && !session.recordingPath) {
-        await session.update({ recordingPath: path.join(this.recordingDirOf(session), session.id) });
+        const recordingPath = path.join(this.recordingDirOf(session), session.id);
+        // the first connection's file (later ones add parts beside it): none now means guacd cannot write there
+        const problem = session.recordingError ? null : await recordingWritten(recordingPath);
+        await session.update({ recordingPath, ...(problem ? { recordingError: JSON.stringify(problem) } : {}) });
       }
     }
   }

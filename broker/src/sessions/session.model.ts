@@ -22,6 +22,8 @@ export class DesktopSession extends Model<InferAttributes<DesktopSession>, Infer
   declare endedAt: Date | null;
   declare lastActivityAt: Date | null;
   declare recordingPath: string | null;
+  /** why a recorded session has no recording guacd wrote (issue 17): set when the first frame came and no file was there */
+  declare recordingError: CreationOptional<string | null>;
   declare guacConnectionId: string | null;
   declare brokerInstance: string | null;
   declare createdAt: CreationOptional<Date>;
@@ -52,6 +54,7 @@ export class DesktopSession extends Model<InferAttributes<DesktopSession>, Infer
         endedAt: date(),
         lastActivityAt: date(),
         recordingPath: str(1024),
+        recordingError: str(500),
         guacConnectionId: str(64),
         brokerInstance: str(64),
         createdAt: DataTypes.DATE,

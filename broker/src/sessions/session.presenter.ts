@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { sessionOut } from '@yunzhuo/protocol/api/resources';
 import { iso } from '../http/refs.js';
 import type { DesktopSession } from './session.model.js';
+import { parseRecordingProblem } from './recording-directory.js';
 
 export function presentSession(s: DesktopSession): z.output<typeof sessionOut> {
   return {
@@ -22,6 +23,7 @@ export function presentSession(s: DesktopSession): z.output<typeof sessionOut> {
     disconnectedAt: iso(s.disconnectedAt),
     endedAt: iso(s.endedAt),
     lastActivityAt: iso(s.lastActivityAt),
-    hasRecording: s.recordingPath !== null,
+    hasRecording: s.recordingPath !== null && !s.recordingError,
+    recordingProblem: parseRecordingProblem(s.recordingError),
   };
 }

@@ -12,6 +12,7 @@ import { AuditPage } from '../pages/Audit/AuditPage';
 import { DepartmentsPage } from '../pages/Departments/DepartmentsPage';
 import { GatewaysPage } from '../pages/Gateways/GatewaysPage';
 import { ConnectorsPage } from '../pages/Connectors/ConnectorsPage';
+import { AlertsPage } from '../pages/Alerts/AlertsPage';
 import { HallPage } from '../pages/Hall/HallPage';
 import { LoginPage } from '../pages/Login/LoginPage';
 import { OverviewPage } from '../pages/Overview/OverviewPage';
@@ -85,6 +86,7 @@ function Gate() {
             <Route path="sites" element={<SitesPage />} />
             <Route path="gateways" element={<GatewaysPage />} />
             <Route path="connectors" element={<ConnectorsPage />} />
+            <Route path="alerts" element={<AlertsPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route
               path="reports"

@@ -29,6 +29,7 @@ const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = 
   [
     { to: '/audit', label: 'nav.audit', icon: '≣' },
     { to: '/reports', label: 'nav.reports', icon: '▁▃▅' },
+    { to: '/alerts', label: 'nav.alerts', icon: '⚠' },
   ],
   [
     { to: '/work-orders', label: 'nav.workOrders', icon: '✎' },

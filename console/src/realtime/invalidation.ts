@@ -22,6 +22,8 @@ export function keysFor(event: LiveEvent): Key[] {
       return [['audit-events']];
     case 'rating.created':
       return [['ratings']];
+    case 'alert.changed':
+      return [['alerts']];
     case 'resource.changed': {
       const keys: Key[] = [[event.data.resource]];
       if (event.data.resource === 'pools') keys.push(['desktops']);

@@ -58,6 +58,8 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'terminal.bulk-command': '批量操作终端',
   'power-schedule.run': '定时关机/唤醒',
   'terminal.wake': '远程唤醒终端',
+  'alert.acknowledge': '确认告警',
+  'alert-settings.update': '修改告警设置',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {
@@ -82,6 +84,8 @@ export const AUDIT_TYPE_WORDS: Record<string, string> = {
   'rating-pad': '评价器',
   'hall-plan': '大厅平面图',
   'power-schedule': '定时关机/唤醒计划',
+  alert: '告警',
+  'alert-settings': '告警设置',
 };
 
 const VERB_WORDS: Record<string, string> = {

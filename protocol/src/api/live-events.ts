@@ -30,6 +30,8 @@ export const liveEventData = {
   /** shown on the window page of that terminal (sent by an admin's `message` command) */
   'terminal.message': z.object({ terminalId: id, siteId: id, windowId: id.nullable(), commandId: id, text, level: id, durationSeconds: z.number() }),
   'terminal.command': z.object({ terminalId: id, siteId: id, commandId: id, type: id, outcome: z.enum(['ok', 'failed']) }),
+  /** an alert raised, cleared or acknowledged (docs/ALERTS.md) */
+  'alert.changed': z.object({ id, kind: id, state: id, siteId: id.nullable(), acknowledged: z.boolean() }),
 };
 
 export type LiveEventMap = { [K in keyof typeof liveEventData]: z.infer<(typeof liveEventData)[K]> };
@@ -54,6 +56,7 @@ export const liveEvent = z.discriminatedUnion('type', [
   eventOf('resource.changed'),
   eventOf('terminal.message'),
   eventOf('terminal.command'),
+  eventOf('alert.changed'),
 ]);
 
 /** What `/api/v1/events` sends a console: the broker's events plus the greeting on connect. */

@@ -305,7 +305,13 @@ export const sessionOut = z.object({
   disconnectedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   lastActivityAt: z.string().nullable(),
+  /** a recording guacd wrote (回放 is offered only then) */
   hasRecording: z.boolean(),
+  /** why a session that was to be recorded has none (issue 17): the directory guacd was given and what went wrong */
+  recordingProblem: z
+    .object({ code: z.enum(['directory-unavailable', 'not-written']), directory: z.string(), detail: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
 
 /**

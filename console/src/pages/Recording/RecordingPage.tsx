@@ -29,6 +29,7 @@ export default function RecordingPage() {
   // an error on part 0 waits for the list, which tells whether other parts exist
   const awaitingList = recording.isError && listed.isPending;
   const missing = !awaitingList && recording.error instanceof ApiError && recording.error.status === 404;
+  const problem = s?.recordingProblem ?? null;
 
   return (
     <div data-testid="page-recording">
@@ -62,9 +63,18 @@ export default function RecordingPage() {
             </label>
           </Toolbar>
         )}
-        {missing ? (
+        {problem ? (
           <EmptyState title={t('recording.none')} icon="▶">
-            {t('recording.noneBody')}
+            <span data-testid="recording-problem">
+              {t(problem.code === 'not-written' ? 'recording.notWritten' : 'recording.dirUnavailable', {
+                directory: problem.directory,
+                detail: problem.detail ?? '—',
+              })}
+            </span>
+          </EmptyState>
+        ) : missing ? (
+          <EmptyState title={t('recording.none')} icon="▶">
+            <span data-testid="recording-problem">{s && !s.hasRecording ? t('recording.notRecorded') : t('recording.removed')}</span>
           </EmptyState>
         ) : recording.isPending || awaitingList ? (
           <Loading label={t('recording.loading')} />
