@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { windowOidcLoginBody, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
+import { windowOidcLoginBody, windowOidcSourcesOut, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
 import { windowLoginOut } from '@yunzhuo/protocol/api/window';
 import { clientAddress } from '../http/async-router.js';
 import type { OpenApiDocs } from '../http/openapi.js';
@@ -35,6 +35,15 @@ export function mountWindowOidc(
     body: windowOidcLoginBody,
     response: windowLoginOut,
     status: 201,
+  });
+  deps.docs.route('get', '/api/v1/terminal/oidc/sources', {
+    summary: "The providers offered at this terminal's site (the window page's 统一身份认证 button)",
+    tag: 'window',
+    response: windowOidcSourcesOut,
+  });
+  router.get('/terminal/oidc/sources', async (req, res) => {
+    const terminal = await deps.terminalOf(req);
+    res.json({ items: await deps.oidc.sourcesAtSite(terminal.siteId) });
   });
   router.post('/terminal/oidc/start', async (req, res) => {
     const terminal = await deps.terminalOf(req);

@@ -103,3 +103,14 @@ export const windowOidcLoginBody = z
     exceptPoolIds: z.array(idSchema).max(20).optional(),
   })
   .strict();
+
+/** `POST /identity-sources/oidc/{id}/test` (测试连接): the provider's discovery document read */
+export const oidcSourceTestOut = z.object({
+  ok: z.boolean(),
+  ms: z.number(),
+  issuer: z.string().nullable(),
+  authorizationEndpoint: z.string().nullable(),
+  error: z.string().nullable(),
+});
+/** `GET /terminal/oidc/sources`: the providers offered at this terminal's site (its own, an ancestor's, or county-wide) */
+export const windowOidcSourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });

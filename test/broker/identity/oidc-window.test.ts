@@ -74,4 +74,30 @@ describe('OpenID Connect sign-in at the window', function () {
     assert.equal(stolen.status, 400, JSON.stringify(stolen.body));
     assert.equal(stolen.body.error.code, 'OIDC_STATE_INVALID');
   });
+
+  it('the window page offers the providers of its own site only; a refused sign-in comes back to the window page', async () => {
+    const town = await f.site({ name: '城关镇便民服务中心', kind: 'town' });
+    const townOnly = await broker.admin.create('/api/v1/identity-sources/oidc', {
+      name: '城关镇扫码登录',
+      siteId: town.id,
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      redirectUri: `${broker.url}/api/v1/auth/oidc/callback`,
+      claimMappings: [{ claim: 'groups', value: 'town-clerks' }],
+    });
+    const county = await f.windowWithTerminal(hall.site.id);
+    const atCounty = await county.client.get('/api/v1/terminal/oidc/sources');
+    assert.deepEqual(
+      atCounty.body.items.map((s: { id: string }) => s.id),
+      [sourceId],
+    );
+    const atTown = await (await f.windowWithTerminal(town.id)).client.get('/api/v1/terminal/oidc/sources');
+    assert.deepEqual(atTown.body.items.map((s: { id: string }) => s.id).sort(), [sourceId, townOnly.id].sort());
+
+    provider.signInAs({ sub: '2003', preferred_username: 'zhoujie', name: '周杰', groups: ['canteen'] });
+    const start = await county.client.post('/api/v1/terminal/oidc/start', { sourceId });
+    const end = await new RedirectBrowser().open(start.body.authorizationUrl, (u) => u.pathname === '/terminal');
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(new URLSearchParams(end.url.hash.slice(1)).get('oidcError'), 'OIDC_NOT_MAPPED');
+  });
 });
