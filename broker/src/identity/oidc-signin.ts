@@ -179,14 +179,14 @@ export class OidcSignIn {
     return ticket;
   }
 
-  /** The account a ticket stands for, at the terminal it was issued for; used once. */
-  async redeemWindowTicket(ticket: string, terminalId: string): Promise<Account> {
+  /** The account a ticket stands for (and its provider), at the terminal it was issued for; used once. */
+  async redeemWindowTicket(ticket: string, terminalId: string): Promise<{ account: Account; sourceId: string }> {
     const row = await OidcLogin.findOne({ where: { stateHash: sha256(ticket), purpose: 'ticket', terminalId } });
     const taken = row ? await OidcLogin.destroy({ where: { stateHash: row.stateHash } }) : 0;
     if (!row || taken !== 1 || row.expiresAt.getTime() <= this.deps.clock.now() || !row.accountId) throw new AppError('OIDC_STATE_INVALID');
     const account = await Account.findByPk(row.accountId);
     if (!account) throw new AppError('OIDC_STATE_INVALID');
-    return account;
+    return { account, sourceId: row.sourceId };
   }
 
   async #claims(config: oidc.Configuration, callbackUrl: URL, pending: OidcLogin): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { windowLoginOut } from './window.js';
 import { idSchema, listQueryBase, patchOf, roleSchema, text } from './common.js';
 
 const claimName = z
@@ -114,3 +115,5 @@ export const oidcSourceTestOut = z.object({
 });
 /** `GET /terminal/oidc/sources`: the providers offered at this terminal's site (its own, an ancestor's, or county-wide) */
 export const windowOidcSourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+/** a window's single sign-on answered like a password login, with the login name the provider gave (for the window's bar) */
+export const windowOidcLoginOut = windowLoginOut.extend({ username: z.string() });

@@ -91,4 +91,7 @@ export const en: Record<MessageKey, string> = {
   'screen.ok': 'OK',
   'screen.lockedTitle': 'This window was locked by the IT center',
   'screen.lockedText': 'Please wait; it can be used again once unlocked.',
+  /* ---------- single sign-on at the window (issue 18) ---------- */
+  'login.or': 'or',
+  'login.sso': 'Sign in with {name}',
 };

@@ -90,6 +90,9 @@ export const zhCN = {
   'screen.ok': '知道了',
   'screen.lockedTitle': '本窗口已被信息中心锁定',
   'screen.lockedText': '请稍候，解锁后即可继续使用。',
+  /* ---------- 统一身份认证 at the window (issue 18) ---------- */
+  'login.or': '或',
+  'login.sso': '使用{name}登录',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
