@@ -100,4 +100,29 @@ describe('OpenID Connect sign-in at the window', function () {
     assert.equal(end.stopped, true, `${end.status} ${end.body}`);
     assert.equal(new URLSearchParams(end.url.hash.slice(1)).get('oidcError'), 'OIDC_NOT_MAPPED');
   });
+
+  it('a clerk of two departments chooses a desktop: the choice comes with a new ticket, the used one stays used', async () => {
+    const tax = await f.department({ name: '税务局' });
+    const taxPool = await f.pool(tax.id, hall.site.id, [hall.gateway.id]);
+    await f.desktop(taxPool.id);
+    await broker.admin.patch(`/api/v1/identity-sources/oidc/${sourceId}`, {
+      claimMappings: [
+        { claim: 'groups', value: 'hall-clerks', departmentIds: [hall.department.id], roles: ['clerk'] },
+        { claim: 'groups', value: 'tax-front', departmentIds: [tax.id], roles: ['clerk'] },
+      ],
+    });
+    provider.signInAs({ sub: '2004', preferred_username: 'sunli', name: '孙丽', groups: ['hall-clerks', 'tax-front'] });
+    const seat = await f.windowWithTerminal(hall.site.id);
+    const ticket = await signInAt(seat);
+    const choose = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket });
+    assert.equal(choose.body.error.code, 'POOL_CHOICE_REQUIRED', JSON.stringify(choose.body));
+    assert.equal(choose.body.error.details.pools.length, 2);
+    const next = choose.body.error.details.ticket;
+    assert.match(next, /\S{20,}/);
+    assert.equal((await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket, poolId: taxPool.id })).body.error.code, 'OIDC_STATE_INVALID');
+    const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: next, poolId: taxPool.id });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
+    assert.equal(login.body.session.poolId, taxPool.id);
+    assert.equal(login.body.username, 'sunli');
+  });
 });
