@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Account } from '../../../broker/src/accounts/account.model.js';
+import { Account, AccountDepartment } from '../../../broker/src/accounts/account.model.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -129,6 +129,20 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     const shown = (await broker.admin.get(`/api/v1/accounts/${account.id}`)).body;
     assert.deepEqual(shown.departmentIds, [hall.department.id]);
     assert.equal(await AuditEvent.count({ where: { action: 'account.provision', targetId: account.id } }), 1);
+  });
+
+  it('a known clerk whose entry and groups did not change logs in again without rewriting the account or its links', async () => {
+    const updates: string[] = [];
+    Account.addHook('beforeUpdate', 'count-updates', (row) => void updates.push(String(row.get('id'))));
+    AccountDepartment.addHook('beforeBulkDestroy', 'count-links', () => void updates.push('links'));
+    try {
+      const again = await window.post('/api/v1/terminal/sessions', { username: 'zhangwei', password: 'Zw-ldap-2026' });
+      assert.equal(again.status, 201, JSON.stringify(again.body));
+    } finally {
+      Account.removeHook('beforeUpdate', 'count-updates');
+      AccountDepartment.removeHook('beforeBulkDestroy', 'count-links');
+    }
+    assert.deepEqual(updates, []);
   });
 
   it('a nested group maps too: lina is in tax-front, which is in tax', async () => {
