@@ -17,6 +17,8 @@ export interface TestProvider {
   clientSecret: string;
   /** who signs in at the next interaction (the person at the provider's page) */
   signInAs(user: ProviderUser): void;
+  /** the next token answer's `id_token` goes through `change` on its way to the broker (a man in the middle) */
+  tamperNextIdToken(change: (idToken: string) => string): void;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,21 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
     },
   });
   const callback = provider.callback();
+  let tamper: ((idToken: string) => string) | null = null;
   server.on('request', (req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/token') && tamper) {
+      const change = tamper;
+      tamper = null;
+      const end = res.end.bind(res) as (chunk: unknown) => typeof res;
+      // koa answers with one res.end(body) before any header is sent: the body can still be swapped
+      res.end = ((chunk: unknown) => {
+        const answer = JSON.parse(String(chunk)) as { id_token?: string };
+        if (answer.id_token) answer.id_token = change(answer.id_token);
+        const text = JSON.stringify(answer);
+        res.setHeader('content-length', Buffer.byteLength(text));
+        return end(text);
+      }) as typeof res.end;
+    }
     if (!req.url?.startsWith('/interaction/')) return void callback(req, res);
     void (async () => {
       if (!current) throw new Error('the test named no one to sign in');
@@ -88,6 +104,9 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
     clientSecret,
     signInAs(user) {
       current = user;
+    },
+    tamperNextIdToken(change) {
+      tamper = change;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -2,16 +2,24 @@ import { Op, type Sequelize } from 'sequelize';
 import type { Role } from '@yunzhuo/protocol/api/common';
 import type { IdentitySourceSettings } from '@yunzhuo/protocol/api/identity';
 import { nameKey, usernameSchema } from '@yunzhuo/protocol/api/names';
-import { Account } from '../accounts/account.model.js';
+import { Account, AccountDepartment, AccountPool } from '../accounts/account.model.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
 import { systemActor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
+import { Semaphore } from '../lib/semaphore.js';
 import { IdentitySource } from './identity-source.model.js';
 import { LdapDirectory, type DirectoryUser } from './ldap-directory.js';
 import { dnKey } from './ldap-text.js';
+
+/**
+ * At most this many directory checks at once per broker, the rest wait their turn (like the password
+ * hash slots): 250 clerks at 8:30 do not open 250 connections to the county's domain controller, and
+ * the broker's event loop is not flooded with LDAP traffic while it assigns desktops.
+ */
+const DIRECTORY_CHECKS = 4;
 
 /** The password hash of an account a directory vouches for: no scrypt hash, so never a local password. */
 export const DIRECTORY_PASSWORD_MARK = '!directory';
@@ -41,6 +49,9 @@ export function grantsOf(settings: IdentitySourceSettings, groups: ReadonlySet<s
  * pools and roles follow the source's group mapping at every login. No directory password is stored.
  */
 export class DirectoryLogin {
+  /** directory checks under way at once (each one a connection, a search and a bind) */
+  readonly #checks = new Semaphore(DIRECTORY_CHECKS);
+
   constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService }) {}
 
   directoryOf(source: IdentitySource): LdapDirectory {
@@ -69,7 +80,7 @@ export class DirectoryLogin {
     let unavailable: AppError | null = null;
     for (const source of sources) {
       try {
-        const check = await this.directoryOf(source).authenticate(username, password);
+        const check = await this.#checks.run(() => this.directoryOf(source).authenticate(username, password));
         if (check.outcome === 'ok') return await this.#provision(source, check.user, username, account, address);
         if (check.outcome === 'locked') throw new AppError('DIRECTORY_ACCOUNT_LOCKED', { source: source.name });
       } catch (err) {
@@ -85,6 +96,8 @@ export class DirectoryLogin {
     const fields = { displayName: user.displayName.slice(0, 200), roles: grants.roles, externalDn: user.dn };
     const links = grants.mapped ? { departmentIds: grants.departmentIds, poolIds: grants.poolIds } : {};
     const actor = systemActor(address);
+    // the 8:30 rush: clerks whose entry and groups are as at their last login cost no write (SQLite has one writer)
+    if (existing && (await unchanged(existing, fields, links))) return existing;
     try {
       return await writeTransaction(this.deps.sequelize, async (transaction) => {
         const account = existing ?? (await Account.findOne({ where: { usernameKey: nameKey(typed), identitySourceId: { [Op.ne]: null } }, transaction }));
@@ -128,6 +141,32 @@ export class DirectoryLogin {
       throw err;
     }
   }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const [x, y] = [new Set(a), new Set(b)];
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}
+
+/** Whether the account already holds these fields and links (read only, outside any transaction). */
+async function unchanged(account: Account, fields: { displayName: string; roles: Role[]; externalDn: string }, links: Partial<Grants>): Promise<boolean> {
+  if (account.displayName !== fields.displayName || account.externalDn !== fields.externalDn || !sameSet(account.roles, fields.roles)) return false;
+  const [departments, pools] = await Promise.all([
+    links.departmentIds ? AccountDepartment.findAll({ where: { accountId: account.id }, attributes: ['departmentId'] }) : null,
+    links.poolIds ? AccountPool.findAll({ where: { accountId: account.id }, attributes: ['poolId'] }) : null,
+  ]);
+  return (
+    (!departments ||
+      sameSet(
+        departments.map((d) => d.departmentId),
+        links.departmentIds!,
+      )) &&
+    (!pools ||
+      sameSet(
+        pools.map((p) => p.poolId),
+        links.poolIds!,
+      ))
+  );
 }
 
 /** The directory's spelling of the login when it is the same name as typed, else what was typed. */

@@ -10,6 +10,7 @@ import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
 import type { DirectoryLogin } from './directory-login.js';
 import { IdentitySource } from './identity-source.model.js';
+import type { DirectoryProbe } from './ldap-directory.js';
 import { dnKey } from './ldap-text.js';
 
 /** How often the broker looks for a source whose sync is due (each has its own interval). */
@@ -49,6 +50,11 @@ export class DirectorySync {
     } finally {
       this.#running = false;
     }
+  }
+
+  /** 测试连接 from the console: every server of the source asked now. */
+  probeSource(source: IdentitySource): Promise<DirectoryProbe> {
+    return this.deps.directory.directoryOf(source).probe();
   }
 
   async syncSource(source: IdentitySource, actor: Actor = systemActor()): Promise<z.output<typeof identitySourceSyncOut>> {

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { identitySourceSyncOut } from '@yunzhuo/protocol/api/identity';
+import { identitySourceSyncOut, identitySourceTestOut } from '@yunzhuo/protocol/api/identity';
 import { assertCanWriteAnything } from '../auth/policy.js';
 import { findVisible } from '../auth/row-access.js';
 import { actorOf } from '../http/async-router.js';
@@ -12,7 +12,7 @@ import { identitySourceResource } from './identity-source.resource.js';
 
 const params = z.object({ id: z.string().uuid() });
 
-/** `/identity-sources` (CRUD) and a sync on demand. */
+/** `/identity-sources` (CRUD), a connection test and a sync on demand. */
 export function mountIdentitySources(router: Router, deps: CrudDeps & { secrets: SecretBox; sync: DirectorySync }): void {
   const resource = identitySourceResource(deps.secrets);
   mountCrud(router, resource, deps);
@@ -21,6 +21,18 @@ export function mountIdentitySources(router: Router, deps: CrudDeps & { secrets:
     tag: 'identity-sources',
     params,
     response: identitySourceSyncOut,
+  });
+  deps.docs.route('post', '/api/v1/identity-sources/{id}/test', {
+    summary: 'Test connection: each server connected and bound as the service account',
+    tag: 'identity-sources',
+    params,
+    response: identitySourceTestOut,
+  });
+  router.post('/identity-sources/:id/test', async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const source = await findVisible(resource, actor, String(req.params.id), 'write');
+    res.json(await deps.sync.probeSource(source));
   });
   router.post('/identity-sources/:id/sync', async (req, res) => {
     const actor = actorOf(req);

@@ -11,6 +11,14 @@ export interface DirectoryUser {
   groups: Set<string>;
 }
 
+export interface DirectoryProbe {
+  /** at least one server answered (and took the service account) */
+  ok: boolean;
+  servers: { url: string; ok: boolean; ms: number; error: string | null }[];
+  /** user entries the filter finds, as the service account sees them; null without one */
+  users: number | null;
+}
+
 export type DirectoryCheck = { outcome: 'ok'; user: DirectoryUser } | { outcome: 'wrong-password' } | { outcome: 'no-such-user' } | { outcome: 'locked' };
 
 /** AD: the in-chain matching rule finds nested groups in one search. */
@@ -136,26 +144,73 @@ export class LdapDirectory {
     return groups;
   }
 
+  /**
+   * The console's 测试连接: every server in turn (not only the first that answers), each connected
+   * (StartTLS / LDAPS as configured) and bound as the service account; the first that answers
+   * also counts the user entries the filter finds (what a sync would check).
+   */
+  async probe(): Promise<DirectoryProbe> {
+    const servers: DirectoryProbe['servers'] = [];
+    let users: number | null = null;
+    for (const url of this.settings.urls) {
+      const t0 = performance.now();
+      const client = await this.#connect(url).catch((err: unknown) => err as Error);
+      try {
+        if (client instanceof Error) throw client;
+        if (this.settings.bindMode === 'search') {
+          await this.#bindService(client);
+          if (users === null) {
+            const filter = fillTemplate(this.settings.userFilter, '*');
+            const { searchEntries } = await client.search(this.settings.baseDn, { scope: 'sub', filter, attributes: ['1.1'], paged: { pageSize: 500 } });
+            users = searchEntries.length;
+          }
+        } else {
+          // no service account: the root DSE (readable anonymously) proves the server answers LDAP
+          await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
+        }
+        servers.push({ url, ok: true, ms: Math.round(performance.now() - t0), error: null });
+      } catch (err) {
+        const reason = err instanceof AppError ? String(err.details.reason ?? err.code) : (err as Error).message;
+        servers.push({ url, ok: false, ms: Math.round(performance.now() - t0), error: reason.slice(0, 300) });
+      } finally {
+        if (!(client instanceof Error)) await client.unbind().catch(() => undefined);
+      }
+    }
+    return { ok: servers.some((s) => s.ok), servers, users };
+  }
+
+  /** A client of `url`, StartTLS done when asked; the caller unbinds it. */
+  async #connect(url: string): Promise<Client> {
+    const ca = this.settings.caCertificate ? [this.settings.caCertificate] : undefined;
+    const tlsOptions = { minVersion: 'TLSv1.2' as const, ...(ca ? { ca } : {}) };
+    const client = new Client({
+      url,
+      timeout: this.settings.timeoutMs,
+      connectTimeout: this.settings.timeoutMs,
+      ...(url.startsWith('ldaps:') ? { tlsOptions } : {}),
+    });
+    try {
+      if (this.settings.startTls && url.startsWith('ldap:')) await client.startTLS(tlsOptions);
+      return client;
+    } catch (err) {
+      await client.unbind().catch(() => undefined);
+      throw err;
+    }
+  }
+
   /** Runs `work` on the first server that answers; a server that does not is skipped. */
   async #withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const ca = this.settings.caCertificate ? [this.settings.caCertificate] : undefined;
     let lastError: unknown;
     for (const url of this.settings.urls) {
-      const tlsOptions = { minVersion: 'TLSv1.2' as const, ...(ca ? { ca } : {}) };
-      const client = new Client({
-        url,
-        timeout: this.settings.timeoutMs,
-        connectTimeout: this.settings.timeoutMs,
-        ...(url.startsWith('ldaps:') ? { tlsOptions } : {}),
-      });
+      let client: Client | null = null;
       try {
-        if (this.settings.startTls && url.startsWith('ldap:')) await client.startTLS(tlsOptions);
+        client = await this.#connect(url);
         return await work(client);
       } catch (err) {
         if (err instanceof ResultCodeError || err instanceof AppError) throw err;
         lastError = err; // not an LDAP answer: the server is down or unreachable, try the next one
       } finally {
-        await client.unbind().catch(() => undefined);
+        await client?.unbind().catch(() => undefined);
       }
     }
     throw new AppError('DIRECTORY_UNAVAILABLE', { reason: lastError instanceof Error ? lastError.message : String(lastError) });

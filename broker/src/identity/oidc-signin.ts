@@ -1,5 +1,7 @@
 import { Op, type Sequelize } from 'sequelize';
 import * as oidc from 'openid-client';
+import type { z } from 'zod';
+import type { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
 import { nameKey, usernameSchema } from '@yunzhuo/protocol/api/names';
 import { Account } from '../accounts/account.model.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
@@ -10,6 +12,7 @@ import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
+import { SiteTree } from '../sites/site-tree.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
 import { OidcLogin, OidcSource } from './oidc-source.model.js';
 
@@ -18,6 +21,17 @@ const PENDING_MS = 10 * 60_000;
 /** how long a window's ticket waits for the window page to redeem it, ms */
 const TICKET_MS = 2 * 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A refused callback, with the page of ours the browser came from (null: the state was unknown). */
+export class OidcFailure extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly returnTo: string | null,
+  ) {
+    super(error.message);
+    this.name = 'OidcFailure';
+  }
+}
 
 /**
  * OpenID Connect sign-in with openid-client: authorization code + PKCE (S256), state and nonce,
@@ -61,14 +75,64 @@ export class OidcSignIn {
     }).href;
   }
 
-  /** The provider's redirect back (`search`: its query string): the account it vouches for. */
+  /** The enabled providers of a site: its own, an ancestor's (the county's) and county-wide ones. */
+  async sourcesAtSite(siteId: string): Promise<{ id: string; name: string }[]> {
+    const siteIds = await new SiteTree().ancestry(siteId);
+    const sources = await OidcSource.findAll({
+      where: { enabled: true, [Op.or]: [{ siteId: null }, { siteId: { [Op.in]: siteIds } }] },
+      order: [['name', 'ASC']],
+    });
+    return sources.map((s) => ({ id: s.id, name: s.name }));
+  }
+
+  /** 测试连接 from the console: the provider's discovery document read now (not the cached one). */
+  async probe(source: OidcSource): Promise<z.output<typeof oidcSourceTestOut>> {
+    const t0 = performance.now();
+    this.#configs.delete(source.id);
+    try {
+      const meta = (await this.#configOf(source)).serverMetadata();
+      return { ok: true, ms: Math.round(performance.now() - t0), issuer: meta.issuer, authorizationEndpoint: meta.authorization_endpoint ?? null, error: null };
+    } catch (err) {
+      const reason = err instanceof AppError ? String(err.details.reason ?? err.code) : (err as Error).message;
+      return { ok: false, ms: Math.round(performance.now() - t0), issuer: null, authorizationEndpoint: null, error: reason.slice(0, 300) };
+    }
+  }
+
+  /**
+   * The provider's redirect back (`search`: its query string): the account it vouches for. A
+   * refusal is an `OidcFailure` that knows where the browser came from (the page to send it back to).
+   */
   async finish(search: string, address: string | null): Promise<{ account: Account; returnTo: string; terminalId: string | null; sourceId: string }> {
     const state = new URLSearchParams(search).get('state') ?? '';
     const found = await OidcLogin.findByPk(sha256(state));
     const pending = found && found.purpose !== 'ticket' ? found : null;
     // used once: whoever deletes the row owns the sign-in (two callbacks at once cannot both pass)
     const taken = pending ? await OidcLogin.destroy({ where: { stateHash: pending.stateHash } }) : 0;
-    if (!pending || taken !== 1 || pending.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('OIDC_STATE_INVALID');
+    if (!pending || taken !== 1 || pending.expiresAt.getTime() <= this.deps.clock.now()) {
+      throw new OidcFailure(new AppError('OIDC_STATE_INVALID'), pending?.returnTo ?? null);
+    }
+    try {
+      return await this.#finishPending(pending, search, address);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code !== 'OIDC_NOT_MAPPED') {
+        await this.deps.audit.record(systemActor(address), {
+          action: 'auth.oidc.refused',
+          targetType: 'oidc-source',
+          targetId: pending.sourceId,
+          siteId: null,
+          details: { code: err.code, reason: err.details.reason ?? null },
+        });
+      }
+      throw new OidcFailure(err, pending.returnTo);
+    }
+  }
+
+  async #finishPending(
+    pending: OidcLogin,
+    search: string,
+    address: string | null,
+  ): Promise<{ account: Account; returnTo: string; terminalId: string | null; sourceId: string }> {
     const source = await OidcSource.findByPk(pending.sourceId);
     if (!source?.enabled) throw new AppError('OIDC_STATE_INVALID');
     const config = await this.#configOf(source);
@@ -115,14 +179,14 @@ export class OidcSignIn {
     return ticket;
   }
 
-  /** The account a ticket stands for, at the terminal it was issued for; used once. */
-  async redeemWindowTicket(ticket: string, terminalId: string): Promise<Account> {
+  /** The account a ticket stands for (and its provider), at the terminal it was issued for; used once. */
+  async redeemWindowTicket(ticket: string, terminalId: string): Promise<{ account: Account; sourceId: string }> {
     const row = await OidcLogin.findOne({ where: { stateHash: sha256(ticket), purpose: 'ticket', terminalId } });
     const taken = row ? await OidcLogin.destroy({ where: { stateHash: row.stateHash } }) : 0;
     if (!row || taken !== 1 || row.expiresAt.getTime() <= this.deps.clock.now() || !row.accountId) throw new AppError('OIDC_STATE_INVALID');
     const account = await Account.findByPk(row.accountId);
     if (!account) throw new AppError('OIDC_STATE_INVALID');
-    return account;
+    return { account, sourceId: row.sourceId };
   }
 
   async #claims(config: oidc.Configuration, callbackUrl: URL, pending: OidcLogin): Promise<Record<string, unknown>> {
@@ -155,7 +219,10 @@ export class OidcSignIn {
     const secret = source.clientSecretEnc ? this.deps.secrets.decrypt(source.clientSecretEnc) : undefined;
     // plain http only to a provider on this machine (tests, a local proxy); anything else must be https
     const insecure = issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname);
-    const config = oidc.discovery(issuer, source.settings.clientId, secret, undefined, insecure ? { execute: [oidc.allowInsecureRequests] } : {});
+    // the ID token's signature is checked against the provider's keys too (openid-client trusts the
+    // token endpoint's TLS alone by default): a token altered or signed with another key is refused
+    const execute = insecure ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks];
+    const config = oidc.discovery(issuer, source.settings.clientId, secret, undefined, { execute });
     this.#configs.set(source.id, { stamp, config });
     return config.catch((err: unknown) => {
       this.#configs.delete(source.id);

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
-import { windowOidcLoginBody, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
-import { windowLoginOut } from '@yunzhuo/protocol/api/window';
+import { windowOidcLoginBody, windowOidcLoginOut, windowOidcSourcesOut, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
 import { clientAddress } from '../http/async-router.js';
+import { AppError, isAppError } from '../lib/app-error.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import type { BrokeredSession, SessionEngine } from '../sessions/session-engine.service.js';
@@ -20,7 +20,7 @@ export function mountWindowOidc(
     oidc: OidcSignIn;
     docs: OpenApiDocs;
     terminalOf: (req: Request) => Promise<Terminal>;
-    respond: (res: Response, result: BrokeredSession) => Promise<void>;
+    respond: (res: Response, result: BrokeredSession, username: string) => Promise<void>;
   },
 ): void {
   deps.docs.route('post', '/api/v1/terminal/oidc/start', {
@@ -33,8 +33,17 @@ export function mountWindowOidc(
     summary: "A clerk signed in by the provider gets a desktop (the callback's ticket)",
     tag: 'window',
     body: windowOidcLoginBody,
-    response: windowLoginOut,
+    response: windowOidcLoginOut,
     status: 201,
+  });
+  deps.docs.route('get', '/api/v1/terminal/oidc/sources', {
+    summary: "The providers offered at this terminal's site (the window page's 统一身份认证 button)",
+    tag: 'window',
+    response: windowOidcSourcesOut,
+  });
+  router.get('/terminal/oidc/sources', async (req, res) => {
+    const terminal = await deps.terminalOf(req);
+    res.json({ items: await deps.oidc.sourcesAtSite(terminal.siteId) });
   });
   router.post('/terminal/oidc/start', async (req, res) => {
     const terminal = await deps.terminalOf(req);
@@ -44,16 +53,23 @@ export function mountWindowOidc(
   router.post('/terminal/sessions/oidc', async (req, res) => {
     const terminal = await deps.terminalOf(req);
     const body = parseInput(windowOidcLoginBody, req.body);
-    const account = await deps.oidc.redeemWindowTicket(body.ticket, terminal.id);
-    const result = await deps.engine.login({
-      terminal,
-      username: account.username,
-      password: '',
-      verified: account,
-      poolId: body.poolId,
-      exceptPoolIds: body.exceptPoolIds,
-      address: clientAddress(req),
-    });
-    await deps.respond(res, result);
+    const { account, sourceId } = await deps.oidc.redeemWindowTicket(body.ticket, terminal.id);
+    let result: BrokeredSession;
+    try {
+      result = await deps.engine.login({
+        terminal,
+        username: account.username,
+        password: '',
+        verified: account,
+        poolId: body.poolId,
+        exceptPoolIds: body.exceptPoolIds,
+        address: clientAddress(req),
+      });
+    } catch (err) {
+      // the clerk chooses a department's desktop and asks again: with a new ticket (the old one is used)
+      if (!isAppError(err, 'POOL_CHOICE_REQUIRED')) throw err;
+      throw new AppError(err.code, { ...err.details, ticket: await deps.oidc.issueWindowTicket(account, terminal.id, sourceId) }, err.message);
+    }
+    await deps.respond(res, result, account.username);
   });
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { oidcStartQuery } from '@yunzhuo/protocol/api/oidc';
 import { totpConfirmBody } from '@yunzhuo/protocol/api/resources';
 import { Account } from '../accounts/account.model.js';
+import { assertCanWriteAnything } from '../auth/policy.js';
+import { findVisible } from '../auth/row-access.js';
 import { SESSION_COOKIE } from '../auth/auth.middleware.js';
 import { setSessionCookies } from '../auth/auth.routes.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -13,9 +15,17 @@ import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { OidcSource } from './oidc-source.model.js';
 import { oidcSourceResource } from './oidc-source.resource.js';
-import type { OidcSignIn } from './oidc-signin.js';
+import { OidcFailure, type OidcSignIn } from './oidc-signin.js';
+import { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
 
 const params = z.object({ id: z.string().uuid() });
+const CONSOLE_HOME = '/console/';
+
+/** `returnTo` with the refusal's code in the fragment (`#oidcError=OIDC_NOT_MAPPED`): the page shows its text */
+export function withOidcError(returnTo: string, code: string): string {
+  const path = returnTo.split('#')[0] ?? CONSOLE_HOME;
+  return `${path}#oidcError=${encodeURIComponent(code)}`;
+}
 const sourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 /**
@@ -28,8 +38,22 @@ export function mountOidc(
   consoleRouter: Router,
   deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; auth: AuthService; secureCookies: boolean },
 ): void {
-  mountCrud(consoleRouter, oidcSourceResource(deps.secrets), deps);
+  const resource = oidcSourceResource(deps.secrets);
   const { docs } = deps;
+  docs.route('post', '/api/v1/identity-sources/oidc/{id}/test', {
+    summary: "Test connection: the provider's discovery document read now",
+    tag: 'identity-sources',
+    params,
+    response: oidcSourceTestOut,
+  });
+  // before the CRUD's `/identity-sources/oidc/:id`
+  consoleRouter.post('/identity-sources/oidc/:id/test', async (req, res) => {
+    const actor = actorOf(req);
+    assertCanWriteAnything(actor);
+    const source = await findVisible(resource, actor, String(req.params.id), 'write');
+    res.json(await deps.oidc.probe(source));
+  });
+  mountCrud(consoleRouter, resource, deps);
   docs.route('get', '/api/v1/auth/oidc/sources', { summary: 'The single sign-on providers the sign-in page offers', tag: 'auth', response: sourcesOut });
   docs.route('get', '/api/v1/auth/oidc/{id}/start', {
     summary: 'Console single sign-on: redirects to the provider (code + PKCE)',
@@ -52,12 +76,25 @@ export function mountOidc(
   publicRouter.get('/auth/oidc/:id/start', async (req, res) => {
     const { id } = parseInput(params, req.params, 'params');
     const { returnTo } = parseInput(oidcStartQuery, req.query, 'query');
-    res.redirect(302, await deps.oidc.start(id, returnTo));
+    try {
+      res.redirect(302, await deps.oidc.start(id, returnTo));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      res.redirect(302, withOidcError(returnTo, err.code)); // a page, never a JSON body in the browser
+    }
   });
   publicRouter.get('/auth/oidc/callback', async (req, res) => {
     const address = clientAddress(req);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const { account, returnTo, terminalId, sourceId } = await deps.oidc.finish(search, address);
+    let finished: Awaited<ReturnType<OidcSignIn['finish']>>;
+    try {
+      finished = await deps.oidc.finish(search, address);
+    } catch (err) {
+      if (!(err instanceof OidcFailure)) throw err;
+      // back to the page that started it (an unknown state: the console's sign-in page), which says why in Chinese
+      return void res.redirect(302, withOidcError(err.returnTo ?? CONSOLE_HOME, err.error.code));
+    }
+    const { account, returnTo, terminalId, sourceId } = finished;
     if (terminalId) {
       // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
       const ticket = await deps.oidc.issueWindowTicket(account, terminalId, sourceId);

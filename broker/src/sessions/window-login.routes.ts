@@ -111,8 +111,10 @@ export function mountWindowLogin(
       oidc,
       docs,
       terminalOf,
-      respond: async (res, result) => {
-        res.status(201).json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel) });
+      respond: async (res, result, username) => {
+        res
+          .status(201)
+          .json({ session: await presentWindowSession(result.session, result.pool, result.reconnected), tunnel: presentToken(result.tunnel), username });
       },
     });
 

@@ -11,6 +11,7 @@ import { AccountsPage } from '../pages/Accounts/AccountsPage';
 import { AuditPage } from '../pages/Audit/AuditPage';
 import { DepartmentsPage } from '../pages/Departments/DepartmentsPage';
 import { GatewaysPage } from '../pages/Gateways/GatewaysPage';
+import { IdentityPage } from '../pages/Identity/IdentityPage';
 import { ConnectorsPage } from '../pages/Connectors/ConnectorsPage';
 import { AlertsPage } from '../pages/Alerts/AlertsPage';
 import { HallPage } from '../pages/Hall/HallPage';
@@ -81,6 +82,7 @@ function Gate() {
               }
             />
             <Route path="accounts" element={<AccountsPage />} />
+            <Route path="identity" element={<IdentityPage />} />
             <Route path="departments" element={<DepartmentsPage />} />
             <Route path="windows" element={<WindowsPage />} />
             <Route path="sites" element={<SitesPage />} />

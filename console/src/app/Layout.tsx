@@ -25,6 +25,7 @@ const NAV: { to: string; label: MessageKey; icon: string; end?: boolean }[][] = 
     { to: '/departments', label: 'nav.departments', icon: '▥' },
     { to: '/windows', label: 'nav.windows', icon: '▢' },
     { to: '/accounts', label: 'nav.accounts', icon: '☺' },
+    { to: '/identity', label: 'nav.identity', icon: '⚿' },
   ],
   [
     { to: '/audit', label: 'nav.audit', icon: '≣' },

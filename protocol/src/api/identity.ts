@@ -180,3 +180,10 @@ export const loginRuleOut = z.object({
   ...stamp,
 });
 export type LoginRuleSettings = Omit<z.output<typeof loginRuleCreate>, 'name' | 'siteId' | 'enabled'>;
+
+/** `POST /identity-sources/{id}/test` (测试连接): each server asked, and the users a sync would check */
+export const identitySourceTestOut = z.object({
+  ok: z.boolean(),
+  servers: z.array(z.object({ url: z.string(), ok: z.boolean(), ms: z.number(), error: z.string().nullable() })),
+  users: z.number().int().nullable(),
+});

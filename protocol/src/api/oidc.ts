@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { windowLoginOut } from './window.js';
 import { idSchema, listQueryBase, patchOf, roleSchema, text } from './common.js';
 
 const claimName = z
@@ -103,3 +104,16 @@ export const windowOidcLoginBody = z
     exceptPoolIds: z.array(idSchema).max(20).optional(),
   })
   .strict();
+
+/** `POST /identity-sources/oidc/{id}/test` (测试连接): the provider's discovery document read */
+export const oidcSourceTestOut = z.object({
+  ok: z.boolean(),
+  ms: z.number(),
+  issuer: z.string().nullable(),
+  authorizationEndpoint: z.string().nullable(),
+  error: z.string().nullable(),
+});
+/** `GET /terminal/oidc/sources`: the providers offered at this terminal's site (its own, an ancestor's, or county-wide) */
+export const windowOidcSourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+/** a window's single sign-on answered like a password login, with the login name the provider gave (for the window's bar) */
+export const windowOidcLoginOut = windowLoginOut.extend({ username: z.string() });

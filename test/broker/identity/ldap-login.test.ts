@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Account } from '../../../broker/src/accounts/account.model.js';
+import { Account, AccountDepartment } from '../../../broker/src/accounts/account.model.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -91,6 +91,30 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     assert.match(String((rows as Array<{ service_password_enc: string }>)[0]?.service_password_enc), /^v1:/);
   });
 
+  it('测试连接 asks every server: the dead first one is named with its error, the second answers and counts the users', async () => {
+    const res = await broker.admin.post(`/api/v1/identity-sources/${sourceId}/test`, {});
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.ok, true);
+    assert.equal(res.body.servers.length, 2);
+    assert.equal(res.body.servers[0].ok, false);
+    assert.match(res.body.servers[0].error, /ECONNREFUSED|connect/i);
+    assert.deepEqual({ ok: res.body.servers[1].ok, error: res.body.servers[1].error }, { ok: true, error: null });
+    assert.equal(res.body.users, 4, 'the four people under ou=people');
+    // a wrong service password: the server answers, the service account is refused
+    const wrong = await broker.admin.create('/api/v1/identity-sources', {
+      name: '错误的服务账号',
+      urls: [slapd.url],
+      baseDn: people,
+      serviceDn: SERVICE_DN,
+      servicePassword: 'not-the-password',
+      enabled: false,
+    });
+    const refused = await broker.admin.post(`/api/v1/identity-sources/${wrong.id}/test`, {});
+    assert.equal(refused.body.ok, false);
+    assert.match(refused.body.servers[0].error, /service account/);
+    assert.equal((await broker.admin.delete(`/api/v1/identity-sources/${wrong.id}`)).status, 204);
+  });
+
   it('a clerk logs in at the window with the directory password; the account appears with its group department', async () => {
     const res = await window.post('/api/v1/terminal/sessions', { username: 'zhangwei', password: 'Zw-ldap-2026' });
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -105,6 +129,20 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     const shown = (await broker.admin.get(`/api/v1/accounts/${account.id}`)).body;
     assert.deepEqual(shown.departmentIds, [hall.department.id]);
     assert.equal(await AuditEvent.count({ where: { action: 'account.provision', targetId: account.id } }), 1);
+  });
+
+  it('a known clerk whose entry and groups did not change logs in again without rewriting the account or its links', async () => {
+    const updates: string[] = [];
+    Account.addHook('beforeUpdate', 'count-updates', (row) => void updates.push(String(row.get('id'))));
+    AccountDepartment.addHook('beforeBulkDestroy', 'count-links', () => void updates.push('links'));
+    try {
+      const again = await window.post('/api/v1/terminal/sessions', { username: 'zhangwei', password: 'Zw-ldap-2026' });
+      assert.equal(again.status, 201, JSON.stringify(again.body));
+    } finally {
+      Account.removeHook('beforeUpdate', 'count-updates');
+      AccountDepartment.removeHook('beforeBulkDestroy', 'count-links');
+    }
+    assert.deepEqual(updates, []);
   });
 
   it('a nested group maps too: lina is in tax-front, which is in tax', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { Account } from '../../../broker/src/accounts/account.model.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { ApiClient } from '../../helpers/api-client.js';
@@ -89,44 +90,105 @@ describe('OpenID Connect sign-in to the console', function () {
     assert.equal(await Account.count({ where: { externalDn: '1001' } }), 1);
   });
 
-  it('a tampered state, a callback used twice and a wrong nonce are each refused', async () => {
+  /** where a refused sign-in sends the browser: back to its page, the code in the fragment */
+  const refusalOf = (u: URL) => new URLSearchParams(u.hash.slice(1)).get('oidcError');
+  const isRefusal = (u: URL) => refusalOf(u) !== null;
+
+  it('a tampered state, a callback used twice and a wrong nonce are each refused with a redirect back to the page', async () => {
     provider.signInAs(person('1002', ['tax-hall']));
     const browser = new RedirectBrowser();
     const atCallback = await browser.open(startUrl(), isCallback);
     assert.equal(atCallback.stopped, true);
     const tampered = new URL(atCallback.url);
     tampered.searchParams.set('state', 'not-the-state-we-sent');
-    const refused = await browser.open(tampered.href);
-    assert.equal(refused.status, 400, refused.body);
-    assert.equal(JSON.parse(refused.body).error.code, 'OIDC_STATE_INVALID');
+    const refused = await browser.open(tampered.href, isRefusal);
+    assert.equal(refused.stopped, true, `${refused.status} ${refused.body}`);
+    // an unknown state cannot say which page started it: the console's sign-in page
+    assert.equal(refused.url.pathname, '/console/');
+    assert.equal(refusalOf(refused.url), 'OIDC_STATE_INVALID');
 
     const good = await browser.open(atCallback.url.href, (u) => u.pathname === '/accounts');
     assert.equal(good.stopped, true, good.body);
-    const replay = await new RedirectBrowser().open(atCallback.url.href);
-    assert.equal(JSON.parse(replay.body).error.code, 'OIDC_STATE_INVALID', 'the state is used once');
+    const replay = await new RedirectBrowser().open(atCallback.url.href, isRefusal);
+    assert.equal(refusalOf(replay.url), 'OIDC_STATE_INVALID', 'the state is used once');
 
     // the ID token's nonce must be the one this sign-in sent
     const other = new RedirectBrowser();
     const second = await other.open(startUrl(), isCallback);
     await broker.sequelize.query("UPDATE oidc_logins SET nonce = 'a-nonce-of-another-sign-in'");
-    const wrongNonce = await other.open(second.url.href);
-    assert.equal(wrongNonce.status, 401, wrongNonce.body);
-    const error = JSON.parse(wrongNonce.body).error;
-    assert.equal(error.code, 'OIDC_SIGN_IN_FAILED');
-    assert.match(String(error.details.reason), /nonce/);
+    const wrongNonce = await other.open(second.url.href, isRefusal);
+    assert.equal(wrongNonce.url.pathname, '/accounts', 'back to the page that started it');
+    assert.equal(refusalOf(wrongNonce.url), 'OIDC_SIGN_IN_FAILED');
+    const audit = await AuditEvent.findOne({ where: { action: 'auth.oidc.refused' }, order: [['id', 'DESC']] });
+    assert.match(String(audit?.details?.reason), /nonce/);
     assert.equal(other.cookiesOf(new URL(broker.url).origin).has('yz_session'), false);
   });
 
-  it('a person no mapping admits is refused with a Chinese message, audited, and no account is made', async () => {
+  /** the ID token's three parts, and the same with a new payload and/or signature */
+  const parts = (jwt: string) => jwt.split('.') as [string, string, string];
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+  for (const [what, change] of [
+    [
+      'a payload changed (another person, a group the provider never gave)',
+      (jwt: string) => {
+        const [header, payload, signature] = parts(jwt);
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+        return `${header}.${b64({ ...claims, sub: '1001', groups: ['county-it'] })}.${signature}`;
+      },
+    ],
+    [
+      'the same claims signed with another key under the same key id',
+      (jwt: string) => {
+        const [header, payload] = parts(jwt);
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
+    [
+      'an unsigned token (alg none)',
+      (jwt: string) => {
+        const [, payload] = parts(jwt);
+        return `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+      },
+    ],
+  ] as const) {
+    it(`a tampered ID token is refused: ${what}`, async () => {
+      provider.signInAs(person('1005', ['tax-hall']));
+      provider.tamperNextIdToken(change);
+      const browser = new RedirectBrowser();
+      const end = await browser.open(startUrl(), (u) => isRefusal(u) || u.pathname === '/accounts');
+      assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+      assert.equal(refusalOf(end.url), 'OIDC_SIGN_IN_FAILED', end.url.href);
+      assert.equal(browser.cookiesOf(new URL(broker.url).origin).has('yz_session'), false, 'no console session');
+      assert.equal(await Account.count({ where: { externalDn: '1005' } }), 0, 'no account made');
+    });
+  }
+
+  it('a person no mapping admits is sent back to the page with the refusal, audited, and no account is made', async () => {
     provider.signInAs(person('1003', ['canteen']));
     const browser = new RedirectBrowser();
-    const end = await browser.open(startUrl());
-    assert.equal(end.status, 403, end.body);
-    const { error } = JSON.parse(end.body);
-    assert.equal(error.code, 'OIDC_NOT_MAPPED');
-    assert.match(error.message, /未获授权/);
+    const end = await browser.open(startUrl(), isRefusal);
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(end.url.pathname, '/accounts');
+    assert.equal(refusalOf(end.url), 'OIDC_NOT_MAPPED');
     assert.equal(await Account.count({ where: { externalDn: '1003' } }), 0);
     assert.ok(await AuditEvent.findOne({ where: { action: 'auth.oidc.refused', targetId: sourceId } }));
+  });
+
+  it('a provider that does not answer sends the browser back to the page, not to a JSON body', async () => {
+    const down = await broker.admin.create('/api/v1/identity-sources/oidc', {
+      name: '停用的平台',
+      issuer: 'http://127.0.0.1:9/',
+      clientId: 'yunzhuo',
+      redirectUri: `${broker.url}/api/v1/auth/oidc/callback`,
+      claimMappings: [{ claim: 'groups', value: 'x' }],
+    });
+    const end = await new RedirectBrowser().open(`${broker.url}/api/v1/auth/oidc/${down.id}/start?returnTo=%2Fconsole%2F`, isRefusal);
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(refusalOf(end.url), 'OIDC_PROVIDER_UNAVAILABLE');
+    await broker.admin.delete(`/api/v1/identity-sources/oidc/${down.id}`);
   });
 
   it('an account with TOTP on gives its code after the provider: until then the session reaches nothing else', async () => {

@@ -74,4 +74,55 @@ describe('OpenID Connect sign-in at the window', function () {
     assert.equal(stolen.status, 400, JSON.stringify(stolen.body));
     assert.equal(stolen.body.error.code, 'OIDC_STATE_INVALID');
   });
+
+  it('the window page offers the providers of its own site only; a refused sign-in comes back to the window page', async () => {
+    const town = await f.site({ name: '城关镇便民服务中心', kind: 'town' });
+    const townOnly = await broker.admin.create('/api/v1/identity-sources/oidc', {
+      name: '城关镇扫码登录',
+      siteId: town.id,
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      redirectUri: `${broker.url}/api/v1/auth/oidc/callback`,
+      claimMappings: [{ claim: 'groups', value: 'town-clerks' }],
+    });
+    const county = await f.windowWithTerminal(hall.site.id);
+    const atCounty = await county.client.get('/api/v1/terminal/oidc/sources');
+    assert.deepEqual(
+      atCounty.body.items.map((s: { id: string }) => s.id),
+      [sourceId],
+    );
+    const atTown = await (await f.windowWithTerminal(town.id)).client.get('/api/v1/terminal/oidc/sources');
+    assert.deepEqual(atTown.body.items.map((s: { id: string }) => s.id).sort(), [sourceId, townOnly.id].sort());
+
+    provider.signInAs({ sub: '2003', preferred_username: 'zhoujie', name: '周杰', groups: ['canteen'] });
+    const start = await county.client.post('/api/v1/terminal/oidc/start', { sourceId });
+    const end = await new RedirectBrowser().open(start.body.authorizationUrl, (u) => u.pathname === '/terminal');
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(new URLSearchParams(end.url.hash.slice(1)).get('oidcError'), 'OIDC_NOT_MAPPED');
+  });
+
+  it('a clerk of two departments chooses a desktop: the choice comes with a new ticket, the used one stays used', async () => {
+    const tax = await f.department({ name: '税务局' });
+    const taxPool = await f.pool(tax.id, hall.site.id, [hall.gateway.id]);
+    await f.desktop(taxPool.id);
+    await broker.admin.patch(`/api/v1/identity-sources/oidc/${sourceId}`, {
+      claimMappings: [
+        { claim: 'groups', value: 'hall-clerks', departmentIds: [hall.department.id], roles: ['clerk'] },
+        { claim: 'groups', value: 'tax-front', departmentIds: [tax.id], roles: ['clerk'] },
+      ],
+    });
+    provider.signInAs({ sub: '2004', preferred_username: 'sunli', name: '孙丽', groups: ['hall-clerks', 'tax-front'] });
+    const seat = await f.windowWithTerminal(hall.site.id);
+    const ticket = await signInAt(seat);
+    const choose = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket });
+    assert.equal(choose.body.error.code, 'POOL_CHOICE_REQUIRED', JSON.stringify(choose.body));
+    assert.equal(choose.body.error.details.pools.length, 2);
+    const next = choose.body.error.details.ticket;
+    assert.match(next, /\S{20,}/);
+    assert.equal((await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket, poolId: taxPool.id })).body.error.code, 'OIDC_STATE_INVALID');
+    const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: next, poolId: taxPool.id });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
+    assert.equal(login.body.session.poolId, taxPool.id);
+    assert.equal(login.body.username, 'sunli');
+  });
 });

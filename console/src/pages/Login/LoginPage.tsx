@@ -1,17 +1,30 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { isApiError } from '../../api/api-error';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, isApiError } from '../../api/api-error';
 import { authApi, authKeys } from '../../api/auth';
 import { API_BASE } from '../../api/client';
 import { ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
+
+/**
+ * A single sign-on the broker refused comes back as `#oidcError=CODE` (never a JSON page): the
+ * refusal as an error of the page, the fragment removed so a reload does not show it again.
+ */
+function oidcRefusal(): ApiError | null {
+  const code = new URLSearchParams(window.location.hash.slice(1)).get('oidcError');
+  if (!code) return null;
+  return new ApiError(0, /^OIDC_[A-Z_]+$/.test(code) ? code : 'OIDC_SIGN_IN_FAILED', '');
+}
 
 export function LoginPage() {
   const { t, lang, setLang } = useI18n();
   const queryClient = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(oidcRefusal);
+  useEffect(() => {
+    if (window.location.hash.includes('oidcError=')) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }, []);
   const [pending, setPending] = useState(false);
   /** shown once the broker asks for the phone token's code (TOTP_REQUIRED) */
   const [askCode, setAskCode] = useState(false);

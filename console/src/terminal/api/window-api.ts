@@ -101,6 +101,26 @@ export class WindowApi {
     return { ...body, timing: serverTiming(headers.get('server-timing')) };
   }
 
+  /** 统一身份认证 at this window: the providers of the terminal's site (none: no button) */
+  async oidcSources(): Promise<{ id: string; name: string }[]> {
+    return (await this.#call<{ items: { id: string; name: string }[] }>('GET', '/terminal/oidc/sources')).body.items;
+  }
+
+  /** where to send this page for the provider's sign-in; it comes back to /terminal#oidcTicket=… */
+  async oidcStart(sourceId: string): Promise<string> {
+    return (await this.#call<{ authorizationUrl: string }>('POST', '/terminal/oidc/start', { sourceId, returnTo: '/terminal' })).body.authorizationUrl;
+  }
+
+  /** the provider's ticket redeemed for a desktop, like a password login */
+  async oidcLogin(ticket: string, poolId?: string, exceptPoolIds: readonly string[] = []): Promise<WindowLogin & { timing: LoginTiming; username: string }> {
+    const { body, headers } = await this.#call<WindowLogin & { username: string }>('POST', '/terminal/sessions/oidc', {
+      ticket,
+      ...(poolId ? { poolId } : {}),
+      ...(exceptPoolIds.length ? { exceptPoolIds } : {}),
+    });
+    return { ...body, timing: serverTiming(headers.get('server-timing')) };
+  }
+
   async tunnelToken(sessionId: string): Promise<TunnelToken> {
     return (await this.#call<TunnelToken>('POST', `/terminal/sessions/${sessionId}/tunnel-token`, {})).body;
   }

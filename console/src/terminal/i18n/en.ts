@@ -132,4 +132,7 @@ export const en: Record<MessageKey, string> = {
   'pad.cardNumber': 'Your number: {number}',
   'bar.padQr': 'QR code for the rating pad to scan',
   'rating.rateHere': 'Rate on this screen instead',
+  /* ---------- single sign-on at the window (issue 18) ---------- */
+  'login.or': 'or',
+  'login.sso': 'Sign in with {name}',
 };

@@ -131,6 +131,9 @@ export const zhCN = {
   'pad.cardNumber': '您的号码：{number} 号',
   'bar.padQr': '评价器扫码配对',
   'rating.rateHere': '改在本屏评价',
+  /* ---------- 统一身份认证 at the window (issue 18) ---------- */
+  'login.or': '或',
+  'login.sso': '使用{name}登录',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

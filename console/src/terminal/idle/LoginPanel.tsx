@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { isWindowApiError, WindowApiError, type WindowApi, type WindowLogin } from '../api/window-api';
 import { ErrorNotice } from '../app/ErrorNotice';
 import { mark, startLoginMarks } from '../guac/timing-marks';
 import { useI18n } from '../i18n/i18n';
 import { PoolChoice, type PoolOption } from './PoolChoice';
 import { rememberPool, rememberedPool } from './pool-memory';
+import { useWindowSso } from './use-window-sso';
 
 interface Props {
   api: WindowApi;
@@ -30,13 +31,16 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
   const [error, setError] = useState<WindowApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const sso = useWindowSso(api, exceptPoolIds.length === 0);
 
   async function attempt(startedAt: number, poolId?: string) {
     setBusy(true);
     setError(null);
     startLoginMarks(startedAt);
     try {
-      const login = await api.login(username.trim(), password, poolId, exceptPoolIds);
+      const ticket = sso.ticket;
+      const login = ticket ? await api.oidcLogin(ticket, poolId, exceptPoolIds) : await api.login(username.trim(), password, poolId, exceptPoolIds);
+      const who = 'username' in login && typeof login.username === 'string' ? login.username : username.trim();
       mark({
         loginAnsweredAt: performance.now(),
         authMs: login.timing.authMs,
@@ -47,10 +51,13 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
       if (poolId) rememberPool(windowKey, poolId);
       setPassword('');
       setPools(null);
-      onLoggedIn(login, username.trim());
+      sso.setTicket(null);
+      onLoggedIn(login, who);
     } catch (caught) {
       const failure = asApiError(caught);
       const offered = failure.code === 'POOL_CHOICE_REQUIRED' ? failure.details.pools : null;
+      // a provider's ticket is used once: the broker hands a new one with the pool choice
+      sso.setTicket(typeof failure.details.ticket === 'string' ? failure.details.ticket : null);
       if (Array.isArray(offered) && offered.length > 0) {
         setPools(offered as PoolOption[]);
       } else {
@@ -63,6 +70,15 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
       setBusy(false);
     }
   }
+
+  // back from the provider with a ticket: log in with it at once (no form)
+  useEffect(() => {
+    if (sso.ticket && !busy) void attempt(performance.now());
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the page comes back with a ticket
+  }, [sso.arrived]);
+  useEffect(() => {
+    if (sso.refusal) setError(sso.refusal);
+  }, [sso.refusal]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -80,6 +96,7 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
         onBack={() => {
           setPools(null);
           setPassword('');
+          sso.setTicket(null);
         }}
       />
     );
@@ -121,6 +138,23 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
           </button>
         )}
       </div>
+      {sso.sources.length > 0 && (
+        <div className="sso-actions">
+          <span className="sso-or">{t('login.or')}</span>
+          {sso.sources.map((source) => (
+            <button
+              key={source.id}
+              type="button"
+              className="btn-secondary"
+              data-testid="login-sso"
+              disabled={busy || sso.leaving}
+              onClick={() => void sso.go(source.id).catch((caught: unknown) => setError(asApiError(caught)))}
+            >
+              {t('login.sso', { name: source.name })}
+            </button>
+          ))}
+        </div>
+      )}
     </form>
   );
 }
