@@ -625,4 +625,7 @@ export const en: Record<MessageKey, string> = {
   'connector.empty': 'No town connector yet',
   'connector.emptyBody':
     "Create a join token for the town's site on the Terminals page and start yunzhuo-connector with it on the town's connector box (see docs/TOWNS.md).",
+  'hall.viaConnector': 'Through the town connector',
+  'hall.connectorDown': "The town connector is offline: this window's town desktops cannot be reached",
+  'hall.connectorShort': 'connector',
 };

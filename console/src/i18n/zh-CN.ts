@@ -618,6 +618,9 @@ export const zhCN = {
   'connector.revoked': '已吊销，所有服务器已断开该连接器',
   'connector.empty': '还没有乡镇连接器',
   'connector.emptyBody': '在「云终端」页创建该乡镇站点的入网令牌，在乡镇的连接器主机上用它启动 yunzhuo-connector（见 docs/TOWNS.md）。',
+  'hall.viaConnector': '经乡镇连接器',
+  'hall.connectorDown': '乡镇连接器离线，该窗口的乡镇桌面无法连接',
+  'hall.connectorShort': '连接器',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { connectorQueries } from '../../api/connectors';
 import { terminals, windows } from '../../api/resources';
 import { sessionQueries } from '../../api/sessions';
 import { EmptyState, Loading } from '../../components/EmptyState';
@@ -32,9 +33,14 @@ export function HallPage() {
   const term = useQuery({ ...terminals.queries.all({ siteId: siteId ?? '' }), ...poll });
   const sess = useQuery({ ...sessionQueries.live(siteId), ...poll });
   const pools = usePools();
+  // town connectors: windows whose desktops go through a town are marked when its connector is down
+  const connectors = useQuery({ ...connectorQueries.list(), retry: false });
   const lookups = useLookups({ windows: false });
 
-  const views = useMemo(() => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []), [win.data, term.data, sess.data, pools.data]);
+  const views = useMemo(
+    () => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? [], connectors.data?.items ?? []),
+    [win.data, term.data, sess.data, pools.data, connectors.data],
+  );
   const shown = query ? views.filter((v) => v.window.code.toLowerCase().includes(query.toLowerCase()) || (v.window.label ?? '').includes(query)) : views;
   const selected = views.find((v) => v.window.id === selectedId) ?? null;
   const error = [sites, win, term, sess].find((q) => q.isError)?.error;
