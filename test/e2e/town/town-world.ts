@@ -39,9 +39,14 @@ export interface WanSettings extends DelaySettings {
 /** the issue's WAN: 20 Mbit/s, 40 ms round trip with jitter */
 export const TOWN_WAN: WanSettings = { rate: '20mbit', oneWayMs: 20, jitterMs: 5 };
 
-/** What the page records for typing echo: key press sent on the tunnel → the first drawing that comes back. */
+/**
+ * What the page records for typing echo: a key press leaving on the tunnel → the first drawing
+ * instruction that comes back after it. `lastDrawAt` lets a measurement wait until the desktop is
+ * quiet first, so a late frame of the previous key (xrdp sends an echo in more than one update)
+ * is not taken for the next key's echo.
+ */
 const ECHO_PROBE = `(() => {
-  const echo = { armed: false, sentAt: null, samples: [] };
+  const echo = { armed: false, sentAt: null, lastDrawAt: 0, samples: [] };
   globalThis.__yzEcho = echo;
   const Native = globalThis.WebSocket;
   const drawing = /(^|;)\\d+\\.(img|png|jpeg|copy|rect|cfill|blob),/;
@@ -50,8 +55,10 @@ const ECHO_PROBE = `(() => {
       super(url, protocols);
       if (!String(url).includes('/tunnel')) return;
       this.addEventListener('message', (event) => {
-        if (echo.sentAt !== null && typeof event.data === 'string' && drawing.test(event.data)) {
-          echo.samples.push(performance.now() - echo.sentAt);
+        if (typeof event.data !== 'string' || !drawing.test(event.data)) return;
+        echo.lastDrawAt = performance.now();
+        if (echo.sentAt !== null) {
+          echo.samples.push(echo.lastDrawAt - echo.sentAt);
           echo.sentAt = null;
         }
       });
@@ -65,6 +72,9 @@ const ECHO_PROBE = `(() => {
     }
   };
 })();`;
+
+/** the desktop drew nothing for this long before a key is measured, ms */
+const QUIET_BEFORE_KEY_MS = 250;
 
 export class TownWorld {
   connector: ConnectorProcess;
@@ -235,6 +245,13 @@ export class TownWorld {
   /** One typing echo, ms: a key press on the page until the desktop's drawing of it comes back. */
   async typingEcho(key = 'x', timeoutMs = 10_000): Promise<number> {
     const page = this.page!;
+    await page.waitForFunction(
+      (quietMs) => performance.now() - (globalThis as unknown as { __yzEcho: { lastDrawAt: number } }).__yzEcho.lastDrawAt > quietMs,
+      QUIET_BEFORE_KEY_MS,
+      {
+        timeout: timeoutMs,
+      },
+    );
     const before = await page.evaluate(() => (globalThis as unknown as { __yzEcho: { samples: number[]; armed: boolean } }).__yzEcho.samples.length);
     await page.evaluate(() => ((globalThis as unknown as { __yzEcho: { armed: boolean } }).__yzEcho.armed = true));
     await page.keyboard.press(key);
