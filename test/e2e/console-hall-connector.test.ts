@@ -22,6 +22,7 @@ describe('console: hall map marks for windows served through a town connector (C
   let connector: TownConnector | null = null;
   let stateDir: string;
   let desktop: Awaited<ReturnType<typeof startEchoServer>>;
+  let townPoolId = '';
 
   before(async () => {
     h = await ConsoleHarness.start();
@@ -35,6 +36,7 @@ describe('console: hall map marks for windows served through a town connector (C
     const tax = await f.department({ code: 'SWJ', name: '税务局' });
     const guacd = await f.gateway({ name: '县 guacd', siteId: county.id });
     const townPool = await f.pool(estate.id, townId, [guacd.id], { name: '果里镇不动产桌面池', settings: { viaConnector: true } });
+    townPoolId = townPool.id;
     await f.desktop(townPool.id, { host: '127.0.0.1', port: desktop.port });
     await f.pool(tax.id, county.id, [guacd.id], { name: '税务桌面池' });
     await f.windowWithTerminal(county.id, { code: 'B-021', departmentId: estate.id, posX: 0, posY: 0 });
@@ -82,6 +84,12 @@ describe('console: hall map marks for windows served through a town connector (C
     assert.equal(await tile('B-021').getByTestId('tile-connector-down').count(), 0);
     assert.equal(await via.getAttribute('title'), '经乡镇连接器：果里镇连接器');
     await h.shot(page, 'hall-connector-up');
+    // the pool's desktops say which connector carries them
+    await h.open(page, `/pools/${townPoolId}`, 'page-pools');
+    const carrier = page.getByTestId('desktops-panel').getByTestId('desktop-connector');
+    await carrier.filter({ hasText: '⇄ 果里镇连接器' }).waitFor();
+    await h.shot(page, 'pool-desktops-connector');
+    await h.open(page, `/hall/${countyId}`, 'page-hall');
   });
 
   it('when the connector goes away, the mark comes back', async () => {

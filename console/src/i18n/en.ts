@@ -628,4 +628,5 @@ export const en: Record<MessageKey, string> = {
   'hall.viaConnector': 'Through the town connector',
   'hall.connectorDown': "The town connector is offline: this window's town desktops cannot be reached",
   'hall.connectorShort': 'connector',
+  'desktop.connector': 'Town connector',
 };

@@ -621,6 +621,7 @@ export const zhCN = {
   'hall.viaConnector': '经乡镇连接器',
   'hall.connectorDown': '乡镇连接器离线，该窗口的乡镇桌面无法连接',
   'hall.connectorShort': '连接器',
+  'desktop.connector': '乡镇连接器',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
