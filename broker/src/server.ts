@@ -194,6 +194,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     instanceId: desktopLifecycle.instances.id,
     advertisedUrl: config.connectorUrl,
     listenHost: config.connectorListenHost,
+    tunnels: () => liveTunnels,
   });
   const tunnelServer = createTunnelServer({ broker: connectors.route(desktopLifecycle.tunnelBroker(lifecycle)), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process

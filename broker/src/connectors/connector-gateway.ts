@@ -45,7 +45,21 @@ export class ConnectorGateway {
   readonly #listeners = new Map<string, Promise<Listener>>();
   readonly #sockets = new Set<Socket>();
 
-  constructor(private readonly deps: { hub: ConnectorHub; audit: AuditService; logger: Logger; listenHost: string; holdMs?: number }) {}
+  constructor(
+    private readonly deps: {
+      hub: ConnectorHub;
+      audit: AuditService;
+      logger: Logger;
+      listenHost: string;
+      holdMs?: number;
+      /**
+       * a session's stream to its town desktop broke (the link was lost, a reset): its tunnel is
+       * closed as a failed desktop, so the window page reconnects at once. guacd does not always
+       * notice a dead RDP connection by itself (1.6 kept the picture frozen).
+       */
+      onStreamBroken?: (sessionId: string) => void;
+    },
+  ) {}
 
   get listenHost(): string {
     return this.deps.listenHost;
@@ -113,6 +127,7 @@ export class ConnectorGateway {
     socket.on('close', (hadError) => {
       this.#sockets.delete(socket);
       if (hadError && code === 'EOF') code = 'RESET';
+      if (code !== 'EOF' && sessionId) this.deps.onStreamBroken?.(sessionId);
       if (!stream.destroyed && hadError) stream.reset('RESET');
       this.#audit(link.connectorId, 'connector.stream.close', listener, sessionId, {
         ...opened,
