@@ -29,6 +29,10 @@ export class TownNetns {
 
   static create(): TownNetns {
     installExitHook();
+    if (!swept) {
+      swept = true; // once per process: what an earlier crashed run left would collide or pile up
+      TownNetns.sweepLeftovers();
+    }
     const bytes = randomBytes(3);
     const id = `${process.pid.toString(36).slice(-3)}${bytes.toString('hex').slice(0, 4)}`;
     const town = new TownNetns(id, 200 + (bytes[0]! % 50), (bytes[1]! % 63) * 4);
@@ -134,6 +138,7 @@ export class TownNetns {
 /** towns of this process not yet destroyed: removed at exit whatever happened (a failed before, mocha --exit, a crash) */
 const live = new Set<TownNetns>();
 let exitHook = false;
+let swept = false;
 
 function installExitHook(): void {
   if (exitHook) return;

@@ -112,7 +112,6 @@ export class TownWorld {
     try {
       ensureConsoleBuilt();
       mkdirSync(ARTIFACTS, { recursive: true });
-      TownNetns.sweepLeftovers();
       const town = TownNetns.create();
       cleanups.push(() => town.destroy());
       const xrdp = await startTownXrdp(town);
