@@ -64,9 +64,20 @@ export async function secondsUntilBack(world: TownWorld, sessionId: string, mark
     .first()
     .getAttribute('data-phase', { timeout: 1000 })
     .catch(() => 'no desktop view');
-  const trouble = await page.getByTestId('desktop-trouble').innerText({ timeout: 1000 }).catch(() => '');
+  const trouble = await page
+    .getByTestId('desktop-trouble')
+    .innerText({ timeout: 1000 })
+    .catch(() => '');
   const brokerLines = world.brokers
-    .map((b, i) => `broker ${'AB'[i]}:\n${b.stdout().split('\n').filter((l) => /tunnel|connector|guacd|stream/i.test(l)).slice(-15).join('\n')}`)
+    .map(
+      (b, i) =>
+        `broker ${'AB'[i]}:\n${b
+          .stdout()
+          .split('\n')
+          .filter((l) => /tunnel|connector|guacd|stream/i.test(l))
+          .slice(-15)
+          .join('\n')}`,
+    )
     .join('\n');
   throw new Error(
     `the desktop did not come back within ${timeoutMs} ms (page: ${phase} ${trouble}); connector log:\n${world.connector.log.slice(-3000)}\n${brokerLines}`,
