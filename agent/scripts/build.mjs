@@ -2,14 +2,22 @@
 // ws and zod inside, run by the box's plain `node` (no tsx, no node_modules on the thin client).
 // Nothing native goes in, so one bundle serves amd64 and arm64 (UOS/Kylin) alike; ws's optional
 // native helpers (bufferutil, utf-8-validate) stay out and ws uses its JavaScript code.
+// `node build.mjs connector` builds the town connector the same way (agent/dist/yunzhuo-connector.mjs).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-export const bundleFile = new URL('../dist/yunzhuo-agent.mjs', import.meta.url).pathname;
+const BUNDLES = {
+  agent: { entry: '../src/main.ts', out: '../dist/yunzhuo-agent.mjs' },
+  connector: { entry: '../src/connector/connector-main.ts', out: '../dist/yunzhuo-connector.mjs' },
+};
+const which = process.argv[2] ?? 'agent';
+const bundle = BUNDLES[which];
+if (!bundle) throw new Error(`build.mjs: unknown bundle ${which} (${Object.keys(BUNDLES).join(', ')})`);
+export const bundleFile = new URL(bundle.out, import.meta.url).pathname;
 
 const result = await build({
-  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+  entryPoints: [new URL(bundle.entry, import.meta.url).pathname],
   outfile: bundleFile,
   bundle: true,
   platform: 'node',
@@ -23,4 +31,4 @@ const result = await build({
   logLevel: 'warning',
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`agent/dist/yunzhuo-agent.mjs built (${Math.round(bytes / 1024)} KiB)`);
+console.log(`agent/dist/${bundleFile.split('/').at(-1)} built (${Math.round(bytes / 1024)} KiB)`);

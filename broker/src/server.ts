@@ -7,6 +7,8 @@ import { mountAccountLockouts } from './accounts/account-lockouts.routes.js';
 import { accountResource } from './accounts/account.resource.js';
 import { createAgentFleet } from './agents/agent-fleet.js';
 import { createConnectorFleet, type ConnectorFleet } from './connectors/connector-fleet.js';
+import { throughConnectors } from './connectors/connector-probe.js';
+import { tcpProber } from './lifecycle/health/probes.js';
 import { CONNECTOR_SOCKET_PATH } from '@yunzhuo/protocol/connector/version';
 import { AGENT_SOCKET_PATH } from '@yunzhuo/protocol/agent/version';
 import { mountAudit } from './audit/audit.routes.js';
@@ -160,7 +162,17 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let liveTunnels: LiveTunnels = noLiveTunnels;
   const transitions = new SessionTransitions(audit, events, clock);
   const tokens = new TunnelTokens(clock, config.tunnelTokenTtlSeconds);
-  const desktopLifecycle = new DesktopLifecycle({ sequelize, secrets, audit, events, clock, logger, periodSeconds: config.reconcileIntervalSeconds });
+  const desktopLifecycle = new DesktopLifecycle({
+    sequelize,
+    secrets,
+    audit,
+    events,
+    clock,
+    logger,
+    periodSeconds: config.reconcileIntervalSeconds,
+    // town desktops are probed through their connector (the fleet is built below, before any probe runs)
+    prober: throughConnectors(tcpProber(), () => connectors.hub),
+  });
   const lifecycle = new SessionLifecycle({
     sequelize,
     transitions,
@@ -203,6 +215,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     instanceId: desktopLifecycle.instances.id,
     advertisedUrl: config.connectorUrl,
     listenHost: config.connectorListenHost,
+    tunnels: () => liveTunnels,
   });
   const tunnelServer = createTunnelServer({ broker: connectors.route(desktopLifecycle.tunnelBroker(lifecycle)), logger, clock, parkDesktops: true });
   // several brokers share PostgreSQL: takeovers, logoffs and live events reach every process

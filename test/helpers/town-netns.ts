@@ -28,6 +28,11 @@ export class TownNetns {
   }
 
   static create(): TownNetns {
+    installExitHook();
+    if (!swept) {
+      swept = true; // once per process: what an earlier crashed run left would collide or pile up
+      TownNetns.sweepLeftovers();
+    }
     const bytes = randomBytes(3);
     const id = `${process.pid.toString(36).slice(-3)}${bytes.toString('hex').slice(0, 4)}`;
     const town = new TownNetns(id, 200 + (bytes[0]! % 50), (bytes[1]! % 63) * 4);
@@ -37,7 +42,33 @@ export class TownNetns {
       town.destroy();
       throw err;
     }
+    live.add(town);
     return town;
+  }
+
+  /**
+   * Removes the town namespaces and veths an earlier run left behind (it crashed, or was killed
+   * before its `after`): every `yzt-*` namespace with no process left in it, and every `yzc*`
+   * veth whose peer namespace is gone. Run under the e2e lock, so no other run is using them.
+   */
+  static sweepLeftovers(): string[] {
+    const removed: string[] = [];
+    const names = ip('netns', 'list')
+      .split('\n')
+      .map((l) => l.split(' ')[0] ?? '')
+      .filter((n) => n.startsWith('yzt-') && ![...live].some((t) => t.name === n));
+    for (const name of names) {
+      const pids = ipQuiet('netns', 'pids', name);
+      if (pids === null || pids.trim() !== '') continue;
+      if (ipQuiet('netns', 'del', name) !== null) removed.push(name);
+    }
+    for (const line of ip('-o', 'link', 'show', 'type', 'veth').split('\n')) {
+      const name = /^\d+:\s+(yzc[0-9a-z]+)@/.exec(line)?.[1];
+      if (!name || [...live].some((t) => t.hostIf === name)) continue;
+      // the peer left with its namespace: the veth says so (`@if…` with no link-netns)
+      if (!/link-netns|link-netnsid/.test(line) && ipQuiet('link', 'del', name) !== null) removed.push(name);
+    }
+    return removed;
   }
 
   #setUp(): void {
@@ -89,6 +120,7 @@ export class TownNetns {
   }
 
   destroy(): void {
+    live.delete(this);
     for (const child of this.#children) child.kill('SIGKILL');
     for (const args of [
       ['link', 'del', this.hostIf],
@@ -100,6 +132,33 @@ export class TownNetns {
         /* already gone */
       }
     }
+  }
+}
+
+/** towns of this process not yet destroyed: removed at exit whatever happened (a failed before, mocha --exit, a crash) */
+const live = new Set<TownNetns>();
+let exitHook = false;
+let swept = false;
+
+function installExitHook(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const town of [...live]) town.destroy();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const town of [...live]) town.destroy();
+      process.exit(130);
+    });
+  }
+}
+
+function ipQuiet(...args: string[]): string | null {
+  try {
+    return ip(...args);
+  } catch {
+    return null;
   }
 }
 

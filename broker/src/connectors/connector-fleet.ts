@@ -9,6 +9,8 @@ import type { Clock } from '../lib/clock.js';
 import { localOnlyBus, type ClusterBus } from '../lib/cluster-bus.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import type { Logger } from '../lib/logger.js';
+import type { LiveTunnels } from '../sessions/live-tunnels.js';
+import { messageFor } from '../tunnel/guac-status.codes.js';
 import type { TunnelBroker } from '../tunnel/tunnel-target.js';
 import { ConnectorDirectory } from './connector-directory.js';
 import { ConnectorEnrollment } from './connector-enrollment.service.js';
@@ -31,6 +33,8 @@ export interface ConnectorFleetDeps {
   advertisedUrl: string | undefined;
   listenHost: string;
   settings?: Partial<ConnectorHubSettings>;
+  /** the relay's live tunnels (read when needed: the relay is built after the fleet) */
+  tunnels?: () => LiveTunnels;
 }
 
 /** Town connectors, assembled: enrollment, the `/connector` socket, discovery, revocation, the listeners guacd dials. */
@@ -47,7 +51,13 @@ export function createConnectorFleet(deps: ConnectorFleetDeps) {
     instanceId: deps.instanceId,
     settings: { pingMs: 10_000, ...deps.settings },
   });
-  const gateway = new ConnectorGateway({ hub, audit: deps.audit, logger: deps.logger, listenHost: deps.listenHost });
+  const gateway = new ConnectorGateway({
+    hub,
+    audit: deps.audit,
+    logger: deps.logger,
+    listenHost: deps.listenHost,
+    onStreamBroken: (sessionId) => deps.tunnels?.().closeSession(sessionId, 'desktop-failed', messageFor('DESKTOP_UNAVAILABLE')),
+  });
   const joinTokens = new JoinTokenService({ audit: deps.audit, events: deps.events, clock: deps.clock });
   const enrollment = new ConnectorEnrollment({
     joinTokens,

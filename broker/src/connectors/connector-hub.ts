@@ -49,6 +49,8 @@ export class ConnectorHub {
   readonly #stopPing: () => void;
   readonly #unsubscribe: () => void;
   #refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** callers waiting for a link of a site (a connector restarting, a WAN cut): woken on attach */
+  readonly #waiting = new Map<string, Set<(link: ConnectorLink) => void>>();
 
   constructor(
     private readonly deps: {
@@ -83,6 +85,35 @@ export class ConnectorHub {
       if (link.siteId === siteId && link.ws.readyState === link.ws.OPEN && (!best || link.mux.size < best.mux.size)) best = link;
     }
     return best;
+  }
+
+  /**
+   * A live link of the site now, or the first one that attaches within `holdMs` (clock time);
+   * undefined when none came. `cancelled` ends the wait early (the caller's socket closed).
+   */
+  whenLinked(siteId: string, holdMs: number, cancelled?: Promise<unknown>): Promise<ConnectorLink | undefined> {
+    const now = this.linkFor(siteId);
+    if (now || holdMs <= 0) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const waiters = this.#waiting.get(siteId) ?? new Set();
+      this.#waiting.set(siteId, waiters);
+      const done = (link: ConnectorLink | undefined) => {
+        waiters.delete(wake);
+        if (waiters.size === 0) this.#waiting.delete(siteId);
+        this.deps.clock.clearTimeout(timer);
+        resolve(link);
+      };
+      const wake = (link: ConnectorLink) => done(link);
+      const timer = this.deps.clock.setTimeout(() => done(undefined), holdMs);
+      timer.unref?.();
+      waiters.add(wake);
+      void cancelled?.then(() => done(undefined));
+    });
+  }
+
+  /** connections waiting for a link of the site (observable for tests and logs) */
+  waiting(siteId: string): number {
+    return this.#waiting.get(siteId)?.size ?? 0;
   }
 
   listenTo(bus: ClusterBus): void {
@@ -164,6 +195,7 @@ export class ConnectorHub {
         targets,
       });
       await this.deps.stats.connected(row.id, address);
+      for (const wake of [...(this.#waiting.get(row.siteId) ?? [])]) if (link.ws.readyState === link.ws.OPEN) wake(link);
     } catch (err) {
       this.deps.logger.error({ err, connectorId: row.id }, 'connector welcome failed');
       link.close(CONNECTOR_CLOSE.GOING_AWAY, 'welcome failed');

@@ -922,4 +922,8 @@ export const en: Record<MessageKey, string> = {
   'identity.ruleConsoleSection': 'Console',
   'identity.ruleNetworksField': 'Allowed client networks',
   'identity.ruleNetworksHelp': 'One IP or CIDR a line, e.g. 10.8.0.0/16; empty: any',
+  'hall.viaConnector': 'Through the town connector',
+  'hall.connectorDown': "The town connector is offline: this window's town desktops cannot be reached",
+  'hall.connectorShort': 'connector',
+  'desktop.connector': 'Town connector',
 };

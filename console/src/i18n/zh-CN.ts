@@ -905,6 +905,10 @@ export const zhCN = {
   'identity.ruleConsoleSection': '控制台',
   'identity.ruleNetworksField': '允许的来源网络',
   'identity.ruleNetworksHelp': '每行一个 IP 或网段，如 10.8.0.0/16；留空不限制',
+  'hall.viaConnector': '经乡镇连接器',
+  'hall.connectorDown': '乡镇连接器离线，该窗口的乡镇桌面无法连接',
+  'hall.connectorShort': '连接器',
+  'desktop.connector': '乡镇连接器',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

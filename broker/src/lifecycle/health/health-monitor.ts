@@ -7,6 +7,7 @@ import type { LiveEvents } from '../../lib/live-events.js';
 import type { Logger } from '../../lib/logger.js';
 import { moveDesktop } from '../desktop-states.js';
 import { PoolLifecycle } from '../pool-lifecycle.model.js';
+import { Pool } from '../../pools/pool.model.js';
 import { DesktopSession } from '../../sessions/session.model.js';
 import type { ProbeResult, Prober } from './probes.js';
 import { Semaphore } from '../../lib/semaphore.js';
@@ -26,6 +27,8 @@ interface Target {
   host: string;
   port: number;
   health: Health;
+  /** a town desktop: the site whose connector carries it (pool `settings.viaConnector`) */
+  via?: string | null;
 }
 
 export interface HealthCycle {
@@ -68,7 +71,7 @@ export class HealthMonitor {
     await Promise.all(
       targets.map((t) =>
         limit.run(async () => {
-          const result = await (t.kind === 'desktop' ? this.deps.prober.desktop(t.host, t.port) : this.deps.prober.gateway(t.host, t.port));
+          const result = await (t.kind === 'desktop' ? this.deps.prober.desktop(t.host, t.port, t.via ?? null) : this.deps.prober.gateway(t.host, t.port));
           const next = this.verdict(t, result);
           if (next && (await this.record(t, next, result))) changed.push({ kind: t.kind, id: t.id, health: next });
         }),
@@ -86,11 +89,15 @@ export class HealthMonitor {
         ? []
         : await Desktop.findAll({
             where: { poolId: { [Op.in]: probed.map((p) => p.poolId) }, state: { [Op.ne]: 'maintenance' } },
-            attributes: ['id', 'host', 'port', 'health'],
+            attributes: ['id', 'host', 'port', 'health', 'poolId'],
           });
+    // town desktops are probed through their site's connector (docs/TOWNS.md)
+    const pools =
+      desktops.length === 0 ? [] : await Pool.findAll({ where: { id: { [Op.in]: probed.map((p) => p.poolId) } }, attributes: ['id', 'siteId', 'settings'] });
+    const viaOf = new Map(pools.filter((p) => p.settings.viaConnector === true).map((p) => [p.id, p.siteId]));
     return [
       ...gateways.map((g) => ({ kind: 'gateway' as const, id: g.id, host: g.host, port: g.port, health: g.health })),
-      ...desktops.map((d) => ({ kind: 'desktop' as const, id: d.id, host: d.host, port: d.port, health: d.health })),
+      ...desktops.map((d) => ({ kind: 'desktop' as const, id: d.id, host: d.host, port: d.port, health: d.health, via: viaOf.get(d.poolId) ?? null })),
     ];
   }
 

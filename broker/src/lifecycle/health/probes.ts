@@ -10,8 +10,11 @@ export interface ProbeResult {
 
 /** How health is measured; the monitor only sees this interface (tests hand it a scripted one). */
 export interface Prober {
-  /** the desktop's RDP port accepts a TCP connection */
-  desktop(host: string, port: number): Promise<ProbeResult>;
+  /**
+   * the desktop's RDP port accepts a TCP connection; `via`: the site whose town connector carries
+   * it (connectors/connector-probe.ts asks through the connector; a plain TCP prober ignores it)
+   */
+  desktop(host: string, port: number, via?: string | null): Promise<ProbeResult>;
   /** guacd answers a `select` of a connection that does not exist (see GATEWAY_PROBE) */
   gateway(host: string, port: number): Promise<ProbeResult>;
 }

@@ -28,6 +28,22 @@ export function Legend({ counts }: { counts: Record<WindowState, number> }) {
   );
 }
 
+/** A town window's mark: its desktops go through a town connector (⇄), or that connector is down (⚠, the tile outlined). */
+function ConnectorMark({ view }: { view: WindowView }) {
+  const { t } = useI18n();
+  if (!view.connectorDown && view.viaConnectors.length === 0) return null;
+  const names = view.viaConnectors.map((c) => c.name).join('、');
+  return view.connectorDown ? (
+    <span className="tile-via down" data-testid="tile-connector-down" title={`${t('hall.connectorDown')}${names ? `：${names}` : ''}`}>
+      ⚠ {t('hall.connectorShort')}
+    </span>
+  ) : (
+    <span className="tile-via" data-testid="tile-via-connector" title={`${t('hall.viaConnector')}：${names}`}>
+      ⇄
+    </span>
+  );
+}
+
 interface Props {
   views: WindowView[];
   lookups: Lookups;
@@ -48,7 +64,7 @@ export function HallMap({ views, lookups, selectedId, onSelect }: Props) {
       <button
         key={v.window.id}
         type="button"
-        className={`window-tile ws-${v.state} ${selectedId === v.window.id ? 'selected' : ''}`}
+        className={`window-tile ws-${v.state} ${selectedId === v.window.id ? 'selected' : ''} ${v.connectorDown ? 'connector-down' : ''}`}
         data-window-code={v.window.code}
         data-state={v.state}
         aria-label={`${v.window.code} ${t(STATE_LABEL[v.state])}`}
@@ -69,6 +85,7 @@ export function HallMap({ views, lookups, selectedId, onSelect }: Props) {
           </span>
         )}
         {v.sessions.length > 1 && <span className="tile-multi">×{v.sessions.length}</span>}
+        <ConnectorMark view={v} />
       </button>
     );
   };
@@ -137,6 +154,12 @@ export function HallMap({ views, lookups, selectedId, onSelect }: Props) {
           {hv.terminal && (
             <div className="muted">
               {hv.terminal.name} · {hv.terminal.online ? t('terminal.online') : t('terminal.offline')}
+            </div>
+          )}
+          {(hv.connectorDown || hv.viaConnectors.length > 0) && (
+            <div className={hv.connectorDown ? 'tt-bad' : 'muted'}>
+              {t('hall.viaConnector')}：{hv.viaConnectors.map((c) => c.name).join('、') || '—'} ·{' '}
+              {hv.connectorDown ? t('hall.connectorDown') : t('connector.online')}
             </div>
           )}
         </div>

@@ -1,3 +1,4 @@
+import type { Connector } from '../../api/connectors';
 import type { DeskSession, HallWindow, Pool, Terminal } from '../../api/types';
 
 /** What a window on the hall map shows (the legend's order; precedence: see windowViews). */
@@ -13,6 +14,15 @@ export interface WindowView {
   state: WindowState;
   /** the window's terminal is in service but its agent is not connected (warned on an in-use tile too) */
   terminalOffline: boolean;
+  /** town connectors that carry this window's desktops: its department's pools or a live session's pool are `viaConnector` */
+  viaConnectors: Connector[];
+  /** true when the window's desktops go through a town and no connector of that town is linked: they cannot be reached */
+  connectorDown: boolean;
+}
+
+/** A connector is up while it holds a link to the broker that answered (each broker process holds its own). */
+export function connectorUp(c: Connector): boolean {
+  return c.state === 'active' && c.links > 0;
 }
 
 const WORKING = new Set(['requested', 'connecting', 'active']);
@@ -31,7 +41,13 @@ function rank(s: DeskSession): number {
  *   the window's department is draining or in maintenance
  * - free: ready for a clerk; no terminal: a seat without a thin client
  */
-export function windowViews(windows: HallWindow[], terminals: Terminal[], liveSessions: DeskSession[], pools: Pool[]): WindowView[] {
+export function windowViews(
+  windows: HallWindow[],
+  terminals: Terminal[],
+  liveSessions: DeskSession[],
+  pools: Pool[],
+  connectors: Connector[] = [],
+): WindowView[] {
   const terminalOf = new Map<string, Terminal>();
   for (const t of terminals) if (t.windowId && (!terminalOf.has(t.windowId) || t.state === 'active')) terminalOf.set(t.windowId, t);
   const sessionsOf = new Map<string, DeskSession[]>();
@@ -41,6 +57,7 @@ export function windowViews(windows: HallWindow[], terminals: Terminal[], liveSe
   }
   const poolsOf = new Map<string, Pool[]>();
   for (const p of pools) poolsOf.set(p.departmentId, [...(poolsOf.get(p.departmentId) ?? []), p]);
+  const poolById = new Map(pools.map((p) => [p.id, p]));
 
   return windows.map((window) => {
     const terminal = terminalOf.get(window.id) ?? null;
@@ -56,7 +73,13 @@ export function windowViews(windows: HallWindow[], terminals: Terminal[], liveSe
     else if (terminal.state !== 'active' || (deptPools.length > 0 && deptPools.every((p) => p.state !== 'active'))) state = 'maintenance';
     else if (!terminal.online) state = 'offline';
     else state = 'free';
-    return { window, terminal, session, sessions, state, terminalOffline };
+    // the towns whose connector this window's desktops need: its department's pools and the pools of its sessions
+    const viaSites = new Set(
+      [...deptPools, ...sessions.map((s) => poolById.get(s.poolId))].flatMap((p) => (p?.settings.viaConnector === true ? [p.siteId] : [])),
+    );
+    const viaConnectors = connectors.filter((c) => viaSites.has(c.siteId) && c.state === 'active');
+    const connectorDown = [...viaSites].some((siteId) => !viaConnectors.some((c) => c.siteId === siteId && connectorUp(c)));
+    return { window, terminal, session, sessions, state, terminalOffline, viaConnectors, connectorDown };
   });
 }
 

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { hallPlanQueries, hallPlansApi } from '../../api/hall-plans';
+import { connectorQueries } from '../../api/connectors';
 import { terminals, windows } from '../../api/resources';
 import { sessionQueries } from '../../api/sessions';
 import { EmptyState, Loading } from '../../components/EmptyState';
@@ -38,9 +39,14 @@ export function HallPage() {
   const term = useQuery({ ...terminals.queries.all({ siteId: siteId ?? '' }), ...poll });
   const sess = useQuery({ ...sessionQueries.live(siteId), ...poll });
   const pools = usePools();
+  // town connectors: windows whose desktops go through a town are marked when its connector is down
+  const connectors = useQuery({ ...connectorQueries.list(), retry: false });
   const lookups = useLookups({ windows: false });
 
-  const views = useMemo(() => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? []), [win.data, term.data, sess.data, pools.data]);
+  const views = useMemo(
+    () => windowViews(win.data ?? [], term.data ?? [], sess.data ?? [], pools.data ?? [], connectors.data?.items ?? []),
+    [win.data, term.data, sess.data, pools.data, connectors.data],
+  );
   // the floor plan (issue 17): shown when the site has one; edited by whoever may write the site
   const feedback = useFeedback();
   const client = useQueryClient();

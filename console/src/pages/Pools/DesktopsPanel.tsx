@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { connectorQueries } from '../../api/connectors';
 import { desktops } from '../../api/resources';
 import type { Desktop, Pool } from '../../api/types';
 import { actionsColumn, DataTable, EditDeleteButtons } from '../../components/DataTable';
@@ -13,6 +14,7 @@ import { useAuth } from '../../modules/auth/AuthProvider';
 import { EntityForm, type FieldSpec } from '../../modules/entity-form/EntityForm';
 import type { Lookups } from '../../modules/lookups/lookups';
 import { useOptions } from '../../modules/lookups/options';
+import { connectorUp } from '../../modules/hall-map/window-state';
 import { DesktopStateBadge, HealthBadge } from '../../modules/status/StatusBadges';
 import { useLive } from '../../realtime/LiveEventsProvider';
 import { QueryView } from '../../components/QueryView';
@@ -28,6 +30,20 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
   const [editing, setEditing] = useState<Desktop | 'new' | null>(null);
   const list = useQuery({ ...desktops.queries.all({ poolId: pool.id }), refetchInterval: live.pollInterval });
   const dedicated = pool.kind === 'dedicated';
+  // a town pool: its desktops are reached through the town's connector (docs/TOWNS.md)
+  const viaConnector = pool.settings.viaConnector === true;
+  const connectors = useQuery({ ...connectorQueries.list(), enabled: viaConnector, retry: false });
+  const townConnectors = (connectors.data?.items ?? []).filter((c) => c.siteId === pool.siteId && c.state === 'active');
+  const carrier = () => {
+    const up = townConnectors.filter(connectorUp);
+    return up.length > 0 ? (
+      <span data-testid="desktop-connector">⇄ {up.map((c) => c.name).join('、')}</span>
+    ) : (
+      <span className="bad-text" data-testid="desktop-connector" title={t('hall.connectorDown')}>
+        ⚠ {townConnectors.map((c) => c.name).join('、') || t('connector.offline')}
+      </span>
+    );
+  };
   const refresh = () => queryClient.invalidateQueries({ queryKey: desktops.keys.root });
 
   const patch = async (d: Desktop, body: { drain?: boolean; state?: 'free' | 'maintenance' }) => {
@@ -115,6 +131,7 @@ export function DesktopsPanel({ pool, lookups }: { pool: Pool; lookups: Lookups 
               { key: 'addr', header: t('desktop.address'), render: (d) => <code>{`${d.host}:${d.port}`}</code> },
               { key: 'state', header: t('desktop.state'), render: (d) => <DesktopStateBadge state={d.state} />, width: 80 },
               { key: 'health', header: t('desktop.health'), render: (d) => <HealthBadge health={d.health} />, width: 70 },
+              ...(viaConnector ? [{ key: 'connector', header: t('desktop.connector'), render: carrier, width: 140 }] : []),
               {
                 key: 'session',
                 header: t('desktop.session'),
