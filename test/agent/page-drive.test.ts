@@ -124,7 +124,7 @@ describe('window page: scans into the desktop’s drive 窗口材料 (agent brid
     await assert.rejects(offline.send('camera'), /桌面未连接/);
     await assert.rejects(driveWith(guacd, { bridgeUrl: null }).send('camera'), /终端未启用窗口设备/);
     guacd.refuse = 'FAIL (CANNOT OPEN)';
-    await assert.rejects(driveWith(guacd).send('camera'), /桌面拒绝了文件（FAIL \(CANNOT OPEN\)）/);
+    await assert.rejects(driveWith(guacd).send('camera'), /^DriveSendError: 桌面拒绝了文件：桌面未映射窗口材料盘$/);
   });
 
   it('a bridge without a camera or a scanner folder says so', async () => {

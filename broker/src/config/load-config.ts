@@ -43,11 +43,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const c = result.data;
   const dataDir = path.resolve(c.dataDir);
+  const recordingDir = path.resolve(c.recordingDir ?? path.join(dataDir, 'recordings'));
+  const windowDriveDir = path.resolve(c.windowDriveDir ?? path.join(dataDir, 'window-drives'));
+  // the drives' directory is emptied of ended sessions: it must never hold the recordings
+  if (within(windowDriveDir, recordingDir) || within(recordingDir, windowDriveDir)) {
+    throw new ConfigError([
+      `YUNZHUO_WINDOW_DRIVE_DIR: 窗口材料目录不能与录像目录相同或互相包含 / must not be or contain YUNZHUO_RECORDING_DIR (${recordingDir})`,
+    ]);
+  }
   return {
     ...c,
     dataDir,
     databaseUrl: c.databaseUrl ?? `sqlite:${path.join(dataDir, 'yunzhuo.db')}`,
-    recordingDir: path.resolve(c.recordingDir ?? path.join(dataDir, 'recordings')),
-    windowDriveDir: path.resolve(c.windowDriveDir ?? path.join(dataDir, 'window-drives')),
+    recordingDir,
+    windowDriveDir,
   };
+}
+
+/** `inner` is `outer` or a path under it */
+function within(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -11,7 +11,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * Each session's window drive 窗口材料 is a directory `<windowDriveDir>/<session id>` that guacd
  * creates (`create-drive-path`) and fills with the scans sent into the desktop. Scans must not stay
  * on the guacd host: the directory goes when its session ends, and on start every directory whose
- * session has ended (or is unknown: a database restored from before it) goes too. Like the
+ * session has ended goes too (one no session of this database names is kept). Like the
  * recordings, the directory is on the guacd host: this assumes the broker can reach it (one host,
  * or a shared volume) — docs/PAPER.md.
  */
@@ -60,14 +60,17 @@ export class WindowDrives {
       .filter((entry) => entry.isDirectory() && SESSION_ID.test(entry.name))
       .map((entry) => entry.name);
     if (names.length === 0) return 0;
-    const live = new Set<string>();
+    // only directories of sessions this database knows have ended: a directory named like a uuid
+    // that is no session (another tool's, a mistaken setting) is left alone
+    const gone: string[] = [];
     for (let at = 0; at < names.length; at += 500) {
-      const rows = await DesktopSession.findAll({ attributes: ['id'], where: { id: { [Op.in]: names.slice(at, at + 500) }, state: { [Op.ne]: 'ended' } } });
-      for (const row of rows) live.add(row.id);
+      const rows = await DesktopSession.findAll({ attributes: ['id'], where: { id: { [Op.in]: names.slice(at, at + 500) }, state: 'ended' } });
+      for (const row of rows) gone.push(row.id);
     }
-    const gone = names.filter((name) => !live.has(name));
+    const unknown = names.length - gone.length;
     for (const name of gone) await this.remove(name);
     if (gone.length > 0) this.logger.info({ removed: gone.length }, 'window drives of ended sessions removed');
+    if (unknown > 0) this.logger.info({ kept: unknown, dir: this.dir }, 'window drives kept: their sessions are live, or not in this database');
     return gone.length;
   }
 

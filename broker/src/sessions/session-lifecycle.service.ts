@@ -84,6 +84,10 @@ export class SessionLifecycle implements TunnelBroker {
       const problem = await prepareRecordingDir(this.recordingDirOf(session));
       if (problem) await session.update({ recordingError: JSON.stringify(problem) });
     }
+    const drivePath = pool.settings.drive && this.deps.windowDriveDir ? path.join(this.deps.windowDriveDir, session.id) : null;
+    // made here, group-shared like the recordings: guacd (maybe another user) writes the scans, the
+    // broker must be able to remove them when the session ends; a failure leaves it to guacd's create-drive-path
+    if (drivePath) await prepareRecordingDir(drivePath);
     const target: TunnelTarget = {
       sessionId: session.id,
       terminalId: session.terminalId,
@@ -97,7 +101,7 @@ export class SessionLifecycle implements TunnelBroker {
       },
       settings: pool.settings,
       recording: pool.settings.recording ? { path: this.recordingDirOf(session), name: session.id } : null,
-      drive: pool.settings.drive && this.deps.windowDriveDir ? { path: path.join(this.deps.windowDriveDir, session.id) } : null,
+      drive: drivePath ? { path: drivePath } : null,
     };
     // counted only once nothing can fail any more: markClosed will follow exactly this tunnel
     this.#open.set(session.id, (this.#open.get(session.id) ?? 0) + 1);

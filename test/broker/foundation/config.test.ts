@@ -154,6 +154,16 @@ describe('configuration', () => {
     assert.ok(problems.some((p) => p.startsWith('YUNZHUO_COOKIE_SECURE:')));
   });
 
+  it('refuses a window drives directory that is, holds or sits in the recordings directory (ended sessions’ drives are deleted)', () => {
+    for (const drive of ['/srv/yz/rec', '/srv/yz/rec/drives', '/srv/yz']) {
+      const problems = problemsOf({ YUNZHUO_RECORDING_DIR: '/srv/yz/rec', YUNZHUO_WINDOW_DRIVE_DIR: drive });
+      assert.equal(problems.length, 1, drive);
+      assert.match(problems[0]!, /^YUNZHUO_WINDOW_DRIVE_DIR: 窗口材料目录不能与录像目录相同或互相包含/);
+    }
+    const apart = loadConfig({ YUNZHUO_RECORDING_DIR: '/srv/yz/rec', YUNZHUO_WINDOW_DRIVE_DIR: '/srv/yz/recordings-not' });
+    assert.equal(apart.windowDriveDir, '/srv/yz/recordings-not');
+  });
+
   it('sends ratings to the province only with both a URL and a secret', () => {
     assert.equal(loadConfig({}).ratingOutboxUrl, undefined);
     const problems = problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings' });

@@ -189,10 +189,29 @@ function upload(stream: DriveOutputStream, bytes: Uint8Array): Promise<void> {
       }
     };
     stream.onack = (status) => {
-      if (status.isError()) return fail(`桌面拒绝了文件（${status.message ?? status.code}）`);
+      if (status.isError()) return fail(`桌面拒绝了文件：${refusalOf(status.code)}`);
       acks++;
       pump();
     };
     pump();
   });
+}
+
+/** guacd's status of a refused upload, in the clerk's words (its own message is English: the console log has it) */
+function refusalOf(code: number): string {
+  switch (code) {
+    case 0x0100:
+      return '桌面不支持送入文件';
+    case 0x0204:
+    case 0x0207:
+      return '桌面未映射窗口材料盘';
+    case 0x0301:
+    case 0x0303:
+      return '无权在窗口材料盘中写入';
+    case 0x030d:
+    case 0x031d:
+      return '文件太大或发送太快';
+    default:
+      return `错误码 0x${code.toString(16).padStart(4, '0')}`;
+  }
 }
