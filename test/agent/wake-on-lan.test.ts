@@ -47,6 +47,14 @@ describe('wake-on-LAN magic packets and the agent power-off command (issue 17)',
     for (let i = 0; i < 16; i++) assert.equal(receiver.packets[0]!.subarray(6 + i * 6, 12 + i * 6).toString('hex'), 'aabbccddeeff');
   });
 
+  it("the broker's sender rejects a bad port instead of throwing where nothing catches it", async () => {
+    for (const port of [0, 70_000]) {
+      await assert.rejects(sendMagicPacket('aa:bb:cc:dd:ee:ff', '127.0.0.1', port), { code: 'ERR_SOCKET_BAD_PORT' });
+    }
+    await sendMagicPacket('aa:bb:cc:dd:ee:ff', '127.0.0.1', receiver.port);
+    await eventually(() => receiver.packets.length === 1);
+  });
+
   it('the cards go only to a broker of agent protocol 1.1 or later (strict schemas)', () => {
     assert.equal(AGENT_PROTOCOL_VERSION, '1.1');
     assert.equal(protocolMinor('1.0'), 0);

@@ -102,6 +102,10 @@ export const configSchema = z
     wakeBroadcast: z
       .string()
       .regex(/^(\d{1,3}\.){3}\d{1,3}(:\d{1,5})?$/, 'must be <IPv4 broadcast address>[:port], e.g. 192.168.10.255:9')
+      .refine((v) => {
+        const port = v.split(':')[1];
+        return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+      }, 'the port must be 1..65535, e.g. 192.168.10.255:9')
       .optional(),
     /** how often the night power schedules are looked at (seconds) */
     powerScheduleCheckSeconds: z.coerce.number().int().min(5).max(600).default(30),

@@ -8,8 +8,13 @@ export function sendMagicPacket(mac: string, address: string, port: number): Pro
   return new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(0, () => {
-      socket.setBroadcast(true);
-      socket.send(packet, port, address, (err) => (err ? reject(err) : resolve()));
+      try {
+        socket.setBroadcast(true);
+        socket.send(packet, port, address, (err) => (err ? reject(err) : resolve()));
+      } catch (err) {
+        // a bad port or address throws here, inside the bind callback, where nothing would catch it
+        reject(err as Error);
+      }
     });
   }).finally(() => socket.close());
 }

@@ -58,14 +58,21 @@ export function powerScheduleResource(clock: Clock, timeZone: string): ResourceD
         { ...input, lastPowerOffOn: passedToday(clock, timeZone, input.powerOffAt), lastWakeOn: passedToday(clock, timeZone, input.wakeAt) },
         { transaction },
       ),
-    update: (_actor, row, input, transaction) =>
-      row.update(
+    update: (_actor, row, input, transaction) => {
+      const changed = <K extends 'siteId' | 'area' | 'days' | 'powerOffAt' | 'wakeAt'>(key: K) => input[key] !== undefined && input[key] !== row[key];
+      // switched back on, or now covering other days or other terminals: a step already past today
+      // waits for tomorrow as on a new schedule, not run on the spot at the next check
+      const rearmed = (input.enabled === true && !row.enabled) || changed('days') || changed('siteId') || changed('area');
+      return row.update(
         {
           ...input,
-          ...(input.powerOffAt !== undefined && input.powerOffAt !== row.powerOffAt ? { lastPowerOffOn: passedToday(clock, timeZone, input.powerOffAt) } : {}),
-          ...(input.wakeAt !== undefined && input.wakeAt !== row.wakeAt ? { lastWakeOn: passedToday(clock, timeZone, input.wakeAt) } : {}),
+          ...(rearmed || changed('powerOffAt')
+            ? { lastPowerOffOn: passedToday(clock, timeZone, input.powerOffAt !== undefined ? input.powerOffAt : row.powerOffAt) }
+            : {}),
+          ...(rearmed || changed('wakeAt') ? { lastWakeOn: passedToday(clock, timeZone, input.wakeAt !== undefined ? input.wakeAt : row.wakeAt) } : {}),
         },
         { transaction },
-      ),
+      );
+    },
   };
 }

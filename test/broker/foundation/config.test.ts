@@ -164,6 +164,17 @@ describe('configuration', () => {
     assert.equal(apart.windowDriveDir, '/srv/yz/recordings-not');
   });
 
+  it('refuses a wake-on-LAN port outside 1..65535, by its env name (a bad port would crash the broker at the first wake)', () => {
+    for (const value of ['192.168.10.255:0', '192.168.10.255:65536', '192.168.10.255:99999']) {
+      const problems = problemsOf({ YUNZHUO_WAKE_BROADCAST: value });
+      assert.equal(problems.length, 1, JSON.stringify(problems));
+      assert.match(problems[0]!, /^YUNZHUO_WAKE_BROADCAST: .*1\.\.65535/);
+    }
+    assert.equal(loadConfig({ YUNZHUO_WAKE_BROADCAST: '192.168.10.255:65535' }).wakeBroadcast, '192.168.10.255:65535');
+    assert.equal(loadConfig({ YUNZHUO_WAKE_BROADCAST: '192.168.10.255:1' }).wakeBroadcast, '192.168.10.255:1');
+    assert.equal(loadConfig({ YUNZHUO_WAKE_BROADCAST: '192.168.10.255' }).wakeBroadcast, '192.168.10.255');
+  });
+
   it('sends ratings to the province only with both a URL and a secret', () => {
     assert.equal(loadConfig({}).ratingOutboxUrl, undefined);
     const problems = problemsOf({ YUNZHUO_RATING_OUTBOX_URL: 'https://province.example/ratings' });

@@ -66,6 +66,9 @@ describe('paper: each session’s window drive is removed when the session ends'
     // ended while no broker watched: its directory is still there
     const quiet = new WindowDrives(drives, createLogger('silent'));
     await broker.lifecycle.end(ended.id, null, 'logoff');
+    // the running broker removes the drive on end, on its own time: once it has, the directory
+    // is made again as a broker that was down would have found it (not raced by that removal)
+    await eventually(() => !existsSync(ended.dir));
     await mkdir(ended.dir, { recursive: true });
     await writeFile(path.join(ended.dir, 'left.jpg'), 'x');
     const unknown = path.join(drives, '0b6f1d7e-1111-4222-8333-944455556666');

@@ -8,16 +8,20 @@ import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { ADMIN_PASSWORD, startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { UdpReceiver } from '../../helpers/udp-receiver.js';
 
 const MINUTE = 60_000;
 
-async function startAt(localTime: string, receiver: UdpReceiver): Promise<{ broker: TestBroker; clock: ManualClock; f: Factory }> {
+async function startAt(localTime: string, receiver: UdpReceiver, checkSeconds = 30): Promise<{ broker: TestBroker; clock: ManualClock; f: Factory }> {
   const clock = new ManualClock(Date.parse(localTime));
   const broker = await startTestBroker({
     clock,
-    env: { YUNZHUO_WAKE_BROADCAST: `127.0.0.1:${receiver.port}`, YUNZHUO_POWER_SCHEDULE_CHECK_SECONDS: '30', YUNZHUO_HALL_TIME_ZONE: 'Asia/Shanghai' },
+    env: {
+      YUNZHUO_WAKE_BROADCAST: `127.0.0.1:${receiver.port}`,
+      YUNZHUO_POWER_SCHEDULE_CHECK_SECONDS: String(checkSeconds),
+      YUNZHUO_HALL_TIME_ZONE: 'Asia/Shanghai',
+    },
   });
   return { broker, clock, f: new Factory(broker.admin) };
 }
@@ -49,7 +53,8 @@ describe('night power schedules on the Clock (issue 17)', function () {
     let siteId: string;
     let scheduleId: string;
     before(async () => {
-      ({ broker, clock, f } = await startAt('2026-12-07T18:29:00+08:00', receiver));
+      // checks every 30 s from 18:29:29: one lands at 18:29:59, the next at 18:30:29
+      ({ broker, clock, f } = await startAt('2026-12-07T18:29:29+08:00', receiver));
       siteId = (await f.site({ code: 'NIGHT', name: '夜间站点' })).id;
       for (const [i, mac] of ['52:54:00:00:10:01', '52:54:00:00:10:02'].entries()) {
         const w = await f.window(siteId, { code: `P-0${i + 1}` });
@@ -64,9 +69,9 @@ describe('night power schedules on the Clock (issue 17)', function () {
     after(() => broker?.stop());
 
     it('powers off at 18:30, not at 18:29:59; once that day', async () => {
-      await advance(broker, clock, 59_000); // 18:29:59
+      await advance(broker, clock, 30_000); // the check at 18:29:59, one tick before
       assert.deepEqual(await runs(broker), []);
-      await advance(broker, clock, 1_000); // 18:30:00
+      await advance(broker, clock, 30_000); // the check at 18:30:29, one tick after
       const [off] = await eventually(async () => {
         const r = await runs(broker);
         return r.length === 1 && r;
@@ -74,15 +79,15 @@ describe('night power schedules on the Clock (issue 17)', function () {
       assert.deepEqual([off!.targetId, off!.details.step, off!.details.total, off!.details.date], [scheduleId, 'power-off', 2, '2026-12-07']);
       const [bulk] = (await broker.admin.get(`/api/v1/audit-events?action=terminal.bulk-command&targetId=${siteId}`)).body.items;
       assert.deepEqual([bulk.details.type, bulk.details.counts.offline], ['shutdown', 2], 'the terminals (never connected here) are reported offline');
-      await advance(broker, clock, 10 * MINUTE);
+      await advance(broker, clock, 10 * MINUTE); // 18:40:29
       assert.equal((await runs(broker)).length, 1, 'one power-off a day');
       assert.equal((await broker.admin.get(`/api/v1/power-schedules/${scheduleId}`)).body.lastPowerOffOn, '2026-12-07');
     });
 
     it('wakes at 18:45: the magic packet of each terminal reaches the segment', async () => {
-      await advance(broker, clock, 4 * MINUTE + 59_000); // 18:44:59
+      await advance(broker, clock, 4 * MINUTE + 30_000); // the check at 18:44:59
       assert.equal(receiver.packets.length, 0);
-      await advance(broker, clock, 1_000);
+      await advance(broker, clock, 30_000); // 18:45:29
       await eventually(() => receiver.packets.length === 2);
       assert.deepEqual(receiver.packets.map((p) => p.subarray(6, 12).toString('hex')).sort(), ['525400001001', '525400001002']);
       const r = await runs(broker);
@@ -113,6 +118,51 @@ describe('night power schedules on the Clock (issue 17)', function () {
       assertError(bad, 400, 'VALIDATION_FAILED');
       assert.match(JSON.stringify(bad.body.error.details), /24 小时制/);
       assertError(await broker.admin.post('/api/v1/power-schedules', { siteId }), 400, 'VALIDATION_FAILED');
+    });
+  });
+
+  describe('switched back on after its time (Monday 18:00, checks every 10 min)', () => {
+    let broker: TestBroker;
+    let clock: ManualClock;
+    after(() => broker?.stop());
+
+    it('waits for tomorrow like a new schedule: nothing at 18:40 or 18:50, power-off Tuesday 18:30', async () => {
+      let f: Factory;
+      ({ broker, clock, f } = await startAt('2026-12-07T18:00:00+08:00', receiver, 600));
+      const siteId = (await f.site({ code: 'REON', name: '重新启用站点' })).id;
+      const created = await broker.admin.post('/api/v1/power-schedules', { siteId, powerOffAt: '18:30', enabled: false });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.lastPowerOffOn, null);
+      const other = (await broker.admin.post('/api/v1/power-schedules', { siteId, powerOffAt: '18:30', enabled: false })).body;
+      await advance(broker, clock, 40 * MINUTE); // 18:40, switched off all along
+      assert.deepEqual(await runs(broker), []);
+
+      const on = await broker.admin.patch(`/api/v1/power-schedules/${created.body.id}`, { enabled: true });
+      assert.equal(on.status, 200, JSON.stringify(on.body));
+      assert.equal(on.body.lastPowerOffOn, '2026-12-07', 'today counts as done');
+      const days = await broker.admin.patch(`/api/v1/power-schedules/${other.id}`, { days: 'every-day' });
+      assert.equal(days.body.lastPowerOffOn, '2026-12-07', 'other days: today counts as done too');
+      const area = await broker.admin.patch(`/api/v1/power-schedules/${other.id}`, { area: 'B 区', enabled: true });
+      assert.equal(area.body.lastPowerOffOn, '2026-12-07', 'another area, switched on: the same');
+
+      await advance(broker, clock, 10 * MINUTE); // the check at 18:50, still within the hour
+      assert.deepEqual(await runs(broker), [], 'nothing ran today');
+      clock.sleep(23 * 60 * MINUTE + 20 * MINUTE); // the night through, asleep: Tuesday 18:10, next check 18:20
+      assert.equal((await broker.admin.login('admin', ADMIN_PASSWORD)).status, 200, "yesterday's admin session is over");
+      await advance(broker, clock, 10 * MINUTE); // the check at 18:20
+      assert.deepEqual(await runs(broker), []);
+      await advance(broker, clock, 10 * MINUTE); // the check at Tuesday 18:30
+      const r = await eventually(async () => {
+        const list = await runs(broker);
+        return list.length === 2 && list;
+      });
+      assert.deepEqual(
+        r.map((x) => [x.targetId, x.details.step, x.details.date]).sort(),
+        [
+          [created.body.id, 'power-off', '2026-12-08'],
+          [other.id, 'power-off', '2026-12-08'],
+        ].sort(),
+      );
     });
   });
 
