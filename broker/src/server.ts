@@ -276,7 +276,9 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountRatings(publicApi, consoleApi, ratingService, ratingTagSets, docs);
   const queueAdapter = config.queueUrl ? new HttpQueueAdapter({ baseUrl: config.queueUrl, token: config.queueToken }) : null;
   mountQueue(publicApi, consoleApi, new QueueService({ audit, clock, ratings: ratingService, adapter: queueAdapter }), docs);
-  mountRatingPads(publicApi, { pads: new RatingPadService({ audit, clock, tagSets: ratingTagSets }), ratings: ratingService, docs });
+  const ratingPads = new RatingPadService({ audit, clock, tagSets: ratingTagSets });
+  ratingPads.shareWith(bus);
+  mountRatingPads(publicApi, { pads: ratingPads, ratings: ratingService, docs });
   const workOrderApi = newRouter();
   const ratingExporter = new RatingExporter({ audit, clock, timeZone: config.hallTimeZone });
   mountRatingExport(consoleApi, ratingExporter, docs);

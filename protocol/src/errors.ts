@@ -165,6 +165,11 @@ export const ERRORS = {
   },
   PAD_PAIRING_THROTTLED: { status: 429, zh: '配对码输错次数过多，请稍后再试', en: 'Too many wrong pairing codes; try again later' },
   QUEUE_PAUSED: { status: 409, zh: '本窗口已暂停叫号，请先恢复叫号', en: 'Calling is paused at this window; resume it first' },
+  TERMINAL_NOT_IN_SERVICE: {
+    status: 409,
+    zh: '窗口云终端暂停服务，评价器保持配对，恢复后自动继续',
+    en: "The window's terminal is out of service for now; the pad stays paired and resumes by itself",
+  },
   INTERNAL: { status: 500, zh: '系统内部错误，请联系信息中心', en: 'Internal error; contact the IT center' },
   // hall plans and night power (issue 17)
   PLAN_IMAGE_UNSUPPORTED: {

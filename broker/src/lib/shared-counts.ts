@@ -53,6 +53,15 @@ export class SharedCounts {
     if (this.shareable(key)) this.#bus?.publish(`${this.kind}.add`, { key });
   }
 
+  /**
+   * One count added for `key` is taken back (an attempt counted before its outcome was known that
+   * turned out fine); a count down to nothing is forgotten. Nothing happens when there is no count.
+   */
+  async takeBack(key: string): Promise<void> {
+    const taken = await this.#takeBack(key);
+    if (taken && this.shareable(key)) this.#bus?.publish(`${this.kind}.takeback`, { key });
+  }
+
   async clear(key: string): Promise<void> {
     // only a count that exists is worth telling the other processes about (they hold the same counts)
     const counted = await this.#counts.get(key);
@@ -68,6 +77,10 @@ export class SharedCounts {
     bus.subscribe(`${this.kind}.add`, (payload) => {
       const key = this.#keyOf(payload);
       if (key !== null) void this.#add(key).catch(() => undefined);
+    });
+    bus.subscribe(`${this.kind}.takeback`, (payload) => {
+      const key = this.#keyOf(payload);
+      if (key !== null) void this.#takeBack(key).catch(() => undefined);
     });
     bus.subscribe(`${this.kind}.clear`, (payload) => {
       const key = this.#keyOf(payload);
@@ -88,5 +101,19 @@ export class SharedCounts {
     await this.#counts.penalty(key, 1).catch((err: unknown) => {
       if (!(err instanceof RateLimiterRes)) throw err;
     });
+  }
+
+  async #takeBack(key: string): Promise<boolean> {
+    const counted = await this.#counts.get(key);
+    if (!counted || counted.consumedPoints <= 0) return false;
+    if (counted.consumedPoints <= 1) {
+      await this.#counts.delete(key);
+      this.#keys?.delete(key);
+    } else {
+      await this.#counts.reward(key, 1).catch((err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) throw err;
+      });
+    }
+    return true;
   }
 }

@@ -57,7 +57,8 @@ export class QueueService {
   /**
    * 暂停叫号: the window takes no number until 恢复叫号 (a number being served is finished as
    * usual). The queue system hears it first; pausing a paused window changes nothing and is not
-   * audited again.
+   * audited again, also when two brokers pause it at once (the second insert meets the first's
+   * open_key and answers its pause).
    */
   pause(terminal: Terminal, sessionId: string): Promise<QueuePause> {
     return this.#turn(terminal, sessionId, async (counter, adapter) => {
@@ -79,6 +80,12 @@ export class QueueService {
         );
         await this.#auditPause(counter, 'queue.pause', pause, transaction);
         return pause;
+      }).catch(async (err: unknown) => {
+        // another broker paused this window between our check and our insert: that pause is the answer
+        if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
+        const paused = await QueuePause.findOne({ where: { openKey: counter.windowId } });
+        if (!paused) throw err;
+        return paused;
       });
     });
   }

@@ -124,9 +124,9 @@ export function mountRatingPads(publicApi: Router, deps: { pads: RatingPadServic
     status: 201,
   });
   publicApi.post('/pad/ratings', async (req, res) => {
-    const { terminal } = await pads.verify(padCredentialOf(req));
+    const { pad } = await pads.verify(padCredentialOf(req));
     const body = parseInput(padRatingBody, req.body);
-    const { rating, repeated } = await ratings.submitFromPad(terminal.id, body);
+    const { rating, repeated } = await ratings.submitFromPad(pad, body);
     res.status(repeated ? 200 : 201).json(presentRating(rating));
   });
 }

@@ -1,4 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Op } from 'sequelize';
 import { PAD_PAIRING_SECONDS } from '@yunzhuo/protocol/api/rating-pads';
 import { Account } from '../accounts/account.model.js';
@@ -7,6 +8,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
+import type { ClusterBus } from '../lib/cluster-bus.js';
+import { SharedCounts } from '../lib/shared-counts.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
 import { QueueTicket } from '../queue/queue-ticket.model.js';
 import { Rating, RatingInvitation, type RatingTagSet } from '../ratings/rating.model.js';
@@ -16,9 +19,11 @@ import { Terminal } from '../terminals/terminal.model.js';
 import { HallWindow } from '../windows/window.model.js';
 import { RatingPad } from './rating-pad.model.js';
 
-/** Wrong pairing codes one address may try per window of PAIRING_GUESS_WINDOW_MS (per broker process). */
+/** Wrong pairing codes one address may try per window of PAIRING_GUESS_WINDOW_SECONDS, counted on every broker (`shareWith`). */
 const PAIRING_GUESSES = 10;
-const PAIRING_GUESS_WINDOW_MS = 10 * 60_000;
+const PAIRING_GUESS_WINDOW_SECONDS = 10 * 60;
+/** the key the guesses of a request without an address are counted under */
+const UNKNOWN_ADDRESS = 'unknown';
 /** last_seen_at is written at most this often per pad, in ms: a hall of pads polls every few seconds */
 const SEEN_WRITE_MS = 60_000;
 
@@ -41,9 +46,19 @@ export interface PadView {
  * card when the window has invited a rating nobody has answered yet.
  */
 export class RatingPadService {
-  readonly #wrongGuesses = new Map<string, number[]>();
+  /**
+   * Pairing attempts per address, counted *before* the database is asked and taken back when the
+   * code was right: parallel guesses cannot all pass the check while none is counted yet. Only an
+   * IP (or the unknown key) goes over the cluster bus.
+   */
+  readonly #guesses = new SharedCounts('pad.pairing', PAIRING_GUESSES, PAIRING_GUESS_WINDOW_SECONDS, (key) => key === UNKNOWN_ADDRESS || isIP(key) !== 0);
 
   constructor(private readonly deps: RatingPadDeps) {}
+
+  /** Counts the other broker processes' pairing guesses too, and tells them of this one's. */
+  shareWith(bus: ClusterBus): void {
+    this.#guesses.shareWith(bus);
+  }
 
   /** A fresh 8-digit code for this terminal; an earlier code not yet used stops working. */
   async newPairingCode(terminal: Terminal): Promise<{ code: string; expiresAt: Date }> {
@@ -74,7 +89,11 @@ export class RatingPadService {
 
   /** The pad enters the code: it gets its credential, and any earlier pad of the terminal is unpaired. */
   async pair(code: string, address: string | null): Promise<{ pad: RatingPad; credential: string; windowCode: string | null }> {
-    this.#checkGuesses(address);
+    const guesser = address ?? UNKNOWN_ADDRESS;
+    // checked and counted with no database call between: a burst of guesses is counted one by one
+    const retryAfterSeconds = await this.#guesses.blockedFor(guesser);
+    if (retryAfterSeconds !== null) throw new AppError('PAD_PAIRING_THROTTLED', { retryAfterSeconds });
+    await this.#guesses.add(guesser);
     const now = new Date(this.deps.clock.now());
     const secret = randomToken();
     const pad = await writeTransaction(RatingPad.sequelize!, async (transaction) => {
@@ -95,15 +114,18 @@ export class RatingPadService {
       );
       return found;
     });
-    if (!pad) {
-      this.#wrongGuess(address);
-      throw new AppError('PAD_PAIRING_INVALID');
-    }
+    // a wrong code stays counted (and so does an attempt the database failed); the right one is taken back
+    if (!pad) throw new AppError('PAD_PAIRING_INVALID');
+    await this.#guesses.takeBack(guesser);
     const window = pad.windowId ? await HallWindow.findByPk(pad.windowId) : null;
     return { pad, credential: `${pad.id}.${secret}`, windowCode: window?.code ?? null };
   }
 
-  /** `<pad id>.<secret>`, compared by hash in constant time; an unpaired or revoked pad is PAD_UNKNOWN. */
+  /**
+   * `<pad id>.<secret>`, compared by hash in constant time; an unpaired or revoked pad (or its
+   * terminal deleted or revoked) is PAD_UNKNOWN, the pad's cue to forget its credential. A terminal
+   * only out of service for now is TERMINAL_NOT_IN_SERVICE: the pad waits, still paired.
+   */
   async verify(credential: string | undefined): Promise<{ pad: RatingPad; terminal: Terminal }> {
     const [id, secret] = (credential ?? '').split('.');
     if (!id || !secret || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('PAD_UNKNOWN');
@@ -111,7 +133,9 @@ export class RatingPadService {
     const expected = Buffer.from(pad?.secretHash ?? '0'.repeat(64), 'hex');
     if (!pad?.secretHash || pad.revokedAt || !timingSafeEqual(expected, Buffer.from(sha256(secret), 'hex'))) throw new AppError('PAD_UNKNOWN');
     const terminal = await Terminal.findByPk(pad.terminalId);
-    if (!terminal || terminal.state !== 'active') throw new AppError('PAD_UNKNOWN', { reason: 'terminal not in service' });
+    // a terminal gone for good takes its pad along; one waiting (pending again) keeps it paired
+    if (!terminal || terminal.state === 'revoked') throw new AppError('PAD_UNKNOWN', { reason: 'terminal gone' });
+    if (terminal.state !== 'active') throw new AppError('TERMINAL_NOT_IN_SERVICE', { state: terminal.state });
     const now = this.deps.clock.now();
     if (!pad.lastSeenAt || now - pad.lastSeenAt.getTime() >= SEEN_WRITE_MS) await pad.update({ lastSeenAt: new Date(now) });
     return { pad, terminal };
@@ -166,18 +190,5 @@ export class RatingPadService {
         transaction,
       );
     });
-  }
-
-  #recentGuesses(address: string | null): number[] {
-    const since = this.deps.clock.now() - PAIRING_GUESS_WINDOW_MS;
-    return (this.#wrongGuesses.get(address ?? '') ?? []).filter((at) => at > since);
-  }
-
-  #checkGuesses(address: string | null): void {
-    if (this.#recentGuesses(address).length >= PAIRING_GUESSES) throw new AppError('PAD_PAIRING_THROTTLED');
-  }
-
-  #wrongGuess(address: string | null): void {
-    this.#wrongGuesses.set(address ?? '', [...this.#recentGuesses(address), this.deps.clock.now()]);
   }
 }

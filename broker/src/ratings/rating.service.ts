@@ -7,6 +7,7 @@ import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { LiveEvents } from '../lib/live-events.js';
 import { DesktopSession } from '../sessions/session.model.js';
+import type { RatingPad } from '../rating-pads/rating-pad.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
 import { Rating, RatingInvitation, type RatingTagSet, type ServiceContext } from './rating.model.js';
 import type { RatingTagSets } from './rating-tag-sets.js';
@@ -79,10 +80,17 @@ export class RatingService {
    * A rating from the pad paired with this terminal. The pad may send it late (queued while the
    * broker was out of reach) and more than once: the citizen's press must have come before the
    * invitation expired, and a repeat with the same idempotency key answers the stored rating.
+   * Only invitations made since the pad was paired are its to answer.
    */
-  async submitFromPad(terminalId: string, input: Submission & { idempotencyKey: string; ratedAt: string }): Promise<{ rating: Rating; repeated: boolean }> {
+  async submitFromPad(
+    pad: Pick<RatingPad, 'terminalId' | 'pairedAt'>,
+    input: Submission & { idempotencyKey: string; ratedAt: string },
+  ): Promise<{ rating: Rating; repeated: boolean }> {
+    const terminalId = pad.terminalId;
     const invitation = await RatingInvitation.findByPk(input.invitationId);
     if (!invitation || invitation.terminalId !== terminalId) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
+    // an invitation from before this pad was paired was never shown on it (view() hides it too)
+    if (!pad.pairedAt || invitation.createdAt < pad.pairedAt) throw new AppError('NOT_FOUND', { resource: 'rating-invitation' });
     const earlier = await Rating.findOne({ where: { invitationId: invitation.id } });
     if (earlier) {
       if (earlier.clientKey === input.idempotencyKey) return { rating: earlier, repeated: true };

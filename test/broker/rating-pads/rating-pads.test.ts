@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { QueueSimulator } from '../../../broker/demo/queue-simulator.js';
+import { Terminal } from '../../../broker/src/terminals/terminal.model.js';
 import { ApiClient, assertError } from '../../helpers/api-client.js';
 import { Factory } from '../../helpers/factories.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
@@ -12,21 +13,22 @@ describe('the rating pad (评价器): pairing, what it shows, ratings sent late 
   const sim = new QueueSimulator();
   const clock = new ManualClock();
   let site: string;
-  let seat: { client: ApiClient; sessionId: string; windowCode: string };
+  let seat: { client: ApiClient; sessionId: string; windowCode: string; terminalId: string };
   let pad: ApiClient;
   let credential: string;
 
   before(async () => {
     await sim.listen();
-    broker = await startTestBroker({ clock, env: { YUNZHUO_QUEUE_URL: sim.url } });
+    // trusted proxy: the throttle tests guess from addresses of their own (x-forwarded-for)
+    broker = await startTestBroker({ clock, env: { YUNZHUO_QUEUE_URL: sim.url, YUNZHUO_TRUST_PROXY: '1' } });
     f = new Factory(broker.admin);
     const hall = await f.hall({ desktops: 2 });
     site = hall.site.code;
     const clerk = await f.account({ departmentIds: [hall.department.id], homeSiteId: hall.site.id });
-    const { window, client } = await f.windowWithTerminal(hall.site.id);
+    const { window, terminal, client } = await f.windowWithTerminal(hall.site.id);
     const login = await client.post('/api/v1/terminal/sessions', { username: clerk.username, password: 'clerk-pass-1' });
     assert.equal(login.status, 201, JSON.stringify(login.body));
-    seat = { client, sessionId: login.body.session.id, windowCode: window.code };
+    seat = { client, sessionId: login.body.session.id, windowCode: window.code, terminalId: terminal.id };
     pad = new ApiClient(broker.url);
   });
   after(async () => {
@@ -36,6 +38,7 @@ describe('the rating pad (评价器): pairing, what it shows, ratings sent late 
 
   const asPad = (method: 'GET' | 'POST', path: string, body?: unknown, cred = credential) =>
     pad.request(method, path, body, { headers: { authorization: `Pad ${cred}` } });
+  const pairFrom = (address: string, code: string) => pad.request('POST', '/api/v1/pad/pair', { code }, { headers: { 'x-forwarded-for': address } });
   const finish = async () => {
     sim.take(site);
     assert.equal((await seat.client.post('/api/v1/terminal/queue/call', { sessionId: seat.sessionId })).status, 200);
@@ -156,6 +159,45 @@ describe('the rating pad (评价器): pairing, what it shows, ratings sent late 
     );
   });
 
+  it('an invitation made before the pad was paired is not the pad’s to rate', async () => {
+    const before = await finish();
+    clock.advance(1000);
+    const code = (await seat.client.post('/api/v1/terminal/rating-pads/pairing-code')).body.code;
+    const paired = await pad.post('/api/v1/pad/pair', { code });
+    assert.equal(paired.status, 201, JSON.stringify(paired.body));
+    credential = paired.body.credential;
+    const rate = (invitationId: string) =>
+      asPad('POST', '/api/v1/pad/ratings', {
+        invitationId,
+        level: 5,
+        tagSetVersion: 1,
+        idempotencyKey: randomUUID(),
+        ratedAt: new Date(clock.now()).toISOString(),
+      });
+    assertError(await rate(before.id), 404, 'NOT_FOUND');
+    const seen = await seat.client.get(`/api/v1/terminal/rating-invitations/${before.id}`);
+    assert.equal(seen.body.rated, false);
+    // one made since is
+    const after = await finish();
+    assert.equal((await rate(after.id)).status, 201);
+  });
+
+  it('a terminal out of service for a while keeps its pad paired: the pad hears TERMINAL_NOT_IN_SERVICE, not PAD_UNKNOWN', async () => {
+    await Terminal.update({ state: 'pending' }, { where: { id: seat.terminalId } });
+    try {
+      assertError(await asPad('GET', '/api/v1/pad/state'), 409, 'TERMINAL_NOT_IN_SERVICE');
+      const rating = { invitationId: randomUUID(), level: 5, tagSetVersion: 1, idempotencyKey: randomUUID(), ratedAt: new Date(clock.now()).toISOString() };
+      const refused = await asPad('POST', '/api/v1/pad/ratings', rating);
+      assertError(refused, 409, 'TERMINAL_NOT_IN_SERVICE');
+      assert.match(refused.body.error.message, /暂停服务/);
+    } finally {
+      await Terminal.update({ state: 'active' }, { where: { id: seat.terminalId } });
+    }
+    const back = await asPad('GET', '/api/v1/pad/state');
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.equal(back.body.window.code, seat.windowCode);
+  });
+
   it('unpairing at the window stops the pad at once, audited', async () => {
     const padId = credential.split('.')[0];
     const gone = await seat.client.delete(`/api/v1/terminal/rating-pads/${padId}`);
@@ -166,11 +208,27 @@ describe('the rating pad (评价器): pairing, what it shows, ratings sent late 
     assert.equal(audit.body.items.filter((e: { action: string }) => e.action === 'rating-pad.unpair').length, 1);
   });
 
-  it('too many wrong codes from one address are refused for a while', async () => {
+  it('too many wrong codes from one address are refused for a while; another address is still answered', async () => {
     let last;
     for (let i = 0; i < 11; i++) last = await pad.post('/api/v1/pad/pair', { code: String(10_000_000 + i) });
     assertError(last!, 429, 'PAD_PAIRING_THROTTLED');
-    clock.advance(600_001);
-    assertError(await pad.post('/api/v1/pad/pair', { code: '10000099' }), 400, 'PAD_PAIRING_INVALID');
+    assert.ok(last!.body.error.details.retryAfterSeconds > 0);
+    assertError(await pairFrom('10.0.0.9', '10000099'), 400, 'PAD_PAIRING_INVALID');
+  });
+
+  it('200 wrong codes at once from one address: only the limit of them is looked up, the rest refused', async () => {
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => pairFrom('10.0.0.1', String(20_000_000 + i))));
+    const codes = answers.map((r) => r.body.error?.code as string);
+    assert.equal(codes.filter((c) => c === 'PAD_PAIRING_INVALID').length, 10, JSON.stringify(answers.find((r) => r.status !== 400 && r.status !== 429)?.body));
+    assert.equal(codes.filter((c) => c === 'PAD_PAIRING_THROTTLED').length, 190);
+  });
+
+  it('a right code is not counted against its address', async () => {
+    const other = await f.windowWithTerminal((await f.hall({ desktops: 1 })).site.id);
+    for (let i = 0; i < 9; i++) assertError(await pairFrom('10.0.0.2', String(30_000_000 + i)), 400, 'PAD_PAIRING_INVALID');
+    const code = (await other.client.post('/api/v1/terminal/rating-pads/pairing-code')).body.code;
+    assert.equal((await pairFrom('10.0.0.2', code)).status, 201);
+    assertError(await pairFrom('10.0.0.2', '30000099'), 400, 'PAD_PAIRING_INVALID');
+    assertError(await pairFrom('10.0.0.2', '30000098'), 429, 'PAD_PAIRING_THROTTLED');
   });
 });

@@ -281,6 +281,26 @@ describe('two broker processes sharing PostgreSQL', function () {
     assert.equal(await enroll(b.url, 31), 'TOO_MANY_ATTEMPTS');
   });
 
+  it('wrong pad pairing codes count on every broker: 6 on A and 4 on B stop both answering that address', async () => {
+    const pair = async (base: string, i: number) => {
+      const res = await fetch(`${base}/api/v1/pad/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: String(40_000_000 + i) }),
+      });
+      return ((await res.json()) as { error: { code: string } }).error.code;
+    };
+    // the limit is 10 wrong codes per address in 10 minutes
+    await acrossTheBus(b, 'pad.pairing.add', 6, async () => {
+      for (let i = 0; i < 6; i++) assert.equal(await pair(a.url, i), 'PAD_PAIRING_INVALID');
+    });
+    await acrossTheBus(a, 'pad.pairing.add', 4, async () => {
+      for (let i = 6; i < 10; i++) assert.equal(await pair(b.url, i), 'PAD_PAIRING_INVALID', `guess ${i + 1}, on B`);
+    });
+    assert.equal(await pair(a.url, 10), 'PAD_PAIRING_THROTTLED', 'A counted the guesses made on B');
+    assert.equal(await pair(b.url, 11), 'PAD_PAIRING_THROTTLED');
+  });
+
   it('no broker process printed a warning (pg: "client.query() when the client is already executing a query")', () => {
     for (const broker of [a, b]) assert.doesNotMatch(broker.stderr(), /Warning/, broker.stderr());
   });

@@ -57,9 +57,15 @@ describe('the rating pad outbox', () => {
     );
   });
 
-  it('a broker failing (5xx), a pad unpaired (401) or throttled (429) keeps the rating; a refusal for good drops it and says why', async () => {
+  it('a broker failing (5xx), a pad unpaired (401), throttled (429) or its terminal out of service (409) keeps the rating; a refusal for good drops it and says why', async () => {
     const store = memoryStore();
-    const answers = [refusal(502, 'INTERNAL'), refusal(401, 'PAD_UNKNOWN'), refusal(429, 'PAD_PAIRING_THROTTLED'), refusal(410, 'RATING_EXPIRED')];
+    const answers = [
+      refusal(502, 'INTERNAL'),
+      refusal(401, 'PAD_UNKNOWN'),
+      refusal(429, 'PAD_PAIRING_THROTTLED'),
+      refusal(409, 'TERMINAL_NOT_IN_SERVICE'),
+      refusal(410, 'RATING_EXPIRED'),
+    ];
     const outcomes: PadOutcome[] = [];
     const outbox = new PadOutbox(
       store,
@@ -72,7 +78,8 @@ describe('the rating pad outbox', () => {
     await outbox.add(rating(1));
     await outbox.flush();
     await outbox.flush();
-    assert.equal(store.items.length, 1, 'still waiting after 502, 401 and 429');
+    await outbox.flush();
+    assert.equal(store.items.length, 1, 'still waiting after 502, 401, 429 and 409 TERMINAL_NOT_IN_SERVICE');
     await outbox.add(rating(2));
     assert.deepEqual(outcomes, [
       { kind: 'refused', rating: rating(1), code: 'RATING_EXPIRED' },

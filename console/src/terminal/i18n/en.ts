@@ -135,4 +135,5 @@ export const en: Record<MessageKey, string> = {
   /* ---------- single sign-on at the window (issue 18) ---------- */
   'login.or': 'or',
   'login.sso': 'Sign in with {name}',
+  'pad.outOfService': "The window's terminal is out of service for now: this pad stays paired and resumes by itself; your rating is kept and sent then",
 };

@@ -134,6 +134,7 @@ export const zhCN = {
   /* ---------- 统一身份认证 at the window (issue 18) ---------- */
   'login.or': '或',
   'login.sso': '使用{name}登录',
+  'pad.outOfService': '窗口终端暂停服务：评价器保持配对，恢复后自动继续；您的评价已保存，届时自动发送',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -41,6 +41,7 @@ function PadScreen({ credential, onUnpaired }: { credential: string; onUnpaired(
   const { t } = useI18n();
   const [state, setState] = useState<PadState | null>(null);
   const [online, setOnline] = useState(true);
+  const [outOfService, setOutOfService] = useState(false);
   const [pending, setPending] = useState(() => localPadStore.load().length);
   const [thanksUntil, setThanksUntil] = useState(0);
   // invitations this pad has answered: never shown again, whatever a stale state still says
@@ -67,11 +68,14 @@ function PadScreen({ credential, onUnpaired }: { credential: string; onUnpaired(
         if (stopped) return;
         setState(next);
         setOnline(true);
+        setOutOfService(false);
         await outbox.flush();
       } catch (error) {
         if (stopped) return;
         // unpaired at the window: back to the code (the outbox keeps what it holds)
         if (isWindowApiError(error, 'PAD_UNKNOWN')) return unpaired.current();
+        // the window's terminal out of service for now: still paired, waiting like when offline
+        setOutOfService(isWindowApiError(error, 'TERMINAL_NOT_IN_SERVICE'));
         setOnline(false);
       } finally {
         if (!stopped) {
@@ -122,8 +126,8 @@ function PadScreen({ credential, onUnpaired }: { credential: string; onUnpaired(
         <LangSwitch />
       </header>
       {!online && (
-        <p className="pad-offline" role="status" data-testid="pad-offline">
-          {t('pad.offline')}
+        <p className="pad-offline" role="status" data-testid="pad-offline" data-reason={outOfService ? 'out-of-service' : 'unreachable'}>
+          {t(outOfService ? 'pad.outOfService' : 'pad.offline')}
         </p>
       )}
       {pending > 0 && (

@@ -56,9 +56,11 @@ export class PadOutbox {
         outcome = { kind: 'delivered', rating: next };
       } catch (error) {
         const status = (error as { status?: number }).status ?? 0;
-        // not reached, or the broker failing: try again later; 401 (unpaired) too, the rating is still the citizen's
-        if (status === 0 || status >= 500 || status === 401 || status === 429) return;
-        outcome = { kind: 'refused', rating: next, code: (error as { code?: string }).code ?? 'UNKNOWN' };
+        // not reached, or the broker failing: try again later; 401 (unpaired) too, the rating is still the citizen's;
+        // and the window's terminal out of service for now (409 TERMINAL_NOT_IN_SERVICE): it comes back
+        const code = (error as { code?: string }).code;
+        if (status === 0 || status >= 500 || status === 401 || status === 429 || code === 'TERMINAL_NOT_IN_SERVICE') return;
+        outcome = { kind: 'refused', rating: next, code: code ?? 'UNKNOWN' };
       }
       this.store.save(this.store.load().filter((r) => r.idempotencyKey !== next.idempotencyKey));
       this.onOutcome(outcome);
