@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { Op } from 'sequelize';
 import type { z } from 'zod';
 import type { windowQrOut, windowQrPollOut } from '@yunzhuo/protocol/api/oidc';
@@ -51,7 +52,8 @@ export class OidcQrSignIn {
     });
     // the broker's address as registered with the provider: the one a phone can reach too
     const url = new URL(`/api/v1/oidc/qr/${id}`, source.settings.redirectUri).href;
-    return { id, url, expiresAt: iso(expiresAt)!, ttlMs: QR_MS };
+    const qrDataUrl = await QRCode.toDataURL(url, { margin: 1, width: 280, errorCorrectionLevel: 'M' });
+    return { id, url, qrDataUrl, expiresAt: iso(expiresAt)!, ttlMs: QR_MS };
   }
 
   /** The phone opened the code: the provider's authorization URL. Once only; the code then waits for the sign-in. */

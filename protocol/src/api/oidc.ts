@@ -126,7 +126,7 @@ export const windowQrBody = z.object({ sourceId: idSchema }).strict();
 /** the id (≥128 bits, single use) is a path segment of `url`, the short broker URL the QR code shows */
 export const qrIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'a QR sign-in id');
 export const qrParams = z.object({ id: qrIdSchema }).strict();
-export const windowQrOut = z.object({ id: z.string(), url: z.string(), expiresAt: z.string(), ttlMs: z.number().int() });
+export const windowQrOut = z.object({ id: z.string(), url: z.string(), qrDataUrl: z.string(), expiresAt: z.string(), ttlMs: z.number().int() });
 /** the window polls its QR code: waiting (shown), scanned (the phone is at the provider), signed-in (with the one-time ticket) */
 export const windowQrPollOut = z.discriminatedUnion('state', [
   z.object({ state: z.literal('waiting'), expiresAt: z.string() }),

@@ -49,7 +49,7 @@ describe('扫码登录 (QR sign-in) at the window', function () {
   const qrOf = async (seat: Seat) => {
     const issued = await seat.client.post('/api/v1/terminal/oidc/qr', { sourceId });
     assert.equal(issued.status, 201, JSON.stringify(issued.body));
-    return issued.body as { id: string; url: string; expiresAt: string; ttlMs: number };
+    return issued.body as { id: string; url: string; qrDataUrl: string; expiresAt: string; ttlMs: number };
   };
   const poll = (seat: Seat, id: string) => seat.client.get(`/api/v1/terminal/oidc/qr/${id}`);
   const assertPhonePage = (page: { status: number; body: string }, status: number, text: RegExp) => {
@@ -76,6 +76,7 @@ describe('扫码登录 (QR sign-in) at the window', function () {
     assert.equal(qr.url, `${broker.url}/api/v1/oidc/qr/${qr.id}`);
     assert.ok(Buffer.from(qr.id, 'base64url').length >= 16, 'at least 128 random bits');
     assert.equal(Date.parse(qr.expiresAt), clock.now() + QR_MS);
+    assert.match(qr.qrDataUrl, /^data:image\/png;base64,/);
     assert.equal((await poll(seat, qr.id)).body.state, 'waiting');
 
     const phone = new RedirectBrowser();
