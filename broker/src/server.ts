@@ -20,6 +20,7 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { TotpService } from './auth/totp.service.js';
 import { OidcSignIn } from './identity/oidc-signin.js';
+import { OidcQrSignIn } from './identity/oidc-qr.js';
 import { mountOidc } from './identity/oidc.routes.js';
 import { ensureAdminAccount } from './bootstrap-admin.js';
 import type { Config } from './config/config.schema.js';
@@ -246,10 +247,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   const oidc = new OidcSignIn({ sequelize, secrets, audit, clock });
+  const oidcQr = new OidcQrSignIn({ oidc, audit, clock });
   mountOidc(publicApi, consoleApi, {
     ...crudDeps,
     secrets,
     oidc,
+    qr: oidcQr,
     auth,
     secureCookies: config.cookieSecure,
   });
@@ -263,7 +266,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountLifecycleSettings(consoleApi, { audit, knownHosts: desktopLifecycle.knownHosts, clock, docs });
   mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
-  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs, oidc);
+  mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs, oidc, oidcQr);
   const ratingTagSets = new RatingTagSets({ audit, clock });
   const workOrders = new WorkOrderService({
     audit,

@@ -183,6 +183,13 @@ export const ERRORS = {
     zh: '同一网段没有在线的云终端可代发唤醒包',
     en: 'No online terminal on the same network segment can send the wake-up packet',
   },
+  OIDC_QR_EXPIRED: { status: 410, zh: '二维码已过期，请扫描窗口上的新二维码', en: 'The QR code has expired; scan the new one on the window screen' },
+  OIDC_QR_USED: {
+    status: 409,
+    zh: '该二维码已被扫描使用，请扫描窗口上的新二维码',
+    en: 'This QR code was already scanned; scan the new one on the window screen',
+  },
+  OIDC_QR_NOT_ALLOWED: { status: 403, zh: '该统一身份认证平台未开通扫码登录', en: 'This identity platform is not enabled for QR sign-in' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -14,7 +14,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
 import { SiteTree } from '../sites/site-tree.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
-import { OidcLogin, OidcSource } from './oidc-source.model.js';
+import { OidcLogin, OidcSource, REDIRECT_PURPOSES } from './oidc-source.model.js';
 
 /** how long a redirect to the provider may take, ms (a person typing a password and a code) */
 const PENDING_MS = 10 * 60_000;
@@ -22,11 +22,22 @@ const PENDING_MS = 10 * 60_000;
 const TICKET_MS = 2 * 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** A callback that passed: the account, and where its browser goes (`qr`: `returnTo` is the QR code's row key) */
+export interface OidcFinished {
+  account: Account;
+  returnTo: string;
+  terminalId: string | null;
+  sourceId: string;
+  qr: boolean;
+}
+
 /** A refused callback, with the page of ours the browser came from (null: the state was unknown). */
 export class OidcFailure extends Error {
   constructor(
     readonly error: AppError,
     readonly returnTo: string | null,
+    /** the phone of a 扫码登录: it gets a page of its own, not a redirect */
+    readonly qr = false,
   ) {
     super(error.message);
     this.name = 'OidcFailure';
@@ -44,7 +55,7 @@ export class OidcSignIn {
   constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {}
 
   /** The provider's authorization URL for a sign-in at `sourceId`: the console's, or a window's (`terminalId`). */
-  async start(sourceId: string, returnTo: string, terminalId: string | null = null): Promise<string> {
+  async start(sourceId: string, returnTo: string, terminalId: string | null = null, purpose?: 'qr-redirect'): Promise<string> {
     const source = await OidcSource.findByPk(sourceId);
     if (!source?.enabled) throw new AppError('NOT_FOUND', { resource: 'oidc-source', id: sourceId });
     const config = await this.#configOf(source);
@@ -58,7 +69,7 @@ export class OidcSignIn {
       sourceId: source.id,
       nonce,
       codeVerifier,
-      purpose: terminalId ? 'window' : 'console',
+      purpose: purpose ?? (terminalId ? 'window' : 'console'),
       returnTo,
       terminalId,
       accountId: null,
@@ -76,13 +87,13 @@ export class OidcSignIn {
   }
 
   /** The enabled providers of a site: its own, an ancestor's (the county's) and county-wide ones. */
-  async sourcesAtSite(siteId: string): Promise<{ id: string; name: string }[]> {
+  async sourcesAtSite(siteId: string): Promise<{ id: string; name: string; qr: boolean }[]> {
     const siteIds = await new SiteTree().ancestry(siteId);
     const sources = await OidcSource.findAll({
       where: { enabled: true, [Op.or]: [{ siteId: null }, { siteId: { [Op.in]: siteIds } }] },
       order: [['name', 'ASC']],
     });
-    return sources.map((s) => ({ id: s.id, name: s.name }));
+    return sources.map((s) => ({ id: s.id, name: s.name, qr: s.settings.allowQr ?? false }));
   }
 
   /** 测试连接 from the console: the provider's discovery document read now (not the cached one). */
@@ -102,14 +113,15 @@ export class OidcSignIn {
    * The provider's redirect back (`search`: its query string): the account it vouches for. A
    * refusal is an `OidcFailure` that knows where the browser came from (the page to send it back to).
    */
-  async finish(search: string, address: string | null): Promise<{ account: Account; returnTo: string; terminalId: string | null; sourceId: string }> {
+  async finish(search: string, address: string | null): Promise<OidcFinished> {
     const state = new URLSearchParams(search).get('state') ?? '';
     const found = await OidcLogin.findByPk(sha256(state));
-    const pending = found && found.purpose !== 'ticket' ? found : null;
+    // a ticket's or a shown QR code's key is no state (a QR id is on a screen in the hall)
+    const pending = found && REDIRECT_PURPOSES.includes(found.purpose) ? found : null;
     // used once: whoever deletes the row owns the sign-in (two callbacks at once cannot both pass)
     const taken = pending ? await OidcLogin.destroy({ where: { stateHash: pending.stateHash } }) : 0;
     if (!pending || taken !== 1 || pending.expiresAt.getTime() <= this.deps.clock.now()) {
-      throw new OidcFailure(new AppError('OIDC_STATE_INVALID'), pending?.returnTo ?? null);
+      throw new OidcFailure(new AppError('OIDC_STATE_INVALID'), pending?.returnTo ?? null, pending?.purpose === 'qr-redirect');
     }
     try {
       return await this.#finishPending(pending, search, address);
@@ -124,15 +136,11 @@ export class OidcSignIn {
           details: { code: err.code, reason: err.details.reason ?? null },
         });
       }
-      throw new OidcFailure(err, pending.returnTo);
+      throw new OidcFailure(err, pending.returnTo, pending.purpose === 'qr-redirect');
     }
   }
 
-  async #finishPending(
-    pending: OidcLogin,
-    search: string,
-    address: string | null,
-  ): Promise<{ account: Account; returnTo: string; terminalId: string | null; sourceId: string }> {
+  async #finishPending(pending: OidcLogin, search: string, address: string | null): Promise<OidcFinished> {
     const source = await OidcSource.findByPk(pending.sourceId);
     if (!source?.enabled) throw new AppError('OIDC_STATE_INVALID');
     const config = await this.#configOf(source);
@@ -157,6 +165,7 @@ export class OidcSignIn {
       returnTo: pending.returnTo,
       terminalId: pending.terminalId,
       sourceId: source.id,
+      qr: pending.purpose === 'qr-redirect',
     };
   }
 

@@ -31,14 +31,23 @@ export class OidcSource extends Model<InferAttributes<OidcSource>, InferCreation
   }
 }
 
+export type OidcLoginPurpose = 'console' | 'window' | 'ticket' | 'qr' | 'qr-scanned' | 'qr-done' | 'qr-redirect';
+/** the rows whose key is a redirect's state (the callback may take only these) */
+export const REDIRECT_PURPOSES: readonly OidcLoginPurpose[] = ['console', 'window', 'qr-redirect'];
+
 /** One redirect to a provider under way: used once, by its state (stored as sha256). */
 export class OidcLogin extends Model<InferAttributes<OidcLogin>, InferCreationAttributes<OidcLogin>> {
   declare stateHash: string;
   declare sourceId: string;
   declare nonce: string;
   declare codeVerifier: string;
-  /** console, window (a redirect under way for a terminal), or ticket (its answer, for the terminal to redeem) */
-  declare purpose: 'console' | 'window' | 'ticket';
+  /**
+   * console, window (a redirect under way for a terminal), or ticket (its answer, for the terminal to
+   * redeem); 扫码登录 (oidc-qr.ts): qr (a code shown at a terminal), qr-scanned (a phone opened it),
+   * qr-done (the phone signed in: `accountId` waits for the terminal's poll) and qr-redirect (the
+   * phone's redirect under way; its `returnTo` is the code's row key, not a path)
+   */
+  declare purpose: OidcLoginPurpose;
   declare returnTo: string;
   declare terminalId: string | null;
   declare accountId: string | null;

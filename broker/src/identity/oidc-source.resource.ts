@@ -24,6 +24,7 @@ export function presentOidcSource(s: OidcSource): z.output<typeof oidcSourceOut>
     siteId: s.siteId,
     enabled: s.enabled,
     ...s.settings,
+    allowQr: s.settings.allowQr ?? false, // a source written before 扫码登录 has no flag
     hasClientSecret: s.clientSecretEnc !== null,
     createdAt: iso(s.createdAt)!,
     updatedAt: iso(s.updatedAt)!,

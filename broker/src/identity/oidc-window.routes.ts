@@ -1,11 +1,22 @@
 import type { Request, Response, Router } from 'express';
-import { windowOidcLoginBody, windowOidcLoginOut, windowOidcSourcesOut, windowOidcStartBody, windowOidcStartOut } from '@yunzhuo/protocol/api/oidc';
+import {
+  qrParams,
+  windowOidcLoginBody,
+  windowOidcLoginOut,
+  windowOidcSourcesOut,
+  windowOidcStartBody,
+  windowOidcStartOut,
+  windowQrBody,
+  windowQrOut,
+  windowQrPollOut,
+} from '@yunzhuo/protocol/api/oidc';
 import { clientAddress } from '../http/async-router.js';
 import { AppError, isAppError } from '../lib/app-error.js';
 import type { OpenApiDocs } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import type { BrokeredSession, SessionEngine } from '../sessions/session-engine.service.js';
 import type { Terminal } from '../terminals/terminal.model.js';
+import type { OidcQrSignIn } from './oidc-qr.js';
 import type { OidcSignIn } from './oidc-signin.js';
 
 /**
@@ -18,6 +29,8 @@ export function mountWindowOidc(
   deps: {
     engine: SessionEngine;
     oidc: OidcSignIn;
+    /** 扫码登录 (none: the window page offers no QR code) */
+    qr: OidcQrSignIn | null;
     docs: OpenApiDocs;
     terminalOf: (req: Request) => Promise<Terminal>;
     respond: (res: Response, result: BrokeredSession, username: string) => Promise<void>;
@@ -41,6 +54,33 @@ export function mountWindowOidc(
     tag: 'window',
     response: windowOidcSourcesOut,
   });
+  deps.docs.route('post', '/api/v1/terminal/oidc/qr', {
+    summary: '扫码登录: a QR code for this terminal (single use, 2 minutes) of the short URL a phone opens',
+    tag: 'window',
+    body: windowQrBody,
+    response: windowQrOut,
+    status: 201,
+  });
+  deps.docs.route('get', '/api/v1/terminal/oidc/qr/{id}', {
+    summary: '扫码登录: the terminal polls its QR code; once the phone signed in, the one-time ticket (then 404; expired: OIDC_QR_EXPIRED)',
+    tag: 'window',
+    params: qrParams,
+    response: windowQrPollOut,
+  });
+  const qr = deps.qr;
+  if (qr) {
+    router.post('/terminal/oidc/qr', async (req, res) => {
+      const terminal = await deps.terminalOf(req);
+      const body = parseInput(windowQrBody, req.body);
+      res.status(201).json(await qr.issue(terminal, body.sourceId));
+    });
+    router.get('/terminal/oidc/qr/:id', async (req, res) => {
+      const terminal = await deps.terminalOf(req);
+      const { id } = parseInput(qrParams, req.params, 'params');
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(await qr.poll(terminal, id, clientAddress(req)));
+    });
+  }
   router.get('/terminal/oidc/sources', async (req, res) => {
     const terminal = await deps.terminalOf(req);
     res.json({ items: await deps.oidc.sourcesAtSite(terminal.siteId) });

@@ -1,6 +1,7 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
+import { ERRORS, type ErrorCode } from '@yunzhuo/protocol/errors';
 import { z } from 'zod';
-import { oidcStartQuery } from '@yunzhuo/protocol/api/oidc';
+import { oidcStartQuery, qrParams } from '@yunzhuo/protocol/api/oidc';
 import { totpConfirmBody } from '@yunzhuo/protocol/api/resources';
 import { Account } from '../accounts/account.model.js';
 import { assertCanWriteAnything } from '../auth/policy.js';
@@ -15,7 +16,9 @@ import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { OidcSource } from './oidc-source.model.js';
 import { oidcSourceResource } from './oidc-source.resource.js';
-import { OidcFailure, type OidcSignIn } from './oidc-signin.js';
+import { OidcFailure, type OidcFinished, type OidcSignIn } from './oidc-signin.js';
+import type { OidcQrSignIn } from './oidc-qr.js';
+import { QR_PAGE_CSP, qrPhonePage } from './oidc-qr-page.js';
 import { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
 
 const params = z.object({ id: z.string().uuid() });
@@ -36,8 +39,13 @@ const sourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.
 export function mountOidc(
   publicRouter: Router,
   consoleRouter: Router,
-  deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; auth: AuthService; secureCookies: boolean },
+  deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; qr: OidcQrSignIn; auth: AuthService; secureCookies: boolean },
 ): void {
+  /** the phone of a 扫码登录 reads a small Chinese page, never JSON nor a redirect into our pages */
+  const phonePage = (res: Response, outcome: Parameters<typeof qrPhonePage>[0]) => {
+    const status = outcome.ok ? 200 : (ERRORS[outcome.code as ErrorCode]?.status ?? 400);
+    res.status(status).setHeader('Content-Security-Policy', QR_PAGE_CSP).setHeader('Cache-Control', 'no-store').type('html').send(qrPhonePage(outcome));
+  };
   const resource = oidcSourceResource(deps.secrets);
   const { docs } = deps;
   docs.route('post', '/api/v1/identity-sources/oidc/{id}/test', {
@@ -62,6 +70,12 @@ export function mountOidc(
     status: 302,
   });
   docs.route('get', '/api/v1/auth/oidc/callback', { summary: "The provider's answer: signs in and redirects back", tag: 'auth', status: 302 });
+  docs.route('get', '/api/v1/oidc/qr/{id}', {
+    summary: "扫码登录: the phone opens the window's QR code and is redirected to the provider (code + PKCE); refusals are a Chinese page",
+    tag: 'auth',
+    params: qrParams,
+    status: 302,
+  });
   docs.route('post', '/api/v1/auth/totp/verify', {
     summary: 'The TOTP code of a session opened by single sign-on',
     tag: 'auth',
@@ -83,18 +97,40 @@ export function mountOidc(
       res.redirect(302, withOidcError(returnTo, err.code)); // a page, never a JSON body in the browser
     }
   });
+  publicRouter.get('/oidc/qr/:id', async (req, res) => {
+    const parsed = qrParams.safeParse(req.params);
+    if (!parsed.success) return void phonePage(res, { ok: false, code: 'OIDC_QR_EXPIRED' });
+    try {
+      res.redirect(302, await deps.qr.scan(parsed.data.id));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      phonePage(res, { ok: false, code: err.code });
+    }
+  });
   publicRouter.get('/auth/oidc/callback', async (req, res) => {
     const address = clientAddress(req);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    let finished: Awaited<ReturnType<OidcSignIn['finish']>>;
+    let finished: OidcFinished;
     try {
       finished = await deps.oidc.finish(search, address);
     } catch (err) {
       if (!(err instanceof OidcFailure)) throw err;
+      if (err.qr) return void phonePage(res, { ok: false, code: err.error.code });
       // back to the page that started it (an unknown state: the console's sign-in page), which says why in Chinese
       return void res.redirect(302, withOidcError(err.returnTo ?? CONSOLE_HOME, err.error.code));
     }
     const { account, returnTo, terminalId, sourceId } = finished;
+    if (finished.qr) {
+      // the window's poll takes the sign-in; the phone only learns that it worked
+      const done = await deps.qr.signedIn(returnTo, account).then(
+        () => ({ ok: true }) as const,
+        (err: unknown) => {
+          if (!(err instanceof AppError)) throw err;
+          return { ok: false, code: err.code } as const;
+        },
+      );
+      return void phonePage(res, done);
+    }
     if (terminalId) {
       // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
       const ticket = await deps.oidc.issueWindowTicket(account, terminalId, sourceId);

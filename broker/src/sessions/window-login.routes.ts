@@ -15,6 +15,7 @@ import { HallWindow } from '../windows/window.model.js';
 import type { SessionEngine } from './session-engine.service.js';
 import type { OidcSignIn } from '../identity/oidc-signin.js';
 import { mountWindowOidc } from '../identity/oidc-window.routes.js';
+import type { OidcQrSignIn } from '../identity/oidc-qr.js';
 import type { SessionLifecycle } from './session-lifecycle.service.js';
 import { DesktopSession } from './session.model.js';
 
@@ -46,6 +47,7 @@ export function mountWindowLogin(
   rows: LoginRows,
   docs: OpenApiDocs,
   oidc: OidcSignIn | null = null,
+  qr: OidcQrSignIn | null = null,
 ): void {
   const terminalOf = (req: Request) => verifyTerminalCredential(terminalCredentialOf(req), (id) => rows.terminal(id));
   const ownSession = async (req: Request) => {
@@ -109,6 +111,7 @@ export function mountWindowLogin(
     mountWindowOidc(router, {
       engine,
       oidc,
+      qr,
       docs,
       terminalOf,
       respond: async (res, result, username) => {

@@ -895,6 +895,7 @@ export const en: Record<MessageKey, string> = {
   'identity.scopes': 'Scopes (space separated)',
   'identity.usernameClaim': 'Username claim',
   'identity.displayNameClaim': 'Name claim',
+  'identity.allowQr': 'Allow QR sign-in (the window shows a code the phone app scans)',
   'identity.claimMappings': 'Claim mappings',
   'identity.claimMappingsHelp':
     'One a line: claim=value | departments | pools | roles, e.g. groups=tax-hall | Tax | | clerk; a person no mapping admits cannot sign in',

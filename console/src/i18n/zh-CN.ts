@@ -879,6 +879,7 @@ export const zhCN = {
   'identity.scopes': '授权范围（空格分隔）',
   'identity.usernameClaim': '登录名声明',
   'identity.displayNameClaim': '姓名声明',
+  'identity.allowQr': '允许扫码登录（窗口显示二维码，手机App扫码）',
   'identity.claimMappings': '声明映射',
   'identity.claimMappingsHelp': '每行一条：声明=值 | 部门 | 桌面池 | 角色，例如 groups=tax-hall | 税务 | | clerk；未命中任何映射的人员不能登录',
   'identity.ruleEveryone': '所有账号',

@@ -60,6 +60,7 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'terminal.wake': '远程唤醒终端',
   'alert.acknowledge': '确认告警',
   'alert-settings.update': '修改告警设置',
+  'auth.oidc.window': '窗口统一身份认证登录',
 };
 
 export const AUDIT_TYPE_WORDS: Record<string, string> = {

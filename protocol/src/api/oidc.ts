@@ -47,6 +47,8 @@ export const oidcSourceCreate = z
     claimMappings: z.array(claimMappingSchema).min(1).max(200),
     /** roles of a mapped user whose mappings give none */
     defaultRoles: z.array(roleSchema).max(4).default(['clerk']),
+    /** 扫码登录: the window page may show a QR code that the provincial app on a phone signs in with */
+    allowQr: z.boolean().default(false),
   })
   .strict();
 export const oidcSourceUpdate = patchOf(oidcSourceCreate);
@@ -69,6 +71,7 @@ export const oidcSourceOut = z.object({
     z.object({ claim: z.string(), value: z.string(), departmentIds: z.array(z.string()), poolIds: z.array(z.string()), roles: z.array(z.string()) }),
   ),
   defaultRoles: z.array(z.string()),
+  allowQr: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -114,6 +117,19 @@ export const oidcSourceTestOut = z.object({
   error: z.string().nullable(),
 });
 /** `GET /terminal/oidc/sources`: the providers offered at this terminal's site (its own, an ancestor's, or county-wide) */
-export const windowOidcSourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const windowOidcSourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), qr: z.boolean() })) });
 /** a window's single sign-on answered like a password login, with the login name the provider gave (for the window's bar) */
 export const windowOidcLoginOut = windowLoginOut.extend({ username: z.string() });
+
+/** 扫码登录 (docs/IDENTITY.md): the window page asks for a QR code of a provider that allows it */
+export const windowQrBody = z.object({ sourceId: idSchema }).strict();
+/** the id (≥128 bits, single use) is a path segment of `url`, the short broker URL the QR code shows */
+export const qrIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'a QR sign-in id');
+export const qrParams = z.object({ id: qrIdSchema }).strict();
+export const windowQrOut = z.object({ id: z.string(), url: z.string(), qrDataUrl: z.string(), expiresAt: z.string(), ttlMs: z.number().int() });
+/** the window polls its QR code: waiting (shown), scanned (the phone is at the provider), signed-in (with the one-time ticket) */
+export const windowQrPollOut = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('waiting'), expiresAt: z.string() }),
+  z.object({ state: z.literal('scanned'), expiresAt: z.string() }),
+  z.object({ state: z.literal('signed-in'), ticket: z.string() }),
+]);

@@ -61,6 +61,7 @@ export function OidcSourcesTab() {
           scopes: 'openid profile',
           usernameClaim: 'preferred_username',
           displayNameClaim: 'name',
+          allowQr: false,
           defaultRoles: ['clerk'],
         }}
         toValues={(s) => ({
@@ -106,6 +107,7 @@ export function OidcSourcesTab() {
           { name: 'scopes', label: 'identity.scopes', kind: 'text' },
           { name: 'usernameClaim', label: 'identity.usernameClaim', kind: 'text' },
           { name: 'displayNameClaim', label: 'identity.displayNameClaim', kind: 'text' },
+          { name: 'allowQr', label: 'identity.allowQr', kind: 'checkbox' },
           {
             name: 'claimMappings',
             label: 'identity.claimMappings',

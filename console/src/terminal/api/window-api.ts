@@ -102,8 +102,19 @@ export class WindowApi {
   }
 
   /** 统一身份认证 at this window: the providers of the terminal's site (none: no button) */
-  async oidcSources(): Promise<{ id: string; name: string }[]> {
-    return (await this.#call<{ items: { id: string; name: string }[] }>('GET', '/terminal/oidc/sources')).body.items;
+  async oidcSources(): Promise<{ id: string; name: string; qr: boolean }[]> {
+    return (await this.#call<{ items: { id: string; name: string; qr: boolean }[] }>('GET', '/terminal/oidc/sources')).body.items;
+  }
+
+  /** 扫码登录: a QR code for this terminal (2 minutes, single use) of the short URL a phone opens */
+  async oidcQr(sourceId: string): Promise<{ id: string; url: string; qrDataUrl: string; ttlMs: number }> {
+    return (await this.#call<{ id: string; url: string; qrDataUrl: string; ttlMs: number }>('POST', '/terminal/oidc/qr', { sourceId })).body;
+  }
+
+  /** how the QR code stands; once the phone signed in, the one-time ticket of the button flow */
+  async oidcQrPoll(id: string): Promise<{ state: 'waiting' | 'scanned' } | { state: 'signed-in'; ticket: string }> {
+    return (await this.#call<{ state: 'waiting' | 'scanned' } | { state: 'signed-in'; ticket: string }>('GET', `/terminal/oidc/qr/${encodeURIComponent(id)}`))
+      .body;
   }
 
   /** where to send this page for the provider's sign-in; it comes back to /terminal#oidcTicket=… */

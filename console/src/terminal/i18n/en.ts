@@ -136,4 +136,13 @@ export const en: Record<MessageKey, string> = {
   'login.or': 'or',
   'login.sso': 'Sign in with {name}',
   'pad.outOfService': "The window's terminal is out of service for now: this pad stays paired and resumes by itself; your rating is kept and sent then",
+  /* ---------- QR sign-in at the window (issue 18) ---------- */
+  'login.qr': 'Sign in with a QR code',
+  'login.qrNamed': 'QR code sign-in ({name})',
+  'login.qrHint': 'Open the {name} app on your phone and scan the code below',
+  'login.qrAlt': 'QR code for sign-in',
+  'login.qrLoading': 'Making the QR code…',
+  'login.qrCountdown': 'A new code in {seconds} s',
+  'login.qrScanned': 'Scanned: finish signing in on the phone',
+  'login.qrBack': 'Back to account and password',
 };

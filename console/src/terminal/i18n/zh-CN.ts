@@ -135,6 +135,15 @@ export const zhCN = {
   'login.or': '或',
   'login.sso': '使用{name}登录',
   'pad.outOfService': '窗口终端暂停服务：评价器保持配对，恢复后自动继续；您的评价已保存，届时自动发送',
+  /* ---------- 扫码登录 at the window (issue 18) ---------- */
+  'login.qr': '扫码登录',
+  'login.qrNamed': '扫码登录（{name}）',
+  'login.qrHint': '请用手机打开{name}App，扫描下方二维码登录',
+  'login.qrAlt': '扫码登录二维码',
+  'login.qrLoading': '正在生成二维码…',
+  'login.qrCountdown': '二维码 {seconds} 秒后自动刷新',
+  'login.qrScanned': '已扫码，请在手机上完成登录',
+  'login.qrBack': '返回账号密码登录',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,6 +6,8 @@ import { useI18n } from '../i18n/i18n';
 import { PoolChoice, type PoolOption } from './PoolChoice';
 import { rememberPool, rememberedPool } from './pool-memory';
 import { useWindowSso } from './use-window-sso';
+import { QrSignIn } from './QrSignIn';
+import { useQrSignIn } from './use-qr-sign-in';
 
 interface Props {
   api: WindowApi;
@@ -32,13 +34,19 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
   const sso = useWindowSso(api, exceptPoolIds.length === 0);
+  const [qrSource, setQrSource] = useState<{ id: string; name: string } | null>(null);
+  // the phone signed in: the window logs in with the ticket at once, like back from the provider
+  const qr = useQrSignIn(api, qrSource?.id ?? null, (ticket) => {
+    setQrSource(null);
+    void attempt(performance.now(), undefined, ticket);
+  });
 
-  async function attempt(startedAt: number, poolId?: string) {
+  async function attempt(startedAt: number, poolId?: string, qrTicket?: string) {
     setBusy(true);
     setError(null);
     startLoginMarks(startedAt);
     try {
-      const ticket = sso.ticket;
+      const ticket = qrTicket ?? sso.ticket;
       const login = ticket ? await api.oidcLogin(ticket, poolId, exceptPoolIds) : await api.login(username.trim(), password, poolId, exceptPoolIds);
       const who = 'username' in login && typeof login.username === 'string' ? login.username : username.trim();
       mark({
@@ -86,6 +94,7 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
     void attempt(e.timeStamp);
   }
 
+  if (qrSource) return <QrSignIn name={qrSource.name} view={qr} onBack={() => setQrSource(null)} />;
   if (pools) {
     return (
       <PoolChoice
@@ -153,6 +162,23 @@ export function LoginPanel({ api, windowKey, onLoggedIn, onCancel, initialUserna
               {t('login.sso', { name: source.name })}
             </button>
           ))}
+          {sso.sources
+            .filter((source) => source.qr)
+            .map((source) => (
+              <button
+                key={`qr-${source.id}`}
+                type="button"
+                className="btn-secondary"
+                data-testid="login-qr"
+                disabled={busy || sso.leaving}
+                onClick={() => {
+                  setError(null);
+                  setQrSource(source);
+                }}
+              >
+                {sso.sources.filter((s) => s.qr).length > 1 ? t('login.qrNamed', { name: source.name }) : t('login.qr')}
+              </button>
+            ))}
         </div>
       )}
     </form>

@@ -15,7 +15,7 @@ function takeFragment(): { ticket: string | null; error: string | null } {
  * and what the page came back with: a one-time ticket to log in with, or the refusal's code.
  */
 export function useWindowSso(api: WindowApi, offer: boolean) {
-  const [sources, setSources] = useState<{ id: string; name: string }[]>([]);
+  const [sources, setSources] = useState<{ id: string; name: string; qr: boolean }[]>([]);
   const [back] = useState(takeFragment);
   const [ticket, setTicket] = useState<string | null>(back.ticket);
   const [leaving, setLeaving] = useState(false);
