@@ -76,7 +76,7 @@ export class GroupBatch<In, Out> {
 }
 
 /** The database is unreachable or busy: trying each row alone would only repeat the wait. */
-const isOutage = (err: unknown) => err instanceof ConnectionError || err instanceof TimeoutError;
+export const isOutage = (err: unknown) => err instanceof ConnectionError || err instanceof TimeoutError;
 
 /**
  * Appends rows in groups (audit events, session rows, tunnel tokens); each caller's promise

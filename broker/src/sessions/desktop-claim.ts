@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { dialectOf } from '../db/database.js';
+import { GroupBatch, isOutage } from '../db/group-batch.js';
 import type { Pool } from '../pools/pool.model.js';
 
 export interface ClaimedDesktop {
@@ -64,6 +65,101 @@ export async function claimFreeDesktop(
     const rows = await sequelize.query<ClaimedDesktop>(CLAIM(`${CANDIDATE} FOR UPDATE SKIP LOCKED`), { replacements, transaction, type: QueryTypes.SELECT });
     return rows[0] ?? null;
   });
+}
+
+export interface FreeDesktopClaim {
+  pool: Pool;
+  sessionId: string;
+  accountId: string;
+  siteId: string;
+  now: Date;
+}
+
+/**
+ * SQLite: the free desktops of many logins of one pool and one site, claimed by ONE conditional
+ * UPDATE (the 8:30 rush: a statement per group instead of one per login, and each statement
+ * waits for the single writer). The candidates are numbered in the order `claimFreeDesktop`
+ * would take them and given to the logins in the order they arrived; the cap counts the pool's
+ * busy desktops once, before the claim, so a capped pool gives only what is left of it. The
+ * same re-check as the single claim (state = 'free' AND session_id IS NULL) guards every row.
+ * Answers, per claim, its desktop or null (none left for it).
+ */
+export async function claimFreeDesktopsTogether(sequelize: Sequelize, claims: readonly FreeDesktopClaim[]): Promise<Array<ClaimedDesktop | null>> {
+  if (claims.length === 0) return [];
+  const [first] = claims;
+  const { pool, siteId, now } = first!;
+  if (claims.some((c) => c.pool.id !== pool.id || c.siteId !== siteId)) throw new Error('claims of one pool and one site only');
+  const replacements: Record<string, unknown> = {
+    poolId: pool.id,
+    siteId,
+    now,
+    dedicated: pool.kind === 'dedicated',
+    allowOtherSites: pool.allowOtherSites,
+    maxSessions: pool.maxSessions,
+    count: claims.length,
+    yes: true,
+    no: false,
+  };
+  const wanted = claims.map((claim, i) => {
+    replacements[`s${i}`] = claim.sessionId;
+    replacements[`a${i}`] = claim.accountId;
+    return `(${i + 1}, :s${i}, :a${i})`;
+  });
+  const rows = await sequelize.query<ClaimedDesktop & { session_id: string }>(
+    `WITH wanted(n, session_id, account_id) AS (VALUES ${wanted.join(', ')}),
+     picked AS MATERIALIZED (
+       SELECT id, ROW_NUMBER() OVER (
+         ORDER BY CASE WHEN site_id = :siteId THEN 0 ELSE 1 END,
+                  CASE WHEN last_released_at IS NULL THEN 0 ELSE 1 END, last_released_at, id) AS n
+       FROM desktops
+       WHERE pool_id = :poolId AND state = 'free' AND session_id IS NULL AND drain = :no
+         AND health <> 'down'
+         AND (:dedicated = :no OR owner_account_id IS NULL)
+         AND (:allowOtherSites = :yes OR site_id = :siteId)
+       ORDER BY n LIMIT :count),
+     busy AS MATERIALIZED (SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :poolId AND session_id IS NOT NULL)
+     UPDATE desktops
+     SET state = 'assigned', session_id = wanted.session_id, state_changed_at = :now, updated_at = :now, state_reason = NULL,
+         owner_account_id = CASE WHEN :dedicated = :yes THEN wanted.account_id ELSE desktops.owner_account_id END
+     FROM picked JOIN wanted ON wanted.n = picked.n JOIN busy
+     WHERE desktops.id = picked.id AND desktops.state = 'free' AND desktops.session_id IS NULL
+       AND (:maxSessions IS NULL OR picked.n <= :maxSessions - busy.n)
+     RETURNING desktops.id AS id, desktops.site_id AS site_id, desktops.name AS name, desktops.session_id AS session_id`,
+    { replacements, type: QueryTypes.SELECT },
+  );
+  const bySession = new Map(rows.map(({ session_id, ...desktop }) => [session_id, desktop]));
+  return claims.map((claim) => bySession.get(claim.sessionId) ?? null);
+}
+
+/**
+ * Free-desktop claims of logins arriving together (SQLite), claimed together: one statement per
+ * pool and site of the group (`claimFreeDesktopsTogether`), each login answered with its own
+ * desktop or null. A group refused by the database is tried again claim by claim, so a claim
+ * that fails fails only its own login; an outage fails the group.
+ */
+export function groupFreeClaims(
+  sequelize: () => Sequelize,
+  claimTogether: (sequelize: Sequelize, claims: readonly FreeDesktopClaim[]) => Promise<Array<ClaimedDesktop | null>> = claimFreeDesktopsTogether,
+): GroupBatch<FreeDesktopClaim, ClaimedDesktop | null> {
+  return new GroupBatch<FreeDesktopClaim, ClaimedDesktop | null>(
+    async (claims) => {
+      const groups = new Map<string, number[]>();
+      claims.forEach((claim, i) => {
+        const key = `${claim.pool.id}\u0000${claim.siteId}`;
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+      });
+      const results: Array<ClaimedDesktop | null> = claims.map(() => null);
+      for (const indexes of groups.values()) {
+        const claimed = await claimTogether(
+          sequelize(),
+          indexes.map((i) => claims[i]!),
+        );
+        indexes.forEach((i, k) => (results[i] = claimed[k] ?? null));
+      }
+      return results;
+    },
+    { retryAlone: (err) => !isOutage(err) },
+  );
 }
 
 /** A dedicated pool's desktop already owned by the account, claimed if it is free. */

@@ -14,7 +14,8 @@ import type { LiveEvents } from '../lib/live-events.js';
 import type { Pool } from '../pools/pool.model.js';
 import type { Terminal } from '../terminals/terminal.model.js';
 import type { HallWindow } from '../windows/window.model.js';
-import { claimFreeDesktop, claimOwnedDesktop, releaseDesktop, type ClaimedDesktop } from './desktop-claim.js';
+import { dialectOf } from '../db/database.js';
+import { claimFreeDesktop, claimOwnedDesktop, groupFreeClaims, releaseDesktop, type ClaimedDesktop } from './desktop-claim.js';
 import type { LoginRows } from './login-rows.js';
 import type { LiveTunnels } from './live-tunnels.js';
 import { DesktopSession } from './session.model.js';
@@ -69,6 +70,8 @@ export class SessionEngine {
     (s) => s.liveKey!,
     copyRow,
   );
+  /** SQLite: free desktops for logins arriving together, claimed in one statement per pool and site (the writer is single) */
+  readonly #freeClaims = groupFreeClaims(() => this.deps.sequelize);
   /** 最近登录 of the clerks of logins arriving together, in one UPDATE (the latest time of the group) */
   readonly #lastLogins = new GroupBatch<{ accountId: string; at: number }, void>(async (logins) => {
     const at = new Date(Math.max(...logins.map((login) => login.at)));
@@ -109,9 +112,9 @@ export class SessionEngine {
     }
     const t1 = performance.now();
     try {
-      const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? [], req.address);
-      // 最近登录 in the console counts a clerk's window logins too (issue 17)
-      await this.#lastLogins.add({ accountId: account.id, at: this.deps.clock.now() });
+      // 最近登录 in the console counts a clerk's window logins too (issue 17); stored beside the session's last writes
+      const lastLogin = () => this.#lastLogins.add({ accountId: account.id, at: this.deps.clock.now() });
+      const result = await this.broker(account, req.terminal, req.poolId, req.exceptPoolIds ?? [], req.address, lastLogin);
       return { ...result, timing: { authMs: t1 - t0, brokerMs: performance.now() - t1 } };
     } catch (err) {
       if (isAppError(err)) await this.refuse(req, err, account);
@@ -126,11 +129,13 @@ export class SessionEngine {
     poolId?: string,
     exceptPoolIds: readonly string[] = [],
     address: string | null = null,
+    /** a write of the caller's, made once the session is stored, together with its audit row and token */
+    alongside: () => Promise<unknown> = async () => undefined,
   ): Promise<BrokeredSession> {
     const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
     const pool = await this.choosePool(account, window, poolId, exceptPoolIds);
     const clerk = clerkActor(account, address);
-    const reconnect = await this.reconnect(account, pool, terminal, window, clerk);
+    const reconnect = await this.reconnect(account, pool, terminal, window, clerk, alongside);
     if (reconnect) return reconnect;
     if (pool.state !== 'active') throw new AppError('POOL_UNAVAILABLE', { poolId: pool.id, poolName: pool.name, state: pool.state });
 
@@ -142,12 +147,14 @@ export class SessionEngine {
     let newlyOwned = false;
     if (pool.kind === 'dedicated') desktop = await claimOwnedDesktop(this.deps.sequelize, { poolId: pool.id, ...claimParams });
     if (!desktop && (pool.kind === 'floating' || !(await this.ownsDesktop(account.id, pool.id)))) {
-      desktop = await claimFreeDesktop(this.deps.sequelize, { pool, siteId: terminal.siteId, ...claimParams });
+      const claim = { pool, siteId: terminal.siteId, sessionId, accountId: account.id, now };
+      // PostgreSQL: each claim on its own connection, concurrent claims skip each other's locked rows
+      desktop = dialectOf(this.deps.sequelize) === 'sqlite' ? await this.#freeClaims.add(claim) : await claimFreeDesktop(this.deps.sequelize, claim);
       newlyOwned = desktop !== null && pool.kind === 'dedicated';
     }
     if (!desktop && pool.kind === 'dedicated') {
       // the clerk's own desktop is held: by a concurrent login of the same clerk, still creating its session?
-      const joined = await this.joinLoginInFlight(account, pool, terminal, window, clerk);
+      const joined = await this.joinLoginInFlight(account, pool, terminal, window, clerk, alongside);
       if (joined) return joined;
     }
     if (!desktop) throw await this.exhausted(pool, account);
@@ -184,7 +191,7 @@ export class SessionEngine {
       if (isLiveKeyClash(err)) {
         // the same clerk won a concurrent login for this pool: give the desktop back, join that session
         await giveBack();
-        const again = await this.reconnect(account, pool, terminal, window, clerk);
+        const again = await this.reconnect(account, pool, terminal, window, clerk, alongside);
         if (again) return again;
       } else if ((await DesktopSession.count({ where: { id: sessionId } }).catch(() => 1)) === 0) {
         // the row was not stored (not merely its answer lost): the desktop goes back; when unsure the reconciler decides
@@ -192,8 +199,8 @@ export class SessionEngine {
       }
       throw err;
     }
-    await this.deps.transitions.announce(session, clerk);
-    const tunnel = await this.deps.tokens.issue(session.id, terminal.id);
+    // three independent writes after the session row, each joining its own group: one wait, not three
+    const [, tunnel] = await Promise.all([this.deps.transitions.announce(session, clerk), this.deps.tokens.issue(session.id, terminal.id), alongside()]);
     return { session, pool, tunnel, reconnected: false };
   }
 
@@ -223,7 +230,14 @@ export class SessionEngine {
   }
 
   /** The clerk's own live session in this pool, moved to this terminal (roaming / takeover). */
-  private async reconnect(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null, clerk: Actor): Promise<BrokeredSession | null> {
+  private async reconnect(
+    account: Account,
+    pool: Pool,
+    terminal: Terminal,
+    window: HallWindow | null,
+    clerk: Actor,
+    alongside: () => Promise<unknown> = async () => undefined,
+  ): Promise<BrokeredSession | null> {
     const session = await this.#liveSessions.add(liveKeyOf(account.id, pool.id));
     if (!session) return null;
     if (session.terminalId && session.terminalId !== terminal.id) {
@@ -240,8 +254,11 @@ export class SessionEngine {
       siteId: terminal.siteId,
       details: { accountId: account.id, terminalId: terminal.id, windowId: window?.id ?? null },
     });
-    await this.deps.transitions.announce(session, clerk, 'reconnect');
-    const tunnel = await this.deps.tokens.issue(session.id, terminal.id);
+    const [, tunnel] = await Promise.all([
+      this.deps.transitions.announce(session, clerk, 'reconnect'),
+      this.deps.tokens.issue(session.id, terminal.id),
+      alongside(),
+    ]);
     return { session, pool, tunnel, reconnected: true };
   }
 
@@ -250,14 +267,21 @@ export class SessionEngine {
    * with no session row yet; a second login of the same clerk waits briefly for that row and
    * joins it, instead of being told its desktop is unavailable.
    */
-  private async joinLoginInFlight(account: Account, pool: Pool, terminal: Terminal, window: HallWindow | null, clerk: Actor): Promise<BrokeredSession | null> {
+  private async joinLoginInFlight(
+    account: Account,
+    pool: Pool,
+    terminal: Terminal,
+    window: HallWindow | null,
+    clerk: Actor,
+    alongside: () => Promise<unknown>,
+  ): Promise<BrokeredSession | null> {
     const held = await Desktop.findOne({ where: { poolId: pool.id, ownerAccountId: account.id, sessionId: { [Op.ne]: null } } });
     if (!held) return null;
     // a race resolving itself within milliseconds, not a business timer: real time, not the Clock
     for (let waited = 0; waited < JOIN_WAIT_MS; waited += JOIN_POLL_MS) {
       // only a login still between its claim and its insert is worth waiting for
       const inserted = (await DesktopSession.count({ where: { id: held.sessionId! } })) > 0;
-      const joined = await this.reconnect(account, pool, terminal, window, clerk);
+      const joined = await this.reconnect(account, pool, terminal, window, clerk, alongside);
       if (joined || inserted) return joined;
       await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
     }
