@@ -82,7 +82,7 @@ export class ConnectorHub {
   linkFor(siteId: string): ConnectorLink | undefined {
     let best: ConnectorLink | undefined;
     for (const link of this.#links.values()) {
-      if (link.siteId === siteId && link.ws.readyState === link.ws.OPEN && (!best || link.mux.size < best.mux.size)) best = link;
+      if (link.siteId === siteId && link.welcomed && link.ws.readyState === link.ws.OPEN && (!best || link.mux.size < best.mux.size)) best = link;
     }
     return best;
   }
@@ -194,6 +194,7 @@ export class ConnectorHub {
         brokers,
         targets,
       });
+      link.welcomed = true; // frames keep their order on the socket: every stream now follows the welcome
       await this.deps.stats.connected(row.id, address);
       for (const wake of [...(this.#waiting.get(row.siteId) ?? [])]) if (link.ws.readyState === link.ws.OPEN) wake(link);
     } catch (err) {

@@ -18,6 +18,12 @@ function closeReason(text: string): string {
 export class ConnectorLink {
   readonly mux: MuxSession;
   alive = true;
+  /**
+   * The welcome (with the broker's target list) has been sent: only then may streams be opened.
+   * The connector checks each stream's target against that list, so a stream opened before it
+   * would be refused and reset.
+   */
+  welcomed = false;
   lastStats: (Stats & { at: number }) | null = null;
 
   constructor(

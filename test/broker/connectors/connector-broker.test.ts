@@ -117,6 +117,46 @@ describe('town connectors on one broker (in-process connector)', function () {
     });
   });
 
+  it('offers a new link for streams only once its welcome is sent: a stream opened before it would be refused by the connector and reset', async () => {
+    // the broker's target list for the welcome is held back, as a slow database would
+    const directory = (broker.connectors.hub as unknown as { deps: { directory: { targetsOf(siteId: string): Promise<unknown> } } }).deps.directory;
+    const targetsOf = directory.targetsOf.bind(directory);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const welcomeAsked = new Promise<void>((resolve) => (asked = resolve));
+    directory.targetsOf = async (id: string) => {
+      asked();
+      await held;
+      return targetsOf(id);
+    };
+    try {
+      connector!.stop();
+      await until(() => assert.equal(broker.connectors.hub.linkFor(siteId), undefined));
+      // enrolled already: its credential is in stateDir
+      const config = connectorConfigSchema.parse({
+        brokerUrl: broker.url,
+        name: '城南镇-connector',
+        stateDir,
+        allow: '127.0.0.1/32',
+        logLevel: 'silent',
+        pingMs: 500,
+        statsMs: 200,
+      });
+      connector = new TownConnector(config, createLogger('silent'));
+      await connector.start();
+      await welcomeAsked; // linked, its welcome not sent yet
+      assert.equal(broker.connectors.hub.linkFor(siteId), undefined, 'no stream may go on a link before its welcome');
+    } finally {
+      directory.targetsOf = targetsOf;
+      release();
+    }
+    await until(() => assert.ok(broker.connectors.hub.linkFor(siteId)));
+    const port = await broker.connectors.gateway.portFor(siteId, { host: '127.0.0.1', port: echo.port }, null);
+    const payload = pattern(100_000);
+    assert.ok((await roundTrip(port, payload)).equals(payload));
+  });
+
   it("hands guacd the broker's listener for a desktop of a pool via connector, and the listener reaches the desktop", async () => {
     const target = {
       sessionId: 'session-1',
