@@ -1,0 +1,28 @@
+/** Floor plans and wall mode (issue 17). */
+export const floorPlanZhCN = {
+  'plan.imageAlt': '大厅平面图',
+  'plan.layout': '显示方式',
+  'plan.planOf': '平面图：{area}',
+  'plan.grid': '网格排列',
+  'plan.wholeSite': '全场',
+  'plan.edit': '编辑平面图',
+  'plan.area': '平面图区域',
+  'plan.upload': '上传平面图',
+  'plan.replace': '更换平面图',
+  'plan.uploading': '正在上传…',
+  'plan.uploaded': '平面图已保存',
+  'plan.help': 'PNG 或 JPEG，不超过 5 MB；把窗口拖到平面图上的位置，松开即保存',
+  'plan.done': '完成',
+  'plan.delete': '删除平面图',
+  'plan.confirmDelete': '删除该平面图？',
+  'plan.confirmDeleteBody': '窗口的位置会保留，重新上传后仍按原位置显示。',
+  'plan.none': '该区域还没有平面图',
+  'plan.noneBody': '上传一张大厅平面图（PNG 或 JPEG），再把窗口拖到各自的位置。',
+  'plan.trayHelp': '未摆放的窗口：拖到平面图上',
+  'plan.trayEmpty': '所有窗口都已摆放',
+
+  'wall.open': '大屏模式',
+  'wall.exit': '退出大屏',
+  'wall.noSites': '没有可显示的站点',
+  'wall.rotating': '每 {seconds} 秒轮换',
+} as const;

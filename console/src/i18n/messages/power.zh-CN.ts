@@ -1,0 +1,27 @@
+/** Night power-off and wake-on-LAN (issue 17). */
+export const powerZhCN = {
+  'bulk.wake': '远程唤醒（网络唤醒）',
+  'bulk.alreadyOnline': '已在线，无需唤醒',
+  'bulk.viaTerminal': '由同网段终端 {relay} 发出唤醒包',
+  'bulk.viaBroker': '由服务器发出唤醒包',
+
+  'power.title': '定时关机与唤醒',
+  'power.help': '每天按时关闭站点（或某个区域）的全部云终端，早上用网络唤醒（Wake-on-LAN）开机；唤醒包由同一网段在线的终端代发。',
+  'power.days': '日期',
+  'power.days.working-days': '工作日',
+  'power.days.every-day': '每天',
+  'power.offAt': '关机',
+  'power.wakeAt': '唤醒',
+  'power.off': '关机',
+  'power.wake': '唤醒',
+  'power.lastRun': '最近执行',
+  'power.state': '状态',
+  'power.enabled': '启用',
+  'power.disabled': '停用',
+  'power.enable': '启用',
+  'power.disable': '停用',
+  'power.add': '添加计划',
+  'power.saved': '计划已保存',
+  'power.empty': '还没有定时关机与唤醒计划',
+  'power.confirmDelete': '删除该定时计划？',
+} as const;
