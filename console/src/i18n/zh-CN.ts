@@ -18,7 +18,7 @@ import { identityZhCN } from './messages/identity.zh-CN';
  * The console's Chinese text: the source of truth for which messages exist. One file per area
  * under messages/ (`<area>.zh-CN.ts` beside `<area>.en.ts`), merged here; `en.ts` must define
  * every key (its type says so). `{name}` marks a parameter. A new area is imported and spread
- * here and in en.ts; test/e2e/console-i18n.test.ts checks that no key is in two areas.
+ * here and in en.ts; test/e2e/console-i18n-catalogue.test.ts checks that no key is in two areas.
  */
 export const zhCN = {
   ...appZhCN,
