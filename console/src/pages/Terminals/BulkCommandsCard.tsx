@@ -9,7 +9,7 @@ import { errorText } from '../../i18n/core/error-text';
 import { formatInt } from '../../i18n/core/format';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useLookups } from '../../modules/lookups/lookups';
-import { useOptions } from '../../modules/lookups/options';
+import { NO_SITE_AREA, SiteAreaPicker } from './SiteAreaPicker';
 
 const LABEL: Record<BulkCommandType, MessageKey> = {
   message: 'command.message',
@@ -34,13 +34,11 @@ function wakeDetail(r: BulkResult, t: (key: MessageKey, params?: Record<string, 
 export function BulkCommandsCard() {
   const { t, lang } = useI18n();
   const feedback = useFeedback();
-  const options = useOptions();
   const lookups = useLookups({ accounts: false });
-  const [siteId, setSiteId] = useState('');
-  const [area, setArea] = useState('');
+  const [where, setWhere] = useState(NO_SITE_AREA);
+  const { siteId, area } = where;
   const [type, setType] = useState<BulkCommandType>('message');
   const [text, setText] = useState('');
-  const areas = [...new Set([...lookups.window.values()].filter((w) => w.siteId === siteId && w.area).map((w) => w.area!))].sort();
   const send = useMutation({
     mutationFn: () =>
       terminalOpsApi.bulkCommand({
@@ -66,22 +64,7 @@ export function BulkCommandsCard() {
     <Card title={t('bulk.title')} testId="bulk-commands">
       <p className="muted small">{t('bulk.help')}</p>
       <div className="inline-form">
-        <select value={siteId} onChange={(e) => (setSiteId(e.target.value), setArea(''))} aria-label={t('bulk.site')} data-testid="bulk-site">
-          <option value="">{t('bulk.site')}</option>
-          {options.site.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-        <select value={area} onChange={(e) => setArea(e.target.value)} aria-label={t('bulk.area')} data-testid="bulk-area">
-          <option value="">{t('bulk.allAreas')}</option>
-          {areas.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
+        <SiteAreaPicker value={where} onChange={setWhere} testIdPrefix="bulk" />
         <select value={type} onChange={(e) => setType(e.target.value as BulkCommandType)} aria-label={t('bulk.command')} data-testid="bulk-type">
           {BULK_COMMANDS.map((c) => (
             <option key={c} value={c}>

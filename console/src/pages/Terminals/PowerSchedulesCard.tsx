@@ -7,7 +7,7 @@ import { useFeedback } from '../../components/Feedback';
 import { Card } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
 import { useLookups } from '../../modules/lookups/lookups';
-import { useOptions } from '../../modules/lookups/options';
+import { NO_SITE_AREA, SiteAreaPicker } from './SiteAreaPicker';
 
 /**
  * 定时关机 / 唤醒 (issue 17): per site or hall area, the terminals are powered off in the evening and
@@ -17,15 +17,13 @@ export function PowerSchedulesCard({ canWrite }: { canWrite: boolean }) {
   const { t } = useI18n();
   const feedback = useFeedback();
   const client = useQueryClient();
-  const options = useOptions();
   const lookups = useLookups({ accounts: false });
   const list = useQuery(powerSchedules.queries.all({}));
-  const [siteId, setSiteId] = useState('');
-  const [area, setArea] = useState('');
+  const [where, setWhere] = useState(NO_SITE_AREA);
+  const { siteId, area } = where;
   const [days, setDays] = useState<'working-days' | 'every-day'>('working-days');
   const [powerOffAt, setPowerOffAt] = useState('18:30');
   const [wakeAt, setWakeAt] = useState('08:00');
-  const areas = [...new Set([...lookups.window.values()].filter((w) => w.siteId === siteId && w.area).map((w) => w.area!))].sort();
   const refresh = () => void client.invalidateQueries({ queryKey: powerSchedules.keys.root });
   const create = useMutation({
     mutationFn: () => powerSchedules.client.create({ siteId, area: area || null, days, powerOffAt: powerOffAt || null, wakeAt: wakeAt || null }),
@@ -48,22 +46,7 @@ export function PowerSchedulesCard({ canWrite }: { canWrite: boolean }) {
       <p className="muted small">{t('power.help')}</p>
       {canWrite && (
         <div className="inline-form">
-          <select value={siteId} onChange={(e) => (setSiteId(e.target.value), setArea(''))} aria-label={t('bulk.site')} data-testid="power-site">
-            <option value="">{t('bulk.site')}</option>
-            {options.site.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-          <select value={area} onChange={(e) => setArea(e.target.value)} aria-label={t('bulk.area')} data-testid="power-area">
-            <option value="">{t('bulk.allAreas')}</option>
-            {areas.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
+          <SiteAreaPicker value={where} onChange={setWhere} testIdPrefix="power" />
           <select value={days} onChange={(e) => setDays(e.target.value as typeof days)} aria-label={t('power.days')} data-testid="power-days">
             <option value="working-days">{t('power.days.working-days')}</option>
             <option value="every-day">{t('power.days.every-day')}</option>
