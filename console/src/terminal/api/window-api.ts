@@ -4,6 +4,9 @@ import type { queueFinishOut, queueStateOut, queueTicketOut } from '@yunzhuo/pro
 import type { ratingInvitationBody, ratingInvitationOut, ratingSubmitBody } from '@yunzhuo/protocol/api/ratings';
 import type { PrintReport } from '@yunzhuo/protocol/paper/print-job';
 import type { padPairingOut, ratingInvitationStateOut, ratingPadOut } from '@yunzhuo/protocol/api/rating-pads';
+import { brokerFetch } from './broker-fetch';
+
+export { isWindowApiError, WindowApiError } from './broker-fetch';
 
 export type TerminalContext = z.output<typeof terminalContextOut>;
 export type WindowSession = z.output<typeof windowSessionOut>;
@@ -19,19 +22,6 @@ export type QueueFinish = z.output<typeof queueFinishOut>;
 export type PadPairingCode = z.output<typeof padPairingOut>;
 export type PairedPad = z.output<typeof ratingPadOut>;
 export type InvitationState = z.output<typeof ratingInvitationStateOut>;
-
-/** A refusal from the broker (`{error:{code,message,details}}`) or `NETWORK` when it was not reached. */
-export class WindowApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly serverMessage: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(`${code}: ${serverMessage}`);
-    this.name = 'WindowApiError';
-  }
-}
 
 export interface LoginTiming {
   /** the password check, from the Server-Timing header (`auth`), ms */
@@ -56,35 +46,9 @@ export class WindowApi {
   constructor(private readonly credential: string) {}
 
   async #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
-    const send = () =>
-      fetch(`/api/v1${path}`, {
-        method,
-        headers: { authorization: `Terminal ${this.credential}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    let res: Response;
-    try {
-      // One quiet retry when the connection drops before any answer (a reset while the whole hall
-      // connects at 8:30). Safe for a login too: a repeated login rejoins the clerk's own session.
-      res = await send().catch(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return send();
-      });
-    } catch {
-      throw new WindowApiError(0, 'NETWORK', 'network error');
-    }
-    const text = await res.text().catch(() => '');
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON: a proxy's error page */
-    }
-    if (!res.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-      throw new WindowApiError(res.status, error?.code ?? (res.status >= 500 ? 'INTERNAL' : 'NETWORK'), error?.message ?? res.statusText, error?.details ?? {});
-    }
-    return { body: parsed as T, headers: res.headers };
+    // One quiet retry when the connection drops before any answer (a reset while the whole hall
+    // connects at 8:30). Safe for a login too: a repeated login rejoins the clerk's own session.
+    return brokerFetch<T>(method, path, body, { authorization: `Terminal ${this.credential}`, foreignRefusal: 'by-status', retryAfterMs: 300 });
   }
 
   async context(): Promise<TerminalContext> {
@@ -193,8 +157,4 @@ export class WindowApi {
   async submitRating(submission: RatingSubmission): Promise<void> {
     await this.#call('POST', '/terminal/ratings', submission);
   }
-}
-
-export function isWindowApiError(error: unknown, code?: string): error is WindowApiError {
-  return error instanceof WindowApiError && (code === undefined || error.code === code);
 }
