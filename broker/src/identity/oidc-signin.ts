@@ -1,11 +1,11 @@
-import { Op, type Sequelize } from 'sequelize';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
 import * as oidc from 'openid-client';
 import type { z } from 'zod';
 import type { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
 import { nameKey, usernameSchema } from '@yunzhuo/protocol/api/names';
 import { Account } from '../accounts/account.model.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
-import { systemActor } from '../auth/actor.js';
+import { clerkActor, systemActor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
@@ -13,6 +13,7 @@ import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { randomToken, sha256 } from '../lib/tokens.js';
 import { SiteTree } from '../sites/site-tree.js';
+import { Terminal } from '../terminals/terminal.model.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
 import { OidcLogin, OidcSource, REDIRECT_PURPOSES } from './oidc-source.model.js';
 
@@ -29,6 +30,16 @@ export interface OidcFinished {
   terminalId: string | null;
   sourceId: string;
   qr: boolean;
+}
+
+/** A sign-in a window takes: who, at which terminal, through which provider and which of the page's ways */
+export interface WindowSignIn {
+  account: Account;
+  terminalId: string;
+  sourceId: string;
+  channel: 'button' | 'qr';
+  /** the window's (the kiosk browser's at the callback, the terminal's at a QR poll) */
+  address: string | null;
 }
 
 /** A refused callback, with the page of ours the browser came from (null: the state was unknown). */
@@ -127,17 +138,69 @@ export class OidcSignIn {
       return await this.#finishPending(pending, search, address);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code !== 'OIDC_NOT_MAPPED') {
-        await this.deps.audit.record(systemActor(address), {
-          action: 'auth.oidc.refused',
-          targetType: 'oidc-source',
-          targetId: pending.sourceId,
-          siteId: null,
-          details: { code: err.code, reason: err.details.reason ?? null },
-        });
-      }
+      if (err.code !== 'OIDC_NOT_MAPPED') await this.#refused(pending, address, { code: err.code, reason: err.details.reason ?? null });
       throw new OidcFailure(err, pending.returnTo, pending.purpose === 'qr-redirect');
     }
+  }
+
+  /**
+   * The window button's callback passed: the window takes the sign-in (audited, one-time ticket). A
+   * terminal revoked or removed since it started is refused like a failed check (audited, back to its page).
+   */
+  async ticketForWindow(finished: OidcFinished & { terminalId: string }, address: string | null): Promise<string> {
+    const { account, terminalId, sourceId } = finished;
+    try {
+      return await this.takeWindowSignIn({ account, terminalId, sourceId, channel: 'button', address });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      await this.#refused({ sourceId, terminalId, purpose: 'window' }, address, { code: err.code, reason: err.details.reason ?? null });
+      throw new OidcFailure(err, finished.returnTo);
+    }
+  }
+
+  /**
+   * A window takes a sign-in the provider vouched for: `auth.oidc.window` by the clerk (the terminal,
+   * its site, the provider and the channel named) and the one-time ticket its terminal redeems, in one
+   * transaction. `claim` takes the row the sign-in waited in (a QR code's) in that transaction, or throws.
+   */
+  async takeWindowSignIn(signIn: WindowSignIn, claim?: (transaction: Transaction) => Promise<void>): Promise<string> {
+    const { account, terminalId, sourceId, channel, address } = signIn;
+    return writeTransaction(this.deps.sequelize, async (transaction) => {
+      await claim?.(transaction);
+      const terminal = await Terminal.findByPk(terminalId, { transaction });
+      if (!terminal) throw new AppError('TERMINAL_UNKNOWN', { reason: 'the terminal was removed during the sign-in' });
+      if (terminal.state !== 'active') throw new AppError('TERMINAL_REVOKED', { reason: `the terminal is ${terminal.state}` });
+      await this.deps.audit.record(
+        clerkActor(account, address),
+        {
+          action: 'auth.oidc.window',
+          targetType: 'account',
+          targetId: account.id,
+          siteId: terminal.siteId,
+          details: { channel, terminalId, windowId: terminal.windowId, oidcSourceId: sourceId },
+        },
+        transaction,
+      );
+      return this.issueWindowTicket(account, terminalId, sourceId, transaction);
+    });
+  }
+
+  /** `auth.oidc.refused`; a window's names its terminal and channel, on the terminal's site */
+  async #refused(
+    pending: Pick<OidcLogin, 'sourceId' | 'terminalId' | 'purpose'>,
+    address: string | null,
+    details: Record<string, unknown>,
+    siteId: string | null = null,
+  ) {
+    const terminal = pending.terminalId ? await Terminal.findByPk(pending.terminalId) : null;
+    const window = pending.terminalId ? { terminalId: pending.terminalId, channel: pending.purpose === 'qr-redirect' ? 'qr' : 'button' } : {};
+    await this.deps.audit.record(systemActor(address), {
+      action: 'auth.oidc.refused',
+      targetType: 'oidc-source',
+      targetId: pending.sourceId,
+      siteId: terminal?.siteId ?? siteId,
+      details: { ...details, ...window },
+    });
   }
 
   async #finishPending(pending: OidcLogin, search: string, address: string | null): Promise<OidcFinished> {
@@ -151,13 +214,8 @@ export class OidcSignIn {
     const grants = grantsOfClaims(source.settings, claims);
     const subject = stringClaim(claims, 'sub');
     if (!grants || !subject) {
-      await this.deps.audit.record(systemActor(address), {
-        action: 'auth.oidc.refused',
-        targetType: 'oidc-source',
-        targetId: source.id,
-        siteId: source.siteId,
-        details: { code: 'OIDC_NOT_MAPPED', subject, username: stringClaim(claims, source.settings.usernameClaim) },
-      });
+      const username = stringClaim(claims, source.settings.usernameClaim);
+      await this.#refused(pending, address, { code: 'OIDC_NOT_MAPPED', subject, username }, source.siteId);
       throw new AppError('OIDC_NOT_MAPPED', { source: source.name });
     }
     return {
@@ -170,21 +228,24 @@ export class OidcSignIn {
   }
 
   /** A window sign-in's answer: a one-time ticket (2 minutes) that only the terminal it started at can redeem. */
-  async issueWindowTicket(account: Account, terminalId: string, sourceId: string): Promise<string> {
+  async issueWindowTicket(account: Account, terminalId: string, sourceId: string, transaction?: Transaction): Promise<string> {
     const ticket = randomToken();
     const now = this.deps.clock.now();
-    await OidcLogin.create({
-      stateHash: sha256(ticket),
-      sourceId,
-      nonce: '-',
-      codeVerifier: '-',
-      purpose: 'ticket',
-      returnTo: '/terminal',
-      terminalId,
-      accountId: account.id,
-      expiresAt: new Date(now + TICKET_MS),
-      createdAt: new Date(now),
-    });
+    await OidcLogin.create(
+      {
+        stateHash: sha256(ticket),
+        sourceId,
+        nonce: '-',
+        codeVerifier: '-',
+        purpose: 'ticket',
+        returnTo: '/terminal',
+        terminalId,
+        accountId: account.id,
+        expiresAt: new Date(now + TICKET_MS),
+        createdAt: new Date(now),
+      },
+      { transaction },
+    );
     return ticket;
   }
 
