@@ -92,7 +92,7 @@ export class OidcQrSignIn {
     const account = row.accountId ? await Account.findByPk(row.accountId) : null;
     if (!account) throw new AppError('NOT_FOUND', { resource: 'oidc-qr' });
     // the code is taken, the sign-in audited and the ticket issued together: two polls (on two brokers) cannot both pass
-    const ticket = await this.deps.oidc.takeWindowSignIn(
+    const ticket = await this.deps.oidc.window.take(
       { account, terminalId: terminal.id, sourceId: row.sourceId, channel: 'qr', address },
       async (transaction) => {
         const taken = await OidcLogin.destroy({ where: { stateHash: key, purpose: 'qr-done' }, transaction });

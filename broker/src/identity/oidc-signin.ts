@@ -1,26 +1,25 @@
-import { Op, type Sequelize, type Transaction } from 'sequelize';
+import { Op, type Sequelize } from 'sequelize';
 import * as oidc from 'openid-client';
 import type { z } from 'zod';
 import type { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
 import { nameKey, usernameSchema } from '@yunzhuo/protocol/api/names';
 import { Account } from '../accounts/account.model.js';
 import { setAccountLinks } from '../accounts/account.resource.js';
-import { clerkActor, systemActor } from '../auth/actor.js';
+import { systemActor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { randomToken, sha256 } from '../lib/tokens.js';
+import { sha256 } from '../lib/tokens.js';
 import { SiteTree } from '../sites/site-tree.js';
-import { Terminal } from '../terminals/terminal.model.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
 import { OidcLogin, OidcSource, REDIRECT_PURPOSES } from './oidc-source.model.js';
+import { OidcFailure, recordOidcRefusal } from './oidc-refusal.js';
+import { OidcWindowTickets } from './oidc-window-tickets.js';
 
 /** how long a redirect to the provider may take, ms (a person typing a password and a code) */
 const PENDING_MS = 10 * 60_000;
-/** how long a window's ticket waits for the window page to redeem it, ms */
-const TICKET_MS = 2 * 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** A callback that passed: the account, and where its browser goes (`qr`: `returnTo` is the QR code's row key) */
@@ -32,29 +31,6 @@ export interface OidcFinished {
   qr: boolean;
 }
 
-/** A sign-in a window takes: who, at which terminal, through which provider and which of the page's ways */
-export interface WindowSignIn {
-  account: Account;
-  terminalId: string;
-  sourceId: string;
-  channel: 'button' | 'qr';
-  /** the window's (the kiosk browser's at the callback, the terminal's at a QR poll) */
-  address: string | null;
-}
-
-/** A refused callback, with the page of ours the browser came from (null: the state was unknown). */
-export class OidcFailure extends Error {
-  constructor(
-    readonly error: AppError,
-    readonly returnTo: string | null,
-    /** the phone of a 扫码登录: it gets a page of its own, not a redirect */
-    readonly qr = false,
-  ) {
-    super(error.message);
-    this.name = 'OidcFailure';
-  }
-}
-
 /**
  * OpenID Connect sign-in with openid-client: authorization code + PKCE (S256), state and nonce,
  * the ID token checked against the provider's keys, the claims mapped to departments, pools and
@@ -62,8 +38,12 @@ export class OidcFailure extends Error {
  */
 export class OidcSignIn {
   readonly #configs = new Map<string, { stamp: number; config: Promise<oidc.Configuration> }>();
+  /** the window's side: a sign-in taken as a one-time ticket its terminal redeems */
+  readonly window: OidcWindowTickets;
 
-  constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {
+    this.window = new OidcWindowTickets(deps);
+  }
 
   /** The provider's authorization URL for a sign-in at `sourceId`: the console's, or a window's (`terminalId`). */
   async start(sourceId: string, returnTo: string, terminalId: string | null = null, purpose?: 'qr-redirect'): Promise<string> {
@@ -138,69 +118,9 @@ export class OidcSignIn {
       return await this.#finishPending(pending, search, address);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code !== 'OIDC_NOT_MAPPED') await this.#refused(pending, address, { code: err.code, reason: err.details.reason ?? null });
+      if (err.code !== 'OIDC_NOT_MAPPED') await recordOidcRefusal(this.deps.audit, pending, address, { code: err.code, reason: err.details.reason ?? null });
       throw new OidcFailure(err, pending.returnTo, pending.purpose === 'qr-redirect');
     }
-  }
-
-  /**
-   * The window button's callback passed: the window takes the sign-in (audited, one-time ticket). A
-   * terminal revoked or removed since it started is refused like a failed check (audited, back to its page).
-   */
-  async ticketForWindow(finished: OidcFinished & { terminalId: string }, address: string | null): Promise<string> {
-    const { account, terminalId, sourceId } = finished;
-    try {
-      return await this.takeWindowSignIn({ account, terminalId, sourceId, channel: 'button', address });
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      await this.#refused({ sourceId, terminalId, purpose: 'window' }, address, { code: err.code, reason: err.details.reason ?? null });
-      throw new OidcFailure(err, finished.returnTo);
-    }
-  }
-
-  /**
-   * A window takes a sign-in the provider vouched for: `auth.oidc.window` by the clerk (the terminal,
-   * its site, the provider and the channel named) and the one-time ticket its terminal redeems, in one
-   * transaction. `claim` takes the row the sign-in waited in (a QR code's) in that transaction, or throws.
-   */
-  async takeWindowSignIn(signIn: WindowSignIn, claim?: (transaction: Transaction) => Promise<void>): Promise<string> {
-    const { account, terminalId, sourceId, channel, address } = signIn;
-    return writeTransaction(this.deps.sequelize, async (transaction) => {
-      await claim?.(transaction);
-      const terminal = await Terminal.findByPk(terminalId, { transaction });
-      if (!terminal) throw new AppError('TERMINAL_UNKNOWN', { reason: 'the terminal was removed during the sign-in' });
-      if (terminal.state !== 'active') throw new AppError('TERMINAL_REVOKED', { reason: `the terminal is ${terminal.state}` });
-      await this.deps.audit.record(
-        clerkActor(account, address),
-        {
-          action: 'auth.oidc.window',
-          targetType: 'account',
-          targetId: account.id,
-          siteId: terminal.siteId,
-          details: { channel, terminalId, windowId: terminal.windowId, oidcSourceId: sourceId },
-        },
-        transaction,
-      );
-      return this.issueWindowTicket(account, terminalId, sourceId, transaction);
-    });
-  }
-
-  /** `auth.oidc.refused`; a window's names its terminal and channel, on the terminal's site */
-  async #refused(
-    pending: Pick<OidcLogin, 'sourceId' | 'terminalId' | 'purpose'>,
-    address: string | null,
-    details: Record<string, unknown>,
-    siteId: string | null = null,
-  ) {
-    const terminal = pending.terminalId ? await Terminal.findByPk(pending.terminalId) : null;
-    const window = pending.terminalId ? { terminalId: pending.terminalId, channel: pending.purpose === 'qr-redirect' ? 'qr' : 'button' } : {};
-    await this.deps.audit.record(systemActor(address), {
-      action: 'auth.oidc.refused',
-      targetType: 'oidc-source',
-      targetId: pending.sourceId,
-      siteId: terminal?.siteId ?? siteId,
-      details: { ...details, ...window },
-    });
   }
 
   async #finishPending(pending: OidcLogin, search: string, address: string | null): Promise<OidcFinished> {
@@ -215,7 +135,7 @@ export class OidcSignIn {
     const subject = stringClaim(claims, 'sub');
     if (!grants || !subject) {
       const username = stringClaim(claims, source.settings.usernameClaim);
-      await this.#refused(pending, address, { code: 'OIDC_NOT_MAPPED', subject, username }, source.siteId);
+      await recordOidcRefusal(this.deps.audit, pending, address, { code: 'OIDC_NOT_MAPPED', subject, username }, source.siteId);
       throw new AppError('OIDC_NOT_MAPPED', { source: source.name });
     }
     return {
@@ -225,38 +145,6 @@ export class OidcSignIn {
       sourceId: source.id,
       qr: pending.purpose === 'qr-redirect',
     };
-  }
-
-  /** A window sign-in's answer: a one-time ticket (2 minutes) that only the terminal it started at can redeem. */
-  async issueWindowTicket(account: Account, terminalId: string, sourceId: string, transaction?: Transaction): Promise<string> {
-    const ticket = randomToken();
-    const now = this.deps.clock.now();
-    await OidcLogin.create(
-      {
-        stateHash: sha256(ticket),
-        sourceId,
-        nonce: '-',
-        codeVerifier: '-',
-        purpose: 'ticket',
-        returnTo: '/terminal',
-        terminalId,
-        accountId: account.id,
-        expiresAt: new Date(now + TICKET_MS),
-        createdAt: new Date(now),
-      },
-      { transaction },
-    );
-    return ticket;
-  }
-
-  /** The account a ticket stands for (and its provider), at the terminal it was issued for; used once. */
-  async redeemWindowTicket(ticket: string, terminalId: string): Promise<{ account: Account; sourceId: string }> {
-    const row = await OidcLogin.findOne({ where: { stateHash: sha256(ticket), purpose: 'ticket', terminalId } });
-    const taken = row ? await OidcLogin.destroy({ where: { stateHash: row.stateHash } }) : 0;
-    if (!row || taken !== 1 || row.expiresAt.getTime() <= this.deps.clock.now() || !row.accountId) throw new AppError('OIDC_STATE_INVALID');
-    const account = await Account.findByPk(row.accountId);
-    if (!account) throw new AppError('OIDC_STATE_INVALID');
-    return { account, sourceId: row.sourceId };
   }
 
   async #claims(config: oidc.Configuration, callbackUrl: URL, pending: OidcLogin): Promise<Record<string, unknown>> {

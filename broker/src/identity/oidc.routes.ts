@@ -16,7 +16,8 @@ import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { OidcSource } from './oidc-source.model.js';
 import { oidcSourceResource } from './oidc-source.resource.js';
-import { OidcFailure, type OidcFinished, type OidcSignIn } from './oidc-signin.js';
+import type { OidcFinished, OidcSignIn } from './oidc-signin.js';
+import { OidcFailure } from './oidc-refusal.js';
 import type { OidcQrSignIn } from './oidc-qr.js';
 import { QR_PAGE_CSP, qrPhonePage } from './oidc-qr-page.js';
 import { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
@@ -116,7 +117,7 @@ export function mountOidc(
       finished = await deps.oidc.finish(search, address);
       // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
       const { terminalId } = finished;
-      if (terminalId && !finished.qr) windowTicket = await deps.oidc.ticketForWindow({ ...finished, terminalId }, address);
+      if (terminalId && !finished.qr) windowTicket = await deps.oidc.window.afterCallback({ ...finished, terminalId }, address);
     } catch (err) {
       if (!(err instanceof OidcFailure)) throw err;
       if (err.qr) return void phonePage(res, { ok: false, code: err.error.code });
