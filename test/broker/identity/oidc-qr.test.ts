@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { QR_MS } from '../../../broker/src/identity/oidc-qr.js';
 import { assertError } from '../../helpers/api-client.js';
+import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { RedirectBrowser } from '../../helpers/redirect-browser.js';
 import { assertPhonePage, issueQr, pollQr, startOidcKit, type OidcKit, type Seat } from './oidc-test-kit.js';
@@ -72,6 +73,22 @@ describe('扫码登录 (QR sign-in) at the window', function () {
     const audit = await AuditEvent.findOne({ where: { action: 'auth.oidc.window' }, order: [['id', 'DESC']] });
     assert.deepEqual(audit?.details, { channel: 'qr', terminalId: seat.terminal.id, windowId: seat.window.id, oidcSourceId: kit.sourceId });
     assert.deepEqual([audit.actorName, audit.siteId], ['qianyu', kit.hall.site.id]);
+  });
+
+  it('the code, its audit event and the ticket go together: an audit the database refuses leaves the code for the next poll', async () => {
+    kit.provider.signInAs({ sub: '3004', preferred_username: 'jiangtao', name: '蒋涛', groups: ['hall-clerks'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
+    const qr = await qrOf(seat);
+    assertPhonePage(await new RedirectBrowser().open(qr.url), 200, /已登录，请回到窗口/);
+    const failed = await whileAuditFails(kit.broker.sequelize, 'auth.oidc.window', () => poll(seat, qr.id));
+    // the database's refusal as the error handler renders it (SQLite's abort reads as a conflict)
+    assert.equal(failed.body.error.code, failed.status === 409 ? 'CONFLICT' : 'INTERNAL', `${failed.status} ${JSON.stringify(failed.body)}`);
+    const signedIn = await poll(seat, qr.id);
+    assert.equal(signedIn.body.state, 'signed-in', JSON.stringify(signedIn.body));
+    const events = (await AuditEvent.findAll({ where: { action: 'auth.oidc.window' } })).filter((e) => e.details?.terminalId === seat.terminal.id);
+    assert.equal(events.length, 1);
+    const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: signedIn.body.ticket });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
   });
 
   it('an expired code answers OIDC_QR_EXPIRED to the window and a Chinese page to the phone', async () => {

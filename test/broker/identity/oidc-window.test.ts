@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { Account } from '../../../broker/src/accounts/account.model.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
+import { OidcLogin } from '../../../broker/src/identity/oidc-source.model.js';
 import { DesktopSession } from '../../../broker/src/sessions/session.model.js';
+import type { AnyBody } from '../../helpers/api-client.js';
+import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { RedirectBrowser } from '../../helpers/redirect-browser.js';
 import { startOidcKit, windowTicket, type OidcKit, type Seat } from './oidc-test-kit.js';
 
@@ -15,7 +18,7 @@ describe('OpenID Connect sign-in at the window', function () {
   let kit: OidcKit;
 
   before(async () => {
-    kit = await startOidcKit();
+    kit = await startOidcKit({ desktops: 2 });
   });
   after(async () => {
     await kit?.close();
@@ -110,6 +113,25 @@ describe('OpenID Connect sign-in at the window', function () {
     assert.equal(more.length, 0);
     assert.deepEqual(refused?.details, { code: 'TERMINAL_REVOKED', reason: 'the terminal is revoked', terminalId: seat.terminal.id, channel: 'button' });
     assert.deepEqual(await eventsAt('auth.oidc.window', seat.terminal.id), [], 'no sign-in audited, no ticket issued');
+  });
+
+  it('the ticket and its audit event go together: an audit the database refuses leaves no ticket', async () => {
+    kit.provider.signInAs({ sub: '2006', preferred_username: 'weilan', name: '魏兰', groups: ['hall-clerks'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
+    const start = await seat.client.post('/api/v1/terminal/oidc/start', { sourceId: kit.sourceId });
+    assert.equal(start.status, 200, JSON.stringify(start.body));
+    const end = await whileAuditFails(kit.broker.sequelize, 'auth.oidc.window', () =>
+      new RedirectBrowser().open(start.body.authorizationUrl, (u) => u.pathname === '/terminal'),
+    );
+    assert.equal(end.stopped, false, end.url.href);
+    // the database's refusal as the error handler renders it (SQLite's abort reads as a conflict)
+    assert.equal((JSON.parse(end.body) as AnyBody).error.code, end.status === 409 ? 'CONFLICT' : 'INTERNAL', `${end.status} ${end.body}`);
+    assert.equal(await OidcLogin.count({ where: { terminalId: seat.terminal.id, purpose: 'ticket' } }), 0, 'no ticket without its audit event');
+    assert.deepEqual(await eventsAt('auth.oidc.window', seat.terminal.id), []);
+    // the clerk tries again: signed in and audited
+    const ticket = await signInAt(seat);
+    assert.equal((await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket })).status, 201);
+    assert.equal((await eventsAt('auth.oidc.window', seat.terminal.id)).length, 1);
   });
 
   it('a clerk of two departments chooses a desktop: the choice comes with a new ticket, the used one stays used', async () => {
