@@ -247,7 +247,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountCrud(consoleApi, poolResource, crudDeps);
   mountCrud(consoleApi, desktopResource(secrets), crudDeps);
   const oidc = new OidcSignIn({ sequelize, secrets, audit, clock });
-  const oidcQr = new OidcQrSignIn({ oidc, audit, clock });
+  const oidcQr = new OidcQrSignIn({ oidc, clock });
   mountOidc(publicApi, consoleApi, {
     ...crudDeps,
     secrets,

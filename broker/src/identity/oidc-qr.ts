@@ -3,8 +3,6 @@ import { Op } from 'sequelize';
 import type { z } from 'zod';
 import type { windowQrOut, windowQrPollOut } from '@yunzhuo/protocol/api/oidc';
 import { Account } from '../accounts/account.model.js';
-import { clerkActor } from '../auth/actor.js';
-import type { AuditService } from '../audit/audit.service.js';
 import { iso } from '../http/refs.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
@@ -26,7 +24,7 @@ const SCANNED_MS = 10 * 60_000;
  * land on another broker than the one the window polls.
  */
 export class OidcQrSignIn {
-  constructor(private readonly deps: { oidc: OidcSignIn; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly deps: { oidc: OidcSignIn; clock: Clock }) {}
 
   /** A QR code for `terminal`, of a provider of its site that allows 扫码登录. */
   async issue(terminal: Terminal, sourceId: string): Promise<z.output<typeof windowQrOut>> {
@@ -91,18 +89,17 @@ export class OidcQrSignIn {
     }
     if (row.expiresAt.getTime() <= this.deps.clock.now()) throw new AppError('OIDC_QR_EXPIRED');
     if (row.purpose !== 'qr-done') return { state: row.purpose === 'qr' ? 'waiting' : 'scanned', expiresAt: iso(row.expiresAt)! };
-    const taken = await OidcLogin.destroy({ where: { stateHash: key, purpose: 'qr-done' } });
-    const account = row.accountId && taken === 1 ? await Account.findByPk(row.accountId) : null;
+    const account = row.accountId ? await Account.findByPk(row.accountId) : null;
     if (!account) throw new AppError('NOT_FOUND', { resource: 'oidc-qr' });
-    // audited where the window takes the sign-in (the terminal and its site are known here)
-    await this.deps.audit.record(clerkActor(account, address), {
-      action: 'auth.oidc.window',
-      targetType: 'account',
-      targetId: account.id,
-      siteId: terminal.siteId,
-      details: { channel: 'qr', terminalId: terminal.id, oidcSourceId: row.sourceId },
-    });
-    return { state: 'signed-in', ticket: await this.deps.oidc.issueWindowTicket(account, terminal.id, row.sourceId) };
+    // the code is taken, the sign-in audited and the ticket issued together: two polls (on two brokers) cannot both pass
+    const ticket = await this.deps.oidc.window.take(
+      { account, terminalId: terminal.id, sourceId: row.sourceId, channel: 'qr', address },
+      async (transaction) => {
+        const taken = await OidcLogin.destroy({ where: { stateHash: key, purpose: 'qr-done' }, transaction });
+        if (taken !== 1) throw new AppError('NOT_FOUND', { resource: 'oidc-qr' });
+      },
+    );
+    return { state: 'signed-in', ticket };
   }
 
   async #live(key: string): Promise<OidcLogin> {

@@ -11,15 +11,15 @@ import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { randomToken, sha256 } from '../lib/tokens.js';
+import { sha256 } from '../lib/tokens.js';
 import { SiteTree } from '../sites/site-tree.js';
 import { grantsOfClaims, stringClaim, type ClaimGrants } from './oidc-claims.js';
 import { OidcLogin, OidcSource, REDIRECT_PURPOSES } from './oidc-source.model.js';
+import { OidcFailure, recordOidcRefusal } from './oidc-refusal.js';
+import { OidcWindowTickets } from './oidc-window-tickets.js';
 
 /** how long a redirect to the provider may take, ms (a person typing a password and a code) */
 const PENDING_MS = 10 * 60_000;
-/** how long a window's ticket waits for the window page to redeem it, ms */
-const TICKET_MS = 2 * 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** A callback that passed: the account, and where its browser goes (`qr`: `returnTo` is the QR code's row key) */
@@ -31,19 +31,6 @@ export interface OidcFinished {
   qr: boolean;
 }
 
-/** A refused callback, with the page of ours the browser came from (null: the state was unknown). */
-export class OidcFailure extends Error {
-  constructor(
-    readonly error: AppError,
-    readonly returnTo: string | null,
-    /** the phone of a 扫码登录: it gets a page of its own, not a redirect */
-    readonly qr = false,
-  ) {
-    super(error.message);
-    this.name = 'OidcFailure';
-  }
-}
-
 /**
  * OpenID Connect sign-in with openid-client: authorization code + PKCE (S256), state and nonce,
  * the ID token checked against the provider's keys, the claims mapped to departments, pools and
@@ -51,8 +38,12 @@ export class OidcFailure extends Error {
  */
 export class OidcSignIn {
   readonly #configs = new Map<string, { stamp: number; config: Promise<oidc.Configuration> }>();
+  /** the window's side: a sign-in taken as a one-time ticket its terminal redeems */
+  readonly window: OidcWindowTickets;
 
-  constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService; clock: Clock }) {
+    this.window = new OidcWindowTickets(deps);
+  }
 
   /** The provider's authorization URL for a sign-in at `sourceId`: the console's, or a window's (`terminalId`). */
   async start(sourceId: string, returnTo: string, terminalId: string | null = null, purpose?: 'qr-redirect'): Promise<string> {
@@ -127,15 +118,7 @@ export class OidcSignIn {
       return await this.#finishPending(pending, search, address);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code !== 'OIDC_NOT_MAPPED') {
-        await this.deps.audit.record(systemActor(address), {
-          action: 'auth.oidc.refused',
-          targetType: 'oidc-source',
-          targetId: pending.sourceId,
-          siteId: null,
-          details: { code: err.code, reason: err.details.reason ?? null },
-        });
-      }
+      if (err.code !== 'OIDC_NOT_MAPPED') await recordOidcRefusal(this.deps.audit, pending, address, { code: err.code, reason: err.details.reason ?? null });
       throw new OidcFailure(err, pending.returnTo, pending.purpose === 'qr-redirect');
     }
   }
@@ -151,13 +134,8 @@ export class OidcSignIn {
     const grants = grantsOfClaims(source.settings, claims);
     const subject = stringClaim(claims, 'sub');
     if (!grants || !subject) {
-      await this.deps.audit.record(systemActor(address), {
-        action: 'auth.oidc.refused',
-        targetType: 'oidc-source',
-        targetId: source.id,
-        siteId: source.siteId,
-        details: { code: 'OIDC_NOT_MAPPED', subject, username: stringClaim(claims, source.settings.usernameClaim) },
-      });
+      const username = stringClaim(claims, source.settings.usernameClaim);
+      await recordOidcRefusal(this.deps.audit, pending, address, { code: 'OIDC_NOT_MAPPED', subject, username }, source.siteId);
       throw new AppError('OIDC_NOT_MAPPED', { source: source.name });
     }
     return {
@@ -167,35 +145,6 @@ export class OidcSignIn {
       sourceId: source.id,
       qr: pending.purpose === 'qr-redirect',
     };
-  }
-
-  /** A window sign-in's answer: a one-time ticket (2 minutes) that only the terminal it started at can redeem. */
-  async issueWindowTicket(account: Account, terminalId: string, sourceId: string): Promise<string> {
-    const ticket = randomToken();
-    const now = this.deps.clock.now();
-    await OidcLogin.create({
-      stateHash: sha256(ticket),
-      sourceId,
-      nonce: '-',
-      codeVerifier: '-',
-      purpose: 'ticket',
-      returnTo: '/terminal',
-      terminalId,
-      accountId: account.id,
-      expiresAt: new Date(now + TICKET_MS),
-      createdAt: new Date(now),
-    });
-    return ticket;
-  }
-
-  /** The account a ticket stands for (and its provider), at the terminal it was issued for; used once. */
-  async redeemWindowTicket(ticket: string, terminalId: string): Promise<{ account: Account; sourceId: string }> {
-    const row = await OidcLogin.findOne({ where: { stateHash: sha256(ticket), purpose: 'ticket', terminalId } });
-    const taken = row ? await OidcLogin.destroy({ where: { stateHash: row.stateHash } }) : 0;
-    if (!row || taken !== 1 || row.expiresAt.getTime() <= this.deps.clock.now() || !row.accountId) throw new AppError('OIDC_STATE_INVALID');
-    const account = await Account.findByPk(row.accountId);
-    if (!account) throw new AppError('OIDC_STATE_INVALID');
-    return { account, sourceId: row.sourceId };
   }
 
   async #claims(config: oidc.Configuration, callbackUrl: URL, pending: OidcLogin): Promise<Record<string, unknown>> {

@@ -93,7 +93,7 @@ export function mountWindowOidc(
   router.post('/terminal/sessions/oidc', async (req, res) => {
     const terminal = await deps.terminalOf(req);
     const body = parseInput(windowOidcLoginBody, req.body);
-    const { account, sourceId } = await deps.oidc.redeemWindowTicket(body.ticket, terminal.id);
+    const { account, sourceId } = await deps.oidc.window.redeem(body.ticket, terminal.id);
     let result: BrokeredSession;
     try {
       result = await deps.engine.login({
@@ -108,7 +108,7 @@ export function mountWindowOidc(
     } catch (err) {
       // the clerk chooses a department's desktop and asks again: with a new ticket (the old one is used)
       if (!isAppError(err, 'POOL_CHOICE_REQUIRED')) throw err;
-      throw new AppError(err.code, { ...err.details, ticket: await deps.oidc.issueWindowTicket(account, terminal.id, sourceId) }, err.message);
+      throw new AppError(err.code, { ...err.details, ticket: await deps.oidc.window.issue(account, terminal.id, sourceId) }, err.message);
     }
     await deps.respond(res, result, account.username);
   });

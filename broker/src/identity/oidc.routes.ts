@@ -16,7 +16,8 @@ import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { OidcSource } from './oidc-source.model.js';
 import { oidcSourceResource } from './oidc-source.resource.js';
-import { OidcFailure, type OidcFinished, type OidcSignIn } from './oidc-signin.js';
+import type { OidcFinished, OidcSignIn } from './oidc-signin.js';
+import { OidcFailure } from './oidc-refusal.js';
 import type { OidcQrSignIn } from './oidc-qr.js';
 import { QR_PAGE_CSP, qrPhonePage } from './oidc-qr-page.js';
 import { oidcSourceTestOut } from '@yunzhuo/protocol/api/oidc';
@@ -111,15 +112,19 @@ export function mountOidc(
     const address = clientAddress(req);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     let finished: OidcFinished;
+    let windowTicket: string | null = null;
     try {
       finished = await deps.oidc.finish(search, address);
+      // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
+      const { terminalId } = finished;
+      if (terminalId && !finished.qr) windowTicket = await deps.oidc.window.afterCallback({ ...finished, terminalId }, address);
     } catch (err) {
       if (!(err instanceof OidcFailure)) throw err;
       if (err.qr) return void phonePage(res, { ok: false, code: err.error.code });
       // back to the page that started it (an unknown state: the console's sign-in page), which says why in Chinese
       return void res.redirect(302, withOidcError(err.returnTo ?? CONSOLE_HOME, err.error.code));
     }
-    const { account, returnTo, terminalId, sourceId } = finished;
+    const { account, returnTo } = finished;
     if (finished.qr) {
       // the window's poll takes the sign-in; the phone only learns that it worked
       const done = await deps.qr.signedIn(returnTo, account).then(
@@ -131,11 +136,7 @@ export function mountOidc(
       );
       return void phonePage(res, done);
     }
-    if (terminalId) {
-      // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
-      const ticket = await deps.oidc.issueWindowTicket(account, terminalId, sourceId);
-      return void res.redirect(302, `${returnTo}#oidcTicket=${ticket}`);
-    }
+    if (windowTicket) return void res.redirect(302, `${returnTo}#oidcTicket=${windowTicket}`);
     setSessionCookies(res, await deps.auth.signInVerified(account, address, 'oidc'), deps.secureCookies);
     res.redirect(302, returnTo);
   });

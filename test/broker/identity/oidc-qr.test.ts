@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { QR_MS } from '../../../broker/src/identity/oidc-qr.js';
 import { assertError } from '../../helpers/api-client.js';
-import { Factory } from '../../helpers/factories.js';
+import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import { startTestProvider, type TestProvider } from '../../helpers/oidc-provider.js';
 import { RedirectBrowser } from '../../helpers/redirect-browser.js';
-import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
+import { assertPhonePage, issueQr, pollQr, startOidcKit, type OidcKit, type Seat } from './oidc-test-kit.js';
 
 /**
  * Issue 18, 扫码登录: the window page shows a QR code of a short broker URL; a phone (an HTTP client
@@ -17,63 +16,36 @@ import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js'
 describe('扫码登录 (QR sign-in) at the window', function () {
   this.timeout(60_000);
   const clock = new ManualClock(Date.now());
-  let broker: TestBroker;
-  let provider: TestProvider;
-  let f: Factory;
-  let hall: Awaited<ReturnType<Factory['hall']>>;
-  let sourceId: string;
-  type Seat = Awaited<ReturnType<Factory['windowWithTerminal']>>;
-  const atProvider = (u: URL) => u.origin === new URL(provider.issuer).origin;
+  let kit: OidcKit;
+  const atProvider = (u: URL) => u.origin === new URL(kit.provider.issuer).origin;
   const atCallback = (u: URL) => u.pathname === '/api/v1/auth/oidc/callback';
 
   before(async () => {
-    broker = await startTestBroker({ clock });
-    provider = await startTestProvider(`${broker.url}/api/v1/auth/oidc/callback`);
-    f = new Factory(broker.admin);
-    hall = await f.hall({ desktops: 2 });
-    const source = await broker.admin.create('/api/v1/identity-sources/oidc', {
-      name: '省统一身份认证平台',
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      redirectUri: `${broker.url}/api/v1/auth/oidc/callback`,
-      claimMappings: [{ claim: 'groups', value: 'hall-clerks', departmentIds: [hall.department.id], roles: ['clerk'] }],
-    });
-    sourceId = source.id;
+    kit = await startOidcKit({ clock, desktops: 2 });
   });
   after(async () => {
-    await provider?.close();
-    await broker?.stop();
+    await kit?.close();
   });
 
-  const qrOf = async (seat: Seat) => {
-    const issued = await seat.client.post('/api/v1/terminal/oidc/qr', { sourceId });
-    assert.equal(issued.status, 201, JSON.stringify(issued.body));
-    return issued.body as { id: string; url: string; qrDataUrl: string; expiresAt: string; ttlMs: number };
-  };
-  const poll = (seat: Seat, id: string) => seat.client.get(`/api/v1/terminal/oidc/qr/${id}`);
-  const assertPhonePage = (page: { status: number; body: string }, status: number, text: RegExp) => {
-    assert.equal(page.status, status, page.body);
-    assert.match(page.body, /^<!doctype html>/, 'a page, never JSON');
-    assert.match(page.body, text);
-  };
+  const qrOf = (seat: Seat) => issueQr(seat.client, kit.sourceId);
+  const poll = (seat: Seat, id: string) => pollQr(seat.client, id);
 
   it('is offered only by a provider marked for it', async () => {
-    const seat = await f.windowWithTerminal(hall.site.id);
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
     const sources = await seat.client.get('/api/v1/terminal/oidc/sources');
-    assert.deepEqual(sources.body.items, [{ id: sourceId, name: '省统一身份认证平台', qr: false }]);
-    assertError(await seat.client.post('/api/v1/terminal/oidc/qr', { sourceId }), 403, 'OIDC_QR_NOT_ALLOWED');
-    const patched = await broker.admin.patch(`/api/v1/identity-sources/oidc/${sourceId}`, { allowQr: true });
+    assert.deepEqual(sources.body.items, [{ id: kit.sourceId, name: '省统一身份认证平台', qr: false }]);
+    assertError(await seat.client.post('/api/v1/terminal/oidc/qr', { sourceId: kit.sourceId }), 403, 'OIDC_QR_NOT_ALLOWED');
+    const patched = await kit.broker.admin.patch(`/api/v1/identity-sources/oidc/${kit.sourceId}`, { allowQr: true });
     assert.equal(patched.body.allowQr, true);
     assert.equal((await seat.client.get('/api/v1/terminal/oidc/sources')).body.items[0].qr, true);
   });
 
   it('the phone signs in; the window gets its ticket once and logs the clerk in; another terminal gets 404', async () => {
-    provider.signInAs({ sub: '3001', preferred_username: 'qianyu', name: '钱雨', groups: ['hall-clerks'] });
-    const seat = await f.windowWithTerminal(hall.site.id);
-    const other = await f.windowWithTerminal(hall.site.id);
+    kit.provider.signInAs({ sub: '3001', preferred_username: 'qianyu', name: '钱雨', groups: ['hall-clerks'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
+    const other = await kit.f.windowWithTerminal(kit.hall.site.id);
     const qr = await qrOf(seat);
-    assert.equal(qr.url, `${broker.url}/api/v1/oidc/qr/${qr.id}`);
+    assert.equal(qr.url, `${kit.broker.url}/api/v1/oidc/qr/${qr.id}`);
     assert.ok(Buffer.from(qr.id, 'base64url').length >= 16, 'at least 128 random bits');
     assert.equal(Date.parse(qr.expiresAt), clock.now() + QR_MS);
     assert.match(qr.qrDataUrl, /^data:image\/png;base64,/);
@@ -97,28 +69,45 @@ describe('扫码登录 (QR sign-in) at the window', function () {
     const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: signedIn.body.ticket });
     assert.equal(login.status, 201, JSON.stringify(login.body));
     assert.equal(login.body.username, 'qianyu');
-    assert.equal(login.body.session.poolId, hall.pool.id);
+    assert.equal(login.body.session.poolId, kit.hall.pool.id);
     const audit = await AuditEvent.findOne({ where: { action: 'auth.oidc.window' }, order: [['id', 'DESC']] });
-    assert.deepEqual(audit?.details, { channel: 'qr', terminalId: seat.terminal.id, oidcSourceId: sourceId });
+    assert.deepEqual(audit?.details, { channel: 'qr', terminalId: seat.terminal.id, windowId: seat.window.id, oidcSourceId: kit.sourceId });
+    assert.deepEqual([audit.actorName, audit.siteId], ['qianyu', kit.hall.site.id]);
+  });
+
+  it('the code, its audit event and the ticket go together: an audit the database refuses leaves the code for the next poll', async () => {
+    kit.provider.signInAs({ sub: '3004', preferred_username: 'jiangtao', name: '蒋涛', groups: ['hall-clerks'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
+    const qr = await qrOf(seat);
+    assertPhonePage(await new RedirectBrowser().open(qr.url), 200, /已登录，请回到窗口/);
+    const failed = await whileAuditFails(kit.broker.sequelize, 'auth.oidc.window', () => poll(seat, qr.id));
+    // the database's refusal as the error handler renders it (SQLite's abort reads as a conflict)
+    assert.equal(failed.body.error.code, failed.status === 409 ? 'CONFLICT' : 'INTERNAL', `${failed.status} ${JSON.stringify(failed.body)}`);
+    const signedIn = await poll(seat, qr.id);
+    assert.equal(signedIn.body.state, 'signed-in', JSON.stringify(signedIn.body));
+    const events = (await AuditEvent.findAll({ where: { action: 'auth.oidc.window' } })).filter((e) => e.details?.terminalId === seat.terminal.id);
+    assert.equal(events.length, 1);
+    const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: signedIn.body.ticket });
+    assert.equal(login.status, 201, JSON.stringify(login.body));
   });
 
   it('an expired code answers OIDC_QR_EXPIRED to the window and a Chinese page to the phone', async () => {
-    const seat = await f.windowWithTerminal(hall.site.id);
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
     const qr = await qrOf(seat);
     clock.advance(QR_MS - 1);
     assert.equal((await poll(seat, qr.id)).body.state, 'waiting');
     clock.advance(1);
     assertError(await poll(seat, qr.id), 410, 'OIDC_QR_EXPIRED');
     assertPhonePage(await new RedirectBrowser().open(qr.url), 410, /二维码已过期/);
-    assertPhonePage(await new RedirectBrowser().open(`${broker.url}/api/v1/oidc/qr/not-an-id`), 410, /OIDC_QR_EXPIRED/);
+    assertPhonePage(await new RedirectBrowser().open(`${kit.broker.url}/api/v1/oidc/qr/not-an-id`), 410, /OIDC_QR_EXPIRED/);
     const fresh = await qrOf(seat);
     assert.notEqual(fresh.id, qr.id);
     assert.equal((await poll(seat, fresh.id)).body.state, 'waiting');
   });
 
   it('a tampered state, or the code itself as a state, is refused; the real callback still signs in', async () => {
-    provider.signInAs({ sub: '3002', preferred_username: 'sunhao', name: '孙浩', groups: ['hall-clerks'] });
-    const seat = await f.windowWithTerminal(hall.site.id);
+    kit.provider.signInAs({ sub: '3002', preferred_username: 'sunhao', name: '孙浩', groups: ['hall-clerks'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
     const qr = await qrOf(seat);
     const phone = new RedirectBrowser();
     const back = await phone.open(qr.url, atCallback);
@@ -138,10 +127,15 @@ describe('扫码登录 (QR sign-in) at the window', function () {
   });
 
   it("a refusal at the callback is the phone's Chinese page; the window keeps waiting for a fresh code", async () => {
-    provider.signInAs({ sub: '3003', preferred_username: 'zhoumin', name: '周敏', groups: ['canteen'] });
-    const seat = await f.windowWithTerminal(hall.site.id);
+    kit.provider.signInAs({ sub: '3003', preferred_username: 'zhoumin', name: '周敏', groups: ['canteen'] });
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
     const qr = await qrOf(seat);
     assertPhonePage(await new RedirectBrowser().open(qr.url), 403, /未获授权使用云桌/);
     assert.equal((await poll(seat, qr.id)).body.state, 'scanned');
+    const refused = await AuditEvent.findOne({ where: { action: 'auth.oidc.refused' }, order: [['id', 'DESC']] });
+    assert.deepEqual(
+      { code: refused?.details?.code, channel: refused?.details?.channel, terminalId: refused?.details?.terminalId, siteId: refused?.siteId },
+      { code: 'OIDC_NOT_MAPPED', channel: 'qr', terminalId: seat.terminal.id, siteId: kit.hall.site.id },
+    );
   });
 });

@@ -36,7 +36,8 @@ export function useWindowSso(api: WindowApi, offer: boolean) {
     setTicket,
     /** true once when the page came back with a ticket */
     arrived: back.ticket !== null,
-    refusal: back.error ? new WindowApiError(0, /^OIDC_[A-Z_]+$/.test(back.error) ? back.error : 'OIDC_SIGN_IN_FAILED', '') : null,
+    // a terminal revoked during the sign-in comes back as TERMINAL_REVOKED / TERMINAL_UNKNOWN
+    refusal: back.error ? new WindowApiError(0, /^(OIDC|TERMINAL)_[A-Z_]+$/.test(back.error) ? back.error : 'OIDC_SIGN_IN_FAILED', '') : null,
     leaving,
     async go(sourceId: string) {
       setLeaving(true);
