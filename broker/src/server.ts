@@ -1,8 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Sequelize } from 'sequelize';
-import { AccountAuthenticator } from './accounts/account-authenticator.js';
 import { mountAccountLockouts } from './accounts/account-lockouts.routes.js';
 import { accountResource } from './accounts/account.resource.js';
 import { createAgentFleet } from './agents/agent-fleet.js';
@@ -16,9 +14,6 @@ import { AuditService } from './audit/audit.service.js';
 import { requireConsoleUser, requireSignedIn } from './auth/auth.middleware.js';
 import { isWorkOrderUser } from './auth/policy.js';
 import { mountAuth } from './auth/auth.routes.js';
-import { AuthService } from './auth/auth.service.js';
-import { LoginThrottle } from './auth/login-throttle.js';
-import { TotpService } from './auth/totp.service.js';
 import { OidcSignIn } from './identity/oidc-signin.js';
 import { OidcQrSignIn } from './identity/oidc-qr.js';
 import { mountOidc } from './identity/oidc.routes.js';
@@ -35,11 +30,8 @@ import { newRouter } from './http/async-router.js';
 import { mountCrud, type CrudDeps } from './http/crud.js';
 import { BrokerMetrics } from './http/metrics.js';
 import { OpenApiDocs } from './http/openapi.js';
-import { DirectoryLogin } from './identity/directory-login.js';
-import { DirectorySync } from './identity/directory-sync.js';
 import { mountIdentitySources } from './identity/identity-source.routes.js';
 import { loginRuleResource } from './identity/login-rule.resource.js';
-import { LoginRules } from './identity/login-rules.js';
 import { mountImports } from './imports/import.routes.js';
 import { ImportService } from './imports/import.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -53,27 +45,12 @@ import { sshHostResource } from './lifecycle/ssh/ssh-host.resource.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { loadOrCreateSecretKey, SecretBox } from './lib/secret-box.js';
 import { poolResource } from './pools/pool.resource.js';
-import { mountRatings } from './ratings/rating.routes.js';
-import { RatingService } from './ratings/rating.service.js';
 import { mountPaper } from './paper/paper.routes.js';
 import { PrintAuditService } from './paper/print-audit.service.js';
 import { WindowDrives } from './paper/window-drives.js';
-import { RatingTagSets } from './ratings/rating-tag-sets.js';
-import { mountWorkOrders } from './ratings/work-order.routes.js';
-import { WorkOrderService } from './ratings/work-orders.service.js';
 import { RatingOutboxSender } from './ratings/rating-outbox.js';
 import { AlertEngine } from './alerts/alert-engine.js';
-import { AlertSettingsStore } from './alerts/alert-settings.js';
-import { AlertWebhookSender, DEFAULT_WEBHOOK_TIMING } from './alerts/alert-webhooks.js';
-import { mountAlerts } from './alerts/alerts.routes.js';
-import { mountRatingOutbox } from './ratings/rating-outbox.routes.js';
-import { mountRatingExport } from './ratings/export/rating-export.routes.js';
-import { RatingExporter } from './ratings/export/rating-export.service.js';
-import { HttpQueueAdapter } from './queue/http-queue.adapter.js';
-import { mountQueue } from './queue/queue.routes.js';
-import { QueueService } from './queue/queue.service.js';
-import { mountRatingPads } from './rating-pads/rating-pad.routes.js';
-import { RatingPadService } from './rating-pads/rating-pads.service.js';
+import { AlertWebhookSender } from './alerts/alert-webhooks.js';
 import { mountSessionList } from './sessions/session-list.routes.js';
 import { mountSessionAdmin } from './sessions/session-admin.routes.js';
 import { mountSessionRecording } from './sessions/session-recording.routes.js';
@@ -87,11 +64,13 @@ import { clusterTunnels } from './sessions/cluster-tunnels.js';
 import { LoginRows } from './sessions/login-rows.js';
 import { localOnlyBus, PgClusterBus } from './lib/cluster-bus.js';
 import { createLiveEventsSocket } from './http/live-events.socket.js';
-import { refuseUpgrade } from './http/upgrade-refusal.js';
-import { upgradeOriginAllowed } from './http/websocket-origin.js';
 import { siteResource } from './sites/site.resource.js';
 import { SiteTree } from './sites/site-tree.js';
 import { terminalResource } from './terminals/terminal.resource.js';
+import { routeUpgrades, type UpgradeHandler } from './wiring/wire-upgrades.js';
+import { wireAlerts } from './wiring/wire-alerts.js';
+import { wireIdentity } from './wiring/wire-identity.js';
+import { wireRatings } from './wiring/wire-ratings.js';
 import { createTunnelServer } from './tunnel/tunnel.server.js';
 import { windowResource } from './windows/window.resource.js';
 import { mountHallPlans } from './hall-plans/hall-plans.routes.js';
@@ -129,8 +108,6 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
-type UpgradeHandler = (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void;
-
 /** The composition root: every service is built here and handed its dependencies. */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const { config } = opts;
@@ -146,18 +123,16 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const events = new LiveEvents();
   const audit = new AuditService(clock);
   const siteTree = new SiteTree();
-  const throttle = new LoginThrottle({
-    perAccount: config.loginMaxFailuresPerAccount,
-    perAddress: config.loginMaxFailuresPerAddress,
-    perAccountAnywhere: config.loginMaxFailuresPerAccountAnywhere,
-    windowSeconds: config.loginThrottleWindowSeconds,
+  const { throttle, directorySync, authenticator, totp, loginRules, auth } = wireIdentity({
+    config,
+    sequelize,
+    secrets,
+    audit,
+    events,
+    clock,
+    logger,
+    siteTree,
   });
-  const directory = new DirectoryLogin({ sequelize, secrets, audit });
-  const directorySync = new DirectorySync({ sequelize, directory, audit, events, clock, logger });
-  const authenticator = new AccountAuthenticator(throttle, directory);
-  const totp = new TotpService({ sequelize, secrets, audit, clock, issuer: '云桌 Yunzhuo', requiredRoles: config.totpRequiredRoles });
-  const loginRules = new LoginRules({ siteTree, clock, events, audit });
-  const auth = new AuthService(authenticator, siteTree, audit, clock, config.adminSessionHours, { totp, throttle }, loginRules);
   const admin = await ensureAdminAccount(audit, config.adminPassword);
 
   let liveTunnels: LiveTunnels = noLiveTunnels;
@@ -267,33 +242,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   mountLifecycleActions(consoleApi, { actions: desktopLifecycle.actions, resets: desktopLifecycle.resets, docs });
   mountSessionRecording(consoleApi, { audit, docs, recordingDir: config.recordingDir });
   mountWindowLogin(publicApi, engine, lifecycle, loginRows, docs, oidc, oidcQr);
-  const ratingTagSets = new RatingTagSets({ audit, clock });
-  const workOrders = new WorkOrderService({
-    audit,
-    clock,
-    visitWorkingDays: config.ratingVisitWorkingDays,
-    rectifyWorkingDays: config.ratingRectifyWorkingDays,
-    timeZone: config.hallTimeZone,
-  });
-  const ratingService = new RatingService({ audit, events, clock, tagSets: ratingTagSets, workOrders });
-  mountRatings(publicApi, consoleApi, ratingService, ratingTagSets, docs);
-  const queueAdapter = config.queueUrl ? new HttpQueueAdapter({ baseUrl: config.queueUrl, token: config.queueToken }) : null;
-  mountQueue(publicApi, consoleApi, new QueueService({ audit, clock, ratings: ratingService, adapter: queueAdapter }), docs);
-  const ratingPads = new RatingPadService({ audit, clock, tagSets: ratingTagSets });
-  ratingPads.shareWith(bus);
-  mountRatingPads(publicApi, { pads: ratingPads, ratings: ratingService, docs });
-  const workOrderApi = newRouter();
-  const ratingExporter = new RatingExporter({ audit, clock, timeZone: config.hallTimeZone });
-  mountRatingExport(consoleApi, ratingExporter, docs);
-  mountWorkOrders(workOrderApi, { orders: workOrders, clock, docs, exporter: ratingExporter });
-  reviewerApi.use('/rating-work-orders', workOrderApi);
+  const { ratingOutbox } = wireRatings({ config, audit, events, clock, logger, docs, bus, publicApi, consoleApi, reviewerApi });
   mountPaper(publicApi, new PrintAuditService(audit), docs);
-  mountRatingOutbox(consoleApi, { audit, clock, docs });
   mountAudit(consoleApi, docs);
-  const alertSettings = new AlertSettingsStore({ sequelize, audit, clock });
-  const alertWebhooks = new AlertWebhookSender(clock, DEFAULT_WEBHOOK_TIMING, config.hallTimeZone, logger);
-  const alertEngine = new AlertEngine({ sequelize, clock, events, audit, settings: alertSettings, webhooks: alertWebhooks, logger, evaluateMs: 15_000 });
-  mountAlerts(consoleApi, { engine: alertEngine, settings: alertSettings, docs });
+  const alerts = wireAlerts({ config, sequelize, audit, events, clock, logger, docs, consoleApi });
   mountImports(consoleApi, { imports: new ImportService({ audit, events }), docs });
   const wake = config.wakeBroadcast ? { ...parseWakeBroadcast(config.wakeBroadcast), send: sendMagicPacket } : null;
   const agents = createAgentFleet({ sequelize, audit, events, clock, logger, docs, bus, wake });
@@ -338,21 +290,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   await desktopLifecycle.start();
   directorySync.start();
   const server = createServer(app);
-  const allowedOrigins = new Set(config.allowedOrigins);
-  server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    const handler = upgrades.get(path);
-    socket.on('error', () => socket.destroy()); // a reset during the upgrade is the client's problem, not a crash
-    if (!handler) return void refuseUpgrade(socket, 'NOT_FOUND', { path });
-    if (!upgradeOriginAllowed(req, allowedOrigins)) {
-      logger.warn(
-        { code: 'ORIGIN_NOT_ALLOWED', path, origin: req.headers.origin, host: req.headers.host, address: req.socket.remoteAddress },
-        'WebSocket upgrade refused: foreign origin',
-      );
-      return void refuseUpgrade(socket, 'ORIGIN_NOT_ALLOWED', { origin: req.headers.origin ?? null });
-    }
-    handler(req, socket, head);
-  });
+  routeUpgrades(server, upgrades, config.allowedOrigins, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // a whole hall connects at 8:30: a deep accept queue instead of resets
@@ -360,26 +298,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   const { port } = server.address() as AddressInfo;
   await connectors.advertise(port);
-  const ratingOutbox =
-    config.ratingOutboxUrl && config.ratingOutboxSecret
-      ? new RatingOutboxSender(
-          clock,
-          {
-            url: config.ratingOutboxUrl,
-            secret: config.ratingOutboxSecret,
-            maxAttempts: config.ratingOutboxMaxAttempts,
-            backoffMs: config.ratingOutboxBackoffSeconds * 1000,
-            maxBackoffMs: 3600_000,
-            pollMs: config.ratingOutboxPollSeconds * 1000,
-            timeoutMs: 10_000,
-          },
-          logger,
-        )
-      : null;
   ratingOutbox?.start();
   powerScheduler.start();
-  alertEngine.start();
-  alertWebhooks.start();
+  alerts.engine.start();
+  alerts.webhooks.start();
   ready = true;
   logger.info({ host: config.host, port, database: sequelize.getDialect() }, 'broker ready');
 
@@ -395,7 +317,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     connectors,
     ratingOutbox,
     powerScheduler,
-    alerts: { engine: alertEngine, webhooks: alertWebhooks },
+    alerts,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     async close() {
       ready = false;
@@ -407,8 +329,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       await desktopLifecycle.close();
       await ratingOutbox?.close();
       await powerScheduler.close();
-      await alertEngine.close();
-      await alertWebhooks.close();
+      await alerts.engine.close();
+      await alerts.webhooks.close();
       await agents.close();
       await connectors.close();
       await bus.close(); // last: the others hear what this process did while stopping
