@@ -36,6 +36,21 @@ export function roundTrip(port: number, payload: Buffer, host = '127.0.0.1', tim
   });
 }
 
+/**
+ * Sends `payload` and collects what comes back until the far end closes, where a reset also counts
+ * as closing: a peer that closes without reading what arrived (a refused stream) resets the socket.
+ */
+export function bytesUntilClosed(port: number, payload: Buffer, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('connect', () => socket.end(payload));
+  });
+}
+
 /** Bytes 0..255 repeating, so a reordered or lost piece shows. */
 export function pattern(bytes: number, seed = 0): Buffer {
   const out = Buffer.allocUnsafe(bytes);

@@ -18,6 +18,7 @@ import {
 } from '@yunzhuo/protocol/agent/index';
 import { silentLogger, type Logger } from '../log.js';
 import { backoffDelay, jittered, type BackoffPolicy } from './backoff.js';
+import { errorCodeOf } from './broker-refusal.js';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'awaiting-approval' | 'revoked' | 'draining' | 'stopped';
 
@@ -275,15 +276,6 @@ function safeJson(raw: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function errorCodeOf(body: string): string | undefined {
-  const value = safeJson(body);
-  if (value && typeof value === 'object' && 'error' in value) {
-    const error = value.error;
-    if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
-  }
-  return undefined;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -16,6 +16,7 @@ import { backoffDelay, type BackoffPolicy } from '../connection/backoff.js';
 import type { Logger } from '../log.js';
 import type { Allowlist } from './allowlist.js';
 import { answerStream, type DialerCounters } from './stream-dialer.js';
+import { errorCodeOf } from '../connection/broker-refusal.js';
 
 export interface BrokerLinkOptions {
   brokerUrl: string;
@@ -101,7 +102,7 @@ export class BrokerLink {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk.slice(0, 4096)));
       res.on('end', () => {
-        refusal = /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? `HTTP_${res.statusCode ?? 0}`;
+        refusal = errorCodeOf(body) ?? `HTTP_${res.statusCode ?? 0}`;
         ws.terminate();
       });
       res.on('error', () => ws.terminate());

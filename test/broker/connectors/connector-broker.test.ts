@@ -13,7 +13,7 @@ import { assertError } from '../../helpers/api-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
-import { pattern, roundTrip, startEchoServer } from '../../helpers/tcp-targets.js';
+import { bytesUntilClosed, pattern, roundTrip, startEchoServer } from '../../helpers/tcp-targets.js';
 
 const until = (check: () => unknown, timeoutMs = 20_000) =>
   eventually(
@@ -183,7 +183,7 @@ describe('town connectors on one broker (in-process connector)', function () {
 
   it("refuses a desktop outside the town's own allowlist even when the broker asks", async () => {
     const port = await broker.connectors.gateway.portFor(siteId, { host: '127.0.0.2', port: echo.port }, null);
-    assert.equal((await roundTrip(port, Buffer.from('hello'))).length, 0, 'the socket closes with nothing');
+    assert.equal((await bytesUntilClosed(port, Buffer.from('hello'))).length, 0, 'the socket closes with nothing');
     await until(async () => {
       const audit = await broker.admin.get('/api/v1/audit-events?action=connector.stream.close&pageSize=50');
       const codes = (audit.body.items as Array<{ details: { code?: string; host?: string } }>).map((e) => `${e.details.host} ${e.details.code}`);
