@@ -6,6 +6,7 @@ import { Account, AccountDepartment, AccountPool } from '../accounts/account.mod
 import { setAccountLinks } from '../accounts/account.resource.js';
 import { systemActor } from '../auth/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { groupLookup } from '../db/group-batch.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { AppError } from '../lib/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -51,6 +52,17 @@ export function grantsOf(settings: IdentitySourceSettings, groups: ReadonlySet<s
 export class DirectoryLogin {
   /** directory checks under way at once (each one a connection, a search and a bind) */
   readonly #checks = new Semaphore(DIRECTORY_CHECKS);
+  /**
+   * the source of each vouched-for account, read for logins arriving together in one query (the
+   * 8:30 rush: 250 clerks of one source are one read, not 250 on SQLite's one connection, ahead of
+   * the brokering of the clerks already checked); read afresh for every group, never cached
+   */
+  readonly #sources = groupLookup(
+    (ids: string[]) => IdentitySource.findAll({ where: { id: ids } }),
+    (source) => source.id,
+  );
+  /** the service password is decrypted once per source row read, not once per login */
+  readonly #directories = new WeakMap<IdentitySource, LdapDirectory>();
 
   constructor(private readonly deps: { sequelize: Sequelize; secrets: SecretBox; audit: AuditService }) {}
 
@@ -58,11 +70,18 @@ export class DirectoryLogin {
     return new LdapDirectory(source.settings, source.servicePasswordEnc ? this.deps.secrets.decrypt(source.servicePasswordEnc) : null);
   }
 
+  /** The directory of a source row read for a login; logins sharing the row (read in one group) share it, no longer. */
+  #directoryFor(source: IdentitySource): LdapDirectory {
+    let directory = this.#directories.get(source);
+    if (!directory) this.#directories.set(source, (directory = this.directoryOf(source)));
+    return directory;
+  }
+
   /** The sources to ask for this login; none means the local password decides. */
   async sourcesFor(account: Account | null): Promise<IdentitySource[]> {
     if (account) {
       if (!account.identitySourceId) return [];
-      const source = await IdentitySource.findByPk(account.identitySourceId);
+      const source = await this.#sources.add(account.identitySourceId);
       // a vouched-for account whose source is gone or switched off has no password to check
       if (!source?.enabled) throw new AppError('INVALID_CREDENTIALS');
       return [source];
@@ -80,7 +99,7 @@ export class DirectoryLogin {
     let unavailable: AppError | null = null;
     for (const source of sources) {
       try {
-        const check = await this.#checks.run(() => this.directoryOf(source).authenticate(username, password));
+        const check = await this.#checks.run(() => this.#directoryFor(source).authenticate(username, password));
         if (check.outcome === 'ok') return await this.#provision(source, check.user, username, account, address);
         if (check.outcome === 'locked') throw new AppError('DIRECTORY_ACCOUNT_LOCKED', { source: source.name });
       } catch (err) {
