@@ -7,7 +7,7 @@ export interface DirectoryUser {
   dn: string;
   login: string;
   displayName: string;
-  /** every group the user is in, nested ones included, as `dnKey`s */
+  /** every group the user is in, nested ones included, as `dnKey`s; none read (empty) when the source maps no group */
   groups: Set<string>;
 }
 
@@ -55,8 +55,6 @@ export class LdapDirectory {
       // bound as the user: now its own entry can be read
       const entry = this.settings.bindMode === 'user' ? ((await this.#readEntry(client, found.dn)) ?? found) : found;
       if (locked || this.#isLocked(entry)) return { outcome: 'locked' };
-      // groups are read as the service account where there is one (a user may not read groups)
-      if (this.settings.bindMode === 'search') await this.#bindService(client);
       const text = (attribute: string) => firstText(entry[attribute]);
       return {
         outcome: 'ok',
@@ -64,7 +62,7 @@ export class LdapDirectory {
           dn: entry.dn,
           login: text(this.settings.loginAttribute) ?? login,
           displayName: text(this.settings.displayNameAttribute) ?? login,
-          groups: await this.#groupsOf(client, entry.dn),
+          groups: await this.#mappedGroupsOf(client, entry.dn),
         },
       };
     });
@@ -119,6 +117,17 @@ export class LdapDirectory {
       if (err instanceof InvalidCredentialsError) throw new AppError('DIRECTORY_UNAVAILABLE', { reason: 'the service account was refused' });
       throw err;
     }
+  }
+
+  /**
+   * The user's groups when the source maps any (nothing else reads them): a source with no group
+   * mapping costs no rebind and no group search at each login (its clerks get the default roles).
+   */
+  async #mappedGroupsOf(client: Client, userDn: string): Promise<Set<string>> {
+    if (this.settings.groupMappings.length === 0) return new Set();
+    // groups are read as the service account where there is one (a user may not read groups)
+    if (this.settings.bindMode === 'search') await this.#bindService(client);
+    return this.#groupsOf(client, userDn);
   }
 
   async #groupsOf(client: Client, userDn: string): Promise<Set<string>> {

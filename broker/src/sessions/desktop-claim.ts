@@ -73,6 +73,12 @@ export interface FreeDesktopClaim {
   accountId: string;
   siteId: string;
   now: Date;
+  /**
+   * The live key of the session this claim is for (`accountId:poolId`): when the clerk already holds
+   * a live session with it, the claim takes nothing (the login reconnects instead), checked by the
+   * claim's own statement; without it no such check is made.
+   */
+  liveKey?: string;
 }
 
 /**
@@ -82,7 +88,9 @@ export interface FreeDesktopClaim {
  * would take them and given to the logins in the order they arrived; the cap counts the pool's
  * busy desktops once, before the claim, so a capped pool gives only what is left of it. The
  * same re-check as the single claim (state = 'free' AND session_id IS NULL) guards every row.
- * Answers, per claim, its desktop or null (none left for it).
+ * A claim with a `liveKey` the clerk already holds a live session under takes nothing and leaves
+ * its turn to the next claim: the reconnect lookup and the claim are one statement, not two waits.
+ * Answers, per claim, its desktop or null (none left for it, or a live session to go back to).
  */
 export async function claimFreeDesktopsTogether(sequelize: Sequelize, claims: readonly FreeDesktopClaim[]): Promise<Array<ClaimedDesktop | null>> {
   if (claims.length === 0) return [];
@@ -103,10 +111,15 @@ export async function claimFreeDesktopsTogether(sequelize: Sequelize, claims: re
   const wanted = claims.map((claim, i) => {
     replacements[`s${i}`] = claim.sessionId;
     replacements[`a${i}`] = claim.accountId;
-    return `(${i + 1}, :s${i}, :a${i})`;
+    replacements[`k${i}`] = claim.liveKey ?? null;
+    return `(${i + 1}, :s${i}, :a${i}, :k${i})`;
   });
+  // eligible: the claims still to serve, renumbered in arrival order (a clerk back to a live session here is not)
   const rows = await sequelize.query<ClaimedDesktop & { session_id: string }>(
-    `WITH wanted(n, session_id, account_id) AS (VALUES ${wanted.join(', ')}),
+    `WITH wanted(n, session_id, account_id, live_key) AS (VALUES ${wanted.join(', ')}),
+     eligible AS MATERIALIZED (
+       SELECT ROW_NUMBER() OVER (ORDER BY n) AS n, session_id, account_id FROM wanted
+       WHERE live_key IS NULL OR NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.live_key = wanted.live_key)),
      picked AS MATERIALIZED (
        SELECT id, ROW_NUMBER() OVER (
          ORDER BY CASE WHEN site_id = :siteId THEN 0 ELSE 1 END,
@@ -119,9 +132,9 @@ export async function claimFreeDesktopsTogether(sequelize: Sequelize, claims: re
        ORDER BY n LIMIT :count),
      busy AS MATERIALIZED (SELECT COUNT(*) AS n FROM desktops WHERE pool_id = :poolId AND session_id IS NOT NULL)
      UPDATE desktops
-     SET state = 'assigned', session_id = wanted.session_id, state_changed_at = :now, updated_at = :now, state_reason = NULL,
-         owner_account_id = CASE WHEN :dedicated = :yes THEN wanted.account_id ELSE desktops.owner_account_id END
-     FROM picked JOIN wanted ON wanted.n = picked.n JOIN busy
+     SET state = 'assigned', session_id = eligible.session_id, state_changed_at = :now, updated_at = :now, state_reason = NULL,
+         owner_account_id = CASE WHEN :dedicated = :yes THEN eligible.account_id ELSE desktops.owner_account_id END
+     FROM picked JOIN eligible ON eligible.n = picked.n JOIN busy
      WHERE desktops.id = picked.id AND desktops.state = 'free' AND desktops.session_id IS NULL
        AND (:maxSessions IS NULL OR picked.n <= :maxSessions - busy.n)
      RETURNING desktops.id AS id, desktops.site_id AS site_id, desktops.name AS name, desktops.session_id AS session_id`,

@@ -135,8 +135,15 @@ export class SessionEngine {
     const window = terminal.windowId ? await this.deps.rows.window(terminal.windowId) : null;
     const pool = await this.choosePool(account, window, poolId, exceptPoolIds);
     const clerk = clerkActor(account, address);
-    const reconnect = await this.reconnect(account, pool, terminal, window, clerk, alongside);
-    if (reconnect) return reconnect;
+    const sqlite = dialectOf(this.deps.sequelize) === 'sqlite';
+    // SQLite, an open floating pool: the grouped claim itself passes over a clerk who holds a live
+    // session here, so the 8:30 rush makes one wait for its desktop, not a lookup and then a claim;
+    // the lookup follows only a login the claim gave nothing (reconnect, else the pool is exhausted)
+    const claimFirst = sqlite && pool.kind === 'floating' && pool.state === 'active';
+    if (!claimFirst) {
+      const reconnect = await this.reconnect(account, pool, terminal, window, clerk, alongside);
+      if (reconnect) return reconnect;
+    }
     if (pool.state !== 'active') throw new AppError('POOL_UNAVAILABLE', { poolId: pool.id, poolName: pool.name, state: pool.state });
 
     const sessionId = randomUUID();
@@ -147,10 +154,21 @@ export class SessionEngine {
     let newlyOwned = false;
     if (pool.kind === 'dedicated') desktop = await claimOwnedDesktop(this.deps.sequelize, { poolId: pool.id, ...claimParams });
     if (!desktop && (pool.kind === 'floating' || !(await this.ownsDesktop(account.id, pool.id)))) {
-      const claim = { pool, siteId: terminal.siteId, sessionId, accountId: account.id, now };
+      const claim = {
+        pool,
+        siteId: terminal.siteId,
+        sessionId,
+        accountId: account.id,
+        now,
+        ...(claimFirst ? { liveKey: liveKeyOf(account.id, pool.id) } : {}),
+      };
       // PostgreSQL: each claim on its own connection, concurrent claims skip each other's locked rows
-      desktop = dialectOf(this.deps.sequelize) === 'sqlite' ? await this.#freeClaims.add(claim) : await claimFreeDesktop(this.deps.sequelize, claim);
+      desktop = sqlite ? await this.#freeClaims.add(claim) : await claimFreeDesktop(this.deps.sequelize, claim);
       newlyOwned = desktop !== null && pool.kind === 'dedicated';
+    }
+    if (!desktop && claimFirst) {
+      const reconnect = await this.reconnect(account, pool, terminal, window, clerk, alongside);
+      if (reconnect) return reconnect;
     }
     if (!desktop && pool.kind === 'dedicated') {
       // the clerk's own desktop is held: by a concurrent login of the same clerk, still creating its session?

@@ -124,7 +124,7 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     assert.equal(account.identitySourceId, sourceId);
     assert.equal(account.displayName, '张伟');
     assert.equal(account.homeSiteId, hall.site.id);
-    assert.deepEqual(account.roles, ['clerk']);
+    assert.deepEqual(account?.roles, ['clerk']);
     assert.ok(!account.passwordHash.includes('Zw-ldap'), 'no directory password is stored');
     const shown = (await broker.admin.get(`/api/v1/accounts/${account.id}`)).body;
     assert.deepEqual(shown.departmentIds, [hall.department.id]);
@@ -198,6 +198,30 @@ describe('identity sources: LDAP logins against a private slapd', function () {
     const sync = await broker.admin.post(`/api/v1/identity-sources/${sourceId}/sync`, {});
     assert.equal(sync.status, 200, JSON.stringify(sync.body));
     assert.equal(sync.body.disabled, 0);
+  });
+
+  it('a source that maps no group reads no groups: its clerk gets in even where its group base does not exist', async () => {
+    const contractors = `ou=contractors,${SLAPD_SUFFIX}`;
+    slapd.ldif(
+      `dn: ${contractors}\nobjectClass: organizationalUnit\nou: contractors\n\n` +
+        `dn: uid=sunli,${contractors}\nobjectClass: inetOrgPerson\nuid: sunli\ncn: 孙丽\nsn: 孙\nuserPassword: Sl-ldap-2026\n`,
+    );
+    const plain = await broker.admin.create('/api/v1/identity-sources', {
+      name: '外包人员目录',
+      siteId: hall.site.id,
+      urls: [slapd.url],
+      baseDn: contractors,
+      // searching it would be refused (noSuchObject): with no group mapping nothing searches it
+      groupBaseDn: `ou=nowhere,${SLAPD_SUFFIX}`,
+      bindMode: 'search',
+      serviceDn: SERVICE_DN,
+      servicePassword: 'svc-pass-2026',
+    });
+    // checked and provisioned (default roles, no department), then refused a desktop: no pool is hers
+    assertError(await window.post('/api/v1/terminal/sessions', { username: 'sunli', password: 'Sl-ldap-2026' }), 403, 'NOT_ENTITLED');
+    const account = await Account.findOne({ where: { username: 'sunli' } });
+    assert.equal(account?.identitySourceId, plain.id);
+    assert.deepEqual(account?.roles, ['clerk']);
   });
 
   it('no server answering is its own error, in Chinese', async () => {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Sequelize } from 'sequelize';
+import type { CreationAttributes, Sequelize } from 'sequelize';
+import { Account } from '../../../broker/src/accounts/account.model.js';
 import { openDatabase } from '../../../broker/src/db/database.js';
 import { migrateUp } from '../../../broker/src/db/migrator.js';
 import { initModels } from '../../../broker/src/db/models.js';
@@ -11,6 +12,7 @@ import { Desktop } from '../../../broker/src/desktops/desktop.model.js';
 import { loadOrCreateSecretKey, SecretBox } from '../../../broker/src/lib/secret-box.js';
 import { Pool } from '../../../broker/src/pools/pool.model.js';
 import { claimFreeDesktopsTogether, groupFreeClaims, type ClaimedDesktop, type FreeDesktopClaim } from '../../../broker/src/sessions/desktop-claim.js';
+import { DesktopSession } from '../../../broker/src/sessions/session.model.js';
 import { seedHall, type SeededHall } from '../../helpers/bulk-seed.js';
 
 // The group claim is SQLite's (PostgreSQL claims each login on its own connection): SQLite only.
@@ -100,6 +102,33 @@ describe('free desktops of logins arriving together, claimed together (SQLite)',
     const got = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
     assert.equal(new Set(got.filter(Boolean).map((d) => d!.id)).size, 6);
     assert.equal(await assertHeldBy(claims, got), 6);
+  });
+
+  it('a claim for a clerk who holds a live session in the pool takes nothing and leaves its turn to the next', async () => {
+    const [held, back, fresh, late] = claimsOf(4);
+    // `back` (the hall's clerk) holds the desktop `held` got: its login goes back to that session
+    back!.accountId = (await Account.findOne({ where: { username: hall.usernames[0]! } }))!.id;
+    const [desktop] = await claimFreeDesktopsTogether(sequelize, [held!]);
+    await DesktopSession.create({
+      id: held!.sessionId,
+      accountId: back!.accountId,
+      poolId: pool.id,
+      desktopId: desktop!.id,
+      siteId: hall.siteId,
+      state: 'requested',
+      liveKey: `${back!.accountId}:${pool.id}`,
+      requestedAt: new Date(),
+      lastActivityAt: new Date(),
+    } as CreationAttributes<DesktopSession>);
+    await pool.update({ maxSessions: 3 });
+    const claims = [back!, fresh!, late!].map((c) => ({ ...c, liveKey: `${c.accountId}:${pool.id}` }));
+    const got = await claimFreeDesktopsTogether(sequelize, claims);
+    assert.deepEqual(
+      got.map((d) => d !== null),
+      [false, true, true],
+    );
+    assert.equal(await assertHeldBy([held!, ...claims], [desktop!, ...got]), 3);
+    await DesktopSession.destroy({ where: { id: held!.sessionId } });
   });
 
   it('claims from another site go in their own statement: a pool closed to other sites serves them nothing, the rest are served', async () => {
