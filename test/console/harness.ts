@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { Factory } from '../helpers/factories.js';
 import { ADMIN_PASSWORD, startTestBroker, type TestBroker } from '../helpers/start-broker.js';
 
@@ -46,6 +47,22 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
 }
 
 /** A real broker (port 0, fresh SQLite) + Chromium, with helpers to sign in and take screenshots. */
+/**
+ * The element's text, once it matches `pattern` (else the assertion fails showing the text it has).
+ * A page fills names in from lists it loads beside the one it shows (a placeholder … until then),
+ * and live updates land a moment after the change: text is waited for, never read at once.
+ */
+export async function textMatching(locator: Locator, pattern: RegExp, message?: string, timeoutMs = 10_000): Promise<string> {
+  await locator
+    .filter({ hasText: pattern })
+    .first()
+    .waitFor({ timeout: timeoutMs })
+    .catch(() => undefined);
+  const text = await locator.innerText();
+  assert.match(text, pattern, message);
+  return text;
+}
+
 export class ConsoleHarness {
   /** uncaught exceptions in any page, checked by the tests */
   readonly pageErrors: string[] = [];

@@ -2,7 +2,7 @@
 // the console. Validation in Chinese (item 3) and the accounts page (item 8). Screenshots go to
 // test/e2e/artifacts/console-week-*.png for review.
 import assert from 'node:assert/strict';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { ApiClient } from '../helpers/api-client.js';
 
 /** a message with no Chinese in it (「Invalid input: expected string」) */
@@ -49,7 +49,7 @@ describe("console: a county admin's first week (issue 17)", function () {
     const codeError = page.locator('[data-testid=entity-form] .field-error');
     await codeError.waitFor();
     assert.equal(await codeError.innerText(), '编码已存在，请换一个');
-    assert.match(await page.locator('[data-testid=entity-form] .error-message').innerText(), /^编码已存在/);
+    await textMatching(page.locator('[data-testid=entity-form] .error-message'), /^编码已存在/);
     await h.shot(page, 'week-duplicate-code');
 
     const csv = [
@@ -88,14 +88,14 @@ describe("console: a county admin's first week (issue 17)", function () {
     await h.open(page, '/accounts', 'page-accounts');
     const row = page.locator('tr', { hasText: '李锁定' });
     await row.getByTestId('account-held').waitFor();
-    assert.match(await row.innerText(), /已锁定[\s\S]*约 15 分钟后自动解除/);
+    await textMatching(row, /已锁定[\s\S]*约 15 分钟后自动解除/);
     await h.shot(page, 'week-account-held');
     await row.getByTestId('unlock').click();
     await page.getByTestId('confirm-dialog').waitFor();
-    assert.match(await page.getByTestId('confirm-dialog').innerText(), /解锁账号「李锁定」[\s\S]*审计日志/);
+    await textMatching(page.getByTestId('confirm-dialog'), /解锁账号「李锁定」[\s\S]*审计日志/);
     await page.getByTestId('confirm-ok').click();
     await row.getByTestId('account-held').waitFor({ state: 'detached' });
-    assert.match(await row.innerText(), /正常/);
+    await textMatching(row, /正常/);
     const audit = await h.broker.admin.get(`/api/v1/audit-events?action=account.unlock&targetId=${clerk.id}`);
     assert.equal(audit.body.total, 1, 'the unlock is audited');
 
@@ -151,7 +151,7 @@ describe("console: a county admin's first week (issue 17)", function () {
     await fresh.page.click('button[type=submit]');
     const forced = fresh.page.getByTestId('forced-password-change');
     await forced.waitFor();
-    assert.match(await forced.innerText(), /请先修改初始密码[\s\S]*新管理员/);
+    await textMatching(forced, /请先修改初始密码[\s\S]*新管理员/);
     await h.shot(fresh.page, 'week-forced-password');
     await forced.locator('[name=currentPassword]').fill('Initial-pass-1');
     await forced.locator('[name=newPassword]').fill('Mine-only-2026');

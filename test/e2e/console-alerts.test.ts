@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { Gateway } from '../../broker/src/gateways/gateway.model.js';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';
 
 describe('console: 告警 (Chromium)', function () {
@@ -54,7 +54,7 @@ describe('console: 告警 (Chromium)', function () {
     await page.getByTestId('alert-acknowledge').click();
     await page.getByText('已确认该告警').waitFor();
     await eventually(async () => (await page.getByTestId('alert-acknowledge').count()) === 0);
-    assert.match(await page.getByTestId('page-alerts').innerText(), /admin \d{4}/);
+    await textMatching(page.getByTestId('page-alerts'), /admin \d{4}/);
     const audit = await h.broker.admin.get('/api/v1/audit-events?action=alert.acknowledge');
     assert.equal(audit.body.total, 1);
   });
@@ -65,7 +65,7 @@ describe('console: 告警 (Chromium)', function () {
     await page.getByText('当前没有告警').waitFor();
     await page.getByRole('tab', { name: '历史记录' }).click();
     await page.getByTestId('alert-subject').filter({ hasText: '县大厅网关' }).waitFor();
-    assert.match(await page.getByTestId('page-alerts').innerText(), /恢复时间/);
+    await textMatching(page.getByTestId('page-alerts'), /恢复时间/);
     await h.shot(page, 'alerts-history');
   });
 

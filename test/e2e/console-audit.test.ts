@@ -3,7 +3,7 @@
 // Screenshots: test/e2e/artifacts/console-audit-*.png.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 
 describe('console: the audit log for people (Chromium)', function () {
   this.timeout(180_000);
@@ -53,7 +53,7 @@ describe('console: the audit log for people (Chromium)', function () {
       const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
       return doc.querySelectorAll('[data-testid=audit-table] tbody tr').length === 1;
     });
-    assert.match(await page.getByTestId('audit-table').innerText(), /群众评价/);
+    await textMatching(page.getByTestId('audit-table'), /群众评价/);
     await h.shot(page, 'audit-search');
   });
 

@@ -3,7 +3,7 @@
 // test/e2e/artifacts/console-bulk-results.png.
 import assert from 'node:assert/strict';
 import { AgentProcess } from '../agent/agent-kit.js';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';
 
 describe('console: bulk terminal actions by site and area (issue 17)', function () {
@@ -43,7 +43,7 @@ describe('console: bulk terminal actions by site and area (issue 17)', function 
     await card.getByTestId('bulk-area').selectOption('东区');
     await card.getByTestId('bulk-type').selectOption('lock');
     await card.getByTestId('bulk-send').click();
-    assert.match(await page.getByTestId('confirm-dialog').innerText(), /批量大厅 · 东区[\s\S]*锁屏/);
+    await textMatching(page.getByTestId('confirm-dialog'), /批量大厅 · 东区[\s\S]*锁屏/);
     await page.getByTestId('confirm-ok').click();
     await card.getByTestId('bulk-summary').waitFor({ timeout: 60_000 });
     assert.equal(await card.getByTestId('bulk-summary').innerText(), '2 / 3 台终端执行成功');

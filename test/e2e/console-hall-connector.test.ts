@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { connectorConfigSchema } from '../../agent/src/connector/connector-config.js';
 import { TownConnector } from '../../agent/src/connector/town-connector.js';
 import { createLogger } from '../../agent/src/log.js';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { startEchoServer } from '../helpers/tcp-targets.js';
 
 describe('console: hall map marks for windows served through a town connector (Chromium)', function () {
@@ -60,10 +60,10 @@ describe('console: hall map marks for windows served through a town connector (C
     await h.open(page, `/hall/${countyId}`, 'page-hall');
     await tile('B-021').getByTestId('tile-connector-down').waitFor();
     assert.match((await tile('B-021').getAttribute('class')) ?? '', /connector-down/);
-    assert.match(await tile('B-021').getByTestId('tile-connector-down').innerText(), /连接器/);
+    await textMatching(tile('B-021').getByTestId('tile-connector-down'), /连接器/);
     assert.equal(await tile('B-022').locator('.tile-via').count(), 0, 'a county window is not marked');
     await tile('B-021').hover();
-    assert.match(await page.getByRole('tooltip').innerText(), /经乡镇连接器：—.*乡镇连接器离线/s);
+    await textMatching(page.getByRole('tooltip'), /经乡镇连接器：—.*乡镇连接器离线/s);
     await h.shot(page, 'hall-connector-down');
   });
 

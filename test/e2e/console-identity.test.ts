@@ -5,7 +5,7 @@
 // page's 统一身份认证 button, offered only at the site whose provider it is, signing a clerk in.
 // Screenshots: test/e2e/artifacts/console-identity-*.png.
 import assert from 'node:assert/strict';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { freePort, SLAPD_SUFFIX, startPrivateSlapd, type PrivateSlapd } from '../helpers/private-slapd.js';
@@ -85,10 +85,10 @@ describe('console: identity sources and login rules (Chromium, real slapd and Op
     await row.getByTestId('identity-test').click();
     const probe = page.getByTestId('identity-probe');
     await probe.waitFor();
-    assert.match(await probe.innerText(), /连接正常/);
+    await textMatching(probe, /连接正常/);
     assert.equal(await probe.getByTestId('identity-probe-server').count(), 2);
-    assert.match(await probe.getByTestId('identity-probe-server').first().innerText(), /不可用/);
-    assert.match(await probe.innerText(), /服务账号可见 2 个用户/);
+    await textMatching(probe.getByTestId('identity-probe-server').first(), /不可用/);
+    await textMatching(probe, /服务账号可见 2 个用户/);
     await h.shot(page, 'identity-ldap-test');
     await page.keyboard.press('Escape');
 
@@ -99,7 +99,7 @@ describe('console: identity sources and login rules (Chromium, real slapd and Op
     await row.getByTestId('identity-sync').click();
     const result = page.getByTestId('identity-sync-result');
     await result.waitFor();
-    assert.match(await result.innerText(), /核对 1 个账号，停用 1 个/);
+    await textMatching(result, /核对 1 个账号，停用 1 个/);
     await h.shot(page, 'identity-ldap-sync');
     await page.keyboard.press('Escape');
     await eventually(async () => (await h.broker.admin.get('/api/v1/accounts?q=zhangwei')).body.items[0]?.disabled === true);

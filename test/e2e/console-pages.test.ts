@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ConsoleHarness, ROOT } from '../console/harness.js';
+import { ConsoleHarness, ROOT, textMatching } from '../console/harness.js';
 import { seedHall, type SeededHall } from '../console/seed-hall.js';
 
 const PAGES: [route: string, testId: string, name: string][] = [
@@ -69,7 +69,7 @@ describe('console pages (Chromium, seeded hall)', function () {
       await h.open(page, route, testId);
       await page.locator('.data-table, .empty-state, .tag-level').first().waitFor();
       await settled(page);
-      assert.match(await page.locator('h1').first().innerText(), /\p{Script=Han}/u, 'a Chinese title');
+      await textMatching(page.locator('h1').first(), /\p{Script=Han}/u, 'a Chinese title');
       await h.shot(page, name);
     });
   }
@@ -80,7 +80,7 @@ describe('console pages (Chromium, seeded hall)', function () {
     await settled(page);
     const states = await page.locator('.window-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-state')));
     for (const s of ['in-use', 'disconnected', 'offline', 'maintenance', 'free', 'no-terminal']) assert.ok(states.includes(s), `a ${s} window is drawn`);
-    assert.match(await page.getByTestId('hall-legend').innerText(), /使用中[\s\S]*已断开[\s\S]*终端离线[\s\S]*维护[\s\S]*空闲/);
+    await textMatching(page.getByTestId('hall-legend'), /使用中[\s\S]*已断开[\s\S]*终端离线[\s\S]*维护[\s\S]*空闲/);
     await h.shot(page, 'hall-county');
   });
 
@@ -96,7 +96,7 @@ describe('console pages (Chromium, seeded hall)', function () {
     await h.open(page, '/reports', 'page-reports');
     await page.locator('.recharts-surface').first().waitFor();
     await settled(page);
-    assert.match(await page.getByTestId('page-reports').innerText(), /NOT_ENTITLED|该账号无权使用此桌面池/, 'refusals are counted by reason');
+    await textMatching(page.getByTestId('page-reports'), /NOT_ENTITLED|该账号无权使用此桌面池/, 'refusals are counted by reason');
     const ratings = await h.broker.admin.get('/api/v1/ratings');
     if (ratings.status === 404) await page.getByTestId('report-ratings').getByTestId('empty-state').waitFor();
     await h.shot(page, 'reports');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ApiClient, assertError } from '../helpers/api-client.js';
 import { totpCodeAt } from '../helpers/totp.js';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 
 describe('console: TOTP enrollment and sign-in with a code (Chromium)', function () {
   this.timeout(180_000);
@@ -38,7 +38,7 @@ describe('console: TOTP enrollment and sign-in with a code (Chromium)', function
     await page.fill('input[name=password]', 'Town-admin-pass-1');
     await page.click('button[type=submit]');
     await page.getByTestId('totp-enroll').waitFor();
-    assert.match(await page.getByTestId('totp-enroll').innerText(), /绑定手机令牌/);
+    await textMatching(page.getByTestId('totp-enroll'), /绑定手机令牌/);
     await page.getByTestId('totp-start').click();
     await page.getByTestId('totp-qr').waitFor();
     const qr = await page.getByTestId('totp-qr').getAttribute('src');

@@ -3,7 +3,7 @@
 // the parent site. Screenshots: test/e2e/artifacts/console-town-*.png.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 
 const TOWN_ADMIN = { username: 'suozhen-admin', password: 'Town-pass-2026' };
 /** 8 hex digits in a row: how a raw id showed (`d518493f`) */
@@ -39,7 +39,7 @@ describe('console: a town site-admin and the county departments (Chromium)', fun
   it('lists the county departments, read-only', async () => {
     await h.open(page, '/departments', 'page-departments');
     await page.locator('.data-table').getByText('人社局').waitFor();
-    assert.match(await page.locator('.data-table').innerText(), /医保局/);
+    await textMatching(page.locator('.data-table'), /医保局/);
     await h.shot(page, 'town-departments');
   });
 
@@ -47,7 +47,7 @@ describe('console: a town site-admin and the county departments (Chromium)', fun
     await h.open(page, '/sites', 'page-sites');
     const row = page.locator('.data-table tr', { hasText: '索镇便民服务中心' });
     await row.waitFor();
-    assert.match(await row.innerText(), /桓台县政务服务中心/);
+    await textMatching(row, /桓台县政务服务中心/);
     assert.doesNotMatch(await page.locator('.data-table').innerText(), RAW_ID);
     await h.shot(page, 'town-sites');
   });
@@ -68,7 +68,7 @@ describe('console: a town site-admin and the county departments (Chromium)', fun
     // the department's name replaces its id once the departments list is in
     const row = page.locator('.data-table tr', { hasText: '索镇人社桌面池' });
     await row.filter({ hasText: '人社局' }).waitFor();
-    assert.match(await row.innerText(), /人社局/);
+    await textMatching(row, /人社局/);
     await h.shot(page, 'town-pools');
 
     const clerk = await h.factory.account({ username: 'suozhen1', displayName: '王芳', homeSiteId: townId });
@@ -86,7 +86,7 @@ describe('console: a town site-admin and the county departments (Chromium)', fun
     await h.open(page, `/hall/${townId}`, 'page-hall');
     const tile = page.locator('[data-window-code="01"]');
     await tile.waitFor();
-    assert.match(await tile.innerText(), /人社局/);
+    await textMatching(tile, /人社局/);
     assert.doesNotMatch(await page.getByTestId('hall-map').innerText(), RAW_ID);
     await h.shot(page, 'town-hall');
   });

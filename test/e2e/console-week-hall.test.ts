@@ -3,7 +3,7 @@
 // test/e2e/artifacts/console-week9-*.png for review.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 
 describe("console: a county admin's first week, item 9 (issue 17)", function () {
   this.timeout(120_000);
@@ -38,7 +38,7 @@ describe("console: a county admin's first week, item 9 (issue 17)", function () 
     const off = page.locator('[data-window-code="OFF-1"]');
     await off.waitFor();
     assert.equal(await off.getAttribute('data-state'), 'offline');
-    assert.match(await off.innerText(), /终端离线/);
+    await textMatching(off, /终端离线/);
     const inUse = page.locator('[data-window-code="OFF-2"]');
     assert.equal(await inUse.getAttribute('data-state'), 'in-use');
     await inUse.getByTestId('tile-terminal-offline').waitFor();
@@ -67,7 +67,7 @@ describe("console: a county admin's first week, item 9 (issue 17)", function () 
       desc.filter((c) => c.startsWith('SORT-')),
       ['SORT-3', 'SORT-2', 'SORT-1'],
     );
-    assert.match(await table.locator('th[aria-sort=descending]').innerText(), /编码\s*▼/);
+    await textMatching(table.locator('th[aria-sort=descending]'), /编码\s*▼/);
     await h.shot(page, 'week9-sorted');
     await context.close();
   });

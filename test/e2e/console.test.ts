@@ -2,7 +2,7 @@
 // through the UI, CSV import preview, the live hall map, forced logoff, scoping of a town admin.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ConsoleHarness } from '../console/harness.js';
+import { ConsoleHarness, textMatching } from '../console/harness.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -33,7 +33,7 @@ describe('console (Chromium, real broker)', function () {
     await page.goto(`${h.url}/`);
     await page.getByTestId('login-form').waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-    assert.match(await page.locator('h1').innerText(), /登录管理控制台/);
+    await textMatching(page.locator('h1'), /登录管理控制台/);
     await h.shot(page, 'login');
 
     await page.fill('input[name=username]', 'admin');
@@ -41,11 +41,11 @@ describe('console (Chromium, real broker)', function () {
     await page.click('button[type=submit]');
     const error = page.locator('.error-view');
     await error.waitFor();
-    assert.match(await error.innerText(), /账号或密码错误[\s\S]*INVALID_CREDENTIALS/, 'the Chinese message with its code');
+    await textMatching(error, /账号或密码错误[\s\S]*INVALID_CREDENTIALS/, 'the Chinese message with its code');
 
     await h.login(page);
     assert.match(page.url(), /\/console\/?$/);
-    assert.match(await page.locator('.sidebar').innerText(), /总览[\s\S]*大厅实况[\s\S]*审计日志/);
+    await textMatching(page.locator('.sidebar'), /总览[\s\S]*大厅实况[\s\S]*审计日志/);
     await page.getByTestId('page-overview').waitFor();
 
     await page.selectOption('[data-testid=lang-switch]', 'en');
@@ -74,7 +74,7 @@ describe('console (Chromium, real broker)', function () {
     await page.click('button[type=submit]');
     const error = page.locator('.error-view');
     await error.waitFor();
-    assert.match(await error.innerText(), /登录失败次数过多，请 15 分钟后再试[\s\S]*TOO_MANY_ATTEMPTS/);
+    await textMatching(error, /登录失败次数过多，请 15 分钟后再试[\s\S]*TOO_MANY_ATTEMPTS/);
     await context.close();
   });
 
@@ -154,7 +154,7 @@ describe('console (Chromium, real broker)', function () {
 
     const bad = page.locator('[data-testid=import-rows] tr.row-bad');
     assert.equal(await bad.count(), 1, 'exactly one row is flagged');
-    assert.match(await bad.innerText(), /NOPE\/A-003[\s\S]*找不到站点/);
+    await textMatching(bad, /NOPE\/A-003[\s\S]*找不到站点/);
     const background = await bad
       .locator('td')
       .first()
@@ -190,11 +190,11 @@ describe('console (Chromium, real broker)', function () {
     await page.waitForSelector(`[data-window-code="${window.code}"][data-state="in-use"]`, { timeout: LIVE_BUDGET_MS });
     const elapsed = Date.now() - loggedInAt;
     assert.ok(elapsed <= LIVE_BUDGET_MS, `in use after ${elapsed} ms`);
-    assert.match(await tile.innerText(), /王晓梅/);
+    await textMatching(tile, /王晓梅/);
 
     await tile.hover();
     const tooltip = page.getByRole('tooltip');
-    assert.match(await tooltip.innerText(), new RegExp(`王晓梅[\\s\\S]*${department.name}`), 'hover names the clerk and department');
+    await textMatching(tooltip, new RegExp(`王晓梅[\\s\\S]*${department.name}`), 'hover names the clerk and department');
     await h.shot(page, 'hall');
 
     await tile.click();
