@@ -46,7 +46,6 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
   });
 }
 
-/** A real broker (port 0, fresh SQLite) + Chromium, with helpers to sign in and take screenshots. */
 /**
  * The element's text, once it matches `pattern` (else the assertion fails showing the text it has).
  * A page fills names in from lists it loads beside the one it shows (a placeholder … until then),
@@ -63,6 +62,7 @@ export async function textMatching(locator: Locator, pattern: RegExp, message?: 
   return text;
 }
 
+/** A real broker (port 0, fresh SQLite) + Chromium, with helpers to sign in and take screenshots. */
 export class ConsoleHarness {
   /** uncaught exceptions in any page, checked by the tests */
   readonly pageErrors: string[] = [];

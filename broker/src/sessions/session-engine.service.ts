@@ -153,22 +153,18 @@ export class SessionEngine {
     /** a dedicated desktop given to this clerk by this very login (undone if the login loses) */
     let newlyOwned = false;
     if (pool.kind === 'dedicated') desktop = await claimOwnedDesktop(this.deps.sequelize, { poolId: pool.id, ...claimParams });
+    const claim = { pool, siteId: terminal.siteId, sessionId, accountId: account.id, now };
     if (!desktop && (pool.kind === 'floating' || !(await this.ownsDesktop(account.id, pool.id)))) {
-      const claim = {
-        pool,
-        siteId: terminal.siteId,
-        sessionId,
-        accountId: account.id,
-        now,
-        ...(claimFirst ? { liveKey: liveKeyOf(account.id, pool.id) } : {}),
-      };
+      const first = claimFirst ? { ...claim, liveKey: liveKeyOf(account.id, pool.id) } : claim;
       // PostgreSQL: each claim on its own connection, concurrent claims skip each other's locked rows
-      desktop = sqlite ? await this.#freeClaims.add(claim) : await claimFreeDesktop(this.deps.sequelize, claim);
+      desktop = sqlite ? await this.#freeClaims.add(first) : await claimFreeDesktop(this.deps.sequelize, first);
       newlyOwned = desktop !== null && pool.kind === 'dedicated';
     }
     if (!desktop && claimFirst) {
       const reconnect = await this.reconnect(account, pool, terminal, window, clerk, alongside);
       if (reconnect) return reconnect;
+      // the live session the claim passed the clerk over for ended in between: a claim like anyone's
+      desktop = await this.#freeClaims.add(claim);
     }
     if (!desktop && pool.kind === 'dedicated') {
       // the clerk's own desktop is held: by a concurrent login of the same clerk, still creating its session?

@@ -142,4 +142,33 @@ describe('logins brokered in groups', function () {
       if (dialectOf(sequelize) === 'postgres') await sequelize.query(`DROP FUNCTION refuse_one_clerk()`);
     }
   });
+  it('a clerk whose live session ends between the claim and the reconnect lookup gets a desktop, not POOL_EXHAUSTED', async () => {
+    const [first] = (await together([[6, 6]])).map(value);
+    // on SQLite the claim passes the clerk over for that session; it ends (grace, an admin) before the lookup
+    const engine = broker.engine as unknown as { reconnect: (...args: unknown[]) => Promise<unknown> };
+    const lookup = engine.reconnect;
+    let ended = false;
+    engine.reconnect = async function (this: unknown, ...args: unknown[]) {
+      if (!ended) {
+        ended = true;
+        await broker.sequelize.query(`UPDATE sessions SET state = 'ended', live_key = NULL, ended_at = CURRENT_TIMESTAMP WHERE id = :id`, {
+          replacements: { id: first!.session.id },
+        });
+        await broker.sequelize.query(`UPDATE desktops SET state = 'free', session_id = NULL WHERE session_id = :id`, {
+          replacements: { id: first!.session.id },
+        });
+      }
+      return lookup.apply(this, args);
+    };
+    try {
+      const [again] = await together([[6, 7]]);
+      const session = value(again!);
+      assert.equal(ended, true, 'the lookup ran');
+      assert.notEqual(session.session.id, first!.session.id);
+      assert.equal(session.reconnected, false);
+    } finally {
+      engine.reconnect = lookup;
+    }
+    assert.equal(await assertNoDesktopTwice(), 1);
+  });
 });
