@@ -73,6 +73,16 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
   });
 
   const engine = () => broker.alerts.engine;
+  /**
+   * Moves the clock and lets what its timers started finish (the engine's own read, a health cycle)
+   * before the test changes a condition: a read the test asks for would otherwise join one still
+   * under way, started before the change, and never see it (a busy machine made this happen).
+   */
+  const advance = async (ms: number) => {
+    clock.advance(ms);
+    await broker.desktopLifecycle.health.runCycleIfRunning();
+    await engine().evaluate();
+  };
   const openAlerts = (kind: string) => Alert.findAll({ where: { kind, state: 'open' } });
 
   it('a gateway down for less than the raise delay raises nothing; down for the whole delay raises one alert, once', async () => {
@@ -80,23 +90,23 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
     const gateway = await f.gateway({ port: 1 });
     await Gateway.update({ health: 'down' }, { where: { id: gateway.id } });
     await engine().evaluate();
-    clock.advance(30_000);
+    await advance(30_000);
     // back up before the delay: the pending raise is forgotten
     await Gateway.update({ health: 'up' }, { where: { id: gateway.id } });
     await engine().evaluate();
     await Gateway.update({ health: 'down' }, { where: { id: gateway.id } });
     await engine().evaluate();
-    clock.advance(59_999);
+    await advance(59_999);
     await engine().evaluate();
     assert.equal((await openAlerts('gateway-down')).length, 0, 'nothing one tick before the delay (counted from the second fall)');
-    clock.advance(1);
+    await advance(1);
     await engine().evaluate();
     const [alert] = await openAlerts('gateway-down');
     assert.ok(alert, 'raised at the delay');
     assert.equal(alert.subjectId, gateway.id);
     assert.equal(alert.openKey, `gateway-down:${gateway.id}`);
     // read again and again: still the one alert
-    clock.advance(15_000);
+    await advance(15_000);
     await engine().evaluate();
     await engine().evaluate();
     assert.equal(await Alert.count({ where: { subjectId: gateway.id } }), 1);
@@ -104,21 +114,21 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
 
   it('the webhook gets a WeCom text message; a 500 and a refusing errcode are retried with backoff on the clock until delivered', async () => {
     const alert = (await openAlerts('gateway-down'))[0]!;
-    clock.advance(0); // the kick after the raise: a pass on the next turn of the clock
+    await advance(0); // the kick after the raise: a pass on the next turn of the clock
     await eventually(async () => (await AlertDelivery.findOne({ where: { alertId: alert.id } }))?.attempts === 1);
     let row = (await AlertDelivery.findOne({ where: { alertId: alert.id } }))!;
     assert.equal(row.state, 'pending');
     assert.equal(row.lastError, 'HTTP 500');
     assert.equal(row.nextAttemptAt.getTime(), clock.now() + 10_000, 'first retry after 10 s');
-    clock.advance(9_999);
+    await advance(9_999);
     await broker.alerts.webhooks.runOnce();
     assert.equal(receiver.log.length, 1, 'no retry one tick before the backoff');
-    clock.advance(1);
+    await advance(1);
     await eventually(async () => (await AlertDelivery.findByPk(row.id))?.attempts === 2);
     row = (await AlertDelivery.findByPk(row.id))!;
     assert.match(row.lastError ?? '', /errcode 45009/);
     assert.equal(row.nextAttemptAt.getTime(), clock.now() + 20_000, 'doubled');
-    clock.advance(20_000);
+    await advance(20_000);
     await eventually(async () => (await AlertDelivery.findByPk(row.id))?.state === 'delivered');
     assert.equal(receiver.log.length, 3);
     for (const r of receiver.log) {
@@ -139,21 +149,21 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
     const alert = (await openAlerts('gateway-down'))[0]!;
     await Gateway.update({ health: 'up' }, { where: { id: alert.subjectId } });
     await engine().evaluate();
-    clock.advance(119_999);
+    await advance(119_999);
     await engine().evaluate();
     assert.equal((await Alert.findByPk(alert.id))!.state, 'open', 'one tick before the clear delay');
-    clock.advance(1);
+    await advance(1);
     await engine().evaluate();
     const cleared = (await Alert.findByPk(alert.id))!;
     assert.equal(cleared.state, 'cleared');
     assert.equal(cleared.openKey, null);
     assert.equal(cleared.clearedAt?.getTime(), clock.now());
-    clock.advance(0);
+    await advance(0);
     await eventually(async () => (await AlertDelivery.findOne({ where: { alertId: alert.id, event: 'cleared' } }))?.state === 'delivered');
     assert.match(receiver.log.at(-1)!.body.text!.content, /^【云桌恢复】网关离线已恢复/);
     await Gateway.update({ health: 'down' }, { where: { id: alert.subjectId } });
     await engine().evaluate();
-    clock.advance(60_000);
+    await advance(60_000);
     await engine().evaluate();
     const again = await Alert.findAll({ where: { subjectId: alert.subjectId }, order: [['raisedAt', 'ASC']] });
     assert.deepEqual(
@@ -192,13 +202,13 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
     // 2 offline: at the hold level (half of 3, rounded up): stays open past the clear delay
     await setOffline(2);
     await engine().evaluate();
-    clock.advance(61_000);
+    await advance(61_000);
     await engine().evaluate();
     assert.equal((await siteAlert())?.id, raised.id, 'held at 2');
     assert.equal(JSON.parse((await siteAlert())!.facts).offline, 2, 'facts follow the count');
     await setOffline(1);
     await engine().evaluate();
-    clock.advance(60_000);
+    await advance(60_000);
     await engine().evaluate();
     assert.equal(await siteAlert(), null, 'cleared below half');
     assert.equal((await Alert.findByPk(raised.id))!.state, 'cleared');
@@ -233,7 +243,7 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
       await engine().evaluate();
       const alert = (await Alert.findOne({ where: { subjectId: gateway.id, state: 'open' } }))!;
       assert.ok(alert);
-      clock.advance(0);
+      await advance(0);
       const hanging = await eventually(async () => {
         const d = await AlertDelivery.findOne({ where: { alertId: alert.id } });
         // leased for the request: its next attempt moved past the request's limit
@@ -243,7 +253,7 @@ describe('alerts: hysteresis, one open alert per subject, webhook retries on the
       const body = JSON.parse(hanging.payload) as { msgtype: string; markdown: { title: string; text: string } };
       assert.equal(body.msgtype, 'markdown');
       assert.equal(body.markdown.title, '【云桌告警】网关离线');
-      clock.advance(10_000); // the request's limit
+      await advance(10_000); // the request's limit
       await eventually(async () => (await AlertDelivery.findByPk(hanging.id))?.attempts === 1);
       assert.match((await AlertDelivery.findByPk(hanging.id))!.lastError ?? '', /no answer within 10000 ms/);
     } finally {
