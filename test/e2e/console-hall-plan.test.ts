@@ -10,6 +10,9 @@ import { ConsoleHarness } from '../console/harness.js';
 import { eventually } from '../helpers/eventually.js';
 import { floorPlanPng } from '../helpers/plan-image.js';
 
+/** the page's side (this project's Node tsconfig has no DOM library) */
+type PlanPage = { document: { querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number }> } };
+
 /** drags from the centre of `from` to the fraction (fx, fy) of the plan's drawing area, in small steps like a hand */
 async function dragTo(page: Page, from: { x: number; y: number }, fx: number, fy: number): Promise<void> {
   const box = (await page.locator('.plan-area').boundingBox())!;
@@ -67,7 +70,10 @@ describe('console: hall map from a floor plan, and wall mode (issue 17)', functi
     await page.getByTestId('plan-toolbar').waitFor();
     await page.getByTestId('plan-file').setInputFiles({ name: '大厅平面图.png', mimeType: 'image/png', buffer: floorPlanPng(1200, 700) });
     await page.getByTestId('plan-map').waitFor();
-    await page.waitForFunction("[...document.querySelectorAll('img.plan-image')].every((i) => i.complete && i.naturalWidth > 0)");
+    // a function, not a string: the console's CSP forbids eval, which Playwright uses to poll a string
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as PlanPage).document.querySelectorAll('img.plan-image')].every((i) => i.complete && i.naturalWidth > 0),
+    );
     const tray = page.getByTestId('plan-tray');
     assert.equal(await tray.locator('.plan-chip').count(), 6, 'every window of the site waits in the tray');
 

@@ -70,15 +70,16 @@ describe('yunzhuo-connector with two broker processes (PostgreSQL)', function ()
       YUNZHUO_CONNECTOR_STATE_DIR: stateDir,
       YUNZHUO_CONNECTOR_ALLOW: `${town.desktopIp}/32`,
     });
+    // each broker logs the link when it sends its welcome, the connector when it has read it: both sides, for both brokers
     await until(() => {
       assert.equal(logged(a, 'connector linked').length, 1, connector.log);
       assert.equal(logged(b, 'connector linked').length, 1, connector.log);
+      const linkedTo = connector
+        .lines()
+        .filter((l) => l.msg === 'linked to broker')
+        .map((l) => l.url);
+      assert.deepEqual(new Set(linkedTo), new Set([urlA, urlB]));
     }, 120_000);
-    const linkedTo = connector
-      .lines()
-      .filter((l) => l.msg === 'linked to broker')
-      .map((l) => l.url);
-    assert.deepEqual(new Set(linkedTo), new Set([urlA, urlB]));
 
     const [row] = (await admin.get('/api/v1/connectors')).body.items as Array<{ id: string }>;
     assert.equal((await admin.post(`/api/v1/connectors/${row!.id}/revoke`, {})).status, 200);
