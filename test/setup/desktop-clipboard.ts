@@ -3,20 +3,40 @@
 // which sesman starts beside Xvnc, carries this selection to and from the RDP client (guacd).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { eventually } from '../helpers/eventually.js';
 import { desktopUserOf, type DesktopUser } from './desktop-user.js';
 
 const XCLIP = '/usr/bin/xclip';
-/** CLIPBOARD is the one xrdp-chansrv carries; PRIMARY (select to copy) only proves the reader works */
-type Selection = 'clipboard' | 'primary';
-const selection = (name: Selection) => ['-selection', name, '-t', 'UTF8_STRING'];
-/** what `xclip -quiet -i` prints once it owns the selection */
+/** CLIPBOARD, the selection xrdp-chansrv carries, as text */
+const CLIPBOARD = ['-selection', 'clipboard', '-t', 'UTF8_STRING'];
+/** what `xclip -verbose -i` prints once it owns the selection */
 const OWNING = 'Waiting for selection requests';
+/**
+ * What `xclip -verbose -i` prints before each wait: number N+1 once it has handed its text over
+ * N times (a TARGETS request, which xrdp-chansrv makes to announce the formats, does not count).
+ */
+const WAITING_FOR = /Waiting for selection request number (\d+)/g;
 /**
  * What `xclip -o` (exit 1) says when no program owns the selection or its owner offers no text (it
  * falls back from UTF8_STRING to STRING first). Anything else (no display, refused .Xauthority) is
  * a broken reader, not an empty clipboard.
  */
 const NOTHING = /^Error: target \S+ not available$/m;
+
+/** Text a desktop program holds on CLIPBOARD. */
+export interface HeldText {
+  /**
+   * Resolves once the text has been handed over to a program that asked for it: on a desktop
+   * no other program reads, xrdp-chansrv fetching it for guacd's format data request.
+   */
+  taken(timeoutMs?: number): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export class DesktopClipboard {
   /** xclip processes started by write() that still own (or serve) the selection */
@@ -37,9 +57,14 @@ export class DesktopClipboard {
    * Throws when xclip fails otherwise: a reader that cannot reach the display must not pass for
    * an empty clipboard.
    */
-  read(answerMs = 2_000, from: Selection = 'clipboard'): Promise<string | null> {
+  read(answerMs = 2_000): Promise<string | null> {
+    return this.#output(['-o', ...CLIPBOARD], answerMs);
+  }
+
+  /** What `xclip args` prints, or null for no answer within `answerMs` or nothing on offer (NOTHING). */
+  #output(args: string[], answerMs: number): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      const child = this.#xclip(['-o', ...selection(from)]);
+      const child = this.#xclip(args);
       let unanswered = false;
       const timer = setTimeout(() => {
         unanswered = true;
@@ -59,24 +84,22 @@ export class DesktopClipboard {
     });
   }
 
-  /** Puts `text` on the selection: an xclip owns it until another program takes it over, or until close(). */
-  async write(text: string, to: Selection = 'clipboard'): Promise<void> {
-    await this.#own(text, to);
+  /**
+   * Resolves once xrdp-chansrv holds CLIPBOARD, offering text: guacd announces its formats as soon
+   * as the clipboard channel is up (whatever the pool allows), and xrdp-chansrv, which watches the
+   * selection from then on, takes it for them. Text put on CLIPBOARD earlier would go unseen.
+   */
+  async carried(timeoutMs = 20_000): Promise<void> {
+    const offersText = async () => {
+      const targets = await this.#output(['-o', '-selection', 'clipboard', '-t', 'TARGETS'], 2_000);
+      return targets?.split('\n').includes('UTF8_STRING') ?? false;
+    };
+    await eventually(offersText, { timeoutMs, intervalMs: 100 });
   }
 
-  /**
-   * Proves that read() sees text on this desktop at all, so that its null means an empty
-   * clipboard: a probe put on PRIMARY, which leaves CLIPBOARD as it is, is read back.
-   */
-  async proveReadable(): Promise<void> {
-    const probe = `probe ${process.pid} ${Date.now()}`;
-    const owner = await this.#own(probe, 'primary');
-    try {
-      const read = await this.read(2_000, 'primary');
-      if (read !== probe) throw new Error(`the desktop's selection reader read ${JSON.stringify(read)}, not the probe ${JSON.stringify(probe)}`);
-    } finally {
-      owner.kill();
-    }
+  /** Puts `text` on CLIPBOARD: an xclip owns it until another program takes it over, or until close(). */
+  write(text: string): Promise<HeldText> {
+    return this.#own(text);
   }
 
   /** Ends the xclip processes this object started that still run. */
@@ -85,20 +108,34 @@ export class DesktopClipboard {
     this.#owners.clear();
   }
 
-  /** An xclip that owns `to` with `text`, once it says so. */
-  #own(text: string, to: Selection): Promise<ChildProcess> {
+  /** An xclip that owns CLIPBOARD with `text`, once it says so. */
+  #own(text: string): Promise<HeldText> {
     return new Promise((resolve, reject) => {
-      const child = this.#xclip(['-quiet', '-i', ...selection(to)]);
+      const child = this.#xclip(['-verbose', '-i', ...CLIPBOARD]);
       this.#owners.add(child);
       let said = '';
+      let owning = false;
+      let markTaken: () => void = () => undefined;
+      let failTaken: (error: Error) => void = () => undefined;
+      const taken = new Promise<void>((resolveTaken, rejectTaken) => {
+        markTaken = resolveTaken;
+        failTaken = rejectTaken;
+      });
+      taken.catch(() => undefined); // only a caller that waits for it sees its failure
       child.stderr?.on('data', (chunk: Buffer) => {
         said += chunk.toString('utf8');
-        if (said.includes(OWNING)) resolve(child);
+        if (!owning && said.includes(OWNING)) {
+          owning = true;
+          resolve({ taken: (timeoutMs = 10_000) => withTimeout(taken, timeoutMs, `no program took the text from CLIPBOARD within ${timeoutMs} ms`) });
+        }
+        if ([...said.matchAll(WAITING_FOR)].some((match) => Number(match[1]) > 1)) markTaken();
       });
       child.on('error', reject);
       child.on('close', (code) => {
         this.#owners.delete(child);
-        reject(new Error(`xclip -i exited ${code} before owning the ${to} selection: ${said.trim()}`));
+        const error = new Error(`xclip -i exited ${code} ${owning ? 'before its text was taken' : 'before owning CLIPBOARD'}: ${said.trim()}`);
+        failTaken(error);
+        reject(error);
       });
       child.stdin?.end(text);
     });
