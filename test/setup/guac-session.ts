@@ -23,6 +23,8 @@ export interface OpenRdpOptions {
   answerSync?: boolean;
   /** More connection parameters (e.g. `enable-drive`), by guacd's names. */
   parameters?: Record<string, string>;
+  /** Join this live connection (its id from `ready`, `$…`) as another user, instead of opening a new one. */
+  join?: string;
 }
 
 /** Protocol version we announce; guacd 1.3.0+ accept it and it needs no `name` instruction. */
@@ -109,7 +111,7 @@ export class GuacSession {
     };
 
     try {
-      socket.write(encodeInstruction('select', 'rdp'));
+      socket.write(encodeInstruction('select', options.join ?? 'rdp'));
       const args = await next();
       if (args.opcode !== 'args') throw new Error(`expected args, got ${args.opcode}`);
       const [serverVersion = '', ...names] = args.args;
