@@ -230,6 +230,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     qr: oidcQr,
     auth,
     secureCookies: config.cookieSecure,
+    logger,
   });
   mountIdentitySources(consoleApi, { ...crudDeps, secrets, sync: directorySync });
   mountCrud(consoleApi, loginRuleResource, crudDeps);

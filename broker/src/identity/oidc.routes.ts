@@ -13,6 +13,7 @@ import { actorOf, clientAddress } from '../http/async-router.js';
 import { mountCrud, type CrudDeps } from '../http/crud.js';
 import { parseInput } from '../http/validate.js';
 import { AppError } from '../lib/app-error.js';
+import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { OidcSource } from './oidc-source.model.js';
 import { oidcSourceResource } from './oidc-source.resource.js';
@@ -40,7 +41,7 @@ const sourcesOut = z.object({ items: z.array(z.object({ id: z.string(), name: z.
 export function mountOidc(
   publicRouter: Router,
   consoleRouter: Router,
-  deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; qr: OidcQrSignIn; auth: AuthService; secureCookies: boolean },
+  deps: CrudDeps & { secrets: SecretBox; oidc: OidcSignIn; qr: OidcQrSignIn; auth: AuthService; secureCookies: boolean; logger: Logger },
 ): void {
   /** the phone of a 扫码登录 reads a small Chinese page, never JSON nor a redirect into our pages */
   const phonePage = (res: Response, outcome: Parameters<typeof qrPhonePage>[0]) => {
@@ -108,37 +109,40 @@ export function mountOidc(
       phonePage(res, { ok: false, code: err.code });
     }
   });
+  /** a refused or failed callback: the phone gets its page, a browser goes back to the page it came from with the code */
+  const refuse = (res: Response, failure: OidcFailure) => {
+    if (failure.qr) return phonePage(res, { ok: false, code: failure.error.code });
+    // an unknown state: the console's sign-in page; the page says why in Chinese
+    res.redirect(302, withOidcError(failure.returnTo ?? CONSOLE_HOME, failure.error.code));
+  };
+  /** an error the sign-in did not foresee (a database refusing a write): logged, and the browser still gets a page */
+  const failureOf = (err: unknown, finished: OidcFinished | undefined): OidcFailure => {
+    if (err instanceof OidcFailure) return err;
+    if (!(err instanceof AppError)) deps.logger.error({ err, path: '/auth/oidc/callback' }, 'single sign-on callback failed');
+    return new OidcFailure(err instanceof AppError ? err : new AppError('INTERNAL'), finished?.returnTo ?? null, finished?.qr ?? false);
+  };
   publicRouter.get('/auth/oidc/callback', async (req, res) => {
     const address = clientAddress(req);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    let finished: OidcFinished;
-    let windowTicket: string | null = null;
+    let finished: OidcFinished | undefined;
     try {
       finished = await deps.oidc.finish(search, address);
-      // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
-      const { terminalId } = finished;
-      if (terminalId && !finished.qr) windowTicket = await deps.oidc.window.afterCallback({ ...finished, terminalId }, address);
+      const { account, returnTo, terminalId } = finished;
+      if (finished.qr) {
+        // the window's poll takes the sign-in; the phone only learns that it worked
+        await deps.qr.signedIn(returnTo, account);
+        return void phonePage(res, { ok: true });
+      }
+      if (terminalId) {
+        // the window page redeems the ticket with its terminal credential; a fragment never reaches a server log
+        const ticket = await deps.oidc.window.afterCallback({ ...finished, terminalId }, address);
+        return void res.redirect(302, `${returnTo}#oidcTicket=${ticket}`);
+      }
+      setSessionCookies(res, await deps.auth.signInVerified(account, address, 'oidc'), deps.secureCookies);
+      res.redirect(302, returnTo);
     } catch (err) {
-      if (!(err instanceof OidcFailure)) throw err;
-      if (err.qr) return void phonePage(res, { ok: false, code: err.error.code });
-      // back to the page that started it (an unknown state: the console's sign-in page), which says why in Chinese
-      return void res.redirect(302, withOidcError(err.returnTo ?? CONSOLE_HOME, err.error.code));
+      refuse(res, failureOf(err, finished));
     }
-    const { account, returnTo } = finished;
-    if (finished.qr) {
-      // the window's poll takes the sign-in; the phone only learns that it worked
-      const done = await deps.qr.signedIn(returnTo, account).then(
-        () => ({ ok: true }) as const,
-        (err: unknown) => {
-          if (!(err instanceof AppError)) throw err;
-          return { ok: false, code: err.code } as const;
-        },
-      );
-      return void phonePage(res, done);
-    }
-    if (windowTicket) return void res.redirect(302, `${returnTo}#oidcTicket=${windowTicket}`);
-    setSessionCookies(res, await deps.auth.signInVerified(account, address, 'oidc'), deps.secureCookies);
-    res.redirect(302, returnTo);
   });
   consoleRouter.post('/auth/totp/verify', async (req, res) => {
     const body = parseInput(totpConfirmBody, req.body);

@@ -177,6 +177,20 @@ describe('OpenID Connect sign-in to the console', function () {
     assert.ok(await AuditEvent.findOne({ where: { action: 'auth.oidc.refused', targetId: sourceId } }));
   });
 
+  it('an account disabled in the console is sent back to the page with ACCOUNT_DISABLED, not to a JSON body, and gets no session', async () => {
+    provider.signInAs(person('1006', ['tax-hall']));
+    const first = new RedirectBrowser();
+    assert.equal((await first.open(startUrl(), (u) => u.pathname === '/accounts')).stopped, true);
+    const { account } = (await consoleOf(first).get('/api/v1/auth/me')).body;
+    assert.equal((await broker.admin.patch(`/api/v1/accounts/${account.id}`, { disabled: true })).status, 200);
+
+    const browser = new RedirectBrowser();
+    const end = await browser.open(startUrl(), (u) => isRefusal(u) || u.pathname === '/accounts');
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(refusalOf(end.url), 'ACCOUNT_DISABLED', end.url.href);
+    assert.equal(browser.cookiesOf(new URL(broker.url).origin).has('yz_session'), false, 'no console session');
+  });
+
   it('a provider that does not answer sends the browser back to the page, not to a JSON body', async () => {
     const down = await broker.admin.create('/api/v1/identity-sources/oidc', {
       name: '停用的平台',

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { isErrorCode } from '@yunzhuo/protocol/errors';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, isApiError } from '../../api/api-error';
 import { authApi, authKeys } from '../../api/auth';
@@ -13,7 +14,7 @@ import { useI18n } from '../../i18n/i18n';
 function oidcRefusal(): ApiError | null {
   const code = new URLSearchParams(window.location.hash.slice(1)).get('oidcError');
   if (!code) return null;
-  return new ApiError(0, /^OIDC_[A-Z_]+$/.test(code) ? code : 'OIDC_SIGN_IN_FAILED', '');
+  return new ApiError(0, isErrorCode(code) ? code : 'OIDC_SIGN_IN_FAILED', '');
 }
 
 export function LoginPage() {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { isErrorCode } from '@yunzhuo/protocol/errors';
 import { WindowApiError, type WindowApi } from '../api/window-api';
 
 /** `#oidcTicket=…` or `#oidcError=CODE` as the provider's round trip left them; the fragment is then removed. */
@@ -36,8 +37,8 @@ export function useWindowSso(api: WindowApi, offer: boolean) {
     setTicket,
     /** true once when the page came back with a ticket */
     arrived: back.ticket !== null,
-    // a terminal revoked during the sign-in comes back as TERMINAL_REVOKED / TERMINAL_UNKNOWN
-    refusal: back.error ? new WindowApiError(0, /^(OIDC|TERMINAL)_[A-Z_]+$/.test(back.error) ? back.error : 'OIDC_SIGN_IN_FAILED', '') : null,
+    // a terminal revoked during the sign-in comes back as TERMINAL_REVOKED / TERMINAL_UNKNOWN, a failed write as INTERNAL
+    refusal: back.error ? new WindowApiError(0, isErrorCode(back.error) ? back.error : 'OIDC_SIGN_IN_FAILED', '') : null,
     leaving,
     async go(sourceId: string) {
       setLeaving(true);
