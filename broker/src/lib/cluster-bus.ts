@@ -79,6 +79,8 @@ export class PgClusterBus implements ClusterBus {
   #stopPings: () => void = () => undefined;
   #pingDeadline: ClockTimer | undefined;
   #pingSeq = 0;
+  /** the connection a missed ping dropped, until its end arrives: it is not pinged (nor ended) again */
+  #dropped: pg.Client | null = null;
   /** the last query sent on the connection: the next waits for it (pg 8 warns of overlapping queries, pg 9 refuses them) */
   #lastQuery: Promise<unknown> = Promise.resolve();
 
@@ -169,12 +171,13 @@ export class PgClusterBus implements ClusterBus {
   /** A NOTIFY to itself; if it does not come back in time the connection is dropped and reopened. */
   #ping(): void {
     const client = this.#client;
-    if (!client || this.#pingDeadline) return;
+    if (!client || this.#pingDeadline || this.#dropped === client) return;
     const seq = ++this.#pingSeq;
     this.#pingDeadline = this.clock.setTimeout(() => {
       this.#pingDeadline = undefined;
       if (this.#client !== client) return;
       this.logger.warn({ seq }, 'cluster bus did not hear itself; reconnecting');
+      this.#dropped = client;
       void client.end().catch(() => undefined);
     }, PING_TIMEOUT_MS);
     this.#pingDeadline.unref?.();
@@ -185,6 +188,7 @@ export class PgClusterBus implements ClusterBus {
     const client = new pg.Client({ connectionString: this.url, application_name: `yunzhuo-bus-${this.instanceId}`, keepAlive: true });
     client.on('error', (err) => this.logger.warn({ err }, 'cluster bus connection error'));
     client.on('end', () => {
+      if (this.#dropped === client) this.#dropped = null;
       if (this.#client !== client) return; // a connection that never finished opening is retried by #retry
       this.#client = null;
       this.#clearPingDeadline();

@@ -61,6 +61,22 @@ describe('town connectors on one broker (in-process connector)', function () {
     await f.desktop(pool.id, { host: '127.0.0.2', port: echo.port }); // listed by the county, outside the town's own rules
   });
 
+  /** the town's connector (the allowed desktop only), enrolling with `joinToken` when it has no credential yet */
+  const townConnector = (joinToken?: string) =>
+    new TownConnector(
+      connectorConfigSchema.parse({
+        brokerUrl: broker.url,
+        ...(joinToken ? { joinToken } : {}),
+        name: '城南镇-connector',
+        stateDir,
+        allow: '127.0.0.1/32',
+        logLevel: 'silent',
+        pingMs: 500,
+        statsMs: 200,
+      }),
+      createLogger('silent'),
+    );
+
   after(async () => {
     connector?.stop();
     await echo.close();
@@ -83,17 +99,7 @@ describe('town connectors on one broker (in-process connector)', function () {
   it('enrolls with a join token, links, and carries bytes both ways to an allowed desktop', async () => {
     const created = await broker.admin.post('/api/v1/join-tokens', { siteId, label: '城南镇连接器' });
     assert.equal(created.status, 201);
-    const config = connectorConfigSchema.parse({
-      brokerUrl: broker.url,
-      joinToken: created.body.token,
-      name: '城南镇-connector',
-      stateDir,
-      allow: '127.0.0.1/32',
-      logLevel: 'silent',
-      pingMs: 500,
-      statsMs: 200,
-    });
-    connector = new TownConnector(config, createLogger('silent'));
+    connector = townConnector(created.body.token);
     await connector.start();
     const [row] = (await broker.admin.get('/api/v1/connectors')).body.items as Array<{ id: string; links: number; desktops: number }>;
     await until(() => assert.ok(broker.connectors.hub.linkFor(siteId)));
@@ -133,17 +139,7 @@ describe('town connectors on one broker (in-process connector)', function () {
     try {
       connector!.stop();
       await until(() => assert.equal(broker.connectors.hub.linkFor(siteId), undefined));
-      // enrolled already: its credential is in stateDir
-      const config = connectorConfigSchema.parse({
-        brokerUrl: broker.url,
-        name: '城南镇-connector',
-        stateDir,
-        allow: '127.0.0.1/32',
-        logLevel: 'silent',
-        pingMs: 500,
-        statsMs: 200,
-      });
-      connector = new TownConnector(config, createLogger('silent'));
+      connector = townConnector(); // enrolled already: its credential is in stateDir
       await connector.start();
       await welcomeAsked; // linked, its welcome not sent yet
       assert.equal(broker.connectors.hub.linkFor(siteId), undefined, 'no stream may go on a link before its welcome');

@@ -57,4 +57,32 @@ describe('cluster bus on PostgreSQL', function () {
       await db.drop();
     }
   });
+
+  it('a connection dropped for a missed ping is ended once, not again at every later ping before its end arrives', async () => {
+    const db = await createPgDatabase();
+    const clock = new ManualClock();
+    const bus = await PgClusterBus.open(db.url, 'dropped-test', createLogger('silent'), clock);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      let reopened = 0;
+      bus.onReconnect(() => reopened++);
+      // 30 pings' worth in one go: the end of the first dropped connection cannot arrive in between
+      clock.advance(30 * PING_EVERY_MS);
+      await eventually(() => {
+        clock.advance(RECONNECT_MS[0]!);
+        return reopened === 1;
+      });
+      await new Promise((resolve) => setImmediate(resolve)); // a warning is emitted on the next tick
+      assert.deepEqual(
+        warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await bus.close();
+      await db.drop();
+    }
+  });
 });
