@@ -2,6 +2,7 @@
 // bench that needs guacd, xrdp or sshd would fail for a reason that is not the broker's.
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { eventually } from '../helpers/eventually.js';
 import { GuacSession } from '../setup/guac-session.js';
 import { desktopSessionRunning, startRealStack, type Desktop, type RealStack } from '../setup/real-stack.js';
 import { startSshd, type TestSshd } from '../setup/sshd.js';
@@ -117,14 +118,14 @@ describe('real test stack (guacd 1.3 → xrdp → Xvnc, sshd)', function () {
     assert.ok(frame.syncs >= 1);
     assert.deepEqual(frame.layer0, { width: 1024, height: 768 });
     // Frames alone could be xrdp's "login failed" dialog: the account's own xterm must run.
-    // Its session script starts a moment after the first frame (the login screen): poll, up to 5 s.
-    const deadline = Date.now() + 5_000;
-    let loggedIn = await desktopSessionRunning(desktop.username);
-    while (!loggedIn && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      loggedIn = await desktopSessionRunning(desktop.username);
-    }
-    assert.equal(loggedIn, true, `${desktop.username}'s xterm runs`);
+    // Its session script starts a moment after the first frame (the login screen).
+    await eventually(
+      async () => {
+        assert.equal(await desktopSessionRunning(desktop.username), true, `${desktop.username}'s xterm runs`);
+        return true;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   });
 
   it('sshd answers with an SSH-2.0 banner and reports its host key', async function () {

@@ -7,15 +7,18 @@ import { eventually } from '../helpers/eventually.js';
 import { desktopUserOf, type DesktopUser } from './desktop-user.js';
 
 const XCLIP = '/usr/bin/xclip';
-/** CLIPBOARD, the selection xrdp-chansrv carries, as text */
-const CLIPBOARD = ['-selection', 'clipboard', '-t', 'UTF8_STRING'];
+/** CLIPBOARD, the selection xrdp-chansrv carries */
+const SELECTION = ['-selection', 'clipboard'];
+/** CLIPBOARD as text */
+const CLIPBOARD = [...SELECTION, '-t', 'UTF8_STRING'];
 /** what `xclip -verbose -i` prints once it owns the selection */
 const OWNING = 'Waiting for selection requests';
 /**
  * What `xclip -verbose -i` prints before each wait: number N+1 once it has handed its text over
  * N times (a TARGETS request, which xrdp-chansrv makes to announce the formats, does not count).
+ * This one matches from the second wait on: the text was handed over at least once.
  */
-const WAITING_FOR = /Waiting for selection request number (\d+)/g;
+const TAKEN_ONCE = /Waiting for selection request number ([2-9]|\d{2,})\b/;
 /**
  * What `xclip -o` (exit 1) says when no program owns the selection or its owner offers no text (it
  * falls back from UTF8_STRING to STRING first). Anything else (no display, refused .Xauthority) is
@@ -91,7 +94,7 @@ export class DesktopClipboard {
    */
   async carried(timeoutMs = 20_000): Promise<void> {
     const offersText = async () => {
-      const targets = await this.#output(['-o', '-selection', 'clipboard', '-t', 'TARGETS'], 2_000);
+      const targets = await this.#output(['-o', ...SELECTION, '-t', 'TARGETS'], 2_000);
       return targets?.split('\n').includes('UTF8_STRING') ?? false;
     };
     await eventually(offersText, { timeoutMs, intervalMs: 100 });
@@ -128,7 +131,7 @@ export class DesktopClipboard {
           owning = true;
           resolve({ taken: (timeoutMs = 10_000) => withTimeout(taken, timeoutMs, `no program took the text from CLIPBOARD within ${timeoutMs} ms`) });
         }
-        if ([...said.matchAll(WAITING_FOR)].some((match) => Number(match[1]) > 1)) markTaken();
+        if (TAKEN_ONCE.test(said)) markTaken();
       });
       child.on('error', reject);
       child.on('close', (code) => {

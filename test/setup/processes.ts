@@ -135,14 +135,17 @@ export async function anyPortAnswers(hosts: readonly string[], port: number): Pr
 }
 
 /** Waits until one of `hosts` accepts on `port`; fails early, with its log, if the daemon died. */
-export async function waitForPort(hosts: readonly string[], port: number, daemon: Daemon, timeoutMs = 15_000): Promise<void> {
+export function waitForPort(hosts: readonly string[], port: number, daemon: Daemon, timeoutMs = 15_000): Promise<void> {
+  return waitForDaemon(daemon, `listening on ${hosts.join('/')}:${port}`, () => anyPortAnswers(hosts, port), timeoutMs);
+}
+
+/** Waits until `ready` says the daemon is `what`; fails early, with its log, if the daemon died. */
+export async function waitForDaemon(daemon: Daemon, what: string, ready: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await anyPortAnswers(hosts, port)) return;
-    if (daemon.exited) throw new Error(`${daemon.name} exited before listening on ${port}:\n${logTail(daemon)}`);
-    if (Date.now() > deadline) {
-      throw new Error(`${daemon.name} not listening on ${hosts.join('/')}:${port} after ${timeoutMs} ms:\n${logTail(daemon)}`);
-    }
+    if (await ready()) return;
+    if (daemon.exited) throw new Error(`${daemon.name} exited before ${what}:\n${logTail(daemon)}`);
+    if (Date.now() > deadline) throw new Error(`${daemon.name} not ${what} after ${timeoutMs} ms:\n${logTail(daemon)}`);
     await sleep(50);
   }
 }

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TownNetns } from '../helpers/town-netns.js';
 import { ensureDesktopAccount, type DesktopAccount } from './desktop-accounts.js';
-import { freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForPort } from './processes.js';
+import { freePort, makeTempDir, removeTempDir, run, startDaemon, stopDaemon, waitForDaemon, waitForPort } from './processes.js';
 import { GUACD_BINARIES, setIniValue, type Desktop, type Endpoint, type GuacdVersion } from './real-stack.js';
 
 /** the town clerk's desktop account (quiet: one idle xterm), used by no county suite */
@@ -52,15 +52,9 @@ export async function startTownXrdp(town: TownNetns): Promise<TownXrdp> {
   };
   try {
     // asked from inside the namespace: the county side has no route to it (that is the point)
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const listening = await run('ip', ['netns', 'exec', town.name, 'ss', '-Htln', `sport = :${RDP_PORT}`]).catch(() => '');
-      if (listening.includes(town.desktopIp)) break;
-      if (daemon.exited || Date.now() > deadline) {
-        throw new Error(`town xrdp did not listen on ${town.desktopIp}:${RDP_PORT}: ${await readFile(daemon.logFile, 'utf8').catch(() => '')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const listening = async () =>
+      (await run('ip', ['netns', 'exec', town.name, 'ss', '-Htln', `sport = :${RDP_PORT}`]).catch(() => '')).includes(town.desktopIp);
+    await waitForDaemon(daemon, `listening on ${town.desktopIp}:${RDP_PORT}`, listening, 20_000);
     return { desktop: { host: town.desktopIp, port: RDP_PORT, ...TOWN_DESKTOP }, stop };
   } catch (err) {
     await stop();
