@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ApiResponse } from '../../helpers/api-client.js';
 import { snapshotDatabase, snapshotDiff, type DatabaseSnapshot } from '../../helpers/db-snapshot.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { exampleOf, refResource, SITE_FIELDS, type JsonSchema } from './openapi-walk.bodies.js';
 import { buildWorld, ROLES, uniq, type RoleName, type World } from './role-matrix.world.js';
@@ -119,7 +120,9 @@ describe('authorization walk: every OpenAPI path and method, every role, rows of
   let operations: Operation[];
 
   before(async () => {
-    broker = await startTestBroker();
+    // a clock that stands still: no background pass (alerts every 15 s, the outbox, the reconciler)
+    // writes a row between a request and the snapshot that judges it
+    broker = await startTestBroker({ clock: new ManualClock() });
     w = await buildWorld(broker);
     other = await buildSiteRows(w, await w.f.site({ kind: 'county', name: '邻县政务服务中心' }));
     const codeOf = async (id: string) => ({ id, code: (await w.admin.get(`/api/v1/sites/${id}`)).body.code as string });

@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize';
 import type { AnyBody, ApiResponse } from '../../helpers/api-client.js';
 import { whileAuditFails } from '../../helpers/audit-fault.js';
 import { assertUnchanged, snapshotDatabase } from '../../helpers/db-snapshot.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { eventually } from '../../helpers/eventually.js';
 import { Factory } from '../../helpers/factories.js';
 import { freePort } from '../../helpers/free-port.js';
@@ -39,7 +40,8 @@ describe('security of admin actions (issue 13: rows and audit in one transaction
   let f: Factory;
 
   before(async () => {
-    broker = await startTestBroker();
+    // a clock that stands still: no background pass writes a row between two snapshots
+    broker = await startTestBroker({ clock: new ManualClock() });
     f = new Factory(broker.admin);
   });
   after(() => broker?.stop());

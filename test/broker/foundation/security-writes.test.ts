@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApiClient, assertError, type AnyBody, type ApiResponse } from '../../helpers/api-client.js';
 import { assertUnchanged, snapshotDatabase } from '../../helpers/db-snapshot.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestBroker, type TestBroker } from '../../helpers/start-broker.js';
 import { buildWorld, uniq, type World } from './role-matrix.world.js';
 
@@ -33,7 +34,8 @@ describe('security of writes (issue 13: import takeover, refused writes, concurr
   const county = {} as Record<'admin' | 'auditor', { id: string; username: string }>;
 
   before(async () => {
-    broker = await startTestBroker();
+    // a clock that stands still: no background pass writes a row between two snapshots
+    broker = await startTestBroker({ clock: new ManualClock() });
     w = await buildWorld(broker);
     town = w.clients['town-site-admin'];
     townCode = (await w.admin.get(`/api/v1/sites/${w.sites.townA.id}`)).body.code;
