@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { AGENT_CLOSE } from '../../protocol/src/agent/close-codes.js';
+import { Terminal } from '../../broker/src/terminals/terminal.model.js';
 import { eventually } from '../helpers/eventually.js';
 import { AgentProcess, FleetBroker, agentHeaders, rawAgentSocket, watch } from './agent-kit.js';
 
@@ -93,6 +94,31 @@ describe('agent lockout: forged, unsupported, revoked and misbehaving agents', f
     assert.equal(closed.code, AGENT_CLOSE.REVOKED);
     const again = await rawAgentSocket(fleet.url, agentHeaders(terminal.credential));
     assert.deepEqual([again.status, again.body?.error?.code], [401, 'TERMINAL_REVOKED']);
+  });
+
+  it("a revocation this broker was not told of (another broker's, its bus message lost) closes the socket at the next beat", async () => {
+    const terminal = await fleet.factory.terminal(siteId, null);
+    const raw = await rawAgentSocket(fleet.url, agentHeaders(terminal.credential));
+    const ws = raw.ws!;
+    const seen = watch(ws);
+    // a live agent: it beats every 250 ms, as it says, until the broker closes it
+    let seq = 1;
+    const beat = () => ws.readyState === ws.OPEN && ws.send(JSON.stringify(heartbeat(seq++)));
+    beat();
+    const beating = setInterval(beat, 250);
+    try {
+      await fleet.waitOnline(terminal.id);
+      // what another broker process's revoke writes, without the live event that reaches this one
+      await Terminal.update({ state: 'revoked', secretHash: null, online: false }, { where: { id: terminal.id } });
+      const tooLate = new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000).unref());
+      const closed = await Promise.race([seen.closed, tooLate]);
+      assert.equal(closed?.code, AGENT_CLOSE.REVOKED, 'closed as revoked, not left open while it beats');
+    } finally {
+      clearInterval(beating);
+    }
+    const stored = await Terminal.findByPk(terminal.id, { raw: true });
+    assert.deepEqual([stored?.state, Boolean(stored?.online)], ['revoked', false], 'no beat wrote the revoked row back online');
+    assert.equal((await fleet.terminal(terminal.id)).online, false);
   });
 
   it('a schema-invalid message closes that one socket (4400) and changes nothing', async () => {

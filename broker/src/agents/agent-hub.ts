@@ -66,6 +66,9 @@ export class AgentHub {
 
   constructor(private readonly deps: { presence: PresenceService; events: LiveEvents; clock: Clock; logger: Logger }) {
     deps.presence.onExpired = (terminalId) => this.#links.get(terminalId)?.close(AGENT_CLOSE.HEARTBEAT_TIMEOUT, 'no heartbeat');
+    deps.presence.onGone = (terminalId) => {
+      this.recheck(terminalId).catch((err: unknown) => deps.logger.error({ err, terminalId }, 'terminal recheck failed'));
+    };
     // revocation through `PATCH /terminals/:id` (or a delete) closes the socket at once
     this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.type !== 'resource.changed') return;
@@ -175,6 +178,9 @@ export class AgentHub {
       return link.close(AGENT_CLOSE.PROTOCOL_VIOLATION, closeReason(`schema: ${parsed.reason}`));
     }
     const message = parsed.message;
+    // a socket already let go here (revoked, replaced) no longer speaks for its terminal: a beat
+    // still in flight must not mark it seen again; a late answer still settles its own command
+    if (message.type !== 'command-result' && this.#links.get(link.terminalId) !== link) return;
     const handler = this.#handlers[message.type] as (link: AgentLink, m: AgentToBroker) => void;
     handler(link, message);
   }

@@ -49,6 +49,13 @@ export interface Presence {
   seenWrittenAt: number | null;
 }
 
+/** the ids of `ids` whose row is missing or not active */
+async function notActive(ids: string[]): Promise<string[]> {
+  const active = (await Terminal.findAll({ where: { id: ids, state: 'active' }, attributes: ['id'], raw: true })) as Array<{ id: string }>;
+  const found = new Set(active.map((r) => r.id));
+  return ids.filter((id) => !found.has(id));
+}
+
 type StoredInfo = AgentInfo & { heartbeatMs?: number };
 
 /** The heartbeat interval an agent last reported (kept in the stored info), or `fallbackMs`. */
@@ -110,6 +117,12 @@ export class PresenceService {
   #aliveElsewhere = 0;
   /** the socket layer closes a connection whose heartbeats stopped */
   onExpired: (terminalId: string) => void = () => undefined;
+  /**
+   * A terminal beating here whose row is no longer active: revoked or deleted by another broker
+   * process whose word (a cluster bus message) did not arrive, or arrived while its socket was
+   * being attached. The socket layer re-reads the row and closes the connection.
+   */
+  onGone: (terminalId: string) => void = () => undefined;
 
   constructor(private readonly deps: { sequelize: Sequelize; clock: Clock; events: LiveEvents; logger: Logger; timings?: Partial<PresenceTimings> }) {
     this.#timings = { ...DEFAULT_PRESENCE_TIMINGS, ...deps.timings };
@@ -283,6 +296,8 @@ export class PresenceService {
     this.#seen.clear();
     this.#offline.clear();
     const cameOnline: Presence[] = [];
+    /** of `seen`: rows no longer active (revoked or deleted where this process was not told) */
+    const gone = new Set<string>();
     let wentOffline: Presence[] = [];
     const infos: Presence[] = [];
     for (const id of this.#infoDue) {
@@ -307,11 +322,13 @@ export class PresenceService {
       // instead of a transaction's own connection contending for the lock
       for (let i = 0; i < seen.length; i += CHUNK) {
         const chunk = seen.slice(i, i + CHUNK);
-        await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: chunk }, silent: true });
+        // only active rows: a terminal revoked or deleted is never written back online
+        const [written] = await Terminal.update({ lastSeenAt: new Date(now), online: true }, { where: { id: chunk, state: 'active' }, silent: true });
+        if (written < chunk.length) for (const id of await notActive(chunk)) gone.add(id);
       }
       for (const id of seen) {
         const entry = this.#entries.get(id);
-        if (entry) entry.seenWrittenAt = now;
+        if (entry && !gone.has(id)) entry.seenWrittenAt = now;
       }
       const forced = wentOffline.filter((e) => !this.#expired.has(e.terminalId)).map((e) => e.terminalId);
       for (let i = 0; i < forced.length; i += CHUNK) {
@@ -332,7 +349,9 @@ export class PresenceService {
       throw err;
     }
     for (const entry of offline) this.#expired.delete(entry);
+    for (const id of gone) this.onGone(id);
     for (const entry of cameOnline) {
+      if (gone.has(entry.terminalId)) continue;
       entry.online = true;
       this.#publish(entry);
     }
