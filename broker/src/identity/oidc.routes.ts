@@ -89,14 +89,19 @@ export function mountOidc(
     const sources = await OidcSource.findAll({ where: { enabled: true }, order: [['name', 'ASC']] });
     res.json({ items: sources.map((s) => ({ id: s.id, name: s.name })) });
   });
+  /** an error the sign-in did not foresee (a database refusing a write): logged, and the browser still gets a page (INTERNAL) */
+  const appErrorOf = (err: unknown, path: string): AppError => {
+    if (err instanceof AppError) return err;
+    deps.logger.error({ err, path }, 'single sign-on failed');
+    return new AppError('INTERNAL');
+  };
   publicRouter.get('/auth/oidc/:id/start', async (req, res) => {
     const { id } = parseInput(params, req.params, 'params');
     const { returnTo } = parseInput(oidcStartQuery, req.query, 'query');
     try {
       res.redirect(302, await deps.oidc.start(id, returnTo));
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      res.redirect(302, withOidcError(returnTo, err.code)); // a page, never a JSON body in the browser
+      res.redirect(302, withOidcError(returnTo, appErrorOf(err, '/auth/oidc/start').code)); // a page, never a JSON body in the browser
     }
   });
   publicRouter.get('/oidc/qr/:id', async (req, res) => {
@@ -105,8 +110,7 @@ export function mountOidc(
     try {
       res.redirect(302, await deps.qr.scan(parsed.data.id));
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      phonePage(res, { ok: false, code: err.code });
+      phonePage(res, { ok: false, code: appErrorOf(err, '/oidc/qr').code });
     }
   });
   /** a refused or failed callback: the phone gets its page, a browser goes back to the page it came from with the code */
@@ -115,11 +119,9 @@ export function mountOidc(
     // an unknown state: the console's sign-in page; the page says why in Chinese
     res.redirect(302, withOidcError(failure.returnTo ?? CONSOLE_HOME, failure.error.code));
   };
-  /** an error the sign-in did not foresee (a database refusing a write): logged, and the browser still gets a page */
   const failureOf = (err: unknown, finished: OidcFinished | undefined): OidcFailure => {
     if (err instanceof OidcFailure) return err;
-    if (!(err instanceof AppError)) deps.logger.error({ err, path: '/auth/oidc/callback' }, 'single sign-on callback failed');
-    return new OidcFailure(err instanceof AppError ? err : new AppError('INTERNAL'), finished?.returnTo ?? null, finished?.qr ?? false);
+    return new OidcFailure(appErrorOf(err, '/auth/oidc/callback'), finished?.returnTo ?? null, finished?.qr ?? false);
   };
   publicRouter.get('/auth/oidc/callback', async (req, res) => {
     const address = clientAddress(req);

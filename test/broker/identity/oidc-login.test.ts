@@ -3,6 +3,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { Account } from '../../../broker/src/accounts/account.model.js';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { ApiClient } from '../../helpers/api-client.js';
+import { whileInsertsFail } from '../../helpers/audit-fault.js';
 import { Factory } from '../../helpers/factories.js';
 import { startTestProvider, type ProviderUser, type TestProvider } from '../../helpers/oidc-provider.js';
 import { RedirectBrowser } from '../../helpers/redirect-browser.js';
@@ -203,6 +204,15 @@ describe('OpenID Connect sign-in to the console', function () {
     assert.equal(end.stopped, true, `${end.status} ${end.body}`);
     assert.equal(refusalOf(end.url), 'OIDC_PROVIDER_UNAVAILABLE');
     await broker.admin.delete(`/api/v1/identity-sources/oidc/${down.id}`);
+  });
+
+  it('a start the database refuses sends the browser back to the page with INTERNAL, not to a JSON body', async () => {
+    const end = await whileInsertsFail(broker.sequelize, 'oidc_logins', () => new RedirectBrowser().open(startUrl('/console/'), isRefusal));
+    assert.equal(end.stopped, true, `${end.status} ${end.body}`);
+    assert.equal(refusalOf(end.url), 'INTERNAL');
+    // the fault gone, the same start goes to the provider
+    const again = await new RedirectBrowser().open(startUrl('/console/'), (u) => u.origin === provider.issuer);
+    assert.equal(again.stopped, true, `${again.status} ${again.body}`);
   });
 
   it('an account with TOTP on gives its code after the provider: until then the session reaches nothing else', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AuditEvent } from '../../../broker/src/audit/audit-event.model.js';
 import { QR_MS } from '../../../broker/src/identity/oidc-qr.js';
 import { assertError } from '../../helpers/api-client.js';
-import { whileAuditFails } from '../../helpers/audit-fault.js';
+import { whileAuditFails, whileInsertsFail } from '../../helpers/audit-fault.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { RedirectBrowser } from '../../helpers/redirect-browser.js';
 import { assertPhonePage, issueQr, pollQr, startOidcKit, type OidcKit, type Seat } from './oidc-test-kit.js';
@@ -89,6 +89,17 @@ describe('扫码登录 (QR sign-in) at the window', function () {
     assert.equal(events.length, 1);
     const login = await seat.client.post('/api/v1/terminal/sessions/oidc', { ticket: signedIn.body.ticket });
     assert.equal(login.status, 201, JSON.stringify(login.body));
+  });
+
+  it('a scan the database refuses is a Chinese page on the phone, not a JSON body; the code can be scanned again', async () => {
+    const seat = await kit.f.windowWithTerminal(kit.hall.site.id);
+    const qr = await qrOf(seat);
+    const refused = await whileInsertsFail(kit.broker.sequelize, 'oidc_logins', () => new RedirectBrowser().open(qr.url));
+    assertPhonePage(refused, 500, /系统内部错误/);
+    assert.equal((await poll(seat, qr.id)).body.state, 'waiting');
+    const again = await new RedirectBrowser().open(qr.url, atProvider);
+    assert.equal(again.stopped, true, `${again.status} ${again.body}`);
+    assert.equal((await poll(seat, qr.id)).body.state, 'scanned');
   });
 
   it('an expired code answers OIDC_QR_EXPIRED to the window and a Chinese page to the phone', async () => {
