@@ -123,8 +123,22 @@ describe('console: hall map from a floor plan, and wall mode (issue 17)', functi
     const { context, page } = await h.newPage();
     await page.setViewportSize({ width: 1920, height: 1080 });
     await h.login(page, 'wall-auditor', 'Wall-screen-2026');
+    // the terminals' answer held back: the wall says it is loading, never draws a tile in a state it does not know yet
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (u) => u.pathname === '/api/v1/terminals',
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
     await page.goto(`${h.url}/console/wall?site=${site.id}&site=${town.id}&rotate=8`);
     await page.getByTestId('page-wall').waitFor();
+    await page.getByTestId('wall-loading').waitFor();
+    assert.equal(await page.locator('.plan-tile, .window-tile').count(), 0, 'no tile before the terminals are known');
+    assert.equal(await page.locator('[data-testid=wall-counts] b[data-state=free]').innerText(), '—');
+    release();
     assert.equal(await page.locator('nav, .sidebar, [data-testid=current-user]').count(), 0, 'no console chrome on the wall');
     await page.locator('[data-testid=live-status][data-status=open]').waitFor();
     await page.getByTestId('plan-map').waitFor();

@@ -102,6 +102,7 @@ export function WallPage() {
   const sitePlans = plansOfSite(plansQuery.data ?? [], siteId);
   const shown = slide?.plan ? viewsOnPlan(slide.plan, sitePlans, views) : views;
   const counts = countStates(shown);
+  const loading = win.isPending || term.isPending || sess.isPending;
   const now = useNow(10_000);
   const site = order.find((s) => s.id === siteId);
 
@@ -118,7 +119,7 @@ export function WallPage() {
             <span key={s} className="wall-count">
               <span className={`legend-swatch ws-${s}`} />
               {t(STATE_LABEL[s])}
-              <b data-state={s}>{counts[s]}</b>
+              <b data-state={s}>{loading ? '—' : counts[s]}</b>
             </span>
           ))}
         </div>
@@ -129,6 +130,11 @@ export function WallPage() {
       <main className="wall-body">
         {!siteId ? (
           <div className="wall-empty">{sites.isPending ? t('common.loading') : t('wall.noSites')}</div>
+        ) : loading ? (
+          // until all three are in, a tile would read "no terminal" or "free" where neither is true
+          <div className="wall-empty" data-testid="wall-loading">
+            {t('common.loading')}
+          </div>
         ) : slide?.plan ? (
           <PlanMap
             plan={slide.plan}
