@@ -44,8 +44,17 @@ async function startDeployment(env: Record<string, string> = {}): Promise<Deploy
   return { broker, admin, dataDir };
 }
 
-/** A clerk works on the real desktop through the broker for about two seconds of typing, then logs off. */
-async function recordedSession(d: Deployment, stack: RealStack, guacd: Endpoint): Promise<string> {
+/** Milliseconds between a recording's first and last frame, read off its sync timestamps. */
+function recordedSpanMs(recording: string): number {
+  const stamps = [...recording.matchAll(/4\.sync,\d+\.(\d+)[,;]/g)].map((m) => Number(m[1]));
+  return stamps.length < 2 ? 0 : stamps[stamps.length - 1]! - stamps[0]!;
+}
+
+/**
+ * A clerk works on the real desktop through the broker for two seconds of typing, then logs off.
+ * `writes`: guacd can write the recording (false: its directory is closed to guacd).
+ */
+async function recordedSession(d: Deployment, stack: RealStack, guacd: Endpoint, writes = true): Promise<string> {
   const f = new Factory(d.admin);
   const site = await f.site();
   const department = await f.department();
@@ -67,13 +76,22 @@ async function recordedSession(d: Deployment, stack: RealStack, guacd: Endpoint)
     for (const m of data.toString().matchAll(/4\.sync,(\d+)\.(\d+)[,;]/g)) tunnel.send(encodeInstruction('sync', m[2]!));
   });
   const first = await tunnel.waitFor((i) => i.opcode === 'sync', 30_000);
-  // type into the desktop's xterm until guacd's own clock has moved two seconds: the recording has a timeline
-  const start = Number(first.args[0]);
+  // type into the desktop’s xterm for two seconds: the recording has a timeline. Where guacd
+  // writes, the two seconds are read off the recording, not the tunnel: guacd 1.6 starts the file at
+  // its first drawn frame, 0.9–1.1 s after the first sync the client sees on a busy machine
   const typing = setInterval(() => {
     tunnel.send(encodeInstruction('key', '120', '1') + encodeInstruction('key', '120', '0'));
   }, 200);
   try {
-    await tunnel.waitFor((i) => i.opcode === 'sync' && Number(i.args[0]) - start >= 2000, 30_000);
+    if (writes) {
+      await eventually(
+        async () => {
+          const res = await d.admin.get(`/api/v1/sessions/${login.body.session.id}/recording`);
+          return res.status === 200 && recordedSpanMs(res.body) >= 2000;
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+    } else await tunnel.waitFor((i) => i.opcode === 'sync' && Number(i.args[0]) - Number(first.args[0]) >= 2000, 30_000);
   } finally {
     clearInterval(typing);
   }
@@ -192,7 +210,7 @@ describe('recording in the README deployment: npm start bundle + guacd as its ow
     it('a recording directory guacd may not write: the session says so, the 回放 page names the cause, no 回放 link', async () => {
       const d = await startDeployment();
       deployments.push(d);
-      const sessionId = await recordedSession(d, stack, guacd);
+      const sessionId = await recordedSession(d, stack, guacd, false);
       const session = (await d.admin.get(`/api/v1/sessions/${sessionId}`)).body;
       assert.equal(session.hasRecording, false);
       assert.equal(session.recordingProblem?.code, 'not-written');
